@@ -1,0 +1,385 @@
+"""The one place that talks HTTP to Infobip: auth, timeouts, retries, error mapping, redaction.
+
+Retry policy: a paid message must never be sent twice. A request is sent again only
+when it provably was not processed — the connection could not be made (connect
+error, connect or pool timeout) or Infobip answered 429. Every other failure after
+the request may have left is reported as ``OutcomeUnknownError`` with the IDs to
+check, never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from ._version import __version__
+from .connection import ConnectionSettings
+from .errors import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RejectedError,
+    UnreachableError,
+)
+from .redaction import redact, redact_data
+
+log = logging.getLogger("infobip_connector.client")
+
+USER_AGENT = f"infobip-connector/{__version__} httpx/{httpx.__version__}"
+MAX_RETRY_AFTER = 30.0
+BACKOFF_BASE = 0.5
+BACKOFF_MAX = 8.0
+
+
+@dataclass(frozen=True)
+class InfobipRequest:
+    """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome."""
+
+    method: str
+    path: str
+    body: Any = None
+    reference: dict[str, Any] = field(default_factory=dict)
+
+
+# Failures where the request provably never reached Infobip.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class _Retry(Exception):
+    """Internal: wait ``delay`` seconds and try again."""
+
+    def __init__(self, delay: float, final: ConnectorError) -> None:
+        self.delay = delay
+        self.final = final
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+
+class _Exchange:
+    """One execution's request: encodes once, then judges each attempt's result."""
+
+    def __init__(self, settings: ConnectionSettings, request: InfobipRequest) -> None:
+        self.settings = settings
+        self.request = request
+        self.url = settings.base_url + request.path
+        self.content = (
+            None
+            if request.body is None
+            else json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        )
+        self.headers = {
+            "Authorization": "App " + settings.token.get_secret_value(),
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        if self.content is not None:
+            self.headers["Content-Type"] = "application/json"
+        self.deadline = _Deadline(settings.deadline)
+        self.attempt = 0
+
+    def next_attempt(self) -> dict[str, Any]:
+        """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
+        self.attempt += 1
+        left = max(self.deadline.remaining(), 0.001)
+        s = self.settings
+        timeout = httpx.Timeout(
+            connect=min(s.connect_timeout, left),
+            read=min(s.read_timeout, left),
+            write=min(s.read_timeout, left),
+            pool=min(s.connect_timeout, left),
+        )
+        return {
+            "method": self.request.method,
+            "url": self.url,
+            "content": self.content,
+            "headers": self.headers,
+            "timeout": timeout,
+        }
+
+    def judge(self, outcome: httpx.Response | Exception) -> Any:
+        """The parsed body, or a ``_Retry`` with the delay to wait; raises when done failing.
+
+        Called outside the ``except`` block on purpose: the errors raised here carry no
+        chained transport exception, whose request object holds the Authorization header.
+        """
+        step = (
+            self.after_response(outcome)
+            if isinstance(outcome, httpx.Response)
+            else self.after_exception(outcome)
+        )
+        if isinstance(step, _Retry):
+            if step.delay < 0:
+                raise step.final
+            log.info("retrying in %.2fs: %s", step.delay, step.final.message)
+        return step
+
+    def _where(self) -> dict[str, Any]:
+        return {"attempts": self.attempt, **self.request.reference}
+
+    def _retry_or_fail(self, delay: float, final: ConnectorError) -> _Retry:
+        if self.attempt >= self.settings.max_attempts or delay >= self.deadline.remaining():
+            return _Retry(-1.0, final)
+        return _Retry(delay, final)
+
+    def after_exception(self, exc: Exception) -> _Retry:
+        """Map a transport failure: a retry when nothing was sent, else raise."""
+        what = f"{type(exc).__name__}: {redact(str(exc)) or 'no detail'}"
+        log.debug("%s %s attempt %d failed: %s", self.request.method, self.url, self.attempt, what)
+        if isinstance(exc, _NOT_SENT):
+            final = UnreachableError(
+                f"Could not connect to {self.settings.base_url} ({what}); nothing was sent.",
+                self._where(),
+            )
+            return self._retry_or_fail(_backoff(self.attempt), final)
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
+        raise OutcomeUnknownError(
+            f"The request may have reached Infobip ({what}). It was not sent again: check the "
+            "IDs in details against Infobip's delivery reports or logs before resending.",
+            self._where(),
+        ) from None
+
+    def after_response(self, response: httpx.Response) -> Any:
+        """The parsed body of a success; a retry for 429; else raise the mapped error."""
+        status = response.status_code
+        log.debug("%s %s attempt %d: HTTP %d", self.request.method, self.url, self.attempt, status)
+        _warn_deprecation(response, self.request.path)
+        if 200 <= status < 300:
+            try:
+                return response.json()
+            except ValueError:
+                raise self._unknown(
+                    f"Infobip answered HTTP {status} with a body that is not JSON", response
+                ) from None
+        if status == 429:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            details = {**self._where(), "status": status, **_infobip_error(response)}
+            if wait is not None:
+                details["retryAfter"] = wait
+            final = RateLimitedError(
+                "Infobip is rate limiting this account (HTTP 429) and the allowed attempts or "
+                "time ran out; nothing was sent. Try again later or lower the sending rate.",
+                details,
+            )
+            if wait is not None and wait > MAX_RETRY_AFTER:
+                raise final
+            return self._retry_or_fail(_backoff(self.attempt) if wait is None else wait, final)
+        if status in (401, 403):
+            info = _infobip_error(response)
+            raise AuthenticationError(
+                f"Infobip refused the API key (HTTP {status}"
+                f"{': ' + info['text'] if info.get('text') else ''}); nothing was sent. "
+                "Check the token and that it may use this API.",
+                {"status": status, **info},
+            )
+        if 400 <= status < 500 or 300 <= status < 400:
+            info = _infobip_error(response)
+            if 300 <= status < 400:
+                info["text"] = f"redirect to {response.headers.get('Location', '?')}, not followed"
+            raise RejectedError(_rejected_message(status, info), {"status": status, **info})
+        raise self._unknown(f"Infobip answered HTTP {status}", response)
+
+    def _unknown(self, what: str, response: httpx.Response) -> OutcomeUnknownError:
+        return OutcomeUnknownError(
+            f"{what}; the request may have been processed. It was not sent again: check the "
+            "IDs in details against Infobip's delivery reports or logs before resending.",
+            {**self._where(), "status": response.status_code, **_infobip_error(response)},
+        )
+
+
+def _backoff(attempt: int) -> float:
+    # Full jitter keeps many workflows that failed together from retrying together.
+    return random.uniform(0, min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1)))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _infobip_error(response: httpx.Response) -> dict[str, Any]:
+    """Infobip's reasons from either error shape, as ``{messageId, text, violations}``."""
+    try:
+        body = response.json()
+    except ValueError:
+        snippet = response.text[:200].strip()
+        return {"text": redact(snippet)} if snippet else {}
+    if not isinstance(body, dict):
+        return {}
+    info: dict[str, Any] = {}
+    legacy = body.get("requestError")
+    if isinstance(legacy, dict):
+        exc = legacy.get("serviceException") or legacy.get("policyException") or {}
+        if isinstance(exc, dict):
+            info["messageId"] = exc.get("messageId")
+            info["text"] = exc.get("text")
+            errors = exc.get("validationErrors")
+            if isinstance(errors, dict):
+                info["violations"] = [
+                    {"field": str(f), "message": str(m)}
+                    for f, msgs in errors.items()
+                    for m in (msgs if isinstance(msgs, list) else [msgs])
+                ]
+    elif "errorCode" in body or "violations" in body:
+        info["messageId"] = body.get("errorCode")
+        info["text"] = body.get("description")
+        if body.get("action"):
+            info["action"] = body.get("action")
+        violations = body.get("violations")
+        if isinstance(violations, list):
+            info["violations"] = [
+                {"field": str(v.get("property", "")), "message": str(v.get("violation", ""))}
+                for v in violations
+                if isinstance(v, dict)
+            ]
+    return redact_data({k: v for k, v in info.items() if v not in (None, "", [])})
+
+
+def _rejected_message(status: int, info: dict[str, Any]) -> str:
+    head = f"Infobip rejected the request (HTTP {status}"
+    head += f" {info['messageId']})" if info.get("messageId") else ")"
+    if info.get("text"):
+        head += f": {info['text']}"
+    fields = "; ".join(f"{v['field']}: {v['message']}" for v in info.get("violations", [])[:5])
+    return f"{head}{' — ' + fields if fields else ''}. Nothing was sent."
+
+
+_deprecations_seen: set[tuple[str, str]] = set()
+
+
+def _warn_deprecation(response: httpx.Response, path: str) -> None:
+    for header in ("Deprecation", "Sunset"):
+        value = response.headers.get(header)
+        if value and (path, header) not in _deprecations_seen:
+            _deprecations_seen.add((path, header))
+            log.warning("Infobip marks %s as deprecated (%s: %s)", path, header, value)
+
+
+# ---------------------------------------------------------------- pooled clients
+
+_pool_lock = threading.Lock()
+_sync_clients: dict[tuple[Any, ...], httpx.Client] = {}
+_transport_clients: weakref.WeakKeyDictionary[Any, httpx.Client] = weakref.WeakKeyDictionary()
+_async_clients: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], httpx.AsyncClient]] = (
+    weakref.WeakKeyDictionary()
+)
+_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=5.0)
+
+
+def _client_options() -> dict[str, Any]:
+    # Redirects are never followed: the key must not travel to wherever one points.
+    return {"follow_redirects": False, "trust_env": False, "limits": _LIMITS}
+
+
+def _sync_client(transport: httpx.BaseTransport | None) -> httpx.Client:
+    with _pool_lock:
+        if transport is not None:
+            client = _transport_clients.get(transport)
+            if client is None:
+                client = httpx.Client(transport=transport, **_client_options())
+                _transport_clients[transport] = client
+            return client
+        client = _sync_clients.get(())
+        if client is None:
+            client = _sync_clients[()] = httpx.Client(**_client_options())
+        return client
+
+
+def _async_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    loop = asyncio.get_running_loop()
+    with _pool_lock:
+        clients = _async_clients.setdefault(loop, {})
+        key = (id(transport),) if transport is not None else ()
+        client = clients.get(key)
+        if client is None:
+            client = clients[key] = httpx.AsyncClient(transport=transport, **_client_options())
+        return client
+
+
+def close_pooled_clients() -> None:
+    """Close the pooled synchronous clients (async ones close with their event loop's end)."""
+    with _pool_lock:
+        clients = list(_sync_clients.values()) + list(_transport_clients.values())
+        _sync_clients.clear()
+        _transport_clients.clear()
+    for client in clients:
+        client.close()
+
+
+async def aclose_pooled_clients() -> None:
+    """Close the pooled async clients of the running event loop."""
+    loop = asyncio.get_running_loop()
+    with _pool_lock:
+        clients = list(_async_clients.pop(loop, {}).values())
+    for client in clients:
+        await client.aclose()
+
+
+# ---------------------------------------------------------------- sending
+
+
+def send(
+    settings: ConnectionSettings,
+    request: InfobipRequest,
+    transport: httpx.BaseTransport | None = None,
+) -> Any:
+    """Send ``request`` and return Infobip's parsed JSON body, or raise a ConnectorError."""
+    client = _sync_client(transport)
+    exchange = _Exchange(settings, request)
+    while True:
+        try:
+            outcome: Any = client.request(**exchange.next_attempt())
+        except Exception as exc:  # noqa: BLE001 - every transport failure is classified
+            outcome = exc
+        step = exchange.judge(outcome)
+        if not isinstance(step, _Retry):
+            return step
+        time.sleep(step.delay)
+
+
+async def send_async(
+    settings: ConnectionSettings,
+    request: InfobipRequest,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Any:
+    """The async twin of :func:`send`."""
+    client = _async_client(transport)
+    exchange = _Exchange(settings, request)
+    while True:
+        try:
+            outcome: Any = await client.request(**exchange.next_attempt())
+        except Exception as exc:  # noqa: BLE001 - every transport failure is classified
+            outcome = exc
+        step = exchange.judge(outcome)
+        if not isinstance(step, _Retry):
+            return step
+        await asyncio.sleep(step.delay)

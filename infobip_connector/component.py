@@ -1,0 +1,137 @@
+"""The component an engine loads: definition, schemas, and ``execute`` with its async twin."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from . import client
+from .connection import ConnectionSettings, connection_from_values
+from .definition import ComponentDefinition, load_definition
+from .redaction import install_log_redaction
+from .runtime import ActionRuntime
+from .schemas import all_schemas, connection_schema, input_schema, output_schema
+
+Connection = ConnectionSettings | dict[str, Any]
+
+
+class Component:
+    """The Infobip component. Cheap to create; the definition is read on first use."""
+
+    def __init__(self, definition_path: str | Path | None = None) -> None:
+        self._definition_path = definition_path
+        self._runtimes: dict[str, ActionRuntime] = {}
+        self._lock = threading.Lock()
+        install_log_redaction()
+
+    @cached_property
+    def definition(self) -> ComponentDefinition:
+        return load_definition(self._definition_path)
+
+    def definition_json(self) -> dict[str, Any]:
+        """The definition as plain JSON data, as ``infobip-connector definition`` prints it."""
+        data: dict[str, Any] = self.definition.model_dump(mode="json", exclude_none=True)
+        return _drop_defaults(data)
+
+    @property
+    def action_names(self) -> list[str]:
+        return [a.name for a in self.definition.actions]
+
+    def input_schema(self, action: str) -> dict[str, Any]:
+        return input_schema(self.definition, self.definition.action(action))
+
+    def output_schema(self, action: str) -> dict[str, Any]:
+        return output_schema(self.definition, self.definition.action(action))
+
+    def connection_schema(self) -> dict[str, Any]:
+        return connection_schema(self.definition)
+
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        return all_schemas(self.definition)
+
+    def runtime(self, action: str) -> ActionRuntime:
+        found = self._runtimes.get(action)
+        if found is None:
+            with self._lock:
+                found = self._runtimes.get(action)
+                if found is None:
+                    found = ActionRuntime(self.definition, self.definition.action(action))
+                    self._runtimes[action] = found
+        return found
+
+    def validate_input(
+        self, action: str, values: Any, *, now: datetime | None = None
+    ) -> dict[str, Any]:
+        """Normalised values (empty fields dropped, numbers normalised, IDs assigned).
+
+        Raises InputError listing every problem by path.
+        """
+        return self.runtime(action).validate(values, now)
+
+    def execute(
+        self,
+        action: str,
+        values: Any,
+        connection: Connection,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Run ``action`` and return its declared output; raise a ConnectorError otherwise."""
+        settings = _settings(connection)
+        runtime = self.runtime(action)
+        request = runtime.prepare(values, now)
+        body = client.send(settings, request, transport)
+        return runtime.finish(body, request)
+
+    async def execute_async(
+        self,
+        action: str,
+        values: Any,
+        connection: Connection,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The async twin of :meth:`execute`."""
+        settings = _settings(connection)
+        runtime = self.runtime(action)
+        request = runtime.prepare(values, now)
+        body = await client.send_async(settings, request, transport)
+        return runtime.finish(body, request)
+
+    def test_connection(
+        self, connection: Connection, *, transport: httpx.BaseTransport | None = None
+    ) -> dict[str, Any]:
+        """Call the connection test endpoint (the account balance) and return its answer."""
+        settings = _settings(connection)
+        test = self.definition.authorization.test
+        body = client.send(settings, client.InfobipRequest(test.method, test.path), transport)
+        return body if isinstance(body, dict) else {"answer": body}
+
+
+def _settings(connection: Connection) -> ConnectionSettings:
+    if isinstance(connection, ConnectionSettings):
+        return connection
+    return connection_from_values(connection)
+
+
+def _drop_defaults(data: Any) -> Any:
+    """Leave out flags at their default (false, empty) so the JSON reads like the YAML."""
+    if isinstance(data, dict):
+        return {
+            k: _drop_defaults(v)
+            for k, v in data.items()
+            if not (v is False and k in _FLAGS) and not (v == [] and k == "rules")
+        }
+    if isinstance(data, list):
+        return [_drop_defaults(v) for v in data]
+    return data
+
+
+_FLAGS = {"required", "secret", "advanced", "generatedId", "uniqueItems"}

@@ -1,0 +1,295 @@
+"""Typed model of ``connector.yaml`` and its loader.
+
+The pydantic models are the meta-schema: ``schemas/connector.meta.schema.json``
+is derived from them, so engines in other languages can check a definition
+with the same rules the loader applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PropertyType = Literal["STRING", "INTEGER", "NUMBER", "BOOLEAN", "DATE_TIME", "ARRAY", "OBJECT"]
+ControlType = Literal[
+    "TEXT",
+    "TEXT_AREA",
+    "SELECT",
+    "MULTI_SELECT",
+    "ARRAY_BUILDER",
+    "OBJECT_BUILDER",
+    "DATE_TIME",
+    "INTEGER",
+    "NUMBER",
+    "URL",
+    "PHONE",
+    "EMAIL",
+]
+Format = Literal["phone", "http-url"]
+Rule = Literal["deliveryTimeWindow", "sendAt", "previewUrlNeedsLink"]
+
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "STRING": (str,),
+    "DATE_TIME": (str,),
+    "INTEGER": (int,),
+    "NUMBER": (int, float),
+    "BOOLEAN": (bool,),
+}
+
+
+class DefinitionError(Exception):
+    """``connector.yaml`` is broken; the message names the offending key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Model):
+    label: str
+    value: str | bool | int | float
+
+
+class Property(_Model):
+    """One property of a connection, an action's input, or an action's output."""
+
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9]*$")
+    label: str | None = None
+    type: PropertyType
+    controlType: ControlType | None = None
+    description: str = ""
+    required: bool = False
+    default: Any = None
+    placeholder: str | None = None
+    example: str | None = None
+    minLength: int | None = Field(default=None, ge=0)
+    maxLength: int | None = Field(default=None, ge=0)
+    minValue: float | None = None
+    maxValue: float | None = None
+    maxNumberPrecision: int | None = Field(default=None, ge=0)
+    minItems: int | None = Field(default=None, ge=0)
+    maxItems: int | None = Field(default=None, ge=0)
+    uniqueItems: bool = False
+    options: list[Option] | None = None
+    properties: list[Property] | None = None
+    items: Property | None = None
+    secret: bool = False
+    advanced: bool = False
+    format: Format | None = None
+    generatedId: bool = False
+    rules: list[Rule] = []
+    alsoAcceptsString: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Property:
+        if self.type == "OBJECT" and not self.properties:
+            raise ValueError("an OBJECT property needs 'properties'")
+        if self.type != "OBJECT" and self.properties is not None:
+            raise ValueError(f"'properties' only belongs to OBJECT, not {self.type}")
+        if self.type == "ARRAY" and self.items is None:
+            raise ValueError("an ARRAY property needs 'items'")
+        if self.type != "ARRAY" and self.items is not None:
+            raise ValueError(f"'items' only belongs to ARRAY, not {self.type}")
+        if self.alsoAcceptsString and self.type != "OBJECT":
+            raise ValueError("'alsoAcceptsString' only belongs to OBJECT")
+        expected = _VALUE_TYPES.get(self.type)
+        for option in self.options or []:
+            if expected is None or not _is_instance(option.value, expected):
+                raise ValueError(f"option {option.value!r} does not fit type {self.type}")
+        if self.default is not None and expected and not _is_instance(self.default, expected):
+            raise ValueError(f"default {self.default!r} does not fit type {self.type}")
+        names = [p.name for p in self.properties or []]
+        if None in names:
+            raise ValueError("every property of an OBJECT needs a 'name'")
+        if len(set(names)) != len(names):
+            raise ValueError("property names of an OBJECT must be unique")
+        return self
+
+    @property
+    def option_values(self) -> list[Any]:
+        return [o.value for o in self.options or []]
+
+    def child(self, key: str | int) -> Property | None:
+        """The property that describes ``value[key]`` of a value of this property."""
+        if isinstance(key, int):
+            return self.items if self.type == "ARRAY" else None
+        for prop in self.properties or []:
+            if prop.name == key:
+                return prop
+        return None
+
+
+def _is_instance(value: Any, types: tuple[type, ...]) -> bool:
+    # bool is an int in Python; keep BOOLEAN and INTEGER apart.
+    if isinstance(value, bool):
+        return bool in types
+    return isinstance(value, types)
+
+
+class Output(_Model):
+    type: Literal["OBJECT"]
+    properties: list[Property]
+    sample: dict[str, Any]
+
+    def as_property(self) -> Property:
+        return Property(name="output", type="OBJECT", properties=self.properties)
+
+
+class Action(_Model):
+    name: str = Field(pattern=r"^[a-z][A-Za-z0-9]*$")
+    title: str
+    description: str
+    executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    properties: list[Property]
+    output: Output
+
+    def as_property(self) -> Property:
+        """The action's inputs seen as one OBJECT property, the root of every input path."""
+        return Property(name="input", type="OBJECT", properties=self.properties)
+
+
+class HttpHeader(_Model):
+    name: str
+    value: str = Field(pattern=r"\{token\}")
+
+
+class ConnectionTest(_Model):
+    method: Literal["GET"]
+    path: str = Field(pattern=r"^/")
+
+
+class Authorization(_Model):
+    name: str
+    title: str
+    header: HttpHeader
+    test: ConnectionTest
+    properties: list[Property]
+
+
+class Connection(_Model):
+    version: int
+    authorizations: list[Authorization] = Field(min_length=1)
+
+
+class ComponentDefinition(_Model):
+    name: str
+    title: str
+    description: str
+    categories: list[str]
+    version: int
+    icon: str
+    connection: Connection
+    actions: list[Action] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_actions(self) -> ComponentDefinition:
+        names = [a.name for a in self.actions]
+        if len(set(names)) != len(names):
+            raise ValueError("action names must be unique")
+        return self
+
+    @cached_property
+    def _actions_by_name(self) -> dict[str, Action]:
+        return {a.name: a for a in self.actions}
+
+    def action(self, name: str) -> Action:
+        try:
+            return self._actions_by_name[name]
+        except KeyError:
+            known = ", ".join(self._actions_by_name)
+            raise KeyError(f"unknown action {name!r}; this component has: {known}") from None
+
+    @property
+    def authorization(self) -> Authorization:
+        return self.connection.authorizations[0]
+
+
+def walk(prop: Property, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Property]]:
+    """Every property below ``prop`` with its path; ``"*"`` stands for any array index."""
+    yield path, prop
+    for child in prop.properties or []:
+        assert child.name is not None
+        yield from walk(child, (*path, child.name))
+    if prop.items is not None:
+        yield from walk(prop.items, (*path, "*"))
+
+
+def format_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """``("messages", 0, "destinations", 2, "to")`` → ``messages[0].destinations[2].to``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int) or part == "*":
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def default_definition_path() -> Path:
+    return Path(str(resources.files("infobip_connector").joinpath("connector.yaml")))
+
+
+def _error_location(loc: tuple[int | str, ...], raw: Any) -> str:
+    """Turn pydantic's location into a readable key path such as ``actions[0].properties[1].type``.
+
+    Index steps are annotated with the ``name`` found there, so the message names the
+    property a person would search for.
+    """
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        if isinstance(step, int):
+            name = node[step].get("name") if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) else None
+            parts.append(f"[{step}]" + (f"({name})" if name else ""))
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        elif step in _UNION_BRANCHES:
+            continue
+        else:
+            parts.append(("." if parts else "") + step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+_UNION_BRANCHES = {"str", "bool", "int", "float", "function-after[_consistent(), Property]"}
+
+
+def parse_definition(raw: Any, source: str = "connector.yaml") -> ComponentDefinition:
+    try:
+        return ComponentDefinition.model_validate(raw)
+    except ValidationError as exc:
+        lines = [
+            f"  {_error_location(tuple(err['loc']), raw) or '(top level)'}: {err['msg']}"
+            for err in exc.errors()[:10]
+        ]
+        raise DefinitionError(f"{source} is not a valid component definition:\n" + "\n".join(lines)) from None
+
+
+def load_definition(path: str | Path | None = None) -> ComponentDefinition:
+    """Load and check a component definition (the packaged ``connector.yaml`` by default)."""
+    source = Path(path) if path is not None else default_definition_path()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DefinitionError(f"cannot read {source}: {exc.strerror}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        raw = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{source.name} is not valid YAML: {exc}") from None
+    return parse_definition(raw, source.name)
+
+
+def meta_schema() -> dict[str, Any]:
+    """JSON Schema (Draft 2020-12) that ``connector.yaml`` must satisfy."""
+    schema = ComponentDefinition.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:infobip-connector:schemas:connector.meta",
+        **schema,
+    }

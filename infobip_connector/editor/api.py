@@ -1,0 +1,101 @@
+"""The editor's only contact with the connector: definition, validation and execution.
+
+Everything the page shows comes from the same public API the CLI and the engines use, so
+the editor cannot drift from the runtime (same schema, same messages, same errors).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from infobip_connector import component
+from infobip_connector.errors import ConnectorError, InputError
+
+# Base URL the sandbox transport answers for; the key never leaves the process.
+SANDBOX_CONNECTION = {"token": "sandbox", "baseUrl": "https://api.infobip.com"}
+
+_STATUS_BY_TYPE = {"input": 422, "configuration": 422}
+
+
+class RequestError(Exception):
+    """The editor request itself is malformed (not the action's inputs)."""
+
+
+class EditorBackend:
+    """Answers the page's API calls; one per server, holding its sandbox."""
+
+    def __init__(self) -> None:
+        self._sandbox_lock = threading.Lock()
+        self._sandbox_transport: Any = None
+
+    def definition(self) -> dict[str, Any]:
+        export = getattr(component, "definition_json", None)
+        if callable(export):
+            return dict(export())
+        return dict(component.definition.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+    def validate(self, action: Any, inputs: Any) -> dict[str, Any]:
+        name = self._action(action)
+        try:
+            values = component.validate_input(name, inputs)
+        except InputError as exc:
+            return {"ok": False, "errors": list(exc.errors)}
+        return {"ok": True, "values": values}
+
+    def run(
+        self, action: Any, inputs: Any, connection: Any, sandbox: Any
+    ) -> tuple[int, dict[str, Any]]:
+        """Execute the action; returns the HTTP status and a JSON body without the token."""
+        name = self._action(action)
+        if not isinstance(sandbox, bool):
+            raise RequestError("'sandbox' must be true or false")
+        token = ""
+        try:
+            if sandbox:
+                output = self._run_in_sandbox(name, inputs)
+            else:
+                if not isinstance(connection, dict):
+                    raise RequestError("'connection' must be an object when not using the sandbox")
+                raw_token = connection.get("token")
+                token = raw_token if isinstance(raw_token, str) else ""
+                output = component.execute(name, inputs, connection)
+        except ConnectorError as exc:
+            return _STATUS_BY_TYPE.get(exc.type, 502), scrub(exc.to_dict(), token)
+        except RequestError:
+            raise
+        except Exception as exc:  # a bug must reach the page as an answer, not a hung request
+            message = f"{type(exc).__name__}: {exc}"
+            return 500, scrub({"error": {"type": "internal", "message": message, "details": {}}}, token)
+        return 200, scrub({"output": output}, token)
+
+    def _run_in_sandbox(self, action: str, inputs: Any) -> Any:
+        # The emulator keeps state (IDs, accepted messages); one request at a time keeps it simple.
+        with self._sandbox_lock:
+            if self._sandbox_transport is None:
+                from infobip_connector.sandbox import Sandbox
+
+                self._sandbox_transport = Sandbox().transport()
+            return component.execute(
+                action, inputs, dict(SANDBOX_CONNECTION), transport=self._sandbox_transport
+            )
+
+    @staticmethod
+    def _action(action: Any) -> str:
+        if not isinstance(action, str) or action not in component.action_names:
+            known = ", ".join(component.action_names)
+            raise RequestError(f"unknown action {action!r}; this component has: {known}")
+        return action
+
+
+def scrub(value: Any, secret: str) -> Any:
+    """``value`` with every occurrence of ``secret`` masked, however deep it is."""
+    if not secret:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, "[redacted]")
+    if isinstance(value, dict):
+        return {scrub(k, secret): scrub(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(item, secret) for item in value]
+    return value

@@ -1,0 +1,86 @@
+"""The error taxonomy shared by the runtime, the CLI and the editor.
+
+Every error says whether anything may have reached Infobip, carries JSON-safe
+details a workflow can branch on, and never holds the API key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ConnectorError(Exception):
+    """Base class of every error the connector raises on purpose."""
+
+    type: ClassVar[str] = "error"
+    exit_code: ClassVar[int] = 1
+    #: Whether the request may have reached Infobip (False: provably nothing was sent).
+    may_have_been_sent: ClassVar[bool] = False
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"type": self.type, "message": self.message, "details": self.details}}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class InputError(ConnectorError):
+    """The values break the input schema or a rule; nothing was sent."""
+
+    type = "input"
+    exit_code = 2
+
+    def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
+        self.errors = errors
+        if message is None:
+            shown = "; ".join(f"{e['path'] or '(input)'}: {e['message']}" for e in errors[:5])
+            more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+            message = f"Invalid input, nothing was sent: {shown}{more}"
+        super().__init__(message, {"errors": errors})
+
+
+class ConfigurationError(InputError):
+    """The connection values are unusable (bad base URL, empty token); nothing was sent."""
+
+    type = "configuration"
+
+
+class AuthenticationError(ConnectorError):
+    """Infobip refused the API key (401) or its permissions (403); nothing was sent."""
+
+    type = "authentication"
+    exit_code = 5
+
+
+class RejectedError(ConnectorError):
+    """Infobip refused the request (4xx other than 401/403/429); nothing was sent."""
+
+    type = "rejected"
+    exit_code = 3
+
+
+class RateLimitedError(ConnectorError):
+    """Infobip kept answering 429 until the attempts or the deadline ran out; nothing was sent."""
+
+    type = "rate_limited"
+    exit_code = 3
+
+
+class UnreachableError(ConnectorError):
+    """No connection to Infobip could be made; nothing was sent."""
+
+    type = "unreachable"
+    exit_code = 5
+
+
+class OutcomeUnknownError(ConnectorError):
+    """The request may have reached Infobip; check the IDs in ``details`` before resending."""
+
+    type = "outcome_unknown"
+    exit_code = 4
+    may_have_been_sent = True

@@ -1,0 +1,147 @@
+"""The property reference (``docs/reference.md``), generated from the definition.
+
+The first part uses the component reference's own table format, type signatures
+included (``[{STRING(messageId), STRING(to)}](destinations)``), so the two can be
+compared row by row; the second part lists every nested field with its rules.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .definition import Action, ComponentDefinition, Property, format_path, walk
+
+_HEADER = (
+    "|      Name      |     Type     |     Control Type     |     Description     |\n"
+    "|:--------------:|:------------:|:--------------------:|:-------------------:|"
+)
+_OUTPUT_HEADER = (
+    "|     Type     |     Control Type     |\n|:------------:|:--------------------:|"
+)
+_OUTPUT_CONTROL = {
+    "STRING": "TEXT",
+    "INTEGER": "INTEGER",
+    "NUMBER": "NUMBER",
+    "BOOLEAN": "SELECT",
+    "DATE_TIME": "DATE_TIME",
+    "ARRAY": "ARRAY_BUILDER",
+    "OBJECT": "OBJECT_BUILDER",
+}
+
+
+def signature(prop: Property, *, output_item: bool = False) -> str:
+    """The type signature of a property's value, as the reference tables write it."""
+    if prop.type == "OBJECT":
+        inner = ", ".join(_named(c, "$" if output_item else "") for c in prop.properties or [])
+        return inner if output_item else "{" + inner + "}"
+    if prop.type == "ARRAY":
+        assert prop.items is not None
+        return "[" + signature(prop.items, output_item=output_item) + "]"
+    return prop.type
+
+
+def _named(prop: Property, sigil: str) -> str:
+    return f"{signature(prop)}({sigil}{prop.name})"
+
+
+def _cell(text: str) -> str:
+    return f"  {text}  " if text else "  "
+
+
+def property_row(prop: Property) -> str:
+    return f"| {prop.label} | {signature(prop)} | {prop.controlType}  |{_cell(prop.description)}|"
+
+
+def output_row(prop: Property) -> str:
+    control = prop.controlType or _OUTPUT_CONTROL[prop.type]
+    return f"| {signature(prop, output_item=prop.type == 'ARRAY')} | {control}  |"
+
+
+def _table(rows: list[str], header: str = _HEADER) -> str:
+    return header + "\n" + "\n".join(rows)
+
+
+def _action_section(action: Action) -> str:
+    outputs = [output_row(p) for p in action.output.properties]
+    return (
+        f"### {action.title}\n{action.description}\n\n#### Properties\n\n"
+        + _table([property_row(p) for p in action.properties])
+        + "\n\n\n### Output\n\n\n\nType: OBJECT\n\n#### Properties\n\n"
+        + _table(outputs, _OUTPUT_HEADER)
+        + "\n\n\n\n\n"
+    )
+
+
+def _constraints(prop: Property) -> str:
+    said: list[str] = []
+    if prop.required:
+        said.append("required")
+    for key, word in (("minLength", "min length"), ("maxLength", "max length"),
+                      ("minItems", "min items"), ("maxItems", "max items"),
+                      ("minValue", "min"), ("maxValue", "max")):
+        value = getattr(prop, key)
+        if value is not None:
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            said.append(f"{word} {shown}")
+    if prop.maxNumberPrecision == 0:
+        said.append("whole number")
+    if prop.options:
+        said.append("one of " + ", ".join(f"`{json.dumps(o.value)}`" for o in prop.options))
+    if prop.default is not None:
+        said.append(f"default `{json.dumps(prop.default)}`")
+    if prop.format:
+        said.append({"phone": "phone number, normalised", "http-url": "http(s) URL"}[prop.format])
+    if prop.generatedId:
+        said.append("UUID assigned when empty")
+    said.extend(f"rule: {r}" for r in prop.rules)
+    if prop.alsoAcceptsString:
+        said.append("or text: " + prop.alsoAcceptsString)
+    return "; ".join(said)
+
+
+def _details(root: Property, heading: str) -> str:
+    rows = ["| Path | Type | Control | Constraints | Description |", "|---|---|---|---|---|"]
+    for path, prop in walk(root):
+        if not path:
+            continue
+        description = prop.description.replace("|", "\\|")
+        rows.append(
+            f"| `{format_path(path)}` | {prop.type} | {prop.controlType or ''} | "
+            f"{_constraints(prop)} | {description} |"
+        )
+    return f"#### {heading}\n\n" + "\n".join(rows) + "\n"
+
+
+def render_reference(component: ComponentDefinition) -> str:
+    auth = component.authorization
+    parts = [
+        "---\n"
+        f'title: "{component.title}"\n'
+        f'description: "{component.description}"\n'
+        "---\n"
+        "<!-- Generated from connector.yaml by `infobip-connector docs`; do not edit. -->\n\n"
+        "## Reference\n<hr />\n\n"
+        f"{component.description}\n\n\n"
+        f"Categories: [{', '.join(component.categories)}]\n\n\n"
+        f"Version: {component.version}\n\n<hr />\n\n\n\n"
+        "## Connections\n\n"
+        f"Version: {component.connection.version}\n\n\n"
+        f"### {auth.title}\n\n#### Properties\n\n"
+        + _table([property_row(p) for p in auth.properties])
+        + "\n\n\n\n\n<hr />\n\n\n\n\n\n## Actions\n\n\n",
+    ]
+    parts.extend(_action_section(a) for a in component.actions)
+    parts.append("## Field details\n\nEvery nested field, with the rules checked before sending.\n\n")
+    parts.append(f"### Connection: {auth.title}\n\n")
+    parts.append(_details(Property(name="c", type="OBJECT", properties=auth.properties), "Fields"))
+    for action in component.actions:
+        parts.append(f"\n### {action.title} (`{action.name}`)\n\n")
+        parts.append(_details(action.as_property(), "Input"))
+        parts.append("\n")
+        parts.append(_details(action.output.as_property(), "Output"))
+        parts.append(
+            "\nSample output:\n\n```json\n"
+            + json.dumps(action.output.sample, indent=2, ensure_ascii=False)
+            + "\n```\n"
+        )
+    return "".join(parts)

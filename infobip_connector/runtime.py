@@ -1,0 +1,92 @@
+"""One action made executable: its compiled schemas, checks and executor, used per execution."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+from .checks import ActionChecks
+from .client import InfobipRequest
+from .definition import Action, ComponentDefinition
+from .errors import InputError, OutcomeUnknownError
+from .schemas import input_schema, output_schema
+from .shaping import project
+from .validation import SchemaValidator
+from .values import prune
+
+log = logging.getLogger("infobip_connector.runtime")
+
+REJECTED_GROUP = 5
+
+
+class ActionRuntime:
+    def __init__(self, component: ComponentDefinition, action: Action) -> None:
+        self.action = action
+        self.executor: ModuleType = importlib.import_module(action.executor)
+        for required in ("build_request", "shape_output"):
+            if not callable(getattr(self.executor, required, None)):
+                raise TypeError(f"executor {action.executor} of {action.name} lacks {required}()")
+        self.inputs = SchemaValidator(input_schema(component, action), action.as_property())
+        self._output_prop = action.output.as_property()
+        self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
+        self.checks = ActionChecks(action)
+
+    def validate(self, values: Any, now: datetime | None = None) -> dict[str, Any]:
+        """Pruned, schema-checked, rule-checked and normalised values, or InputError."""
+        if not isinstance(values, dict):
+            raise InputError([{"path": "", "message": "the input must be an object of properties"}])
+        pruned = prune(values)
+        errors = self.inputs.errors(pruned)
+        if errors:
+            raise InputError(errors)
+        return self.checks.apply(pruned, now)
+
+    def prepare(self, values: Any, now: datetime | None = None) -> InfobipRequest:
+        request: InfobipRequest = self.executor.build_request(self.validate(values, now))
+        return request
+
+    def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
+        """The declared output from Infobip's parsed answer."""
+        shaped = self.executor.shape_output(body, request)
+        if self.outputs.errors(shaped):
+            shaped = project(shaped, self._output_prop)
+            problems = self.outputs.errors(shaped) if shaped is not None else [{"path": ""}]
+            if shaped is None or problems or not shaped:
+                raise OutcomeUnknownError(
+                    "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
+                    "expected shape; check the IDs in details against Infobip's logs.",
+                    {**request.reference, "problems": problems[:5]},
+                )
+        _log_rejections(self.action.name, shaped)
+        result: dict[str, Any] = shaped
+        return result
+
+
+def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of an output whose status is in Infobip's REJECTED group."""
+    entries = [output]
+    for value in output.values():
+        if isinstance(value, list):
+            entries.extend(v for v in value if isinstance(v, dict))
+    return [
+        e
+        for e in entries
+        if isinstance(e.get("status"), dict) and e["status"].get("groupId") == REJECTED_GROUP
+    ]
+
+
+def _log_rejections(action: str, output: dict[str, Any]) -> None:
+    rejected = rejected_messages(output)
+    if rejected:
+        first = rejected[0]
+        log.warning(
+            "%s: Infobip accepted the request but rejected %d message(s), e.g. %s to %s: %s",
+            action,
+            len(rejected),
+            first.get("messageId"),
+            first.get("to"),
+            first["status"].get("name"),
+        )

@@ -1,0 +1,144 @@
+"""JSON Schemas (Draft 2020-12) derived from the component definition.
+
+These are the contract an engine in any language can check values against;
+``infobip-connector schemas --write`` writes them to ``schemas/`` and a test
+keeps the checked-in copies in sync with ``connector.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .definition import Action, ComponentDefinition, Property, meta_schema
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# A date-time as an editor's picker or a chained step writes it: local, or with Z / an offset.
+DATE_TIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$"
+)
+# The same, but the offset is required: a lone string cannot name its zone.
+OFFSET_DATE_TIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
+)
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
+
+_JSON_TYPES = {
+    "STRING": "string",
+    "DATE_TIME": "string",
+    "INTEGER": "integer",
+    "NUMBER": "number",
+    "BOOLEAN": "boolean",
+    "ARRAY": "array",
+    "OBJECT": "object",
+}
+
+
+def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one property's value."""
+    schema: dict[str, Any] = {}
+    if prop.label:
+        schema["title"] = prop.label
+    if prop.description:
+        schema["description"] = prop.description
+    schema["type"] = _JSON_TYPES[prop.type]
+    if prop.type == "OBJECT":
+        children = prop.properties or []
+        schema["properties"] = {
+            c.name: property_schema(c, for_output=for_output) for c in children if c.name
+        }
+        required = [c.name for c in children if c.required and c.name]
+        if required and not for_output:
+            schema["required"] = required
+        schema["additionalProperties"] = False
+        if prop.alsoAcceptsString and not for_output:
+            # Object keywords only apply to objects and string keywords only to strings,
+            # so one schema states both forms without an opaque oneOf.
+            schema["type"] = ["object", "string"]
+            schema["pattern"] = OFFSET_DATE_TIME_PATTERN
+    elif prop.type == "ARRAY":
+        assert prop.items is not None
+        schema["items"] = property_schema(prop.items, for_output=for_output)
+        _put(schema, "minItems", prop.minItems)
+        _put(schema, "maxItems", prop.maxItems)
+        if prop.uniqueItems:
+            schema["uniqueItems"] = True
+    elif prop.type in ("INTEGER", "NUMBER"):
+        _put(schema, "minimum", _number(prop.minValue))
+        _put(schema, "maximum", _number(prop.maxValue))
+        if prop.maxNumberPrecision == 0:
+            schema["multipleOf"] = 1
+    elif prop.type in ("STRING", "DATE_TIME"):
+        _put(schema, "minLength", prop.minLength)
+        _put(schema, "maxLength", prop.maxLength)
+        if prop.type == "DATE_TIME":
+            schema["pattern"] = DATE_TIME_PATTERN
+        elif prop.format == "http-url":
+            schema["pattern"] = HTTP_URL_PATTERN
+    if prop.options and not for_output:
+        schema["enum"] = prop.option_values
+    if prop.default is not None:
+        schema["default"] = prop.default
+    examples = [e for e in (prop.example, prop.placeholder) if e]
+    if examples and prop.type in ("STRING", "DATE_TIME") and not prop.secret:
+        schema["examples"] = examples[:1]
+    if prop.secret:
+        schema["writeOnly"] = True
+    return schema
+
+
+def _put(schema: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        schema[key] = value
+
+
+def _number(value: float | None) -> int | float | None:
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _document(schema_id: str, title: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": DRAFT, "$id": schema_id, **body, "title": title}
+
+
+def input_schema(component: ComponentDefinition, action: Action) -> dict[str, Any]:
+    body = property_schema(action.as_property())
+    body["description"] = action.description
+    return _document(
+        f"urn:infobip-connector:schemas:{component.name}.{action.name}.input",
+        f"{action.title}: input",
+        body,
+    )
+
+
+def output_schema(component: ComponentDefinition, action: Action) -> dict[str, Any]:
+    body = property_schema(action.output.as_property(), for_output=True)
+    body["description"] = f"What {action.title} returns to the next step."
+    body["examples"] = [action.output.sample]
+    return _document(
+        f"urn:infobip-connector:schemas:{component.name}.{action.name}.output",
+        f"{action.title}: output",
+        body,
+    )
+
+
+def connection_schema(component: ComponentDefinition) -> dict[str, Any]:
+    auth = component.authorization
+    body = property_schema(Property(name="connection", type="OBJECT", properties=auth.properties))
+    body["description"] = (
+        f"Connection '{auth.title}': sent as header {auth.header.name}: {auth.header.value}."
+    )
+    return _document(
+        f"urn:infobip-connector:schemas:{component.name}.connection", auth.title, body
+    )
+
+
+def all_schemas(component: ComponentDefinition) -> dict[str, dict[str, Any]]:
+    """File name → schema, exactly as checked in under ``schemas/``."""
+    files: dict[str, dict[str, Any]] = {
+        "connector.meta.schema.json": meta_schema(),
+        "connection.schema.json": connection_schema(component),
+    }
+    for action in component.actions:
+        files[f"{action.name}.input.schema.json"] = input_schema(component, action)
+        files[f"{action.name}.output.schema.json"] = output_schema(component, action)
+    return files

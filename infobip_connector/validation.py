@@ -1,0 +1,152 @@
+"""Validating values against the derived JSON Schemas, with errors a person can act on.
+
+The schemas are compiled once with a native Draft 2020-12 validator: a 100,000
+destination bulk validates in milliseconds. Its raw messages are rewritten to
+name the field by its path and say what is expected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema_rs
+
+from .definition import Property, format_path
+
+MAX_ERRORS = 50
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+class SchemaValidator:
+    """A compiled schema plus the property tree it came from, for readable messages."""
+
+    def __init__(self, schema: dict[str, Any], root: Property) -> None:
+        self._validator = jsonschema_rs.validator_for(schema)
+        self._root = root
+
+    def errors(self, value: Any) -> list[dict[str, str]]:
+        """Every problem with ``value``, as ``{"path", "message"}``; empty when valid."""
+        try:
+            if self._validator.is_valid(value):
+                return []
+            raw = list(self._validator.iter_errors(value))
+        except (ValueError, TypeError, OverflowError) as exc:
+            return [{"path": "", "message": f"not JSON data: {exc}"}]
+        found = [self._explain(err) for err in raw[:MAX_ERRORS]]
+        found.sort(key=lambda e: e["path"])
+        return found
+
+    def _property_at(self, parts: list[str | int]) -> Property | None:
+        prop: Property | None = self._root
+        for part in parts:
+            prop = prop.child(part) if prop is not None else None
+        return prop
+
+    def _explain(self, err: Any) -> dict[str, str]:
+        parts: list[str | int] = list(err.instance_path)
+        kind = err.kind
+        name = type(kind).__name__
+        prop = self._property_at(parts)
+        value = err.instance
+        if name == "Required":
+            parts.append(kind.property)
+            return _error(parts, "is required")
+        if name == "AdditionalProperties":
+            unexpected = list(kind.unexpected)
+            known = ", ".join(c.name or "" for c in (prop.properties if prop else None) or [])
+            return _error([*parts, unexpected[0]] if len(unexpected) == 1 else parts,
+                          f"unknown property {', '.join(map(repr, unexpected))}; "
+                          f"expected one of: {known}")
+        return _error(parts, _message(name, kind, prop, value, err.message))
+
+
+def _error(parts: list[str | int], message: str) -> dict[str, str]:
+    return {"path": format_path(parts), "message": message}
+
+
+def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: str) -> str:
+    got = f" (got {_show(value)})"
+    if name == "Type":
+        if prop is not None and prop.alsoAcceptsString:
+            return f"must be an object or text; {prop.alsoAcceptsString}{got}"
+        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(kind.types))
+        return f"must be {expected}, not {_TYPE_WORDS.get(json_type(value), json_type(value))}"
+    if name == "Enum":
+        allowed = ", ".join(_show(o) for o in kind.options)
+        return f"must be one of: {allowed}{got}"
+    if name == "Minimum":
+        return f"must be at least {_num(kind.limit)}{got}"
+    if name == "Maximum":
+        return f"must be at most {_num(kind.limit)}{got}"
+    if name == "MultipleOf":
+        return f"must be a whole number{got}"
+    if name == "MinLength":
+        if kind.limit == 1:
+            return "must not be empty"
+        return f"must be at least {kind.limit} characters long"
+    if name == "MaxLength":
+        return f"must be at most {kind.limit} characters long (got {len(value)})"
+    if name == "MinItems":
+        return f"needs at least {kind.limit} item{'s' if kind.limit != 1 else ''}"
+    if name == "MaxItems":
+        return f"allows at most {kind.limit} items (got {len(value)})"
+    if name == "UniqueItems":
+        return "must not list the same value twice"
+    if name == "Pattern":
+        return _pattern_message(prop) + got
+    return fallback
+
+
+def _pattern_message(prop: Property | None) -> str:
+    if prop is None:
+        return "has the wrong format"
+    if prop.alsoAcceptsString:
+        return f"as text, must be {prop.alsoAcceptsString[0].lower()}{prop.alsoAcceptsString[1:]}"
+    if prop.type == "DATE_TIME":
+        return "must be a date and time such as 2026-12-01T09:00:00 (an offset is optional)"
+    if prop.format == "http-url":
+        return "must be an http:// or https:// URL"
+    return "has the wrong format"
+
+
+def _as_list(types: Any) -> list[str]:
+    if isinstance(types, str):
+        return [types]
+    return [str(t) for t in types]
+
+
+def _num(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
