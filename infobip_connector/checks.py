@@ -56,9 +56,13 @@ def normalize_phone(raw: str) -> str:
             f"{raw!r} has no country code: start it with + or 00, e.g. +1 415 555 2671"
         )
     else:
-        raise ValueError(f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +")
+        raise ValueError(
+            f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +"
+        )
     if not international[1:].isdigit():
-        raise ValueError(f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +")
+        raise ValueError(
+            f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +"
+        )
     try:
         number = phonenumbers.parse(international, None)
     except phonenumbers.NumberParseException:
@@ -101,7 +105,12 @@ def _send_at(value: Any, now: datetime) -> Problems:
 
 def _preview_url_needs_link(content: dict[str, Any], now: datetime) -> Problems:
     if content.get("previewUrl") is True and not _LINK.search(content.get("text", "")):
-        return [{"path": "previewUrl", "message": "is true, but the text has no http:// or https:// URL"}]
+        return [
+            {
+                "path": "previewUrl",
+                "message": "is true, but the text has no http:// or https:// URL",
+            }
+        ]
     return []
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import random
 import threading
 import time
@@ -33,9 +32,9 @@ from .errors import (
     RejectedError,
     UnreachableError,
 )
-from .redaction import redact, redact_data
+from .redaction import get_logger, redact, redact_data
 
-log = logging.getLogger("infobip_connector.client")
+log = get_logger("infobip_connector.client")
 
 USER_AGENT = f"infobip-connector/{__version__} httpx/{httpx.__version__}"
 MAX_RETRY_AFTER = 30.0
@@ -261,7 +260,10 @@ def _infobip_error(response: httpx.Response) -> dict[str, Any]:
                 for v in violations
                 if isinstance(v, dict)
             ]
-    return redact_data({k: v for k, v in info.items() if v not in (None, "", [])})
+    cleaned: dict[str, Any] = redact_data(
+        {k: v for k, v in info.items() if v not in (None, "", [])}
+    )
+    return cleaned
 
 
 def _rejected_message(status: int, info: dict[str, Any]) -> str:
@@ -358,7 +360,7 @@ def send(
     while True:
         try:
             outcome: Any = client.request(**exchange.next_attempt())
-        except Exception as exc:  # noqa: BLE001 - every transport failure is classified
+        except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)
         if not isinstance(step, _Retry):
@@ -377,7 +379,7 @@ async def send_async(
     while True:
         try:
             outcome: Any = await client.request(**exchange.next_attempt())
-        except Exception as exc:  # noqa: BLE001 - every transport failure is classified
+        except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)
         if not isinstance(step, _Retry):

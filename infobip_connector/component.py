@@ -35,8 +35,10 @@ class Component:
 
     def definition_json(self) -> dict[str, Any]:
         """The definition as plain JSON data, as ``infobip-connector definition`` prints it."""
-        data: dict[str, Any] = self.definition.model_dump(mode="json", exclude_none=True)
-        return _drop_defaults(data)
+        data: dict[str, Any] = _drop_defaults(
+            self.definition.model_dump(mode="json", exclude_none=True)
+        )
+        return data
 
     @property
     def action_names(self) -> list[str]:

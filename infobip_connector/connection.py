@@ -62,7 +62,9 @@ def normalize_base_url(raw: str, *, allow_custom_host: bool = False) -> str:
         raise _fail("baseUrl", "must not contain a query, a fragment or spaces")
     parts = urlsplit(text)
     if "@" in parts.netloc:
-        raise _fail("baseUrl", "must not contain a user name or password; the key is sent as a header")
+        raise _fail(
+            "baseUrl", "must not contain a user name or password; the key is sent as a header"
+        )
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     try:
@@ -74,7 +76,9 @@ def normalize_base_url(raw: str, *, allow_custom_host: bool = False) -> str:
         raise _fail("baseUrl", f"{raw.strip()!r} has no valid host name")
     loopback = _is_loopback(host)
     if scheme == "http" and not loopback:
-        raise _fail("baseUrl", "plain http:// is only allowed for loopback (the sandbox); use https://")
+        raise _fail(
+            "baseUrl", "plain http:// is only allowed for loopback (the sandbox); use https://"
+        )
     infobip = host == "api.infobip.com" or host.endswith(".api.infobip.com")
     if not (infobip or loopback or allow_custom_host):
         raise _fail(
@@ -108,12 +112,21 @@ def _number(values: Mapping[str, Any], key: str, default: float, low: float, hig
 def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
     """Checked settings from the connection's property values (``token``, ``baseUrl``, ...)."""
     if not isinstance(values, Mapping):
-        raise _fail("", "the connection must be an object such as {\"token\": \"...\"}")
-    known = {"token", "baseUrl", "allowCustomHost", "connectTimeout", "readTimeout", "deadline",
-             "maxAttempts"}
+        raise _fail("", 'the connection must be an object such as {"token": "..."}')
+    known = {
+        "token",
+        "baseUrl",
+        "allowCustomHost",
+        "connectTimeout",
+        "readTimeout",
+        "deadline",
+        "maxAttempts",
+    }
     unknown = sorted(set(values) - known)
     if unknown:
-        raise _fail(unknown[0], f"unknown connection property; expected one of: {', '.join(sorted(known))}")
+        raise _fail(
+            unknown[0], f"unknown connection property; expected one of: {', '.join(sorted(known))}"
+        )
     token = values.get("token")
     if isinstance(token, SecretStr):
         token = token.get_secret_value()

@@ -210,7 +210,9 @@ class ComponentDefinition(_Model):
         return self.connection.authorizations[0]
 
 
-def walk(prop: Property, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Property]]:
+def walk(
+    prop: Property, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Property]]:
     """Every property below ``prop`` with its path; ``"*"`` stands for any array index."""
     yield path, prop
     for child in prop.properties or []:
@@ -245,7 +247,11 @@ def _error_location(loc: tuple[int | str, ...], raw: Any) -> str:
     node = raw
     for step in loc:
         if isinstance(step, int):
-            name = node[step].get("name") if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) else None
+            name = (
+                node[step].get("name")
+                if isinstance(node, list) and step < len(node) and isinstance(node[step], dict)
+                else None
+            )
             parts.append(f"[{step}]" + (f"({name})" if name else ""))
             node = node[step] if isinstance(node, list) and step < len(node) else None
         elif step in _UNION_BRANCHES:
@@ -267,7 +273,9 @@ def parse_definition(raw: Any, source: str = "connector.yaml") -> ComponentDefin
             f"  {_error_location(tuple(err['loc']), raw) or '(top level)'}: {err['msg']}"
             for err in exc.errors()[:10]
         ]
-        raise DefinitionError(f"{source} is not a valid component definition:\n" + "\n".join(lines)) from None
+        raise DefinitionError(
+            f"{source} is not a valid component definition:\n" + "\n".join(lines)
+        ) from None
 
 
 def load_definition(path: str | Path | None = None) -> ComponentDefinition:
@@ -279,7 +287,7 @@ def load_definition(path: str | Path | None = None) -> ComponentDefinition:
         raise DefinitionError(f"cannot read {source}: {exc.strerror}") from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        raw = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+        raw = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{source.name} is not valid YAML: {exc}") from None
     return parse_definition(raw, source.name)

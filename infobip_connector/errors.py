@@ -84,3 +84,10 @@ class OutcomeUnknownError(ConnectorError):
     type = "outcome_unknown"
     exit_code = 4
     may_have_been_sent = True
+
+
+class InternalError(ConnectorError):
+    """A bug in the connector; the message is redacted like every other."""
+
+    type = "internal"
+    exit_code = 1

@@ -67,7 +67,25 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install_log_redaction(logger_name: str = "infobip_connector") -> None:
-    logger = logging.getLogger(logger_name)
+# A logger's filters only see records created on that very logger, not its children's,
+# so each logger that may carry a request detail gets its own filter.
+_TRANSPORT_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+)
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A logger whose records are redacted before any handler sees them."""
+    logger = logging.getLogger(name)
     if not any(isinstance(f, RedactingFilter) for f in logger.filters):
         logger.addFilter(RedactingFilter())
+    return logger
+
+
+def install_log_redaction() -> None:
+    for name in ("infobip_connector", *_TRANSPORT_LOGGERS):
+        get_logger(name)

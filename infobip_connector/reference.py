@@ -15,9 +15,7 @@ _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"
     "|:--------------:|:------------:|:--------------------:|:-------------------:|"
 )
-_OUTPUT_HEADER = (
-    "|     Type     |     Control Type     |\n|:------------:|:--------------------:|"
-)
+_OUTPUT_HEADER = "|     Type     |     Control Type     |\n|:------------:|:--------------------:|"
 _OUTPUT_CONTROL = {
     "STRING": "TEXT",
     "INTEGER": "INTEGER",
@@ -76,9 +74,14 @@ def _constraints(prop: Property) -> str:
     said: list[str] = []
     if prop.required:
         said.append("required")
-    for key, word in (("minLength", "min length"), ("maxLength", "max length"),
-                      ("minItems", "min items"), ("maxItems", "max items"),
-                      ("minValue", "min"), ("maxValue", "max")):
+    for key, word in (
+        ("minLength", "min length"),
+        ("maxLength", "max length"),
+        ("minItems", "min items"),
+        ("maxItems", "max items"),
+        ("minValue", "min"),
+        ("maxValue", "max"),
+    ):
         value = getattr(prop, key)
         if value is not None:
             shown = int(value) if isinstance(value, float) and value.is_integer() else value
@@ -131,7 +134,9 @@ def render_reference(component: ComponentDefinition) -> str:
         + "\n\n\n\n\n<hr />\n\n\n\n\n\n## Actions\n\n\n",
     ]
     parts.extend(_action_section(a) for a in component.actions)
-    parts.append("## Field details\n\nEvery nested field, with the rules checked before sending.\n\n")
+    parts.append(
+        "## Field details\n\nEvery nested field, with the rules checked before sending.\n\n"
+    )
     parts.append(f"### Connection: {auth.title}\n\n")
     parts.append(_details(Property(name="c", type="OBJECT", properties=auth.properties), "Fields"))
     for action in component.actions:

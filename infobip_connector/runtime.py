@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -12,12 +11,13 @@ from .checks import ActionChecks
 from .client import InfobipRequest
 from .definition import Action, ComponentDefinition
 from .errors import InputError, OutcomeUnknownError
+from .redaction import get_logger
 from .schemas import input_schema, output_schema
 from .shaping import project
 from .validation import SchemaValidator
 from .values import prune
 
-log = logging.getLogger("infobip_connector.runtime")
+log = get_logger("infobip_connector.runtime")
 
 REJECTED_GROUP = 5
 

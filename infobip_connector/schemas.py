@@ -127,9 +127,7 @@ def connection_schema(component: ComponentDefinition) -> dict[str, Any]:
     body["description"] = (
         f"Connection '{auth.title}': sent as header {auth.header.name}: {auth.header.value}."
     )
-    return _document(
-        f"urn:infobip-connector:schemas:{component.name}.connection", auth.title, body
-    )
+    return _document(f"urn:infobip-connector:schemas:{component.name}.connection", auth.title, body)
 
 
 def all_schemas(component: ComponentDefinition) -> dict[str, dict[str, Any]]:

@@ -36,7 +36,9 @@ def _coerce(value: Any, kind: str) -> Any:
     if kind in ("STRING", "DATE_TIME"):
         if isinstance(value, str):
             return value
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
     if kind == "INTEGER":
         if isinstance(value, bool):
             return None

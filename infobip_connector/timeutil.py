@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +15,9 @@ def resolve_send_at(value: Any) -> datetime:
     if isinstance(value, str):
         moment = _parse(value, "sendAt")
         if moment.tzinfo is None:
-            raise ValueError("as text, needs an offset such as +01:00 or Z; or give {dateTime, zoneId}")
+            raise ValueError(
+                "as text, needs an offset such as +01:00 or Z; or give {dateTime, zoneId}"
+            )
         return moment
     moment = _parse(value["dateTime"], "dateTime")
     zone_id = value.get("zoneId")
@@ -40,7 +42,9 @@ def _zone(zone_id: str) -> ZoneInfo:
     try:
         return ZoneInfo(zone_id)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {zone_id!r}; use an IANA name such as Europe/Zagreb") from None
+        raise ValueError(
+            f"unknown time zone {zone_id!r}; use an IANA name such as Europe/Zagreb"
+        ) from None
 
 
 def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
@@ -49,7 +53,7 @@ def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
     For a time that occurs twice (clocks going back) the first occurrence is used.
     """
     aware = naive.replace(tzinfo=zone, fold=0)
-    round_trip = aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+    round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
         raise ValueError(
             f"{naive.isoformat()} does not exist in {zone_id} (clocks move forward then); "
@@ -65,7 +69,7 @@ def infobip_datetime(moment: datetime) -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 SCHEDULE_HORIZON = timedelta(days=180)

@@ -82,9 +82,10 @@ class SchemaValidator:
         if name == "AdditionalProperties":
             unexpected = list(kind.unexpected)
             known = ", ".join(c.name or "" for c in (prop.properties if prop else None) or [])
-            return _error([*parts, unexpected[0]] if len(unexpected) == 1 else parts,
-                          f"unknown property {', '.join(map(repr, unexpected))}; "
-                          f"expected one of: {known}")
+            return _error(
+                [*parts, unexpected[0]] if len(unexpected) == 1 else parts,
+                f"unknown property {', '.join(map(repr, unexpected))}; expected one of: {known}",
+            )
         return _error(parts, _message(name, kind, prop, value, err.message))
 
 

@@ -108,7 +108,10 @@ def _locate_non_json(value: Any) -> dict[str, str]:
             if _bad_text(item):
                 return {"path": where, "message": "is not valid Unicode text (lone surrogate)"}
         elif isinstance(item, float) and not math.isfinite(item):
-            return {"path": where, "message": "must be a finite number (NaN and Infinity are not JSON)"}
+            return {
+                "path": where,
+                "message": "must be a finite number (NaN and Infinity are not JSON)",
+            }
         elif isinstance(item, dict):
             for key, child in item.items():
                 if not isinstance(key, str):

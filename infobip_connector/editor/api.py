@@ -66,7 +66,9 @@ class EditorBackend:
             raise
         except Exception as exc:  # a bug must reach the page as an answer, not a hung request
             message = f"{type(exc).__name__}: {exc}"
-            return 500, scrub({"error": {"type": "internal", "message": message, "details": {}}}, token)
+            return 500, scrub(
+                {"error": {"type": "internal", "message": message, "details": {}}}, token
+            )
         return 200, scrub({"output": output}, token)
 
     def _run_in_sandbox(self, action: str, inputs: Any) -> Any:

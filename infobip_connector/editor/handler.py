@@ -21,10 +21,11 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 log = logging.getLogger("infobip_connector.editor")
 
 _STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/index.html": ("index.html", "text/html; charset=utf-8"),
-    "/static/editor.js": ("editor.js", "text/javascript; charset=utf-8"),
-    "/static/editor.css": ("editor.css", "text/css; charset=utf-8"),
+    "/": ("editor/static/index.html", "text/html; charset=utf-8"),
+    "/index.html": ("editor/static/index.html", "text/html; charset=utf-8"),
+    "/static/editor.js": ("editor/static/editor.js", "text/javascript; charset=utf-8"),
+    "/static/editor.css": ("editor/static/editor.css", "text/css; charset=utf-8"),
+    "/static/icon.svg": ("icon.svg", "image/svg+xml"),
 }
 
 _SECURITY_HEADERS = {
@@ -46,10 +47,8 @@ class HttpError(Exception):
         self.message = message
 
 
-def _static_file(name: str) -> bytes:
-    return resources.files(__package__ or "infobip_connector.editor").joinpath(
-        "static", name
-    ).read_bytes()
+def _package_file(name: str) -> bytes:
+    return resources.files("infobip_connector").joinpath(*name.split("/")).read_bytes()
 
 
 class EditorHandler(BaseHTTPRequestHandler):
@@ -82,7 +81,7 @@ class EditorHandler(BaseHTTPRequestHandler):
         if path not in _STATIC:
             raise HttpError(HTTPStatus.NOT_FOUND, f"no such page: {path}")
         name, content_type = _STATIC[path]
-        self._send(HTTPStatus.OK, _static_file(name), content_type)
+        self._send(HTTPStatus.OK, _package_file(name), content_type)
 
     def _post(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -107,10 +106,14 @@ class EditorHandler(BaseHTTPRequestHandler):
         self._send_json(HTTPStatus(status), answer)
 
     def _check_host(self) -> None:
-        port = self.server.server_address[1]
-        allowed = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        address = self.server.server_address
+        assert isinstance(address, tuple)
+        host, port = address[0], address[1]
+        allowed = {f"{host!s}:{port}", f"localhost:{port}"}
         if self.headers.get("Host", "") not in allowed:
-            raise HttpError(HTTPStatus.FORBIDDEN, "requests must be addressed to this loopback host")
+            raise HttpError(
+                HTTPStatus.FORBIDDEN, "requests must be addressed to this loopback host"
+            )
 
     def _check_origin(self) -> None:
         origin = self.headers.get("Origin")

@@ -33,7 +33,7 @@ class EditorServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://{self._httpd.server_address[0]!s}:{self.port}/"
 
     def serve_forever(self) -> None:
         self._serving.set()

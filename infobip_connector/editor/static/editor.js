@@ -1,0 +1,594 @@
+"use strict";
+
+// The form is generated from GET /api/definition: one renderer per control type, each
+// returning a control { el, get(), touched(), setPath(path) }. get() gives the field's JSON
+// value (undefined when empty), touched() says whether the person entered something other
+// than the default, and setPath() stamps data-path so server errors find their field.
+
+const VALIDATE_DELAY_MS = 200;
+const DEFAULT_CONTROL = {
+  STRING: "TEXT",
+  DATE_TIME: "DATE_TIME",
+  INTEGER: "INTEGER",
+  NUMBER: "NUMBER",
+  BOOLEAN: "SELECT",
+  ARRAY: "ARRAY_BUILDER",
+  OBJECT: "OBJECT_BUILDER",
+};
+const BOOLEAN_OPTIONS = [
+  { label: "True", value: true },
+  { label: "False", value: false },
+];
+
+// ---------------------------------------------------------------------------- DOM helpers
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+
+let lastId = 0;
+const freshId = () => `field-${++lastId}`;
+
+function joinPath(parent, key) {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
+function isEmpty(value) {
+  if (value === undefined || value === null || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
+}
+
+// Mirrors the runtime: empty object members are dropped, list items keep their places.
+function prune(value) {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const [key, item] of Object.entries(value)) {
+      const kept = prune(item);
+      if (!isEmpty(kept)) out[key] = kept;
+    }
+    return out;
+  }
+  return value;
+}
+
+function notifyChange(el) {
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function labelOf(prop) {
+  return prop.label || prop.name || "Value";
+}
+
+function controlTypeOf(prop) {
+  return prop.controlType || DEFAULT_CONTROL[prop.type] || "TEXT";
+}
+
+// -------------------------------------------------------------------------- field shells
+
+// The frame every leaf field shares: label, required marker, input, help text, error slot.
+function fieldShell(prop, input, ctx) {
+  const helpId = prop.description ? freshId() : null;
+  if (helpId) input.setAttribute("aria-describedby", helpId);
+  const label = ctx.item
+    ? null
+    : h("label", { class: "label", for: input.id }, labelOf(prop), requiredMark(prop));
+  return h(
+    "div",
+    { class: "field", "data-control": controlTypeOf(prop) },
+    label,
+    input,
+    prop.description ? h("p", { class: "help", id: helpId }, prop.description) : null,
+    errorSlot(),
+  );
+}
+
+function requiredMark(prop) {
+  return prop.required ? h("span", { class: "required", title: "Required" }, " *") : null;
+}
+
+function errorSlot() {
+  return h("div", { class: "field-error", role: "alert", "aria-live": "polite" });
+}
+
+// A leaf control: the generic parts around one input element and its getter.
+function leaf(prop, ctx, input, get) {
+  const el = fieldShell(prop, input, ctx);
+  return {
+    el,
+    get,
+    touched() {
+      const value = get();
+      return value !== undefined && JSON.stringify(value) !== JSON.stringify(prop.default);
+    },
+    setPath(path) {
+      el.dataset.path = path;
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------ renderers
+
+function renderTextInput(type) {
+  return (prop, ctx) => {
+    const input = h("input", {
+      id: freshId(),
+      type: prop.secret ? "password" : type,
+      placeholder: prop.placeholder,
+      maxlength: prop.maxLength,
+      autocomplete: prop.secret ? "new-password" : "off",
+      spellcheck: "false",
+      required: prop.required,
+    });
+    if (typeof prop.default === "string") input.value = prop.default;
+    return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
+  };
+}
+
+function renderTextArea(prop, ctx) {
+  const input = h("textarea", {
+    id: freshId(),
+    rows: 3,
+    placeholder: prop.placeholder,
+    maxlength: prop.maxLength,
+    required: prop.required,
+  });
+  if (typeof prop.default === "string") input.value = prop.default;
+  return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
+}
+
+function renderSelect(prop, ctx) {
+  const options = prop.options || (prop.type === "BOOLEAN" ? BOOLEAN_OPTIONS : []);
+  const hasDefault = prop.default !== undefined && prop.default !== null;
+  // An empty choice exists only when nothing would otherwise be chosen for the person.
+  const blank = hasDefault ? [] : [{ label: prop.required ? "Choose…" : "— not set —" }];
+  const choices = [...blank, ...options];
+  const input = h(
+    "select",
+    { id: freshId(), required: prop.required },
+    choices.map((option, index) => h("option", { value: String(index) }, option.label)),
+  );
+  const defaultIndex = choices.findIndex((o) => "value" in o && o.value === prop.default);
+  input.value = String(Math.max(defaultIndex, 0));
+  return leaf(prop, ctx, input, () => choices[Number(input.value)].value);
+}
+
+function renderMultiSelect(prop, ctx) {
+  const options = prop.options || (prop.items && prop.items.options) || [];
+  const legendId = freshId();
+  const boxes = options.map((option) => {
+    const box = h("input", { type: "checkbox", value: String(option.value) });
+    if (Array.isArray(prop.default) && prop.default.includes(option.value)) box.checked = true;
+    return { option, box, el: h("label", { class: "check" }, box, h("span", {}, option.label)) };
+  });
+  const group = h(
+    "div",
+    { class: "checks", role: "group", "aria-labelledby": legendId, id: freshId() },
+    boxes.map((b) => b.el),
+  );
+  const get = () => {
+    const picked = boxes.filter((b) => b.box.checked).map((b) => b.option.value);
+    return picked.length ? picked : undefined;
+  };
+  const control = leaf(prop, ctx, group, get);
+  const label = control.el.querySelector(":scope > .label");
+  if (label) {
+    label.id = legendId;
+    label.removeAttribute("for");
+  }
+  return control;
+}
+
+function renderNumber(prop, ctx) {
+  const whole = prop.type === "INTEGER" || prop.maxNumberPrecision === 0;
+  const input = h("input", {
+    id: freshId(),
+    type: "number",
+    inputmode: whole ? "numeric" : "decimal",
+    min: prop.minValue,
+    max: prop.maxValue,
+    step: whole ? 1 : "any",
+    placeholder: prop.placeholder,
+    required: prop.required,
+  });
+  if (typeof prop.default === "number") input.value = String(prop.default);
+  return leaf(prop, ctx, input, () => (input.value === "" ? undefined : Number(input.value)));
+}
+
+function renderDateTime(prop, ctx) {
+  const input = h("input", {
+    id: freshId(),
+    type: "datetime-local",
+    step: 1,
+    required: prop.required,
+  });
+  if (typeof prop.default === "string") input.value = prop.default;
+  // Pickers drop ":00" seconds; the runtime expects a full local date-time.
+  const get = () => {
+    if (input.value === "") return undefined;
+    return /T\d\d:\d\d$/.test(input.value) ? `${input.value}:00` : input.value;
+  };
+  return leaf(prop, ctx, input, get);
+}
+
+// The children of an OBJECT, with `advanced: true` ones folded into an "Advanced" group.
+function renderChildren(properties) {
+  const children = properties.map((prop) => ({ name: prop.name, control: render(prop, {}) }));
+  const basic = children.filter((_, i) => !properties[i].advanced).map((c) => c.control.el);
+  const advanced = children.filter((_, i) => properties[i].advanced).map((c) => c.control.el);
+  const body = h(
+    "div",
+    { class: "object-body" },
+    basic,
+    advanced.length
+      ? h("details", { class: "group advanced" }, h("summary", {}, "Advanced"), advanced)
+      : null,
+  );
+  return { children, body };
+}
+
+function renderObject(prop, ctx) {
+  const { children, body } = renderChildren(prop.properties || []);
+  // An optional group nobody filled in is left out, so its defaults are not sent alone.
+  const optional = !prop.required && !ctx.item && !ctx.root;
+  const help = prop.description ? h("p", { class: "help" }, prop.description) : null;
+  let el;
+  if (ctx.root || ctx.item) {
+    el = h("div", { class: "object" }, errorSlot(), body);
+  } else if (optional) {
+    const summary = h("summary", {}, labelOf(prop), h("span", { class: "tag" }, "optional"));
+    el = h("details", { class: "group optional" }, summary, help, errorSlot(), body);
+  } else {
+    const legend = h("legend", {}, labelOf(prop), requiredMark(prop));
+    el = h("fieldset", { class: "group" }, legend, help, errorSlot(), body);
+  }
+  el.dataset.control = "OBJECT_BUILDER";
+  const touched = () => children.some((c) => c.control.touched());
+  return {
+    el,
+    touched,
+    get() {
+      if (optional && !touched()) return undefined;
+      const out = {};
+      for (const { name, control } of children) {
+        const value = control.get();
+        if (value !== undefined) out[name] = value;
+      }
+      return out;
+    },
+    setPath(path) {
+      if (!ctx.item) el.dataset.path = path;
+      for (const { name, control } of children) control.setPath(joinPath(path, name));
+    },
+  };
+}
+
+function renderArray(prop, ctx) {
+  const itemProp = { ...prop.items, required: true };
+  const itemLabel = labelOf(prop.items || {}) === "Value" ? "item" : labelOf(prop.items);
+  const list = h("ol", { class: "items" });
+  const items = [];
+  let path = "";
+
+  const relayout = () => {
+    list.replaceChildren(...items.map((item) => item.el));
+    items.forEach((item, index) => {
+      item.title.textContent = `${itemLabel} ${index + 1}`;
+      item.up.disabled = index === 0;
+      item.down.disabled = index === items.length - 1;
+    });
+    setPath(path);
+  };
+  const move = (item, delta) => {
+    const from = items.indexOf(item);
+    const to = from + delta;
+    if (to < 0 || to >= items.length) return;
+    items.splice(from, 1);
+    items.splice(to, 0, item);
+    relayout();
+    notifyChange(list);
+    item.focusTarget().focus();
+  };
+  const remove = (item) => {
+    items.splice(items.indexOf(item), 1);
+    relayout();
+    notifyChange(list);
+    addButton.focus();
+  };
+  const add = () => {
+    const control = render(itemProp, { item: true });
+    const item = { control };
+    item.title = h("span", { class: "item-title" });
+    const button = (cls, text, title, onclick) =>
+      h("button", { type: "button", class: `icon ${cls}`, title, "aria-label": title, onclick }, text);
+    item.up = button("move-up", "↑", "Move up", () => move(item, -1));
+    item.down = button("move-down", "↓", "Move down", () => move(item, 1));
+    const removeButton = button("remove-item", "✕", "Remove", () => remove(item));
+    item.focusTarget = () => item.up.disabled ? item.down : item.up;
+    item.el = h(
+      "li",
+      { class: "item" },
+      h("div", { class: "item-head" }, item.title, item.up, item.down, removeButton),
+      errorSlot(),
+      control.el,
+    );
+    items.push(item);
+    return item;
+  };
+  const addButton = h("button", { type: "button", class: "add-item" }, `+ Add ${itemLabel}`);
+  addButton.addEventListener("click", () => {
+    const item = add();
+    relayout();
+    notifyChange(list);
+    const first = item.el.querySelector("input, select, textarea");
+    if (first) first.focus();
+  });
+
+  // A required list starts with the items it needs, so the form opens ready to fill.
+  const initial = prop.required ? Math.max(prop.minItems || 0, 1) : 0;
+  for (let i = 0; i < initial; i++) add();
+
+  const help = prop.description ? h("p", { class: "help" }, prop.description) : null;
+  const el = h(
+    "div",
+    { class: "field array", "data-control": "ARRAY_BUILDER" },
+    ctx.item ? null : h("div", { class: "label" }, labelOf(prop), requiredMark(prop)),
+    help,
+    errorSlot(),
+    list,
+    addButton,
+  );
+  function setPath(newPath) {
+    path = newPath;
+    addButton.dataset.add = newPath;
+    if (!ctx.item) el.dataset.path = newPath;
+    items.forEach((item, index) => {
+      const itemPath = joinPath(newPath, index);
+      item.el.dataset.path = itemPath;
+      item.control.setPath(itemPath);
+    });
+  }
+  relayout();
+  return {
+    el,
+    get: () => (items.length ? items.map((item) => item.control.get() ?? null) : undefined),
+    touched: () => items.some((item) => item.control.touched()),
+    setPath,
+  };
+}
+
+const RENDERERS = {
+  TEXT: renderTextInput("text"),
+  URL: renderTextInput("url"),
+  PHONE: renderTextInput("tel"),
+  EMAIL: renderTextInput("email"),
+  TEXT_AREA: renderTextArea,
+  SELECT: renderSelect,
+  MULTI_SELECT: renderMultiSelect,
+  INTEGER: renderNumber,
+  NUMBER: renderNumber,
+  DATE_TIME: renderDateTime,
+  OBJECT_BUILDER: renderObject,
+  ARRAY_BUILDER: renderArray,
+};
+
+function render(prop, ctx) {
+  const renderer = RENDERERS[controlTypeOf(prop)] || RENDERERS.TEXT;
+  return renderer(prop, ctx);
+}
+
+function renderRoot(properties, path) {
+  const control = renderObject({ properties }, { root: true });
+  control.setPath(path);
+  return control;
+}
+
+// ------------------------------------------------------------------------------- the page
+
+const page = {
+  definition: null,
+  action: null,
+  inputs: null,
+  connection: null,
+  validationSeq: 0,
+  validateTimer: null,
+};
+
+const byId = (id) => document.getElementById(id);
+
+async function callApi(method, url, body) {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { error: { type: "request", message: `HTTP ${response.status}: ${text}`, details: {} } };
+  }
+}
+
+function currentInputs() {
+  return page.inputs.get() || {};
+}
+
+function showInputJson(values) {
+  byId("input-json").textContent = JSON.stringify(prune(values), null, 2);
+}
+
+// The field a path belongs to, or its nearest rendered ancestor (the root when none).
+function fieldFor(path) {
+  let candidate = path;
+  while (candidate) {
+    const el = document.querySelector(`main [data-path="${CSS.escape(candidate)}"]`);
+    if (el) return { el, exact: candidate === path };
+    candidate = candidate.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+    if (candidate === path) break;
+  }
+  return null;
+}
+
+function clearFieldErrors() {
+  for (const el of document.querySelectorAll(".has-error")) {
+    el.classList.remove("has-error");
+    el.querySelector(":scope > .field-error").textContent = "";
+  }
+}
+
+function showErrors(errors) {
+  clearFieldErrors();
+  const list = byId("errors");
+  list.replaceChildren();
+  for (const error of errors) {
+    const found = fieldFor(error.path);
+    if (found) {
+      const slot = found.el.querySelector(":scope > .field-error");
+      const text = found.exact ? error.message : `${error.path}: ${error.message}`;
+      slot.textContent = slot.textContent ? `${slot.textContent}; ${text}` : text;
+      found.el.classList.add("has-error");
+      // An error inside a folded group would otherwise stay invisible.
+      for (let node = found.el; node; node = node.parentElement?.closest("details")) {
+        if (node.tagName === "DETAILS") node.open = true;
+      }
+    }
+    const jump = () => {
+      const target = found && found.el.querySelector("input, select, textarea, button");
+      if (target) target.focus();
+    };
+    list.append(
+      h(
+        "li",
+        {},
+        h("button", { type: "button", class: "link", onclick: jump, "data-target": error.path },
+          h("code", {}, error.path || "(input)")),
+        " ",
+        error.message,
+      ),
+    );
+  }
+  const state = byId("validation-state");
+  state.dataset.state = errors.length ? "invalid" : "valid";
+  state.textContent = errors.length
+    ? `${errors.length} error${errors.length === 1 ? "" : "s"}`
+    : "valid";
+}
+
+function scheduleValidation() {
+  byId("validation-state").dataset.state = "pending";
+  byId("validation-state").textContent = "checking…";
+  showInputJson(currentInputs());
+  clearTimeout(page.validateTimer);
+  page.validateTimer = setTimeout(validateNow, VALIDATE_DELAY_MS);
+}
+
+async function validateNow() {
+  const seq = ++page.validationSeq;
+  const inputs = currentInputs();
+  let answer;
+  try {
+    answer = await callApi("POST", "/api/validate", { action: page.action.name, inputs });
+  } catch (err) {
+    answer = { error: { message: String(err) } };
+  }
+  // A slower answer to an older edit must not overwrite a newer one.
+  if (seq !== page.validationSeq) return;
+  if (answer.error) {
+    byId("validation-state").dataset.state = "failed";
+    byId("validation-state").textContent = `editor error: ${answer.error.message}`;
+    return;
+  }
+  showErrors(answer.ok ? [] : answer.errors);
+}
+
+function showOutput(answer) {
+  const out = byId("output");
+  if (answer.output !== undefined) {
+    out.dataset.state = "ok";
+    out.textContent = JSON.stringify(answer.output, null, 2);
+    return;
+  }
+  out.dataset.state = "error";
+  out.textContent = JSON.stringify(answer, null, 2);
+  const errors = answer.error && answer.error.details && answer.error.details.errors;
+  if (!Array.isArray(errors)) return;
+  // Connection problems name connection fields, whose paths on the page start "connection.".
+  const prefix = answer.error.type === "configuration" ? "connection" : "";
+  showErrors(errors.map((e) => ({ ...e, path: joinPath(prefix, e.path) })));
+}
+
+async function run() {
+  const button = byId("run");
+  const sandbox = byId("use-sandbox").checked;
+  const connection = sandbox ? null : page.connection.get();
+  if (!sandbox && !(connection && connection.token)) {
+    showOutput({ error: { type: "configuration", message: "Enter a token, or use the sandbox.", details: {} } });
+    return;
+  }
+  button.disabled = true;
+  byId("output").dataset.state = "running";
+  byId("output").textContent = "Running…";
+  try {
+    const body = { action: page.action.name, inputs: currentInputs(), connection, sandbox };
+    showOutput(await callApi("POST", "/api/run", body));
+  } catch (err) {
+    showOutput({ error: { type: "request", message: String(err), details: {} } });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function selectAction(name) {
+  page.action = page.definition.actions.find((a) => a.name === name);
+  byId("action-description").textContent = page.action.description;
+  page.inputs = renderRoot(page.action.properties, "");
+  byId("inputs-body").replaceChildren(page.inputs.el);
+  const out = byId("output");
+  out.dataset.state = "empty";
+  out.textContent = "Run the action to see its output.";
+  scheduleValidation();
+}
+
+function updateRunTarget() {
+  const sandbox = byId("use-sandbox").checked;
+  byId("connection").disabled = sandbox;
+  byId("run-target").textContent = sandbox ? "against the embedded sandbox" : "against Infobip";
+}
+
+async function start() {
+  page.definition = await callApi("GET", "/api/definition");
+  const def = page.definition;
+  byId("component-meta").textContent = `${def.title} · component v${def.version}`;
+  const picker = byId("action");
+  picker.replaceChildren(...def.actions.map((a) => h("option", { value: a.name }, a.title)));
+  picker.addEventListener("change", () => selectAction(picker.value));
+
+  const auth = def.connection.authorizations[0];
+  page.connection = renderRoot(auth.properties, "connection");
+  byId("connection").replaceChildren(page.connection.el);
+  byId("use-sandbox").addEventListener("change", updateRunTarget);
+  updateRunTarget();
+
+  const form = byId("inputs");
+  form.addEventListener("input", scheduleValidation);
+  form.addEventListener("change", scheduleValidation);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  byId("run").addEventListener("click", run);
+  selectAction(def.actions[0].name);
+  document.body.dataset.ready = "true";
+}
+
+document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,527 @@
+"""Exact requests, the fault matrix and the retry policy, against a mocked httpx transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from infobip_connector import (
+    AuthenticationError,
+    ConnectorError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RejectedError,
+    UnreachableError,
+    __version__,
+    client,
+    component,
+)
+
+BASE = "https://xyz12.api.infobip.com"
+SMS_URL = BASE + "/sms/2/text/advanced"
+WA_URL = BASE + "/whatsapp/1/message/text"
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+PENDING = {
+    "groupId": 1,
+    "groupName": "PENDING",
+    "id": 26,
+    "name": "PENDING_ACCEPTED",
+    "description": "Message sent to next instance",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "BACKOFF_BASE", 0.001)
+
+
+def sms_answer(request: httpx.Request) -> httpx.Response:
+    body = json.loads(request.content)
+    messages = [
+        {"messageId": d["messageId"], "status": PENDING, "to": d["to"]}
+        for m in body["messages"]
+        for d in m["destinations"]
+    ]
+    return httpx.Response(200, json={"bulkId": body["bulkId"], "messages": messages})
+
+
+def sent(httpx_mock: HTTPXMock) -> list[httpx.Request]:
+    return httpx_mock.get_requests()
+
+
+def test_minimal_sms_request(
+    httpx_mock: HTTPXMock, connection: dict[str, str], canary: str
+) -> None:
+    httpx_mock.add_callback(sms_answer, url=SMS_URL, method="POST")
+    output = component.execute(
+        "sendSms",
+        {
+            "bulkId": "B1",
+            "messages": [
+                {"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "Hello"}
+            ],
+        },
+        connection,
+    )
+    (request,) = sent(httpx_mock)
+    assert request.headers["Authorization"] == f"App {canary}"
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.headers["Accept"] == "application/json"
+    assert request.headers["User-Agent"].startswith(f"infobip-connector/{__version__}")
+    assert json.loads(request.content) == {
+        "bulkId": "B1",
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "Hello"}],
+    }
+    assert output == {
+        "bulkId": "B1",
+        "messages": [{"messageId": "M1", "status": PENDING, "to": "41793026727"}],
+    }
+
+
+FULL_SMS: dict[str, Any] = {
+    "bulkId": "BULK-ID-123-xyz",
+    "messages": [
+        {
+            "callbackData": "DLR callback data",
+            "deliveryTimeWindow": {
+                "days": ["MONDAY", "FRIDAY"],
+                "from": {"hour": 6, "minute": 0},
+                "to": {"hour": 15, "minute": 30},
+            },
+            "destinations": [{"messageId": "MESSAGE-ID-123-xyz", "to": "+41 79 302 67 27"}],
+            "flash": False,
+            "from": "InfoSMS",
+            "intermediateReport": True,
+            "language": {"languageCode": "TR"},
+            "notifyContentType": "application/json",
+            "notifyUrl": "https://www.example.com/sms/advanced",
+            "regional": {
+                "indiaDlt": {"contentTemplateId": "t1", "principalEntityId": "p1"},
+                "turkeyIys": {"brandCode": 7, "recipientType": "TACIR"},
+                "southKorea": {"resellerCode": 123456789},
+            },
+            "sendAt": {"dateTime": "2026-04-01T09:15:00", "zoneId": "Europe/Zagreb"},
+            "text": "Artık Ulusal Dil Tanımlayıcısı ile",
+            "transliteration": "TURKISH",
+            "validityPeriod": 720.0,
+            "entityId": "entity-1",
+            "applicationId": "app-1",
+        }
+    ],
+    "sendingSpeedLimit": {"amount": 10, "timeUnit": "HOUR"},
+    "urlOptions": {
+        "shortenUrl": True,
+        "trackClicks": False,
+        "trackingUrl": "https://example.com/clicks",
+        "removeProtocol": True,
+        "customDomain": "ex.am",
+    },
+    "tracking": {
+        "baseUrl": "https://example.com",
+        "processKey": "pk",
+        "track": "SMS",
+        "type": "ONE_TIME_PIN",
+    },
+    "includeSmsCountInResponse": True,
+}
+
+
+def test_sms_with_every_property(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(
+        url=SMS_URL,
+        json={
+            "bulkId": "BULK-ID-123-xyz",
+            "messages": [
+                {
+                    "messageId": "MESSAGE-ID-123-xyz",
+                    "status": PENDING,
+                    "to": "41793026727",
+                    "smsCount": 1,
+                }
+            ],
+        },
+    )
+    output = component.execute("sendSms", FULL_SMS, connection, now=NOW)
+    body = json.loads(sent(httpx_mock)[0].content)
+    expected = json.loads(json.dumps(FULL_SMS))
+    message = expected["messages"][0]
+    message["destinations"][0]["to"] = "41793026727"
+    message["sendAt"] = "2026-04-01T09:15:00.000+0200"  # summer time in Zagreb
+    message["validityPeriod"] = 720
+    assert body == expected
+    assert output["messages"][0]["smsCount"] == 1
+
+
+def test_multi_message_bulk_generates_ids_before_sending(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_callback(sms_answer, url=SMS_URL)
+    values = {
+        "messages": [
+            {
+                "destinations": [{"to": "41793026727"}, {"to": "41793026728"}],
+                "text": "first",
+                "from": "Shop",
+            },
+            {
+                "destinations": [{"to": "385911234567"}],
+                "text": "second",
+                "sendAt": "2026-03-28T23:30:00-04:00",
+            },
+        ]
+    }
+    output = component.execute("sendSms", values, connection, now=NOW)
+    body = json.loads(sent(httpx_mock)[0].content)
+    assert [len(m["destinations"]) for m in body["messages"]] == [2, 1]
+    assert body["messages"][1]["sendAt"] == "2026-03-28T23:30:00.000-0400"
+    ids = [d["messageId"] for m in body["messages"] for d in m["destinations"]]
+    assert len(set(ids)) == 3 and body["bulkId"]
+    assert [m["messageId"] for m in output["messages"]] == ids
+
+
+def test_send_at_across_daylight_saving(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_callback(sms_answer, url=SMS_URL)
+    values = {
+        "messages": [
+            {
+                "destinations": [{"to": "41793026727"}],
+                "text": "before",
+                "sendAt": {"dateTime": "2026-03-28T10:00:00", "zoneId": "Europe/Zagreb"},
+            },
+            {
+                "destinations": [{"to": "41793026727"}],
+                "text": "after",
+                "sendAt": {"dateTime": "2026-03-29T10:00:00", "zoneId": "Europe/Zagreb"},
+            },
+        ]
+    }
+    component.execute("sendSms", values, connection, now=NOW)
+    body = json.loads(sent(httpx_mock)[0].content)
+    assert [m["sendAt"] for m in body["messages"]] == [
+        "2026-03-28T10:00:00.000+0100",
+        "2026-03-29T10:00:00.000+0200",
+    ]
+
+
+WA_OK = {
+    "to": "41793026727",
+    "messageCount": 1,
+    "messageId": "W1",
+    "status": {
+        "groupId": 1,
+        "groupName": "PENDING",
+        "id": 7,
+        "name": "PENDING_ENROUTE",
+        "description": "Message sent to next instance",
+    },
+}
+
+
+def test_minimal_whatsapp_request(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(url=WA_URL, method="POST", json=WA_OK)
+    output = component.execute(
+        "sendWhatsappTextMessage",
+        {"from": "447860099299", "to": "41793026727", "messageId": "W1", "content": {"text": "Hi"}},
+        connection,
+    )
+    assert json.loads(sent(httpx_mock)[0].content) == {
+        "from": "447860099299",
+        "to": "41793026727",
+        "messageId": "W1",
+        "content": {"text": "Hi"},
+    }
+    assert output == WA_OK
+
+
+def test_full_whatsapp_request(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(url=WA_URL, json={**WA_OK, "unexpected": "dropped"})
+    values = {
+        "from": "+44 7860 099299",
+        "to": "+41 79 302 67 27",
+        "messageId": "W1",
+        "content": {"text": "See https://example.com", "previewUrl": True},
+        "callbackData": "cb",
+        "notifyUrl": "https://example.com/dlr",
+        "urlOptions": {
+            "shortenUrl": True,
+            "trackClicks": True,
+            "trackingUrl": "https://example.com/t",
+            "removeProtocol": False,
+            "customDomain": "ex.am",
+        },
+        "entityId": "e",
+        "applicationId": "a",
+    }
+    output = component.execute("sendWhatsappTextMessage", values, connection)
+    body = json.loads(sent(httpx_mock)[0].content)
+    assert body == {**values, "from": "447860099299", "to": "41793026727"}
+    assert "unexpected" not in output
+
+
+# ------------------------------------------------------------------ the fault matrix
+
+MINIMAL = {
+    "bulkId": "B1",
+    "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "x"}],
+}
+
+
+def run_sms(connection: dict[str, Any]) -> dict[str, Any]:
+    return component.execute("sendSms", MINIMAL, connection)
+
+
+def test_connect_error_then_success(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_exception(httpx.ConnectError("refused"))
+    httpx_mock.add_callback(sms_answer)
+    assert run_sms(connection)["bulkId"] == "B1"
+    assert len(sent(httpx_mock)) == 2
+
+
+def test_connect_errors_until_attempts_run_out(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    for _ in range(3):
+        httpx_mock.add_exception(httpx.ConnectTimeout("slow"))
+    with pytest.raises(UnreachableError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 3 and info.value.exit_code == 5
+
+
+def test_429_retry_after_zero_then_success(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_response(status_code=429, headers={"Retry-After": "0"})
+    httpx_mock.add_callback(sms_answer)
+    run_sms(connection)
+    assert len(sent(httpx_mock)) == 2
+
+
+def test_429_with_huge_retry_after_gives_up(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_response(status_code=429, headers={"Retry-After": "3600"})
+    with pytest.raises(RateLimitedError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+    assert info.value.details["retryAfter"] == 3600
+
+
+def test_429_with_http_date_retry_after(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(
+        status_code=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}
+    )
+    httpx_mock.add_callback(sms_answer)
+    run_sms(connection)
+    assert len(sent(httpx_mock)) == 2
+
+
+def test_429_storm_stops_at_max_attempts(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    for _ in range(2):
+        httpx_mock.add_response(status_code=429, headers={"Retry-After": "0"})
+    with pytest.raises(RateLimitedError):
+        run_sms({**connection, "maxAttempts": 2})
+    assert len(sent(httpx_mock)) == 2
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.WriteTimeout("slow"),
+        httpx.RemoteProtocolError("dropped"),
+        httpx.ReadError("reset"),
+    ],
+)
+def test_ambiguous_failures_are_never_retried(
+    httpx_mock: HTTPXMock, connection: dict[str, str], fault: Exception
+) -> None:
+    httpx_mock.add_exception(fault)
+    with pytest.raises(OutcomeUnknownError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+    assert info.value.details["bulkId"] == "B1"
+    assert info.value.details["messageIds"] == ["M1"]
+    assert info.value.exit_code == 4
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_is_outcome_unknown(
+    httpx_mock: HTTPXMock, connection: dict[str, str], status: int
+) -> None:
+    httpx_mock.add_response(status_code=status, text="oops")
+    with pytest.raises(OutcomeUnknownError):
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+
+
+def test_200_with_html_body_is_outcome_unknown(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_response(status_code=200, html="<html>maintenance</html>")
+    with pytest.raises(OutcomeUnknownError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+    assert info.value.details["messageIds"] == ["M1"]
+
+
+def test_200_with_wrong_shape_is_outcome_unknown(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_response(json=["not", "an", "object"])
+    with pytest.raises(OutcomeUnknownError):
+        run_sms(connection)
+
+
+def test_400_legacy_shape_names_fields(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(
+        status_code=400,
+        json={
+            "requestError": {
+                "serviceException": {
+                    "messageId": "BAD_REQUEST",
+                    "text": "Bad request",
+                    "validationErrors": {
+                        "messages[0].destinations[0].to": ["invalid destination address"]
+                    },
+                }
+            }
+        },
+    )
+    with pytest.raises(RejectedError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+    assert info.value.details["messageId"] == "BAD_REQUEST"
+    assert info.value.details["violations"] == [
+        {"field": "messages[0].destinations[0].to", "message": "invalid destination address"}
+    ]
+    assert "messages[0].destinations[0].to" in info.value.message
+
+
+def test_400_new_shape_names_fields(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(
+        status_code=400,
+        json={
+            "errorCode": "E400",
+            "description": "Request cannot be processed.",
+            "action": "Check the syntax",
+            "violations": [
+                {"property": "content.text", "violation": "size must be between 1 and 4096"}
+            ],
+            "resources": [],
+        },
+    )
+    with pytest.raises(RejectedError) as info:
+        run_sms(connection)
+    assert info.value.details["action"] == "Check the syntax"
+    assert info.value.details["violations"][0]["field"] == "content.text"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_authentication(httpx_mock: HTTPXMock, connection: dict[str, str], status: int) -> None:
+    httpx_mock.add_response(
+        status_code=status,
+        json={
+            "requestError": {
+                "serviceException": {"messageId": "UNAUTHORIZED", "text": "Invalid login details"}
+            }
+        },
+    )
+    with pytest.raises(AuthenticationError) as info:
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1 and info.value.exit_code == 5
+
+
+def test_redirects_are_never_followed(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(status_code=307, headers={"Location": "https://evil.example.com/steal"})
+    with pytest.raises(RejectedError, match="not followed"):
+        run_sms(connection)
+    assert len(sent(httpx_mock)) == 1
+
+
+def test_rejected_messages_inside_200_are_kept_and_logged(
+    httpx_mock: HTTPXMock, connection: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    rejected = {
+        "groupId": 5,
+        "groupName": "REJECTED",
+        "id": 51,
+        "name": "REJECTED_DESTINATION_NOT_REGISTERED",
+        "description": "Destination not registered",
+    }
+    httpx_mock.add_response(
+        json={
+            "bulkId": "B1",
+            "messages": [{"messageId": "M1", "status": rejected, "to": "41793026727"}],
+        }
+    )
+    with caplog.at_level(logging.WARNING, logger="infobip_connector"):
+        output = run_sms(connection)
+    assert output["messages"][0]["status"]["groupName"] == "REJECTED"
+    assert "REJECTED_DESTINATION_NOT_REGISTERED" in caplog.text
+
+
+def test_deprecation_headers_warn_once(
+    httpx_mock: HTTPXMock, connection: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    for _ in range(2):
+        httpx_mock.add_callback(
+            lambda r: httpx.Response(
+                200,
+                headers={"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"},
+                json={"bulkId": "B1", "messages": []},
+            )
+        )
+    with caplog.at_level(logging.WARNING, logger="infobip_connector"):
+        run_sms(connection)
+        run_sms(connection)
+    assert caplog.text.count("Deprecation") == 1
+
+
+def test_deadline_bounds_the_retries(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(status_code=429, headers={"Retry-After": "2"})
+    with pytest.raises(RateLimitedError):
+        run_sms({**connection, "deadline": 1})
+    assert len(sent(httpx_mock)) == 1
+
+
+def test_invalid_input_never_reaches_infobip(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    with pytest.raises(ConnectorError) as info:
+        component.execute(
+            "sendSms", {"messages": [{"destinations": [{"to": "nope"}], "text": "x"}]}, connection
+        )
+    assert info.value.type == "input"
+    assert sent(httpx_mock) == []
+
+
+def test_async_twin(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_exception(httpx.ConnectError("refused"))
+    httpx_mock.add_response(url=WA_URL, json=WA_OK)
+    output = asyncio.run(
+        component.execute_async(
+            "sendWhatsappTextMessage",
+            {
+                "from": "447860099299",
+                "to": "41793026727",
+                "messageId": "W1",
+                "content": {"text": "Hi"},
+            },
+            connection,
+        )
+    )
+    assert output == WA_OK and len(sent(httpx_mock)) == 2
+
+
+def test_connection_check(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
+    httpx_mock.add_response(
+        url=BASE + "/account/1/balance", method="GET", json={"balance": 12.5, "currency": "EUR"}
+    )
+    assert component.test_connection(connection) == {"balance": 12.5, "currency": "EUR"}

@@ -1,0 +1,173 @@
+"""connector.yaml mirrors the component reference, and everything derived from it is in sync."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from infobip_connector import component
+from infobip_connector.definition import DefinitionError, load_definition, parse_definition
+from infobip_connector.reference import render_reference
+from infobip_connector.schemas import all_schemas
+
+from .conftest import FIXTURES, ROOT, SHARED
+
+SPEC = FIXTURES / "spec" / "infobip-component.md"
+
+
+def _rows(text: str) -> list[list[str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("|:") and "Control Type" not in line:
+            rows.append(
+                [re.sub(r"\s+", " ", c.strip()) for c in line.strip().strip("|").split("|")]
+            )
+    return rows
+
+
+def test_spec_copy_matches_shared() -> None:
+    shared = SHARED / "spec" / "infobip-component.md"
+    if not shared.exists():
+        pytest.skip("../shared is not present (fresh clone)")
+    assert shared.read_text() == SPEC.read_text()
+
+
+def test_reference_carries_every_row_of_the_spec() -> None:
+    spec_rows = _rows(SPEC.read_text())
+    ours = _rows(render_reference(component.definition))
+    assert len(spec_rows) == 22
+    missing = [row for row in spec_rows if row not in ours]
+    assert missing == []
+
+
+def test_every_spec_property_has_the_spec_type_and_control_type() -> None:
+    """Walk the spec tables section by section and find each row in the definition."""
+    text = SPEC.read_text()
+    definition = component.definition
+    sections = re.split(r"^### ", text, flags=re.M)[1:]
+    checked = 0
+    for section in sections:
+        title = section.splitlines()[0].strip()
+        if title == "Output":
+            continue
+        if title == "API Key":
+            props = definition.authorization.properties
+        else:
+            action = next(a for a in definition.actions if a.title.lower() == title.lower())
+            props = action.properties
+        by_label = {p.label: p for p in props}
+        for name, type_sig, control, description in _rows(section.split("### Output")[0]):
+            prop = by_label[name]
+            from infobip_connector.reference import signature
+
+            assert signature(prop) == type_sig, name
+            assert prop.controlType == control, name
+            assert re.sub(r"\s+", " ", prop.description).strip() == description, name
+            checked += 1
+    assert checked == 16
+
+
+def test_whatsapp_description_is_corrected() -> None:
+    action = component.definition.action("sendWhatsappTextMessage")
+    assert action.title == "Send WhatsApp Text Message"
+    assert "SMS" not in action.description
+    assert "24 hours" in action.description
+
+
+def test_outputs_are_declared_as_in_the_spec() -> None:
+    sms = component.definition.action("sendSms").output
+    assert [p.name for p in sms.properties] == ["bulkId", "messages"]
+    item = sms.properties[1].items
+    assert item is not None and [p.name for p in item.properties or []] == [
+        "messageId",
+        "status",
+        "to",
+        "smsCount",
+    ]
+    wa = component.definition.action("sendWhatsappTextMessage").output
+    assert [p.name for p in wa.properties] == ["to", "messageCount", "messageId", "status"]
+
+
+def test_samples_match_output_schemas() -> None:
+    for action in component.definition.actions:
+        Draft202012Validator(component.output_schema(action.name)).validate(action.output.sample)
+
+
+def test_checked_in_schemas_are_derived_from_connector_yaml() -> None:
+    for name, schema in all_schemas(component.definition).items():
+        path = ROOT / "schemas" / name
+        assert path.exists(), f"{name} missing: run `infobip-connector schemas`"
+        assert json.loads(path.read_text()) == schema, (
+            f"{name} is stale: run `infobip-connector schemas`"
+        )
+    assert sorted(p.name for p in (ROOT / "schemas").glob("*.json")) == sorted(
+        all_schemas(component.definition)
+    )
+
+
+def test_checked_in_reference_is_current() -> None:
+    assert (ROOT / "docs" / "reference.md").read_text() == render_reference(component.definition)
+
+
+@pytest.mark.parametrize("name", sorted(all_schemas(component.definition)))
+def test_schemas_are_valid_draft_2020_12(name: str) -> None:
+    schema = json.loads((ROOT / "schemas" / name).read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_connector_yaml_satisfies_the_meta_schema() -> None:
+    meta = json.loads((ROOT / "schemas" / "connector.meta.schema.json").read_text())
+    raw = yaml.safe_load((ROOT / "connector.yaml").read_text())
+    assert list(Draft202012Validator(meta).iter_errors(raw)) == []
+
+
+def test_packaged_definition_is_the_root_connector_yaml() -> None:
+    assert load_definition(ROOT / "connector.yaml") == component.definition
+
+
+@pytest.mark.parametrize(
+    ("mutate", "named"),
+    [
+        (
+            lambda d: d["actions"][0]["properties"][0].update(type="STRIN"),
+            "actions[0](sendSms).properties[0](bulkId).type",
+        ),
+        (lambda d: d["actions"][1].pop("executor"), "actions[1](sendWhatsappTextMessage).executor"),
+        (lambda d: d["actions"][0]["properties"][1].pop("items"), "properties[1](messages)"),
+        (lambda d: d["actions"][0]["properties"][0].update(colour="red"), "colour"),
+        (
+            lambda d: d["connection"]["authorizations"][0]["header"].update(value="App"),
+            "header.value",
+        ),
+    ],
+)
+def test_broken_definition_names_the_offending_key(mutate, named) -> None:  # type: ignore[no-untyped-def]
+    raw = yaml.safe_load((ROOT / "connector.yaml").read_text())
+    mutate(raw)
+    with pytest.raises(DefinitionError) as info:
+        parse_definition(raw)
+    assert named in str(info.value)
+
+
+def test_broken_yaml_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "connector.yaml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(DefinitionError, match="not valid YAML"):
+        load_definition(bad)
+
+
+def test_every_enumerated_field_has_labelled_options() -> None:
+    from infobip_connector.definition import walk
+
+    for action in component.definition.actions:
+        for path, prop in walk(action.as_property()):
+            if prop.controlType in ("SELECT", "MULTI_SELECT"):
+                target = prop.items if prop.controlType == "MULTI_SELECT" else prop
+                assert target is not None and target.options, path
+                assert all(o.label for o in target.options), path

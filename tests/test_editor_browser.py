@@ -1,0 +1,275 @@
+"""The editor page driven in headless Chromium: build inputs, see errors, run in the sandbox.
+
+Screenshots of every step land in tests/artifacts/editor/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "editor"
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    _missing = ""
+except ImportError:
+    _missing = "selenium is not installed (pip install selenium)"
+
+if not _missing and not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    _missing = f"no browser: needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(_missing), reason=_missing)]
+
+CHROME_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1400,1100",
+]
+TIMEOUT = 15
+
+
+@pytest.fixture(scope="module")
+def editor_url() -> Iterator[str]:
+    from infobip_connector.editor import make_server
+
+    with make_server(0) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="editor-chromium-") as profile:
+        for arg in [*CHROME_ARGS, f"--user-data-dir={profile}"]:
+            options.add_argument(arg)
+        browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        try:
+            yield browser
+        finally:
+            browser.quit()
+
+
+@pytest.fixture()
+def page(
+    driver: WebDriver, editor_url: str, request: pytest.FixtureRequest
+) -> Iterator[EditorPage]:
+    driver.get(editor_url)
+    WebDriverWait(driver, TIMEOUT).until(
+        lambda d: d.execute_script("return document.body.dataset.ready === 'true'")
+    )
+    editor = EditorPage(driver, request.node.name)
+    editor.settle()
+    yield editor
+    problems = [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE"
+    ]
+    assert not problems, problems
+
+
+class EditorPage:
+    """The page's fields, found by the data-path each field element carries."""
+
+    def __init__(self, driver: WebDriver, test_name: str) -> None:
+        self.driver = driver
+        self.shots = ARTIFACTS / re.sub(r"[^\w-]+", "_", test_name)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def wait(self, condition: Callable[[], Any], message: str) -> Any:
+        return WebDriverWait(self.driver, TIMEOUT).until(lambda _: condition(), message)
+
+    def screenshot(self, step: str) -> None:
+        self.count += 1
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(1400, min(max(int(height), 900), 6000))
+        self.driver.save_screenshot(str(self.shots / f"{self.count:02d}-{step}.png"))
+        self.driver.set_window_size(1400, 1100)
+
+    def field(self, path: str) -> WebElement:
+        return self.driver.find_element(By.CSS_SELECTOR, f'main [data-path="{path}"]')
+
+    def control(self, path: str) -> WebElement:
+        return self.field(path).find_element(
+            By.CSS_SELECTOR, ":scope > input, :scope > textarea, :scope > select"
+        )
+
+    def type(self, path: str, text: str) -> None:
+        element = self.control(path)
+        # Select-all and delete fire input events, unlike WebElement.clear().
+        element.send_keys(Keys.CONTROL, "a")
+        element.send_keys(Keys.DELETE)
+        if text:
+            element.send_keys(text)
+        self.settle()
+
+    def choose(self, path: str, label: str) -> None:
+        Select(self.control(path)).select_by_visible_text(label)
+        self.settle()
+
+    def click(self, element: WebElement) -> None:
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        self.settle()
+
+    def add_item(self, array_path: str) -> None:
+        self.click(self.driver.find_element(By.CSS_SELECTOR, f'button[data-add="{array_path}"]'))
+
+    def item_button(self, item_path: str, name: str) -> None:
+        head = self.field(item_path).find_element(By.CSS_SELECTOR, ":scope > .item-head")
+        self.click(head.find_element(By.CSS_SELECTOR, f"button.{name}"))
+
+    def settle(self) -> str:
+        """Wait for the debounced validation to answer; returns valid or invalid."""
+        state = self.driver.find_element(By.ID, "validation-state")
+        self.wait(
+            lambda: state.get_attribute("data-state") in ("valid", "invalid", "failed"),
+            "validation never answered",
+        )
+        return str(state.get_attribute("data-state"))
+
+    def error_at(self, path: str) -> str:
+        slot = self.field(path).find_element(By.CSS_SELECTOR, ":scope > .field-error")
+        return str(slot.text)
+
+    def top_errors(self) -> list[str]:
+        return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, "#errors li")]
+
+    def input_json(self) -> Any:
+        return json.loads(self.driver.find_element(By.ID, "input-json").text)
+
+    def run(self) -> tuple[str, Any]:
+        self.click(self.driver.find_element(By.ID, "run"))
+        output = self.driver.find_element(By.ID, "output")
+        self.wait(
+            lambda: output.get_attribute("data-state") in ("ok", "error"),
+            "the run never answered",
+        )
+        return str(output.get_attribute("data-state")), json.loads(output.text)
+
+
+def test_send_sms_with_the_array_builder(page: EditorPage) -> None:
+    page.screenshot("loaded")
+    token = page.control("connection.token")
+    assert token.get_attribute("type") == "password"
+    assert page.driver.find_element(By.ID, "use-sandbox").is_selected()
+    assert not page.field("sendingSpeedLimit").get_attribute("open")  # optional: folded
+
+    page.type("messages[0].text", "Hello from the editor")
+    page.type("messages[0].destinations[0].to", "41793026727")
+    page.add_item("messages[0].destinations")
+    page.type("messages[0].destinations[1].to", "41793026728")
+    page.add_item("messages[0].destinations")
+    page.type("messages[0].destinations[2].to", "+41 79 302 67 29")
+    page.item_button("messages[0].destinations[1]", "remove-item")
+    page.item_button("messages[0].destinations[1]", "move-up")
+    destinations = page.input_json()["messages"][0]["destinations"]
+    assert [d["to"] for d in destinations] == ["+41 79 302 67 29", "41793026727"]
+
+    page.choose("messages[0].flash", "True")
+    page.choose("messages[0].transliteration", "Turkish")
+    assert page.settle() == "valid"
+
+    page.add_item("messages")
+    page.type("messages[1].text", "Second message")
+    page.type("messages[1].destinations[0].to", "12")
+    assert page.settle() == "invalid"
+    assert page.error_at("messages[1].destinations[0].to")
+    assert any("messages[1].destinations[0].to" in e for e in page.top_errors())
+    page.screenshot("invalid-phone")
+    page.type("messages[1].destinations[0].to", "41793026730")
+    assert page.settle() == "valid"
+    assert page.error_at("messages[1].destinations[0].to") == ""
+    assert page.top_errors() == []
+
+    page.type("messages[0].text", "")
+    assert page.error_at("messages[0].text") == "is required"
+    page.screenshot("missing-text")
+    page.type("messages[0].text", "Hello from the editor")
+    assert page.error_at("messages[0].text") == ""
+
+    page.item_button("messages[1]", "move-up")
+    inputs = page.input_json()
+    assert [m["text"] for m in inputs["messages"]] == ["Second message", "Hello from the editor"]
+    assert inputs["messages"][1]["flash"] is True
+    assert inputs["messages"][1]["transliteration"] == "TURKISH"
+    assert "sendingSpeedLimit" not in inputs  # untouched optional groups are left out
+    assert page.settle() == "valid"
+
+    state, output = page.run()
+    page.screenshot("sandbox-output")
+    assert state == "ok", output
+    assert output["bulkId"]
+    assert len(output["messages"]) == 3
+    assert {m["status"]["name"] for m in output["messages"]} == {"PENDING_ACCEPTED"}
+    assert {m["to"] for m in output["messages"]} == {"41793026730", "41793026729", "41793026727"}
+
+
+def test_send_whatsapp_text_message(page: EditorPage) -> None:
+    Select(page.driver.find_element(By.ID, "action")).select_by_visible_text(
+        "Send WhatsApp Text Message"
+    )
+    page.settle()
+    page.type("from", "441134960000")
+    page.type("to", "44 113 496 0001")
+    assert page.error_at("content.text") == "is required"
+    page.type("content.text", "Hello on WhatsApp, see https://www.infobip.com")
+    page.choose("content.previewUrl", "True")
+    assert page.settle() == "valid"
+
+    page.type("to", "0")
+    assert page.settle() == "invalid"
+    assert page.error_at("to")
+    page.screenshot("invalid-recipient")
+    page.type("to", "441134960001")
+    assert page.settle() == "valid"
+    assert page.input_json()["content"] == {
+        "text": "Hello on WhatsApp, see https://www.infobip.com",
+        "previewUrl": True,
+    }
+
+    state, output = page.run()
+    page.screenshot("sandbox-output")
+    assert state == "ok", output
+    assert output["to"] == "441134960001"
+    assert output["messageId"]
+    assert output["status"]["groupName"] == "PENDING"
+
+
+def test_run_errors_are_shown_typed(page: EditorPage) -> None:
+    state, output = page.run()
+    assert state == "error"
+    assert output["error"]["type"] == "input"
+    # Without the sandbox and without a token nothing is sent at all.
+    page.click(page.driver.find_element(By.ID, "use-sandbox"))
+    page.type("messages[0].text", "Hi")
+    page.type("messages[0].destinations[0].to", "41793026727")
+    state, output = page.run()
+    page.screenshot("no-token")
+    assert state == "error"
+    assert output["error"]["type"] == "configuration"

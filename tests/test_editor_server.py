@@ -1,0 +1,266 @@
+"""The editor's HTTP server without a browser: page, static files, API, limits and secrets."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from infobip_connector import InputError, component
+from infobip_connector.editor import EditorServer, make_server
+from infobip_connector.editor.handler import MAX_BODY_BYTES
+
+SMS_INPUTS = {
+    "messages": [
+        {"text": "Hello", "destinations": [{"to": "41793026727"}, {"to": "+41 79 302 67 28"}]}
+    ]
+}
+
+
+@pytest.fixture()
+def server() -> Iterator[EditorServer]:
+    with make_server(0) as running:
+        yield running
+
+
+def request(
+    server: EditorServer,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def post_json(server: EditorServer, path: str, payload: Any) -> tuple[int, Any]:
+    status, _, data = request(
+        server, "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
+    return status, json.loads(data)
+
+
+def test_page_and_static_files_are_served(server: EditorServer) -> None:
+    status, headers, page = request(server, "GET", "/")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert b"/static/editor.js" in page and b"/static/editor.css" in page
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    for path, kind in (
+        ("/static/editor.js", "text/javascript"),
+        ("/static/editor.css", "text/css"),
+    ):
+        status, headers, data = request(server, "GET", path)
+        assert status == 200 and headers["Content-Type"].startswith(kind) and data
+
+
+def test_no_path_outside_the_static_files(server: EditorServer) -> None:
+    for path in ("/static/../server.py", "/static/api.py", "/nope", "/static/"):
+        status, _, _ = request(server, "GET", path)
+        assert status == 404, path
+
+
+def test_definition_is_what_the_component_exports(server: EditorServer) -> None:
+    status, _, data = request(server, "GET", "/api/definition")
+    assert status == 200
+    definition = json.loads(data)
+    assert definition == component.definition_json()
+    assert [a["name"] for a in definition["actions"]] == component.action_names
+
+
+@pytest.mark.parametrize(
+    ("inputs", "path"),
+    [
+        ({"messages": [{"text": "", "destinations": [{"to": "41793026727"}]}]}, "messages[0].text"),
+        (
+            {"messages": [{"text": "Hi", "destinations": [{"to": "12"}]}]},
+            "messages[0].destinations[0].to",
+        ),
+    ],
+)
+def test_validate_reports_the_cli_errors_by_path(
+    server: EditorServer, inputs: dict[str, Any], path: str
+) -> None:
+    status, answer = post_json(server, "/api/validate", {"action": "sendSms", "inputs": inputs})
+    assert status == 200 and answer["ok"] is False
+    assert path in {e["path"] for e in answer["errors"]}
+    with pytest.raises(InputError) as raised:
+        component.validate_input("sendSms", inputs)
+    assert answer["errors"] == raised.value.errors
+
+
+def test_validate_returns_normalised_values(server: EditorServer) -> None:
+    status, answer = post_json(server, "/api/validate", {"action": "sendSms", "inputs": SMS_INPUTS})
+    assert status == 200 and answer["ok"] is True
+    destinations = answer["values"]["messages"][0]["destinations"]
+    assert [d["to"] for d in destinations] == ["41793026727", "41793026728"]
+
+
+def test_unknown_action_is_a_bad_request(server: EditorServer) -> None:
+    status, answer = post_json(server, "/api/validate", {"action": "sendFax", "inputs": {}})
+    assert status == 400
+    assert "sendFax" in answer["error"]["message"]
+
+
+def test_run_in_sandbox(server: EditorServer) -> None:
+    sandbox = pytest.importorskip("infobip_connector.sandbox")
+    if not hasattr(sandbox, "Sandbox"):
+        pytest.skip("infobip_connector.sandbox has no Sandbox yet")
+    payload = {"action": "sendSms", "inputs": SMS_INPUTS, "connection": None, "sandbox": True}
+    status, answer = post_json(server, "/api/run", payload)
+    assert status == 200, answer
+    output = answer["output"]
+    assert output["bulkId"]
+    assert [m["status"]["name"] for m in output["messages"]] == ["PENDING_ACCEPTED"] * 2
+
+
+def test_run_with_invalid_inputs_is_a_typed_error(server: EditorServer) -> None:
+    payload = {"action": "sendSms", "inputs": {}, "connection": None, "sandbox": True}
+    status, answer = post_json(server, "/api/run", payload)
+    assert status == 422
+    assert answer["error"]["type"] == "input"
+    assert answer["error"]["details"]["errors"] == [{"path": "messages", "message": "is required"}]
+
+
+def test_run_without_sandbox_needs_a_connection(server: EditorServer) -> None:
+    payload = {"action": "sendSms", "inputs": SMS_INPUTS, "connection": None, "sandbox": False}
+    status, answer = post_json(server, "/api/run", payload)
+    assert status == 400 and answer["error"]["type"] == "request"
+
+
+class _EchoingInfobip(BaseHTTPRequestHandler):
+    """A hostile upstream that repeats the Authorization header in its error body."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = json.dumps(
+            {
+                "requestError": {
+                    "serviceException": {
+                        "messageId": "BAD_REQUEST",
+                        "text": f"bad request, you sent {self.headers.get('Authorization')}",
+                    }
+                }
+            }
+        ).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def echoing_upstream() -> Iterator[str]:
+    upstream = HTTPServer(("127.0.0.1", 0), _EchoingInfobip)
+    thread = threading.Thread(target=upstream.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{upstream.server_address[1]}"
+    upstream.shutdown()
+    upstream.server_close()
+
+
+def test_token_is_never_echoed_nor_logged(
+    server: EditorServer, echoing_upstream: str, canary: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    connection = {"token": canary, "baseUrl": echoing_upstream, "maxAttempts": 1}
+    payload = {
+        "action": "sendSms",
+        "inputs": SMS_INPUTS,
+        "connection": connection,
+        "sandbox": False,
+    }
+    status, _, data = request(
+        server,
+        "POST",
+        "/api/run",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
+    answer = json.loads(data)
+    assert status == 502 and answer["error"]["type"] == "rejected", answer
+    assert canary not in data.decode()
+    assert canary not in caplog.text
+    # Invalid connection values come back as configuration errors, still without the token.
+    connection = {"token": canary, "baseUrl": f"ftp://{canary}.example"}
+    payload["connection"] = connection
+    status, _, data = request(
+        server,
+        "POST",
+        "/api/run",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 422 and json.loads(data)["error"]["type"] == "configuration"
+    assert canary not in data.decode()
+
+
+def test_body_over_the_cap_is_refused_unread(server: EditorServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.putrequest("POST", "/api/validate")
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(MAX_BODY_BYTES + 1))
+        conn.endheaders()
+        response = conn.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["type"] == "request"
+    finally:
+        conn.close()
+
+
+def test_malformed_requests(server: EditorServer) -> None:
+    json_type = {"Content-Type": "application/json"}
+    status, _, _ = request(server, "POST", "/api/validate", b"{not json", json_type)
+    assert status == 400
+    status, _, _ = request(server, "POST", "/api/validate", b"[1, 2]", json_type)
+    assert status == 400
+    # A form post from another site cannot reach the API: it cannot send JSON without a preflight.
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, _ = request(server, "POST", "/api/run", b"action=sendSms", form)
+    assert status == 415
+    status, _, _ = request(
+        server, "POST", "/api/validate", b"{}", {**json_type, "Origin": "https://evil.example"}
+    )
+    assert status == 403
+    status, _, _ = request(server, "POST", "/api/nothing", b"{}", json_type)
+    assert status == 404
+
+
+def test_foreign_host_header_is_refused(server: EditorServer) -> None:
+    status, _, _ = request(server, "GET", "/api/definition", headers={"Host": "attacker.example"})
+    assert status == 403
+
+
+def test_only_loopback_hosts() -> None:
+    for host in ("0.0.0.0", "192.168.1.10", "example.com", "::1"):
+        with pytest.raises(ValueError, match="loopback"):
+            make_server(0, host)
+
+
+def test_server_lifecycle() -> None:
+    server = make_server(0, "localhost")
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+    server.start()
+    status, _, _ = request(server, "GET", "/")
+    assert status == 200
+    server.stop()
+    with pytest.raises(OSError):
+        request(server, "GET", "/")
+    make_server(0).stop()  # never started: stopping must not hang
