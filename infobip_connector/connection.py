@@ -6,6 +6,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -110,7 +111,27 @@ def _number(values: Mapping[str, Any], key: str, default: float, low: float, hig
 
 
 def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
-    """Checked settings from the connection's property values (``token``, ``baseUrl``, ...)."""
+    """Checked settings from the connection's property values (``token``, ``baseUrl``, ...).
+
+    Engines pass the same connection to every execution, so results are cached.
+    """
+    if isinstance(values, Mapping):
+        try:
+            key = tuple(sorted(values.items()))
+            hash(key)
+        except TypeError:
+            return _parse_connection(values)
+        return _cached_connection(key)
+    return _parse_connection(values)
+
+
+# Smaller than the redaction registry, so every cached key is still being masked.
+@lru_cache(maxsize=128)
+def _cached_connection(key: tuple[tuple[str, Any], ...]) -> ConnectionSettings:
+    return _parse_connection(dict(key))
+
+
+def _parse_connection(values: Mapping[str, Any]) -> ConnectionSettings:
     if not isinstance(values, Mapping):
         raise _fail("", 'the connection must be an object such as {"token": "..."}')
     known = {

@@ -1,0 +1,122 @@
+"""``infobip-connector demo``: a two-step workflow against the embedded sandbox.
+
+Step one sends an SMS bulk (two messages, three recipients, one of them scheduled in a
+named time zone inside a delivery window); step two sends a WhatsApp text whose
+callback data is taken from step one's output, the way an engine chains steps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from .component import Component
+
+_REFERENCE = re.compile(r"\{\{\s*([A-Za-z]\w*)\.([\w.\[\]]+)\s*\}\}")
+
+
+def _next_weekday_morning(zone: str) -> str:
+    """09:30 on the next Monday to Friday at least a day ahead, in ``zone``: always valid."""
+    day = datetime.now(ZoneInfo(zone)) + timedelta(days=2)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.replace(hour=9, minute=30, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def workflow() -> list[tuple[str, str, dict[str, Any]]]:
+    """The steps: (step name, action, input values with ``{{step.path}}`` references)."""
+    return [
+        (
+            "announce",
+            "sendSms",
+            {
+                "messages": [
+                    {
+                        "from": "InfoSMS",
+                        "destinations": [{"to": "+41 79 302 67 27"}, {"to": "0041 79 302 67 28"}],
+                        "text": "Your order #1042 has shipped. Track it at https://example.com/t/1042",
+                    },
+                    {
+                        "from": "InfoSMS",
+                        "destinations": [{"to": "+385 91 123 4567", "messageId": "reminder-1042"}],
+                        "text": "Reminder: your parcel arrives tomorrow between 9:00 and 12:00.",
+                        "sendAt": {
+                            "dateTime": _next_weekday_morning("Europe/Zagreb"),
+                            "zoneId": "Europe/Zagreb",
+                        },
+                        "deliveryTimeWindow": {
+                            "days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+                            "from": {"hour": 7, "minute": 0},
+                            "to": {"hour": 17, "minute": 0},
+                        },
+                    },
+                ],
+                "includeSmsCountInResponse": True,
+            },
+        ),
+        (
+            "follow_up",
+            "sendWhatsappTextMessage",
+            {
+                "from": "+44 7860 099299",
+                "to": "{{announce.messages[0].to}}",
+                "content": {"text": "Hi! Reply here if you have questions about order #1042."},
+                "callbackData": "order-1042 bulk={{announce.bulkId}}",
+            },
+        ),
+    ]
+
+
+def resolve(value: Any, outputs: dict[str, Any]) -> Any:
+    """Replace ``{{step.path}}`` references with values from earlier steps' outputs."""
+    if isinstance(value, dict):
+        return {k: resolve(v, outputs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, outputs) for v in value]
+    if isinstance(value, str):
+        return _REFERENCE.sub(lambda m: str(_lookup(outputs[m.group(1)], m.group(2))), value)
+    return value
+
+
+def _lookup(data: Any, path: str) -> Any:
+    for part in re.findall(r"[^.\[\]]+", path):
+        data = data[int(part)] if part.isdigit() else data[part]
+    return data
+
+
+def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, Any]:
+    from .sandbox import Sandbox
+
+    stream = out or sys.stdout
+    component = Component()
+    transport = Sandbox().transport()
+    connection = {"token": "demo-key"}
+    outputs: dict[str, Any] = {}
+    if not as_json:
+        stream.write(
+            "Demo: a two-step workflow against the embedded Infobip sandbox "
+            "(nothing is sent to Infobip; no account needed).\n"
+        )
+    for number, (step, action, template) in enumerate(workflow(), start=1):
+        values = resolve(template, outputs)
+        outputs[step] = component.execute(action, values, connection, transport=transport)
+        if not as_json:
+            title = component.definition.action(action).title
+            stream.write(f"\n== Step {number}: {step} — {title} ({action})\n")
+            stream.write("-- input, as the engine resolved it:\n")
+            stream.write(json.dumps(values, indent=2, ensure_ascii=False) + "\n")
+            stream.write("-- output, for the next step:\n")
+            stream.write(json.dumps(outputs[step], indent=2, ensure_ascii=False) + "\n")
+    if as_json:
+        stream.write(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
+    else:
+        stream.write(
+            "\nStep 2 took its recipient and callback data from step 1's output. "
+            "Run `infobip-connector run ACTION --input FILE` with INFOBIP_API_KEY set to send "
+            "for real.\n"
+        )
+    return outputs
