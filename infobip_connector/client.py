@@ -17,6 +17,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -79,7 +80,7 @@ class _Exchange:
     def __init__(self, settings: ConnectionSettings, request: InfobipRequest) -> None:
         self.settings = settings
         self.request = request
-        self.url = settings.base_url + request.path
+        self.url = _url(settings.base_url + request.path)
         self.content = (
             None
             if request.body is None
@@ -205,6 +206,12 @@ class _Exchange:
         )
 
 
+@lru_cache(maxsize=256)
+def _url(text: str) -> httpx.URL:
+    # Parsing a URL costs more than the rest of a small send; each one is parsed once.
+    return httpx.URL(text)
+
+
 def _backoff(attempt: int) -> float:
     # Full jitter keeps many workflows that failed together from retrying together.
     return random.uniform(0, min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1)))
@@ -297,6 +304,44 @@ _async_clients: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], httpx.Async
 _LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=5.0)
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing.
+
+    Pooled clients serve many accounts: a cookie set in one account's answer must not ride
+    along with another account's request. Skipping the jar also saves a good part of a
+    small send's cost.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+_NO_COOKIES = _NoCookies()
+
+
+class _Client(httpx.Client):
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        return None
+
+
+class _AsyncClient(httpx.AsyncClient):
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        return None
+
+
 def _client_options() -> dict[str, Any]:
     # Redirects are never followed: the key must not travel to wherever one points.
     return {"follow_redirects": False, "trust_env": False, "limits": _LIMITS}
@@ -307,12 +352,12 @@ def _sync_client(transport: httpx.BaseTransport | None) -> httpx.Client:
         if transport is not None:
             client = _transport_clients.get(transport)
             if client is None:
-                client = httpx.Client(transport=transport, **_client_options())
+                client = _Client(transport=transport, **_client_options())
                 _transport_clients[transport] = client
             return client
         client = _sync_clients.get(())
         if client is None:
-            client = _sync_clients[()] = httpx.Client(**_client_options())
+            client = _sync_clients[()] = _Client(**_client_options())
         return client
 
 
@@ -323,7 +368,7 @@ def _async_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClie
         key = (id(transport),) if transport is not None else ()
         client = clients.get(key)
         if client is None:
-            client = clients[key] = httpx.AsyncClient(transport=transport, **_client_options())
+            client = clients[key] = _AsyncClient(transport=transport, **_client_options())
         return client
 
 
