@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import phonenumbers
 
-from .definition import Action, Property, format_path, walk
+from .definition import Action, Property, format_path
 from .errors import InputError
 from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now
 
@@ -156,49 +155,99 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
 # ---------------------------------------------------------------- the pass over values
 
 
-@dataclass(frozen=True)
-class _Site:
-    pattern: Path
-    prop: Property
+class _Plan:
+    """The checks below one place of the input, keyed like the values they apply to."""
+
+    __slots__ = ("keys", "prop", "star")
+
+    def __init__(self, prop: Property | None = None) -> None:
+        self.prop = prop if prop is not None and _has_checks(prop) else None
+        self.keys: dict[str, _Plan] = {}
+        self.star: _Plan | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.prop is None and not self.keys and self.star is None
+
+
+def _has_checks(prop: Property) -> bool:
+    return prop.format == "phone" or bool(prop.rules) or prop.generatedId
+
+
+def _plan(prop: Property) -> _Plan:
+    plan = _Plan(prop)
+    for child in prop.properties or []:
+        assert child.name is not None
+        sub = _plan(child)
+        if not sub.empty:
+            plan.keys[child.name] = sub
+    if prop.items is not None:
+        sub = _plan(prop.items)
+        if not sub.empty:
+            plan.star = sub
+    return plan
+
+
+class _Pass:
+    """One execution's walk: problems found and places still needing an ID."""
+
+    __slots__ = ("missing_ids", "now", "problems")
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.problems: Problems = []
+        self.missing_ids: list[tuple[dict[str, Any], str]] = []
+
+    def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
+        if plan.star is not None and isinstance(value, list):
+            star = plan.star
+            for index, item in enumerate(value):
+                self.visit(star, value, index, item, (trail, index))
+        if plan.keys and isinstance(value, dict):
+            for name, child in plan.keys.items():
+                if name in value:
+                    self.visit(child, value, name, value[name], (trail, name))
+                elif child.prop is not None and child.prop.generatedId:
+                    self.missing_ids.append((value, name))
+
+    def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
+        prop = plan.prop
+        if prop is not None:
+            if prop.format == "phone":
+                try:
+                    container[key] = normalize_phone(value)
+                except ValueError as exc:
+                    self.problem(trail, "", str(exc))
+            for rule in prop.rules:
+                for found in RULES[rule](value, self.now):
+                    self.problem(trail, found["path"], found["message"])
+        if plan.keys or plan.star is not None:
+            self.enter(plan, value, trail)
+
+    def problem(self, trail: Trail, below: str, message: str) -> None:
+        path = _flatten(trail)
+        self.problems.append(
+            {"path": format_path((*path, below) if below else path), "message": message}
+        )
 
 
 class ActionChecks:
-    """The declared checks of one action, located once, applied to each execution."""
+    """The declared checks of one action, planned once, applied to each execution."""
 
     def __init__(self, action: Action) -> None:
-        sites = [_Site(p, prop) for p, prop in walk(action.as_property()) if p]
-        self._phones = [s for s in sites if s.prop.format == "phone"]
-        self._rules = [s for s in sites if s.prop.rules]
-        self._ids = [s for s in sites if s.prop.generatedId]
+        self._plan = _plan(action.as_property())
 
     def apply(self, values: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
         """Normalise ``values`` in place (they are the runtime's own copy); raise InputError."""
-        problems: Problems = []
-        for site in self._phones:
-            for parent, key, trail in _locate(values, site.pattern):
-                try:
-                    parent[key] = normalize_phone(parent[key])
-                except ValueError as exc:
-                    problems.append({"path": format_path(_flatten(trail)), "message": str(exc)})
-        moment = now or utc_now()
-        for site in self._rules:
-            for parent, key, trail in _locate(values, site.pattern):
-                path = _flatten(trail)
-                for rule in site.prop.rules:
-                    for p in RULES[rule](parent[key], moment):
-                        where = (*path, p["path"]) if p["path"] else path
-                        problems.append({"path": format_path(where), "message": p["message"]})
-        if problems:
-            problems.sort(key=lambda e: e["path"])
-            raise InputError(problems)
-        for site in self._ids:
-            missing = [
-                (parent, key)
-                for parent, key, _ in _locate(values, site.pattern, include_missing=True)
-                if key not in parent
-            ]
-            for (parent, key), new in zip(missing, new_ids(len(missing)), strict=True):
-                parent[key] = new
+        walk_ = _Pass(now or utc_now())
+        walk_.enter(self._plan, values, ())
+        if walk_.problems:
+            walk_.problems.sort(key=lambda e: e["path"])
+            raise InputError(walk_.problems)
+        for (container, key), new in zip(
+            walk_.missing_ids, new_ids(len(walk_.missing_ids)), strict=True
+        ):
+            container[key] = new
         return values
 
 
@@ -215,34 +264,6 @@ def _flatten(trail: Trail) -> Path:
     return tuple(reversed(keys))
 
 
-def _locate(
-    root: Any, pattern: Path, include_missing: bool = False
-) -> list[tuple[Any, Any, Trail]]:
-    """``(container, key, trail)`` for every place in ``root`` that ``pattern`` names.
-
-    Walks level by level rather than recursively: a bulk has one place per recipient.
-    """
-    level: list[tuple[Any, Trail]] = [(root, ())]
-    *inner, last = pattern
-    for head in inner:
-        following: list[tuple[Any, Trail]] = []
-        for node, trail in level:
-            if head == "*":
-                if isinstance(node, list):
-                    following.extend((item, (trail, i)) for i, item in enumerate(node))
-            elif isinstance(node, dict) and head in node:
-                following.append((node[head], (trail, head)))
-        level = following
-    places: list[tuple[Any, Any, Trail]] = []
-    for node, trail in level:
-        if last == "*":
-            if isinstance(node, list):
-                places.extend((node, i, (trail, i)) for i in range(len(node)))
-        elif isinstance(node, dict) and (last in node or include_missing):
-            places.append((node, last, (trail, last)))
-    return places
-
-
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 
@@ -250,7 +271,7 @@ def new_ids(count: int) -> list[str]:
     """``count`` random (version 4) UUIDs, drawn from the OS in one call."""
     h = os.urandom(16 * count).hex()
     return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-{_VARIANT[h[i + 16]]}{h[i + 17 : i + 20]}-"
-        f"{h[i + 20 : i + 32]}"
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-"
+        f"{_VARIANT[h[i + 16]]}{h[i + 17 : i + 20]}-{h[i + 20 : i + 32]}"
         for i in range(0, 32 * count, 32)
     ]

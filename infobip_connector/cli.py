@@ -226,7 +226,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_editor(args: argparse.Namespace) -> None:
     from .editor.server import run_editor
 
-    run_editor(args.port)
+    run_editor(args.port, open_browser=args.open)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the outputs as JSON")
     p = add("editor", cmd_editor, "serve the visual editor preview on loopback")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--open", action="store_true", help="open it in the default browser")
     return parser
 
 

@@ -323,7 +323,7 @@ _NO_COOKIES = _NoCookies()
 
 
 class _Client(httpx.Client):
-    @property  # type: ignore[override]
+    @property
     def cookies(self) -> httpx.Cookies:
         return _NO_COOKIES
 
@@ -333,7 +333,7 @@ class _Client(httpx.Client):
 
 
 class _AsyncClient(httpx.AsyncClient):
-    @property  # type: ignore[override]
+    @property
     def cookies(self) -> httpx.Cookies:
         return _NO_COOKIES
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import httpx
+
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 
@@ -27,13 +29,10 @@ class EditorBackend:
 
     def __init__(self) -> None:
         self._sandbox_lock = threading.Lock()
-        self._sandbox_transport: Any = None
+        self._sandbox_transport: httpx.BaseTransport | None = None
 
     def definition(self) -> dict[str, Any]:
-        export = getattr(component, "definition_json", None)
-        if callable(export):
-            return dict(export())
-        return dict(component.definition.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return component.definition_json()
 
     def validate(self, action: Any, inputs: Any) -> dict[str, Any]:
         name = self._action(action)
@@ -50,37 +49,31 @@ class EditorBackend:
         name = self._action(action)
         if not isinstance(sandbox, bool):
             raise RequestError("'sandbox' must be true or false")
-        token = ""
+        if not sandbox and not isinstance(connection, dict):
+            raise RequestError("'connection' must be an object when not using the sandbox")
+        token = "" if sandbox else connection.get("token")
+        token = token if isinstance(token, str) else ""
         try:
             if sandbox:
                 output = self._run_in_sandbox(name, inputs)
             else:
-                if not isinstance(connection, dict):
-                    raise RequestError("'connection' must be an object when not using the sandbox")
-                raw_token = connection.get("token")
-                token = raw_token if isinstance(raw_token, str) else ""
                 output = component.execute(name, inputs, connection)
         except ConnectorError as exc:
             return _STATUS_BY_TYPE.get(exc.type, 502), scrub(exc.to_dict(), token)
-        except RequestError:
-            raise
         except Exception as exc:  # a bug must reach the page as an answer, not a hung request
-            message = f"{type(exc).__name__}: {exc}"
-            return 500, scrub(
-                {"error": {"type": "internal", "message": message, "details": {}}}, token
-            )
+            error = {"type": "internal", "message": f"{type(exc).__name__}: {exc}", "details": {}}
+            return 500, scrub({"error": error}, token)
         return 200, scrub({"output": output}, token)
 
     def _run_in_sandbox(self, action: str, inputs: Any) -> Any:
-        # The emulator keeps state (IDs, accepted messages); one request at a time keeps it simple.
         with self._sandbox_lock:
+            # Created on first use: the emulator is only needed once someone presses Run.
             if self._sandbox_transport is None:
                 from infobip_connector.sandbox import Sandbox
 
                 self._sandbox_transport = Sandbox().transport()
-            return component.execute(
-                action, inputs, dict(SANDBOX_CONNECTION), transport=self._sandbox_transport
-            )
+            transport = self._sandbox_transport
+        return component.execute(action, inputs, dict(SANDBOX_CONNECTION), transport=transport)
 
     @staticmethod
     def _action(action: Any) -> str:

@@ -1,0 +1,273 @@
+"""Request validation with the field paths and messages the real API reports.
+
+Rules are declared as small nested objects and checked by one walker, so the two request bodies
+read like their schemas. The sandbox is deliberately stricter than the live service in a few
+places (a number where a string belongs, unknown fields, fractional integers) so that tests catch
+a plugin sending something the live service would only tolerate by coercion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+Errors = dict[str, list[str]]
+
+_INT32_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Str:
+    required: bool = False
+    min_len: int = 0
+    max_len: int | None = None
+    not_blank: bool = False
+    enum: tuple[str, ...] | None = None
+    check: Callable[[str], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class Int:
+    required: bool = False
+    minimum: int | None = None
+    maximum: int = _INT64_MAX
+
+
+@dataclass(frozen=True)
+class Bool:
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Obj:
+    fields: Mapping[str, Rule]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Arr:
+    items: Rule
+    required: bool = False
+    min_items: int = 0
+
+
+Rule = Str | Int | Bool | Obj | Arr
+
+
+@dataclass
+class _Walk:
+    errors: Errors = field(default_factory=dict)
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+
+def _java_length(text: str) -> int:
+    # The live service measures strings in UTF-16 code units, so an emoji counts twice.
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
+    if isinstance(rule, Str):
+        _check_str(rule, value, path, walk)
+    elif isinstance(rule, Int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            walk.add(path, "must be an integer")
+        elif rule.minimum is not None and value < rule.minimum:
+            walk.add(path, f"must be greater than or equal to {rule.minimum}")
+        elif value > rule.maximum:
+            walk.add(path, f"must be less than or equal to {rule.maximum}")
+    elif isinstance(rule, Bool):
+        if not isinstance(value, bool):
+            walk.add(path, "must be a boolean")
+    elif isinstance(rule, Obj):
+        _check_obj(rule, value, path, walk)
+    else:
+        if not isinstance(value, list):
+            walk.add(path, "must be an array")
+            return
+        if len(value) < rule.min_items:
+            walk.add(path, "must not be empty")
+        for index, item in enumerate(value):
+            item_path = f"{path}[{index}]"
+            if item is None:
+                walk.add(item_path, "must not be null")
+            else:
+                _check(rule.items, item, item_path, walk)
+
+
+def _check_str(rule: Str, value: Any, path: str, walk: _Walk) -> None:
+    if not isinstance(value, str):
+        walk.add(path, "must be a string")
+        return
+    length = _java_length(value)
+    if length < rule.min_len or (rule.max_len is not None and length > rule.max_len):
+        upper = rule.max_len if rule.max_len is not None else _INT32_MAX
+        walk.add(path, f"size must be between {rule.min_len} and {upper}")
+    if rule.not_blank and not value.strip():
+        walk.add(path, "must not be blank")
+    if rule.enum is not None and value not in rule.enum:
+        walk.add(path, "must be one of: " + ", ".join(rule.enum))
+    if rule.check is not None:
+        problem = rule.check(value)
+        if problem:
+            walk.add(path, problem)
+
+
+def _check_obj(rule: Obj, value: Any, path: str, walk: _Walk) -> None:
+    if not isinstance(value, dict):
+        walk.add(path, "must be an object")
+        return
+    for key in value:
+        if key not in rule.fields:
+            walk.add(_join(path, key), "unrecognized field")
+    for key, sub in rule.fields.items():
+        item = value.get(key)
+        # A JSON null is the same as leaving the field out, as with the live service.
+        if item is None:
+            if sub.required:
+                walk.add(_join(path, key), "must not be null")
+            continue
+        _check(sub, item, _join(path, key), walk)
+
+
+_SEND_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
+
+
+def _send_at(text: str) -> str | None:
+    problem = "must match yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm"
+    if not _SEND_AT.fullmatch(text):
+        return problem
+    try:
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return problem
+    return None
+
+
+_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+_TRANSLITERATIONS = (
+    "NONE",
+    "TURKISH",
+    "GREEK",
+    "CYRILLIC",
+    "SERBIAN_CYRILLIC",
+    "BULGARIAN_CYRILLIC",
+    "CENTRAL_EUROPEAN",
+    "BALTIC",
+    "PORTUGUESE",
+    "COLOMBIAN",
+    "NON_UNICODE",
+    "ALL",
+)
+_URL_OPTIONS = Obj(
+    {
+        "shortenUrl": Bool(),
+        "trackClicks": Bool(),
+        "trackingUrl": Str(),
+        "removeProtocol": Bool(),
+        "customDomain": Str(),
+    }
+)
+_TIME_OF_DAY = Obj(
+    {"hour": Int(True, 0, 23), "minute": Int(True, 0, 59)},
+)
+_SMS_MESSAGE = Obj(
+    {
+        "callbackData": Str(max_len=4000),
+        "deliveryTimeWindow": Obj(
+            {
+                "days": Arr(Str(enum=_DAYS), required=True, min_items=1),
+                "from": _TIME_OF_DAY,
+                "to": _TIME_OF_DAY,
+            }
+        ),
+        "destinations": Arr(
+            Obj({"messageId": Str(max_len=200), "to": Str(True, max_len=64, not_blank=True)}),
+            required=True,
+            min_items=1,
+        ),
+        "flash": Bool(),
+        "from": Str(),
+        "intermediateReport": Bool(),
+        "language": Obj({"languageCode": Str(enum=("NONE", "TR", "ES", "PT", "AUTODETECT"))}),
+        "notifyContentType": Str(enum=("application/json", "application/xml")),
+        "notifyUrl": Str(),
+        "regional": Obj(
+            {
+                "indiaDlt": Obj(
+                    {
+                        "contentTemplateId": Str(),
+                        "principalEntityId": Str(True),
+                        "telemarketerId": Str(),
+                    }
+                ),
+                "turkeyIys": Obj(
+                    {
+                        "brandCode": Int(maximum=_INT32_MAX),
+                        "recipientType": Str(True, enum=("BIREYSEL", "TACIR")),
+                    }
+                ),
+                "southKorea": Obj(
+                    {"resellerCode": Int(maximum=_INT32_MAX), "title": Str(max_len=66)}
+                ),
+            }
+        ),
+        "sendAt": Str(check=_send_at),
+        "text": Str(),
+        "transliteration": Str(enum=_TRANSLITERATIONS),
+        "validityPeriod": Int(),
+        "entityId": Str(max_len=50),
+        "applicationId": Str(max_len=50),
+        "campaignReferenceId": Str(max_len=255),
+    }
+)
+SMS_REQUEST = Obj(
+    {
+        "bulkId": Str(),
+        "messages": Arr(_SMS_MESSAGE, required=True, min_items=1),
+        "sendingSpeedLimit": Obj(
+            {
+                "amount": Int(True, maximum=_INT32_MAX),
+                "timeUnit": Str(enum=("MINUTE", "HOUR", "DAY")),
+            }
+        ),
+        "urlOptions": _URL_OPTIONS,
+        "tracking": Obj(
+            {"baseUrl": Str(), "processKey": Str(), "track": Str(), "type": Str()},
+        ),
+        "includeSmsCountInResponse": Bool(),
+    }
+)
+WHATSAPP_TEXT_REQUEST = Obj(
+    {
+        "from": Str(True, 1, 24, not_blank=True),
+        "to": Str(True, 1, 150, not_blank=True),
+        "messageId": Str(max_len=200),
+        "content": Obj(
+            {"text": Str(True, 1, 4096, not_blank=True), "previewUrl": Bool()},
+            required=True,
+        ),
+        "callbackData": Str(max_len=4000),
+        "notifyUrl": Str(max_len=2048),
+        "urlOptions": _URL_OPTIONS,
+        "entityId": Str(max_len=255),
+        "applicationId": Str(max_len=255),
+        "context": Obj({"replyToMessageId": Str(True)}),
+    }
+)
+
+
+def validate(rule: Obj, body: Any) -> Errors:
+    """Problems with ``body`` by field path (``messages[0].destinations[0].to``); empty if none."""
+    walk = _Walk()
+    _check(rule, body, "", walk)
+    return walk.errors
