@@ -527,8 +527,12 @@ def test_connection_check(httpx_mock: HTTPXMock, connection: dict[str, str]) -> 
     assert component.test_connection(connection) == {"balance": 12.5, "currency": "EUR"}
 
 
-def test_cookies_from_one_answer_never_ride_along(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
-    httpx_mock.add_response(headers={"Set-Cookie": "session=account-a; Path=/"}, json={"bulkId": "B1", "messages": []})
+def test_cookies_from_one_answer_never_ride_along(
+    httpx_mock: HTTPXMock, connection: dict[str, str]
+) -> None:
+    httpx_mock.add_response(
+        headers={"Set-Cookie": "session=account-a; Path=/"}, json={"bulkId": "B1", "messages": []}
+    )
     httpx_mock.add_response(json={"bulkId": "B1", "messages": []})
     run_sms(connection)
     run_sms({**connection, "token": "another-account-key"})
