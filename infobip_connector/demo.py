@@ -88,6 +88,18 @@ def _lookup(data: Any, path: str) -> Any:
     return data
 
 
+def readable(data: Any, indent: str = "") -> str:
+    """JSON with short objects and lists kept on one line, so a step fits on a screen."""
+    flat = json.dumps(data, ensure_ascii=False)
+    if len(flat) + len(indent) <= 88 or not isinstance(data, dict | list) or not data:
+        return flat
+    inner = indent + "  "
+    if isinstance(data, dict):
+        items = [f"{inner}{json.dumps(k)}: {readable(v, inner)}" for k, v in data.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    return "[\n" + ",\n".join(inner + readable(v, inner) for v in data) + "\n" + indent + "]"
+
+
 def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, Any]:
     from .sandbox import Sandbox
 
@@ -108,9 +120,9 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
             title = component.definition.action(action).title
             stream.write(f"\n== Step {number}: {step} — {title} ({action})\n")
             stream.write("-- input, as the engine resolved it:\n")
-            stream.write(json.dumps(values, indent=2, ensure_ascii=False) + "\n")
+            stream.write(readable(values) + "\n")
             stream.write("-- output, for the next step:\n")
-            stream.write(json.dumps(outputs[step], indent=2, ensure_ascii=False) + "\n")
+            stream.write(readable(outputs[step]) + "\n")
     if as_json:
         stream.write(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
     else:
