@@ -48,7 +48,7 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
             c.name: property_schema(c, for_output=for_output) for c in children if c.name
         }
         required = [c.name for c in children if c.required and c.name]
-        if required and not for_output:
+        if required:
             schema["required"] = required
         schema["additionalProperties"] = False
         if prop.alsoAcceptsString and not for_output:

@@ -7,6 +7,7 @@ delivery reports to their dispatcher.
 
 from __future__ import annotations
 
+import hmac
 import json
 import threading
 import time
@@ -252,7 +253,9 @@ class Sandbox:
         key = key.strip()
         if scheme != "App" or not key:
             return False
-        return self._api_key is None or key == self._api_key
+        if self._api_key is None:
+            return True
+        return hmac.compare_digest(key.encode(), self._api_key.encode())
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], parsed: Any) -> _Answer:
         allowed = _ROUTES.get(path)

@@ -12,7 +12,8 @@ import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Literal
+from email.message import Message
+from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from . import wire
@@ -49,8 +50,23 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A loopback receiver answering with a redirect must not send the report elsewhere."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        return None
+
+
 # Proxies from the environment are ignored: a report for 127.0.0.1 must not leave the machine.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
 
 
 def _post(url: str, body: dict[str, Any]) -> tuple[int | None, str | None]:
