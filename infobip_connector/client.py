@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+import orjson
 
 from ._version import __version__
 from .connection import ConnectionSettings
@@ -81,11 +82,7 @@ class _Exchange:
         self.settings = settings
         self.request = request
         self.url = _url(settings.base_url + request.path)
-        self.content = (
-            None
-            if request.body is None
-            else json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
-        )
+        self.content = None if request.body is None else orjson.dumps(request.body)
         self.headers = {
             "Authorization": "App " + settings.token.get_secret_value(),
             "Accept": "application/json",
@@ -165,7 +162,7 @@ class _Exchange:
         _warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             try:
-                return response.json()
+                return _parse_json(response.content)
             except ValueError:
                 raise self._unknown(
                     f"Infobip answered HTTP {status} with a body that is not JSON", response
@@ -204,6 +201,15 @@ class _Exchange:
             "IDs in details against Infobip's delivery reports or logs before resending.",
             {**self._where(), "status": response.status_code, **_infobip_error(response)},
         )
+
+
+def _parse_json(content: bytes) -> Any:
+    # orjson reads a 100,000-message answer several times faster than the json module; the
+    # json module still gets a say on what orjson refuses (NaN, integers past 64 bits).
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
 
 
 @lru_cache(maxsize=256)

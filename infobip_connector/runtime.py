@@ -69,13 +69,14 @@ def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:
     """The entries of an output whose status is in Infobip's REJECTED group."""
     entries = [output]
     for value in output.values():
-        if isinstance(value, list):
-            entries.extend(v for v in value if isinstance(v, dict))
-    return [
-        e
-        for e in entries
-        if isinstance(e.get("status"), dict) and e["status"].get("groupId") == REJECTED_GROUP
-    ]
+        if type(value) is list:
+            entries.extend(value)
+    rejected = []
+    for entry in entries:
+        status = entry.get("status") if type(entry) is dict else None
+        if type(status) is dict and status.get("groupId") == REJECTED_GROUP:
+            rejected.append(entry)
+    return rejected
 
 
 def _log_rejections(action: str, output: dict[str, Any]) -> None:

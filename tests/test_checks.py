@@ -204,3 +204,15 @@ def test_given_ids_are_kept_and_missing_ones_generated_uniquely() -> None:
     ids = [d["messageId"] for d in values["messages"][0]["destinations"]]
     assert values["bulkId"] == "my-bulk" and ids[0] == "mine"
     assert len(set(ids)) == 3
+
+
+def test_generated_ids_are_unique_version_4_uuids() -> None:
+    import uuid
+
+    from infobip_connector.checks import new_ids
+
+    ids = new_ids(5000)
+    assert len(set(ids)) == 5000 and new_ids(0) == []
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
