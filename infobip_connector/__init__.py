@@ -2,24 +2,59 @@
 
 ``component`` is what an engine loads (also through the ``workflow_connectors``
 entry point): its definition, schemas, ``execute`` and ``execute_async``.
+
+Importing the package is cheap: hosts often discover many connectors and use few,
+so the definition, its pydantic models and the HTTP client load on first use.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .client import InfobipRequest, aclose_pooled_clients, close_pooled_clients
-from .component import Component
-from .connection import ConnectionSettings, connection_from_values
 from .errors import (
     AuthenticationError,
     ConfigurationError,
     ConnectorError,
     InputError,
+    InternalError,
     OutcomeUnknownError,
     RateLimitedError,
     RejectedError,
     UnreachableError,
 )
 
-component = Component()
+if TYPE_CHECKING:
+    from .client import InfobipRequest, aclose_pooled_clients, close_pooled_clients
+    from .component import Component
+    from .connection import ConnectionSettings, connection_from_values
+
+    component: Component
+
+_LAZY = {
+    "Component": ".component",
+    "InfobipRequest": ".client",
+    "aclose_pooled_clients": ".client",
+    "close_pooled_clients": ".client",
+    "ConnectionSettings": ".connection",
+    "connection_from_values": ".connection",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "component":
+        from .component import Component
+
+        instance = Component()
+        globals()["component"] = instance
+        return instance
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'infobip_connector' has no attribute {name!r}")
+
 
 __all__ = [
     "AuthenticationError",
@@ -29,6 +64,7 @@ __all__ = [
     "ConnectorError",
     "InfobipRequest",
     "InputError",
+    "InternalError",
     "OutcomeUnknownError",
     "RateLimitedError",
     "RejectedError",

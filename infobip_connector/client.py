@@ -169,7 +169,7 @@ class _Exchange:
                 ) from None
         if status == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
-            details = {**self._where(), "status": status, **_infobip_error(response)}
+            details = self._with_reasons(status, response)
             if wait is not None:
                 details["retryAfter"] = wait
             final = RateLimitedError(
@@ -195,11 +195,20 @@ class _Exchange:
             raise RejectedError(_rejected_message(status, info), {"status": status, **info})
         raise self._unknown(f"Infobip answered HTTP {status}", response)
 
+    def _with_reasons(self, status: int, response: httpx.Response) -> dict[str, Any]:
+        """The IDs to reconcile at the top; Infobip's own error fields (its ``messageId`` is an
+        error code, not ours) kept apart under ``infobip``."""
+        details: dict[str, Any] = {**self._where(), "status": status}
+        reasons = _infobip_error(response)
+        if reasons:
+            details["infobip"] = reasons
+        return details
+
     def _unknown(self, what: str, response: httpx.Response) -> OutcomeUnknownError:
         return OutcomeUnknownError(
             f"{what}; the request may have been processed. It was not sent again: check the "
             "IDs in details against Infobip's delivery reports or logs before resending.",
-            {**self._where(), "status": response.status_code, **_infobip_error(response)},
+            self._with_reasons(response.status_code, response),
         )
 
 

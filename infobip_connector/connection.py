@@ -71,7 +71,9 @@ def normalize_base_url(raw: str, *, allow_custom_host: bool = False) -> str:
     try:
         port = parts.port
     except ValueError:
-        raise _fail("baseUrl", "has an invalid port") from None
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise _fail("baseUrl", "has an invalid port (1 to 65535)")
     bracketed = host.startswith("[") or ":" in host
     if not host or (not bracketed and not _HOST.match(host) and not _is_ip(host)):
         raise _fail("baseUrl", f"{raw.strip()!r} has no valid host name")

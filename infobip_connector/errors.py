@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .redaction import redact, redact_data
+
+#: An input error lists at most this many problems (and says how many there were).
+MAX_LISTED_ERRORS = 100
+
 
 class ConnectorError(Exception):
     """Base class of every error the connector raises on purpose."""
@@ -18,9 +23,12 @@ class ConnectorError(Exception):
     may_have_been_sent: ClassVar[bool] = False
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        # The last line of defence: whatever a message quotes (an answer, a header, a URL),
+        # a known key or an Authorization value never survives into an error.
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.details: dict[str, Any] = details or {}
+        self.details: dict[str, Any] = redact_data(details) if details else {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"type": self.type, "message": self.message, "details": self.details}}
@@ -36,12 +44,16 @@ class InputError(ConnectorError):
     exit_code = 2
 
     def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
-        self.errors = errors
+        total = len(errors)
+        self.errors = errors[:MAX_LISTED_ERRORS]
         if message is None:
             shown = "; ".join(f"{e['path'] or '(input)'}: {e['message']}" for e in errors[:5])
-            more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+            more = f" (and {total - 5} more)" if total > 5 else ""
             message = f"Invalid input, nothing was sent: {shown}{more}"
-        super().__init__(message, {"errors": errors})
+        details: dict[str, Any] = {"errors": self.errors}
+        if total > MAX_LISTED_ERRORS:
+            details["total"] = total
+        super().__init__(message, details)
 
 
 class ConfigurationError(InputError):
