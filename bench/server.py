@@ -8,8 +8,11 @@ The chosen port is printed on the first line of stdout.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.workers import _payloads as p
@@ -45,6 +48,9 @@ class Handler(BaseHTTPRequestHandler):
     answers: dict[str, bytes] = {}
 
     def do_POST(self) -> None:
+        # Clients that leave Nagle on (httpx does) write the body only once the headers
+        # are acknowledged; acknowledge now instead of after the delayed-ACK timer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         length = int(self.headers.get("Content-Length") or 0)
         remaining = length
         # Drain the body without keeping it: a 100,000-destination bulk is megabytes.
@@ -71,6 +77,14 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+def exit_with_parent() -> None:
+    # A harness killed without cleaning up must not leave the server behind.
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
@@ -79,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     Handler.answers = build_answers(args.bulk_size)
     server = Server(("127.0.0.1", args.port), Handler)
     server.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever(poll_interval=0.5)

@@ -33,7 +33,7 @@ def resolve_send_at(value: Any) -> datetime:
 
 def _parse(text: str, what: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
         raise ValueError(f"{what} {text!r} is not an ISO-8601 date and time") from None
 

@@ -26,7 +26,7 @@ BULK_ID = "6c8a3e6e-4d1f-4f77-9a55-3b5b8e0f6a10"
 MESSAGE_ID = "0f7c9d6e-2b7a-4f0e-8c1d-5a9e3b2c1d40"
 
 # A request body at least this large is a bulk send and gets the bulk answer.
-BULK_THRESHOLD_BYTES = 64 * 1024
+BULK_THRESHOLD_BYTES = 4 * 1024
 
 PENDING_ACCEPTED = {
     "groupId": 1,

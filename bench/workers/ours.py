@@ -16,6 +16,7 @@ DISTRIBUTIONS = (
     "jsonschema",
     "jsonschema-rs",
     "phonenumbers",
+    "orjson",
 )
 
 

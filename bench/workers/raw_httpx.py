@@ -16,7 +16,11 @@ DISTRIBUTIONS = ("httpx", "httpcore", "h11")
 def _mock_transport() -> httpx.MockTransport:
     answer = p.sms_response()
     answer_headers = {"Content-Type": "application/json"}
-    return httpx.MockTransport(lambda _: httpx.Response(200, content=answer, headers=answer_headers))
+
+    def answer_with(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=answer, headers=answer_headers)
+
+    return httpx.MockTransport(answer_with)
 
 
 def inproc(spec: h.Spec) -> h.Result:

@@ -1,0 +1,1 @@
+"""Benchmarks: the connector against raw httpx and the Infobip peers (``python -m bench``)."""

@@ -1,0 +1,224 @@
+"""Connection and URL configuration: what must be refused, what must be accepted, and that a
+redirect never carries the key anywhere.
+
+The base-URL policy exists so that the API key only ever travels to Infobip (or to loopback, the
+sandbox). Each refused value below is a way a key could leak (plain text on the network, a
+look-alike host, credentials or a query in the URL, a non-HTTP scheme) or a value that cannot
+work (bad port, empty key); each accepted value is one the README promises to take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from infobip_connector import (
+    ConfigurationError,
+    InputError,
+    RejectedError,
+    close_pooled_clients,
+    component,
+    connection_from_values,
+)
+from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+
+from .conftest import CANARY
+
+SMS = "/sms/2/text/advanced"
+VALUES: dict[str, Any] = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
+
+REFUSED_BASE_URLS = [
+    ("http://api.infobip.com", "plain http to a non-loopback host"),
+    ("http://xyz12.api.infobip.com", "plain http to an Infobip host"),
+    ("http://localhost.evil.com", "a host that only starts like loopback"),
+    ("http://2130706433", "loopback written as a number is not trusted for plain http"),
+    ("https://user:secret@api.infobip.com", "userinfo"),
+    ("https://user@api.infobip.com", "user name alone"),
+    ("https://api.infobip.com%2F@evil.com", "encoded slash before userinfo"),
+    ("https://api.infobip.com\\@evil.com", "backslash before userinfo"),
+    ("https://api.infobip.com?key=1", "query string"),
+    ("https://api.infobip.com/?", "empty query"),
+    ("https://api.infobip.com#top", "fragment"),
+    ("javascript:alert(1)", "javascript: scheme"),
+    ("ftp://api.infobip.com", "ftp scheme"),
+    ("file:///etc/passwd", "file scheme"),
+    ("data:text/plain,x", "data scheme"),
+    ("ws://api.infobip.com", "websocket scheme"),
+    ("https://evil.example", "non-Infobip host"),
+    ("https://api.infobip.com.evil.example", "Infobip name as a prefix of another host"),
+    ("https://evilapi.infobip.com", "Infobip name as a suffix without a dot"),
+    ("https://api.infobip.com:99999", "port out of range"),
+    ("https://api.infobip.com:abc", "port not a number"),
+    ("https://api.infobip.com:0", "port 0"),
+    ("https://", "no host"),
+    ("//api.infobip.com", "scheme-relative"),
+    ("https://api infobip.com", "space in the host"),
+]
+
+
+@pytest.mark.parametrize("base_url", [pytest.param(u, id=why) for u, why in REFUSED_BASE_URLS])
+def test_unsafe_or_unusable_base_urls_are_refused(base_url: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        connection_from_values({"token": CANARY, "baseUrl": base_url})
+    assert [e["path"] for e in caught.value.errors] == ["baseUrl"]
+    assert CANARY not in str(caught.value)
+
+
+ACCEPTED_BASE_URLS = [
+    ("xyz12.api.infobip.com", "https://xyz12.api.infobip.com", False),
+    ("xyz12.api.infobip.com/", "https://xyz12.api.infobip.com", False),
+    ("https://xyz12.api.infobip.com/", "https://xyz12.api.infobip.com", False),
+    ("HTTPS://XYZ12.API.INFOBIP.COM", "https://xyz12.api.infobip.com", False),
+    ("  https://api.infobip.com  ", "https://api.infobip.com", False),
+    ("https://api.infobip.com:443", "https://api.infobip.com:443", False),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080", False),
+    ("http://localhost:8080/", "http://localhost:8080", False),
+    ("http://[::1]:8080", "http://[::1]:8080", False),
+    ("https://proxy.corp.example/infobip/", "https://proxy.corp.example/infobip", True),
+]
+
+
+@pytest.mark.parametrize(("base_url", "normalised", "allow_custom"), ACCEPTED_BASE_URLS)
+def test_documented_base_url_forms_are_accepted(
+    base_url: str, normalised: str, allow_custom: bool
+) -> None:
+    values: dict[str, Any] = {"token": CANARY, "baseUrl": base_url}
+    if allow_custom:
+        values["allowCustomHost"] = True
+    assert connection_from_values(values).base_url == normalised
+
+
+def test_a_custom_host_still_needs_https() -> None:
+    with pytest.raises(ConfigurationError):
+        connection_from_values(
+            {"token": CANARY, "baseUrl": "http://proxy.corp.example", "allowCustomHost": True}
+        )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("   ", id="whitespace only"),
+        pytest.param("abc def", id="inner space"),
+        pytest.param(" abcdef", id="leading space"),
+        pytest.param("abcdef\n", id="trailing newline"),
+        pytest.param("abc\x00def", id="NUL"),
+        pytest.param("abc\r\nX-Injected: 1", id="header injection"),
+        pytest.param(None, id="null"),
+        pytest.param(12345, id="number"),
+    ],
+)
+def test_bad_tokens_are_refused(token: Any) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        connection_from_values({"token": token, "baseUrl": "xyz12.api.infobip.com"})
+    assert [e["path"] for e in caught.value.errors] == ["token"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("connectTimeout", 0),
+        ("readTimeout", -1),
+        ("deadline", 10_000),
+        ("maxAttempts", 0),
+        ("maxAttempts", 11),
+        ("maxAttempts", 2.5),
+        ("maxAttempts", True),
+        ("readTimeout", "5"),
+        ("allowCustomHost", "yes"),
+        ("unknownSetting", 1),
+    ],
+)
+def test_bad_connection_settings_are_refused(key: str, value: Any) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        connection_from_values({"token": CANARY, key: value})
+    assert [e["path"] for e in caught.value.errors] == [key]
+
+
+# ---------------------------------------------------------------- redirects, over real sockets
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(Sandbox()) as running:
+        yield running
+    close_pooled_clients()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("where", ["elsewhere", "the same server"])
+def test_redirects_are_never_followed(status: int, where: str, server: SandboxServer) -> None:
+    sandbox = server.sandbox
+    sandbox.reset()
+    location = "https://evil.example/steal" if where == "elsewhere" else server.url + SMS
+    sandbox.script("POST", SMS, Fault(status=status, headers={"Location": location}))
+    with pytest.raises(RejectedError) as caught:
+        component.execute("sendSms", VALUES, {"token": CANARY, "baseUrl": server.url})
+    assert caught.value.details["status"] == status
+    assert len(sandbox.requests) == 1  # not even to the same server: the key goes once
+    assert not sandbox.accepted_message_ids
+
+
+# ---------------------------------------------------------------- URLs inside the input
+
+BAD_CALLBACK_URLS = [
+    "javascript:alert(1)",
+    "ftp://example.com/cb",
+    "file:///etc/passwd",
+    "www.example.com/cb",
+    "example.com",
+    "http://",
+    "https:// example.com",
+    "http:/example.com",
+    "mailto:a@example.com",
+    "data:text/html,<script>",
+    "//example.com/cb",
+    "http://exa mple.com",
+]
+GOOD_CALLBACK_URLS = [
+    "http://example.com/cb",
+    "https://example.com/cb?x=1#f",
+    "HTTPS://EXAMPLE.COM",
+]
+
+
+def _with_url(action: str, field: str, url: str) -> tuple[dict[str, Any], str]:
+    if action == "sendSms" and field == "notifyUrl":
+        return {"messages": [{**VALUES["messages"][0], "notifyUrl": url}]}, "messages[0].notifyUrl"
+    if action == "sendSms":
+        return {**VALUES, "urlOptions": {"trackingUrl": url}}, "urlOptions.trackingUrl"
+    values: dict[str, Any] = {
+        "from": "441134960000",
+        "to": "441134960001",
+        "content": {"text": "x"},
+    }
+    if field == "notifyUrl":
+        return {**values, "notifyUrl": url}, "notifyUrl"
+    return {**values, "urlOptions": {"trackingUrl": url}}, "urlOptions.trackingUrl"
+
+
+FIELDS = [
+    ("sendSms", "notifyUrl"),
+    ("sendSms", "trackingUrl"),
+    ("sendWhatsappTextMessage", "notifyUrl"),
+    ("sendWhatsappTextMessage", "trackingUrl"),
+]
+
+
+@pytest.mark.parametrize(("action", "field"), FIELDS)
+@pytest.mark.parametrize("url", BAD_CALLBACK_URLS)
+def test_callback_urls_must_be_http_or_https(action: str, field: str, url: str) -> None:
+    values, path = _with_url(action, field, url)
+    with pytest.raises(InputError) as caught:
+        component.validate_input(action, values)
+    assert path in [e["path"] for e in caught.value.errors]
+
+
+@pytest.mark.parametrize(("action", "field"), FIELDS)
+@pytest.mark.parametrize("url", GOOD_CALLBACK_URLS)
+def test_http_and_https_callback_urls_are_accepted(action: str, field: str, url: str) -> None:
+    values, _ = _with_url(action, field, url)
+    component.validate_input(action, values)

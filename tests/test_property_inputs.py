@@ -1,0 +1,691 @@
+"""Property-based input testing: every valid input builds a correct request, every invalid one
+is refused with an InputError naming where, and nothing in between ever happens.
+
+Valid inputs are generated from ``component.input_schema(action)`` itself, so a property added to
+``connector.yaml`` is covered without touching this file. Three kinds of fields are drawn from
+hand-made strategies because their rules live outside the schema (``checks.py``): phone numbers
+(drawn from libphonenumber's own example numbers, written the ways people write them), ``sendAt``
+(relative to a fixed "now", in every accepted form) and the delivery time window (from and to
+together, at least an hour apart).
+
+The generator is a small JSON-Schema-to-strategy walker rather than hypothesis-jsonschema:
+hypothesis-jsonschema 0.23.1 calls ``many.more()``, which current hypothesis (6.170) no longer
+has, so it fails on any object schema. The walker covers exactly the keywords the derived schemas
+use and fails loudly on any other, so a new keyword cannot be silently ignored.
+
+Each invalid input is a valid one with one mutation applied, so the test knows where the problem
+is and checks that the error points there. Invalid inputs go through ``component.execute`` with a
+transport that fails the test when called: refusing means nothing was sent.
+
+Example counts: ``HYPOTHESIS_PROFILE=ci`` (the default) tries 2,000 inputs per action and test;
+``dev`` tries 200. The counts actually tried are printed at the end of the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import phonenumbers
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from infobip_connector import InputError, component
+from infobip_connector.definition import format_path
+from infobip_connector.timeutil import infobip_datetime
+from infobip_connector.values import prune
+
+from .conftest import CANARY, FIXTURES
+
+settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "dev",
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+# Applied to these tests only, not loaded globally: other hypothesis tests keep their settings.
+SETTINGS = settings.get_profile(PROFILE) if PROFILE in ("ci", "dev") else settings()
+
+ACTIONS = ("sendSms", "sendWhatsappTextMessage")
+# A fixed "now": sendAt is generated relative to it, and prepare() is told to use it, so a slow
+# run can never push a generated time into the past.
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+SLICES = {
+    "sendSms": FIXTURES / "openapi" / "sms_advanced_request.json",
+    "sendWhatsappTextMessage": FIXTURES / "openapi" / "whatsapp_text_request.json",
+}
+CONNECTION = {"token": CANARY, "baseUrl": "https://xyz12.api.infobip.com"}
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+Path_ = tuple[str | int, ...]
+Schema = dict[str, Any]
+
+#: How many inputs each test actually tried, printed at the end of the module.
+INPUTS_TRIED: Counter[str] = Counter()
+
+
+# ---------------------------------------------------------------- phone numbers
+
+
+def _phone_book() -> list[tuple[str, str]]:
+    """``(as written, expected digits)`` for example numbers of every region libphonenumber knows.
+
+    The expectation comes from phonenumbers directly, not from the connector's normaliser.
+    """
+    book: list[tuple[str, str]] = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None or not phonenumbers.is_possible_number(number):
+                continue
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            spaced = phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+            )
+            digits = e164[1:]
+            for written in (e164, "00" + digits, digits, spaced, " " + spaced + " "):
+                if len(written) <= 24:  # WhatsApp's from allows 24 characters
+                    book.append((written, digits))
+    return book
+
+
+PHONES = _phone_book()
+phones = st.sampled_from(PHONES)
+
+
+# ---------------------------------------------------------------- schema → strategy
+
+_EMPTY: st.SearchStrategy[Any] = st.sampled_from([None, "", {}, []])
+_KNOWN = {
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "multipleOf",
+}
+
+Override = Callable[[Schema], st.SearchStrategy[Any]]
+
+
+def _from_schema(schema: Schema, path: Path_, overrides: dict[Path_, Override]) -> Any:
+    """A strategy for values valid under ``schema`` (the subset the derived schemas use)."""
+    unknown = set(schema) - _KNOWN
+    assert not unknown, f"{format_path(path)}: generator does not know {unknown}"
+    override = overrides.get(path)
+    if override is not None:
+        return override(schema)
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    kind = schema["type"]
+    if kind == "object":
+        return _object(schema, path, overrides)
+    if kind == "array":
+        items = _from_schema(schema["items"], (*path, "*"), overrides)
+        unique = bool(schema.get("uniqueItems"))
+        return st.lists(items, min_size=schema.get("minItems", 0), max_size=3, unique=unique)
+    if kind == "string":
+        return _string(schema)
+    if kind == "integer":
+        return st.integers(schema.get("minimum"), schema.get("maximum"))
+    if kind == "number":
+        low, high = schema["minimum"], schema["maximum"]  # every NUMBER here is bounded
+        if schema.get("multipleOf") == 1:
+            # Whole numbers, given as int or as an integral float: both are valid.
+            whole = st.integers(math.ceil(low), math.floor(high))
+            return st.one_of(whole, whole.map(float))
+        return st.floats(low, high, allow_nan=False)
+    if kind == "boolean":
+        return st.booleans()
+    raise AssertionError(f"{format_path(path)}: generator does not know type {kind!r}")
+
+
+def _string(schema: Schema) -> st.SearchStrategy[str]:
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if "pattern" in schema:
+        return st.from_regex(str(schema["pattern"]), fullmatch=True).filter(
+            lambda s: len(s) >= low and (high is None or len(s) <= high)
+        )
+    # Any Unicode text except lone surrogates (which are not JSON), control characters included.
+    return st.text(min_size=low, max_size=min(high or 40, 40))
+
+
+def _object(schema: Schema, path: Path_, overrides: dict[Path_, Override]) -> Any:
+    # Child strategies are built once here, not per draw: building them dominates otherwise.
+    required = set(schema.get("required", []))
+    fields = [
+        (key, key in required, _from_schema(sub, (*path, key), overrides))
+        for key, sub in schema.get("properties", {}).items()
+    ]
+
+    @st.composite
+    def values(draw: st.DrawFn) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, is_required, strategy in fields:
+            choice = 3 if is_required else draw(st.integers(0, 5))
+            if choice == 0:
+                # Editors send untouched fields as null, "", {} or []: treated as not given.
+                out[key] = draw(_EMPTY)
+            elif choice >= 3:
+                out[key] = draw(strategy)
+        return out
+
+    return values()
+
+
+# ---------------------------------------------------------------- fields with rules
+
+
+@st.composite
+def _send_at(draw: st.DrawFn, schema: Schema) -> tuple[Any, datetime]:
+    """A sendAt in one of its accepted forms, with the instant it means (to millisecond)."""
+    ahead = draw(st.integers(60, 179 * 24 * 3600))  # clear of both the grace and the horizon
+    moment = NOW + timedelta(seconds=ahead, milliseconds=draw(st.integers(0, 999)))
+    timespec = draw(st.sampled_from(["seconds", "milliseconds"]))
+    if timespec == "seconds":
+        moment = moment.replace(microsecond=0)
+    form = draw(st.sampled_from(["offset text", "zone", "offset dateTime"]))
+    if form == "zone":
+        zone = draw(
+            st.sampled_from(
+                ["Europe/Zagreb", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
+            )
+        )
+        local = moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        text = local.isoformat(timespec=timespec)
+        if draw(st.booleans()):
+            text = text.replace("T", " ")
+        # A wall-clock time that occurs twice means its first occurrence (documented).
+        meant = local.replace(tzinfo=ZoneInfo(zone), fold=0)
+        return {"dateTime": text, "zoneId": zone}, meant
+    quarter_hours = draw(st.integers(-12 * 4, 14 * 4))
+    shifted = moment.astimezone(timezone(timedelta(minutes=15 * quarter_hours)))
+    text = shifted.isoformat(timespec=timespec)
+    style = draw(st.sampled_from(["colon", "no colon", "Z", "t separator"]))
+    if style == "no colon":
+        text = text[:-3] + text[-2:]
+    elif style == "Z" and quarter_hours == 0:
+        text = text[:-6] + "Z"
+    elif style == "t separator":
+        text = text.replace("T", "t")
+    return (text if form == "offset text" else {"dateTime": text}), moment
+
+
+def _time_window(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
+    days = _from_schema(schema["properties"]["days"], (), {})
+    gaps = st.integers(60, 24 * 60 - 1)
+    starts = st.integers(0, 24 * 60 - 1)
+
+    @st.composite
+    def window(draw: st.DrawFn) -> dict[str, Any]:
+        out: dict[str, Any] = {"days": draw(days)}
+        if draw(st.booleans()):
+            start = draw(starts)
+            end = (start + draw(gaps)) % (24 * 60)
+            out["from"] = {"hour": start // 60, "minute": start % 60}
+            out["to"] = {"hour": end // 60, "minute": end % 60}
+        return out
+
+    return window()
+
+
+def _overrides(action: str) -> dict[Path_, Override]:
+    def phone(_: Schema) -> st.SearchStrategy[str]:
+        return phones.map(lambda p: p[0])
+
+    if action == "sendSms":
+        msg: Path_ = ("messages", "*")
+        return {
+            (*msg, "destinations", "*", "to"): phone,
+            (*msg, "sendAt"): lambda s: _send_at(s),
+            (*msg, "deliveryTimeWindow"): _time_window,
+        }
+    return {("from",): phone, ("to",): phone}
+
+
+_SCHEMA_STRATEGIES = {
+    a: _from_schema(component.input_schema(a), (), _overrides(a)) for a in ACTIONS
+}
+
+
+@st.composite
+def valid_inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
+    values: dict[str, Any] = draw(_SCHEMA_STRATEGIES[action])
+    if action == "sendSms":
+        for message in values["messages"]:
+            # _send_at returns (value, instant meant); keep the value, remember the instant.
+            if isinstance(message.get("sendAt"), tuple):
+                message["sendAt"], meant = message["sendAt"]
+                message["_meant"] = meant
+    else:
+        content = values["content"]
+        if content.get("previewUrl") is True and not re.search(r"https?://\S", content["text"]):
+            content["text"] = content["text"][:4000] + " https://example.com/x"
+    return values
+
+
+def _take_meant(values: dict[str, Any]) -> list[datetime | None]:
+    """Remove the test's private ``_meant`` markers, returning them per message."""
+    meant: list[datetime | None] = []
+    for message in values.get("messages", []):
+        meant.append(message.pop("_meant", None))
+    return meant
+
+
+# ---------------------------------------------------------------- the oracle for valid inputs
+
+_PHONE_DIGITS = dict(PHONES)
+
+
+def _expected_body(action: str, values: dict[str, Any]) -> dict[str, Any]:
+    """What the request body must be: our values, pruned, with the documented normalisations."""
+    expected: dict[str, Any] = prune(copy.deepcopy(values))
+    if action == "sendWhatsappTextMessage":
+        expected["from"] = _PHONE_DIGITS[values["from"]]
+        expected["to"] = _PHONE_DIGITS[values["to"]]
+        return expected
+    for message in expected["messages"]:
+        for destination in message["destinations"]:
+            destination["to"] = _PHONE_DIGITS[destination["to"]]
+        if "validityPeriod" in message:
+            message["validityPeriod"] = int(message["validityPeriod"])
+    return expected
+
+
+def _assert_round_trip(
+    action: str, values: dict[str, Any], meant: list[datetime | None], body: Any
+) -> None:
+    expected = _expected_body(action, values)
+    body = copy.deepcopy(body)
+    if action == "sendSms":
+        if "bulkId" not in expected:
+            assert UUID.match(body["bulkId"]), body["bulkId"]
+            expected["bulkId"] = body["bulkId"]
+        for index, (message, sent) in enumerate(
+            zip(expected["messages"], body["messages"], strict=True)
+        ):
+            for want, got in zip(message["destinations"], sent["destinations"], strict=True):
+                if "messageId" not in want:
+                    assert UUID.match(got["messageId"]), got["messageId"]
+                    want["messageId"] = got["messageId"]
+            if "sendAt" in message:
+                wire = sent["sendAt"]
+                # Infobip's format: yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm, the same instant.
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}", wire)
+                instant = datetime.strptime(wire, "%Y-%m-%dT%H:%M:%S.%f%z")
+                want_instant = meant[index]
+                assert want_instant is not None
+                assert instant == want_instant.replace(
+                    microsecond=want_instant.microsecond // 1000 * 1000
+                ), (message["sendAt"], wire)
+                message["sendAt"] = wire
+    elif "messageId" not in expected:
+        assert UUID.match(body["messageId"]), body["messageId"]
+        expected["messageId"] = body["messageId"]
+    assert body == expected
+
+
+def _load_slice(action: str) -> Draft202012Validator | None:
+    """Infobip's published request schema for ``action``, or None when the slice is absent."""
+    path: Path = SLICES[action]
+    if not path.exists():
+        return None
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_infobip_request_schema_slices_are_present(action: str) -> None:
+    # Without them the property test still runs, minus the check against Infobip's schema.
+    if _load_slice(action) is None:
+        pytest.skip(f"{SLICES[action].name} is not in tests/fixtures/openapi")
+
+
+def _undeclared_keys(body: Any, schema: Schema, path: Path_ = ()) -> Iterator[str]:
+    """Keys we send that Infobip's schema does not declare (the slice allows them silently)."""
+    if isinstance(body, dict) and "properties" in schema:
+        for key, value in body.items():
+            sub = schema["properties"].get(key)
+            if sub is None:
+                yield format_path((*path, key))
+            else:
+                yield from _undeclared_keys(value, sub, (*path, key))
+    elif isinstance(body, list) and "items" in schema:
+        for index, item in enumerate(body):
+            yield from _undeclared_keys(item, schema["items"], (*path, index))
+
+
+def test_send_at_with_lower_case_z_is_accepted() -> None:
+    """The input schema's pattern allows ``z`` as the UTC designator; so must the check.
+
+    ``datetime.fromisoformat`` rejects a lower-case ``z`` on Python 3.11, so today this value
+    passes the schema and is then refused as "not an ISO-8601 date and time".
+    """
+    values = {
+        "messages": [
+            {
+                "destinations": [{"to": "41793026727"}],
+                "text": "x",
+                "sendAt": "2026-04-01T10:00:00z",
+            }
+        ]
+    }
+    request = component.runtime("sendSms").prepare(values, NOW)
+    assert request.body["messages"][0]["sendAt"] == "2026-04-01T10:00:00.000+0000"
+    assert infobip_datetime(datetime(2026, 4, 1, 10, tzinfo=UTC)) == "2026-04-01T10:00:00.000+0000"
+
+
+# ---------------------------------------------------------------- invalid inputs
+
+
+class _Forbidden(httpx.BaseTransport):
+    """Fails the test if anything is sent: an invalid input must be refused before that."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"an invalid input reached the network: {request.url}")
+
+
+FORBIDDEN = _Forbidden()
+
+
+def _schema_at(schema: Schema, path: Path_) -> Schema:
+    for part in path:
+        schema = schema["items"] if isinstance(part, int) else schema["properties"][part]
+    return schema
+
+
+def _sites(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every place in ``value`` (pruned, so nothing in it is empty), root included."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _sites(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _sites(item, (*path, index))
+
+
+def _set(root: Any, path: Path_, new: Any) -> Any:
+    if not path:
+        return new
+    parent = root
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = new
+    return root
+
+
+def _family(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"  # an integral float is a valid integer and vice versa
+    return type(value).__name__
+
+
+_WRONG_TYPES: list[Any] = [True, 7, 2.5, "text", [1], {"unknownKey": 1}]
+
+
+def _deep(levels: int) -> Any:
+    nested: Any = "x"
+    for _ in range(levels):
+        nested = [nested]
+    return nested
+
+
+Case = tuple[dict[str, Any], list[datetime | None], str, Any, Path_]
+
+
+@st.composite
+def cases(draw: st.DrawFn, action: str) -> Case:
+    """A valid input, the sendAt instants it means, and a copy of it with one thing broken:
+    ``(valid, meant, kind of mutation, invalid input, path of the problem)``."""
+    valid = draw(valid_inputs(action))
+    meant = _take_meant(valid)
+    kind, invalid, problem = _mutate(draw, action, valid)
+    return valid, meant, kind, invalid, problem
+
+
+def _mutate(draw: st.DrawFn, action: str, valid: dict[str, Any]) -> tuple[str, Any, Path_]:
+    value: Any = prune(valid)  # a new tree: the valid input stays as it was
+    schema = component.input_schema(action)
+    sites = list(_sites(value))
+    kinds: list[str] = []
+    required_sites = [
+        (p, v)
+        for p, v in sites
+        if isinstance(v, dict)
+        and set(_schema_at(schema, p).get("required", [])) & set(v)
+        # Emptied, an optional object counts as not given (documented), which is valid.
+        and (len(v) > 1 or _required_in_parent(schema, p))
+    ]
+    bounded = [(p, v) for p, v in sites if _has(schema, p, "minimum", "maximum", "maxLength")]
+    enums = [(p, v) for p, v in sites if _has(schema, p, "enum") and isinstance(v, str)]
+    phone_sites = [(p, v) for p, v in sites if any(_matches(f, p) for f in _PHONE_FIELDS[action])]
+    if required_sites:
+        kinds.append("missing required")
+    if bounded:
+        kinds.append("out of range")
+    if enums:
+        kinds.append("unknown enum value")
+    if phone_sites:
+        kinds.append("control character in a phone number")
+    kinds += [
+        "wrong type",
+        "unknown key",
+        "deep nesting",
+        "lone surrogate",
+        "not JSON",
+        "huge array",
+    ]
+    # Uniform over the kinds: sampled_from favours the start of its list.
+    kind = draw(st.randoms(use_true_random=False)).choice(kinds)
+
+    new: Any
+    if kind == "wrong type":
+        path, old = draw(st.sampled_from(sites))
+        new = draw(st.sampled_from([w for w in _WRONG_TYPES if _family(w) != _family(old)]))
+        return kind, _set(value, path, new), path
+    if kind == "unknown key":
+        path, _ = draw(st.sampled_from([(p, v) for p, v in sites if isinstance(v, dict)]))
+        key = draw(st.sampled_from(["unknownKey", "Text", "to ", "\x00", "__proto__"]))
+        return kind, _set(value, (*path, key), 1), (*path, key)
+    if kind == "missing required":
+        path, obj = draw(st.sampled_from(required_sites))
+        key = draw(st.sampled_from(sorted(set(_schema_at(schema, path)["required"]) & set(obj))))
+        del obj[key]
+        # An object left empty counts as not given, so the parent's requirement may be what
+        # breaks; the error path then names the parent, which _related accepts.
+        return kind, value, (*path, key)
+    if kind == "out of range":
+        path, old = draw(st.sampled_from(bounded))
+        sub = _schema_at(schema, path)
+        if "maxLength" in sub:
+            new = "9" * (sub["maxLength"] + 1)
+        elif draw(st.booleans()) and "maximum" in sub:
+            new = sub["maximum"] + draw(st.sampled_from([1, 10**30]))
+        else:
+            new = sub.get("minimum", 0) - draw(st.sampled_from([1, 10**30]))
+        return kind, _set(value, path, new), path
+    if kind == "unknown enum value":
+        path, _ = draw(st.sampled_from(enums))
+        new = draw(st.sampled_from(["NOT_AN_OPTION", "monday", "", "tr", "MONDAY\x00"]))
+        if new == "":
+            # Empty means not given: a required enum then goes missing, an optional one is fine;
+            # use a value that is never an option instead.
+            new = " "
+        return kind, _set(value, path, new), path
+    if kind == "control character in a phone number":
+        path, old = draw(st.sampled_from(phone_sites))
+        # Not whitespace: spaces, tabs and newlines are accepted (and removed) as separators.
+        bad = draw(st.sampled_from(["\x00", "\x07", "\x7f", "\u202e", "\x1b[31m"]))
+        # Between two digits, so that stripping the ends cannot remove it.
+        cut = draw(st.sampled_from([i for i in range(1, len(old)) if old[i - 1 : i + 1].isdigit()]))
+        return kind, _set(value, path, old[:cut] + bad + old[cut:]), path
+    if kind == "deep nesting":
+        path, _ = draw(st.sampled_from(sites))
+        return kind, _set(value, path, _deep(draw(st.integers(33, 200)))), ()
+    if kind == "lone surrogate":
+        strings = [(p, v) for p, v in sites if isinstance(v, str)]
+        path, old = draw(st.sampled_from(strings))
+        return kind, _set(value, path, old + draw(st.sampled_from(["\ud800", "\udfff"]))), path
+    if kind == "not JSON":
+        path, _ = draw(st.sampled_from(sites))
+        new = draw(
+            st.sampled_from([math.nan, math.inf, -math.inf, {1: "x"}, b"bytes", {1, 2}, object()])
+        )
+        return kind, _set(value, path, new), path
+    # huge array: thousands of items where one object or value belongs
+    path, _ = draw(st.sampled_from(sites))
+    size = draw(st.integers(1000, 5000))
+    return kind, _set(value, path, [{"unknownKey": i} for i in range(size)]), path
+
+
+_PHONE_FIELDS: dict[str, list[Path_]] = {
+    "sendSms": [("messages", "*", "destinations", "*", "to")],
+    "sendWhatsappTextMessage": [("from",), ("to",)],
+}
+
+
+def _matches(pattern: Path_, path: Path_) -> bool:
+    return len(pattern) == len(path) and all(
+        p == q or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, path, strict=True)
+    )
+
+
+def _required_in_parent(schema: Schema, path: Path_) -> bool:
+    if not path or isinstance(path[-1], int):
+        return True  # the root, or a list item (kept in place even when empty)
+    return path[-1] in _schema_at(schema, path[:-1]).get("required", [])
+
+
+def _has(schema: Schema, path: Path_, *keywords: str) -> bool:
+    sub = _schema_at(schema, path)
+    return any(k in sub for k in keywords)
+
+
+def _related(error_path: str, problem: Path_) -> bool:
+    """Whether an error path names the problem's place, one of its parents or its children."""
+    where = format_path(problem)
+    return (
+        error_path == where
+        or where.startswith(error_path + ".")
+        or where.startswith(error_path + "[")
+        or error_path.startswith(where + ".")
+        or error_path.startswith(where + "[")
+        or not error_path
+        or not where
+    )
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_valid_inputs_build_the_right_request_and_invalid_ones_are_refused(action: str) -> None:
+    """One generated input per example serves both properties: generating it is the cost."""
+    validator = _load_slice(action)
+    runtime = component.runtime(action)
+
+    @settings(SETTINGS)
+    @given(case=cases(action))
+    def check(case: Case) -> None:
+        valid, meant, kind, invalid, problem = case
+        _check_valid(action, runtime, validator, valid, meant)
+        _check_invalid(action, kind, invalid, problem)
+
+    check()
+
+
+def _check_valid(
+    action: str,
+    runtime: Any,
+    validator: Draft202012Validator | None,
+    values: dict[str, Any],
+    meant: list[datetime | None],
+) -> None:
+    """The request builds, satisfies Infobip's published schema and carries our values."""
+    INPUTS_TRIED[f"{action} valid"] += 1
+    given_values = copy.deepcopy(values)
+    request = runtime.prepare(values, NOW)
+    assert values == given_values, "prepare() must not change the caller's values"
+    if validator is not None:
+        problems = [
+            f"{format_path(list(e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(request.body)
+        ]
+        assert not problems, problems
+        assert not list(_undeclared_keys(request.body, validator.schema))
+    _assert_round_trip(action, values, meant, request.body)
+
+
+def _check_invalid(action: str, kind: str, values: Any, problem: Path_) -> None:
+    """Refused with an InputError whose every entry has a path, one of them at the problem;
+    nothing sent (the transport fails the test if called); nothing else raised."""
+    INPUTS_TRIED[f"{action} invalid"] += 1
+    INPUTS_TRIED[f"{action} invalid: {kind}"] += 1
+    with pytest.raises(InputError) as caught:
+        component.execute(action, values, CONNECTION, transport=FORBIDDEN, now=NOW)
+    error = caught.value
+    assert type(error) is InputError, f"{kind}: {type(error).__name__}"
+    assert error.errors, kind
+    for entry in error.errors:
+        assert isinstance(entry["path"], str), entry
+        assert isinstance(entry["message"], str) and entry["message"], entry
+    paths = [e["path"] for e in error.errors]
+    assert any(_related(p, problem) for p in paths), (kind, format_path(problem), paths)
+    json.dumps(error.to_dict())  # details must stay JSON-safe, whatever the input held
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_inputs_tried(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if not INPUTS_TRIED:
+        return
+    total = sum(n for k, n in INPUTS_TRIED.items() if k.endswith(("valid", "invalid")))
+    lines = [f"property tests: {total:,} inputs tried (profile {PROFILE})"]
+    lines += [f"  {key}: {count:,}" for key, count in sorted(INPUTS_TRIED.items())]
+    _show(request, lines)
+
+
+def _show(request: pytest.FixtureRequest, lines: list[str]) -> None:
+    """Write to the terminal past pytest's output capture, so the counts are always seen."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        for line in lines:
+            reporter.write_line(line)
