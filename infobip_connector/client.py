@@ -191,7 +191,9 @@ class _Exchange:
         if 400 <= status < 500 or 300 <= status < 400:
             info = _infobip_error(response)
             if 300 <= status < 400:
-                info["text"] = f"redirect to {response.headers.get('Location', '?')}, not followed"
+                info["text"] = redact(
+                    f"redirect to {response.headers.get('Location', '?')}, not followed"
+                )
             raise RejectedError(_rejected_message(status, info), {"status": status, **info})
         raise self._unknown(f"Infobip answered HTTP {status}", response)
 
@@ -337,7 +339,9 @@ class _NoCookies(httpx.Cookies):
 _NO_COOKIES = _NoCookies()
 
 
-class _Client(httpx.Client):
+class _KeepsNoCookies:
+    """Mixed into the pooled clients in front of httpx's own ``cookies`` property."""
+
     @property
     def cookies(self) -> httpx.Cookies:
         return _NO_COOKIES
@@ -347,14 +351,12 @@ class _Client(httpx.Client):
         return None
 
 
-class _AsyncClient(httpx.AsyncClient):
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
+class _Client(_KeepsNoCookies, httpx.Client):
+    pass
 
-    @cookies.setter
-    def cookies(self, value: Any) -> None:
-        return None
+
+class _AsyncClient(_KeepsNoCookies, httpx.AsyncClient):
+    pass
 
 
 def _client_options() -> dict[str, Any]:
