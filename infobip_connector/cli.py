@@ -33,7 +33,7 @@ class UsageError(InputError):
 
     def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
         shown = "; ".join(f"{e['path'] + ': ' if e['path'] else ''}{e['message']}" for e in errors)
-        super().__init__(errors, message or f"usage: {shown}")
+        super().__init__(errors, message or shown)
 
 
 class _Parser(argparse.ArgumentParser):

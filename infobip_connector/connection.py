@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from .errors import ConfigurationError
-from .redaction import register_secret
+from .redaction import MIN_SECRET_LENGTH, register_secret
 
 DEFAULT_BASE_URL = "https://api.infobip.com"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):(?!\d)")
@@ -157,6 +157,12 @@ def _parse_connection(values: Mapping[str, Any]) -> ConnectionSettings:
         raise _fail("token", "is required: the API key from the Infobip web interface")
     if token != token.strip() or any(c.isspace() or ord(c) < 32 for c in token):
         raise _fail("token", "must not contain spaces or control characters")
+    if len(token) < MIN_SECRET_LENGTH:
+        # A key this short could not be masked in logs without mangling ordinary words.
+        raise _fail(
+            "token",
+            f"is too short to be an Infobip API key (at least {MIN_SECRET_LENGTH} characters)",
+        )
     register_secret(token)
     allow = values.get("allowCustomHost", False)
     if not isinstance(allow, bool):

@@ -20,9 +20,13 @@ _secrets: OrderedDict[str, None] = OrderedDict()
 _lock = threading.Lock()
 
 
+# Shorter values would mask ordinary words; the connection refuses keys this short.
+MIN_SECRET_LENGTH = 4
+
+
 def register_secret(value: str) -> None:
     """Remember ``value`` so that ``redact`` masks it wherever it appears."""
-    if len(value) < 4:  # too short to mask without mangling ordinary words
+    if len(value) < MIN_SECRET_LENGTH:
         return
     with _lock:
         _secrets[value] = None

@@ -107,6 +107,7 @@ def test_a_custom_host_still_needs_https() -> None:
         pytest.param("abcdef\n", id="trailing newline"),
         pytest.param("abc\x00def", id="NUL"),
         pytest.param("abc\r\nX-Injected: 1", id="header injection"),
+        pytest.param("abc", id="too short to mask"),
         pytest.param(None, id="null"),
         pytest.param(12345, id="number"),
     ],
