@@ -173,7 +173,7 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
 class _Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
-    __slots__ = ("keys", "only_phone", "prop", "star")
+    __slots__ = ("flat", "generated", "inert", "keys", "only_phone", "prop", "star")
 
     def __init__(self, prop: Property | None = None) -> None:
         self.prop = prop if prop is not None and _has_checks(prop) else None
@@ -183,6 +183,12 @@ class _Plan:
         self.only_phone = (
             self.prop is not None and self.prop.format == "phone" and not self.prop.rules
         )
+        self.generated = self.prop is not None and self.prop.generatedId
+        # A given client-assigned ID (a recipient's messageId) needs nothing more.
+        self.inert = self.prop is None or (self.prop.format != "phone" and not self.prop.rules)
+        # For an object whose checked members are all phone numbers or IDs (a recipient):
+        # (phone member names, generated ID member names); see _Pass.enter.
+        self.flat: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -204,6 +210,12 @@ def _plan(prop: Property) -> _Plan:
         sub = _plan(prop.items)
         if not sub.empty:
             plan.star = sub
+    leaves = plan.keys.values()
+    if plan.prop is None and plan.star is None and all(not (c.keys or c.star) for c in leaves):
+        phones = tuple(n for n, c in plan.keys.items() if c.only_phone)
+        ids = tuple(n for n, c in plan.keys.items() if c.generated)
+        if all((n in phones or c.inert) for n, c in plan.keys.items()):
+            plan.flat = (phones, ids)
     return plan
 
 
@@ -220,7 +232,9 @@ class _Pass:
     def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
         star = plan.star
         if star is not None and type(value) is list:
-            if star.prop is None and star.star is None:
+            if star.flat is not None:
+                self.recipients(star.flat, value, trail)
+            elif star.prop is None and star.star is None:
                 # A list of objects (messages, destinations): go straight to their members.
                 for index, item in enumerate(value):
                     if type(item) is dict:
@@ -231,6 +245,25 @@ class _Pass:
         if plan.keys and type(value) is dict:
             self.members(plan, value, trail)
 
+    def recipients(
+        self, flat: tuple[tuple[str, ...], tuple[str, ...]], items: list[Any], trail: Trail
+    ) -> None:
+        """``members`` for a list of flat objects, without a call per item: a bulk's cost."""
+        phones, ids = flat
+        missing = self.missing_ids
+        for index, item in enumerate(items):
+            if type(item) is not dict:
+                continue
+            for name in phones:
+                if name in item:
+                    try:
+                        item[name] = normalize_phone(item[name])
+                    except ValueError as exc:
+                        self.problem(((trail, index), name), "", str(exc))
+            for name in ids:
+                if name not in item:
+                    missing.append((item, name))
+
     def members(self, plan: _Plan, value: dict[str, Any], trail: Trail) -> None:
         for name, child in plan.keys.items():
             if name in value:
@@ -239,9 +272,9 @@ class _Pass:
                         value[name] = normalize_phone(value[name])
                     except ValueError as exc:
                         self.problem((trail, name), "", str(exc))
-                else:
+                elif not (child.inert and child.star is None and not child.keys):
                     self.visit(child, value, name, value[name], (trail, name))
-            elif child.prop is not None and child.prop.generatedId:
+            elif child.generated:
                 self.missing_ids.append((value, name))
 
     def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:

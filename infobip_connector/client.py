@@ -34,6 +34,7 @@ from .errors import (
     RejectedError,
     UnreachableError,
 )
+from .gcpause import paused_gc
 from .redaction import get_logger, redact, redact_data
 
 log = get_logger("infobip_connector.client")
@@ -217,10 +218,11 @@ class _Exchange:
 def _parse_json(content: bytes) -> Any:
     # orjson reads a 100,000-message answer several times faster than the json module; the
     # json module still gets a say on what orjson refuses (NaN, integers past 64 bits).
-    try:
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return json.loads(content)
+    with paused_gc:
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            return json.loads(content)
 
 
 @lru_cache(maxsize=256)

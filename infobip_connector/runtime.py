@@ -11,6 +11,7 @@ from .checks import ActionChecks
 from .client import InfobipRequest
 from .definition import Action, ComponentDefinition
 from .errors import InputError, OutcomeUnknownError
+from .gcpause import paused_gc
 from .redaction import get_logger
 from .schemas import input_schema, output_schema
 from .shaping import project
@@ -38,11 +39,12 @@ class ActionRuntime:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError."""
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
-        pruned = prune(values)
-        errors = self.inputs.errors(pruned)
-        if errors:
-            raise InputError(errors)
-        return self.checks.apply(pruned, now)
+        with paused_gc:
+            pruned = prune(values)
+            errors = self.inputs.errors(pruned)
+            if errors:
+                raise InputError(errors)
+            return self.checks.apply(pruned, now)
 
     def prepare(self, values: Any, now: datetime | None = None) -> InfobipRequest:
         request: InfobipRequest = self.executor.build_request(self.validate(values, now))
@@ -50,6 +52,12 @@ class ActionRuntime:
 
     def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
         """The declared output from Infobip's parsed answer."""
+        with paused_gc:
+            shaped = self._shape(body, request)
+        _log_rejections(self.action.name, shaped)
+        return shaped
+
+    def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
         shaped = self.executor.shape_output(body, request)
         if self.outputs.errors(shaped):
             shaped = project(shaped, self._output_prop)
@@ -60,7 +68,6 @@ class ActionRuntime:
                     "expected shape; check the IDs in details against Infobip's logs.",
                     {**request.reference, "problems": problems[:5]},
                 )
-        _log_rejections(self.action.name, shaped)
         result: dict[str, Any] = shaped
         return result
 
@@ -71,12 +78,13 @@ def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:
     for value in output.values():
         if type(value) is list:
             entries.extend(value)
-    rejected = []
-    for entry in entries:
-        status = entry.get("status") if type(entry) is dict else None
-        if type(status) is dict and status.get("groupId") == REJECTED_GROUP:
-            rejected.append(entry)
-    return rejected
+    return [
+        entry
+        for entry in entries
+        if type(entry) is dict
+        and type(status := entry.get("status")) is dict
+        and status.get("groupId") == REJECTED_GROUP
+    ]
 
 
 def _log_rejections(action: str, output: dict[str, Any]) -> None:

@@ -62,6 +62,21 @@ def test_60_mb_spread_over_many_fields_is_refused() -> None:
     assert "too large" in error.message
 
 
+def test_60_mb_spread_over_many_recipients_is_refused() -> None:
+    # Recipients take a faster copying path than other objects; it keeps the same budget.
+    destinations = [{"to": "4" * 150_000}] * 400
+    values = {"messages": [{"destinations": destinations, "text": "x"}]}
+    error = _refused_quickly("sendSms", values, ceiling=2.0)
+    assert "too large" in error.message and "characters" in error.message
+
+
+def test_a_million_recipients_behind_a_nested_one_are_refused() -> None:
+    nested = {"to": "41793026727", "note": {"any": "object"}}
+    destinations = [nested] + [{"to": "41793026727"}] * 1_000_000
+    error = _refused_quickly("sendSms", {"messages": [{"destinations": destinations}]}, 5.0)
+    assert "too large" in error.message and "values" in error.message
+
+
 def test_deep_nesting_is_refused_without_recursion_errors() -> None:
     nested: Any = "x"
     for _ in range(100_000):  # far beyond Python's recursion limit
