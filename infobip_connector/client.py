@@ -15,6 +15,7 @@ import random
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -39,7 +40,7 @@ from .redaction import get_logger, redact, redact_data
 
 log = get_logger("infobip_connector.client")
 
-USER_AGENT = f"infobip-connector/{__version__} httpx/{httpx.__version__}"
+USER_AGENT = f"infobip-connector/{__version__}"
 MAX_RETRY_AFTER = 30.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
@@ -53,6 +54,26 @@ class InfobipRequest:
     path: str
     body: Any = None
     reference: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What one attempt got back: as much of an HTTP response as the policy below reads.
+
+    Either transport's own response object would do, but building an ``httpx.Response``
+    from aiohttp's answer costs more than the rest of the connector's work on a small send.
+    """
+
+    status_code: int
+    headers: Mapping[str, str]  # case-insensitive: httpx's Headers or aiohttp's CIMultiDict
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
 
 
 # Failures where the request provably never reached Infobip.
@@ -113,7 +134,7 @@ class _Exchange:
             "timeout": timeout,
         }
 
-    def judge(self, outcome: httpx.Response | Exception) -> Any:
+    def judge(self, outcome: Answer | Exception) -> Any:
         """The parsed body, or a ``_Retry`` with the delay to wait; raises when done failing.
 
         Called outside the ``except`` block on purpose: the errors raised here carry no
@@ -121,7 +142,7 @@ class _Exchange:
         """
         step = (
             self.after_response(outcome)
-            if isinstance(outcome, httpx.Response)
+            if isinstance(outcome, Answer)
             else self.after_exception(outcome)
         )
         if isinstance(step, _Retry):
@@ -156,7 +177,7 @@ class _Exchange:
             self._where(),
         ) from None
 
-    def after_response(self, response: httpx.Response) -> Any:
+    def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
         status = response.status_code
         log.debug("%s %s attempt %d: HTTP %d", self.request.method, self.url, self.attempt, status)
@@ -198,7 +219,7 @@ class _Exchange:
             raise RejectedError(_rejected_message(status, info), {"status": status, **info})
         raise self._unknown(f"Infobip answered HTTP {status}", response)
 
-    def _with_reasons(self, status: int, response: httpx.Response) -> dict[str, Any]:
+    def _with_reasons(self, status: int, response: Answer) -> dict[str, Any]:
         """The IDs to reconcile at the top; Infobip's own error fields (its ``messageId`` is an
         error code, not ours) kept apart under ``infobip``."""
         details: dict[str, Any] = {**self._where(), "status": status}
@@ -207,7 +228,7 @@ class _Exchange:
             details["infobip"] = reasons
         return details
 
-    def _unknown(self, what: str, response: httpx.Response) -> OutcomeUnknownError:
+    def _unknown(self, what: str, response: Answer) -> OutcomeUnknownError:
         return OutcomeUnknownError(
             f"{what}; the request may have been processed. It was not sent again: check the "
             "IDs in details against Infobip's delivery reports or logs before resending.",
@@ -251,7 +272,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _infobip_error(response: httpx.Response) -> dict[str, Any]:
+def _infobip_error(response: Answer) -> dict[str, Any]:
     """Infobip's reasons from either error shape, as ``{messageId, text, violations}``."""
     try:
         body = response.json()
@@ -304,7 +325,7 @@ def _rejected_message(status: int, info: dict[str, Any]) -> str:
 _deprecations_seen: set[tuple[str, str]] = set()
 
 
-def _warn_deprecation(response: httpx.Response, path: str) -> None:
+def _warn_deprecation(response: Answer, path: str) -> None:
     for header in ("Deprecation", "Sunset"):
         value = response.headers.get(header)
         if value and (path, header) not in _deprecations_seen:
@@ -402,12 +423,15 @@ def close_pooled_clients() -> None:
 
 
 async def aclose_pooled_clients() -> None:
-    """Close the pooled async clients of the running event loop."""
+    """Close the pooled async clients and connections of the running event loop."""
+    from . import aiohttp_sender
+
     loop = asyncio.get_running_loop()
     with _pool_lock:
         clients = list(_async_clients.pop(loop, {}).values())
     for client in clients:
         await client.aclose()
+    await aiohttp_sender.close_sessions()
 
 
 # ---------------------------------------------------------------- sending
@@ -423,7 +447,10 @@ def send(
     exchange = _Exchange(settings, request)
     while True:
         try:
-            outcome: Any = client.request(**exchange.next_attempt())
+            response = client.request(**exchange.next_attempt())
+            outcome: Answer | Exception = Answer(
+                response.status_code, response.headers, response.content
+            )
         except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)
@@ -437,12 +464,20 @@ async def send_async(
     request: InfobipRequest,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Any:
-    """The async twin of :func:`send`."""
-    client = _async_client(transport)
+    """The async twin of :func:`send`; without a transport it sends over aiohttp."""
+    from . import aiohttp_sender  # imported on first use: aiohttp takes a while to import
+
+    client = None if transport is None else _async_client(transport)
     exchange = _Exchange(settings, request)
     while True:
+        attempt = exchange.next_attempt()
         try:
-            outcome: Any = await client.request(**exchange.next_attempt())
+            if client is None:
+                left = max(exchange.deadline.remaining(), 0.001)
+                outcome: Answer | Exception = await aiohttp_sender.request(**attempt, deadline=left)
+            else:
+                response = await client.request(**attempt)
+                outcome = Answer(response.status_code, response.headers, response.content)
         except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)

@@ -515,6 +515,8 @@ def test_async_twin(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
                 "content": {"text": "Hi"},
             },
             connection,
+            # The pooled async path is aiohttp; pytest-httpx intercepts httpx transports.
+            transport=httpx.AsyncHTTPTransport(),
         )
     )
     assert output == WA_OK and len(sent(httpx_mock)) == 2

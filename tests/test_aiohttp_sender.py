@@ -1,0 +1,210 @@
+"""The pooled async path (aiohttp): same wire, same policy, same secrecy as the httpx path."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import gzip
+import json
+import logging
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+from aiohttp import web
+
+from infobip_connector import (
+    OutcomeUnknownError,
+    RejectedError,
+    UnreachableError,
+    aclose_pooled_clients,
+    aiohttp_sender,
+    component,
+)
+from infobip_connector.aiohttp_sender import _as_httpx
+from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+
+from .conftest import CANARY
+
+SMS = "/sms/2/text/advanced"
+VALUES = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer(Sandbox()) as running:
+        yield running
+
+
+@pytest.fixture()
+def sandbox(server: SandboxServer) -> Sandbox:
+    server.sandbox.reset()
+    return server.sandbox
+
+
+def _connection(base_url: str) -> dict[str, Any]:
+    return {"token": CANARY, "baseUrl": base_url, "readTimeout": 1, "deadline": 3}
+
+
+def _execute(values: Any, connection: dict[str, Any], times: int = 1) -> list[Any]:
+    async def run() -> list[Any]:
+        results: list[Any] = []
+        try:
+            for _ in range(times):
+                try:
+                    results.append(await component.execute_async("sendSms", values, connection))
+                except Exception as exc:
+                    results.append(exc)
+        finally:
+            await aclose_pooled_clients()
+        return results
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError("pool or connect"), httpx.ConnectTimeout),
+        (
+            aiohttp.ClientConnectorError(
+                aiohttp.client_reqrep.ConnectionKey("h", 443, True, True, None, None, None),
+                ConnectionRefusedError(111, "refused"),
+            ),
+            httpx.ConnectError,
+        ),
+        (aiohttp.SocketTimeoutError("read"), httpx.ReadTimeout),
+        (TimeoutError(), httpx.ReadTimeout),
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("cut"), httpx.RemoteProtocolError),
+        (aiohttp.InvalidURL("x"), httpx.InvalidURL),
+    ],
+)
+def test_failures_keep_their_meaning_for_the_retry_policy(
+    raised: Exception, expected: type[Exception]
+) -> None:
+    # Only a failure before the connection was made may be retried (ConnectError,
+    # ConnectTimeout); a timeout or a drop after it must stay an unknown outcome.
+    assert type(_as_httpx(raised)) is expected
+
+
+def test_sends_the_same_request_as_the_sync_path(sandbox: Sandbox, server: SandboxServer) -> None:
+    values = {
+        "bulkId": "B1",
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "x"}],
+    }
+    [output] = _execute(values, _connection(server.url))
+    component.execute("sendSms", values, _connection(server.url))
+    first, second = sandbox.requests
+    assert output["messages"][0]["messageId"] == "M1"
+    assert first.body == second.body
+    for name in ("Authorization", "Content-Type", "Accept", "User-Agent"):
+        assert first.headers[name] == second.headers[name], name
+    assert "cookie" not in first.headers
+
+
+def test_a_redirect_is_never_followed(sandbox: Sandbox, server: SandboxServer) -> None:
+    elsewhere = {"Location": "https://attacker.example/sms/2/text/advanced"}
+    sandbox.script("POST", SMS, Fault(status=307, headers=elsewhere))
+    [error] = _execute(VALUES, _connection(server.url))
+    assert isinstance(error, RejectedError) and "not followed" in error.message
+    assert len(sandbox.requests) == 1
+
+
+def test_cookies_from_one_answer_never_ride_along(sandbox: Sandbox, server: SandboxServer) -> None:
+    sandbox.script("POST", SMS, Fault(status=200, process=True, headers={"Set-Cookie": "s=1"}))
+    _execute(VALUES, _connection(server.url), times=2)
+    assert [r.headers.get("cookie") for r in sandbox.requests] == [None, None]
+
+
+def test_unreachable_after_the_allowed_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("infobip_connector.client._backoff", lambda attempt: 0.0)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    [error] = _execute(VALUES, _connection(f"http://127.0.0.1:{port}"))
+    assert isinstance(error, UnreachableError)
+    assert error.details["attempts"] == 3 and error.details["messageIds"]
+
+
+def test_a_dropped_answer_is_an_unknown_outcome_sent_once(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    sandbox.script("POST", SMS, Fault(status=200, process=True, drop="mid_body"))
+    [error] = _execute(VALUES, _connection(server.url))
+    assert isinstance(error, OutcomeUnknownError)
+    assert len(sandbox.requests) == 1
+
+
+def test_a_compressed_answer_is_read() -> None:
+    answer = {
+        "bulkId": "B1",
+        "messages": [
+            {
+                "messageId": "M1",
+                "to": "41793026727",
+                "status": {
+                    "groupId": 1,
+                    "groupName": "PENDING",
+                    "id": 26,
+                    "name": "PENDING_ACCEPTED",
+                    "description": "Message sent to next instance",
+                },
+            }
+        ],
+    }
+
+    async def handle(request: web.Request) -> web.Response:
+        body = gzip.compress(json.dumps(answer).encode())
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        return web.Response(body=body, headers=headers)
+
+    async def run() -> Any:
+        app = web.Application()
+        app.router.add_post(SMS, handle)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            return await component.execute_async(
+                "sendSms", VALUES, _connection(f"http://127.0.0.1:{port}")
+            )
+        finally:
+            await aclose_pooled_clients()
+            await runner.cleanup()
+
+    output = asyncio.run(run())
+    assert output["messages"][0]["messageId"] == "M1"
+
+
+def test_the_key_never_reaches_a_debug_log(
+    sandbox: Sandbox, server: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox.script("POST", SMS, Fault(status=200, process=True, drop="before_response"))
+    with caplog.at_level(logging.DEBUG):
+        [error] = _execute(VALUES, _connection(server.url))
+    assert isinstance(error, OutcomeUnknownError)
+    assert caplog.records, "expected DEBUG records from the client"
+    assert CANARY not in caplog.text and CANARY not in repr(error)
+    assert CANARY not in json.dumps(error.to_dict())
+
+
+def test_a_loop_ended_without_closing_leaves_no_error_behind(
+    server: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Engines that run ``asyncio.run`` per batch may never call aclose_pooled_clients().
+    async def once() -> Any:
+        return await component.execute_async("sendSms", VALUES, _connection(server.url))
+
+    with caplog.at_level(logging.ERROR):
+        for _ in range(3):
+            asyncio.run(once())
+        gc.collect()
+    assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
+    # Finished loops and their sessions are let go, not kept for the life of the process.
+    assert len(aiohttp_sender._sessions) == 1
