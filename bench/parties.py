@@ -41,6 +41,7 @@ class Party:
 
 
 RAW = Party("raw", "raw httpx", "raw_httpx.py")
+RAW_AIOHTTP = Party("raw-aiohttp", "raw aiohttp", "raw_aiohttp.py")
 OURS = Party("ours", "infobip-connector (ours)", "ours.py")
 SDK = Party(
     "infobip-api-python-sdk",

@@ -6,18 +6,21 @@ import threading
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import httpx
-
-from . import client
-from .connection import ConnectionSettings, connection_from_values
 from .definition import ComponentDefinition, load_definition
 from .redaction import install_log_redaction
-from .runtime import ActionRuntime
 from .schemas import all_schemas, connection_schema, input_schema, output_schema
 
-Connection = ConnectionSettings | dict[str, Any]
+if TYPE_CHECKING:
+    import httpx
+
+    from .connection import ConnectionSettings
+    from .runtime import ActionRuntime
+
+# The HTTP side (httpx, the client, the runtime) loads on the first execution, so that
+# reading the definition or a schema (``infobip-connector definition``) does not pay for it.
+Connection: TypeAlias = "ConnectionSettings | dict[str, Any]"
 
 
 class Component:
@@ -62,6 +65,8 @@ class Component:
             with self._lock:
                 found = self._runtimes.get(action)
                 if found is None:
+                    from .runtime import ActionRuntime
+
                     found = ActionRuntime(self.definition, self.definition.action(action))
                     self._runtimes[action] = found
         return found
@@ -88,6 +93,8 @@ class Component:
         settings = _settings(connection)
         runtime = self.runtime(action)
         request = runtime.prepare(values, now)
+        from . import client
+
         body = client.send(settings, request, transport)
         return runtime.finish(body, request)
 
@@ -104,6 +111,8 @@ class Component:
         settings = _settings(connection)
         runtime = self.runtime(action)
         request = runtime.prepare(values, now)
+        from . import client
+
         body = await client.send_async(settings, request, transport)
         return runtime.finish(body, request)
 
@@ -113,11 +122,15 @@ class Component:
         """Call the connection test endpoint (the account balance) and return its answer."""
         settings = _settings(connection)
         test = self.definition.authorization.test
+        from . import client
+
         body = client.send(settings, client.InfobipRequest(test.method, test.path), transport)
         return body if isinstance(body, dict) else {"answer": body}
 
 
 def _settings(connection: Connection) -> ConnectionSettings:
+    from .connection import ConnectionSettings, connection_from_values
+
     if isinstance(connection, ConnectionSettings):
         return connection
     return connection_from_values(connection)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import threading
-from types import TracebackType
 
 
 class _PausedGc:
@@ -37,12 +36,7 @@ class _PausedGc:
                 gc.disable()
             self._depth += 1
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         with self._lock:
             self._depth -= 1
             if self._depth == 0 and self._resume:

@@ -79,6 +79,8 @@ _TRANSPORT_LOGGERS = (
     "httpcore.http11",
     "httpcore.http2",
     "httpcore.proxy",
+    "aiohttp.client",
+    "aiohttp.internal",
 )
 
 

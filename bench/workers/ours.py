@@ -85,7 +85,11 @@ def concurrent(spec: h.Spec) -> h.Result:
     async def send() -> object:
         return await component.execute_async("sendSms", inputs, connection)
 
-    runs = h.concurrent_loop(send, spec["n"], spec["reps"], spec["warmup"], spec["in_flight"])
+    from infobip_connector import aclose_pooled_clients
+
+    runs = h.concurrent_loop(
+        send, spec["n"], spec["reps"], spec["warmup"], spec["in_flight"], aclose_pooled_clients
+    )
     return {"reps": runs, **_extra()}
 
 
