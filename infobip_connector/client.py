@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import socket
 import threading
 import time
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -333,104 +333,72 @@ def _warn_deprecation(response: Answer, path: str) -> None:
             log.warning("Infobip marks %s as deprecated (%s: %s)", path, header, value)
 
 
-# ---------------------------------------------------------------- pooled clients
+# ---------------------------------------------------------------- pooled transports
+#
+# Attempts go straight to an httpx transport rather than through an httpx.Client: a client
+# would add a cookie jar (one pooled connection serves many accounts, so a cookie from one
+# answer must never ride along with another's request), redirect handling (never wanted:
+# the key must not travel to wherever a redirect points) and header merging, which cost
+# more than the rest of a small send. Nothing the client adds is wanted here.
 
 _pool_lock = threading.Lock()
-_sync_clients: dict[tuple[Any, ...], httpx.Client] = {}
-_transport_clients: weakref.WeakKeyDictionary[Any, httpx.Client] = weakref.WeakKeyDictionary()
-_async_clients: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], httpx.AsyncClient]] = (
-    weakref.WeakKeyDictionary()
-)
 _LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=5.0)
+# Small requests go out in one segment instead of waiting for the server's delayed ACK.
+_SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+_sync_transport: httpx.HTTPTransport | None = None
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie jar that keeps nothing.
-
-    Pooled clients serve many accounts: a cookie set in one account's answer must not ride
-    along with another account's request. Skipping the jar also saves a good part of a
-    small send's cost.
-    """
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
-
-
-_NO_COOKIES = _NoCookies()
-
-
-class _KeepsNoCookies:
-    """Mixed into the pooled clients in front of httpx's own ``cookies`` property."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, value: Any) -> None:
-        return None
-
-
-class _Client(_KeepsNoCookies, httpx.Client):
-    pass
-
-
-class _AsyncClient(_KeepsNoCookies, httpx.AsyncClient):
-    pass
-
-
-def _client_options() -> dict[str, Any]:
-    # Redirects are never followed: the key must not travel to wherever one points.
-    return {"follow_redirects": False, "trust_env": False, "limits": _LIMITS}
-
-
-def _sync_client(transport: httpx.BaseTransport | None) -> httpx.Client:
+def _pooled_transport() -> httpx.HTTPTransport:
+    global _sync_transport
     with _pool_lock:
-        if transport is not None:
-            client = _transport_clients.get(transport)
-            if client is None:
-                client = _Client(transport=transport, **_client_options())
-                _transport_clients[transport] = client
-            return client
-        client = _sync_clients.get(())
-        if client is None:
-            client = _sync_clients[()] = _Client(**_client_options())
-        return client
+        if _sync_transport is None:
+            _sync_transport = httpx.HTTPTransport(
+                limits=_LIMITS, trust_env=False, socket_options=_SOCKET_OPTIONS
+            )
+        return _sync_transport
 
 
-def _async_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    loop = asyncio.get_running_loop()
-    with _pool_lock:
-        clients = _async_clients.setdefault(loop, {})
-        key = (id(transport),) if transport is not None else ()
-        client = clients.get(key)
-        if client is None:
-            client = clients[key] = _AsyncClient(transport=transport, **_client_options())
-        return client
+def _httpx_request(attempt: dict[str, Any]) -> httpx.Request:
+    return httpx.Request(
+        attempt["method"],
+        attempt["url"],
+        content=attempt["content"],
+        headers=attempt["headers"],
+        extensions={"timeout": attempt["timeout"].as_dict()},
+    )
+
+
+def _attempt(transport: httpx.BaseTransport, attempt: dict[str, Any]) -> Answer:
+    response = transport.handle_request(_httpx_request(attempt))
+    try:
+        content = response.read()
+    finally:
+        response.close()
+    return Answer(response.status_code, response.headers, content)
+
+
+async def _attempt_async(transport: httpx.AsyncBaseTransport, attempt: dict[str, Any]) -> Answer:
+    response = await transport.handle_async_request(_httpx_request(attempt))
+    try:
+        content = await response.aread()
+    finally:
+        await response.aclose()
+    return Answer(response.status_code, response.headers, content)
 
 
 def close_pooled_clients() -> None:
-    """Close the pooled synchronous clients (async ones close with their event loop's end)."""
+    """Close the pooled synchronous connections (async ones: ``aclose_pooled_clients``)."""
+    global _sync_transport
     with _pool_lock:
-        clients = list(_sync_clients.values()) + list(_transport_clients.values())
-        _sync_clients.clear()
-        _transport_clients.clear()
-    for client in clients:
-        client.close()
+        transport, _sync_transport = _sync_transport, None
+    if transport is not None:
+        transport.close()
 
 
 async def aclose_pooled_clients() -> None:
-    """Close the pooled async clients and connections of the running event loop."""
+    """Close the pooled async connections of the running event loop."""
     from . import aiohttp_sender
 
-    loop = asyncio.get_running_loop()
-    with _pool_lock:
-        clients = list(_async_clients.pop(loop, {}).values())
-    for client in clients:
-        await client.aclose()
     await aiohttp_sender.close_sessions()
 
 
@@ -443,14 +411,11 @@ def send(
     transport: httpx.BaseTransport | None = None,
 ) -> Any:
     """Send ``request`` and return Infobip's parsed JSON body, or raise a ConnectorError."""
-    client = _sync_client(transport)
+    carrier = transport if transport is not None else _pooled_transport()
     exchange = _Exchange(settings, request)
     while True:
         try:
-            response = client.request(**exchange.next_attempt())
-            outcome: Answer | Exception = Answer(
-                response.status_code, response.headers, response.content
-            )
+            outcome: Answer | Exception = _attempt(carrier, exchange.next_attempt())
         except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)
@@ -467,17 +432,15 @@ async def send_async(
     """The async twin of :func:`send`; without a transport it sends over aiohttp."""
     from . import aiohttp_sender  # imported on first use: aiohttp takes a while to import
 
-    client = None if transport is None else _async_client(transport)
     exchange = _Exchange(settings, request)
     while True:
         attempt = exchange.next_attempt()
         try:
-            if client is None:
+            if transport is None:
                 left = max(exchange.deadline.remaining(), 0.001)
                 outcome: Answer | Exception = await aiohttp_sender.request(**attempt, deadline=left)
             else:
-                response = await client.request(**attempt)
-                outcome = Answer(response.status_code, response.headers, response.content)
+                outcome = await _attempt_async(transport, attempt)
         except Exception as exc:
             outcome = exc
         step = exchange.judge(outcome)
