@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import threading
 import warnings
 import weakref
 from functools import lru_cache
@@ -54,11 +55,20 @@ _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSe
     weakref.WeakKeyDictionary()
 )
 _ssl_context: ssl.SSLContext | None = None
+_lock = threading.Lock()
 
 
 def _session() -> aiohttp.ClientSession:
-    global _ssl_context
     loop = asyncio.get_running_loop()
+    session = _sessions.get(loop)
+    if session is None or session.closed:
+        with _lock:  # engines may run one event loop per thread
+            session = _new_session(loop)
+    return session
+
+
+def _new_session(loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+    global _ssl_context
     session = _sessions.get(loop)
     if session is None or session.closed:
         # A session holds its loop, so the weak keys alone would keep every finished loop
@@ -128,7 +138,7 @@ def _as_httpx(exc: Exception) -> Exception:
     if isinstance(exc, aiohttp.ClientConnectorError):
         return httpx.ConnectError(text)
     if isinstance(exc, asyncio.TimeoutError):  # a read timeout, or the deadline
-        return httpx.ReadTimeout(text or "timed out")
+        return httpx.ReadTimeout(text)
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
         return httpx.InvalidURL(text)
     if isinstance(exc, aiohttp.ClientError):
@@ -138,6 +148,7 @@ def _as_httpx(exc: Exception) -> Exception:
 
 async def close_sessions() -> None:
     """Close the session of the running event loop."""
-    session = _sessions.pop(asyncio.get_running_loop(), None)
+    with _lock:
+        session = _sessions.pop(asyncio.get_running_loop(), None)
     if session is not None:
         await session.close()

@@ -208,3 +208,24 @@ def test_a_loop_ended_without_closing_leaves_no_error_behind(
     assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
     # Finished loops and their sessions are let go, not kept for the life of the process.
     assert len(aiohttp_sender._sessions) == 1
+
+
+def test_event_loops_in_several_threads_each_get_their_own_session(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def batch() -> int:
+        try:
+            sends = [
+                component.execute_async("sendSms", VALUES, _connection(server.url))
+                for _ in range(5)
+            ]
+            return len(await asyncio.gather(*sends))
+        finally:
+            await aclose_pooled_clients()
+
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda _: asyncio.run(batch()), range(8)))
+    assert done == [5] * 8
+    assert len(sandbox.requests) == 40
