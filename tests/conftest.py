@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from infobip_connector import close_pooled_clients
+from infobip_connector.sandbox import Sandbox, SandboxServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -18,3 +22,22 @@ def canary() -> str:
 @pytest.fixture()
 def connection() -> dict[str, str]:
     return {"token": CANARY, "baseUrl": "https://xyz12.api.infobip.com"}
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """The sandbox as an HTTP server on a free loopback port, one per test module.
+
+    A module configures it with ``SANDBOX_OPTIONS``, keyword arguments of ``Sandbox``.
+    """
+    options = getattr(request.module, "SANDBOX_OPTIONS", {})
+    with SandboxServer(Sandbox(**options)) as running:
+        yield running
+    close_pooled_clients()
+
+
+@pytest.fixture()
+def sandbox(server: SandboxServer) -> Sandbox:
+    """The server's sandbox, its record and scripted faults cleared for each test."""
+    server.sandbox.reset()
+    return server.sandbox

@@ -8,7 +8,6 @@ import gzip
 import json
 import logging
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -31,18 +30,6 @@ from .conftest import CANARY
 
 SMS = "/sms/2/text/advanced"
 VALUES = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox()) as running:
-        yield running
-
-
-@pytest.fixture()
-def sandbox(server: SandboxServer) -> Sandbox:
-    server.sandbox.reset()
-    return server.sandbox
 
 
 def _connection(base_url: str) -> dict[str, Any]:

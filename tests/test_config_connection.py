@@ -9,7 +9,6 @@ work (bad port, empty key); each accepted value is one the README promises to ta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,11 +17,10 @@ from infobip_connector import (
     ConfigurationError,
     InputError,
     RejectedError,
-    close_pooled_clients,
     component,
     connection_from_values,
 )
-from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+from infobip_connector.sandbox import Fault, SandboxServer
 
 from .conftest import CANARY
 
@@ -140,13 +138,6 @@ def test_bad_connection_settings_are_refused(key: str, value: Any) -> None:
 
 
 # ---------------------------------------------------------------- redirects, over real sockets
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox()) as running:
-        yield running
-    close_pooled_clients()
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])

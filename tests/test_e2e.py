@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +33,8 @@ WHATSAPP = {"from": "447860099299", "to": "41793026727", "content": {"text": "He
 SMS_PATH = "/sms/2/text/advanced"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox(api_key=KEY, deliver_reports=False)) as running:
-        yield running
-
-
-@pytest.fixture()
-def sandbox(server: SandboxServer) -> Sandbox:
-    server.sandbox.reset()
-    return server.sandbox
+# The shared sandbox server (conftest) checks this key and sends no delivery reports.
+SANDBOX_OPTIONS = {"api_key": KEY, "deliver_reports": False}
 
 
 def cli(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from infobip_connector import (
     RateLimitedError,
     UnreachableError,
     client,
-    close_pooled_clients,
     component,
 )
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
@@ -45,19 +43,6 @@ READ_TIMEOUT = 0.5
 DEADLINE = 2.0
 # Generous slack over the deadline for a loaded 2-core CI machine; the point is "bounded".
 SLACK = 1.5
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox()) as running:
-        yield running
-    close_pooled_clients()
-
-
-@pytest.fixture()
-def sandbox(server: SandboxServer) -> Sandbox:
-    server.sandbox.reset()
-    return server.sandbox
 
 
 @pytest.fixture()

@@ -16,13 +16,12 @@ import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infobip_connector import ConnectorError, client, close_pooled_clients, component
+from infobip_connector import ConnectorError, client, component
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .conftest import CANARY, ROOT
@@ -60,17 +59,8 @@ SCENARIOS: dict[str, list[Fault]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox(api_key=CANARY)) as running:
-        yield running
-    close_pooled_clients()
-
-
-@pytest.fixture()
-def sandbox(server: SandboxServer) -> Sandbox:
-    server.sandbox.reset()
-    return server.sandbox
+# The shared sandbox server (conftest) accepts only the canary key.
+SANDBOX_OPTIONS = {"api_key": CANARY}
 
 
 @pytest.fixture(autouse=True)
