@@ -173,7 +173,7 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
 class _Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
-    __slots__ = ("flat", "generated", "inert", "keys", "only_phone", "prop", "star")
+    __slots__ = ("flat", "generated", "idle", "keys", "only_phone", "prop", "star")
 
     def __init__(self, prop: Property | None = None) -> None:
         self.prop = prop if prop is not None and _has_checks(prop) else None
@@ -184,10 +184,10 @@ class _Plan:
             self.prop is not None and self.prop.format == "phone" and not self.prop.rules
         )
         self.generated = self.prop is not None and self.prop.generatedId
-        # A given client-assigned ID (a recipient's messageId) needs nothing more.
-        self.inert = self.prop is None or (self.prop.format != "phone" and not self.prop.rules)
+        # Nothing to do where a value is given (a recipient's own messageId); set by _plan.
+        self.idle = False
         # For an object whose checked members are all phone numbers or IDs (a recipient):
-        # (phone member names, generated ID member names); see _Pass.enter.
+        # (phone member names, generated ID member names); see _Pass.recipients.
         self.flat: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
@@ -210,12 +210,13 @@ def _plan(prop: Property) -> _Plan:
         sub = _plan(prop.items)
         if not sub.empty:
             plan.star = sub
-    leaves = plan.keys.values()
-    if plan.prop is None and plan.star is None and all(not (c.keys or c.star) for c in leaves):
-        phones = tuple(n for n, c in plan.keys.items() if c.only_phone)
-        ids = tuple(n for n, c in plan.keys.items() if c.generated)
-        if all((n in phones or c.inert) for n, c in plan.keys.items()):
-            plan.flat = (phones, ids)
+    no_rule = plan.prop is None or (plan.prop.format != "phone" and not plan.prop.rules)
+    plan.idle = no_rule and not plan.keys and plan.star is None
+    children = plan.keys.items()
+    if plan.prop is None and plan.star is None:
+        phones = tuple(n for n, c in children if c.only_phone and not c.keys and not c.star)
+        if all(n in phones or c.idle for n, c in children):
+            plan.flat = (phones, tuple(n for n, c in children if c.generated))
     return plan
 
 
@@ -278,7 +279,7 @@ class _Pass:
                         value[name] = normalize_phone(value[name])
                     except ValueError as exc:
                         self.problem((trail, name), "", str(exc))
-                elif not (child.inert and child.star is None and not child.keys):
+                elif not child.idle:
                     self.visit(child, value, name, value[name], (trail, name))
             elif child.generated:
                 self.missing_ids.append((value, name))

@@ -13,6 +13,7 @@ import asyncio
 import json
 import random
 import socket
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -397,9 +398,10 @@ def close_pooled_clients() -> None:
 
 async def aclose_pooled_clients() -> None:
     """Close the pooled async connections of the running event loop."""
-    from . import aiohttp_sender
-
-    await aiohttp_sender.close_sessions()
+    # Nothing is pooled unless an async send has loaded the module; do not import aiohttp.
+    aiohttp_sender = sys.modules.get(f"{__package__}.aiohttp_sender")
+    if aiohttp_sender is not None:
+        await aiohttp_sender.close_sessions()
 
 
 # ---------------------------------------------------------------- sending
@@ -430,13 +432,14 @@ async def send_async(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Any:
     """The async twin of :func:`send`; without a transport it sends over aiohttp."""
-    from . import aiohttp_sender  # imported on first use: aiohttp takes a while to import
-
     exchange = _Exchange(settings, request)
     while True:
         attempt = exchange.next_attempt()
         try:
             if transport is None:
+                # Imported on first use: aiohttp takes a while to import.
+                from . import aiohttp_sender
+
                 left = max(exchange.deadline.remaining(), 0.001)
                 outcome: Answer | Exception = await aiohttp_sender.request(**attempt, deadline=left)
             else:

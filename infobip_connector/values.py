@@ -56,9 +56,7 @@ def _is_empty(value: Any) -> bool:
 
 
 def _prune(value: Any, budget: _Budget, depth: int) -> Any:
-    budget.values += 1
-    if budget.values > MAX_VALUES:
-        raise _too_large(f"more than {MAX_VALUES:,} values")
+    _count_values(budget, 1)
     if depth > MAX_DEPTH:
         raise _too_large(f"nested deeper than {MAX_DEPTH} levels")
     kind = type(value)
@@ -109,9 +107,7 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
         else:
             out.append(_prune(item, budget, depth))
         room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
-    budget.values += counted
-    if budget.values > MAX_VALUES:
-        raise _too_large(f"more than {MAX_VALUES:,} values")
+    _count_values(budget, counted)
     _count_chars(budget, chars)
     return out
 
@@ -135,9 +131,7 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
         kept = _prune(item, budget, depth + 1)
         if not _is_empty(kept):
             out[key] = kept
-    budget.values += texts
-    if budget.values > MAX_VALUES:
-        raise _too_large(f"more than {MAX_VALUES:,} values")
+    _count_values(budget, texts)
     _count_chars(budget, chars)
     return out
 
@@ -168,6 +162,12 @@ def _text(value: str, budget: _Budget) -> str:
     if not value.isascii() and _bad_text(value):
         raise _NotJson
     return value
+
+
+def _count_values(budget: _Budget, values: int) -> None:
+    budget.values += values
+    if budget.values > MAX_VALUES:
+        raise _too_large(f"more than {MAX_VALUES:,} values")
 
 
 def _count_chars(budget: _Budget, chars: int) -> None:
