@@ -28,7 +28,7 @@ def run(ctx: Context) -> Section:
         "3. Concurrency through the async API",
         f"{s.concurrent_sends:,} single-destination Send SMS per repetition, {s.reps} "
         f"repetitions, at most {s.in_flight} in flight (`asyncio.Semaphore`). Ours = "
-        "`await component.execute_async(...)` on its pooled client (aiohttp underneath); "
+        "`await component.execute_async(...)` on its pooled aiohttp session; "
         f"raw = one `httpx.AsyncClient` with a pool of {s.in_flight} keep-alive connections; "
         "raw aiohttp = one `aiohttp.ClientSession` posting the pre-built body, the floor of "
         "our async path.",
