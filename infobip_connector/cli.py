@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from . import outcome, safejson
 from ._version import __version__
 from .errors import ConnectorError, InputError, InternalError
 from .redaction import RedactingFilter, redact
@@ -50,7 +51,9 @@ def _dump(data: Any, out: TextIO, pretty: bool = True) -> None:
 
 
 def _fail(error: ConnectorError) -> NoReturn:
-    sys.stderr.write(redact(json.dumps(error.to_dict(), ensure_ascii=False)) + "\n")
+    # Strict JSON: an engine reading stderr must be able to parse it (details are JSON-safe).
+    text = json.dumps(error.to_dict(), ensure_ascii=False, allow_nan=False)
+    sys.stderr.write(redact(text) + "\n")
     raise SystemExit(error.exit_code)
 
 
@@ -72,9 +75,9 @@ def _read_json(source: str, what: str) -> Any:
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError([{"path": "", "message": f"{what} is larger than 50 MB; split it up"}])
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError([{"path": "", "message": f"{what} is not valid JSON: {exc}"}]) from None
+        return safejson.loads(raw)
+    except safejson.JsonError as exc:
+        raise InputError([{"path": "", "message": f"{what} {exc}"}]) from None
 
 
 def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
@@ -297,7 +300,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.handler(args)
     except ConnectorError as error:
         _fail(error)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        # Ctrl-C while a request may have reached Infobip: say which IDs to check (exit 4).
+        unknown = getattr(interrupt, outcome.ATTRIBUTE, None)
+        if isinstance(unknown, ConnectorError):
+            _fail(unknown)
         raise SystemExit(130) from None
     except BrokenPipeError:
         raise SystemExit(0) from None

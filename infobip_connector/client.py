@@ -10,7 +10,6 @@ check, never retried.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import socket
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 import httpx
 import orjson
 
+from . import deadline, safejson
 from ._version import __version__
 from .connection import ConnectionSettings
 from .errors import (
@@ -36,7 +36,7 @@ from .errors import (
     RejectedError,
     UnreachableError,
 )
-from .gcpause import paused_gc
+from .outcome import after_arrival, mark_interrupted, unknown
 from .redaction import get_logger, redact, redact_data
 
 log = get_logger("infobip_connector.client")
@@ -70,7 +70,8 @@ class Answer:
     content: bytes
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The body as strict JSON; raises ``safejson.JsonError`` (a ValueError) otherwise."""
+        return safejson.loads(self.content)
 
     @property
     def text(self) -> str:
@@ -89,15 +90,6 @@ class _Retry(Exception):
         self.final = final
 
 
-class _Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.ends = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return self.ends - time.monotonic()
-
-
 class _Exchange:
     """One execution's request: encodes once, then judges each attempt's result."""
 
@@ -113,12 +105,15 @@ class _Exchange:
         }
         if self.content is not None:
             self.headers["Content-Type"] = "application/json"
-        self.deadline = _Deadline(settings.deadline)
+        self.deadline = deadline.Deadline(settings.deadline)
         self.attempt = 0
+        #: Whether an attempt may have reached Infobip and not provably failed to.
+        self.maybe_sent = False
 
     def next_attempt(self) -> dict[str, Any]:
         """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
         self.attempt += 1
+        self.maybe_sent = True
         left = max(self.deadline.remaining(), 0.001)
         s = self.settings
         timeout = httpx.Timeout(
@@ -141,12 +136,21 @@ class _Exchange:
         Called outside the ``except`` block on purpose: the errors raised here carry no
         chained transport exception, whose request object holds the Authorization header.
         """
-        step = (
-            self.after_response(outcome)
-            if isinstance(outcome, Answer)
-            else self.after_exception(outcome)
-        )
+        try:
+            step = (
+                self.after_response(outcome)
+                if isinstance(outcome, Answer)
+                else self.after_exception(outcome)
+            )
+        except ConnectorError:
+            raise
+        except Exception as exc:
+            # A bug or an exhausted resource while reading an answer: it may have been
+            # accepted, so the IDs must come out with the failure, never a bare crash.
+            raise after_arrival(exc, self._where()) from None
         if isinstance(step, _Retry):
+            # Retried only after a failure that proves nothing was processed.
+            self.maybe_sent = False
             if step.delay < 0:
                 raise step.final
             log.info("retrying in %.2fs: %s", step.delay, step.final.message)
@@ -172,11 +176,7 @@ class _Exchange:
             return self._retry_or_fail(_backoff(self.attempt), final)
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
-        raise OutcomeUnknownError(
-            f"The request may have reached Infobip ({what}). It was not sent again: check the "
-            "IDs in details against Infobip's delivery reports or logs before resending.",
-            self._where(),
-        ) from None
+        raise unknown(f"The request may have reached Infobip ({what})", self._where()) from None
 
     def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
@@ -185,10 +185,10 @@ class _Exchange:
         _warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             try:
-                return _parse_json(response.content)
-            except ValueError:
+                return safejson.loads(response.content)
+            except safejson.JsonError as exc:
                 raise self._unknown(
-                    f"Infobip answered HTTP {status} with a body that is not JSON", response
+                    f"Infobip answered HTTP {status} with a body that {exc}", response
                 ) from None
         if status == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
@@ -230,21 +230,7 @@ class _Exchange:
         return details
 
     def _unknown(self, what: str, response: Answer) -> OutcomeUnknownError:
-        return OutcomeUnknownError(
-            f"{what}; the request may have been processed. It was not sent again: check the "
-            "IDs in details against Infobip's delivery reports or logs before resending.",
-            self._with_reasons(response.status_code, response),
-        )
-
-
-def _parse_json(content: bytes) -> Any:
-    # orjson reads a 100,000-message answer several times faster than the json module; the
-    # json module still gets a say on what orjson refuses (NaN, integers past 64 bits).
-    with paused_gc:
-        try:
-            return orjson.loads(content)
-        except orjson.JSONDecodeError:
-            return json.loads(content)
+        return unknown(what, self._with_reasons(response.status_code, response))
 
 
 @lru_cache(maxsize=256)
@@ -287,24 +273,24 @@ def _infobip_error(response: Answer) -> dict[str, Any]:
     if isinstance(legacy, dict):
         exc = legacy.get("serviceException") or legacy.get("policyException") or {}
         if isinstance(exc, dict):
-            info["messageId"] = exc.get("messageId")
-            info["text"] = exc.get("text")
+            info["messageId"] = _scalar(exc.get("messageId"))
+            info["text"] = _scalar(exc.get("text"))
             errors = exc.get("validationErrors")
             if isinstance(errors, dict):
                 info["violations"] = [
-                    {"field": str(f), "message": str(m)}
+                    {"field": str(f), "message": _text(m)}
                     for f, msgs in errors.items()
                     for m in (msgs if isinstance(msgs, list) else [msgs])
                 ]
     elif "errorCode" in body or "violations" in body:
-        info["messageId"] = body.get("errorCode")
-        info["text"] = body.get("description")
+        info["messageId"] = _scalar(body.get("errorCode"))
+        info["text"] = _scalar(body.get("description"))
         if body.get("action"):
-            info["action"] = body.get("action")
+            info["action"] = _scalar(body.get("action"))
         violations = body.get("violations")
         if isinstance(violations, list):
             info["violations"] = [
-                {"field": str(v.get("property", "")), "message": str(v.get("violation", ""))}
+                {"field": _text(v.get("property")), "message": _text(v.get("violation"))}
                 for v in violations
                 if isinstance(v, dict)
             ]
@@ -312,6 +298,27 @@ def _infobip_error(response: Answer) -> dict[str, Any]:
         {k: v for k, v in info.items() if v not in (None, "", [])}
     )
     return cleaned
+
+
+def _scalar(value: Any) -> str | int | float | None:
+    """A field of Infobip's error as one plain value: its messages quote them.
+
+    An answer may put anything there (a list nested a thousand deep, ``NaN`` from a
+    lenient reader); only text and numbers are kept as they are.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, bool | int | float):
+        return "" if value is None else str(value)
+    return f"(a JSON {'object' if isinstance(value, dict) else 'list'})"
 
 
 def _rejected_message(status: int, info: dict[str, Any]) -> str:
@@ -353,7 +360,7 @@ def _pooled_transport() -> httpx.HTTPTransport:
     global _sync_transport
     with _pool_lock:
         if _sync_transport is None:
-            _sync_transport = httpx.HTTPTransport(
+            _sync_transport = deadline.bounded_transport(
                 limits=_LIMITS, trust_env=False, socket_options=_SOCKET_OPTIONS
             )
         return _sync_transport
@@ -369,21 +376,30 @@ def _httpx_request(attempt: dict[str, Any]) -> httpx.Request:
     )
 
 
-def _attempt(transport: httpx.BaseTransport, attempt: dict[str, Any]) -> Answer:
-    response = transport.handle_request(_httpx_request(attempt))
-    try:
-        content = response.read()
-    finally:
-        response.close()
+def _attempt(
+    transport: httpx.BaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
+) -> Answer:
+    with deadline.Active(limit):
+        response = transport.handle_request(_httpx_request(attempt))
+        try:
+            content = deadline.read_body(response.iter_bytes(), limit)
+        finally:
+            response.close()
     return Answer(response.status_code, response.headers, content)
 
 
-async def _attempt_async(transport: httpx.AsyncBaseTransport, attempt: dict[str, Any]) -> Answer:
-    response = await transport.handle_async_request(_httpx_request(attempt))
+async def _attempt_async(
+    transport: httpx.AsyncBaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
+) -> Answer:
     try:
-        content = await response.aread()
-    finally:
-        await response.aclose()
+        async with asyncio.timeout(max(limit.remaining(), 0.001)):
+            response = await transport.handle_async_request(_httpx_request(attempt))
+            try:
+                content = await response.aread()
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        raise httpx.ReadTimeout("the execution deadline passed") from None
     return Answer(response.status_code, response.headers, content)
 
 
@@ -412,18 +428,27 @@ def send(
     request: InfobipRequest,
     transport: httpx.BaseTransport | None = None,
 ) -> Any:
-    """Send ``request`` and return Infobip's parsed JSON body, or raise a ConnectorError."""
+    """Send ``request`` and return Infobip's parsed JSON body, or raise a ConnectorError.
+
+    Ends by ``settings.deadline``. A ``KeyboardInterrupt`` while the request may have
+    arrived propagates with the IDs attached (see ``outcome.mark_interrupted``).
+    """
     carrier = transport if transport is not None else _pooled_transport()
     exchange = _Exchange(settings, request)
-    while True:
-        try:
-            outcome: Answer | Exception = _attempt(carrier, exchange.next_attempt())
-        except Exception as exc:
-            outcome = exc
-        step = exchange.judge(outcome)
-        if not isinstance(step, _Retry):
-            return step
-        time.sleep(step.delay)
+    try:
+        while True:
+            try:
+                attempt = exchange.next_attempt()
+                outcome: Answer | Exception = _attempt(carrier, attempt, exchange.deadline)
+            except Exception as exc:
+                outcome = exc
+            step = exchange.judge(outcome)
+            if not isinstance(step, _Retry):
+                return step
+            time.sleep(step.delay)
+    except BaseException as exc:
+        _interrupted(exc, exchange)
+        raise
 
 
 async def send_async(
@@ -431,22 +456,38 @@ async def send_async(
     request: InfobipRequest,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Any:
-    """The async twin of :func:`send`; without a transport it sends over aiohttp."""
-    exchange = _Exchange(settings, request)
-    while True:
-        attempt = exchange.next_attempt()
-        try:
-            if transport is None:
-                # Imported on first use: aiohttp takes a while to import.
-                from . import aiohttp_sender
+    """The async twin of :func:`send`; without a transport it sends over aiohttp.
 
-                left = max(exchange.deadline.remaining(), 0.001)
-                outcome: Answer | Exception = await aiohttp_sender.request(**attempt, deadline=left)
-            else:
-                outcome = await _attempt_async(transport, attempt)
-        except Exception as exc:
-            outcome = exc
-        step = exchange.judge(outcome)
-        if not isinstance(step, _Retry):
-            return step
-        await asyncio.sleep(step.delay)
+    Cancellation propagates as usual, with the IDs attached when the request may have arrived.
+    """
+    exchange = _Exchange(settings, request)
+    try:
+        while True:
+            attempt = exchange.next_attempt()
+            try:
+                if transport is None:
+                    # Imported on first use: aiohttp takes a while to import.
+                    from . import aiohttp_sender
+
+                    left = max(exchange.deadline.remaining(), 0.001)
+                    outcome: Answer | Exception = await aiohttp_sender.request(
+                        **attempt, deadline=left
+                    )
+                else:
+                    outcome = await _attempt_async(transport, attempt, exchange.deadline)
+            except Exception as exc:
+                outcome = exc
+            step = exchange.judge(outcome)
+            if not isinstance(step, _Retry):
+                return step
+            await asyncio.sleep(step.delay)
+    except BaseException as exc:
+        _interrupted(exc, exchange)
+        raise
+
+
+def _interrupted(exc: BaseException, exchange: _Exchange) -> None:
+    # Errors (Exception) are the connector's own by now; what is left is an interruption
+    # (CancelledError, KeyboardInterrupt, SystemExit), which must keep propagating.
+    if not isinstance(exc, Exception) and exchange.maybe_sent:
+        mark_interrupted(exc, exchange.request.reference)

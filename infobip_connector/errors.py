@@ -6,12 +6,15 @@ details a workflow can branch on, and never holds the API key.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from .redaction import redact, redact_data
 
 #: An input error lists at most this many problems (and says how many there were).
 MAX_LISTED_ERRORS = 100
+#: Details nested deeper than this are cut (with a marker): they must serialise anywhere.
+MAX_DETAIL_DEPTH = 32
 
 
 class ConnectorError(Exception):
@@ -28,13 +31,58 @@ class ConnectorError(Exception):
         message = redact(message)
         super().__init__(message)
         self.message = message
-        self.details: dict[str, Any] = redact_data(details) if details else {}
+        self.details: dict[str, Any] = redact_data(json_safe(details)) if details else {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"type": self.type, "message": self.message, "details": self.details}}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickling calls ``cls(*args)`` by default, which fits no subclass whose signature
+        # differs from ``(message)``; a process pool (Airflow, Celery, ProcessPoolExecutor)
+        # would then report BrokenProcessPool instead of this error. Rebuild from the state.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[ConnectorError], args: tuple[Any, ...]) -> ConnectorError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """``value`` as strict JSON data: what ``json.dumps(allow_nan=False)`` always accepts.
+
+    Non-finite numbers and values that are not JSON become text, keys become text, and
+    anything nested deeper than ``MAX_DETAIL_DEPTH`` is replaced by a marker, so details
+    quoting an odd answer never break an engine, the CLI or a later recursive walk.
+    """
+    kind = type(value)
+    if value is None or kind is bool or kind is int or kind is str:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else str(value)
+    if depth >= MAX_DETAIL_DEPTH:
+        return "(nested too deeply)"
+    if isinstance(value, dict):
+        return {str(k): json_safe(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v, depth + 1) for v in value]
+    if isinstance(value, bool | int | str):
+        return json_safe(_plain(value), depth)
+    if isinstance(value, float):
+        return json_safe(float(value), depth)
+    return f"({type(value).__name__})"
+
+
+def _plain(value: bool | int | str) -> bool | int | str:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    return str.__str__(value)
 
 
 class InputError(ConnectorError):

@@ -7,11 +7,13 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
+from .accounting import check_accounted
 from .checks import ActionChecks
 from .client import InfobipRequest
 from .definition import Action, ComponentDefinition
 from .errors import InputError, OutcomeUnknownError
 from .gcpause import paused_gc
+from .outcome import after_arrival, mark_interrupted
 from .redaction import get_logger
 from .schemas import input_schema, output_schema
 from .shaping import project
@@ -51,10 +53,22 @@ class ActionRuntime:
         return request
 
     def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
-        """The declared output from Infobip's parsed answer."""
-        with paused_gc:
-            shaped = self._shape(body, request)
-        _log_rejections(self.action.name, shaped)
+        """The declared output from Infobip's parsed answer, every messageId accounted for.
+
+        Infobip has accepted the request by now, so no failure here may lose its IDs:
+        anything but the connector's own errors becomes ``OutcomeUnknownError`` with them,
+        and an interruption carries them on (``outcome.mark_interrupted``).
+        """
+        try:
+            with paused_gc:
+                shaped = self._shape(body, request)
+                check_accounted(shaped, request.reference)
+            _log_rejections(self.action.name, shaped)
+        except Exception as exc:
+            raise after_arrival(exc, request.reference) from None
+        except BaseException as exc:
+            mark_interrupted(exc, request.reference)
+            raise
         return shaped
 
     def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:

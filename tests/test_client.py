@@ -470,14 +470,13 @@ def test_rejected_messages_inside_200_are_kept_and_logged(
 def test_deprecation_headers_warn_once(
     httpx_mock: HTTPXMock, connection: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    def deprecated(request: httpx.Request) -> httpx.Response:
+        answer = sms_answer(request)
+        answer.headers.update({"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"})
+        return answer
+
     for _ in range(2):
-        httpx_mock.add_callback(
-            lambda r: httpx.Response(
-                200,
-                headers={"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"},
-                json={"bulkId": "B1", "messages": []},
-            )
-        )
+        httpx_mock.add_callback(deprecated)
     with caplog.at_level(logging.WARNING, logger="infobip_connector"):
         run_sms(connection)
         run_sms(connection)
@@ -532,10 +531,13 @@ def test_connection_check(httpx_mock: HTTPXMock, connection: dict[str, str]) -> 
 def test_cookies_from_one_answer_never_ride_along(
     httpx_mock: HTTPXMock, connection: dict[str, str]
 ) -> None:
-    httpx_mock.add_response(
-        headers={"Set-Cookie": "session=account-a; Path=/"}, json={"bulkId": "B1", "messages": []}
-    )
-    httpx_mock.add_response(json={"bulkId": "B1", "messages": []})
+    def with_cookie(request: httpx.Request) -> httpx.Response:
+        answer = sms_answer(request)
+        answer.headers["Set-Cookie"] = "session=account-a; Path=/"
+        return answer
+
+    httpx_mock.add_callback(with_cookie)
+    httpx_mock.add_callback(sms_answer)
     run_sms(connection)
     run_sms({**connection, "token": "another-account-key"})
     assert "cookie" not in sent(httpx_mock)[1].headers

@@ -1,0 +1,83 @@
+"""What happens to the IDs when anything goes wrong after a request may have reached Infobip.
+
+Once the first byte of a request may have left, Infobip may have accepted the messages. From
+then on no failure may lose the IDs an operator needs to reconcile them:
+
+- an unexpected exception (a parse failure, ``RecursionError``, ``MemoryError``, a bug in
+  shaping or output checks) becomes :class:`OutcomeUnknownError` carrying the IDs — never
+  ``internal``, which an engine may retry and so send twice;
+- an interruption (``asyncio.CancelledError``, ``KeyboardInterrupt``) keeps propagating, since
+  cancellation must work, but is logged as a WARNING naming the IDs and carries them: a note
+  (``add_note``, shown in its traceback) and the attribute :data:`ATTRIBUTE`, an
+  ``OutcomeUnknownError`` the CLI prints before exiting 4.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ConnectorError, OutcomeUnknownError
+from .redaction import get_logger
+
+log = get_logger("infobip_connector.outcome")
+
+#: The attribute of an interrupting exception that holds the ``OutcomeUnknownError``.
+ATTRIBUTE = "outcome_unknown"
+
+_RESEND_ADVICE = (
+    "It was not sent again: check the IDs in details against Infobip's delivery reports or "
+    "logs before resending."
+)
+
+
+def unknown(what: str, reference: dict[str, Any], **extra: Any) -> OutcomeUnknownError:
+    """The error for ``what`` went wrong after the request may have arrived."""
+    return OutcomeUnknownError(
+        f"{what}; the request may have been processed. {_RESEND_ADVICE}",
+        {**reference, **extra},
+    )
+
+
+def after_arrival(exc: Exception, reference: dict[str, Any]) -> ConnectorError:
+    """``exc`` as the connector's error: typed ones as they are, anything else as unknown.
+
+    Only the exception's class is quoted: its text could hold a piece of the answer.
+    """
+    if isinstance(exc, ConnectorError):
+        return exc
+    return unknown(
+        f"Processing Infobip's answer failed ({type(exc).__name__})",
+        reference,
+        cause=type(exc).__name__,
+    )
+
+
+def mark_interrupted(exc: BaseException, reference: dict[str, Any]) -> None:
+    """Log and attach the IDs to an interruption that stops a request that may have arrived."""
+    if getattr(exc, ATTRIBUTE, None) is not None:
+        return  # already marked further down the stack
+    what = f"Interrupted ({type(exc).__name__}) while the request was in flight"
+    error = unknown(what, reference)
+    try:
+        setattr(exc, ATTRIBUTE, error)
+        exc.add_note(f"infobip-connector: {error.message} IDs: {_ids(error.details)}")
+    except (AttributeError, TypeError):  # an exception class with __slots__: log only
+        pass
+    log.warning("%s IDs: %s", error.message, _ids(error.details))
+
+
+#: A log line names at most this many messageIds; the attached error has them all.
+_SHOWN_IDS = 20
+
+
+def _ids(details: dict[str, Any]) -> str:
+    parts = []
+    for key in ("bulkId", "messageId", "messageIds"):
+        value = details.get(key)
+        if isinstance(value, list):
+            more = f" and {len(value) - _SHOWN_IDS} more" if len(value) > _SHOWN_IDS else ""
+            value = ", ".join(str(v) for v in value[:_SHOWN_IDS]) + more
+            parts.append(f"{key}=[{value}]")
+        elif value is not None:
+            parts.append(f"{key}={value}")
+    return "; ".join(parts) or "(none)"

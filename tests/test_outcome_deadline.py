@@ -1,0 +1,97 @@
+"""The deadline is a real deadline: a server that trickles its answer cannot hold an execution.
+
+httpx's read timeout bounds each socket read, so a server that sends one byte every 0.3 s
+never trips a 1 s read timeout. Over real loopback sockets, each path must still end by the
+2 s deadline (the bound below adds slack for a loaded CI machine, far below the 300 s the
+trickle would last) with an unknown outcome naming the IDs that were on the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component
+
+from .conftest import CANARY
+from .rawserver import Handler, RawServer, trickle_body, trickle_headers
+
+SMS_VALUES = {
+    "messages": [{"destinations": [{"to": "41793026727"}, {"to": "41793026728"}], "text": "Hi"}]
+}
+DEADLINE = 2.0
+CEILING = DEADLINE + 1.5
+
+
+def _connection(url: str) -> dict[str, Any]:
+    return {"token": CANARY, "baseUrl": url, "deadline": DEADLINE, "readTimeout": 1}
+
+
+def _sync(url: str) -> Any:
+    return component.execute("sendSms", SMS_VALUES, _connection(url))
+
+
+def _sync_own_transport(url: str) -> Any:
+    with httpx.HTTPTransport() as transport:
+        return component.execute("sendSms", SMS_VALUES, _connection(url), transport=transport)
+
+
+def _async(url: str) -> Any:
+    async def run() -> Any:
+        try:
+            return await component.execute_async("sendSms", SMS_VALUES, _connection(url))
+        finally:
+            await aclose_pooled_clients()
+
+    return asyncio.run(run())
+
+
+def _async_own_transport(url: str) -> Any:
+    async def run() -> Any:
+        async with httpx.AsyncHTTPTransport() as transport:
+            return await component.execute_async(
+                "sendSms", SMS_VALUES, _connection(url), transport=transport
+            )
+
+    return asyncio.run(run())
+
+
+PATHS: dict[str, Callable[[str], Any]] = {
+    "sync": _sync,
+    "sync, caller's transport": _sync_own_transport,
+    "async": _async,
+    "async, caller's transport": _async_own_transport,
+}
+TRICKLES: dict[str, Handler] = {
+    "body": trickle_body(0.3),
+    "headers": trickle_headers(0.3),
+}
+# A caller's synchronous transport is opaque: its body is read in chunks and checked against
+# the deadline, but its wait for headers is bounded by its own timeouts only.
+CASES = [
+    (path, trickle)
+    for path in PATHS
+    for trickle in TRICKLES
+    if (path, trickle) != ("sync, caller's transport", "headers")
+]
+
+
+@pytest.mark.parametrize(("path", "trickle"), CASES)
+def test_a_trickling_answer_ends_by_the_deadline(path: str, trickle: str) -> None:
+    with RawServer(TRICKLES[trickle]) as server:
+        started = time.monotonic()
+        with pytest.raises(OutcomeUnknownError) as info:
+            PATHS[path](server.url)
+        elapsed = time.monotonic() - started
+        sent = server.sent_json()
+    assert elapsed < CEILING, f"{path}: {elapsed:.1f}s with a {DEADLINE}s deadline"
+    details = info.value.details
+    assert details["bulkId"] == sent["bulkId"]
+    assert details["messageIds"] == [
+        d["messageId"] for m in sent["messages"] for d in m["destinations"]
+    ]
