@@ -21,6 +21,7 @@ import pytest
 from infobip_connector import cli, errors
 from infobip_connector.cli import main
 
+from .outcomes import run_args
 from .rawserver import RawServer, answer
 
 
@@ -129,21 +130,10 @@ def test_the_cli_never_prints_nan(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     values = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "x"}]}
-    (tmp_path / "input.json").write_text(json.dumps(values))
     with RawServer(answer(status, body)) as server:
         connection = {"token": "strict-json-key-1", "baseUrl": server.url, "maxAttempts": 1}
-        (tmp_path / "connection.json").write_text(json.dumps(connection))
         with pytest.raises(SystemExit) as info:
-            main(
-                [
-                    "run",
-                    "sendSms",
-                    "--input",
-                    str(tmp_path / "input.json"),
-                    "--connection",
-                    str(tmp_path / "connection.json"),
-                ]
-            )
+            main(run_args(tmp_path, values, connection))
     out, err = capsys.readouterr()
     assert info.value.code == exit_code, err
     assert out == ""

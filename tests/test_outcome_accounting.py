@@ -18,20 +18,11 @@ import pytest
 
 from infobip_connector import OutcomeUnknownError, client, component, runtime
 
+from .outcomes import SMS_TWO
+
 PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
 CONNECTION = {"token": "accounting-key-1", "baseUrl": "https://xyz.api.infobip.com"}
-SMS = {
-    "bulkId": "B1",
-    "messages": [
-        {
-            "destinations": [
-                {"to": "41793026727", "messageId": "M1"},
-                {"to": "41793026728", "messageId": "M2"},
-            ],
-            "text": "Hi",
-        }
-    ],
-}
+SMS = SMS_TWO
 WHATSAPP = {
     "from": "447860099299",
     "to": "41793026727",

@@ -24,6 +24,7 @@ from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, compon
 from infobip_connector.outcome import ATTRIBUTE
 
 from .conftest import CANARY, ROOT
+from .outcomes import run_args
 from .rawserver import RawServer, hang
 
 SMS_VALUES = {
@@ -186,20 +187,9 @@ def test_an_interruption_before_anything_was_sent_carries_nothing() -> None:
 
 def test_ctrl_c_on_the_cli_prints_the_ids_and_exits_4(tmp_path: Path) -> None:
     with RawServer(hang) as server:
-        (tmp_path / "input.json").write_text(json.dumps(SMS_VALUES))
-        (tmp_path / "connection.json").write_text(json.dumps(_connection(server.url)))
+        argv = run_args(tmp_path, SMS_VALUES, _connection(server.url))
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "infobip_connector",
-                "run",
-                "sendSms",
-                "--input",
-                str(tmp_path / "input.json"),
-                "--connection",
-                str(tmp_path / "connection.json"),
-            ],
+            [sys.executable, "-m", "infobip_connector", *argv],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -33,19 +33,9 @@ from infobip_connector import (
 from infobip_connector.cli import main
 
 from .conftest import CANARY
+from .outcomes import SMS_TWO
 
-SMS_VALUES = {
-    "bulkId": "B1",
-    "messages": [
-        {
-            "destinations": [
-                {"to": "41793026727", "messageId": "M1"},
-                {"to": "41793026728", "messageId": "M2"},
-            ],
-            "text": "Hi",
-        }
-    ],
-}
+SMS_VALUES = SMS_TWO
 CONNECTION = {"token": CANARY, "baseUrl": "https://xyz.api.infobip.com", "maxAttempts": 1}
 
 
