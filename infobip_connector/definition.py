@@ -33,6 +33,13 @@ ControlType = Literal[
 ]
 Format = Literal["phone", "http-url"]
 Rule = Literal["deliveryTimeWindow", "sendAt", "previewUrlNeedsLink"]
+# How an editor presents an action's property: in the form ("essential") or folded into a
+# collapsed "Additional fields" group ("additional"), as low-code editors do. The YAML keeps
+# the component reference's order; this says what to show first.
+Presentation = Literal["essential", "additional"]
+# Named lists of suggested values an editor offers for a free-text field (the editor API
+# serves them; the value is still checked by the field's own rules).
+Suggestions = Literal["timeZones"]
 
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
@@ -85,9 +92,15 @@ class Property(_Model):
     generatedId: bool = False
     rules: list[Rule] = []
     alsoAcceptsString: str | None = None
+    presentation: Presentation | None = None
+    suggestions: Suggestions | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Property:
+        if self.required and self.presentation == "additional":
+            raise ValueError("a required property is 'essential'; it cannot be 'additional'")
+        if self.suggestions and self.type != "STRING":
+            raise ValueError("'suggestions' only belongs to STRING")
         if self.type == "OBJECT" and not self.properties:
             raise ValueError("an OBJECT property needs 'properties'")
         if self.type != "OBJECT" and self.properties is not None:
@@ -148,6 +161,23 @@ class Action(_Model):
     executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
     properties: list[Property]
     output: Output
+
+    @model_validator(mode="after")
+    def _presented(self) -> Action:
+        # Every input is placed explicitly: a forgotten key would otherwise decide silently
+        # whether a field is in sight or folded away.
+        unplaced = [
+            format_path(path)
+            for path, prop in walk(self.as_property())
+            if path and path[-1] != "*" and prop.presentation is None
+        ]
+        if unplaced:
+            raise ValueError(
+                "every input property needs 'presentation' (essential or additional); missing at "
+                + ", ".join(unplaced[:5])
+                + (f" and {len(unplaced) - 5} more" if len(unplaced) > 5 else "")
+            )
+        return self
 
     def as_property(self) -> Property:
         """The action's inputs seen as one OBJECT property, the root of every input path."""

@@ -22,6 +22,8 @@ OFFSET_DATE_TIME_PATTERN = (
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
 )
 HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
+# Extension keyword carrying a property's ``presentation`` (essential | additional).
+PRESENTATION_KEYWORD = "x-presentation"
 
 _JSON_TYPES = {
     "STRING": "string",
@@ -84,6 +86,9 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         schema["examples"] = examples[:1]
     if prop.secret:
         schema["writeOnly"] = True
+    if prop.presentation and not for_output:
+        # An annotation, not an assertion: validators ignore it, form builders read it.
+        schema[PRESENTATION_KEYWORD] = prop.presentation
     return schema
 
 

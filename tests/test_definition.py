@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -171,3 +172,84 @@ def test_every_enumerated_field_has_labelled_options() -> None:
                 target = prop.items if prop.controlType == "MULTI_SELECT" else prop
                 assert target is not None and target.options, path
                 assert all(o.label for o in target.options), path
+
+
+def _essential(props: list[Any] | None) -> list[str]:
+    return [p.name for p in props or [] if p.presentation == "essential"]
+
+
+def test_editors_are_told_which_properties_are_essential() -> None:
+    """The YAML keeps the reference's order; ``presentation`` says what an editor shows first."""
+    sms = component.definition.action("sendSms")
+    assert _essential(sms.properties) == ["messages"]
+    message = sms.properties[1].items
+    assert message is not None
+    assert _essential(message.properties) == ["destinations", "from", "text"]
+    whatsapp = component.definition.action("sendWhatsappTextMessage")
+    assert _essential(whatsapp.properties) == ["from", "to", "content"]
+
+
+def test_every_input_property_of_every_action_is_placed() -> None:
+    from infobip_connector.definition import walk
+
+    for action in component.definition.actions:
+        for path, prop in walk(action.as_property()):
+            if path and path[-1] != "*":
+                assert prop.presentation in ("essential", "additional"), (action.name, path)
+                assert not (prop.required and prop.presentation == "additional"), path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "named"),
+    [
+        (
+            lambda d: d["actions"][0]["properties"][1]["items"]["properties"][0].pop(
+                "presentation"
+            ),
+            "messages[*].callbackData",
+        ),
+        (
+            lambda d: d["actions"][1]["properties"][0].update(presentation="additional"),
+            "cannot be 'additional'",
+        ),
+        (lambda d: d["actions"][1]["properties"][0].update(presentation="hidden"), "presentation"),
+        (lambda d: d["actions"][1]["properties"][0].update(suggestions="timeZones"), ""),
+    ],
+)
+def test_presentation_is_checked_by_the_loader(mutate, named) -> None:  # type: ignore[no-untyped-def]
+    raw = yaml.safe_load((ROOT / "connector.yaml").read_text())
+    mutate(raw)
+    if not named:  # a STRING may name a suggestion list
+        parse_definition(raw)
+        return
+    with pytest.raises(DefinitionError) as info:
+        parse_definition(raw)
+    assert named in str(info.value)
+
+
+def test_input_schemas_carry_the_presentation_as_an_annotation() -> None:
+    from infobip_connector.definition import walk
+    from infobip_connector.schemas import PRESENTATION_KEYWORD
+
+    for action in component.definition.actions:
+        schema = component.input_schema(action.name)
+        for path, prop in walk(action.as_property()):
+            if not path or path[-1] == "*":
+                continue
+            node = schema
+            for part in path:
+                node = node["items"] if part == "*" else node["properties"][part]
+            assert node[PRESENTATION_KEYWORD] == prop.presentation, path
+        output = json.dumps(component.output_schema(action.name))
+        assert PRESENTATION_KEYWORD not in output
+    meta = json.loads((ROOT / "schemas" / "connector.meta.schema.json").read_text())
+    assert meta["$defs"]["Property"]["properties"]["presentation"]
+
+
+def test_the_zone_field_offers_the_time_zone_list() -> None:
+    message = component.definition.action("sendSms").properties[1].items
+    assert message is not None
+    send_at = message.child("sendAt")
+    assert send_at is not None
+    zone = send_at.child("zoneId")
+    assert zone is not None and zone.suggestions == "timeZones"

@@ -138,6 +138,7 @@ _KNOWN = {
     "minimum",
     "maximum",
     "multipleOf",
+    "x-presentation",  # an editor hint: constrains nothing
 }
 
 Override = Callable[[Schema], st.SearchStrategy[Any]]
