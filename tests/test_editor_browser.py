@@ -149,6 +149,18 @@ class EditorPage:
         assert group.tag_name == "details" and not group.get_attribute("open")
         self.click(group.find_element(By.CSS_SELECTOR, ":scope > summary"))
 
+    def open_additional(self, object_path: str) -> None:
+        """Unfold the "Additional fields" group of the object at ``object_path``."""
+        group = self.driver.find_element(
+            By.CSS_SELECTOR, f'main details[data-additional="{object_path}"]'
+        )
+        if not group.get_attribute("open"):
+            self.click(group.find_element(By.CSS_SELECTOR, ":scope > summary"))
+
+    def choose_action(self, title: str) -> None:
+        Select(self.driver.find_element(By.ID, "action")).select_by_visible_text(title)
+        self.settle()
+
     def add_item(self, array_path: str) -> None:
         self.click(self.driver.find_element(By.CSS_SELECTOR, f'button[data-add="{array_path}"]'))
 
@@ -203,6 +215,7 @@ def test_send_sms_with_the_array_builder(page: EditorPage) -> None:
     destinations = page.input_json()["messages"][0]["destinations"]
     assert [d["to"] for d in destinations] == ["+41 79 302 67 29", "41793026727"]
 
+    page.open_additional("messages[0]")
     page.choose("messages[0].flash", "True")
     page.choose("messages[0].transliteration", "Turkish")
     assert page.settle() == "valid"
@@ -260,10 +273,7 @@ def test_send_sms_with_the_array_builder(page: EditorPage) -> None:
 
 
 def test_send_whatsapp_text_message(page: EditorPage) -> None:
-    Select(page.driver.find_element(By.ID, "action")).select_by_visible_text(
-        "Send WhatsApp Text Message"
-    )
-    page.settle()
+    page.choose_action("Send WhatsApp Text Message")
     page.type("from", "441134960000")
     page.type("to", "+44 113 496 0001")
     assert page.error_at("content.text") == "is required"
@@ -302,3 +312,197 @@ def test_run_errors_are_shown_typed(page: EditorPage) -> None:
     page.screenshot("no-token")
     assert state == "error"
     assert output["error"]["type"] == "configuration"
+
+
+def test_essential_fields_come_first_and_the_rest_is_folded(page: EditorPage) -> None:
+    # The message's text is in sight at once, not below its eleven optional fields.
+    assert page.control("messages[0].text").is_displayed()
+    assert page.control("messages[0].destinations[0].to").is_displayed()
+    assert page.control("messages[0].from").is_displayed()
+    assert not page.control("messages[0].callbackData").is_displayed()
+    assert not page.field("bulkId").is_displayed()
+    folded = page.driver.find_element(
+        By.CSS_SELECTOR, 'main details[data-additional="messages[0]"]'
+    )
+    assert not folded.get_attribute("open")
+    assert "Additional fields" in folded.find_element(By.CSS_SELECTOR, "summary").text
+    inside = [
+        e.get_attribute("data-path") for e in folded.find_elements(By.CSS_SELECTOR, "[data-path]")
+    ]
+    assert inside[:2] == ["messages[0].callbackData", "messages[0].deliveryTimeWindow"]
+    assert "messages[0].text" not in inside
+    # Within each part the definition's order is kept.
+    order = [
+        e.get_attribute("data-path")
+        for e in page.field("messages[0]").find_elements(By.CSS_SELECTOR, "[data-path]")
+    ]
+    assert order.index("messages[0].destinations") < order.index("messages[0].from")
+    assert order.index("messages[0].from") < order.index("messages[0].text")
+    assert order.index("messages[0].text") < order.index("messages[0].callbackData")
+    page.open_additional("messages[0]")
+    assert page.control("messages[0].callbackData").is_displayed()
+
+    page.choose_action("Send WhatsApp Text Message")
+    for path in ("from", "to", "content.text"):
+        assert page.control(path).is_displayed(), path
+    assert not page.control("messageId").is_displayed()
+    page.screenshot("whatsapp-essentials")
+
+
+def test_an_error_in_a_folded_field_unfolds_it(page: EditorPage) -> None:
+    page.choose_action("Send WhatsApp Text Message")
+    page.open_additional("")
+    page.type("notifyUrl", "ftp://example.com")
+    page.driver.execute_script(
+        "document.querySelector('main details[data-additional=\"\"]').open = false"
+    )
+    assert not page.control("notifyUrl").is_displayed()
+    page.type("content.text", "Hi")  # the next validation places the error again
+    assert page.error_at("notifyUrl")
+    assert page.control("notifyUrl").is_displayed()
+
+
+def test_output_is_marked_stale_when_an_input_changes(page: EditorPage) -> None:
+    page.type("messages[0].text", "Hello")
+    page.type("messages[0].destinations[0].to", "41793026727")
+    state, _ = page.run()
+    assert state == "ok"
+    output = page.driver.find_element(By.ID, "output")
+    note = page.driver.find_element(By.ID, "output-note")
+    assert output.get_attribute("data-stale") is None and not note.is_displayed()
+
+    page.type("messages[0].text", "Hello again")
+    assert output.get_attribute("data-stale") == "true"
+    assert "changed" in note.text
+    page.screenshot("stale-output")
+    state, _ = page.run()
+    assert output.get_attribute("data-stale") is None and not note.is_displayed()
+
+    # The connection is an input too: switching the sandbox off changes what Run does.
+    page.click(page.driver.find_element(By.ID, "use-sandbox"))
+    assert output.get_attribute("data-stale") == "true"
+
+
+def test_help_text_renders_inline_code_as_text(page: EditorPage) -> None:
+    page.open_additional("messages[0]")
+    page.unfold("messages[0].deliveryTimeWindow")
+    help_text = page.field("messages[0].deliveryTimeWindow").find_element(
+        By.CSS_SELECTOR, ":scope > .help"
+    )
+    assert "Give from and to together" in help_text.text
+    assert "`" not in help_text.text
+    codes = [c.text for c in help_text.find_elements(By.CSS_SELECTOR, "code")]
+    assert codes == ["from", "to"]
+    # Markup inside the text stays text: nothing from a description is parsed as HTML.
+    nodes = page.driver.execute_script(
+        "const p = document.createElement('p');"
+        "p.append(...richText('a `<b>x</b>` <i>y</i>'));"
+        "const code = p.children[0];"
+        "return [p.children.length, code.tagName, code.textContent, p.textContent];"
+    )
+    assert nodes == [1, "CODE", "<b>x</b>", "a <b>x</b> <i>y</i>"]
+
+
+def test_time_zone_field_offers_the_iana_zones(page: EditorPage) -> None:
+    page.open_additional("messages[0]")
+    page.unfold("messages[0].sendAt")
+    zone = page.control("messages[0].sendAt.zoneId")
+    list_id = zone.get_attribute("list")
+    assert list_id
+    zones = page.driver.execute_script(
+        "return [...document.getElementById(arguments[0]).options].map(o => o.value)", list_id
+    )
+    assert len(zones) > 300
+    assert {"Europe/Zagreb", "America/New_York", "Asia/Kolkata", "UTC"} <= set(zones)
+    assert "localtime" not in zones and zones == sorted(zones)
+    page.type("messages[0].sendAt.zoneId", "Europe/Nowhere")
+    page.type("messages[0].sendAt.dateTime", "")
+    assert page.error_at("messages[0].sendAt.dateTime") == "is required"
+
+
+def test_missing_token_is_reported_before_run(page: EditorPage) -> None:
+    page.type("messages[0].text", "Hi")
+    page.type("messages[0].destinations[0].to", "41793026727")
+    assert page.settle() == "valid"
+    page.click(page.driver.find_element(By.ID, "use-sandbox"))
+    assert page.settle() == "invalid"
+    assert page.error_at("connection.token") == "is required"
+    assert any(e.startswith("connection.token") for e in page.top_errors())
+    page.screenshot("token-missing")
+    page.type("connection.token", "my-api-key")
+    assert page.settle() == "valid"
+    assert page.error_at("connection.token") == ""
+    page.type("connection.token", "")
+    assert page.error_at("connection.token") == "is required"
+    page.click(page.driver.find_element(By.ID, "use-sandbox"))  # the sandbox needs no token
+    assert page.settle() == "valid"
+    assert page.error_at("connection.token") == ""
+
+
+def test_the_url_names_the_action(page: EditorPage, editor_url: str) -> None:
+    def shown() -> str:
+        return str(page.driver.find_element(By.ID, "action").get_attribute("value"))
+
+    page.driver.get("about:blank")
+    page.driver.get(f"{editor_url}#sendWhatsappTextMessage")
+    page.wait(
+        lambda: page.driver.execute_script("return document.body.dataset.ready === 'true'"),
+        "the editor never loaded",
+    )
+    page.settle()
+    assert shown() == "sendWhatsappTextMessage"
+    assert page.field("content.text")
+    page.choose_action("Send SMS")
+    assert page.driver.execute_script("return location.hash") == "#sendSms"
+    page.driver.execute_script("location.hash = '#sendWhatsappTextMessage'")
+    page.wait(lambda: shown() == "sendWhatsappTextMessage", "the hash did not select the action")
+    page.settle()
+    assert page.field("content.text")
+    page.type("content.text", "kept")
+    page.driver.execute_script("location.hash = '#noSuchAction'")
+    page.wait(
+        lambda: page.driver.execute_script("return location.hash") == "#sendWhatsappTextMessage",
+        "an unknown action name stayed in the address",
+    )
+    assert shown() == "sendWhatsappTextMessage"
+    assert page.input_json()["content"]["text"] == "kept"
+
+
+def test_header_fits_a_420_px_screen(page: EditorPage, editor_url: str) -> None:
+    # A window cannot be made this narrow on every platform; the viewport can.
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 420, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        page.driver.get(editor_url)
+        page.wait(
+            lambda: page.driver.execute_script("return document.body.dataset.ready === 'true'"),
+            "the editor never loaded",
+        )
+        page.settle()
+        box = page.driver.execute_script(
+            "const r = (s) => document.querySelector(s).getBoundingClientRect();"
+            "const lines = (s) => { const range = document.createRange();"
+            "  range.selectNodeContents(document.querySelector(s));"
+            "  return new Set([...range.getClientRects()].map((b) => Math.round(b.top))).size; };"
+            "const t = r('.topbar h1'), m = r('#component-meta'), bar = r('.topbar');"
+            "return {title: [t.left, t.top, t.right, t.bottom], meta: [m.left, m.top, m.right,"
+            " m.bottom], bar: [bar.left, bar.right], metaLines: lines('#component-meta'),"
+            " width: window.innerWidth, scroll: document.documentElement.scrollWidth};"
+        )
+        page.driver.save_screenshot(str(page.shots / "420px.png"))
+    finally:
+        page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert box["width"] == 420
+    assert box["scroll"] <= 420, "the page scrolls sideways"
+    title, meta = box["title"], box["meta"]
+    apart = 8  # px between the two, side by side or one above the other
+    assert (
+        meta[0] >= title[2] + apart
+        or title[0] >= meta[2] + apart
+        or meta[1] >= title[3]
+        or title[1] >= meta[3]
+    ), box
+    assert box["metaLines"] == 1, box
+    assert box["bar"][0] <= min(title[0], meta[0]) and max(title[2], meta[2]) <= box["bar"][1]

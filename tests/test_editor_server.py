@@ -76,6 +76,9 @@ def test_definition_is_what_the_component_exports(server: EditorServer) -> None:
     status, _, data = request(server, "GET", "/api/definition")
     assert status == 200
     definition = json.loads(data)
+    # The lists named by `suggestions:` travel with it; the rest is the component's own JSON.
+    time_zones = definition.pop("suggestions")["timeZones"]
+    assert {"Europe/Zagreb", "America/New_York", "UTC"} <= set(time_zones)
     assert definition == component.definition_json()
     assert [a["name"] for a in definition["actions"]] == component.action_names
 

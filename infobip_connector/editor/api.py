@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from infobip_connector import component
+from infobip_connector.editor.suggestions import suggestion_lists
 from infobip_connector.errors import ConnectorError, InputError
 
 # Base URL the sandbox transport answers for; the key never leaves the process.
@@ -32,7 +33,8 @@ class EditorBackend:
         self._sandbox_transport: httpx.BaseTransport | None = None
 
     def definition(self) -> dict[str, Any]:
-        return component.definition_json()
+        # The lists that `suggestions:` names travel with the definition (one request).
+        return {**component.definition_json(), "suggestions": suggestion_lists()}
 
     def validate(self, action: Any, inputs: Any) -> dict[str, Any]:
         name = self._action(action)

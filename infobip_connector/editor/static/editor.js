@@ -4,6 +4,8 @@
 // returning a control { el, get(), touched(), setPath(path) }. get() gives the field's JSON
 // value (undefined when empty), touched() says whether the person entered something other
 // than the default, and setPath() stamps data-path so server errors find their field.
+// Properties marked `presentation: additional` are folded into an "Additional fields" group
+// after the essential ones; the definition's own order is kept within each part.
 
 const VALIDATE_DELAY_MS = 200;
 const DEFAULT_CONTROL = {
@@ -76,6 +78,19 @@ function controlTypeOf(prop) {
   return prop.controlType || DEFAULT_CONTROL[prop.type] || "TEXT";
 }
 
+// Text with `inline code` as nodes: text nodes and <code> elements, never parsed as HTML,
+// so a description can hold any character.
+function richText(text) {
+  return String(text)
+    .split(/`([^`]+)`/)
+    .map((part, index) => (index % 2 ? h("code", {}, part) : part))
+    .filter((part) => part !== "");
+}
+
+function helpText(prop, id) {
+  return prop.description ? h("p", { class: "help", id }, richText(prop.description)) : null;
+}
+
 // -------------------------------------------------------------------------- field shells
 
 // The frame every leaf field shares: label, required marker, input, help text, error slot.
@@ -90,7 +105,7 @@ function fieldShell(prop, input, ctx) {
     { class: "field", "data-control": controlTypeOf(prop) },
     label,
     input,
-    prop.description ? h("p", { class: "help", id: helpId }, prop.description) : null,
+    helpText(prop, helpId),
     errorSlot(),
   );
 }
@@ -133,8 +148,20 @@ function renderTextInput(type) {
       required: prop.required,
     });
     if (typeof prop.default === "string") input.value = prop.default;
+    if (prop.suggestions) input.setAttribute("list", suggestionList(prop.suggestions));
     return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
   };
+}
+
+// The id of a <datalist> holding a named list the editor API serves (e.g. timeZones);
+// built once and shared by every field that offers it.
+function suggestionList(name) {
+  const id = `suggestions-${name}`;
+  if (!byId(id)) {
+    const values = (page.definition.suggestions || {})[name] || [];
+    document.body.append(h("datalist", { id }, values.map((value) => h("option", { value }))));
+  }
+  return id;
 }
 
 function renderTextArea(prop, ctx) {
@@ -223,27 +250,35 @@ function renderDateTime(prop, ctx) {
   return leaf(prop, ctx, input, get);
 }
 
-// The children of an OBJECT, with `advanced: true` ones folded into an "Advanced" group.
+// A collapsed group of fields under a summary line: its title and how many fields it holds.
+function foldedGroup(cls, title, fields) {
+  if (!fields.length) return null;
+  const summary = h("summary", {}, title, h("span", { class: "tag" }, String(fields.length)));
+  return h("details", { class: `group ${cls}` }, summary, fields);
+}
+
+// The children of an OBJECT: essential ones first, `presentation: additional` ones folded
+// into "Additional fields", connection settings marked `advanced: true` into "Advanced".
 function renderChildren(properties) {
   const children = properties.map((prop) => ({ name: prop.name, control: render(prop, {}) }));
-  const basic = children.filter((_, i) => !properties[i].advanced).map((c) => c.control.el);
-  const advanced = children.filter((_, i) => properties[i].advanced).map((c) => c.control.el);
+  const part = (test) => children.filter((_, i) => test(properties[i])).map((c) => c.control.el);
+  const isAdditional = (prop) => prop.presentation === "additional";
+  const additional = foldedGroup("additional", "Additional fields", part(isAdditional));
   const body = h(
     "div",
     { class: "object-body" },
-    basic,
-    advanced.length
-      ? h("details", { class: "group advanced" }, h("summary", {}, "Advanced"), advanced)
-      : null,
+    part((prop) => !isAdditional(prop) && !prop.advanced),
+    additional,
+    foldedGroup("advanced", "Advanced", part((prop) => !isAdditional(prop) && prop.advanced)),
   );
-  return { children, body };
+  return { children, body, additional };
 }
 
 function renderObject(prop, ctx) {
-  const { children, body } = renderChildren(prop.properties || []);
+  const { children, body, additional } = renderChildren(prop.properties || []);
   // An optional group nobody filled in is left out, so its defaults are not sent alone.
   const optional = !prop.required && !ctx.item && !ctx.root;
-  const help = prop.description ? h("p", { class: "help" }, prop.description) : null;
+  const help = helpText(prop);
   let el;
   if (ctx.root || ctx.item) {
     el = h("div", { class: "object" }, errorSlot(), body);
@@ -270,6 +305,7 @@ function renderObject(prop, ctx) {
     },
     setPath(path) {
       if (!ctx.item) el.dataset.path = path;
+      if (additional) additional.dataset.additional = path;
       for (const { name, control } of children) control.setPath(joinPath(path, name));
     },
   };
@@ -340,7 +376,7 @@ function renderArray(prop, ctx) {
   const initial = prop.required ? Math.max(prop.minItems || 0, 1) : 0;
   for (let i = 0; i < initial; i++) add();
 
-  const help = prop.description ? h("p", { class: "help" }, prop.description) : null;
+  const help = helpText(prop);
   const el = h(
     "div",
     { class: "field array", "data-control": "ARRAY_BUILDER" },
@@ -404,6 +440,8 @@ const page = {
   connection: null,
   validationSeq: 0,
   validateTimer: null,
+  // Counts edits, so an output can tell whether it still belongs to what the form shows.
+  editSeq: 0,
 };
 
 const byId = (id) => document.getElementById(id);
@@ -487,7 +525,21 @@ function showErrors(errors) {
     : "valid";
 }
 
+// Required connection fields left empty, when the run would use the connection: reported
+// with the input errors as the person types rather than only when Run is pressed.
+function connectionErrors() {
+  if (byId("use-sandbox").checked) return [];
+  const values = page.connection.get() || {};
+  return page.definition.connection.authorizations[0].properties
+    .filter((prop) => prop.required && isEmpty(values[prop.name]))
+    .map((prop) => ({ path: prop.name, message: "is required" }));
+}
+
+const onPage = (errors, prefix) => errors.map((e) => ({ ...e, path: joinPath(prefix, e.path) }));
+
 function scheduleValidation() {
+  page.editSeq += 1;
+  markOutputStale();
   byId("validation-state").dataset.state = "pending";
   byId("validation-state").textContent = "checking…";
   showInputJson(currentInputs());
@@ -511,36 +563,50 @@ async function validateNow() {
     byId("validation-state").textContent = `editor error: ${answer.error.message}`;
     return;
   }
-  showErrors(answer.ok ? [] : answer.errors);
+  showErrors([...onPage(connectionErrors(), "connection"), ...(answer.ok ? [] : answer.errors)]);
+}
+
+// An output shown after the form changed no longer describes it: say so, keep it readable.
+function markOutputStale() {
+  const out = byId("output");
+  if (out.dataset.state !== "ok" && out.dataset.state !== "error") return;
+  out.dataset.stale = "true";
+  byId("output-note").textContent = "The inputs changed since this run: run again to update.";
+}
+
+function setOutput(state, text) {
+  const out = byId("output");
+  out.dataset.state = state;
+  delete out.dataset.stale;
+  byId("output-note").textContent = "";
+  out.textContent = text;
 }
 
 function showOutput(answer) {
-  const out = byId("output");
   if (answer.output !== undefined) {
-    out.dataset.state = "ok";
-    out.textContent = JSON.stringify(answer.output, null, 2);
+    setOutput("ok", JSON.stringify(answer.output, null, 2));
     return;
   }
-  out.dataset.state = "error";
-  out.textContent = JSON.stringify(answer, null, 2);
+  setOutput("error", JSON.stringify(answer, null, 2));
   const errors = answer.error && answer.error.details && answer.error.details.errors;
   if (!Array.isArray(errors)) return;
   // Connection problems name connection fields, whose paths on the page start "connection.".
-  const prefix = answer.error.type === "configuration" ? "connection" : "";
-  showErrors(errors.map((e) => ({ ...e, path: joinPath(prefix, e.path) })));
+  showErrors(onPage(errors, answer.error.type === "configuration" ? "connection" : ""));
 }
 
 async function run() {
   const button = byId("run");
   const sandbox = byId("use-sandbox").checked;
   const connection = sandbox ? null : page.connection.get();
-  if (!sandbox && !(connection && connection.token)) {
-    showOutput({ error: { type: "configuration", message: "Enter a token, or use the sandbox.", details: {} } });
+  const missing = connectionErrors();
+  if (missing.length) {
+    const message = "Fill in the connection, or use the sandbox.";
+    showOutput({ error: { type: "configuration", message, details: { errors: missing } } });
     return;
   }
   button.disabled = true;
-  byId("output").dataset.state = "running";
-  byId("output").textContent = "Running…";
+  setOutput("running", "Running…");
+  const edit = page.editSeq;
   try {
     const body = { action: page.action.name, inputs: currentInputs(), connection, sandbox };
     showOutput(await callApi("POST", "/api/run", body));
@@ -549,17 +615,26 @@ async function run() {
   } finally {
     button.disabled = false;
   }
+  // The form was edited while the action ran: the answer is for the values sent, not these.
+  if (edit !== page.editSeq) markOutputStale();
 }
 
+// Shows an action's form; the URL's #fragment names it, so a link opens the same action.
 function selectAction(name) {
-  page.action = page.definition.actions.find((a) => a.name === name);
-  byId("action-description").textContent = page.action.description;
+  page.action = page.definition.actions.find((a) => a.name === name) || page.definition.actions[0];
+  byId("action").value = page.action.name;
+  const hash = `#${page.action.name}`;
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+  byId("action-description").replaceChildren(...richText(page.action.description));
   page.inputs = renderRoot(page.action.properties, "");
   byId("inputs-body").replaceChildren(page.inputs.el);
-  const out = byId("output");
-  out.dataset.state = "empty";
-  out.textContent = "Run the action to see its output.";
+  setOutput("empty", "Run the action to see its output.");
   scheduleValidation();
+}
+
+// Action names are plain letters and digits, so the fragment needs no decoding.
+function actionFromHash() {
+  return location.hash.slice(1);
 }
 
 function updateRunTarget() {
@@ -582,12 +657,20 @@ async function start() {
   byId("use-sandbox").addEventListener("change", updateRunTarget);
   updateRunTarget();
 
-  const form = byId("inputs");
-  form.addEventListener("input", scheduleValidation);
-  form.addEventListener("change", scheduleValidation);
-  form.addEventListener("submit", (event) => event.preventDefault());
+  // The connection and the sandbox switch count as inputs too: they change what Run does.
+  for (const id of ["inputs", "connection-card"]) {
+    byId(id).addEventListener("input", scheduleValidation);
+    byId(id).addEventListener("change", scheduleValidation);
+  }
+  byId("inputs").addEventListener("submit", (event) => event.preventDefault());
   byId("run").addEventListener("click", run);
-  selectAction(def.actions[0].name);
+  window.addEventListener("hashchange", () => {
+    const wanted = def.actions.find((a) => a.name === actionFromHash());
+    // An unknown name keeps the form (and what was typed in it); the address is put back.
+    if (!wanted) history.replaceState(null, "", `#${page.action.name}`);
+    else if (wanted !== page.action) selectAction(wanted.name);
+  });
+  selectAction(actionFromHash());
   document.body.dataset.ready = "true";
 }
 
