@@ -15,26 +15,19 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import outcome, safejson
 from ._version import __version__
-from .errors import ConnectorError, InputError, InternalError
+from .errors import ConnectorError, InputError, InternalError, UsageError
 from .redaction import RedactingFilter, redact
 
+if TYPE_CHECKING:
+    from .component import Component
+    from .project import Project
+
 MAX_INPUT_BYTES = 50 * 1024 * 1024
-SANDBOX_NOTICE = (
-    "No API key given (--connection or INFOBIP_API_KEY): running against the embedded "
-    "sandbox. Nothing is sent to Infobip."
-)
-
-
-class UsageError(InputError):
-    type = "usage"
-
-    def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
-        shown = "; ".join(f"{e['path'] + ': ' if e['path'] else ''}{e['message']}" for e in errors)
-        super().__init__(errors, message or shown)
+VERBOSE_HELP = "log requests on stderr (key redacted)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,9 +38,9 @@ class _Parser(argparse.ArgumentParser):
         _fail(UsageError([{"path": "", "message": message}], f"usage: {message}"))
 
 
-def _dump(data: Any, out: TextIO, pretty: bool = True) -> None:
-    json.dump(data, out, indent=2 if pretty else None, ensure_ascii=False)
-    out.write("\n")
+def _dump(data: Any, pretty: bool = True) -> None:
+    json.dump(data, sys.stdout, indent=2 if pretty else None, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 def _fail(error: ConnectorError) -> NoReturn:
@@ -81,26 +74,41 @@ def _read_json(source: str, what: str) -> Any:
 
 
 def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
-    """The connection values and, for the sandbox, the in-process transport to use."""
-    values: dict[str, Any]
-    if args.connection:
-        loaded = _read_json(args.connection, "connection")
-        if not isinstance(loaded, dict):
-            raise UsageError([{"path": "", "message": "the connection file must hold an object"}])
-        values = loaded
-    else:
-        values = {}
-        if os.environ.get("INFOBIP_API_KEY"):
-            values["token"] = os.environ["INFOBIP_API_KEY"]
-        if os.environ.get("INFOBIP_BASE_URL"):
-            values["baseUrl"] = os.environ["INFOBIP_BASE_URL"]
-    if args.sandbox or not values.get("token"):
-        if not args.sandbox:
-            sys.stderr.write(SANDBOX_NOTICE + "\n")
-        from .sandbox import Sandbox
+    """The connection values and, for ``--sandbox``, the in-process transport to use."""
+    from .cliconnection import resolve_connection
 
-        return {"token": values.get("token") or "sandbox"}, Sandbox().transport()
-    return values, None
+    return resolve_connection(
+        connection_file=args.connection,
+        sandbox=args.sandbox,
+        environ=os.environ,
+        read_json=_read_json,
+        notices=sys.stderr,
+    )
+
+
+def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project:
+    """The definition a command reads: ``--definition``, a checkout's, or the installed one."""
+    from .project import Project, find_project
+
+    if installed_by_default and args.definition is None:
+        from .definition import default_definition_path
+
+        path = default_definition_path()
+        return Project(path, Path.cwd(), installed=True)
+    return find_project(args.definition)
+
+
+def _component(project: Project) -> Component:
+    """The component of ``project``'s definition, loaded now so a broken file is a usage error."""
+    from .component import Component
+    from .definition import DefinitionError
+
+    component = Component(project.definition)
+    try:
+        component.definition  # noqa: B018 (loads and checks the file)
+    except DefinitionError as exc:
+        raise UsageError([{"path": str(project.definition), "message": str(exc)}]) from None
+    return component
 
 
 def _summarise_rejections(output: dict[str, Any]) -> None:
@@ -120,69 +128,90 @@ def _summarise_rejections(output: dict[str, Any]) -> None:
 
 
 def cmd_definition(args: argparse.Namespace) -> None:
-    from . import component
-
-    _dump(component.definition_json(), sys.stdout)
+    component = _component(_project(args, installed_by_default=True))
+    _dump(component.definition_json())
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from . import component
-
+    component = _component(_project(args, installed_by_default=True))
     if args.action == "connection":
-        _dump(component.connection_schema(), sys.stdout)
+        if args.output:
+            raise UsageError(
+                [
+                    {
+                        "path": "--output",
+                        "message": "applies to actions only: the connection has one schema",
+                    }
+                ]
+            )
+        _dump(component.connection_schema())
         return
-    _check_action(args.action)
+    _check_action(component, args.action)
     schema = (
         component.output_schema(args.action) if args.output else component.input_schema(args.action)
     )
-    _dump(schema, sys.stdout)
+    _dump(schema)
 
 
 def cmd_schemas(args: argparse.Namespace) -> None:
-    from . import component
-
-    folder = Path(args.dir)
-    stale = []
-    for name, schema in component.schemas().items():
+    project = _project(args, installed_by_default=False)
+    schemas = _component(project).schemas()
+    folder = project.path(args.dir, "schemas")
+    problems = []
+    for name, schema in schemas.items():
         text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
         target = folder / name
         current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current != text:
-            stale.append(name)
-            if not args.check:
-                folder.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        raise UsageError(
-            [
-                {"path": str(folder / n), "message": "out of date; run `infobip-connector schemas`"}
-                for n in stale
-            ]
-        )
-    print(f"{'checked' if args.check else 'wrote'} {len(component.schemas())} schemas in {folder}")
+        if current == text:
+            continue
+        if args.check:
+            state = "missing" if current is None else "out of date"
+            problems.append(
+                {"path": str(target), "message": f"{state}; run `infobip-connector schemas`"}
+            )
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if args.check:
+        # A schema left over from a renamed or removed action is as wrong as a stale one.
+        problems += [
+            {"path": str(extra), "message": f"not derived from {project.describe()}; remove it"}
+            for extra in sorted(folder.glob("*.json"))
+            if extra.name not in schemas
+        ]
+    if problems:
+        raise _out_of_sync(problems, project)
+    verb = "checked" if args.check else "wrote"
+    print(f"{verb} {len(schemas)} schemas in {folder} from {project.describe()}")
 
 
 def cmd_docs(args: argparse.Namespace) -> None:
-    from . import component
     from .reference import render_reference
 
-    text = render_reference(component.definition)
-    target = Path(args.output)
+    project = _project(args, installed_by_default=False)
+    text = render_reference(_component(project).definition)
+    target = project.path(args.output, "docs/reference.md")
     if args.check:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            raise UsageError(
-                [{"path": str(target), "message": "out of date; run `infobip-connector docs`"}]
-            )
-        print(f"{target} is up to date")
-        return
+        if not target.exists():
+            state = "missing"
+        elif target.read_text(encoding="utf-8") != text:
+            state = "out of date"
+        else:
+            print(f"{target} is up to date with {project.describe()}")
+            return
+        problem = {"path": str(target), "message": f"{state}; run `infobip-connector docs`"}
+        raise _out_of_sync([problem], project)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}")
+    print(f"wrote {target} from {project.describe()}")
 
 
-def _check_action(name: str) -> None:
-    from . import component
+def _out_of_sync(problems: list[dict[str, str]], project: Project) -> UsageError:
+    shown = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
+    return UsageError(problems, f"not in sync with {project.describe()}: {shown}")
 
+
+def _check_action(component: Component, name: str) -> None:
     if name not in component.action_names:
         raise UsageError(
             [
@@ -198,11 +227,11 @@ def _check_action(name: str) -> None:
 def cmd_run(args: argparse.Namespace) -> None:
     from . import component
 
-    _check_action(args.action)
+    _check_action(component, args.action)
     inputs = _read_json(args.input, "input")
     connection, transport = _connection(args)
     output = component.execute(args.action, inputs, connection, transport=transport)
-    _dump(output, sys.stdout, pretty=not args.compact)
+    _dump(output, pretty=not args.compact)
     _summarise_rejections(output)
 
 
@@ -211,7 +240,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
     connection, transport = _connection(args)
     answer = component.test_connection(connection, transport=transport)
-    _dump({"ok": True, **answer}, sys.stdout)
+    _dump({"ok": True, **answer})
 
 
 def cmd_sandbox(args: argparse.Namespace) -> None:
@@ -237,11 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="infobip-connector",
         description="Infobip SMS and WhatsApp actions for workflow engines.",
         epilog='Connection: --connection FILE with {"token", "baseUrl"}, or the environment '
-        "variables INFOBIP_API_KEY and INFOBIP_BASE_URL. Without a key, run and check use the "
-        "embedded sandbox.",
+        "variables INFOBIP_API_KEY and INFOBIP_BASE_URL. Without a key, run and check refuse "
+        "to start; --sandbox runs them against the embedded sandbox instead.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log requests (key redacted)")
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(
@@ -249,18 +278,31 @@ def build_parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
         p.set_defaults(handler=handler)
+        # Also after the command; SUPPRESS keeps a flag given before it from being reset.
+        p.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP
+        )
         return p
 
-    add("definition", cmd_definition, "print the component definition as JSON")
+    installed = "default: the installed component's connector.yaml, the one run uses"
+    p = add("definition", cmd_definition, "print the component definition as JSON")
+    p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({installed})")
     p = add("schema", cmd_schema, "print an action's input (or output) JSON Schema")
     p.add_argument("action", help="action name, or 'connection'")
-    p.add_argument("--output", action="store_true", help="the output schema instead")
+    p.add_argument("--output", action="store_true", help="the action's output schema instead")
+    p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({installed})")
+    checkout = (
+        "default: connector.yaml in the current folder or the nearest parent that has one, "
+        "else the installed copy; default paths are relative to its folder"
+    )
     p = add("schemas", cmd_schemas, "write every derived JSON Schema into a folder")
-    p.add_argument("--dir", default="schemas", help="target folder (default: schemas)")
+    p.add_argument("--dir", default=None, help="target folder (default: schemas)")
     p.add_argument("--check", action="store_true", help="only check they are up to date")
+    p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({checkout})")
     p = add("docs", cmd_docs, "regenerate the property reference from connector.yaml")
-    p.add_argument("--output", default="docs/reference.md", help="default: docs/reference.md")
+    p.add_argument("--output", default=None, help="target file (default: docs/reference.md)")
     p.add_argument("--check", action="store_true", help="only check it is up to date")
+    p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({checkout})")
     for name, handler, text in (
         ("run", cmd_run, "execute an action and print its output as JSON"),
         ("check", cmd_check, "test the connection (account balance)"),
@@ -271,7 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--input", required=True, help="JSON file of property values, or -")
             p.add_argument("--compact", action="store_true", help="one-line JSON output")
         p.add_argument("--connection", help="JSON file with token and baseUrl")
-        p.add_argument("--sandbox", action="store_true", help="use the embedded sandbox")
+        p.add_argument(
+            "--sandbox",
+            action="store_true",
+            help="use the embedded sandbox (ignores INFOBIP_API_KEY and INFOBIP_BASE_URL)",
+        )
     p = add("sandbox", cmd_sandbox, "serve the Infobip emulator over HTTP (development only)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)

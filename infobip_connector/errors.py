@@ -151,3 +151,16 @@ class InternalError(ConnectorError):
 
     type = "internal"
     exit_code = 1
+
+
+class UsageError(InputError):
+    """The command line is wrong (a missing key, flags that do not go together); nothing sent.
+
+    Raised by the CLI only; ``errors`` names the option or variable at fault as its path.
+    """
+
+    type = "usage"
+
+    def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
+        shown = "; ".join(f"{e['path'] + ': ' if e['path'] else ''}{e['message']}" for e in errors)
+        super().__init__(errors, message or shown)

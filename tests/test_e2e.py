@@ -189,28 +189,26 @@ def test_cli_summarises_rejected_messages(server: SandboxServer, sandbox: Sandbo
     assert "same-id" in again.stderr
 
 
-def test_cli_without_a_key_uses_the_embedded_sandbox() -> None:
+def test_cli_without_a_key_refuses_instead_of_faking_a_send() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "infobip_connector",
-            "run",
-            "sendWhatsappTextMessage",
-            "--input",
-            "-",
-        ],
-        input=json.dumps(WHATSAPP),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**env, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "embedded sandbox" in result.stderr
-    assert json.loads(result.stdout)["status"]["groupName"] == "PENDING"
+    command = [sys.executable, "-m", "infobip_connector", "run", "sendWhatsappTextMessage"]
+    for extra in ([], ["--sandbox"]):
+        result = subprocess.run(
+            [*command, "--input", "-", *extra],
+            input=json.dumps(WHATSAPP),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**env, "PYTHONPATH": str(ROOT)},
+        )
+        if not extra:
+            assert (result.returncode, result.stdout) == (2, "")
+            assert "--sandbox" in error_of(result)["message"]
+        else:
+            assert result.returncode == 0, result.stderr
+            assert "embedded sandbox" in result.stderr
+            assert json.loads(result.stdout)["status"]["groupName"] == "PENDING"
 
 
 def test_steps_chain_through_plain_data(server: SandboxServer, sandbox: Sandbox) -> None:

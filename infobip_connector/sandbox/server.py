@@ -289,7 +289,12 @@ def run_server(
     """Serve a sandbox until Ctrl-C. Prints where it listens; never prints the key."""
     server = SandboxServer(Sandbox(api_key), host, port, allow_non_loopback=allow_non_loopback)
     server.start()
-    key_hint = "<the key given with --api-key>" if api_key else "<any non-empty value>"
+    # The connector refuses keys under MIN_SECRET_LENGTH characters, so hint at one it takes.
+    key_hint = (
+        "<the key given with --api-key>"
+        if api_key
+        else "sandbox-key  (any key of 4 or more characters)"
+    )
     print(
         "Infobip sandbox: a development emulator of Infobip's SMS and WhatsApp API. "
         "It sends nothing anywhere.\n"
