@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from infobip_connector import cli
 from infobip_connector.cli import main
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
@@ -297,3 +300,46 @@ def test_docs_check_says_missing(checkout: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run_cli(capsys, "docs", "--check")
     assert code == 2
     assert error_of(err)["details"]["errors"][0]["message"].startswith("missing")
+
+
+# --- one-shot processes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("command", "collector_on"), [("run", False), ("sandbox", True)])
+def test_one_shot_commands_run_without_the_cycle_collector(
+    command: str,
+    collector_on: bool,
+    no_key: pytest.MonkeyPatch,
+    wa_input: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seen: dict[str, bool] = {}
+    real = {"run": cli.cmd_run, "sandbox": lambda args: None}[command]
+
+    def spy(args: Any) -> None:
+        seen["collector"] = gc.isenabled()
+        real(args)
+
+    no_key.setattr(cli, f"cmd_{command}", spy)
+    argv = ["run", "sendWhatsappTextMessage", "--input", wa_input, "--sandbox"]
+    no_key.setattr(sys, "argv", ["infobip-connector", *(argv if command == "run" else [command])])
+    try:
+        main()  # without argv, as the console script calls it
+    finally:
+        frozen = gc.get_freeze_count()
+        gc.unfreeze()
+        gc.enable()
+    assert seen["collector"] is collector_on
+    assert (frozen > 0) is not collector_on
+    capsys.readouterr()
+
+
+def test_main_called_with_arguments_leaves_the_collector_alone(
+    no_key: pytest.MonkeyPatch, wa_input: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Engines and tests call main(argv) inside a longer-lived process.
+    code, _, err = run_cli(
+        capsys, "run", "sendWhatsappTextMessage", "--input", wa_input, "--sandbox"
+    )
+    assert code == 0, err
+    assert gc.isenabled() and gc.get_freeze_count() == 0
