@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench.context import Context
-from bench.figures import bulk, concurrency, overhead, sequential, startup
+from bench.figures import bulk, cli_bulk, concurrency, overhead, sequential, startup
 from bench.report import Section
 
 FIGURES: dict[int, Callable[[Context], Section]] = {
@@ -14,4 +14,5 @@ FIGURES: dict[int, Callable[[Context], Section]] = {
     3: concurrency.run,
     4: bulk.run,
     5: startup.run,
+    6: cli_bulk.run,
 }
