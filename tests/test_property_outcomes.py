@@ -1,0 +1,234 @@
+"""Never ``internal``, never a lost ID: random inputs against random Infobip answers (hypothesis).
+
+For every action in the definition, a valid input (the generator of
+``test_property_inputs``) gets random JSON values put in random places — strings, numbers
+and objects alike, at any depth — and is executed, sync or async, against a transport that
+answers anything: any status, random bytes, random JSON, or a plausible answer with its
+messages dropped, repeated, renamed or reshaped, under random headers. Whatever happens:
+
+- the result is the output or a ``ConnectorError`` other than ``InternalError``, and its
+  ``to_dict()`` is strict JSON;
+- when a request went out, every messageId in it is either in the output or named, with
+  the bulkId, by an ``OutcomeUnknownError`` — unless Infobip's answer proved nothing was
+  processed (a 4xx: rejected, authentication, rate limited).
+
+``OUTCOME_EXAMPLES`` sets the examples per action (default 300, a few seconds); the soak
+size is a few thousand (``OUTCOME_EXAMPLES=5000``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections import Counter
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError, client, component
+from infobip_connector.accounting import returned_entries, sent_ids
+
+from .test_property_inputs import NOW, _set, _sites, _take_meant, valid_inputs
+
+EXAMPLES = int(os.environ.get("OUTCOME_EXAMPLES", "300"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+CONNECTION = {
+    "token": "property-outcome-key-1",
+    "baseUrl": "https://xyz12.api.infobip.com",
+    "maxAttempts": 2,
+    "deadline": 30,
+}
+ACTIONS = component.action_names
+TRIED: Counter[str] = Counter()
+
+# ---------------------------------------------------------------- random values
+
+_TEXT = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["", " ", "\x00", "\u202e", "NaN", "America", "+41 79", "x" * 5000]),
+)
+_NUMBER = st.one_of(
+    st.integers(),
+    st.integers(min_value=2**63, max_value=2**80),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+_LEAF = st.one_of(st.none(), st.booleans(), _NUMBER, _TEXT)
+_JSON = st.recursive(
+    _LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _deep(levels: int) -> Any:
+    nested: Any = "x"
+    for _ in range(levels):
+        nested = {"a": [nested]}
+    return nested
+
+
+_ANY = st.one_of(_JSON, st.integers(1, 600).map(_deep))
+
+
+@st.composite
+def inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
+    """A valid input with random values in up to three of its places (half of them none)."""
+    values: dict[str, Any] = draw(valid_inputs(action))
+    _take_meant(values)
+    places = draw(st.sampled_from([0, 0, 0, 1, 2, 3]))
+    for _ in range(places):
+        sites = list(_sites(values))[1:]  # never the root: that is a different error
+        if not sites:
+            break
+        path, _old = draw(st.sampled_from(sites))
+        values = _set(values, path, draw(_ANY))
+    return values
+
+
+# ---------------------------------------------------------------- random answers
+
+_STATUS = st.one_of(
+    st.sampled_from([200, 201, 202, 204, 207, 301, 400, 401, 403, 404, 409, 429, 500, 503]),
+    st.integers(100, 599),
+)
+_HEADER_VALUES = st.one_of(_TEXT.filter(lambda t: t.isprintable()), st.sampled_from(["0", "-1"]))
+_HEADERS = st.dictionaries(
+    st.sampled_from(["Retry-After", "Deprecation", "Sunset", "Location", "Content-Type", "X-A"]),
+    _HEADER_VALUES,
+    max_size=3,
+)
+
+
+@st.composite
+def _plausible(draw: st.DrawFn, sent: Any) -> bytes:
+    """Infobip's answer to what was sent, then perturbed: the way a real answer goes wrong."""
+    reference = {"messageIds": _ids_in(sent)}
+    status = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
+    entries = [{"messageId": i, "to": "41793026727", "status": status} for i in sent_ids(reference)]
+    how = draw(st.sampled_from(["as is", "drop", "repeat", "rename", "reshape", "nan"]))
+    if how == "drop" and entries:
+        entries.pop(draw(st.integers(0, len(entries) - 1)))
+    elif how == "repeat" and entries:
+        entries.append(entries[0])
+    elif how == "rename" and entries:
+        entries[0] = {**entries[0], "messageId": draw(_TEXT)}
+    elif how == "reshape" and entries:
+        entries[0] = {**entries[0], draw(st.sampled_from(["status", "to", "x"])): draw(_ANY)}
+    body: Any = {"bulkId": sent.get("bulkId", "B"), "messages": entries}
+    if "messages" not in sent:  # one message (WhatsApp): the entry is the answer
+        body = entries[0] if entries else {}
+    text = orjson.dumps(body, option=orjson.OPT_PASSTHROUGH_DATACLASS).decode()
+    if how == "nan":
+        text = text[:-1] + ', "extra": NaN}' if text.endswith("}") else "NaN"
+    return text.encode()
+
+
+def _ids_in(sent: Any) -> list[str]:
+    if "messages" in sent:
+        return [d["messageId"] for m in sent["messages"] for d in m["destinations"]]
+    return [sent["messageId"]]
+
+
+@st.composite
+def answers(draw: st.DrawFn, sent: Any) -> httpx.Response:
+    kind = draw(st.sampled_from(["plausible", "json", "bytes"]))
+    if kind == "plausible":
+        content = draw(_plausible(sent))
+    elif kind == "json":
+        content = json.dumps(draw(_ANY)).encode()
+    else:
+        content = draw(st.binary(max_size=64))
+    return httpx.Response(draw(_STATUS), headers=draw(_HEADERS), content=content)
+
+
+# ---------------------------------------------------------------- the property
+
+
+class _Answering(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answers each attempt with a random answer drawn for the body actually sent."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+        self.sent: list[Any] = []
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.read())
+        self.sent.append(body)
+        response: httpx.Response = self.data.draw(answers(body))
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(request)
+
+
+def _execute(action: str, values: Any, transport: _Answering, run_async: bool) -> Any:
+    if not run_async:
+        return component.execute(action, values, CONNECTION, transport=transport, now=NOW)
+
+    async def run() -> Any:
+        return await component.execute_async(
+            action, values, CONNECTION, transport=transport, now=NOW
+        )
+
+    return asyncio.run(run())
+
+
+def _check(action: str, values: Any, transport: _Answering, run_async: bool) -> None:
+    try:
+        output = _execute(action, values, transport, run_async)
+    except ConnectorError as error:
+        assert not isinstance(error, InternalError), error.message
+        json.dumps(error.to_dict(), allow_nan=False)
+        TRIED[f"{action}: {error.type}"] += 1
+        if transport.sent and isinstance(error, OutcomeUnknownError):
+            last = transport.sent[-1]
+            assert sent_ids(error.details) == _ids_in(last), "an unknown outcome lost IDs"
+            if "messages" in last:
+                assert error.details["bulkId"] == last["bulkId"]
+        elif transport.sent:
+            # Only an answer that proves nothing was processed may end without the IDs.
+            assert not error.may_have_been_sent, error
+        return
+    TRIED[f"{action}: output"] += 1
+    json.dumps(output, allow_nan=False)
+    assert transport.sent, "an output without a request"
+    returned = [e.get("messageId") for e in returned_entries(output)]
+    assert sorted(returned) == sorted(_ids_in(transport.sent[-1])), "a message unaccounted for"
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Retries happen, but without their waits: a Retry-After over this is given up at once.
+    monkeypatch.setattr(client, "BACKOFF_BASE", 0.0)
+    monkeypatch.setattr(client, "MAX_RETRY_AFTER", 0.0)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_never_internal_and_never_a_lost_id(action: str) -> None:
+    @SETTINGS
+    @given(values=inputs(action), run_async=st.booleans(), data=st.data())
+    def run(values: dict[str, Any], run_async: bool, data: st.DataObject) -> None:
+        _check(action, values, _Answering(data), run_async)
+
+    run()
+
+
+def teardown_module() -> None:
+    print("\nnever-internal examples per outcome:")
+    for key, count in sorted(TRIED.items()):
+        print(f"  {key}: {count}")
