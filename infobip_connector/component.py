@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .definition import ComponentDefinition, load_definition
+from .errors import json_safe
 from .redaction import install_log_redaction
 from .schemas import all_schemas, connection_schema, input_schema, output_schema
 
@@ -125,7 +126,9 @@ class Component:
         from . import client
 
         body = client.send(settings, client.InfobipRequest(test.method, test.path), transport)
-        return body if isinstance(body, dict) else {"answer": body}
+        # Returned as it came, so only strict JSON of bounded depth: anything may print it.
+        answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
+        return answer
 
 
 def _settings(connection: Connection) -> ConnectionSettings:

@@ -34,6 +34,7 @@ from infobip_connector.cli import main
 
 from .conftest import CANARY
 from .outcomes import SMS_TWO
+from .rawserver import RawServer, answer
 
 SMS_VALUES = SMS_TWO
 CONNECTION = {"token": CANARY, "baseUrl": "https://xyz.api.infobip.com", "maxAttempts": 1}
@@ -196,3 +197,16 @@ def test_error_fields_of_any_shape_are_quoted_as_text(status: int) -> None:
         _execute(status, raw, "sync")
     assert type(info.value) is EXPECTED[status]
     json.dumps(info.value.to_dict(), allow_nan=False)
+
+
+def test_check_prints_a_deep_balance_answer_cut_to_strict_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = b'{"balance": 1.5, "currency": "EUR", "x": ' + deep(1_000) + b"}"
+    with RawServer(answer(200, body)) as server:
+        (tmp_path / "connection.json").write_text(
+            json.dumps({"token": CANARY, "baseUrl": server.url})
+        )
+        main(["check", "--connection", str(tmp_path / "connection.json")])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["ok"] is True and printed["balance"] == 1.5
