@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from infobip_connector import OutcomeUnknownError, client, component, runtime
+from infobip_connector.accounting import check_accounted
 
 from .outcomes import SMS_TWO
 
@@ -72,6 +73,15 @@ def test_an_sms_answer_must_name_each_message_once(case: str, mode: str) -> None
         assert details[key] == value, key
     assert details["returned"] == entries
     json.dumps(info.value.to_dict(), allow_nan=False)
+
+
+def test_a_messageid_sent_twice_must_come_back_twice() -> None:
+    # Called directly: whether an input may carry one messageId twice is the checks' business.
+    reference = {"bulkId": "B1", "messageIds": ["M1", "M1"]}
+    with pytest.raises(OutcomeUnknownError) as info:
+        check_accounted({"bulkId": "B1", "messages": [_entry("M1")]}, reference)
+    assert info.value.details["missingMessageIds"] == ["M1"]
+    check_accounted({"bulkId": "B1", "messages": [_entry("M1"), _entry("M1")]}, reference)
 
 
 def test_the_same_ids_in_another_order_are_a_success() -> None:
