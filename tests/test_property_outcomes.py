@@ -65,9 +65,7 @@ _NUMBER = st.one_of(
 _LEAF = st.one_of(st.none(), st.booleans(), _NUMBER, _TEXT)
 _JSON = st.recursive(
     _LEAF,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
     max_leaves=12,
 )
 
@@ -88,11 +86,10 @@ def inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
     values: dict[str, Any] = draw(valid_inputs(action))
     _take_meant(values)
     places = draw(st.sampled_from([0, 0, 0, 1, 2, 3]))
-    for _ in range(places):
-        sites = list(_sites(values))[1:]  # never the root: that is a different error
-        if not sites:
-            break
-        path, _old = draw(st.sampled_from(sites))
+    sites = [path for path, _old in _sites(values)][1:]  # never the root: another error
+    chosen = draw(st.lists(st.sampled_from(sites), max_size=places, unique=True)) if sites else []
+    # Deepest first, so that replacing a parent never leaves a child's path dangling.
+    for path in sorted(chosen, key=len, reverse=True):
         values = _set(values, path, draw(_ANY))
     return values
 
