@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema_rs
 
 from .definition import Property, format_path
+from .redaction import snippet
 
 MAX_ERRORS = 50
 
@@ -149,5 +150,5 @@ def _num(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    # Masked before it is cut: a cut key would no longer be recognised.
+    return snippet(json.dumps(value, ensure_ascii=False, default=str), 60)

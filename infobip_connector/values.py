@@ -13,6 +13,7 @@ from typing import Any
 
 from .definition import format_path
 from .errors import InputError
+from .redaction import snippet
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.
@@ -185,8 +186,8 @@ def _bad_text(text: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=True, default=repr)
-    return text if len(text) <= 60 else text[:57] + "..."
+    # Masked before it is cut: a cut key would no longer be recognised.
+    return snippet(json.dumps(value, ensure_ascii=True, default=repr), 60)
 
 
 def _locate_non_json(value: Any) -> dict[str, str]:
