@@ -26,7 +26,7 @@ import orjson
 
 from . import deadline, safejson
 from ._version import __version__
-from .connection import ConnectionSettings
+from .connection import ConnectionSettings, checked_settings
 from .errors import (
     AuthenticationError,
     ConfigurationError,
@@ -94,6 +94,9 @@ class _Exchange:
     """One execution's request: encodes once, then judges each attempt's result."""
 
     def __init__(self, settings: ConnectionSettings, request: InfobipRequest) -> None:
+        # The policy is applied here, where the key is used, whatever made ``settings``;
+        # only what it checked is used below.
+        settings = checked_settings(settings)
         self.settings = settings
         self.request = request
         self.url = _url(settings.base_url + request.path)

@@ -8,15 +8,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from .connection import ConnectionSettings, settings_for
 from .definition import ComponentDefinition, load_definition
-from .errors import json_safe
+from .errors import ConfigurationError, json_safe
 from .redaction import install_log_redaction
 from .schemas import all_schemas, connection_schema, input_schema, output_schema
 
 if TYPE_CHECKING:
     import httpx
 
-    from .connection import ConnectionSettings
     from .runtime import ActionRuntime
 
 # The HTTP side (httpx, the client, the runtime) loads on the first execution, so that
@@ -91,7 +91,10 @@ class Component:
         now: datetime | None = None,
     ) -> dict[str, Any]:
         """Run ``action`` and return its declared output; raise a ConnectorError otherwise."""
-        settings = _settings(connection)
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
         runtime = self.runtime(action)
         request = runtime.prepare(values, now)
         from . import client
@@ -109,7 +112,10 @@ class Component:
         now: datetime | None = None,
     ) -> dict[str, Any]:
         """The async twin of :meth:`execute`."""
-        settings = _settings(connection)
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
         runtime = self.runtime(action)
         request = runtime.prepare(values, now)
         from . import client
@@ -121,7 +127,10 @@ class Component:
         self, connection: Connection, *, transport: httpx.BaseTransport | None = None
     ) -> dict[str, Any]:
         """Call the connection test endpoint (the account balance) and return its answer."""
-        settings = _settings(connection)
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
         test = self.definition.authorization.test
         from . import client
 
@@ -129,14 +138,6 @@ class Component:
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer
-
-
-def _settings(connection: Connection) -> ConnectionSettings:
-    from .connection import ConnectionSettings, connection_from_values
-
-    if isinstance(connection, ConnectionSettings):
-        return connection
-    return connection_from_values(connection)
 
 
 def _drop_defaults(data: Any) -> Any:

@@ -1,183 +1,256 @@
-"""Connection values → checked settings; the base-URL policy that keeps the key with Infobip."""
+"""Connection values → checked settings; the policy that keeps the key with Infobip.
+
+The policy is applied to a ``ConnectionSettings`` however it was made — from connection
+values, constructed directly, ``dataclasses.replace``-d, copied or unpickled — because the
+client calls :func:`checked_settings` on the very object it is about to send with, and
+sends with what that returns. Errors never quote a value: a key typed into the wrong
+field must not be printed back.
+"""
 
 from __future__ import annotations
 
-import ipaddress
-import re
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeAlias
 
 from pydantic import SecretStr
 
+from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
 from .errors import ConfigurationError
-from .redaction import MIN_SECRET_LENGTH, register_secret
+from .redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 
-DEFAULT_BASE_URL = "https://api.infobip.com"
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):(?!\d)")
-_HOST = re.compile(r"^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?)*$")
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ConnectionSettings",
+    "checked_settings",
+    "connection_from_values",
+    "normalize_base_url",
+    "settings_for",
+]
+
+SettingsOrError: TypeAlias = "ConnectionSettings | ConfigurationError"
+
+#: Longer than any Infobip key; a bound keeps error snippets (cut after masking) whole.
+MAX_TOKEN_LENGTH = MAX_SECRET_LENGTH
 
 
 @dataclass(frozen=True)
 class ConnectionSettings:
-    """Everything needed to talk to Infobip; the token never shows in its repr."""
+    """Everything needed to talk to Infobip; the token never shows in its repr.
+
+    Checked when constructed (values are normalised: the base URL to its canonical form,
+    timeouts to floats) and again, by the client, before every send.
+    Raises ``ConfigurationError`` naming the connection property (``baseUrl``, ``token``).
+    """
 
     token: SecretStr = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    deadline: float = 60.0
+    connect_timeout: float = 5.0  # seconds
+    read_timeout: float = 30.0  # seconds
+    deadline: float = 60.0  # seconds, for the whole execution including retries
     max_attempts: int = 3
+    allow_custom_host: bool = False  # a proxy of one's own instead of *.api.infobip.com
+
+    def __post_init__(self) -> None:
+        canonical = checked_settings(self)
+        for name in ("token", "base_url", "connect_timeout", "read_timeout", "deadline"):
+            object.__setattr__(self, name, getattr(canonical, name))
 
     @property
     def is_loopback(self) -> bool:
-        return _is_loopback(urlsplit(self.base_url).hostname or "")
+        return is_loopback_url(self.base_url)
 
 
 def _fail(path: str, message: str) -> ConfigurationError:
     return ConfigurationError([{"path": path, "message": message}])
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def checked_settings(settings: ConnectionSettings) -> ConnectionSettings:
+    """``settings`` as the policy accepts it, in canonical form; its key registered for masking.
 
-
-def normalize_base_url(raw: str, *, allow_custom_host: bool = False) -> str:
-    """``xxxxx.api.infobip.com`` → ``https://xxxxx.api.infobip.com``; refuse unsafe targets."""
-    text = raw.strip()
-    if not text:
-        raise _fail("baseUrl", "must not be empty")
-    scheme_match = _SCHEME.match(text)
-    if scheme_match is None:
-        text = "https://" + text
-    elif scheme_match.group(1).lower() not in ("http", "https"):
-        raise _fail("baseUrl", f"scheme {scheme_match.group(1)!r} is not allowed; use https://")
-    if any(c in text for c in "?#") or any(c.isspace() for c in text):
-        raise _fail("baseUrl", "must not contain a query, a fragment or spaces")
-    parts = urlsplit(text)
-    if "@" in parts.netloc:
-        raise _fail(
-            "baseUrl", "must not contain a user name or password; the key is sent as a header"
-        )
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if port is not None and not 1 <= port <= 65535:
-        raise _fail("baseUrl", "has an invalid port (1 to 65535)")
-    bracketed = host.startswith("[") or ":" in host
-    if not host or (not bracketed and not _HOST.match(host) and not _is_ip(host)):
-        raise _fail("baseUrl", f"{raw.strip()!r} has no valid host name")
-    loopback = _is_loopback(host)
-    if scheme == "http" and not loopback:
-        raise _fail(
-            "baseUrl", "plain http:// is only allowed for loopback (the sandbox); use https://"
-        )
-    infobip = host == "api.infobip.com" or host.endswith(".api.infobip.com")
-    if not (infobip or loopback or allow_custom_host):
-        raise _fail(
-            "baseUrl",
-            f"{host} is not an Infobip host: the key is only sent to api.infobip.com or "
-            "*.api.infobip.com (set allowCustomHost for a proxy of your own)",
-        )
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _number(values: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
-    value = values.get(key)
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _fail(key, f"must be a number from {low:g} to {high:g}")
-    return float(value)
-
-
-def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
-    """Checked settings from the connection's property values (``token``, ``baseUrl``, ...).
-
-    Engines pass the same connection to every execution, so results are cached.
+    Each field is read once and only what was checked is returned, so a value changed
+    behind the check's back (``object.__setattr__``, a subclass property) is never sent.
+    Cached per distinct set of values *and their types* (``True`` is not ``1``).
+    Raises ``ConfigurationError``, from this frame: the frames below hold the values.
     """
-    if isinstance(values, Mapping):
+    checked = _checked_or_error(settings)
+    if isinstance(checked, ConfigurationError):
+        raise checked
+    return checked
+
+
+def settings_for(connection: ConnectionSettings | Mapping[str, Any]) -> SettingsOrError:
+    """Settings from connection values (a settings object is returned as it is, and checked
+    where it is used), or the ``ConfigurationError`` to raise.
+
+    The error is returned without a traceback rather than raised, so that the caller can
+    drop its reference to the connection values first: a traceback rendered with
+    ``capture_locals=True`` shows every frame's locals, the token among them.
+    """
+    if isinstance(connection, ConnectionSettings):
+        return connection
+    try:
+        return connection_from_values(connection)
+    except ConfigurationError as error:
+        return _bare(error)
+
+
+def _checked_or_error(settings: ConnectionSettings) -> SettingsOrError:
+    # The key travels as a SecretStr (its repr is masked) even in the cache key.
+    fields = (_typed_secret(settings.token), *((type(v), v) for v in _plain_fields(settings)))
+    try:
         try:
-            key = tuple(sorted(values.items()))
-            hash(key)
-        except TypeError:
-            return _parse_connection(values)
-        return _cached_connection(key)
-    return _parse_connection(values)
+            canonical = _checked(fields)
+        except TypeError:  # an unhashable value: check without the cache
+            canonical = _check(fields)
+    except ConfigurationError as error:
+        return _bare(error)
+    register_secret(canonical.token.get_secret_value(), settings)
+    return canonical
 
 
-# Smaller than the redaction registry, so every cached key is still being masked.
-@lru_cache(maxsize=128)
-def _cached_connection(key: tuple[tuple[str, Any], ...]) -> ConnectionSettings:
-    return _parse_connection(dict(key))
+def _typed_secret(token: Any) -> tuple[type, Any]:
+    return type(token), SecretStr(token) if isinstance(token, str) else token
 
 
-def _parse_connection(values: Mapping[str, Any]) -> ConnectionSettings:
-    if not isinstance(values, Mapping):
-        raise _fail("", 'the connection must be an object such as {"token": "..."}')
-    known = {
-        "token",
-        "baseUrl",
-        "allowCustomHost",
-        "connectTimeout",
-        "readTimeout",
-        "deadline",
-        "maxAttempts",
-    }
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise _fail(
-            unknown[0], f"unknown connection property; expected one of: {', '.join(sorted(known))}"
-        )
-    token = values.get("token")
-    if isinstance(token, SecretStr):
-        token = token.get_secret_value()
-    if not isinstance(token, str) or not token.strip():
+def _bare(error: ConfigurationError) -> ConfigurationError:
+    error.__traceback__ = error.__context__ = error.__cause__ = None
+    return error
+
+
+def _plain_fields(settings: ConnectionSettings) -> tuple[Any, ...]:
+    return (
+        settings.base_url,
+        settings.allow_custom_host,
+        settings.connect_timeout,
+        settings.read_timeout,
+        settings.deadline,
+        settings.max_attempts,
+    )
+
+
+@lru_cache(maxsize=256)
+def _checked(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
+    return _check(fields)
+
+
+def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
+    secret, base, allow, connect, read, deadline, attempts = (value for _, value in fields)
+    check_token(secret)
+    if not isinstance(allow, bool):
+        raise _fail("allowCustomHost", "must be true or false")
+    if not isinstance(base, str):
+        raise _fail("baseUrl", "must be text such as xxxxx.api.infobip.com")
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 10:
+        raise _fail("maxAttempts", "must be a whole number from 1 to 10")
+    made = object.__new__(ConnectionSettings)  # checked here; no second check
+    made.__dict__.update(
+        token=secret,
+        base_url=normalize_base_url(base, allow_custom_host=allow),
+        connect_timeout=_number("connectTimeout", connect, 0.1, 120),
+        read_timeout=_number("readTimeout", read, 0.1, 600),
+        deadline=_number("deadline", deadline, 0.1, 3600),
+        max_attempts=attempts,
+        allow_custom_host=allow,
+    )
+    # The canonical object (kept by the cache) holds the key too.
+    register_secret(secret.get_secret_value(), made)
+    return made
+
+
+def check_token(secret: Any) -> None:
+    """Refuse a token that could not travel in a header unchanged; one rule for every path.
+
+    Only visible ASCII (``!`` to ``~``): httpx refuses other characters while aiohttp
+    would send them, so without this the two paths would disagree. ``secret`` is the
+    token as a ``SecretStr``; the plain text is never held in a local of this frame.
+    Raises ``ConfigurationError`` at ``token``; never quotes the token.
+    """
+    if (
+        not isinstance(secret, SecretStr)
+        or not isinstance(secret.get_secret_value(), str)
+        or not secret.get_secret_value().strip()
+    ):
         raise _fail("token", "is required: the API key from the Infobip web interface")
-    if token != token.strip() or any(c.isspace() or ord(c) < 32 for c in token):
-        raise _fail("token", "must not contain spaces or control characters")
-    if len(token) < MIN_SECRET_LENGTH:
+    if not all("!" <= c <= "~" for c in secret.get_secret_value()):
+        raise _fail(
+            "token",
+            "must be visible ASCII characters only: no spaces, control or non-ASCII characters",
+        )
+    if len(secret.get_secret_value()) < MIN_SECRET_LENGTH:
         # A key this short could not be masked in logs without mangling ordinary words.
         raise _fail(
             "token",
             f"is too short to be an Infobip API key (at least {MIN_SECRET_LENGTH} characters)",
         )
-    register_secret(token)
-    allow = values.get("allowCustomHost", False)
-    if not isinstance(allow, bool):
-        raise _fail("allowCustomHost", "must be true or false")
-    base = values.get("baseUrl") or DEFAULT_BASE_URL
-    if not isinstance(base, str):
-        raise _fail("baseUrl", "must be text such as xxxxx.api.infobip.com")
-    attempts = values.get("maxAttempts", 3)
-    if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 10:
-        raise _fail("maxAttempts", "must be a whole number from 1 to 10")
-    return ConnectionSettings(
-        token=SecretStr(token),
-        base_url=normalize_base_url(base, allow_custom_host=allow),
-        connect_timeout=_number(values, "connectTimeout", 5.0, 0.1, 120),
-        read_timeout=_number(values, "readTimeout", 30.0, 0.1, 600),
-        deadline=_number(values, "deadline", 60.0, 0.1, 3600),
-        max_attempts=attempts,
-    )
+    if len(secret.get_secret_value()) > MAX_TOKEN_LENGTH:
+        raise _fail("token", f"is longer than any Infobip API key ({MAX_TOKEN_LENGTH} at most)")
+    if _looks_like_url(secret.get_secret_value()):
+        raise _fail("token", "looks like a URL, not an API key: are token and baseUrl swapped?")
+
+
+def _looks_like_url(text: str) -> bool:
+    return "://" in text or text.lower().rstrip("/").endswith("infobip.com")
+
+
+def _number(path: str, value: Any, low: float, high: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise _fail(path, f"must be a number from {low:g} to {high:g}")
+    return float(value)
+
+
+_PROPERTIES = {
+    # connection property → (field, default when absent or empty)
+    "token": ("token", None),
+    "baseUrl": ("base_url", DEFAULT_BASE_URL),
+    "allowCustomHost": ("allow_custom_host", False),
+    "connectTimeout": ("connect_timeout", 5.0),
+    "readTimeout": ("read_timeout", 30.0),
+    "deadline": ("deadline", 60.0),
+    "maxAttempts": ("max_attempts", 3),
+}
+
+
+def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
+    """Checked settings from the connection's property values (``token``, ``baseUrl``, ...).
+
+    Engines pass the same connection to every execution, so results are cached, keyed by
+    each value *with its type*: ``{"maxAttempts": true}`` must not find the settings
+    cached for ``{"maxAttempts": 1}`` (``True == 1`` and ``hash(True) == hash(1)``).
+    Raises ``ConfigurationError``.
+    """
+    if not isinstance(values, Mapping):
+        raise _fail("", 'the connection must be an object such as {"token": "..."}')
+    try:
+        key = tuple(sorted((k, type(v), v) for k, v in values.items()))
+        hash(key)
+    except TypeError:  # unhashable values or keys that do not sort: parse without caching
+        return _parse_connection(values)
+    return _cached_connection(key)
+
+
+@lru_cache(maxsize=128)
+def _cached_connection(key: tuple[tuple[str, type, Any], ...]) -> ConnectionSettings:
+    return _parse_connection({name: value for name, _, value in key})
+
+
+def _parse_connection(values: Mapping[Any, Any]) -> ConnectionSettings:
+    unknown = sorted(str(k) for k in values if k not in _PROPERTIES)
+    if unknown:
+        raise _fail(
+            unknown[0], f"unknown connection property; expected one of: {', '.join(_PROPERTIES)}"
+        )
+    given: dict[str, Any] = {}
+    for name, (attribute, default) in _PROPERTIES.items():
+        value = values.get(name)
+        given[attribute] = default if value is None or value == "" else value
+    if isinstance(given["token"], str):
+        given["token"] = SecretStr(given["token"])
+    return ConnectionSettings(**given)

@@ -9,9 +9,16 @@ work (bad port, empty key); each accepted value is one the README promises to ta
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
+import yarl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infobip_connector import (
     ConfigurationError,
@@ -20,6 +27,7 @@ from infobip_connector import (
     component,
     connection_from_values,
 )
+from infobip_connector.connection import normalize_base_url
 from infobip_connector.sandbox import Fault, SandboxServer
 
 from .conftest import CANARY
@@ -53,6 +61,40 @@ REFUSED_BASE_URLS = [
     ("https://", "no host"),
     ("//api.infobip.com", "scheme-relative"),
     ("https://api infobip.com", "space in the host"),
+    ("http://evil.localhost:8080", "a name under localhost is not loopback"),
+    ("http://localhost.:8080.evil.example", "a port that is not a number"),
+    ("http://127.1:8080", "loopback in a shorthand form parsers expand differently"),
+    ("http://0x7f.0.0.1:8080", "loopback in hexadecimal"),
+    ("http://[::ffff:127.0.0.1]:8080", "an IPv4-mapped address is not a loopback literal"),
+    ("https://[2001:db8::1%25x.api.infobip.com]", "IPv6 zone ID naming Infobip"),
+    ("https://[fe80::1%eth0]", "IPv6 zone ID"),
+    ("https://[::1", "unclosed IPv6 bracket"),
+    ("https://[v1.x:.api.infobip.com]", "IPvFuture literal"),
+    ("https://[xyz12.api.infobip.com]", "a name in brackets"),
+    ("https://[::1]x", "junk after the IPv6 literal"),
+    ("https://a]b.api.infobip.com", "bracket inside the host"),
+    ("https://api.infobip.com:-1", "negative port"),
+    ("https://api.infobip.com:+443", "port with a sign"),
+    ("https://api.infobip.com:65536", "port one past the range"),
+    ("https://api.infobip.com:4430000", "port of seven digits"),
+    ("https://api.infobip.com:", "empty port"),
+    ("https://api.infobip.com:443:443", "two ports"),
+    ("https://:443", "port without a host"),
+    ("https://api%2einfobip.com", "percent escape in the host"),
+    ("https://api.infobip.com%2f@evil.example", "encoded slash"),
+    ("https://xyz12.api.infobip.com\\.evil.example", "backslash in the host"),
+    ("https://xyz12.api.infobip.com/a/../b", "dot segment in the path"),
+    ("https://xyz12.api.infobip.com/a%2F..%2fb", "percent escapes in the path"),
+    ("https://xyz12.api.infobip.com//evil.example", "empty path segment"),
+    ("https://\u0430pi.infobip.com", "non-ASCII look-alike letter"),
+    ("https://xyz12.api.infobip.com\x7f", "DEL"),
+    ("https://xyz12.api.infobip.com\x00", "NUL"),
+    ("https://-x.api.infobip.com", "label starting with a hyphen"),
+    ("https://x..api.infobip.com", "empty label"),
+    ("https:xyz12.api.infobip.com", "scheme without slashes"),
+    ("https:/xyz12.api.infobip.com", "scheme with one slash"),
+    ("http://1.2.3.4.5", "five numbers"),
+    ("https://999.1.1.1", "number out of range"),
 ]
 
 
@@ -75,6 +117,12 @@ ACCEPTED_BASE_URLS = [
     ("http://localhost:8080/", "http://localhost:8080", False),
     ("http://[::1]:8080", "http://[::1]:8080", False),
     ("https://proxy.corp.example/infobip/", "https://proxy.corp.example/infobip", True),
+    ("http://127.0.0.2:8080", "http://127.0.0.2:8080", False),
+    ("https://[0:0:0:0:0:0:0:1]:8443", "https://[::1]:8443", False),
+    ("http://LOCALHOST:8080", "http://localhost:8080", False),
+    ("https://xyz12.api.infobip.com.", "https://xyz12.api.infobip.com", False),
+    ("https://xn--80ak6aa92e.api.infobip.com", "https://xn--80ak6aa92e.api.infobip.com", False),
+    ("https://10.0.0.7:8443/ib", "https://10.0.0.7:8443/ib", True),
 ]
 
 
@@ -214,3 +262,124 @@ def test_callback_urls_must_be_http_or_https(action: str, field: str, url: str) 
 def test_http_and_https_callback_urls_are_accepted(action: str, field: str, url: str) -> None:
     values, _ = _with_url(action, field, url)
     component.validate_input(action, values)
+
+
+# ---------------------------------------------------------------- one reading of a base URL
+
+_URL_PIECES = st.sampled_from(
+    [
+        "http://",
+        "https://",
+        "HTTPS://",
+        "//",
+        "[",
+        "]",
+        "::1",
+        "::ffff:",
+        "%25",
+        "%",
+        "@",
+        ":",
+        ":443",
+        ":0",
+        ":-1",
+        ":+8",
+        ":99999",
+        "/",
+        "/..",
+        "/.",
+        "\\\\",
+        "?",
+        "#",
+        ".",
+        "..",
+        "api.infobip.com",
+        ".api.infobip.com",
+        "xyz12",
+        "localhost",
+        ".localhost",
+        "127.0.0.1",
+        "127.1",
+        "0x7f",
+        "2130706433",
+        "1.2.3.4",
+        "xn--",
+        "\\u0430",
+        "\\x7f",
+        "\\x00",
+        " ",
+        "\\t",
+        "a",
+        "-",
+        "_",
+        "evil.example",
+        "v1.x",
+        "fe80::1",
+        "%2e",
+        "%2F",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(_URL_PIECES, min_size=1, max_size=8), custom=st.booleans())
+def test_every_base_url_is_refused_or_read_the_same_by_every_parser(
+    pieces: list[str], custom: bool
+) -> None:
+    raw = "".join(pieces)
+    try:
+        url = normalize_base_url(raw, allow_custom_host=custom)
+    except ConfigurationError as error:
+        assert [e["path"] for e in error.errors] == ["baseUrl"]
+        return
+    # Accepted: urllib, httpx (sync path) and yarl (async path) see the same target.
+    full = url + "/sms/2/text/advanced"
+    split = urlsplit(full)
+    sync = httpx.URL(full)
+    asynchronous = yarl.URL(str(sync), encoded=True)
+    host = (split.hostname or "").lower()
+    assert sync.raw_host.decode() == asynchronous.raw_host == host
+    default = {"http": 80, "https": 443}[split.scheme]
+    assert (sync.port or default) == asynchronous.port == (split.port or default)
+    assert sync.raw_path.decode() == asynchronous.raw_path == split.path
+    assert sync.scheme == asynchronous.scheme == split.scheme
+    assert not split.username and not split.query and not split.fragment
+    httpx.Request("POST", sync)  # the transport can build it
+    if split.scheme == "http":
+        assert host == "localhost" or ipaddress.ip_address(host).is_loopback
+    if not custom:
+        loopback = host == "localhost" or (
+            _is_address(host) and ipaddress.ip_address(host).is_loopback
+        )
+        assert loopback or host == "api.infobip.com" or host.endswith(".api.infobip.com")
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- values are never echoed
+
+KEY_SHAPED = [CANARY, "abc:def/ghi@jkl", "7f0e1c2d3b4a59687766554433221100-a1b2c3d4"]
+
+
+@pytest.mark.parametrize("key", KEY_SHAPED)
+@pytest.mark.parametrize(
+    "field",
+    ["baseUrl", "connectTimeout", "readTimeout", "deadline", "maxAttempts", "allowCustomHost"],
+)
+@pytest.mark.parametrize("custom", [False, True])
+def test_a_key_in_the_wrong_field_is_never_printed_back(key: str, field: str, custom: bool) -> None:
+    # The key typed where another value belongs, and that value typed as the token.
+    values: dict[str, Any] = {"token": "xyz12.api.infobip.com", field: key}
+    if custom and field != "allowCustomHost":
+        values["allowCustomHost"] = True
+    with pytest.raises(ConfigurationError) as caught:
+        connection_from_values(values)
+    said = json.dumps(caught.value.to_dict()) + str(caught.value) + repr(caught.value)
+    assert key not in said
+    assert not any(part in said for part in key.replace(":", "/").replace("@", "/").split("/"))
