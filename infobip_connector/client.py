@@ -37,7 +37,7 @@ from .errors import (
     UnreachableError,
 )
 from .outcome import after_arrival, mark_interrupted, unknown
-from .redaction import get_logger, redact, redact_data
+from .redaction import HiddenStr, get_logger, redact, redact_data, scrub_answer, snippet
 
 log = get_logger("infobip_connector.client")
 
@@ -57,7 +57,7 @@ class InfobipRequest:
     reference: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Answer:
     """What one attempt got back: as much of an HTTP response as the policy below reads.
 
@@ -73,6 +73,11 @@ class Answer:
         """The body as strict JSON; raises ``safejson.JsonError`` (a ValueError) otherwise."""
         return safejson.loads(self.content)
 
+    def __repr__(self) -> str:
+        # Not the body: it may echo the key, and frames holding an answer are shown by
+        # ``repr`` in tracebacks rendered with ``capture_locals=True``.
+        return f"Answer(status_code={self.status_code}, {len(self.content)} bytes)"
+
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
@@ -80,6 +85,22 @@ class Answer:
 
 # Failures where the request provably never reached Infobip.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A transport exception reduced to its class and masked text.
+
+    The exception itself stays out of every frame of the send path: its text may quote
+    the key, and its request object holds the Authorization header.
+    """
+
+    kind: type[Exception]
+    text: str
+
+    @classmethod
+    def of(cls, exc: Exception) -> _Failure:
+        return cls(type(exc), redact(str(exc)))
 
 
 class _Retry(Exception):
@@ -102,7 +123,8 @@ class _Exchange:
         self.url = _url(settings.base_url + request.path)
         self.content = None if request.body is None else orjson.dumps(request.body)
         self.headers = {
-            "Authorization": "App " + settings.token.get_secret_value(),
+            # Masked in reprs: frames on the way to the socket hold this value.
+            "Authorization": HiddenStr("App " + settings.token.get_secret_value()),
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
@@ -133,7 +155,7 @@ class _Exchange:
             "timeout": timeout,
         }
 
-    def judge(self, outcome: Answer | Exception) -> Any:
+    def judge(self, outcome: Answer | _Failure) -> Any:
         """The parsed body, or a ``_Retry`` with the delay to wait; raises when done failing.
 
         Called outside the ``except`` block on purpose: the errors raised here carry no
@@ -167,17 +189,17 @@ class _Exchange:
             return _Retry(-1.0, final)
         return _Retry(delay, final)
 
-    def after_exception(self, exc: Exception) -> _Retry:
+    def after_exception(self, failure: _Failure) -> _Retry:
         """Map a transport failure: a retry when nothing was sent, else raise."""
-        what = f"{type(exc).__name__}: {redact(str(exc)) or 'no detail'}"
+        what = f"{failure.kind.__name__}: {failure.text or 'no detail'}"
         log.debug("%s %s attempt %d failed: %s", self.request.method, self.url, self.attempt, what)
-        if isinstance(exc, _NOT_SENT):
+        if issubclass(failure.kind, _NOT_SENT):
             final = UnreachableError(
                 f"Could not connect to {self.settings.base_url} ({what}); nothing was sent.",
                 self._where(),
             )
             return self._retry_or_fail(_backoff(self.attempt), final)
-        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        if issubclass(failure.kind, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
         raise unknown(f"The request may have reached Infobip ({what})", self._where()) from None
 
@@ -188,11 +210,17 @@ class _Exchange:
         _warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             try:
-                return safejson.loads(response.content)
+                body = safejson.loads(response.content)
             except safejson.JsonError as exc:
-                raise self._unknown(
-                    f"Infobip answered HTTP {status} with a body that {exc}", response
-                ) from None
+                problem = str(exc)
+            else:
+                # An answer echoing the key must not carry it into the output.
+                return scrub_answer(body, response.content, self.settings.token.get_secret_value())
+            # Raised outside the except block: the parser's exception, chained as the
+            # context, would carry the body (and a key it echoes) in its frames.
+            raise self._unknown(
+                f"Infobip answered HTTP {status} with a body that {problem}", response
+            )
         if status == 429:
             wait = _retry_after(response.headers.get("Retry-After"))
             details = self._with_reasons(status, response)
@@ -267,8 +295,8 @@ def _infobip_error(response: Answer) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        snippet = response.text[:200].strip()
-        return {"text": redact(snippet)} if snippet else {}
+        text = snippet(response.text.strip(), 200)
+        return {"text": text} if text else {}
     if not isinstance(body, dict):
         return {}
     info: dict[str, Any] = {}
@@ -442,9 +470,9 @@ def send(
         while True:
             try:
                 attempt = exchange.next_attempt()
-                outcome: Answer | Exception = _attempt(carrier, attempt, exchange.deadline)
+                outcome: Answer | _Failure = _attempt(carrier, attempt, exchange.deadline)
             except Exception as exc:
-                outcome = exc
+                outcome = _Failure.of(exc)
             step = exchange.judge(outcome)
             if not isinstance(step, _Retry):
                 return step
@@ -473,13 +501,13 @@ async def send_async(
                     from . import aiohttp_sender
 
                     left = max(exchange.deadline.remaining(), 0.001)
-                    outcome: Answer | Exception = await aiohttp_sender.request(
+                    outcome: Answer | _Failure = await aiohttp_sender.request(
                         **attempt, deadline=left
                     )
                 else:
                     outcome = await _attempt_async(transport, attempt, exchange.deadline)
             except Exception as exc:
-                outcome = exc
+                outcome = _Failure.of(exc)
             step = exchange.judge(outcome)
             if not isinstance(step, _Retry):
                 return step

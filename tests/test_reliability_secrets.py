@@ -1,5 +1,6 @@
 """The API key stays secret over real sockets: DEBUG logs of every library, errors and their
-chains, reprs, outputs, the sandbox's request record and the CLI run as a real subprocess.
+chains, tracebacks rendered with their locals, reprs, outputs, the sandbox's request record
+and the CLI run as a real subprocess; on the sync and the async (aiohttp) path.
 
 tests/test_secrets.py covers the same promise in-process with a mocked transport; this module
 adds what only real sockets exercise: httpcore's connection logging, transport exceptions raised
@@ -10,6 +11,7 @@ travel in the Authorization header, the one place it belongs.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -77,26 +79,43 @@ def _everything_said_about(error: BaseException) -> list[str]:
     seen: BaseException | None = error
     while seen is not None:
         said += [str(seen), repr(seen), "".join(traceback.format_exception(seen))]
+        # Every frame's locals, as error trackers and ``capture_locals=True`` show them.
+        rendered = traceback.TracebackException.from_exception(seen, capture_locals=True)
+        said.append("".join(rendered.format()))
         if isinstance(seen, ConnectorError):
             said += [json.dumps(seen.to_dict()), repr(seen.details)]
         seen = seen.__cause__ or seen.__context__
     return said
 
 
+def _run(path: str, server: SandboxServer) -> Any:
+    # The connection is built in the call, never a local of a frame the test renders.
+    if path == "sync":
+        return component.execute("sendSms", VALUES, _connection(server))
+    return asyncio.run(component.execute_async("sendSms", VALUES, _connection(server)))
+
+
+@pytest.mark.parametrize("path", ["sync", "async"])
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_the_key_never_leaks_over_real_sockets(
-    name: str, server: SandboxServer, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+    name: str,
+    path: str,
+    server: SandboxServer,
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     sandbox.script("POST", SMS, *SCENARIOS[name])
     texts: list[str] = []
-    # The root logger at DEBUG: httpx, httpcore and the connector all log.
-    with caplog.at_level(logging.DEBUG):
+    # The root logger at DEBUG: httpx, httpcore, aiohttp and the connector all log (the
+    # connector's own logger too: an earlier CLI run in the process may have raised it).
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, "infobip_connector"):
         try:
-            output = component.execute("sendSms", VALUES, _connection(server))
+            output = _run(path, server)
             texts += [json.dumps(output), repr(output)]
         except ConnectorError as exc:
             texts += _everything_said_about(exc)
-    assert any(r.name.startswith("httpcore") for r in caplog.records), "DEBUG logging was off"
+    library = "httpcore" if path == "sync" else "infobip_connector"
+    assert any(r.name.startswith(library) for r in caplog.records), "DEBUG logging was off"
     texts += [caplog.text] + [r.getMessage() for r in caplog.records]
     texts += [repr(sandbox.requests), str(sandbox.requests), repr(sandbox)]
     assert CANARY not in "\n".join(texts)
@@ -104,6 +123,26 @@ def test_the_key_never_leaks_over_real_sockets(
         # The sandbox accepts only the canary: the key did travel, in its header.
         assert sandbox.accepted_message_ids
         assert sandbox.requests[-1].headers["authorization"] == "App ***"
+
+
+async def _cancelled_in_flight(server: SandboxServer) -> BaseException:
+    try:
+        await asyncio.wait_for(
+            component.execute_async("sendSms", VALUES, _connection(server)), timeout=0.3
+        )
+    except BaseException as exc:
+        return exc
+    raise AssertionError("the send was not interrupted")
+
+
+def test_a_send_cancelled_in_flight_keeps_the_key_out_of_its_traceback(
+    server: SandboxServer, sandbox: Sandbox
+) -> None:
+    # Interrupted inside aiohttp: its frames hold the request headers as locals.
+    sandbox.script("POST", SMS, Fault(drop="hang"))
+    error = asyncio.run(_cancelled_in_flight(server))
+    assert isinstance(error, asyncio.TimeoutError | asyncio.CancelledError | ConnectorError)
+    assert CANARY not in "\n".join(_everything_said_about(error))
 
 
 CLI_CASES = [
