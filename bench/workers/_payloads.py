@@ -20,8 +20,8 @@ SMS_SENDER = "InfoSMS"
 SMS_TO = "41793026727"
 WA_FROM = "441134960000"
 WA_TO = "441134960001"
-# Fixed identifiers standing in for the UUIDs our connector generates, so the
-# raw httpx party posts a body the same size and shape as ours.
+# Fixed identifiers, given to our connector and posted by the raw parties, so every party
+# posts a body of the same size and shape, and the canned answers list the IDs sent.
 BULK_ID = "6c8a3e6e-4d1f-4f77-9a55-3b5b8e0f6a10"
 MESSAGE_ID = "0f7c9d6e-2b7a-4f0e-8c1d-5a9e3b2c1d40"
 
@@ -51,12 +51,18 @@ def dumps(value: Any) -> bytes:
 # --- inputs given to our connector -------------------------------------------------
 
 
+# The IDs are given, as the canned answers list them: the connector checks that an answer
+# accounts for every messageId it sent, and the server answers from pre-built bytes.
 def sms_inputs() -> dict[str, Any]:
-    return {"messages": [{"destinations": [{"to": SMS_TO}], "from": SMS_SENDER, "text": TEXT}]}
+    destination = {"to": SMS_TO, "messageId": MESSAGE_ID}
+    return {
+        "bulkId": BULK_ID,
+        "messages": [{"destinations": [destination], "from": SMS_SENDER, "text": TEXT}],
+    }
 
 
 def whatsapp_inputs() -> dict[str, Any]:
-    return {"from": WA_FROM, "to": WA_TO, "content": {"text": TEXT}}
+    return {"from": WA_FROM, "to": WA_TO, "messageId": MESSAGE_ID, "content": {"text": TEXT}}
 
 
 def bulk_number(i: int) -> str:
