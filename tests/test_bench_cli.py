@@ -1,4 +1,4 @@
-"""``python -m bench`` measures the CLI bulk figure (a quick run, as a smoke check)."""
+"""``python -m bench`` runs: quick runs of figures 1 and 6 as smoke checks."""
 
 from __future__ import annotations
 
@@ -27,3 +27,21 @@ def test_bench_prints_the_cli_bulk_figure(tmp_path: Path) -> None:
     line = next(x for x in done.stdout.splitlines() if x.startswith("| `infobip-connector run"))
     assert re.search(r"\| \d+\.\d{2}× \|$", line), line
     assert report.read_text().strip() == done.stdout.strip()
+
+
+def test_bench_measures_ours_in_process(tmp_path: Path) -> None:
+    # Figure 1 drives the public API against canned answers: if ours refused them (an ID
+    # the answer does not list, say), the run would fail instead of measuring.
+    command = ["-m", "bench", "--quick", "--skip-peers", "--only", "1"]
+    done = subprocess.run(
+        [sys.executable, *command, "--output", str(tmp_path / "latest.md")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "FAILED" not in done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("| 1. in-process"))
+    assert "n/a" not in line, line
