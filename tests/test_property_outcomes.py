@@ -13,7 +13,9 @@ messages dropped, repeated, renamed or reshaped, under random headers. Whatever 
   processed (a 4xx: rejected, authentication, rate limited).
 
 ``OUTCOME_EXAMPLES`` sets the examples per action (default 300, a few seconds); the soak
-size is a few thousand (``OUTCOME_EXAMPLES=5000``).
+size is a few thousand (``OUTCOME_EXAMPLES=3000``). A fifth as many examples go over real
+sockets, answered with random bytes: an HTTP answer of any status, headers and body, or not
+HTTP at all.
 """
 
 from __future__ import annotations
@@ -101,8 +103,12 @@ _STATUS = st.one_of(
     st.integers(100, 599),
 )
 _HEADER_VALUES = st.one_of(_TEXT.filter(lambda t: t.isprintable()), st.sampled_from(["0", "-1"]))
+_TOKEN = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,15}", fullmatch=True)
 _HEADERS = st.dictionaries(
-    st.sampled_from(["Retry-After", "Deprecation", "Sunset", "Location", "Content-Type", "X-A"]),
+    st.one_of(
+        st.sampled_from(["Retry-After", "Deprecation", "Sunset", "Location", "Content-Type"]),
+        _TOKEN,
+    ),
     _HEADER_VALUES,
     max_size=3,
 )
@@ -223,6 +229,70 @@ def test_never_internal_and_never_a_lost_id(action: str) -> None:
         _check(action, values, _Answering(data), run_async)
 
     run()
+
+
+# ---------------------------------------------------------------- the same over real sockets
+
+_WIRE_HEADERS = st.dictionaries(
+    st.one_of(st.sampled_from(["Retry-After", "Content-Encoding", "Transfer-Encoding"]), _TOKEN),
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30),
+    max_size=4,
+)
+
+
+def _http(status: int, headers: dict[str, str], body: bytes) -> bytes:
+    head = f"HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+_BODIES = st.one_of(st.binary(max_size=200), _JSON.map(lambda v: json.dumps(v).encode()))
+# Anything a socket can carry: an HTTP answer with random status, headers and body, or not HTTP.
+_WIRE = st.one_of(st.builds(_http, _STATUS, _WIRE_HEADERS, _BODIES), st.binary(max_size=200))
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_random_bytes_on_the_wire_never_end_in_internal(action: str) -> None:
+    from .rawserver import RawServer
+
+    def reply(conn: Any, server: RawServer) -> None:
+        conn.sendall(server.reply)  # type: ignore[attr-defined]
+
+    @settings(SETTINGS, max_examples=max(EXAMPLES // 5, 10))
+    @given(values=valid_inputs(action), raw=_WIRE, run_async=st.booleans())
+    def run(values: dict[str, Any], raw: bytes, run_async: bool) -> None:
+        _take_meant(values)
+        server.reply = raw  # type: ignore[attr-defined]
+        server.bodies.clear()
+        connection = {**CONNECTION, "baseUrl": server.url, "deadline": 5, "readTimeout": 2}
+        try:
+            if run_async:
+                _wire_async(action, values, connection)
+            else:
+                component.execute(action, values, connection, now=NOW)
+        except ConnectorError as error:
+            assert not isinstance(error, InternalError), error.message
+            json.dumps(error.to_dict(), allow_nan=False)
+            TRIED[f"{action} over sockets: {error.type}"] += 1
+            if isinstance(error, OutcomeUnknownError) and server.bodies:
+                assert sent_ids(error.details) == _ids_in(json.loads(server.bodies[-1]))
+            return
+        TRIED[f"{action} over sockets: output"] += 1
+
+    with RawServer(reply) as server:
+        run()
+
+
+def _wire_async(action: str, values: Any, connection: dict[str, Any]) -> Any:
+    from infobip_connector import aclose_pooled_clients
+
+    async def go() -> Any:
+        try:
+            return await component.execute_async(action, values, connection, now=NOW)
+        finally:
+            await aclose_pooled_clients()
+
+    return asyncio.run(go())
 
 
 def teardown_module() -> None:
