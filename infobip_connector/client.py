@@ -201,7 +201,7 @@ class _Exchange:
             return self._retry_or_fail(_backoff(self.attempt), final)
         if issubclass(failure.kind, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
-        raise unknown(f"The request may have reached Infobip ({what})", self._where()) from None
+        raise unknown(f"The request failed in flight ({what})", self._where()) from None
 
     def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
