@@ -23,7 +23,7 @@ import certifi
 import httpx
 from yarl import URL
 
-from .client import Answer
+from .client import Answer, AnswerBody
 
 # As many connections as the benchmark has requests in flight; more only queue at Infobip.
 MAX_CONNECTIONS = 100
@@ -115,7 +115,10 @@ async def request(
             timeout=limits,
             allow_redirects=False,  # the key must not travel to wherever a redirect points
         ) as answer:
-            return Answer(answer.status, answer.headers, await answer.read())
+            body = AnswerBody()
+            async for chunk in answer.content.iter_any():
+                body.add(chunk)
+            return Answer(answer.status, answer.headers, body.content())
     except Exception as exc:
         raise _as_httpx(exc) from None
 

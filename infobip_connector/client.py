@@ -45,6 +45,9 @@ USER_AGENT = f"infobip-connector/{__version__}"
 MAX_RETRY_AFTER = 30.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
+#: The largest answer read: far above the 17 MB answer to 100,000 destinations, low enough
+#: that a runaway answer is refused before it exhausts memory.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -407,16 +410,46 @@ def _httpx_request(attempt: dict[str, Any]) -> httpx.Request:
     )
 
 
+class AnswerTooLarge(httpx.ReadError):
+    """The answer grew past ``MAX_ANSWER_BYTES``; reading stopped (the outcome is unknown)."""
+
+
+class AnswerBody:
+    """An answer's bytes, collected chunk by chunk and refused past ``MAX_ANSWER_BYTES``.
+
+    An answer, like any untrusted input, is bounded before it can exhaust memory; the
+    failure is then one of the transport, mapped like a dropped connection.
+    """
+
+    __slots__ = ("_chunks", "_size")
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > MAX_ANSWER_BYTES:
+            raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB")
+        self._chunks.append(chunk)
+
+    def content(self) -> bytes:
+        return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+
+
 def _attempt(
     transport: httpx.BaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
 ) -> Answer:
+    body = AnswerBody()
     with deadline.Active(limit):
         response = transport.handle_request(_httpx_request(attempt))
         try:
-            content = deadline.read_body(response.iter_bytes(), limit)
+            for chunk in response.iter_bytes():
+                body.add(chunk)
+                limit.check()  # a caller's transport is not bounded by deadline.Active
         finally:
             response.close()
-    return Answer(response.status_code, response.headers, content)
+    return Answer(response.status_code, response.headers, body.content())
 
 
 async def _attempt_async(
@@ -425,13 +458,15 @@ async def _attempt_async(
     try:
         async with asyncio.timeout(max(limit.remaining(), 0.001)):
             response = await transport.handle_async_request(_httpx_request(attempt))
+            body = AnswerBody()
             try:
-                content = await response.aread()
+                async for chunk in response.aiter_bytes():
+                    body.add(chunk)
             finally:
                 await response.aclose()
     except TimeoutError:
         raise httpx.ReadTimeout("the execution deadline passed") from None
-    return Answer(response.status_code, response.headers, content)
+    return Answer(response.status_code, response.headers, body.content())
 
 
 def close_pooled_clients() -> None:

@@ -6,7 +6,8 @@ for as long as it likes. Every socket operation of the pooled transport (connect
 handshake, each write and read) therefore gets at most the time left before the deadline
 of the execution running on the calling thread; past it, the operation times out and the
 client reports the outcome as unknown. Transports given by the caller cannot be reached
-that way; their bodies are read in chunks and the deadline is checked between them.
+that way; their bodies are read in chunks and the deadline is checked between them
+(``Deadline.check``).
 
 (The async path needs none of this: aiohttp's ``total`` and ``asyncio.timeout`` bound the
 whole attempt.)
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import httpcore
@@ -37,6 +38,11 @@ class Deadline:
 
     def remaining(self) -> float:
         return self.ends - time.monotonic()
+
+    def check(self) -> None:
+        """Raise ``httpx.ReadTimeout`` once the deadline has passed."""
+        if time.monotonic() >= self.ends:
+            raise httpx.ReadTimeout("the execution deadline passed while reading the answer")
 
 
 _current = threading.local()
@@ -130,15 +136,3 @@ def bounded_transport(**options: Any) -> httpx.HTTPTransport:
     if isinstance(backend, httpcore.NetworkBackend):
         pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
     return transport
-
-
-def read_body(chunks: Iterable[bytes], deadline: Deadline) -> bytes:
-    """Join a body's chunks, raising ``httpx.ReadTimeout`` once the deadline has passed."""
-    return b"".join(_until(chunks, deadline))
-
-
-def _until(chunks: Iterable[bytes], deadline: Deadline) -> Iterator[bytes]:
-    for chunk in chunks:
-        yield chunk
-        if deadline.remaining() <= 0:
-            raise httpx.ReadTimeout("the execution deadline passed while reading the answer")

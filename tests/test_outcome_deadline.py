@@ -3,7 +3,8 @@
 httpx's read timeout bounds each socket read, so a server that sends one byte every 0.3 s
 never trips a 1 s read timeout. Over real loopback sockets, each path must still end by the
 2 s deadline (the bound below adds slack for a loaded CI machine, far below the 300 s the
-trickle would last) with an unknown outcome naming the IDs that were on the wire.
+trickle would last) with an unknown outcome naming the IDs that were on the wire. An answer is
+bounded in size the same way: past the limit, reading stops with an unknown outcome.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component
+from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, client, component
 
 from .conftest import CANARY
-from .rawserver import Handler, RawServer, trickle_body, trickle_headers
+from .rawserver import Handler, RawServer, answer, trickle_body, trickle_headers
 
 SMS_VALUES = {
     "messages": [{"destinations": [{"to": "41793026727"}, {"to": "41793026728"}], "text": "Hi"}]
@@ -95,3 +96,17 @@ def test_a_trickling_answer_ends_by_the_deadline(path: str, trickle: str) -> Non
     assert details["messageIds"] == [
         d["messageId"] for m in sent["messages"] for d in m["destinations"]
     ]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_answer_past_the_size_limit_is_an_unknown_outcome(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The limit is lowered so that the test needs no 256 MiB answer: 64 KiB, sent 1 MiB.
+    monkeypatch.setattr(client, "MAX_ANSWER_BYTES", 64 * 1024)
+    with RawServer(answer(200, b" " * (1024 * 1024))) as server:
+        with pytest.raises(OutcomeUnknownError) as info:
+            PATHS[path](server.url)
+        sent = server.sent_json()
+    assert "larger than" in info.value.message
+    assert info.value.details["bulkId"] == sent["bulkId"]
