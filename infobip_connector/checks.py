@@ -10,115 +10,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-import phonenumbers
+from .definition import Action, PhoneCheck, Property, format_path
+from .phones import normalize_phone, normalize_sender, shapes
+from .problems import Parts, Problem
+from .texts import over_limit, too_long
+from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now, zone
 
-from .definition import Action, Property, format_path
-from .errors import InputError
-from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now
-
-Path = tuple[str | int, ...]
 Problems = list[dict[str, str]]
 
-_SEPARATORS = re.compile(r"[\s\-./()\u00a0]")
 _LINK = re.compile(r"https?://\S", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------- phone numbers
-
-
-_COUNTRY_CODES = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
-
-
-def _possible_as_given(digits: str) -> bool:
-    """Whether digits already in Infobip's form are a possible number, without a full parse.
-
-    A full parse costs around a hundred microseconds, which a 100,000-recipient bulk cannot
-    afford. Whether a number is possible depends only on its country code and the length of
-    the rest, so that answer is computed once per pair; a number that fails here still gets
-    the full parse before it is refused.
-    """
-    size = _code_size(digits[:3])
-    return size > 0 and _possible_length(int(digits[:size]), len(digits) - size)
-
-
-@lru_cache(maxsize=1024)
-def _code_size(head: str) -> int:
-    """How many leading digits form the country calling code (codes are prefix-free); 0: none."""
-    for size in (1, 2, 3):
-        if int(head[:size]) in _COUNTRY_CODES:
-            return size
-    return 0
-
-
-@lru_cache(maxsize=4096)
-def _possible_length(country_code: int, length: int) -> bool:
-    if length == 0:
-        return False
-    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int("1" * length))
-    return bool(phonenumbers.is_possible_number(number))
-
-
-# (first three digits, length) → possible as given; a few thousand entries at most.
-_possible_shapes: dict[tuple[str, int], bool] = {}
-
-
-def normalize_phone(raw: str) -> str:
-    if raw.isdigit() and raw[0] != "0":
-        shape = (raw[:3], len(raw))
-        possible = _possible_shapes.get(shape)
-        if possible is None:
-            possible = _possible_shapes[shape] = _possible_as_given(raw)
-        if possible:
-            return raw
-    return _normalize_phone(raw)
-
-
-@lru_cache(maxsize=4096)
-def _normalize_phone(raw: str) -> str:
-    """``+41 79 302 67 27``, ``0041793026727`` or ``41793026727`` → ``41793026727``.
-
-    A number written with separators but without a country code is refused rather
-    than guessed: ``(415) 555-2671`` could be dialled from anywhere.
-    """
-    text = raw.strip()
-    if text.startswith("+"):
-        international = "+" + _SEPARATORS.sub("", text[1:])
-    elif text.startswith("00"):
-        international = "+" + _SEPARATORS.sub("", text)[2:]
-    elif text.isdigit():
-        if text.startswith("0"):
-            raise ValueError(
-                f"{raw!r} starts with 0, a national trunk prefix: write it in international "
-                "format with the country code, e.g. 41793026727"
-            )
-        international = "+" + text
-    elif _SEPARATORS.sub("", text).isdigit():
-        raise ValueError(
-            f"{raw!r} has no country code: start it with + or 00, e.g. +1 415 555 2671"
-        )
-    else:
-        raise ValueError(
-            f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +"
-        )
-    if not international[1:].isdigit():
-        raise ValueError(
-            f"{raw!r} is not a phone number: only digits, spaces, - . ( ) and a leading +"
-        )
-    try:
-        number = phonenumbers.parse(international, None)
-    except phonenumbers.NumberParseException:
-        raise ValueError(f"{raw!r} does not start with a known country calling code") from None
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError(
-            f"{raw!r} cannot be a phone number of country code +{number.country_code}: "
-            "wrong number of digits"
-        )
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))[1:]
 
 
 # ---------------------------------------------------------------- object rules
@@ -138,6 +42,11 @@ def _delivery_time_window(window: dict[str, Any], now: datetime) -> Problems:
 
 
 def _send_at(value: Any, now: datetime) -> Problems:
+    if isinstance(value, dict) and "zoneId" in value:
+        try:
+            zone(value["zoneId"])
+        except ValueError as exc:
+            return [{"path": "zoneId", "message": str(exc)}]
     try:
         moment = resolve_send_at(value)
     except ValueError as exc:
@@ -173,67 +82,102 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
 class _Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
-    __slots__ = ("flat", "generated", "idle", "keys", "only_phone", "prop", "star")
+    __slots__ = ("flat", "generated", "idle", "keys", "leaf", "limit", "prop", "star", "unique")
 
-    def __init__(self, prop: Property | None = None) -> None:
+    def __init__(self, prop: Property | None = None, in_list: bool = False) -> None:
         self.prop = prop if prop is not None and _has_checks(prop) else None
         self.keys: dict[str, _Plan] = {}
         self.star: _Plan | None = None
-        # The common leaf (a recipient's number) is handled inline by the walk.
-        self.only_phone = (
-            self.prop is not None and self.prop.format == "phone" and not self.prop.rules
-        )
-        self.generated = self.prop is not None and self.prop.generatedId
-        # Nothing to do where a value is given (a recipient's own messageId); set by _plan.
+        checked = self.prop
+        # What a text value itself is checked for: a format, or only its length.
+        self.leaf = checked.format if checked is not None and checked.format in _LEAVES else None
+        self.limit = _utf16_limit(checked) if checked is not None and self.leaf is None else None
+        self.generated = checked is not None and checked.generatedId
+        # IDs given in a list (a recipient's messageId) must differ from each other.
+        self.unique = self.generated and in_list
+        # Nothing to do where a value is given; set by _plan.
         self.idle = False
         # For an object whose checked members are all phone numbers or IDs (a recipient):
-        # (phone member names, generated ID member names); see _Pass.recipients.
-        self.flat: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        # (phone member names, ID members as (name, length limit)); see _Pass.recipients.
+        self.flat: tuple[tuple[str, ...], tuple[tuple[str, int | None], ...]] | None = None
 
     @property
     def empty(self) -> bool:
         return self.prop is None and not self.keys and self.star is None
 
 
+# Formats whose values are normalised here; their normalised form is within every limit.
+_LEAVES = {"phone": normalize_phone, "sms-sender": normalize_sender}
+
+
+def _utf16_limit(prop: Property) -> int | None:
+    return prop.maxLength if prop.type == "STRING" else None
+
+
 def _has_checks(prop: Property) -> bool:
-    return prop.format == "phone" or bool(prop.rules) or prop.generatedId
+    return (
+        prop.format in _LEAVES
+        or bool(prop.rules)
+        or prop.generatedId
+        or (prop.maxLength is not None and prop.type == "STRING")
+    )
 
 
-def _plan(prop: Property) -> _Plan:
-    plan = _Plan(prop)
+def _plan(prop: Property, in_list: bool = False) -> _Plan:
+    plan = _Plan(prop, in_list)
     for child in prop.properties or []:
         assert child.name is not None
-        sub = _plan(child)
+        sub = _plan(child, in_list)
         if not sub.empty:
             plan.keys[child.name] = sub
     if prop.items is not None:
-        sub = _plan(prop.items)
+        sub = _plan(prop.items, True)
         if not sub.empty:
             plan.star = sub
-    no_rule = plan.prop is None or (plan.prop.format != "phone" and not plan.prop.rules)
-    plan.idle = no_rule and not plan.keys and plan.star is None
-    children = plan.keys.items()
+    plan.idle = (
+        plan.leaf is None
+        and plan.limit is None
+        and not plan.unique
+        and not (plan.prop is not None and plan.prop.rules)
+        and not plan.keys
+        and plan.star is None
+    )
     if plan.prop is None and plan.star is None:
-        phones = tuple(n for n, c in children if c.only_phone and not c.keys and not c.star)
-        if all(n in phones or c.idle for n, c in children):
-            plan.flat = (phones, tuple(n for n, c in children if c.generated))
+        phones: list[str] = []
+        ids: list[tuple[str, int | None]] = []
+        for name, member in plan.keys.items():
+            plain = member.prop is not None and not member.prop.rules and not member.keys
+            if plain and member.leaf == "phone":
+                phones.append(name)
+            elif plain and member.generated:
+                ids.append((name, member.limit))
+            elif not member.idle:
+                break
+        else:
+            plan.flat = (tuple(phones), tuple(ids))
     return plan
 
 
 class _Pass:
     """One execution's walk: problems found and places still needing an ID."""
 
-    __slots__ = ("missing_ids", "now", "problems")
+    __slots__ = ("check", "missing_ids", "now", "problems", "repeated", "seen", "taint", "too_long")
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, check: PhoneCheck, taint: frozenset[Parts]) -> None:
         self.now = now
-        self.problems: Problems = []
+        self.check: PhoneCheck = check
+        self.taint = taint
+        self.problems: list[Problem] = []
         self.missing_ids: list[tuple[dict[str, Any], str]] = []
+        # ID member name → the values given; whether one was given twice.
+        self.seen: dict[str, set[str]] = {}
+        self.repeated = False
+        self.too_long: set[str] = set()
 
     def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
         star = plan.star
         if star is not None and type(value) is list:
-            if star.flat is not None:
+            if star.flat is not None and not self.taint:
                 self.recipients(star.flat, value, trail)
             elif star.prop is None and star.star is None:
                 # A list of objects (messages, destinations): go straight to their members.
@@ -247,62 +191,109 @@ class _Pass:
             self.members(plan, value, trail)
 
     def recipients(
-        self, flat: tuple[tuple[str, ...], tuple[str, ...]], items: list[Any], trail: Trail
+        self,
+        flat: tuple[tuple[str, ...], tuple[tuple[str, int | None], ...]],
+        items: list[Any],
+        trail: Trail,
     ) -> None:
-        """``members`` for a list of flat objects, without a call per item: a bulk's cost."""
+        """``members`` for a list of schema-valid flat objects, without a call per item.
+
+        This is a bulk's cost: a number already in Infobip's form is settled by one lookup
+        and one compiled match (see phones.py); given IDs are checked a list at a time. The
+        items are schema-valid objects (this path is only taken when the schema passed).
+        """
         phones, ids = flat
-        missing = self.missing_ids
-        possible = _possible_shapes
-        for index, item in enumerate(items):
-            if type(item) is not dict:
-                continue
-            for name in phones:
-                if name in item:
-                    raw = item[name]
-                    # normalize_phone's first test, inline: most numbers of a bulk are
-                    # already in Infobip's form and of a shape seen before.
-                    if raw.isdigit() and raw[0] != "0" and possible.get((raw[:3], len(raw))):
-                        continue
-                    try:
-                        item[name] = normalize_phone(raw)
-                    except ValueError as exc:
-                        self.problem(((trail, index), name), "", str(exc))
-            for name in ids:
-                if name not in item:
-                    missing.append((item, name))
+        check = self.check
+        table = shapes(check)
+        for name in phones:
+            for index, item in enumerate(items):
+                raw = item.get(name)
+                if raw is not None:
+                    match = table.get((raw[:3], len(raw)))
+                    if match is None or not match(raw):
+                        try:
+                            item[name] = normalize_phone(raw, check)
+                        except ValueError as exc:
+                            self.problem(((trail, index), name), "", str(exc))
+        for name, limit in ids:
+            given = [item.get(name) for item in items]
+            if None in given:
+                self.missing_ids.extend((item, name) for item in items if name not in item)
+                given = [value for value in given if value is not None]
+            if limit is not None and given and max(map(len, given)) * 2 > limit:
+                for index, item in enumerate(items):
+                    if name in item and over_limit(item[name], limit):
+                        self.given_id(name, limit, item[name], (trail, index))
+                given = [value for value in given if not over_limit(value, limit)]
+            # One set update in C instead of a lookup per recipient; which IDs repeat, and
+            # where, is only worked out when some do (see duplicate_ids).
+            seen = self.seen.setdefault(name, set())
+            before = len(seen)
+            seen.update(given)
+            if len(seen) - before != len(given):
+                self.repeated = True
 
     def members(self, plan: _Plan, value: dict[str, Any], trail: Trail) -> None:
         for name, child in plan.keys.items():
             if name in value:
-                if child.only_phone and not child.keys:
-                    try:
-                        value[name] = normalize_phone(value[name])
-                    except ValueError as exc:
-                        self.problem((trail, name), "", str(exc))
-                elif not child.idle:
+                if not child.idle:
                     self.visit(child, value, name, value[name], (trail, name))
             elif child.generated:
                 self.missing_ids.append((value, name))
 
     def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
         prop = plan.prop
-        if prop is not None:
-            if prop.format == "phone":
+        # Where the schema found a problem, here or below, it has been reported: this
+        # place's own checks are skipped, its members still get theirs.
+        if prop is not None and not (self.taint and _flatten(trail) in self.taint):
+            if plan.leaf is not None:
                 try:
-                    container[key] = normalize_phone(value)
+                    container[key] = _LEAVES[plan.leaf](value, self.check)
                 except ValueError as exc:
                     self.problem(trail, "", str(exc))
+            elif plan.generated:
+                self.given_id(key, plan.limit, value, trail[0], unique=plan.unique)
+            elif plan.limit is not None and over_limit(value, plan.limit):
+                self.problem(trail, "", too_long(plan.limit, value))
             for rule in prop.rules:
                 for found in RULES[rule](value, self.now):
                     self.problem(trail, found["path"], found["message"])
         if plan.keys or plan.star is not None:
             self.enter(plan, value, trail)
 
+    def given_id(
+        self, name: str, limit: int | None, value: str, owner: Trail, *, unique: bool = True
+    ) -> None:
+        """A client-assigned ID given as member ``name`` of the object at ``owner``."""
+        if limit is not None and over_limit(value, limit):
+            self.problem((owner, name), "", too_long(limit, value))
+            self.too_long.add(value)
+            return
+        if unique:
+            seen = self.seen.setdefault(name, set())
+            if value in seen:
+                self.repeated = True
+            seen.add(value)
+
+    def duplicate_ids(self, plan: _Plan, values: Any) -> None:
+        """Report every repeated ID at its place, naming where it was first given."""
+        first: dict[tuple[str, str], Parts] = {}
+        for name, value, parts in _given_ids(plan, values, ()):
+            if parts in self.taint or value in self.too_long:
+                continue
+            earlier = first.setdefault((name, value), parts)
+            if earlier is not parts:
+                self.problems.append(
+                    (
+                        parts,
+                        f"is the same as {format_path(earlier)} ({value!r}): every message "
+                        "needs an ID of its own (Infobip rejects the second as a duplicate)",
+                    )
+                )
+
     def problem(self, trail: Trail, below: str, message: str) -> None:
         path = _flatten(trail)
-        self.problems.append(
-            {"path": format_path((*path, below) if below else path), "message": message}
-        )
+        self.problems.append(((*path, below) if below else path, message))
 
 
 class ActionChecks:
@@ -311,18 +302,45 @@ class ActionChecks:
     def __init__(self, action: Action) -> None:
         self._plan = _plan(action.as_property())
 
-    def apply(self, values: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
-        """Normalise ``values`` in place (they are the runtime's own copy); raise InputError."""
-        walk_ = _Pass(now or utc_now())
+    def apply(
+        self,
+        values: dict[str, Any],
+        now: datetime | None = None,
+        *,
+        check: PhoneCheck = "valid",
+        taint: frozenset[Parts] = frozenset(),
+    ) -> list[Problem]:
+        """Normalise ``values`` in place (they are the runtime's own copy); list problems.
+
+        Places in ``taint`` (where the schema found a problem) are skipped. Missing IDs
+        are assigned only when there is nothing to report.
+        """
+        walk_ = _Pass(now or utc_now(), check, taint)
         walk_.enter(self._plan, values, ())
-        if walk_.problems:
-            walk_.problems.sort(key=lambda e: e["path"])
-            raise InputError(walk_.problems)
+        if walk_.repeated:
+            walk_.duplicate_ids(self._plan, values)
+        if walk_.problems or taint:
+            return walk_.problems
         for (container, key), new in zip(
             walk_.missing_ids, new_ids(len(walk_.missing_ids)), strict=True
         ):
             container[key] = new
-        return values
+        return []
+
+
+def _given_ids(plan: _Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str, Parts]]:
+    """``(member name, ID, path)`` of every ID given in a list, in document order."""
+    if type(value) is dict:
+        for name, child in plan.keys.items():
+            if name not in value:
+                continue
+            if child.unique and type(value[name]) is str:
+                yield name, value[name], (*parts, name)
+            else:
+                yield from _given_ids(child, value[name], (*parts, name))
+    elif type(value) is list and plan.star is not None:
+        for index, item in enumerate(value):
+            yield from _given_ids(plan.star, item, (*parts, index))
 
 
 # A place's path is kept as nested pairs ``(parent, key)``: building a pair per recipient is
@@ -330,7 +348,7 @@ class ActionChecks:
 Trail = tuple[Any, ...]
 
 
-def _flatten(trail: Trail) -> Path:
+def _flatten(trail: Trail) -> Parts:
     keys: list[str | int] = []
     while trail:
         trail, key = trail

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .connection import ConnectionSettings, settings_for
-from .definition import ComponentDefinition, load_definition
-from .errors import ConfigurationError, json_safe
+from .definition import Action, ComponentDefinition, PhoneCheck, load_definition
+from .errors import ConfigurationError, InputError, json_safe
 from .redaction import install_log_redaction
 from .schemas import all_schemas, connection_schema, input_schema, output_schema
 
@@ -48,11 +48,23 @@ class Component:
     def action_names(self) -> list[str]:
         return [a.name for a in self.definition.actions]
 
+    def action(self, name: Any) -> Action:
+        """The action called ``name``; an InputError (at path ``action``) listing the names."""
+        if isinstance(name, str):
+            found = self.definition.actions_by_name.get(name)
+            if found is not None:
+                return found
+        known = ", ".join(self.action_names)
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+        raise InputError(
+            [{"path": "action", "message": f"unknown action {shown}; expected one of: {known}"}]
+        )
+
     def input_schema(self, action: str) -> dict[str, Any]:
-        return input_schema(self.definition, self.definition.action(action))
+        return input_schema(self.definition, self.action(action))
 
     def output_schema(self, action: str) -> dict[str, Any]:
-        return output_schema(self.definition, self.definition.action(action))
+        return output_schema(self.definition, self.action(action))
 
     def connection_schema(self) -> dict[str, Any]:
         return connection_schema(self.definition)
@@ -68,18 +80,24 @@ class Component:
                 if found is None:
                     from .runtime import ActionRuntime
 
-                    found = ActionRuntime(self.definition, self.definition.action(action))
+                    found = ActionRuntime(self.definition, self.action(action))
                     self._runtimes[action] = found
         return found
 
     def validate_input(
-        self, action: str, values: Any, *, now: datetime | None = None
+        self,
+        action: str,
+        values: Any,
+        *,
+        now: datetime | None = None,
+        phone_number_check: PhoneCheck = "valid",
     ) -> dict[str, Any]:
         """Normalised values (empty fields dropped, numbers normalised, IDs assigned).
 
-        Raises InputError listing every problem by path.
+        ``phone_number_check`` is the connection option ``phoneNumberCheck``. Raises
+        InputError listing every problem by path.
         """
-        return self.runtime(action).validate(values, now)
+        return self.runtime(action).validate(values, now, phone_check=phone_number_check)
 
     def execute(
         self,
@@ -96,7 +114,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now)
+        request = runtime.prepare(values, now, phone_check=settings.phone_number_check)
         from . import client
 
         body = client.send(settings, request, transport)
@@ -117,7 +135,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now)
+        request = runtime.prepare(values, now, phone_check=settings.phone_number_check)
         from . import client
 
         body = await client.send_async(settings, request, transport)
@@ -153,4 +171,4 @@ def _drop_defaults(data: Any) -> Any:
     return data
 
 
-_FLAGS = {"required", "secret", "advanced", "generatedId", "uniqueItems"}
+_FLAGS = {"required", "secret", "advanced", "generatedId", "uniqueItems", "multiline"}

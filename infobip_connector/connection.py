@@ -18,6 +18,7 @@ from typing import Any, TypeAlias
 from pydantic import SecretStr
 
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
+from .definition import PHONE_CHECKS, PhoneCheck
 from .errors import ConfigurationError
 from .redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 
@@ -52,6 +53,8 @@ class ConnectionSettings:
     deadline: float = 60.0  # seconds, for the whole execution including retries
     max_attempts: int = 3
     allow_custom_host: bool = False  # a proxy of one's own instead of *.api.infobip.com
+    # How strictly phone numbers are checked: "valid" or "possible" (see phones.py).
+    phone_number_check: PhoneCheck = "valid"
 
     def __post_init__(self) -> None:
         canonical = checked_settings(self)
@@ -128,6 +131,7 @@ def _plain_fields(settings: ConnectionSettings) -> tuple[Any, ...]:
         settings.read_timeout,
         settings.deadline,
         settings.max_attempts,
+        settings.phone_number_check,
     )
 
 
@@ -137,7 +141,7 @@ def _checked(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
 
 
 def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
-    secret, base, allow, connect, read, deadline, attempts = (value for _, value in fields)
+    secret, base, allow, connect, read, deadline, attempts, check = (v for _, v in fields)
     check_token(secret)
     if not isinstance(allow, bool):
         raise _fail("allowCustomHost", "must be true or false")
@@ -145,6 +149,8 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         raise _fail("baseUrl", "must be text such as xxxxx.api.infobip.com")
     if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 10:
         raise _fail("maxAttempts", "must be a whole number from 1 to 10")
+    if check not in PHONE_CHECKS:
+        raise _fail("phoneNumberCheck", f"must be one of: {', '.join(PHONE_CHECKS)}")
     made = object.__new__(ConnectionSettings)  # checked here; no second check
     made.__dict__.update(
         token=secret,
@@ -154,6 +160,7 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         deadline=_number("deadline", deadline, 0.1, 3600),
         max_attempts=attempts,
         allow_custom_host=allow,
+        phone_number_check=check,
     )
     # The canonical object (kept by the cache) holds the key too.
     register_secret(secret.get_secret_value(), made)
@@ -215,6 +222,7 @@ _PROPERTIES = {
     "readTimeout": ("read_timeout", 30.0),
     "deadline": ("deadline", 60.0),
     "maxAttempts": ("max_attempts", 3),
+    "phoneNumberCheck": ("phone_number_check", "valid"),
 }
 
 

@@ -31,7 +31,10 @@ ControlType = Literal[
     "PHONE",
     "EMAIL",
 ]
-Format = Literal["phone", "http-url"]
+Format = Literal["phone", "sms-sender", "http-url"]
+# The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
+PhoneCheck = Literal["valid", "possible"]
+PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")
 Rule = Literal["deliveryTimeWindow", "sendAt", "previewUrlNeedsLink"]
 # How an editor presents an action's property: in the form ("essential") or folded into a
 # collapsed "Additional fields" group ("additional"), as low-code editors do. The YAML keeps
@@ -94,6 +97,7 @@ class Property(_Model):
     alsoAcceptsString: str | None = None
     presentation: Presentation | None = None
     suggestions: Suggestions | None = None
+    multiline: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Property:
@@ -111,6 +115,8 @@ class Property(_Model):
             raise ValueError(f"'items' only belongs to ARRAY, not {self.type}")
         if self.alsoAcceptsString and self.type != "OBJECT":
             raise ValueError("'alsoAcceptsString' only belongs to OBJECT")
+        if self.multiline and self.type != "STRING":
+            raise ValueError("'multiline' only belongs to STRING")
         expected = _VALUE_TYPES.get(self.type)
         for option in self.options or []:
             if expected is None or not _is_instance(option.value, expected):
@@ -225,14 +231,16 @@ class ComponentDefinition(_Model):
         return self
 
     @cached_property
-    def _actions_by_name(self) -> dict[str, Action]:
+    def actions_by_name(self) -> dict[str, Action]:
         return {a.name: a for a in self.actions}
 
     def action(self, name: str) -> Action:
+        """The action called ``name``; KeyError otherwise (``Component.action`` raises the
+        typed error engines get)."""
         try:
-            return self._actions_by_name[name]
+            return self.actions_by_name[name]
         except KeyError:
-            known = ", ".join(self._actions_by_name)
+            known = ", ".join(self.actions_by_name)
             raise KeyError(f"unknown action {name!r}; this component has: {known}") from None
 
     @property

@@ -76,7 +76,7 @@ def _constraints(prop: Property) -> str:
         said.append("required")
     for key, word in (
         ("minLength", "min length"),
-        ("maxLength", "max length"),
+        ("maxLength", "max length (UTF-16 units)"),
         ("minItems", "min items"),
         ("maxItems", "max items"),
         ("minValue", "min"),
@@ -93,7 +93,15 @@ def _constraints(prop: Property) -> str:
     if prop.default is not None:
         said.append(f"default `{json.dumps(prop.default)}`")
     if prop.format:
-        said.append({"phone": "phone number, normalised", "http-url": "http(s) URL"}[prop.format])
+        said.append(
+            {
+                "phone": "phone number, normalised",
+                "sms-sender": "sender ID or phone number, normalised",
+                "http-url": "http(s) URL",
+            }[prop.format]
+        )
+    if prop.multiline:
+        said.append("line breaks allowed")
     if prop.generatedId:
         said.append("UUID assigned when empty")
     said.extend(f"rule: {r}" for r in prop.rules)

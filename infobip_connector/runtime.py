@@ -10,15 +10,16 @@ from typing import Any
 from .accounting import check_accounted
 from .checks import ActionChecks
 from .client import InfobipRequest
-from .definition import Action, ComponentDefinition
+from .definition import Action, ComponentDefinition, PhoneCheck
 from .errors import InputError, OutcomeUnknownError
 from .gcpause import paused_gc
 from .outcome import after_arrival, mark_interrupted
+from .problems import input_error, taint
 from .redaction import get_logger
 from .schemas import input_schema, output_schema
 from .shaping import project
 from .validation import SchemaValidator
-from .values import prune
+from .values import drop_emptied, prune_for_validation
 
 log = get_logger("infobip_connector.runtime")
 
@@ -37,19 +38,30 @@ class ActionRuntime:
         self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
         self.checks = ActionChecks(action)
 
-    def validate(self, values: Any, now: datetime | None = None) -> dict[str, Any]:
-        """Pruned, schema-checked, rule-checked and normalised values, or InputError."""
+    def validate(
+        self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
+    ) -> dict[str, Any]:
+        """Pruned, schema-checked, rule-checked and normalised values, or InputError.
+
+        Schema and rules run in one pass: every problem is reported at once, in the order
+        the person wrote the values.
+        """
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
-            pruned = prune(values)
-            errors = self.inputs.errors(pruned)
-            if errors:
-                raise InputError(errors)
-            return self.checks.apply(pruned, now)
+            pruned, emptied = prune_for_validation(values)
+            problems = self.inputs.problems(pruned)
+            problems += self.checks.apply(pruned, now, check=phone_check, taint=taint(problems))
+            if problems:
+                raise input_error(problems, values)
+            result: dict[str, Any] = drop_emptied(pruned) if emptied else pruned
+            return result
 
-    def prepare(self, values: Any, now: datetime | None = None) -> InfobipRequest:
-        request: InfobipRequest = self.executor.build_request(self.validate(values, now))
+    def prepare(
+        self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
+    ) -> InfobipRequest:
+        validated = self.validate(values, now, phone_check=phone_check)
+        request: InfobipRequest = self.executor.build_request(validated)
         return request
 
     def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:

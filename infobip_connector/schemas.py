@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .definition import Action, ComponentDefinition, Property, meta_schema
+from .texts import HTTP_URL_PATTERN, LINE_PATTERN, TEXT_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,9 +22,14 @@ DATE_TIME_PATTERN = (
 OFFSET_DATE_TIME_PATTERN = (
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
 )
-HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
 # Extension keyword carrying a property's ``presentation`` (essential | additional).
 PRESENTATION_KEYWORD = "x-presentation"
+# Said once per input schema: JSON Schema's maxLength counts code points, Infobip UTF-16 units.
+LENGTH_COMMENT = (
+    "Infobip counts lengths in UTF-16 code units: a character beyond U+FFFF (most emoji) "
+    "counts as two. maxLength (code points) is a bound every validator applies; "
+    "x-maxLengthUtf16 is the limit the connector enforces."
+)
 
 _JSON_TYPES = {
     "STRING": "string",
@@ -73,10 +79,9 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
     elif prop.type in ("STRING", "DATE_TIME"):
         _put(schema, "minLength", prop.minLength)
         _put(schema, "maxLength", prop.maxLength)
-        if prop.type == "DATE_TIME":
-            schema["pattern"] = DATE_TIME_PATTERN
-        elif prop.format == "http-url":
-            schema["pattern"] = HTTP_URL_PATTERN
+        if prop.maxLength is not None and not for_output:
+            schema["x-maxLengthUtf16"] = prop.maxLength
+        _put(schema, "pattern", _string_pattern(prop, for_output))
     if prop.options and not for_output:
         schema["enum"] = prop.option_values
     if prop.default is not None:
@@ -90,6 +95,18 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         # An annotation, not an assertion: validators ignore it, form builders read it.
         schema[PRESENTATION_KEYWORD] = prop.presentation
     return schema
+
+
+def _string_pattern(prop: Property, for_output: bool) -> str | None:
+    """What an input string may hold: never blank, never a control character (tabs and line
+    breaks only in ``multiline`` text); a date-time or URL in its own form."""
+    if prop.type == "DATE_TIME":
+        return DATE_TIME_PATTERN
+    if for_output or prop.options:
+        return None
+    if prop.format == "http-url":
+        return HTTP_URL_PATTERN
+    return TEXT_PATTERN if prop.multiline else LINE_PATTERN
 
 
 def _put(schema: dict[str, Any], key: str, value: Any) -> None:
@@ -108,6 +125,7 @@ def _document(schema_id: str, title: str, body: dict[str, Any]) -> dict[str, Any
 def input_schema(component: ComponentDefinition, action: Action) -> dict[str, Any]:
     body = property_schema(action.as_property())
     body["description"] = action.description
+    body["$comment"] = LENGTH_COMMENT
     return _document(
         f"urn:infobip-connector:schemas:{component.name}.{action.name}.input",
         f"{action.title}: input",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 
 def resolve_send_at(value: Any) -> datetime:
@@ -25,10 +27,10 @@ def resolve_send_at(value: Any) -> datetime:
         if moment.tzinfo is None:
             raise ValueError("dateTime has no offset: also give zoneId, e.g. Europe/Zagreb")
         return moment
-    zone = _zone(zone_id)
+    tz = zone(zone_id)
     if moment.tzinfo is not None:
-        return moment.astimezone(zone)
-    return _localize(moment, zone, zone_id)
+        return moment.astimezone(tz)
+    return _localize(moment, tz, zone_id)
 
 
 def _parse(text: str, what: str) -> datetime:
@@ -38,13 +40,40 @@ def _parse(text: str, what: str) -> datetime:
         raise ValueError(f"{what} {text!r} is not an ISO-8601 date and time") from None
 
 
-def _zone(zone_id: str) -> ZoneInfo:
+def zone(zone_id: str) -> ZoneInfo:
+    """The zone named ``zone_id``; ValueError unless it is an IANA time zone name.
+
+    ``ZoneInfo`` opens whatever file the name leads to under the zone directories: a
+    directory (``America``), a system file (``posixrules``, ``localtime``) or nothing
+    (``../etc``), failing with OS errors that quote install paths. Only names in the
+    IANA list are looked up at all.
+    """
+    if zone_id not in zone_names():
+        hint = _zone_hints().get(zone_id.casefold()) if len(zone_id) < 64 else None
+        suggestion = f"; did you mean {hint}?" if hint else ""
+        shown = repr(zone_id) if len(zone_id) <= 40 else repr(zone_id[:37] + "...")
+        raise ValueError(
+            f"unknown time zone {shown}: use an IANA name such as Europe/Zagreb{suggestion}"
+        )
     try:
         return ZoneInfo(zone_id)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {zone_id!r}; use an IANA name such as Europe/Zagreb"
-        ) from None
+    except (OSError, ValueError):  # a damaged zone database: still the input's zone at fault
+        raise ValueError(f"time zone {zone_id} cannot be loaded on this system") from None
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """IANA time zone names, from the tzdata package's list (the system's zones without it)."""
+    try:
+        listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return frozenset(available_timezones() - {"localtime", "posixrules"})
+    return frozenset(listed.split())
+
+
+@lru_cache(maxsize=1)
+def _zone_hints() -> dict[str, str]:
+    return {name.casefold(): name for name in zone_names()}
 
 
 def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:

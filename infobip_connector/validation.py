@@ -8,14 +8,15 @@ name the field by its path and say what is expected.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 import jsonschema_rs
 
 from .definition import Property, format_path
+from .problems import Parts, Problem, said
 from .redaction import snippet
-
-MAX_ERRORS = 50
+from .texts import text_problem, too_long
 
 _TYPE_WORDS = {
     "string": "text",
@@ -55,15 +56,40 @@ class SchemaValidator:
 
     def errors(self, value: Any) -> list[dict[str, str]]:
         """Every problem with ``value``, as ``{"path", "message"}``; empty when valid."""
+        found = [
+            {"path": format_path(parts), "message": said(message)}
+            for parts, message in self.problems(value)
+        ]
+        found.sort(key=lambda e: e["path"])
+        return found
+
+    def problems(self, value: Any) -> list[Problem]:
+        """One problem per place, its message explained only when asked for (see problems.py).
+
+        Where several keywords fail at one place (``"true"`` for a boolean with options
+        breaks both ``type`` and ``enum``), the most telling one speaks: a missing member,
+        then a wrong type, then the rest in the validator's order.
+        """
         try:
             if self._validator.is_valid(value):
                 return []
             raw = list(self._validator.iter_errors(value))
         except (ValueError, TypeError, OverflowError) as exc:
-            return [{"path": "", "message": f"not JSON data: {exc}"}]
-        found = [self._explain(err) for err in raw[:MAX_ERRORS]]
-        found.sort(key=lambda e: e["path"])
-        return found
+            return [((), f"not JSON data: {exc}")]
+        chosen: dict[Parts, tuple[int, Any]] = {}
+        for err in raw:
+            kind: Any = err.kind
+            name = type(kind).__name__
+            parts = tuple(err.instance_path)
+            if name == "Required":
+                parts = (*parts, kind.property)
+            elif name == "AdditionalProperties" and len(kind.unexpected) == 1:
+                parts = (*parts, next(iter(kind.unexpected)))
+            rank = _RANK.get(name, len(_RANK))
+            held = chosen.get(parts)
+            if held is None or rank < held[0]:
+                chosen[parts] = (rank, err)
+        return [(parts, partial(self._explain, err)) for parts, (_, err) in chosen.items()]
 
     def _property_at(self, parts: list[str | int]) -> Property | None:
         prop: Property | None = self._root
@@ -71,27 +97,21 @@ class SchemaValidator:
             prop = prop.child(part) if prop is not None else None
         return prop
 
-    def _explain(self, err: Any) -> dict[str, str]:
+    def _explain(self, err: Any) -> str:
         parts: list[str | int] = list(err.instance_path)
         kind = err.kind
         name = type(kind).__name__
         prop = self._property_at(parts)
-        value = err.instance
         if name == "Required":
-            parts.append(kind.property)
-            return _error(parts, "is required")
+            return "is required"
         if name == "AdditionalProperties":
             unexpected = list(kind.unexpected)
             known = ", ".join(c.name or "" for c in (prop.properties if prop else None) or [])
-            return _error(
-                [*parts, unexpected[0]] if len(unexpected) == 1 else parts,
-                f"unknown property {', '.join(map(repr, unexpected))}; expected one of: {known}",
-            )
-        return _error(parts, _message(name, kind, prop, value, err.message))
+            return f"unknown property {', '.join(map(repr, unexpected))}; expected one of: {known}"
+        return _message(name, kind, prop, err.instance, err.message)
 
 
-def _error(parts: list[str | int], message: str) -> dict[str, str]:
-    return {"path": format_path(parts), "message": message}
+_RANK = {"Required": 0, "Type": 1, "AdditionalProperties": 2}
 
 
 def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: str) -> str:
@@ -115,7 +135,7 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
             return "must not be empty"
         return f"must be at least {kind.limit} characters long"
     if name == "MaxLength":
-        return f"must be at most {kind.limit} characters long (got {len(value)})"
+        return too_long(kind.limit, value)
     if name == "MinItems":
         return f"needs at least {kind.limit} item{'s' if kind.limit != 1 else ''}"
     if name == "MaxItems":
@@ -123,13 +143,17 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
     if name == "UniqueItems":
         return "must not list the same value twice"
     if name == "Pattern":
-        return _pattern_message(prop) + got
+        return _pattern_message(prop, value) + got
     return fallback
 
 
-def _pattern_message(prop: Property | None) -> str:
+def _pattern_message(prop: Property | None, value: Any) -> str:
     if prop is None:
         return "has the wrong format"
+    if isinstance(value, str) and prop.type == "STRING":
+        problem = text_problem(value, multiline=prop.multiline)
+        if problem is not None:
+            return problem
     if prop.alsoAcceptsString:
         return f"as text, must be {prop.alsoAcceptsString[0].lower()}{prop.alsoAcceptsString[1:]}"
     if prop.type == "DATE_TIME":

@@ -23,11 +23,14 @@ MAX_DEPTH = 32
 
 
 class _Budget:
-    __slots__ = ("chars", "values")
+    __slots__ = ("chars", "emptied", "values")
 
     def __init__(self) -> None:
         self.values = 0
         self.chars = 0
+        # An object whose members were all empty is kept as {} for validation, so that a
+        # required member is reported at its own path (``content.text``, not ``content``).
+        self.emptied = False
 
 
 def _too_large(what: str) -> InputError:
@@ -42,10 +45,35 @@ def prune(value: Any) -> Any:
     List items keep their places, even empty ones: an error must point at the index the
     person sees in their input, and an empty item is reported rather than dropped.
     """
+    pruned, emptied = prune_for_validation(value)
+    return drop_emptied(pruned) if emptied else pruned
+
+
+def prune_for_validation(value: Any) -> tuple[Any, bool]:
+    """``prune``, except that objects whose members were all empty stay as ``{}``.
+
+    The flag says whether there are any: once the values are valid, ``drop_emptied``
+    removes them, so Infobip never receives an object nobody filled in.
+    """
+    budget = _Budget()
     try:
-        return _prune(value, _Budget(), 0)
+        return _prune(value, budget, 0), budget.emptied
     except _NotJson:
         raise InputError([_locate_non_json(value)]) from None
+
+
+def drop_emptied(value: Any) -> Any:
+    """``value`` without object members that are ``{}`` (nested ones first)."""
+    if type(value) is dict:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            kept = drop_emptied(item)
+            if not (type(kept) is dict and not kept):
+                out[key] = kept
+        return out
+    if type(value) is list:
+        return [drop_emptied(item) for item in value]
+    return value
 
 
 class _NotJson(Exception):
@@ -114,7 +142,7 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
 
 
 def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     texts = chars = 0
     for key, item in value.items():
         if type(key) is not str:
@@ -132,6 +160,9 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
         kept = _prune(item, budget, depth + 1)
         if not _is_empty(kept):
             out[key] = kept
+        elif type(kept) is dict and item:
+            out[key] = kept
+            budget.emptied = True
     _count_values(budget, texts)
     _count_chars(budget, chars)
     return out

@@ -112,6 +112,11 @@ def _phone_book() -> list[tuple[str, str]]:
 
 PHONES = _phone_book()
 phones = st.sampled_from(PHONES)
+# SMS senders as written, and as Infobip must receive them: names and short codes as given,
+# numbers normalised like recipients' numbers.
+SENDERS = [("InfoSMS", "InfoSMS"), ("ACME Corp", "ACME Corp"), ("Shop-24", "Shop-24")]
+SENDERS += [("12345", "12345"), ("0800", "0800"), *[p for p in PHONES if len(p[1]) > 8][::7]]
+senders = st.sampled_from(SENDERS)
 
 
 # ---------------------------------------------------------------- schema → strategy
@@ -119,6 +124,8 @@ phones = st.sampled_from(PHONES)
 _EMPTY: st.SearchStrategy[Any] = st.sampled_from([None, "", {}, []])
 _KNOWN = {
     "$schema",
+    "$comment",
+    "x-maxLengthUtf16",
     "$id",
     "title",
     "description",
@@ -178,9 +185,14 @@ def _from_schema(schema: Schema, path: Path_, overrides: dict[Path_, Override]) 
 
 def _string(schema: Schema) -> st.SearchStrategy[str]:
     low, high = schema.get("minLength", 0), schema.get("maxLength")
+    units = schema.get("x-maxLengthUtf16")
     if "pattern" in schema:
         return st.from_regex(str(schema["pattern"]), fullmatch=True).filter(
-            lambda s: len(s) >= low and (high is None or len(s) <= high)
+            lambda s: (
+                len(s) >= low
+                and (high is None or len(s) <= high)
+                and (units is None or len(s.encode("utf-16-le")) // 2 <= units)
+            )
         )
     # Any Unicode text except lone surrogates (which are not JSON), control characters included.
     return st.text(min_size=low, max_size=min(high or 40, 40))
@@ -272,6 +284,7 @@ def _overrides(action: str) -> dict[Path_, Override]:
     if action == "sendSms":
         msg: Path_ = ("messages", "*")
         return {
+            (*msg, "from"): lambda _: senders.map(lambda p: p[0]),
             (*msg, "destinations", "*", "to"): phone,
             (*msg, "sendAt"): lambda s: _send_at(s),
             (*msg, "deliveryTimeWindow"): _time_window,
@@ -288,7 +301,15 @@ _SCHEMA_STRATEGIES = {
 def valid_inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
     values: dict[str, Any] = draw(_SCHEMA_STRATEGIES[action])
     if action == "sendSms":
+        seen: set[str] = set()
         for message in values["messages"]:
+            for destination in message["destinations"]:
+                # Message IDs must differ within a request: a repeat is an input error.
+                given = destination.get("messageId")
+                if isinstance(given, str) and given:
+                    if given in seen:
+                        del destination["messageId"]
+                    seen.add(given)
             # _send_at returns (value, instant meant); keep the value, remember the instant.
             if isinstance(message.get("sendAt"), tuple):
                 message["sendAt"], meant = message["sendAt"]
@@ -311,6 +332,7 @@ def _take_meant(values: dict[str, Any]) -> list[datetime | None]:
 # ---------------------------------------------------------------- the oracle for valid inputs
 
 _PHONE_DIGITS = dict(PHONES)
+_SENDER_FORMS = dict(SENDERS)
 
 
 def _expected_body(action: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -323,6 +345,8 @@ def _expected_body(action: str, values: dict[str, Any]) -> dict[str, Any]:
     for message in expected["messages"]:
         for destination in message["destinations"]:
             destination["to"] = _PHONE_DIGITS[destination["to"]]
+        if "from" in message:
+            message["from"] = _SENDER_FORMS[message["from"]]
         if "validityPeriod" in message:
             message["validityPeriod"] = int(message["validityPeriod"])
     return expected

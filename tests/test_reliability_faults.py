@@ -35,7 +35,7 @@ WA = "/whatsapp/1/message/text"
 SMS_VALUES = {
     "messages": [
         {"destinations": [{"to": "41793026727"}, {"to": "+385 91 234 5678"}], "text": "Hello"},
-        {"destinations": [{"to": "447700900123"}], "text": "Hi"},
+        {"destinations": [{"to": "447911123456"}], "text": "Hi"},
     ]
 }
 WA_VALUES = {"from": "441134960000", "to": "441134960001", "content": {"text": "Hello"}}

@@ -1,0 +1,77 @@
+"""Problems found in an input, gathered from every pass and reported in reading order.
+
+A problem is ``(parts, message)``: the path as a tuple (``("messages", 0, "text")``) and
+what is wrong, or a function that says it (explaining costs time, and only the first
+``MAX_LISTED_ERRORS`` are shown). The schema pass and the rule pass report into one list;
+places the schema found wrong are *tainted*, and the rules skip them, so one problem gets
+one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .definition import format_path
+from .errors import MAX_LISTED_ERRORS, InputError
+
+Parts = tuple[str | int, ...]
+Problem = tuple[Parts, "str | Callable[[], str]"]
+
+
+def taint(problems: Iterable[Problem]) -> frozenset[Parts]:
+    """Every place at or above a problem: the rules of those places are not run."""
+    places: set[Parts] = set()
+    for parts, _ in problems:
+        for end in range(len(parts), -1, -1):
+            prefix = parts[:end]
+            if prefix in places:
+                break
+            places.add(prefix)
+    return frozenset(places)
+
+
+def input_error(problems: list[Problem], document: Any) -> InputError:
+    """One InputError listing ``problems`` as they appear in ``document``, first ones first.
+
+    Object members are ordered as the person wrote them (members that are missing come
+    after the ones given, by name), list items by index: ``[5]`` before ``[500]``.
+    """
+    first: dict[Parts, str | Callable[[], str]] = {}
+    for parts, message in problems:
+        first.setdefault(parts, message)
+    positions: dict[int, dict[str, int]] = {}
+    ordered = sorted(first, key=lambda parts: _reading_key(parts, document, positions))
+    listed = [
+        {"path": format_path(parts), "message": said(first[parts])}
+        for parts in ordered[:MAX_LISTED_ERRORS]
+    ]
+    # InputError keeps the first MAX_LISTED_ERRORS and reports the total: the others are
+    # counted with placeholders rather than explained.
+    rest = [{"path": "", "message": ""}] * (len(ordered) - len(listed))
+    return InputError(listed + rest)
+
+
+def said(message: str | Callable[[], str]) -> str:
+    return message if isinstance(message, str) else message()
+
+
+def _reading_key(
+    parts: Parts, document: Any, positions: dict[int, dict[str, int]]
+) -> list[tuple[int, str]]:
+    key: list[tuple[int, str]] = []
+    node = document
+    for part in parts:
+        if isinstance(part, int):
+            key.append((part, ""))
+            node = node[part] if isinstance(node, list | tuple) and 0 <= part < len(node) else None
+        elif isinstance(node, dict):
+            order = positions.get(id(node))
+            if order is None:
+                order = positions[id(node)] = {k: i for i, k in enumerate(node) if type(k) is str}
+            key.append((order.get(part, len(order)), part))
+            node = node.get(part)
+        else:
+            key.append((0, part))
+            node = None
+    return key
