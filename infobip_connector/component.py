@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .connection import ConnectionSettings, settings_for
-from .definition import Action, ComponentDefinition, PhoneCheck, load_definition
-from .errors import ConfigurationError, InputError, json_safe
+from .definition import PHONE_CHECKS, ComponentDefinition, PhoneCheck, load_definition
+from .errors import ConfigurationError, json_safe
 from .redaction import install_log_redaction
 from .schemas import all_schemas, connection_schema, input_schema, output_schema
 
@@ -48,23 +48,11 @@ class Component:
     def action_names(self) -> list[str]:
         return [a.name for a in self.definition.actions]
 
-    def action(self, name: Any) -> Action:
-        """The action called ``name``; an InputError (at path ``action``) listing the names."""
-        if isinstance(name, str):
-            found = self.definition.actions_by_name.get(name)
-            if found is not None:
-                return found
-        known = ", ".join(self.action_names)
-        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
-        raise InputError(
-            [{"path": "action", "message": f"unknown action {shown}; expected one of: {known}"}]
-        )
-
     def input_schema(self, action: str) -> dict[str, Any]:
-        return input_schema(self.definition, self.action(action))
+        return input_schema(self.definition, self.definition.action(action))
 
     def output_schema(self, action: str) -> dict[str, Any]:
-        return output_schema(self.definition, self.action(action))
+        return output_schema(self.definition, self.definition.action(action))
 
     def connection_schema(self) -> dict[str, Any]:
         return connection_schema(self.definition)
@@ -73,6 +61,8 @@ class Component:
         return all_schemas(self.definition)
 
     def runtime(self, action: str) -> ActionRuntime:
+        if not isinstance(action, str):
+            self.definition.action(action)  # raises the typed error for any other value
         found = self._runtimes.get(action)
         if found is None:
             with self._lock:
@@ -80,7 +70,7 @@ class Component:
                 if found is None:
                     from .runtime import ActionRuntime
 
-                    found = ActionRuntime(self.definition, self.action(action))
+                    found = ActionRuntime(self.definition, self.definition.action(action))
                     self._runtimes[action] = found
         return found
 
@@ -114,7 +104,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now, phone_check=settings.phone_number_check)
+        request = runtime.prepare(values, now, phone_check=_phone_check(settings))
         from . import client
 
         body = client.send(settings, request, transport)
@@ -135,7 +125,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now, phone_check=settings.phone_number_check)
+        request = runtime.prepare(values, now, phone_check=_phone_check(settings))
         from . import client
 
         body = await client.send_async(settings, request, transport)
@@ -156,6 +146,16 @@ class Component:
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer
+
+
+def _phone_check(settings: ConnectionSettings) -> PhoneCheck:
+    """The settings' phone number check; also for an object altered after it was checked."""
+    check = settings.phone_number_check
+    if check not in PHONE_CHECKS:
+        raise ConfigurationError(
+            [{"path": "phoneNumberCheck", "message": f"must be one of: {', '.join(PHONE_CHECKS)}"}]
+        )
+    return check
 
 
 def _drop_defaults(data: Any) -> Any:

@@ -234,14 +234,20 @@ class ComponentDefinition(_Model):
     def actions_by_name(self) -> dict[str, Action]:
         return {a.name: a for a in self.actions}
 
-    def action(self, name: str) -> Action:
-        """The action called ``name``; KeyError otherwise (``Component.action`` raises the
-        typed error engines get)."""
-        try:
-            return self.actions_by_name[name]
-        except KeyError:
+    def action(self, name: Any) -> Action:
+        """The action called ``name``; an InputError at path ``action`` listing the names.
+
+        Engines pass the name on from a workflow definition, so a wrong one is input.
+        """
+        found = self.actions_by_name.get(name) if isinstance(name, str) else None
+        if found is None:
+            from .errors import InputError  # errors → redaction: not needed to read a definition
+
             known = ", ".join(self.actions_by_name)
-            raise KeyError(f"unknown action {name!r}; this component has: {known}") from None
+            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+            message = f"unknown action {shown}; expected one of: {known}"
+            raise InputError([{"path": "action", "message": message}])
+        return found
 
     @property
     def authorization(self) -> Authorization:

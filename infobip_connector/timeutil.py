@@ -49,7 +49,7 @@ def zone(zone_id: str) -> ZoneInfo:
     IANA list are looked up at all.
     """
     if zone_id not in zone_names():
-        hint = _zone_hints().get(zone_id.casefold()) if len(zone_id) < 64 else None
+        hint = _zone_hints().get(zone_id.strip().casefold()) if len(zone_id) < 64 else None
         suggestion = f"; did you mean {hint}?" if hint else ""
         shown = repr(zone_id) if len(zone_id) <= 40 else repr(zone_id[:37] + "...")
         raise ValueError(

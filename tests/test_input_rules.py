@@ -271,10 +271,11 @@ def _entries() -> Iterator[tuple[str, Any]]:
     yield "input_schema", component.input_schema
     yield "output_schema", component.output_schema
     yield "runtime", component.runtime
+    yield "definition.action", component.definition.action
 
 
 @pytest.mark.parametrize(("entry", "call"), list(_entries()), ids=[e for e, _ in _entries()])
-@pytest.mark.parametrize("name", ["sendSMS", "", "sendSms ", None])
+@pytest.mark.parametrize("name", ["sendSMS", "", "sendSms ", None, ["sendSms"]])
 def test_an_unknown_action_is_a_typed_error_listing_the_actions(
     entry: str, call: Any, name: Any
 ) -> None:
