@@ -251,7 +251,8 @@ def _country(code: int) -> str:
     names = [str(_region_display_name(r, "en") or r) for r in regions]
     if len(names) == 1:
         return names[0]
-    return f"{names[0]} and {len(names) - 1} other countries sharing it"
+    others = len(names) - 1
+    return f"{names[0]} and {others} other {'country' if others == 1 else 'countries'} sharing it"
 
 
 # ---------------------------------------------------------------- SMS senders
