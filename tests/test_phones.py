@@ -80,9 +80,9 @@ def test_the_connection_can_relax_the_check_to_possible_numbers() -> None:
 
 
 def test_the_phone_number_check_option_is_checked() -> None:
-    assert connection_from_values({"token": "abcd"}).phone_number_check == "valid"
+    assert connection_from_values({"token": "phone-check-key-q7"}).phone_number_check == "valid"
     with pytest.raises(ConfigurationError) as info:
-        connection_from_values({"token": "abcd", "phoneNumberCheck": "lenient"})
+        connection_from_values({"token": "phone-check-key-q7", "phoneNumberCheck": "lenient"})
     assert info.value.errors[0]["path"] == "phoneNumberCheck"
 
 
