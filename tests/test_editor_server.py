@@ -5,7 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import socket
+import struct
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 
 from infobip_connector import InputError, component
 from infobip_connector.editor import EditorServer, make_server
+from infobip_connector.editor.api import EditorBackend
 from infobip_connector.editor.handler import MAX_BODY_BYTES
 
 SMS_INPUTS = {
@@ -267,3 +271,139 @@ def test_server_lifecycle() -> None:
     with pytest.raises(OSError):
         request(server, "GET", "/")
     make_server(0).stop()  # never started: stopping must not hang
+
+
+def raw_status(server: EditorServer, body: bytes, content_type: str = "application/json") -> int:
+    status, headers, data = request(
+        server, "POST", "/api/validate", body, {"Content-Type": content_type}
+    )
+    assert headers["Content-Type"].startswith("application/json")
+    error = json.loads(data)["error"]
+    assert error["type"] == "request" and error["message"]
+    return status
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
+        (
+            b'{"action": "sendSms", "inputs": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "application/json",
+            400,
+        ),
+        (
+            b'{"action": "sendSms", "inputs": ' + b'{"a":' * 500 + b"1" + b"}" * 500 + b"}",
+            "application/json",
+            400,
+        ),
+        (b"{" * 100_000, "application/json", 400),
+        (b'{"action": "sendSms", "inputs": NaN}', "application/json", 400),
+        (b"\xff\xfe\x00", "application/json", 400),
+        (b"{}", "text/plain", 415),
+        (b"{}", "application/xml", 415),
+    ],
+    ids=["deep", "deep-inputs", "deep-objects", "unclosed", "nan", "binary", "text", "xml"],
+)
+def test_bad_bodies_get_the_editors_error_shape(
+    server: EditorServer, body: bytes, content_type: str, expected: int
+) -> None:
+    assert raw_status(server, body, content_type) == expected
+    status, _, _ = request(server, "GET", "/api/definition")
+    assert status == 200, "the server keeps serving"
+
+
+def test_a_streamed_body_over_the_cap_is_refused(server: EditorServer) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.putrequest("POST", "/api/validate")
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.endheaders()
+        chunk = b" " * 65536
+        try:
+            for _ in range(MAX_BODY_BYTES // len(chunk) + 2):
+                conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except OSError:
+            pass  # the server may close once it has answered
+        response = conn.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["type"] == "request"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://[::1", "https://[v1.x:.api.infobip.com]", "http://[::1]:99999", "https://[]"],
+)
+def test_malformed_connection_urls_are_configuration_errors(
+    server: EditorServer, base_url: str, canary: str
+) -> None:
+    payload = {
+        "action": "sendSms",
+        "inputs": SMS_INPUTS,
+        "connection": {"token": canary, "baseUrl": base_url},
+        "sandbox": False,
+    }
+    status, answer = post_json(server, "/api/run", payload)
+    assert status == 422, answer
+    assert answer["error"]["type"] == "configuration"
+    assert answer["error"]["details"]["errors"][0]["path"] == "baseUrl"
+    assert canary not in json.dumps(answer)
+
+
+def test_slow_clients_hold_no_threads_and_are_cut_off() -> None:
+    server = EditorServer("127.0.0.1", 0, idle_timeout=1.0).start()
+    try:
+        threads_before = threading.active_count()
+        slow = []
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+            slow.append(sock)
+        status, _, _ = request(server, "GET", "/api/definition")
+        assert status == 200
+        assert threading.active_count() <= threads_before + 8
+        try:
+            for sock in slow:
+                assert sock.recv(1024) == b""  # closed after the idle timeout, not held
+        finally:
+            for sock in slow:
+                sock.close()
+    finally:
+        server.stop()
+
+
+def test_a_browser_that_aborts_gets_no_traceback_printed(
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answered = threading.Event()
+
+    def slow_definition(self: Any) -> dict[str, Any]:
+        time.sleep(0.3)
+        answered.set()
+        return {"big": "x" * 1_000_000}
+
+    monkeypatch.setattr(EditorBackend, "definition", slow_definition)
+    caplog.set_level(logging.DEBUG)
+    with make_server(0) as server:
+        for _ in range(3):
+            answered.clear()
+            sock = socket.create_connection(("127.0.0.1", server.port))
+            sock.sendall(
+                f"GET /api/definition HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
+            )
+            # Abort as a browser does when the tab closes: a reset, not an orderly close.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            assert answered.wait(5)
+            time.sleep(0.2)
+        status, _, _ = request(server, "GET", "/")
+        assert status == 200
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    assert "BrokenPipe" not in out + err and "ConnectionReset" not in out + err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -3,22 +3,37 @@
 Only loopback callers reach this server, but any web page the user has open can still
 send requests to it, so API calls must carry a matching Host (no DNS rebinding), a JSON
 content type (no cross-site form posts) and, when a browser sends one, a matching Origin.
+Every refusal is an answer in the editor's error shape,
+``{"error": {"type": "request", "message", "details"}}``; a browser that goes away before its
+answer is written is not an error.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
+from aiohttp import web
+
+from ..webserver import BodyRefused, read_body
 from .api import EditorBackend, RequestError
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
+# The whole request body must arrive within this long once the headers have.
+BODY_TIMEOUT = 10.0
+# Calls waiting for a worker beyond this are answered 503 at once instead of queueing.
+MAX_WAITING = 32
+# Nesting allowed in a request body: the inputs' own limit (32) plus the envelope.
+MAX_DEPTH = 40
 
 log = logging.getLogger("infobip_connector.editor")
+
+T = TypeVar("T")
+Runner = Callable[..., Awaitable[Any]]
 
 _STATIC = {
     "/": ("editor/static/index.html", "text/html; charset=utf-8"),
@@ -37,6 +52,7 @@ _SECURITY_HEADERS = {
         "default-src 'self'; img-src 'self' data:; object-src 'none'; "
         "base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
     ),
+    "Server": "infobip-connector-editor",
 }
 
 
@@ -51,51 +67,85 @@ def _package_file(name: str) -> bytes:
     return resources.files("infobip_connector").joinpath(*name.split("/")).read_bytes()
 
 
-class EditorHandler(BaseHTTPRequestHandler):
-    server_version = "infobip-connector-editor"
-    sys_version = ""
-    backend: EditorBackend  # set per server by make_server
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
-    def do_GET(self) -> None:
-        self._guarded(self._get)
 
-    def do_HEAD(self) -> None:
-        self._guarded(self._get)
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
-    def do_POST(self) -> None:
-        self._guarded(self._post)
 
-    def _guarded(self, route: Any) -> None:
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object; ``HttpError`` 400 for anything else.
+
+    Strict JSON (no ``NaN``), nested at most ``MAX_DEPTH`` levels; the decoder's own
+    recursion limit turns far deeper input into a refusal too, never an exception.
+    """
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise HttpError(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise HttpError(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
+    if _depth(body) > MAX_DEPTH:
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"the body nests deeper than {MAX_DEPTH} levels")
+    return body
+
+
+class EditorHandler:
+    """Answers one server's requests; synchronous backend calls go through ``run_blocking``."""
+
+    def __init__(self, backend: EditorBackend, host: str, port: int, run_blocking: Runner) -> None:
+        self.backend = backend
+        self._allowed_hosts = {f"{host}:{port}", f"localhost:{port}"}
+        self._run_blocking = run_blocking
+        self._waiting = 0
+
+    async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
-            self._check_host()
-            route()
+            self._check_host(request)
+            if request.method in ("GET", "HEAD"):
+                return await self._get(request)
+            if request.method == "POST":
+                return await self._post(request)
+            raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, f"{request.method} is not supported")
         except HttpError as exc:
             error = {"type": "request", "message": exc.message, "details": {}}
-            self._send_json(exc.status, {"error": error})
+            response = _json(exc.status, {"error": error})
+            if exc.status in (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.REQUEST_TIMEOUT):
+                # The rest of the body stays unread, so this connection cannot be reused.
+                response.force_close()
+            return response
 
-    def _get(self) -> None:
-        path = self.path.split("?", 1)[0]
-        if path == "/api/definition":
-            self._send_json(HTTPStatus.OK, self.backend.definition())
-            return
-        if path not in _STATIC:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"no such page: {path}")
-        name, content_type = _STATIC[path]
-        self._send(HTTPStatus.OK, _package_file(name), content_type)
+    async def _get(self, request: web.BaseRequest) -> web.StreamResponse:
+        if request.path == "/api/definition":
+            return _json(HTTPStatus.OK, await self._call(self.backend.definition))
+        if request.path not in _STATIC:
+            raise HttpError(HTTPStatus.NOT_FOUND, f"no such page: {request.path}")
+        name, content_type = _STATIC[request.path]
+        return _response(HTTPStatus.OK, _package_file(name), content_type)
 
-    def _post(self) -> None:
-        path = self.path.split("?", 1)[0]
-        if path not in ("/api/validate", "/api/run"):
-            raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
-        self._check_origin()
-        body = self._read_json()
+    async def _post(self, request: web.BaseRequest) -> web.StreamResponse:
+        if request.path not in ("/api/validate", "/api/run"):
+            raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint: {request.path}")
+        self._check_origin(request)
+        body = parse_body(await self._read(request))
         try:
-            if path == "/api/validate":
-                self._send_json(
-                    HTTPStatus.OK, self.backend.validate(body.get("action"), body.get("inputs"))
+            if request.path == "/api/validate":
+                answer = await self._call(
+                    self.backend.validate, body.get("action"), body.get("inputs")
                 )
-                return
-            status, answer = self.backend.run(
+                return _json(HTTPStatus.OK, answer)
+            status, answer = await self._call(
+                self.backend.run,
                 body.get("action"),
                 body.get("inputs"),
                 body.get("connection"),
@@ -103,66 +153,58 @@ class EditorHandler(BaseHTTPRequestHandler):
             )
         except RequestError as exc:
             raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        self._send_json(HTTPStatus(status), answer)
+        return _json(HTTPStatus(status), answer)
 
-    def _check_host(self) -> None:
-        address = self.server.server_address
-        assert isinstance(address, tuple)
-        host, port = address[0], address[1]
-        allowed = {f"{host!s}:{port}", f"localhost:{port}"}
-        if self.headers.get("Host", "") not in allowed:
+    async def _call(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a backend call on the worker pool, refusing when too many already wait."""
+        if self._waiting >= MAX_WAITING:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "the editor is busy; try again")
+        self._waiting += 1
+        try:
+            result: T = await self._run_blocking(function, *args)
+            return result
+        finally:
+            self._waiting -= 1
+
+    def _check_host(self, request: web.BaseRequest) -> None:
+        if request.headers.get("Host", "") not in self._allowed_hosts:
             raise HttpError(
                 HTTPStatus.FORBIDDEN, "requests must be addressed to this loopback host"
             )
 
-    def _check_origin(self) -> None:
-        origin = self.headers.get("Origin")
+    @staticmethod
+    def _check_origin(request: web.BaseRequest) -> None:
+        origin = request.headers.get("Origin")
         if origin is None:
             return
-        if origin != f"http://{self.headers.get('Host', '')}":
+        if origin != f"http://{request.headers.get('Host', '')}":
             raise HttpError(HTTPStatus.FORBIDDEN, "cross-origin requests are refused")
 
-    def _read_json(self) -> dict[str, Any]:
-        if not self.headers.get_content_type() == "application/json":
+    @staticmethod
+    async def _read(request: web.BaseRequest) -> bytes:
+        if request.content_type != "application/json":
             raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
-        if "Transfer-Encoding" in self.headers:
-            raise HttpError(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length, not chunks")
         try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            raise HttpError(HTTPStatus.LENGTH_REQUIRED, "Content-Length is required") from None
-        if length < 0 or length > MAX_BODY_BYTES:
-            # The rest of the body stays unread, so this connection cannot be reused.
-            self.close_connection = True
-            raise HttpError(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"request body over {MAX_BODY_BYTES // (1024 * 1024)} MB",
-            )
-        raw = self.rfile.read(length)
-        try:
-            body = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise HttpError(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise HttpError(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
-        return body
+            return await read_body(request, MAX_BODY_BYTES, BODY_TIMEOUT)
+        except BodyRefused as refused:
+            if refused.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                message = f"request body over {MAX_BODY_BYTES // (1024 * 1024)} MB"
+            else:
+                message = "the request body came too slowly"
+            raise HttpError(HTTPStatus(refused.status), message) from None
 
-    def _send_json(self, status: HTTPStatus, payload: Any) -> None:
+
+def _json(status: HTTPStatus, payload: Any) -> web.Response:
+    try:
         data = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
-        self._send(status, data, "application/json; charset=utf-8")
+    except (ValueError, RecursionError):
+        # An answer holding NaN or Infinity cannot be shown as JSON; say so instead.
+        message = "the answer holds values that are not strict JSON (NaN or Infinity)"
+        error = {"type": "request", "message": message, "details": {}}
+        status, data = HTTPStatus.BAD_GATEWAY, json.dumps({"error": error}).encode("utf-8")
+    return _response(status, data, "application/json; charset=utf-8")
 
-    def _send(self, status: HTTPStatus, data: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in _SECURITY_HEADERS.items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        # Only the request line and status: bodies (which may hold a token) are never logged.
-        log.info("%s - %s", self.address_string(), format % args)
+def _response(status: HTTPStatus, data: bytes, content_type: str) -> web.Response:
+    headers = {"Content-Type": content_type, **_SECURITY_HEADERS}
+    return web.Response(status=status, body=data, headers=headers)

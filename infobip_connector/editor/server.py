@@ -1,4 +1,9 @@
-"""Lifecycle of the editor's HTTP server: loopback only, foreground or background."""
+"""Lifecycle of the editor's HTTP server: loopback only, foreground or background.
+
+Served by aiohttp's web server on a background thread (``infobip_connector.webserver``): one
+task per connection, so slow or idle clients hold no threads, and they are cut off after
+``IDLE_TIMEOUT``; backend calls (validation, runs) go to a small worker pool.
+"""
 
 from __future__ import annotations
 
@@ -6,59 +11,56 @@ import ipaddress
 import sys
 import threading
 import webbrowser
-from http.server import ThreadingHTTPServer
 from types import TracebackType
 
+from ..webserver import BackgroundServer
 from .api import EditorBackend
 from .handler import EditorHandler
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    # The page fires a validation per pause in typing; a short queue is plenty.
-    request_queue_size = 32
+# A browser keeps a connection open between the page's calls; one that sends nothing (or an
+# unfinished request) for this long is closed.
+IDLE_TIMEOUT = 15.0
+# Threads for backend calls: a run against Infobip can take up to its deadline.
+WORKERS = 4
 
 
 class EditorServer:
-    """A running (or ready) editor; use ``start()``/``stop()`` or ``with`` for a background one."""
+    """A bound editor; use ``start()``/``stop()`` or ``with`` for a background one."""
 
-    def __init__(self, httpd: ThreadingHTTPServer) -> None:
-        self._httpd = httpd
-        self._thread: threading.Thread | None = None
-        self._serving = threading.Event()
+    def __init__(self, host: str, port: int, *, idle_timeout: float = IDLE_TIMEOUT) -> None:
+        self._server = BackgroundServer(
+            host,
+            port,
+            name="infobip-editor",
+            keepalive_timeout=idle_timeout,
+            workers=WORKERS,
+        )
+        self._handler = EditorHandler(
+            EditorBackend(), self._server.host, self._server.port, self._server.run_blocking
+        )
+        self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
-        return int(self._httpd.server_address[1])
+        return self._server.port
 
     @property
     def url(self) -> str:
-        return f"http://{self._httpd.server_address[0]!s}:{self.port}/"
+        return f"http://{self._server.host}:{self.port}/"
 
     def serve_forever(self) -> None:
-        self._serving.set()
-        try:
-            self._httpd.serve_forever(poll_interval=0.2)
-        finally:
-            self._serving.clear()
+        """Serve until ``stop()`` is called or the process is interrupted (Ctrl-C)."""
+        self.start()
+        while not self._stopped.wait(0.2):
+            pass
 
     def start(self) -> EditorServer:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self.serve_forever, name="infobip-editor", daemon=True
-            )
-            self._thread.start()
-            self._serving.wait(5)
+        self._server.start(self._handler)
         return self
 
     def stop(self) -> None:
-        # shutdown() waits for serve_forever to notice, so only ask when it is running.
-        if self._serving.is_set():
-            self._httpd.shutdown()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-        self._httpd.server_close()
+        self._stopped.set()
+        self._server.stop()
 
     def __enter__(self) -> EditorServer:
         return self.start()
@@ -87,19 +89,27 @@ def _loopback(host: str) -> str:
 
 
 def make_server(port: int = 8000, host: str = "127.0.0.1") -> EditorServer:
-    """An editor bound to ``host:port`` (port 0 picks a free one); not yet serving."""
-    bound_host = _loopback(host)
-    handler = type("BoundEditorHandler", (EditorHandler,), {"backend": EditorBackend()})
-    return EditorServer(_Server((bound_host, port), handler))
+    """An editor bound to ``host:port`` (port 0 picks a free one); not yet serving.
+
+    Raises ``ValueError`` for a host that is not loopback and ``OSError`` when the port cannot
+    be bound (in use, or not permitted).
+    """
+    return EditorServer(_loopback(host), port)
 
 
-def run_editor(port: int, *, open_browser: bool = False) -> None:
-    """Serve the editor in the foreground until interrupted (the ``editor`` command)."""
-    server = make_server(port)
-    print(f"Infobip connector editor on {server.url} (Ctrl+C to stop)", file=sys.stderr)
-    if open_browser:
-        webbrowser.open(server.url)
+def run_editor(port: int, *, host: str = "127.0.0.1", open_browser: bool = False) -> None:
+    """Serve the editor in the foreground until interrupted (the ``editor`` command).
+
+    The start line goes to stderr, like the sandbox's: stdout is kept for data. Raises like
+    ``make_server``.
+    """
+    server = make_server(port, host)
     try:
+        # Serving before the line is printed, so whoever reads it can connect at once.
+        server.start()
+        print(f"Infobip connector editor on {server.url} (Ctrl+C to stop)", file=sys.stderr)
+        if open_browser:
+            webbrowser.open(server.url)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -1,27 +1,35 @@
-"""The sandbox over real HTTP/1.1 sockets, for engines and tools that cannot take a transport."""
+"""The sandbox over real HTTP/1.1 sockets, for engines and tools that cannot take a transport.
+
+Served by aiohttp's web server on a background thread (``infobip_connector.webserver``): one
+task per connection, an idle timeout, a bounded body, and a small worker pool for
+``Sandbox.handle`` (which validates synchronously and may take a while on a large bulk).
+"""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import ipaddress
-import select
-import socket
-import socketserver
 import sys
-import threading
 import time
-from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from . import wire
-from .core import Reply, Sandbox
+from aiohttp import web
 
-_MAX_BODY = 64 * 1024 * 1024
-_IDLE_TIMEOUT = 120.0
+from ..webserver import BackgroundServer, BodyRefused, read_body
+from . import wire
+from .core import MAX_BODY_BYTES, Reply, Sandbox
+
+# Idle keep-alive connections, and connections that never complete a request, are closed after
+# this long; the connector's pooled clients drop idle connections sooner.
+IDLE_TIMEOUT = 120.0
+# A request body must arrive within this long once its headers have.
+BODY_TIMEOUT = 60.0
+# Threads that run Sandbox.handle; it takes the sandbox's lock, so more would only queue.
+WORKERS = 4
+_SERVER_HEADER = "infobip-sandbox"
 
 
 def is_loopback_host(host: str) -> bool:
@@ -33,177 +41,52 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    request_queue_size = 1024
-
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.stopping = threading.Event()
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would resolve the host's FQDN, which can stall without DNS.
-        socketserver.TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name = str(host)
-        self.server_port = int(port)
-
-    def track(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.add(connection)
-
-    def untrack(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.discard(connection)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
+def _masked_authorization(request: web.BaseRequest) -> str:
+    value = request.headers.get("Authorization")
+    if value is None:
+        return "-"
+    scheme, _, rest = value.strip().partition(" ")
+    return f"{scheme} ***" if rest else "***"
 
 
-class _HTTPServer6(_HTTPServer):
-    address_family = socket.AF_INET6
+def _target(request: web.BaseRequest) -> str:
+    target = request.raw_path
+    if not target.startswith("/"):
+        # An absolute-form request target (``POST http://host/path``), as proxies send.
+        parts = urlsplit(target)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return target
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "infobip-sandbox"
-    sys_version = ""
-    timeout = _IDLE_TIMEOUT
-    server: _HTTPServer
+def _plain(status: int) -> web.Response:
+    """An answer the server gives on its own, in Infobip's error shape."""
+    response = web.Response(
+        status=status,
+        body=wire.encode(wire.error_body(status)),
+        headers={"Content-Type": wire.JSON_TYPE, "Server": _SERVER_HEADER},
+    )
+    response.force_close()
+    return response
 
-    def setup(self) -> None:
-        super().setup()
-        # Without this, Nagle's algorithm and delayed ACKs add ~40 ms to every keep-alive answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection)
 
-    def finish(self) -> None:
-        self.server.untrack(self.connection)
-        with contextlib.suppress(OSError):
-            super().finish()
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the request record is the log."""
-
-    def _serve(self) -> None:
-        body = self._read_body()
-        if body is None:
-            return
-        target = self.path
-        if not target.startswith("/"):
-            parts = urlsplit(target)
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = {name: value for name, value in self.headers.items()}
-        reply = self.server.sandbox.handle(self.command, target, headers, body)
-        if reply.drop == "hang":
-            self._hang()
-            return
-        if reply.delay and self.server.stopping.wait(reply.delay):
-            self._drop()
-            return
-        if reply.drop == "before_response":
-            self._drop()
-            return
-        self._send(reply)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
-
-    def _read_body(self) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > _MAX_BODY:
-            self.close_connection = True
-            self._send_plain(400 if length < 0 else 413)
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _read_chunked(self) -> bytes | None:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
-            try:
-                size = int(line, 16)
-            except ValueError:
-                self.close_connection = True
-                self._send_plain(400)
-                return None
-            total += size
-            if total > _MAX_BODY:
-                self.close_connection = True
-                self._send_plain(413)
-                return None
-            if size == 0:
-                while self.rfile.readline(1024).strip():
-                    pass
-                return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(1024)
-
-    def _send_plain(self, status: int) -> None:
-        self._send(
-            Reply(status, {"Content-Type": wire.JSON_TYPE}, wire.encode(wire.error_body(status)))
-        )
-
-    def _head(self, reply: Reply, length: int) -> bytes:
-        try:
-            reason = HTTPStatus(reply.status).phrase
-        except ValueError:
-            reason = "Unknown"
-        lines = [f"HTTP/1.1 {reply.status} {reason}"]
-        lines += [f"{name}: {value}" for name, value in reply.headers.items()]
-        lines.append(f"Content-Length: {length}")
-        lines.append(f"Date: {formatdate(usegmt=True)}")
-        lines.append(f"Server: {self.server_version}")
-        if self.close_connection:
-            lines.append("Connection: close")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-    def _send(self, reply: Reply) -> None:
-        body = b"" if self.command == "HEAD" else reply.body
-        if reply.drop == "mid_body":
-            self.wfile.write(self._head(reply, len(body)) + body[: len(body) // 2])
-            self._drop()
-            return
-        # One write, so the status line, headers and body leave in one segment.
-        self.wfile.write(self._head(reply, len(reply.body)) + body)
-
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
-
-    def _hang(self) -> None:
-        """Hold the request unanswered until the client goes away or the server stops."""
-        self.close_connection = True
-        while not self.server.stopping.is_set():
-            try:
-                readable, _, _ = select.select([self.connection], [], [], 0.05)
-                if readable and not self.connection.recv(1, socket.MSG_PEEK):
-                    break
-            except OSError:
-                break
-            if readable:
-                # The client sent more (a pipelined request); keep ignoring it.
-                time.sleep(0.05)
-        self._drop()
+def _head(reply: Reply) -> bytes:
+    """Status line and headers written by hand, for a body cut short on purpose."""
+    try:
+        reason = HTTPStatus(reply.status).phrase
+    except ValueError:
+        reason = "Unknown"
+    lines = [f"HTTP/1.1 {reply.status} {reason}", f"Server: {_SERVER_HEADER}"]
+    lines += [f"{name}: {value}" for name, value in reply.headers.items()]
+    lines += [f"Content-Length: {len(reply.body)}", "Connection: close"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 class SandboxServer:
-    """Serves a ``Sandbox`` on ``host:port`` from background threads (``port=0``: any free)."""
+    """Serves a ``Sandbox`` on ``host:port`` from a background thread (``port=0``: any free).
+
+    ``access_log`` receives one line per request (method, path, status, duration, the
+    Authorization scheme with its key masked); ``None`` logs nothing.
+    """
 
     def __init__(
         self,
@@ -212,6 +95,9 @@ class SandboxServer:
         port: int = 0,
         *,
         allow_non_loopback: bool = False,
+        access_log: TextIO | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback_host(host):
             if not allow_non_loopback:
@@ -227,44 +113,117 @@ class SandboxServer:
         self.sandbox = sandbox
         self.host = host
         self.port = port
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._access_log = access_log
+        self._max_body = max_body_bytes
+        self._idle_timeout = idle_timeout
+        self._server: BackgroundServer | None = None
 
     @property
     def url(self) -> str:
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("the sandbox server is not running; call start() first")
         host = self.host.strip("[]")
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{self._httpd.server_port}"
+        return f"http://{shown}:{self._server.port}"
 
     def start(self) -> SandboxServer:
-        if self._httpd is not None:
+        """Bind and serve. Raises ``OSError`` when the address cannot be bound."""
+        if self._server is not None:
             return self
-        host = self.host.strip("[]")
-        server_class = _HTTPServer6 if ":" in host else _HTTPServer
-        self._httpd = server_class((host, self.port), self.sandbox)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+        server = BackgroundServer(
+            self.host.strip("[]"),
+            self.port,
             name="infobip-sandbox-server",
-            daemon=True,
+            keepalive_timeout=self._idle_timeout,
+            workers=WORKERS,
         )
-        self._thread.start()
+        self._server = server
+        try:
+            server.start(self._handle)
+        except BaseException:
+            self._server = None
+            server.stop()
+            raise
         return self
 
     def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        if httpd is None:
-            return
-        self._httpd = self._thread = None
-        httpd.stopping.set()
-        httpd.shutdown()
-        # Idle keep-alive and hung connections would otherwise keep their threads alive.
-        httpd.close_connections()
-        httpd.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        started = time.monotonic()
+        response, shown = await self._answer(request)
+        if self._access_log is not None:
+            elapsed = (time.monotonic() - started) * 1000
+            line = (
+                f"{request.method} {request.path} {shown} {elapsed:.1f} ms "
+                f"auth={_masked_authorization(request)}\n"
+            )
+            try:
+                self._access_log.write(line)
+                self._access_log.flush()
+            except (OSError, ValueError):
+                pass  # a closed or broken log stream must not take requests down with it
+        return response
+
+    async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str]:
+        assert self._server is not None
+        server = self._server
+        try:
+            body = await read_body(request, self._max_body, BODY_TIMEOUT)
+        except BodyRefused as refused:
+            return _plain(refused.status), str(refused.status)
+        reply = await server.run_blocking(
+            self.sandbox.handle, request.method, _target(request), dict(request.headers), body
+        )
+        if reply.drop == "hang":
+            await self._hold(request)
+            return self._drop(request), "no answer (hang)"
+        if reply.delay and await self._wait(reply.delay):
+            return self._drop(request), "no answer (server stopping)"
+        if reply.drop == "before_response":
+            return self._drop(request), "no answer (dropped)"
+        if reply.drop == "mid_body":
+            transport = request.transport
+            if transport is not None:
+                # Headers and half the body, then the connection closes.
+                transport.write(_head(reply) + reply.body[: len(reply.body) // 2])
+            return self._drop(request), f"{reply.status} (cut mid-body)"
+        headers = {"Server": _SERVER_HEADER, **reply.headers}
+        return web.Response(status=reply.status, headers=headers, body=reply.body), str(
+            reply.status
+        )
+
+    async def _wait(self, seconds: float) -> bool:
+        """Sleep ``seconds``; True when the server began stopping meanwhile."""
+        assert self._server is not None
+        stopping = self._server.stopping
+        deadline = time.monotonic() + seconds
+        while not stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(remaining, 0.05))
+        return True
+
+    async def _hold(self, request: web.BaseRequest) -> None:
+        """Leave the request unanswered until the client goes away or the server stops."""
+        assert self._server is not None
+        stopping = self._server.stopping
+        while not stopping.is_set():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return
+            await asyncio.sleep(0.05)
+
+    @staticmethod
+    def _drop(request: web.BaseRequest) -> web.StreamResponse:
+        transport = request.transport
+        if transport is not None:
+            transport.close()
+        # Nothing of this reaches the client: its connection is already closed.
+        return web.Response(status=500)
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -283,11 +242,23 @@ def run_server(
     port: int,
     api_key: str | None,
     *,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
     allow_non_loopback: bool = False,
 ) -> None:
-    """Serve a sandbox until Ctrl-C. Prints where it listens; never prints the key."""
-    server = SandboxServer(Sandbox(api_key), host, port, allow_non_loopback=allow_non_loopback)
+    """Serve a sandbox until Ctrl-C; the start line and one line per request go to ``out``
+    (stderr by default: stdout stays free for data). Never prints the key.
+
+    Raises ``OSError`` when the address cannot be bound and ``ValueError`` for a non-loopback
+    host without ``allow_non_loopback``.
+    """
+    stream = out if out is not None else sys.stderr
+    server = SandboxServer(
+        Sandbox(api_key),
+        host,
+        port,
+        allow_non_loopback=allow_non_loopback,
+        access_log=stream,
+    )
     server.start()
     # The connector refuses keys under MIN_SECRET_LENGTH characters, so hint at one it takes.
     key_hint = (
@@ -295,20 +266,20 @@ def run_server(
         if api_key
         else "sandbox-key  (any key of 4 or more characters)"
     )
-    print(
-        "Infobip sandbox: a development emulator of Infobip's SMS and WhatsApp API. "
-        "It sends nothing anywhere.\n"
-        f"Listening on {server.url}\n"
-        f"Point the connector at it: INFOBIP_BASE_URL={server.url} INFOBIP_API_KEY={key_hint}\n"
-        "Press Ctrl-C to stop.",
-        file=out,
-        flush=True,
-    )
     try:
+        print(
+            "Infobip sandbox: a development emulator of Infobip's SMS and WhatsApp API. "
+            "It sends nothing anywhere.\n"
+            f"Listening on {server.url}\n"
+            f"Point the connector at it: INFOBIP_BASE_URL={server.url} INFOBIP_API_KEY={key_hint}\n"
+            "Press Ctrl-C to stop.",
+            file=stream,
+            flush=True,
+        )
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
-        print("Infobip sandbox stopped.", file=out, flush=True)
+        print("Infobip sandbox stopped.", file=stream, flush=True)
