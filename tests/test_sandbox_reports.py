@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +37,7 @@ class Receiver:
 
     def __init__(self, redirect_to: str | None = None) -> None:
         self.bodies: list[Any] = []
+        self.raw: list[tuple[str, bytes, str | None]] = []
         self.arrived = threading.Event()
         received = self
 
@@ -47,7 +50,11 @@ class Receiver:
                     self.end_headers()
                     return
                 length = int(self.headers["Content-Length"])
-                received.bodies.append(json.loads(self.rfile.read(length)))
+                data = self.rfile.read(length)
+                kind = self.headers["Content-Type"]
+                received.raw.append((kind, data, self.headers.get("Authorization")))
+                if kind == "application/json":
+                    received.bodies.append(json.loads(data))
                 self.send_response(204)
                 self.end_headers()
                 received.arrived.set()
@@ -214,3 +221,119 @@ def test_a_redirecting_receiver_does_not_send_the_report_elsewhere(receiver: Rec
     (record,) = sandbox.reports
     assert (record.outcome, record.status) == ("failed", 307)
     assert receiver.bodies == []
+
+
+def sms_with_reports(urls: list[str], **message: Any) -> dict[str, Any]:
+    return {
+        "messages": [
+            {"text": "x", "notifyUrl": url, "destinations": [{"to": "41793026727"}], **message}
+            for url in urls
+        ]
+    }
+
+
+def test_userinfo_urls_are_checked_and_connected_to_by_one_parse(receiver: Receiver) -> None:
+    port = receiver.url.split(":")[2].split("/")[0]
+    with_userinfo = f"http://user:p%40ss@127.0.0.1:{port}/reports"
+    # Parsers that disagree would check one host here and connect to the other.
+    decoy = f"http://evil.example@127.0.0.1:{port}/reports"
+    elsewhere = f"http://127.0.0.1:{port}@evil.example/reports"
+    sandbox = Sandbox(report_delay=0.0)
+    with client(sandbox) as http:
+        response = http.post(
+            "/sms/2/text/advanced", json=sms_with_reports([with_userinfo, decoy, elsewhere])
+        )
+    assert response.status_code == 200
+    assert sandbox.wait_for_reports(5)
+    outcomes = [(record.url, record.outcome) for record in sandbox.reports]
+    assert outcomes == [
+        (with_userinfo, "sent"),
+        (decoy, "sent"),
+        (elsewhere, "skipped_non_loopback"),
+    ]
+    authorizations = sorted(str(auth) for _, _, auth in receiver.raw)
+    assert authorizations == sorted(
+        [
+            "Basic " + base64.b64encode(b"user:p@ss").decode(),
+            "Basic " + base64.b64encode(b"evil.example:").decode(),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/reports\x00",
+        "http://127.0.0.1:9/rep\norts",
+        "http://127.0.0.1:9\x7f/reports",
+        "http://127.0.0.1:99999/reports",
+        "http://[::1/reports",
+        "http://127.0.0.1:port/reports",
+        "http:///reports",
+    ],
+)
+def test_a_malformed_notify_url_never_leaves_a_report_pending(
+    url: str, caplog: pytest.LogCaptureFixture, receiver: Receiver
+) -> None:
+    sandbox = Sandbox(report_delay=0.0)
+    with client(sandbox) as http:
+        response = http.post("/sms/2/text/advanced", json=sms_with_reports([url, receiver.url]))
+    assert response.status_code == 200
+    assert sandbox.wait_for_reports(5), [r.outcome for r in sandbox.reports]
+    bad, good = sandbox.reports
+    assert bad.outcome in ("invalid_url", "failed") and bad.error
+    assert bad.body["results"][0]["status"] == DELIVERED, "the report itself is kept"
+    assert good.outcome == "sent"
+    assert "delivery report" in caplog.text
+    # Later reports still go out: nothing died with the bad one.
+    with client(sandbox) as http:
+        http.post("/sms/2/text/advanced", json=sms_with_reports([receiver.url]))
+    assert sandbox.wait_for_reports(5)
+    assert [r.outcome for r in sandbox.reports][-1] == "sent"
+
+
+def test_thousands_of_notify_urls_use_a_bounded_pool() -> None:
+    sandbox = Sandbox(report_delay=0.3)
+    before = threading.active_count()
+    refused = [f"http://127.0.0.1:9/r{index}" for index in range(3000)]
+    with client(sandbox) as http:
+        response = http.post("/sms/2/text/advanced", json=sms_with_reports(refused))
+    assert response.status_code == 200
+    assert threading.active_count() <= before + 8
+    assert sandbox.wait_for_reports(60)
+    assert threading.active_count() <= before + 8
+    records = sandbox.reports
+    assert len(records) == 3000
+    assert {record.outcome for record in records} == {"failed"}
+
+
+def test_xml_delivery_reports_have_infobips_xml_shape(receiver: Receiver) -> None:
+    sandbox = Sandbox(report_delay=0.0)
+    request = sms_with_reports(
+        [receiver.url], notifyContentType="application/xml", callbackData="a<b&c"
+    )
+    with client(sandbox) as http:
+        assert http.post("/sms/2/text/advanced", json=request).status_code == 200
+    assert sandbox.wait_for_reports(5)
+    ((content_type, data, _),) = receiver.raw
+    assert content_type == "application/xml"
+    root = ET.fromstring(data)
+    example = ET.parse(SLICES / "sms_delivery_report_example.xml").getroot()
+    assert root.tag == example.tag == "reportResponse"
+    (results,) = list(root)
+    (result,) = list(results)
+    known = {child.tag for child in example.iter("result") for child in child}
+    assert {child.tag for child in result} <= known
+    for nested in ("price", "status", "error"):
+        sample = example.find(f"results/result/{nested}")
+        ours = result.find(nested)
+        assert sample is not None and ours is not None
+        assert {child.tag for child in ours} == {child.tag for child in sample}
+    (record,) = sandbox.reports
+    assert record.content_type == "application/xml"
+    expected = record.body["results"][0]
+    assert result.findtext("messageId") == expected["messageId"]
+    assert result.findtext("callbackData") == "a<b&c"
+    assert result.findtext("smsCount") == "1"
+    assert result.findtext("status/name") == "DELIVERED_TO_HANDSET"
+    assert result.findtext("error/permanent") == "false"

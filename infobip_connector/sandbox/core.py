@@ -306,7 +306,9 @@ class Sandbox:
                     delivered.append(entry)
             if message.get("notifyUrl") and delivered:
                 self._reports.submit(
-                    message["notifyUrl"], sms_report_body(bulk_id, message, delivered, count)
+                    message["notifyUrl"],
+                    sms_report_body(bulk_id, message, delivered, count),
+                    message.get("notifyContentType") or "application/json",
                 )
         return {"bulkId": bulk_id, "messages": entries}
 

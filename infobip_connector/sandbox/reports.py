@@ -1,26 +1,29 @@
-"""Delivery reports: posted to loopback notify URLs only, from daemon timers.
+"""Delivery reports: their bodies, and their records as they are posted to loopback URLs.
 
 The sandbox must never reach a machine other than the one it runs on, so a notify URL on any
-other host is recorded as skipped and never contacted.
+other host is recorded as skipped and never contacted; an unusable URL is recorded as such.
+Posting happens on the shared pool of ``delivery``; every report ends in a final record.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
+import logging
 import threading
-import urllib.error
-import urllib.request
+import time
 from dataclasses import dataclass
-from email.message import Message
-from typing import IO, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
 from . import wire
+from .delivery import POOL, Target, encode_report, parse_target, post
 
-ReportOutcome = Literal["pending", "sent", "failed", "skipped_non_loopback", "disabled"]
+ReportOutcome = Literal[
+    "pending", "sent", "failed", "skipped_non_loopback", "invalid_url", "dropped", "disabled"
+]
 
-_POST_TIMEOUT = 2.0
+# Reports waiting to be posted, per sandbox; beyond this they are recorded as dropped.
+MAX_PENDING = 10_000
+
+log = logging.getLogger("infobip_connector.sandbox")
 
 
 @dataclass(frozen=True)
@@ -32,58 +35,12 @@ class DeliveryReportRecord:
     outcome: ReportOutcome
     status: int | None = None
     error: str | None = None
+    content_type: str = "application/json"
 
 
 def is_loopback_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    if host.rstrip(".").lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A loopback receiver answering with a redirect must not send the report elsewhere."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        return None
-
-
-# Proxies from the environment are ignored: a report for 127.0.0.1 must not leave the machine.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
-
-
-def _post(url: str, body: dict[str, Any]) -> tuple[int | None, str | None]:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "infobip-sandbox"},
-    )
-    try:
-        with _OPENER.open(request, timeout=_POST_TIMEOUT) as response:
-            response.read()
-            return int(response.status), None
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+    target = parse_target(url)
+    return isinstance(target, Target) and target.is_loopback
 
 
 class ReportDispatcher:
@@ -94,31 +51,65 @@ class ReportDispatcher:
         self.delay = delay
         self._lock = threading.Lock()
         self._records: list[DeliveryReportRecord] = []
-        self._timers: dict[tuple[int, int], threading.Timer] = {}
+        self._pending: set[tuple[int, int]] = set()
         self._idle = threading.Condition(self._lock)
         self._generation = 0
 
-    def submit(self, url: str, body: dict[str, Any]) -> None:
+    def submit(
+        self, url: str, body: dict[str, Any], content_type: str = "application/json"
+    ) -> None:
+        """Record the report and, for a loopback URL, queue its post after ``delay``."""
         if not self.enabled:
-            self._append(DeliveryReportRecord(url, body, "disabled"))
+            self._append(DeliveryReportRecord(url, body, "disabled", content_type=content_type))
             return
-        if not is_loopback_url(url):
-            self._append(DeliveryReportRecord(url, body, "skipped_non_loopback"))
+        target = parse_target(url)
+        if isinstance(target, str):
+            log.warning("delivery report not sent: notifyUrl %r: %s", url, target)
+            self._append(DeliveryReportRecord(url, body, "invalid_url", None, target, content_type))
+            return
+        if not target.is_loopback:
+            self._append(
+                DeliveryReportRecord(url, body, "skipped_non_loopback", content_type=content_type)
+            )
             return
         with self._lock:
             key = (self._generation, len(self._records))
-            self._records.append(DeliveryReportRecord(url, body, "pending"))
-            timer = threading.Timer(self.delay, self._deliver, args=(key, url, body))
-            timer.daemon = True
-            self._timers[key] = timer
-        timer.start()
+            if len(self._pending) >= MAX_PENDING:
+                error = f"more than {MAX_PENDING} reports waiting to be posted"
+                self._records.append(
+                    DeliveryReportRecord(url, body, "dropped", None, error, content_type)
+                )
+                log.warning("delivery report to %r dropped: %s", url, error)
+                return
+            self._records.append(
+                DeliveryReportRecord(url, body, "pending", None, None, content_type)
+            )
+            self._pending.add(key)
+        POOL.submit(
+            time.monotonic() + self.delay,
+            lambda: self._deliver(key, url, target, body, content_type),
+        )
 
-    def _deliver(self, key: tuple[int, int], url: str, body: dict[str, Any]) -> None:
-        status, error = _post(url, body)
+    def _deliver(
+        self, key: tuple[int, int], url: str, target: Target, body: dict[str, Any], kind: str
+    ) -> None:
+        with self._lock:
+            if key not in self._pending:
+                return  # forgotten by reset()
+        status: int | None = None
+        try:
+            status, error = post(target, encode_report(body, kind), kind)
+        except Exception as exc:  # contained: the record must still reach a final outcome
+            error = f"{type(exc).__name__}: {exc}"
+        if error is not None:
+            log.warning("delivery report to %r failed: %s", url, error)
         outcome: ReportOutcome = "sent" if error is None else "failed"
         with self._lock:
-            if self._timers.pop(key, None) is not None:
-                self._records[key[1]] = DeliveryReportRecord(url, body, outcome, status, error)
+            if key in self._pending:
+                self._pending.discard(key)
+                self._records[key[1]] = DeliveryReportRecord(
+                    url, body, outcome, status, error, kind
+                )
             self._idle.notify_all()
 
     def _append(self, record: DeliveryReportRecord) -> None:
@@ -133,13 +124,11 @@ class ReportDispatcher:
     def wait(self, timeout: float) -> bool:
         """Wait until every scheduled report has been attempted; False on timeout."""
         with self._idle:
-            return self._idle.wait_for(lambda: not self._timers, timeout)
+            return self._idle.wait_for(lambda: not self._pending, timeout)
 
     def reset(self) -> None:
         with self._lock:
-            for timer in self._timers.values():
-                timer.cancel()
-            self._timers.clear()
+            self._pending.clear()
             self._records.clear()
             self._generation += 1
             self._idle.notify_all()
