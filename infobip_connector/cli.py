@@ -9,10 +9,12 @@ Errors go to stderr as one JSON object ``{"error": {"type", "message", "details"
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -245,10 +247,48 @@ def cmd_check(args: argparse.Namespace) -> None:
     _dump({"ok": True, **answer})
 
 
+def _port(text: str) -> int:
+    """``--port`` of the servers: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port; give a number from 1 to 65535 (0 picks a free one)"
+        )
+    return port
+
+
+def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
+    """What to do when ``host:port`` cannot be bound; re-raises errors of another kind."""
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return UsageError(
+            [{"path": "--host", "message": f"{host} is not an address of this machine"}]
+        )
+    if exc.errno == errno.EADDRINUSE:
+        message = f"port {port} is in use; choose another with --port (0 picks a free one)"
+    elif exc.errno == errno.EACCES:
+        message = f"port {port} needs privileges; choose a port above 1023 with --port"
+    else:
+        raise exc
+    return UsageError([{"path": "--port", "message": message}])
+
+
 def cmd_sandbox(args: argparse.Namespace) -> None:
     from .sandbox import run_server
+    from .sandbox.server import is_loopback_host
 
-    run_server(args.host, args.port, args.api_key)
+    if not is_loopback_host(args.host) and not args.allow_non_loopback:
+        message = (
+            f"{args.host} is not a loopback address: the sandbox would be reachable from other "
+            "machines; add --allow-non-loopback if that is what you want"
+        )
+        raise UsageError([{"path": "--host", "message": message}])
+    try:
+        run_server(args.host, args.port, args.api_key, allow_non_loopback=args.allow_non_loopback)
+    except OSError as exc:
+        raise _cannot_listen(exc, args.host, args.port) from None
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -260,7 +300,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_editor(args: argparse.Namespace) -> None:
     from .editor.server import run_editor
 
-    run_editor(args.port, open_browser=args.open)
+    try:
+        run_editor(args.port, host=args.host, open_browser=args.open)
+    except ValueError as exc:
+        raise UsageError([{"path": "--host", "message": str(exc)}]) from None
+    except OSError as exc:
+        raise _cannot_listen(exc, args.host, args.port) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -321,13 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
             help="use the embedded sandbox (ignores INFOBIP_API_KEY and INFOBIP_BASE_URL)",
         )
     p = add("sandbox", cmd_sandbox, "serve the Infobip emulator over HTTP (development only)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--host", default="127.0.0.1", help="loopback address (default: 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8080, help="default: 8080; 0 picks a free one")
     p.add_argument("--api-key", default=None, help="accept only this key (default: any)")
+    p.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        help="allow a --host other machines can reach (the sandbox has no real security)",
+    )
     p = add("demo", cmd_demo, "run a two-step workflow against the embedded sandbox")
     p.add_argument("--json", action="store_true", help="print the outputs as JSON")
     p = add("editor", cmd_editor, "serve the visual editor preview on loopback")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="loopback IPv4 address (default: 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8000, help="default: 8000; 0 picks a free one")
     p.add_argument("--open", action="store_true", help="open it in the default browser")
     return parser
 
