@@ -49,7 +49,7 @@ from infobip_connector.sandbox import Sandbox, SandboxServer
 SMS = "/sms/2/text/advanced"
 WA = "/whatsapp/1/message/text"
 REJECTED_GROUP = 5
-NUMBERS = ["41793026727", "+385 91 234 5678", "447911123456", "0049 1512 3456789", "12025550143"]
+NUMBERS = ["41793026727", "+385 91 234 5678", "447911123456", "0049 1512 3456789", "14155552671"]
 # Memory is traced only where a leak of the connector would show: its own code and the HTTP stack
 # (the sandbox runs in a child process, so its growing record is not in this one).
 TRACED = (

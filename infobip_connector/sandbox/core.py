@@ -8,6 +8,7 @@ delivery reports to their dispatcher.
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 import time
 import uuid
@@ -40,8 +41,11 @@ _ROUTES: dict[str, str] = {SMS_PATH: "POST", WHATSAPP_TEXT_PATH: "POST", BALANCE
 _BULK_ID_LIMIT = 100
 # Bodies larger than this are refused with 413 (a 100,000-destination bulk is about 5 MB).
 MAX_BODY_BYTES = 64 * 1024 * 1024
-# Destinations with this prefix behave like numbers a trial account has not registered.
-NOT_REGISTERED_PREFIX = "999"
+# Destinations that behave like numbers a trial account has not registered: the North American
+# range NXX-555-0100..0199, reserved for fictional use in every area code (NANPA) and valid for
+# libphonenumber, so a request the connector accepts can reach the rejection; and, for requests
+# made by hand, anything starting with 999.
+NOT_REGISTERED = re.compile(r"1[2-9]\d{2}55501\d{2}|999\d*")
 
 Channel = Literal["sms", "whatsapp"]
 
@@ -274,7 +278,7 @@ class Sandbox:
         """The rejection status for a destination, or None when it is accepted."""
         if message_id in self._accepted_ids:
             return wire.REJECTED_DUPLICATE
-        if to.lstrip("+").startswith(NOT_REGISTERED_PREFIX):
+        if NOT_REGISTERED.fullmatch(to.lstrip("+")):
             return wire.REJECTED_NOT_REGISTERED
         return None
 
