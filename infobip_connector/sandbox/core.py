@@ -288,7 +288,8 @@ class Sandbox:
         entries: list[dict[str, Any]] = []
         for message in request["messages"]:
             text = message.get("text") or ""
-            count = sms_count(text)
+            language = (message.get("language") or {}).get("languageCode")
+            count = sms_count(text, language, message.get("transliteration"))
             delivered: list[dict[str, Any]] = []
             for destination in message["destinations"]:
                 message_id = destination.get("messageId") or _message_id()
