@@ -293,7 +293,7 @@ def raw_status(server: EditorServer, body: bytes, content_type: str = "applicati
             400,
         ),
         (
-            b'{"action": "sendSms", "inputs": ' + b'{"a":' * 500 + b"1" + b"}" * 500 + b"}",
+            b'{"action": "sendSms", "inputs": ' + b'{"a":' * 2000 + b"1" + b"}" * 2000 + b"}",
             "application/json",
             400,
         ),

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .. import safejson
 from ..webserver import BodyRefused, read_body
 from .api import EditorBackend, RequestError
 
@@ -27,8 +28,6 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 BODY_TIMEOUT = 10.0
 # Calls waiting for a worker beyond this are answered 503 at once instead of queueing.
 MAX_WAITING = 32
-# Nesting allowed in a request body: the inputs' own limit (32) plus the envelope.
-MAX_DEPTH = 40
 
 log = logging.getLogger("infobip_connector.editor")
 
@@ -67,36 +66,18 @@ def _package_file(name: str) -> bytes:
     return resources.files("infobip_connector").joinpath(*name.split("/")).read_bytes()
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 def parse_body(raw: bytes) -> dict[str, Any]:
     """The request body as a JSON object; ``HttpError`` 400 for anything else.
 
-    Strict JSON (no ``NaN``), nested at most ``MAX_DEPTH`` levels; the decoder's own
-    recursion limit turns far deeper input into a refusal too, never an exception.
+    Read by ``safejson``, the connector's one reader of untrusted JSON: strict (no ``NaN``),
+    nested at most ``safejson.MAX_DEPTH`` levels, never an exception of another kind.
     """
     try:
-        body = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        raise HttpError(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
+        body = safejson.loads(raw)
+    except safejson.JsonError as exc:
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"the body {exc}") from None
     if not isinstance(body, dict):
         raise HttpError(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
-    if _depth(body) > MAX_DEPTH:
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"the body nests deeper than {MAX_DEPTH} levels")
     return body
 
 
