@@ -19,6 +19,7 @@ from infobip_connector import InputError, component
 from infobip_connector.editor import EditorServer, make_server
 from infobip_connector.editor.api import EditorBackend
 from infobip_connector.editor.handler import MAX_BODY_BYTES
+from infobip_connector.redaction import redact
 
 SMS_INPUTS = {
     "messages": [
@@ -407,3 +408,11 @@ def test_a_browser_that_aborts_gets_no_traceback_printed(
     assert "Traceback" not in out + err
     assert "BrokenPipe" not in out + err and "ConnectionReset" not in out + err
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_sandbox_run_masks_no_ordinary_word(server: EditorServer) -> None:
+    payload = {"action": "sendSms", "inputs": SMS_INPUTS, "connection": None, "sandbox": True}
+    status, _ = post_json(server, "/api/run", payload)
+    assert status == 200
+    # The sandbox run's key is masked from then on; it must not be a word data can hold.
+    assert redact("messageId sandbox, bulkId sandbox") == "messageId sandbox, bulkId sandbox"

@@ -6,6 +6,7 @@ the editor cannot drift from the runtime (same schema, same messages, same error
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any
 
@@ -15,8 +16,13 @@ from infobip_connector import component
 from infobip_connector.editor.suggestions import suggestion_lists
 from infobip_connector.errors import ConnectorError, InputError
 
-# Base URL the sandbox transport answers for; the key never leaves the process.
-SANDBOX_CONNECTION = {"token": "sandbox", "baseUrl": "https://api.infobip.com"}
+# Base URL the sandbox transport answers for; the key never leaves the process. The key is
+# registered for masking like any other, so it is random: a plain word would be masked in
+# every later log, error and output of the process (a messageId "sandbox" shown as ***).
+SANDBOX_CONNECTION = {
+    "token": f"editor-sandbox-{secrets.token_hex(8)}",
+    "baseUrl": "https://api.infobip.com",
+}
 
 _STATUS_BY_TYPE = {"input": 422, "configuration": 422}
 
