@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
@@ -32,6 +33,18 @@ T = TypeVar("T")
 DEFAULT_BACKLOG = 1024
 
 log = logging.getLogger("infobip_connector.webserver")
+
+
+class _ClientMistakesUnlogged(logging.Filter):
+    """A malformed request line or header is the client's mistake, already answered with a
+    400 by aiohttp; logging it with a traceback would print one per bad request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, HttpProcessingError)
+
+
+log.addFilter(_ClientMistakesUnlogged())
 
 
 class BodyRefused(Exception):

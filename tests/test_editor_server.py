@@ -20,6 +20,7 @@ from infobip_connector.editor import EditorServer, make_server
 from infobip_connector.editor.api import EditorBackend
 from infobip_connector.editor.handler import MAX_BODY_BYTES
 from infobip_connector.redaction import redact
+from infobip_connector.sandbox import Sandbox, SandboxServer
 
 SMS_INPUTS = {
     "messages": [
@@ -416,3 +417,27 @@ def test_a_sandbox_run_masks_no_ordinary_word(server: EditorServer) -> None:
     assert status == 200
     # The sandbox run's key is masked from then on; it must not be a word data can hold.
     assert redact("messageId sandbox, bulkId sandbox") == "messageId sandbox, bulkId sandbox"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+    ids=["garbage", "negative-length", "long-line", "bad-chunk"],
+)
+def test_malformed_http_is_answered_400_and_prints_nothing(
+    raw: bytes, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with make_server(0) as editor, SandboxServer(Sandbox()) as sandbox:
+        for port in (editor.port, int(sandbox.url.rsplit(":", 1)[1])):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(raw)
+                assert sock.recv(64).startswith(b"HTTP/1.0 400 ")
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
