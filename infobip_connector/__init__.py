@@ -26,19 +26,19 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .client import InfobipRequest, aclose_pooled_clients, close_pooled_clients
     from .component import Component
-    from .connection import ConnectionSettings, connection_from_values
+    from .transport.client import InfobipRequest, aclose_pooled_clients, close_pooled_clients
+    from .transport.connection import ConnectionSettings, connection_from_values
 
     component: Component
 
 _LAZY = {
     "Component": ".component",
-    "InfobipRequest": ".client",
-    "aclose_pooled_clients": ".client",
-    "close_pooled_clients": ".client",
-    "ConnectionSettings": ".connection",
-    "connection_from_values": ".connection",
+    "InfobipRequest": ".transport.client",
+    "aclose_pooled_clients": ".transport.client",
+    "close_pooled_clients": ".transport.client",
+    "ConnectionSettings": ".transport.connection",
+    "connection_from_values": ".transport.connection",
 }
 
 

@@ -8,16 +8,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .connection import ConnectionSettings, settings_for
-from .definition import PHONE_CHECKS, ComponentDefinition, PhoneCheck, load_definition
+from .definition.model import PHONE_CHECKS, ComponentDefinition, PhoneCheck, load_definition
+from .definition.schemas import all_schemas, connection_schema, input_schema, output_schema
 from .errors import ConfigurationError, json_safe
 from .redaction import install_log_redaction
-from .schemas import all_schemas, connection_schema, input_schema, output_schema
+from .transport.connection import ConnectionSettings, settings_for
 
 if TYPE_CHECKING:
     import httpx
 
-    from .runtime import ActionRuntime
+    from .runtime.action_runtime import ActionRuntime
 
 # The HTTP side (httpx, the client, the runtime) loads on the first execution, so that
 # reading the definition or a schema (``infobip-connector definition``) does not pay for it.
@@ -68,7 +68,7 @@ class Component:
             with self._lock:
                 found = self._runtimes.get(action)
                 if found is None:
-                    from .runtime import ActionRuntime
+                    from .runtime.action_runtime import ActionRuntime
 
                     found = ActionRuntime(self.definition, self.definition.action(action))
                     self._runtimes[action] = found
@@ -105,7 +105,7 @@ class Component:
             raise settings
         runtime = self.runtime(action)
         request = runtime.prepare(values, now, phone_check=_phone_check(settings))
-        from . import client
+        from .transport import client
 
         body = client.send(settings, request, transport)
         return runtime.finish(body, request)
@@ -126,7 +126,7 @@ class Component:
             raise settings
         runtime = self.runtime(action)
         request = runtime.prepare(values, now, phone_check=_phone_check(settings))
-        from . import client
+        from .transport import client
 
         body = await client.send_async(settings, request, transport)
         return runtime.finish(body, request)
@@ -140,7 +140,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         test = self.definition.authorization.test
-        from . import client
+        from .transport import client
 
         body = client.send(settings, client.InfobipRequest(test.method, test.path), transport)
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.

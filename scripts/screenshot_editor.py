@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from infobip_connector.editor import make_server  # noqa: E402
+from infobip_connector.hosts.editor import make_server  # noqa: E402
 
 WIDTH = 1400
 CHROME_ARGS = [

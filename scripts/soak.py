@@ -41,10 +41,10 @@ from infobip_connector import (
     RejectedError,
     UnreachableError,
     aclose_pooled_clients,
-    client,
     component,
 )
 from infobip_connector.sandbox import Sandbox, SandboxServer
+from infobip_connector.transport import client
 
 SMS = "/sms/2/text/advanced"
 WA = "/whatsapp/1/message/text"

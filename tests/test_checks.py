@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.checks import normalize_phone
-from infobip_connector.timeutil import infobip_datetime, resolve_send_at
+from infobip_connector.runtime.checks import normalize_phone
+from infobip_connector.runtime.timeutil import infobip_datetime, resolve_send_at
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -209,7 +209,7 @@ def test_given_ids_are_kept_and_missing_ones_generated_uniquely() -> None:
 def test_generated_ids_are_unique_version_4_uuids() -> None:
     import uuid
 
-    from infobip_connector.checks import new_ids
+    from infobip_connector.runtime.checks import new_ids
 
     ids = new_ids(5000)
     assert len(set(ids)) == 5000 and new_ids(0) == []

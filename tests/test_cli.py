@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from infobip_connector import cli
-from infobip_connector.cli import main
+from infobip_connector.hosts import cli
+from infobip_connector.hosts.cli import main
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
 from .conftest import ROOT

@@ -20,9 +20,9 @@ from infobip_connector import (
     RejectedError,
     UnreachableError,
     __version__,
-    client,
     component,
 )
+from infobip_connector.transport import client
 
 BASE = "https://xyz12.api.infobip.com"
 SMS_URL = BASE + "/sms/2/text/advanced"

@@ -27,8 +27,8 @@ from infobip_connector import (
     component,
     connection_from_values,
 )
-from infobip_connector.connection import normalize_base_url
 from infobip_connector.sandbox import Fault, SandboxServer
+from infobip_connector.transport.connection import normalize_base_url
 
 from .conftest import CANARY
 

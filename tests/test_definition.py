@@ -12,9 +12,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from infobip_connector import component
-from infobip_connector.definition import DefinitionError, load_definition, parse_definition
-from infobip_connector.reference import render_reference
-from infobip_connector.schemas import all_schemas
+from infobip_connector.definition.model import DefinitionError, load_definition, parse_definition
+from infobip_connector.definition.reference import render_reference
+from infobip_connector.definition.schemas import all_schemas
 
 from .conftest import FIXTURES, ROOT, SHARED
 
@@ -64,7 +64,7 @@ def test_every_spec_property_has_the_spec_type_and_control_type() -> None:
         by_label = {p.label: p for p in props}
         for name, type_sig, control, description in _rows(section.split("### Output")[0]):
             prop = by_label[name]
-            from infobip_connector.reference import signature
+            from infobip_connector.definition.reference import signature
 
             assert signature(prop) == type_sig, name
             assert prop.controlType == control, name
@@ -164,7 +164,7 @@ def test_broken_yaml_is_reported(tmp_path: Path) -> None:
 
 
 def test_every_enumerated_field_has_labelled_options() -> None:
-    from infobip_connector.definition import walk
+    from infobip_connector.definition.model import walk
 
     for action in component.definition.actions:
         for path, prop in walk(action.as_property()):
@@ -190,7 +190,7 @@ def test_editors_are_told_which_properties_are_essential() -> None:
 
 
 def test_every_input_property_of_every_action_is_placed() -> None:
-    from infobip_connector.definition import walk
+    from infobip_connector.definition.model import walk
 
     for action in component.definition.actions:
         for path, prop in walk(action.as_property()):
@@ -228,8 +228,8 @@ def test_presentation_is_checked_by_the_loader(mutate, named) -> None:  # type: 
 
 
 def test_input_schemas_carry_the_presentation_as_an_annotation() -> None:
-    from infobip_connector.definition import walk
-    from infobip_connector.schemas import PRESENTATION_KEYWORD
+    from infobip_connector.definition.model import walk
+    from infobip_connector.definition.schemas import PRESENTATION_KEYWORD
 
     for action in component.definition.actions:
         schema = component.input_schema(action.name)

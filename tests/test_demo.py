@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from infobip_connector.demo import readable, resolve, run_demo
+from infobip_connector.hosts.demo import readable, resolve, run_demo
 
 from .conftest import ROOT
 

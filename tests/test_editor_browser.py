@@ -56,7 +56,7 @@ TIMEOUT = 15
 
 @pytest.fixture(scope="module")
 def editor_url() -> Iterator[str]:
-    from infobip_connector.editor import make_server
+    from infobip_connector.hosts.editor import make_server
 
     with make_server(0) as server:
         yield server.url

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.editor import EditorServer, make_server
-from infobip_connector.editor.api import EditorBackend
-from infobip_connector.editor.handler import MAX_BODY_BYTES
+from infobip_connector.hosts.editor import EditorServer, make_server
+from infobip_connector.hosts.editor.api import EditorBackend
+from infobip_connector.hosts.editor.handler import MAX_BODY_BYTES
 from infobip_connector.redaction import redact
 from infobip_connector.sandbox import Sandbox, SandboxServer
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from infobip_connector import cli, errors
-from infobip_connector.cli import main
+from infobip_connector import errors
+from infobip_connector.hosts import cli
+from infobip_connector.hosts.cli import main
 
 from .outcomes import run_args
 from .rawserver import RawServer, answer

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.definition import Property, walk
+from infobip_connector.definition.model import Property, walk
 from infobip_connector.sandbox import Sandbox
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from infobip_connector import jsonout
-from infobip_connector.cli import main
+from infobip_connector.hosts import jsonout
+from infobip_connector.hosts.cli import main
 
 
 class CountingBytes(io.BytesIO):

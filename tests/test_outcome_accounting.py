@@ -16,8 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector import OutcomeUnknownError, client, component, runtime
-from infobip_connector.accounting import check_accounted
+from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.runtime import action_runtime as runtime
+from infobip_connector.runtime.accounting import check_accounted
+from infobip_connector.transport import client
 
 from .outcomes import SMS_TWO
 

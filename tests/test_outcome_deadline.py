@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, client, component
+from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component
+from infobip_connector.transport import client
 
 from .conftest import CANARY
 from .rawserver import Handler, RawServer, answer, trickle_body, trickle_headers

@@ -20,8 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component, runtime
+from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component
 from infobip_connector.outcome import ATTRIBUTE
+from infobip_connector.runtime import action_runtime as runtime
 
 from .conftest import CANARY, ROOT
 from .outcomes import run_args
@@ -174,7 +175,7 @@ def test_an_interruption_before_anything_was_sent_carries_nothing() -> None:
 
     transport = Refusing()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("infobip_connector.client.time.sleep", interrupt_the_backoff)
+        patch.setattr("infobip_connector.transport.client.time.sleep", interrupt_the_backoff)
         with pytest.raises(KeyboardInterrupt) as info:
             component.execute(
                 "sendSms",

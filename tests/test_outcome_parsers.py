@@ -30,7 +30,7 @@ from infobip_connector import (
     component,
     safejson,
 )
-from infobip_connector.cli import main
+from infobip_connector.hosts.cli import main
 
 from .conftest import CANARY
 from .outcomes import SMS_TWO

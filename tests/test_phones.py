@@ -8,9 +8,9 @@ import phonenumbers
 import pytest
 
 from infobip_connector import ConfigurationError, InputError, component
-from infobip_connector.connection import connection_from_values
-from infobip_connector.phones import normalize_phone, normalize_sender
+from infobip_connector.runtime.phones import normalize_phone, normalize_sender
 from infobip_connector.sandbox import Sandbox
+from infobip_connector.transport.connection import connection_from_values
 
 
 def _sms(*numbers: str, **message: str) -> dict[str, object]:

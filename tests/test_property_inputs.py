@@ -43,9 +43,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from infobip_connector import InputError, component
-from infobip_connector.definition import format_path
-from infobip_connector.timeutil import infobip_datetime
-from infobip_connector.values import prune
+from infobip_connector.definition.model import format_path
+from infobip_connector.runtime.timeutil import infobip_datetime
+from infobip_connector.runtime.values import prune
 
 from .conftest import CANARY, FIXTURES
 

@@ -32,8 +32,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError, client, component
-from infobip_connector.accounting import returned_entries, sent_ids
+from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError, component
+from infobip_connector.runtime.accounting import returned_entries, sent_ids
+from infobip_connector.transport import client
 
 from .test_property_inputs import NOW, _set, _sites, _take_meant, valid_inputs
 

@@ -23,10 +23,10 @@ from infobip_connector import (
     OutcomeUnknownError,
     RateLimitedError,
     UnreachableError,
-    client,
     component,
 )
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+from infobip_connector.transport import client
 
 from .conftest import CANARY
 

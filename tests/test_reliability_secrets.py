@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from infobip_connector import ConnectorError, client, component
+from infobip_connector import ConnectorError, component
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+from infobip_connector.transport import client
 
 from .conftest import CANARY, ROOT
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector.cli import main
+from infobip_connector.hosts.cli import main
 
 from .conftest import ROOT
 

@@ -21,13 +21,13 @@ from infobip_connector import (
     ConfigurationError,
     ConnectionSettings,
     ConnectorError,
-    client,
     component,
     connection_from_values,
     redaction,
 )
-from infobip_connector.cli import main
+from infobip_connector.hosts.cli import main
 from infobip_connector.redaction import redact, register_secret, snippet
+from infobip_connector.transport import client
 
 from .conftest import CANARY
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.values import MAX_VALUES
+from infobip_connector.runtime.values import MAX_VALUES
 
 
 def sms(**message: Any) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from .. import safejson
-from ..webserver import BodyRefused, read_body
+from ... import safejson
+from ...webserver import BodyRefused, read_body
 from .api import EditorBackend, RequestError
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -35,10 +35,10 @@ T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
 
 _STATIC = {
-    "/": ("editor/static/index.html", "text/html; charset=utf-8"),
-    "/index.html": ("editor/static/index.html", "text/html; charset=utf-8"),
-    "/static/editor.js": ("editor/static/editor.js", "text/javascript; charset=utf-8"),
-    "/static/editor.css": ("editor/static/editor.css", "text/css; charset=utf-8"),
+    "/": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
+    "/index.html": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
+    "/static/editor.js": ("hosts/editor/static/editor.js", "text/javascript; charset=utf-8"),
+    "/static/editor.css": ("hosts/editor/static/editor.css", "text/css; charset=utf-8"),
     "/static/icon.svg": ("icon.svg", "image/svg+xml"),
 }
 

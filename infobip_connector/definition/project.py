@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .definition import default_definition_path
+from .model import default_definition_path
 
 DEFINITION_NAME = "connector.yaml"
 

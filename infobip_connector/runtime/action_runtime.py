@@ -7,16 +7,16 @@ from datetime import datetime
 from types import ModuleType
 from typing import Any
 
+from ..definition.model import Action, ComponentDefinition, PhoneCheck
+from ..definition.schemas import input_schema, output_schema
+from ..errors import InputError, OutcomeUnknownError
+from ..gcpause import paused_gc
+from ..outcome import after_arrival, mark_interrupted
+from ..redaction import get_logger
+from ..transport.client import InfobipRequest
 from .accounting import check_accounted
 from .checks import ActionChecks
-from .client import InfobipRequest
-from .definition import Action, ComponentDefinition, PhoneCheck
-from .errors import InputError, OutcomeUnknownError
-from .gcpause import paused_gc
-from .outcome import after_arrival, mark_interrupted
 from .problems import input_error, taint
-from .redaction import get_logger
-from .schemas import input_schema, output_schema
 from .shaping import project
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_for_validation

@@ -241,7 +241,7 @@ class ComponentDefinition(_Model):
         """
         found = self.actions_by_name.get(name) if isinstance(name, str) else None
         if found is None:
-            from .errors import InputError  # errors → redaction: not needed to read a definition
+            from ..errors import InputError  # errors → redaction: not needed to read a definition
 
             known = ", ".join(self.actions_by_name)
             shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."

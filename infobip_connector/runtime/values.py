@@ -11,9 +11,9 @@ import json
 import math
 from typing import Any
 
-from .definition import format_path
-from .errors import InputError
-from .redaction import snippet
+from ..definition.model import format_path
+from ..errors import InputError
+from ..redaction import snippet
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.

@@ -24,10 +24,9 @@ from typing import Any
 import httpx
 import orjson
 
-from . import deadline, safejson
-from ._version import __version__
-from .connection import ConnectionSettings, checked_settings
-from .errors import (
+from .. import safejson
+from .._version import __version__
+from ..errors import (
     AuthenticationError,
     ConfigurationError,
     ConnectorError,
@@ -36,8 +35,10 @@ from .errors import (
     RejectedError,
     UnreachableError,
 )
-from .outcome import after_arrival, mark_interrupted, unknown
-from .redaction import HiddenStr, get_logger, redact, redact_data, scrub_answer, snippet
+from ..outcome import after_arrival, mark_interrupted, unknown
+from ..redaction import HiddenStr, get_logger, redact, redact_data, scrub_answer, snippet
+from . import deadline
+from .connection import ConnectionSettings, checked_settings
 
 log = get_logger("infobip_connector.client")
 

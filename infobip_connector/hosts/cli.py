@@ -20,14 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from . import jsonout, outcome, safejson
-from ._version import __version__
-from .errors import ConnectorError, InputError, InternalError, UsageError
-from .redaction import RedactingFilter, redact
+from .. import outcome, safejson
+from .._version import __version__
+from ..errors import ConnectorError, InputError, InternalError, UsageError
+from ..redaction import RedactingFilter, redact
+from . import jsonout
 
 if TYPE_CHECKING:
-    from .component import Component
-    from .project import Project
+    from ..component import Component
+    from ..definition.project import Project
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 VERBOSE_HELP = "log requests on stderr (key redacted)"
@@ -92,10 +93,10 @@ def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
 
 def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project:
     """The definition a command reads: ``--definition``, a checkout's, or the installed one."""
-    from .project import Project, find_project
+    from ..definition.project import Project, find_project
 
     if installed_by_default and args.definition is None:
-        from .definition import default_definition_path
+        from ..definition.model import default_definition_path
 
         path = default_definition_path()
         return Project(path, Path.cwd(), installed=True)
@@ -104,8 +105,8 @@ def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project
 
 def _component(project: Project) -> Component:
     """The component of ``project``'s definition, loaded now so a broken file is a usage error."""
-    from .component import Component
-    from .definition import DefinitionError
+    from ..component import Component
+    from ..definition.model import DefinitionError
 
     component = Component(project.definition)
     try:
@@ -116,7 +117,7 @@ def _component(project: Project) -> Component:
 
 
 def _summarise_rejections(output: dict[str, Any]) -> None:
-    from .runtime import rejected_messages
+    from ..runtime.action_runtime import rejected_messages
 
     rejected = rejected_messages(output)
     if not rejected:
@@ -190,7 +191,7 @@ def cmd_schemas(args: argparse.Namespace) -> None:
 
 
 def cmd_docs(args: argparse.Namespace) -> None:
-    from .reference import render_reference
+    from ..definition.reference import render_reference
 
     project = _project(args, installed_by_default=False)
     text = render_reference(_component(project).definition)
@@ -229,7 +230,7 @@ def _check_action(component: Component, name: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from . import component
+    from .. import component
 
     _check_action(component, args.action)
     inputs = _read_json(args.input, "input")
@@ -240,7 +241,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> None:
-    from . import component
+    from .. import component
 
     connection, transport = _connection(args)
     answer = component.test_connection(connection, transport=transport)
@@ -276,8 +277,8 @@ def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> None:
-    from .sandbox import run_server
-    from .sandbox.server import is_loopback_host
+    from ..sandbox import run_server
+    from ..sandbox.server import is_loopback_host
 
     if not is_loopback_host(args.host) and not args.allow_non_loopback:
         message = (

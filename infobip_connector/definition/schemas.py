@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .definition import Action, ComponentDefinition, Property, meta_schema
+from .model import Action, ComponentDefinition, Property, meta_schema
 from .texts import HTTP_URL_PATTERN, LINE_PATTERN, TEXT_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

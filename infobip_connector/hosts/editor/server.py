@@ -13,7 +13,7 @@ import threading
 import webbrowser
 from types import TracebackType
 
-from ..webserver import BackgroundServer
+from ...webserver import BackgroundServer
 from .api import EditorBackend
 from .handler import EditorHandler
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
     import httpx
@@ -60,7 +60,7 @@ def resolve_connection(
         notices.write(
             f"Using the embedded sandbox (--sandbox): nothing is sent to Infobip{note}.\n"
         )
-        from .sandbox import Sandbox
+        from ..sandbox import Sandbox
 
         return {"token": SANDBOX_KEY}, Sandbox().transport()
     if connection_file is not None:

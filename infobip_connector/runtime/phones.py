@@ -24,7 +24,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from .definition import PHONE_CHECKS, PhoneCheck
+from ..definition.model import PHONE_CHECKS, PhoneCheck
 
 _SEPARATORS = re.compile(r"[\s\-./()]")
 _CODES = phonenumbers.COUNTRY_CODE_TO_REGION_CODE

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .definition import Property
+from ..definition.model import Property
 
 
 def project(value: Any, prop: Property) -> Any:

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 
 from infobip_connector import component
-from infobip_connector.editor.suggestions import suggestion_lists
 from infobip_connector.errors import ConnectorError, InputError
+from infobip_connector.hosts.editor.suggestions import suggestion_lists
 
 # Base URL the sandbox transport answers for; the key never leaves the process. The key is
 # registered for masking like any other, so it is random: a plain word would be masked in

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from .definition import Action, PhoneCheck, Property, format_path
+from ..definition.model import Action, PhoneCheck, Property, format_path
+from ..definition.texts import over_limit, too_long
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
-from .texts import over_limit, too_long
 from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now, zone
 
 Problems = list[dict[str, str]]

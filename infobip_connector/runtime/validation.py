@@ -13,10 +13,10 @@ from typing import Any
 
 import jsonschema_rs
 
-from .definition import Property, format_path
+from ..definition.model import Property, format_path
+from ..definition.texts import text_problem, too_long
+from ..redaction import snippet
 from .problems import Parts, Problem, said
-from .redaction import snippet
-from .texts import text_problem, too_long
 
 _TYPE_WORDS = {
     "string": "text",

@@ -17,7 +17,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://api.infobip.com"
 

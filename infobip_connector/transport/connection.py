@@ -17,10 +17,10 @@ from typing import Any, TypeAlias
 
 from pydantic import SecretStr
 
+from ..definition.model import PHONE_CHECKS, PhoneCheck
+from ..errors import ConfigurationError
+from ..redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
-from .definition import PHONE_CHECKS, PhoneCheck
-from .errors import ConfigurationError
-from .redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from .component import Component
+from ..component import Component
 
 _REFERENCE = re.compile(r"\{\{\s*([A-Za-z]\w*)\.([\w.\[\]]+)\s*\}\}")
 
@@ -101,7 +101,7 @@ def readable(data: Any, indent: str = "") -> str:
 
 
 def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, Any]:
-    from .sandbox import Sandbox
+    from ..sandbox import Sandbox
 
     stream = out or sys.stdout
     component = Component()

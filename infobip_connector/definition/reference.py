@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .definition import Action, ComponentDefinition, Property, format_path, walk
+from .model import Action, ComponentDefinition, Property, format_path, walk
 
 _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"

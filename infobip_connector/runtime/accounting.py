@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .outcome import unknown
+from ..outcome import unknown
 
 
 def sent_ids(reference: dict[str, Any]) -> list[str]:

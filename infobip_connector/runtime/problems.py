@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .definition import format_path
-from .errors import MAX_LISTED_ERRORS, InputError
+from ..definition.model import format_path
+from ..errors import MAX_LISTED_ERRORS, InputError
 
 Parts = tuple[str | int, ...]
 Problem = tuple[Parts, "str | Callable[[], str]"]
