@@ -27,16 +27,17 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .component import Component
-    from .transport.client import InfobipRequest, aclose_pooled_clients, close_pooled_clients
+    from .request import InfobipRequest
+    from .transport.attempts import aclose_pooled_clients, close_pooled_clients
     from .transport.connection import ConnectionSettings, connection_from_values
 
     component: Component
 
 _LAZY = {
     "Component": ".component",
-    "InfobipRequest": ".transport.client",
-    "aclose_pooled_clients": ".transport.client",
-    "close_pooled_clients": ".transport.client",
+    "InfobipRequest": ".request",
+    "aclose_pooled_clients": ".transport.attempts",
+    "close_pooled_clients": ".transport.attempts",
     "ConnectionSettings": ".transport.connection",
     "connection_from_values": ".transport.connection",
 }

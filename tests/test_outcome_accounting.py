@@ -123,7 +123,7 @@ FAILURES: dict[str, tuple[Any, str, BaseException]] = {
     "output check: MemoryError": (component.runtime("sendSms").outputs, "errors", MemoryError()),
     "accounting: a bug": (runtime, "check_accounted", KeyError("messageIds")),
     "rejection log: a bug": (runtime, "rejected_messages", TypeError("odd status")),
-    "reading headers: a bug": (client, "_warn_deprecation", UnicodeError("header")),
+    "reading headers: a bug": (client, "warn_deprecation", UnicodeError("header")),
 }
 
 
@@ -145,7 +145,7 @@ def test_a_failure_after_arrival_is_an_unknown_outcome_with_the_ids(
 def test_a_failure_reading_an_error_answer_is_an_unknown_outcome(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(client, "_infobip_error", _raiser(MemoryError()))
+    monkeypatch.setattr(client, "infobip_error", _raiser(MemoryError()))
     with pytest.raises(OutcomeUnknownError) as info:
         _run("sendSms", SMS, {"requestError": {}}, status=500)
     assert info.value.details["messageIds"] == ["M1", "M2"]

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from infobip_connector import OutcomeUnknownError, aclose_pooled_clients, component
-from infobip_connector.transport import client
+from infobip_connector.transport import attempts
 
 from .conftest import CANARY
 from .rawserver import Handler, RawServer, answer, trickle_body, trickle_headers
@@ -104,7 +104,7 @@ def test_an_answer_past_the_size_limit_is_an_unknown_outcome(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The limit is lowered so that the test needs no 256 MiB answer: 64 KiB, sent 1 MiB.
-    monkeypatch.setattr(client, "MAX_ANSWER_BYTES", 64 * 1024)
+    monkeypatch.setattr(attempts, "MAX_ANSWER_BYTES", 64 * 1024)
     with RawServer(answer(200, b" " * (1024 * 1024))) as server:
         with pytest.raises(OutcomeUnknownError) as info:
             PATHS[path](server.url)

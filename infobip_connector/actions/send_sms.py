@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..request import InfobipRequest
 from ..runtime.timeutil import infobip_datetime, resolve_send_at
-from ..transport.client import InfobipRequest
 
 PATH = "/sms/2/text/advanced"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..transport.client import InfobipRequest
+from ..request import InfobipRequest
 
 PATH = "/whatsapp/1/message/text"
 

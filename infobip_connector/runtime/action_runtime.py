@@ -13,7 +13,7 @@ from ..errors import InputError, OutcomeUnknownError
 from ..gcpause import paused_gc
 from ..outcome import after_arrival, mark_interrupted
 from ..redaction import get_logger
-from ..transport.client import InfobipRequest
+from ..request import InfobipRequest
 from .accounting import check_accounted
 from .checks import ActionChecks
 from .problems import input_error, taint

@@ -23,7 +23,8 @@ import certifi
 import httpx
 from yarl import URL
 
-from .client import Answer, AnswerBody
+from .answers import Answer
+from .attempts import AnswerBody
 
 # As many connections as the benchmark has requests in flight; more only queue at Infobip.
 MAX_CONNECTIONS = 100
