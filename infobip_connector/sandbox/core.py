@@ -94,8 +94,20 @@ class _Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _as_bytes(text: str) -> bytes:
+    # A server decodes header bytes that are not UTF-8 into lone surrogates; keep them visible
+    # as escapes rather than fail on them.
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _headers(headers: Mapping[str, str]) -> httpx.Headers:
+    """The headers as httpx keeps them; values outside ASCII (which httpx would refuse as
+    text) are passed as their UTF-8 bytes."""
+    return httpx.Headers([(_as_bytes(name), _as_bytes(value)) for name, value in headers.items()])
+
+
 def _redact(headers: Mapping[str, str]) -> httpx.Headers:
-    shown = httpx.Headers(dict(headers))
+    shown = _headers(headers)
     value = shown.get("authorization")
     if value is not None:
         scheme, _, rest = value.partition(" ")
@@ -238,14 +250,14 @@ class Sandbox:
         return Reply(answer.status, reply_headers, raw, fault.delay, fault.drop)
 
     def _authorized(self, headers: Mapping[str, str]) -> bool:
-        value = httpx.Headers(dict(headers)).get("authorization", "")
+        value = _headers(headers).get("authorization", "")
         scheme, _, key = value.partition(" ")
         key = key.strip()
         if scheme != "App" or not key:
             return False
         if self._api_key is None:
             return True
-        return hmac.compare_digest(key.encode(), self._api_key.encode())
+        return hmac.compare_digest(_as_bytes(key), _as_bytes(self._api_key))
 
     def _answer(
         self, method: str, path: str, headers: Mapping[str, str], body: bytes, parsed: Any
@@ -261,7 +273,7 @@ class Sandbox:
             return _Answer(200, dict(wire.BALANCE), "ok")
         if len(body) > MAX_BODY_BYTES:
             return _Answer(413, wire.error_body(413), "too_large")
-        content_type = httpx.Headers(dict(headers)).get("content-type")
+        content_type = _headers(headers).get("content-type")
         if body and not jsonbody.is_json_media_type(content_type):
             return _Answer(415, wire.error_body(415), "unsupported_media_type")
         if not isinstance(parsed, dict):

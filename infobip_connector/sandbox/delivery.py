@@ -67,7 +67,9 @@ def parse_target(url: str) -> Target | str:
     authorization = None
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        authorization = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
+        authorization = "Basic " + base64.b64encode(
+            credentials.encode("utf-8", "backslashreplace")
+        ).decode("ascii")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if parts.scheme == "https" else 80
     return Target(parts.scheme, host, port or default_port, path, authorization)

@@ -67,8 +67,9 @@ class _Walk:
 
 
 def _java_length(text: str) -> int:
-    # The live service measures strings in UTF-16 code units, so an emoji counts twice.
-    return len(text.encode("utf-16-le")) // 2
+    # The live service measures strings in UTF-16 code units, so an emoji counts twice; a lone
+    # surrogate (a JSON "\ud800" escape) is one unit and must not fail the encoding.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _join(path: str, key: str) -> str:

@@ -92,7 +92,9 @@ def error_body(
 
 
 def encode(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    # A lone surrogate echoed from a request cannot be UTF-8; its escape is valid JSON.
+    return text.encode("utf-8", "backslashreplace")
 
 
 def timestamp(moment: datetime | None = None) -> str:
