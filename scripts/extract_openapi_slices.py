@@ -26,41 +26,59 @@ _PROSE = frozenset({"description", "example", "examples", "externalDocs", "xml",
 # Keywords whose value maps names to schemas (the names are not keywords).
 _NAMED = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
+
+def _request(path: str, method: str) -> tuple[str, ...]:
+    return ("paths", path, method, "requestBody")
+
+
+def _response(path: str, method: str, status: str) -> tuple[str, ...]:
+    return ("paths", path, method, "responses", status)
+
+
 # slice file -> (spec file, where the schema is used); taking the schema an operation refers to
 # avoids the identically named schemas the descriptions contain.
 SLICES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sms_advanced_request.json": (
-        SMS_SPEC,
-        ("paths", "/sms/2/text/advanced", "post", "requestBody"),
-    ),
-    "sms_response.json": (
-        SMS_SPEC,
-        ("paths", "/sms/2/text/advanced", "post", "responses", "200"),
-    ),
-    "sms_api_exception.json": (
-        SMS_SPEC,
-        ("paths", "/sms/2/text/advanced", "post", "responses", "400"),
-    ),
+    "sms_advanced_request.json": (SMS_SPEC, _request("/sms/2/text/advanced", "post")),
+    "sms_response.json": (SMS_SPEC, _response("/sms/2/text/advanced", "post", "200")),
+    "sms_api_exception.json": (SMS_SPEC, _response("/sms/2/text/advanced", "post", "400")),
     "sms_delivery_report.json": (
         SMS_SPEC,
         ("webhooks", "receive-outbound-sms-message-reports", "post", "requestBody"),
     ),
-    "whatsapp_text_request.json": (
-        WHATSAPP_SPEC,
-        ("paths", "/whatsapp/1/message/text", "post", "requestBody"),
-    ),
+    "whatsapp_text_request.json": (WHATSAPP_SPEC, _request("/whatsapp/1/message/text", "post")),
     "whatsapp_single_message_info.json": (
         WHATSAPP_SPEC,
-        ("paths", "/whatsapp/1/message/text", "post", "responses", "200"),
+        _response("/whatsapp/1/message/text", "post", "200"),
     ),
     "whatsapp_api_exception.json": (
         WHATSAPP_SPEC,
-        ("paths", "/whatsapp/1/message/text", "post", "responses", "400"),
+        _response("/whatsapp/1/message/text", "post", "400"),
     ),
     "whatsapp_delivery_report.json": (
         WHATSAPP_SPEC,
         ("webhooks", "receive-whatsapp-delivery-reports", "post", "requestBody"),
     ),
+    "whatsapp_template_request.json": (
+        WHATSAPP_SPEC,
+        _request("/whatsapp/1/message/template", "post"),
+    ),
+    "whatsapp_bulk_message_info.json": (
+        WHATSAPP_SPEC,
+        _response("/whatsapp/1/message/template", "post", "200"),
+    ),
+    "whatsapp_templates_response.json": (
+        WHATSAPP_SPEC,
+        _response("/whatsapp/2/senders/{sender}/templates", "get", "200"),
+    ),
+    "sms_preview_request.json": (SMS_SPEC, _request("/sms/1/preview", "post")),
+    "sms_preview_response.json": (SMS_SPEC, _response("/sms/1/preview", "post", "200")),
+    "sms_reports_v3_response.json": (SMS_SPEC, _response("/sms/3/reports", "get", "200")),
+    "sms_logs_v3_response.json": (SMS_SPEC, _response("/sms/3/logs", "get", "200")),
+    "sms_inbound_response.json": (SMS_SPEC, _response("/sms/1/inbox/reports", "get", "200")),
+    "sms_bulk_response.json": (SMS_SPEC, _response("/sms/1/bulks", "get", "200")),
+    "sms_bulk_request.json": (SMS_SPEC, _request("/sms/1/bulks", "put")),
+    "sms_bulk_status_response.json": (SMS_SPEC, _response("/sms/1/bulks/status", "get", "200")),
+    "sms_bulk_status_request.json": (SMS_SPEC, _request("/sms/1/bulks/status", "put")),
 }
 
 

@@ -12,24 +12,12 @@ import pytest
 
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
-KEY = "sandbox-key-2718"
+from .sandbox_support import KEY, client_for
 
 
 @pytest.fixture(params=["transport", "socket"])
 def client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
-    sandbox = Sandbox(KEY, deliver_reports=False)
-    headers = {"Authorization": f"App {KEY}"}
-    if request.param == "transport":
-        with httpx.Client(
-            transport=sandbox.transport(), base_url="https://api.infobip.com", headers=headers
-        ) as client:
-            yield client
-        return
-    with (
-        SandboxServer(sandbox) as server,
-        httpx.Client(base_url=server.url, headers=headers) as client,
-    ):
-        yield client
+    yield from client_for(Sandbox(KEY, deliver_reports=False), request.param)
 
 
 @pytest.mark.parametrize(

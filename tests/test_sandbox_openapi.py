@@ -23,6 +23,18 @@ EXPECTED = {
     "whatsapp_single_message_info.json": "SingleMessageInfo",
     "whatsapp_api_exception.json": "ApiException",
     "whatsapp_delivery_report.json": "whatsappDlrReportsResponse",
+    "whatsapp_template_request.json": "BulkMessage",
+    "whatsapp_bulk_message_info.json": "BulkMessageInfo",
+    "whatsapp_templates_response.json": "TemplatesApiResponse",
+    "sms_preview_request.json": "PreviewRequest",
+    "sms_preview_response.json": "PreviewResponse",
+    "sms_reports_v3_response.json": "DeliveryReports",
+    "sms_logs_v3_response.json": "LogResponseSmsLogSmsMessageContent",
+    "sms_inbound_response.json": "SmsMoReportResponse",
+    "sms_bulk_response.json": "BulkResponse",
+    "sms_bulk_request.json": "BulkRequest",
+    "sms_bulk_status_response.json": "BulkStatusResponse",
+    "sms_bulk_status_request.json": "UpdateStatusRequest",
 }
 
 

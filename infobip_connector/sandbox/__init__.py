@@ -12,6 +12,7 @@ from .faults import FAULT_KINDS, Fault, FaultKind
 from .reports import DeliveryReportRecord
 from .segments import sms_count
 from .server import SandboxServer, run_server
+from .templates import Template
 from .transport import SandboxTransport
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Sandbox",
     "SandboxServer",
     "SandboxTransport",
+    "Template",
     "run_server",
     "sms_count",
 ]

@@ -13,31 +13,29 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 
-from . import jsonbody, wire
+from . import jsonbody, templates, wire
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
+from .ledger import SmsLedger, parse_send_at, sms_record
 from .reports import (
     DeliveryReportRecord,
     ReportDispatcher,
     sms_report_body,
     whatsapp_report_body,
 )
+from .routes import Answer, Request, parse_query, resolve
 from .segments import sms_count
-from .validation import SMS_REQUEST, WHATSAPP_TEXT_REQUEST, validate
+from .table import ROUTES
 
 if TYPE_CHECKING:
     from .transport import SandboxTransport
 
-SMS_PATH = "/sms/2/text/advanced"
-WHATSAPP_TEXT_PATH = "/whatsapp/1/message/text"
-BALANCE_PATH = "/account/1/balance"
-_ROUTES: dict[str, str] = {SMS_PATH: "POST", WHATSAPP_TEXT_PATH: "POST", BALANCE_PATH: "GET"}
 _BULK_ID_LIMIT = 100
 # Bodies larger than this are refused with 413 (a 100,000-destination bulk is about 5 MB).
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -86,14 +84,6 @@ class Reply:
     drop: Drop | None = None
 
 
-@dataclass
-class _Answer:
-    status: int
-    body: Any
-    outcome: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def _as_bytes(text: str) -> bytes:
     # A server decodes header bytes that are not UTF-8 into lone surrogates; keep them visible
     # as escapes rather than fail on them.
@@ -128,7 +118,10 @@ class Sandbox:
         *,
         deliver_reports: bool = True,
         report_delay: float = 0.2,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """``clock`` gives the time in epoch seconds; scheduled bulks are sent when it
+        passes their ``sendAt`` (tests pass a clock they move)."""
         self._api_key = api_key
         self._lock = threading.Lock()
         self._reports = ReportDispatcher(enabled=deliver_reports, delay=report_delay)
@@ -137,6 +130,8 @@ class Sandbox:
         self._counts: Counter[str] = Counter()
         self._accepted_ids: set[str] = set()
         self._accepted: list[AcceptedMessage] = []
+        self.ledger = SmsLedger(clock)
+        self._templates: dict[str, list[templates.Template]] = {}
 
     def __repr__(self) -> str:
         # The key is deliberately absent.
@@ -176,6 +171,8 @@ class Sandbox:
             self._counts.clear()
             self._accepted_ids.clear()
             self._accepted.clear()
+            self.ledger.clear()
+            self._templates.clear()
         self._reports.reset()
 
     # -- what happened -----------------------------------------------------------------------
@@ -225,9 +222,9 @@ class Sandbox:
         with self._lock:
             self._counts[path] += 1
             fault = self._plan.next_fault(method, path)
-            answer = _Answer(500, None, "")
+            answer = Answer(500, None, "")
             if fault is None or fault.process:
-                answer = self._answer(method, path, headers, body, parsed if is_json else None)
+                answer = self._answer(method, target, headers, body, parsed if is_json else None)
             if fault is not None:
                 answer = _apply(fault, answer)
             unanswered = fault is not None and fault.drop in ("before_response", "hang")
@@ -260,31 +257,68 @@ class Sandbox:
         return hmac.compare_digest(_as_bytes(key), _as_bytes(self._api_key))
 
     def _answer(
-        self, method: str, path: str, headers: Mapping[str, str], body: bytes, parsed: Any
-    ) -> _Answer:
-        allowed = _ROUTES.get(path)
-        if allowed is None:
-            return _Answer(404, wire.error_body(404), "not_found")
-        if method != allowed:
-            return _Answer(405, wire.error_body(405), "method_not_allowed", {"Allow": allowed})
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes, parsed: Any
+    ) -> Answer:
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        found = resolve(ROUTES, method, path)
+        if found.route is None:
+            if not found.allowed:
+                return Answer(404, wire.error_body(404), "not_found")
+            allow = ", ".join(found.allowed)
+            return Answer(405, wire.error_body(405), "method_not_allowed", {"Allow": allow})
         if not self._authorized(headers):
-            return _Answer(401, wire.error_body(401), "unauthorized")
-        if path == BALANCE_PATH:
-            return _Answer(200, dict(wire.BALANCE), "ok")
-        if len(body) > MAX_BODY_BYTES:
-            return _Answer(413, wire.error_body(413), "too_large")
-        content_type = _headers(headers).get("content-type")
-        if body and not jsonbody.is_json_media_type(content_type):
-            return _Answer(415, wire.error_body(415), "unsupported_media_type")
-        if not isinstance(parsed, dict):
-            return _Answer(400, wire.error_body(400), "bad_request")
-        rules = SMS_REQUEST if path == SMS_PATH else WHATSAPP_TEXT_REQUEST
-        problems = validate(rules, parsed)
-        if problems:
-            return _Answer(400, wire.error_body(400, problems), "bad_request")
-        if path == SMS_PATH:
-            return _Answer(200, self._accept_sms(parsed), "accepted")
-        return _Answer(200, self._accept_whatsapp(parsed), "accepted")
+            return Answer(401, wire.error_body(401), "unauthorized")
+        if found.route.body:
+            if len(body) > MAX_BODY_BYTES:
+                return Answer(413, wire.error_body(413), "too_large")
+            content_type = _headers(headers).get("content-type")
+            if body and not jsonbody.is_json_media_type(content_type):
+                return Answer(415, wire.error_body(415), "unsupported_media_type")
+            if not isinstance(parsed, dict):
+                return Answer(400, wire.error_body(400), "bad_request")
+        shown = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        request = Request(method, path, found.params, parse_query(parts.query), shown, parsed)
+        self.ledger.advance()
+        return found.route.handler(self, request)
+
+    # -- state the handlers share -------------------------------------------------------------
+
+    def templates_of(self, sender: str) -> list[templates.Template]:
+        """The approved WhatsApp templates of ``sender``: the seeded ones, then any added."""
+        return self._templates.setdefault(sender, list(templates.SEEDED))
+
+    def add_template(self, sender: str, template: templates.Template) -> None:
+        """Approve one more template for ``sender`` (it is listed and can be sent)."""
+        with self._lock:
+            self.templates_of(sender).append(template)
+
+    def receive_sms(
+        self,
+        from_: str,
+        to: str,
+        text: str,
+        *,
+        keyword: str | None = None,
+        application_id: str | None = None,
+        entity_id: str | None = None,
+        campaign_reference_id: str | None = None,
+        callback_data: str | None = None,
+    ) -> str:
+        """Queue an SMS from ``from_`` to the account's number ``to``, to be handed out once by
+        ``GET /sms/1/inbox/reports``; returns its message ID."""
+        with self._lock:
+            return self.ledger.receive(
+                from_,
+                to,
+                text,
+                keyword=keyword,
+                sms_count=sms_count(text),
+                application_id=application_id,
+                entity_id=entity_id,
+                campaign_reference_id=campaign_reference_id,
+                callback_data=callback_data,
+            )
 
     def _status_for(self, message_id: str, to: str) -> dict[str, Any] | None:
         """The rejection status for a destination, or None when it is accepted."""
@@ -294,7 +328,9 @@ class Sandbox:
             return wire.REJECTED_NOT_REGISTERED
         return None
 
-    def _accept_sms(self, request: dict[str, Any]) -> dict[str, Any]:
+    def accept_sms(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Accept a valid Send SMS body; every destination is logged, accepted ones are
+        queued for delivery (or scheduled when ``sendAt`` is in the future)."""
         bulk_id = str(request.get("bulkId") or _message_id())[:_BULK_ID_LIMIT]
         with_count = request.get("includeSmsCountInResponse") is True
         entries: list[dict[str, Any]] = []
@@ -302,6 +338,7 @@ class Sandbox:
             text = message.get("text") or ""
             language = (message.get("language") or {}).get("languageCode")
             count = sms_count(text, language, message.get("transliteration"))
+            send_at = parse_send_at(message.get("sendAt"))
             delivered: list[dict[str, Any]] = []
             for destination in message["destinations"]:
                 message_id = destination.get("messageId") or _message_id()
@@ -315,6 +352,9 @@ class Sandbox:
                 if with_count:
                     entry["smsCount"] = count
                 entries.append(entry)
+                self.ledger.add(
+                    sms_record(bulk_id, message, entry, count, self.ledger.now()), send_at
+                )
                 if rejection is None:
                     self._accepted_ids.add(message_id)
                     self._accepted.append(
@@ -329,7 +369,9 @@ class Sandbox:
                 )
         return {"bulkId": bulk_id, "messages": entries}
 
-    def _accept_whatsapp(self, request: dict[str, Any]) -> dict[str, Any]:
+    def accept_whatsapp(self, request: dict[str, Any], text: str) -> dict[str, Any]:
+        """Accept one valid WhatsApp message (``text`` is what the recipient reads); returns
+        its ``SingleMessageInfo``."""
         message_id = request.get("messageId") or _message_id()
         to = request["to"]
         rejection = self._status_for(message_id, to)
@@ -341,7 +383,6 @@ class Sandbox:
         }
         if rejection is None:
             self._accepted_ids.add(message_id)
-            text = request["content"]["text"]
             self._accepted.append(AcceptedMessage("whatsapp", message_id, to, text))
             if request.get("notifyUrl"):
                 self._reports.submit(
@@ -350,7 +391,7 @@ class Sandbox:
         return answer
 
 
-def _apply(fault: Fault, answer: _Answer) -> _Answer:
+def _apply(fault: Fault, answer: Answer) -> Answer:
     """The answer as the fault changes it; a processed request keeps its outcome in the log."""
     status, body, headers = answer.status, answer.body, answer.headers
     if fault.status is not None or not fault.process:
@@ -358,7 +399,7 @@ def _apply(fault: Fault, answer: _Answer) -> _Answer:
         body = fault.body if fault.body is not None else wire.error_body(status)
         headers = {}
     outcome = f"{answer.outcome} + {fault.describe()}" if answer.outcome else fault.describe()
-    return _Answer(status, body, outcome, {**headers, **fault.headers})
+    return Answer(status, body, outcome, {**headers, **fault.headers})
 
 
 def _serialize(payload: Any) -> tuple[bytes, str | None]:

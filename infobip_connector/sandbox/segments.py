@@ -82,10 +82,12 @@ def _ucs2_costs(text: str) -> list[int]:
     return [2 if ord(ch) > 0xFFFF else 1 for ch in text]
 
 
-def _parts(costs: Iterable[int], single: int, per_part: int) -> int:
+def _parts(costs: Iterable[int], single: int, per_part: int) -> tuple[int, int]:
+    """(parts, units left in the last part) for characters costing ``costs`` units each."""
     costs = list(costs)
-    if sum(costs) <= single:
-        return 1
+    total = sum(costs)
+    if total <= single:
+        return 1, single - total
     # Greedy packing, so an escape pair or a surrogate pair is never split across two parts;
     # that is why a long text can need one part more than a plain division suggests.
     parts, used = 1, 0
@@ -94,7 +96,7 @@ def _parts(costs: Iterable[int], single: int, per_part: int) -> int:
             parts += 1
             used = 0
         used += cost
-    return parts
+    return parts, per_part - used
 
 
 def _table_choices(language: str) -> list[tuple[frozenset[str], frozenset[str], int]]:
@@ -117,6 +119,14 @@ def sms_count(
     ``language_code`` is Infobip's ``language.languageCode`` (``TR``, ``ES``, ``PT``,
     ``AUTODETECT`` or ``NONE``); ``transliteration`` is Infobip's ``transliteration`` value.
     """
+    return sms_preview(text, language_code, transliteration)[0]
+
+
+def sms_preview(
+    text: str, language_code: str | None = None, transliteration: str | None = None
+) -> tuple[int, int]:
+    """``(parts, characters remaining in the last part)`` as ``POST /sms/1/preview`` reports
+    them; the remainder is in septets for GSM-7 and in UTF-16 code units for UCS-2."""
     if transliteration:
         text = transliterate(text, transliteration)
     choices = [(_GSM7_BASIC, _GSM7_EXTENSION, 0)]
@@ -126,12 +136,14 @@ def sms_count(
         languages = (language_code,) if language_code in LANGUAGES else ()
     for language in languages:
         choices += _table_choices(language)
-    best: int | None = None
+    best: tuple[int, int] | None = None
     for alphabet, extension, tables in choices:
         costs = _septet_costs(text, alphabet, extension)
         if costs is not None:
-            parts = _parts(costs, _SINGLE_BY_TABLES[tables], _PART_BY_TABLES[tables])
-            best = parts if best is None else min(best, parts)
+            found = _parts(costs, _SINGLE_BY_TABLES[tables], _PART_BY_TABLES[tables])
+            # Fewest parts first, then the most room left.
+            if best is None or (found[0], -found[1]) < (best[0], -best[1]):
+                best = found
     if best is not None:
         return best
     return _parts(_ucs2_costs(text), UCS2_SINGLE, UCS2_PART)

@@ -143,7 +143,8 @@ def _check_obj(rule: Obj, value: Any, path: str, walk: _Walk) -> None:
 _SEND_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
-def _send_at(text: str) -> str | None:
+def send_at_problem(text: str) -> str | None:
+    """Why ``text`` is not an Infobip ``sendAt`` value, or None when it is one."""
     problem = "must match yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm"
     if not _SEND_AT.fullmatch(text):
         return problem
@@ -155,7 +156,7 @@ def _send_at(text: str) -> str | None:
 
 
 _DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
-_TRANSLITERATIONS = (
+TRANSLITERATIONS = (
     "NONE",
     "TURKISH",
     "GREEK",
@@ -169,7 +170,7 @@ _TRANSLITERATIONS = (
     "NON_UNICODE",
     "ALL",
 )
-_URL_OPTIONS = Obj(
+URL_OPTIONS = Obj(
     {
         "shortenUrl": Bool(),
         "trackClicks": Bool(),
@@ -222,9 +223,9 @@ _SMS_MESSAGE = Obj(
                 ),
             }
         ),
-        "sendAt": Str(check=_send_at),
+        "sendAt": Str(check=send_at_problem),
         "text": Str(),
-        "transliteration": Str(enum=_TRANSLITERATIONS),
+        "transliteration": Str(enum=TRANSLITERATIONS),
         "validityPeriod": Int(),
         "entityId": Str(max_len=50),
         "applicationId": Str(max_len=50),
@@ -241,7 +242,7 @@ SMS_REQUEST = Obj(
                 "timeUnit": Str(enum=("MINUTE", "HOUR", "DAY")),
             }
         ),
-        "urlOptions": _URL_OPTIONS,
+        "urlOptions": URL_OPTIONS,
         "tracking": Obj(
             {"baseUrl": Str(), "processKey": Str(), "track": Str(), "type": Str()},
         ),
@@ -259,7 +260,7 @@ WHATSAPP_TEXT_REQUEST = Obj(
         ),
         "callbackData": Str(max_len=4000),
         "notifyUrl": Str(max_len=2048),
-        "urlOptions": _URL_OPTIONS,
+        "urlOptions": URL_OPTIONS,
         "entityId": Str(max_len=255),
         "applicationId": Str(max_len=255),
         "context": Obj({"replyToMessageId": Str(True)}),

@@ -1,0 +1,174 @@
+"""Approved WhatsApp templates of the emulated account, and the check of a template send.
+
+Every sender starts with the same seeded templates (``SEEDED``); ``Sandbox.add_template``
+adds more. A send must name an approved template of its sender in its language, give exactly
+as many body placeholders as the template's body has ``{{n}}``, a header of the template's
+header format (with a placeholder when the header text has one) and one button parameter per
+dynamic button (URL with a ``{{1}}`` in its address, quick reply, copy code), in order.
+Anything else is answered 400 with validation errors by field path, in the
+``requestError.serviceException`` shape of the endpoint's published 400 answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{\{\d+\}\}")
+# The WhatsApp Business Account every seeded template belongs to (invented).
+BUSINESS_ACCOUNT_ID = 111222333444555
+
+
+@dataclass(frozen=True)
+class Button:
+    """``type`` is QUICK_REPLY, URL or COPY_CODE; a URL button is dynamic when its ``url``
+    has a placeholder; quick-reply and copy-code buttons always take a parameter."""
+
+    type: str
+    text: str
+    url: str | None = None
+
+    @property
+    def dynamic(self) -> bool:
+        return self.type != "URL" or bool(self.url and _PLACEHOLDER.search(self.url))
+
+    def structure(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"type": self.type, "text": self.text}
+        if self.url is not None:
+            shown["url"] = self.url
+        return shown
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved template; ``header_format`` is TEXT, IMAGE, VIDEO or DOCUMENT."""
+
+    name: str
+    language: str
+    body: str
+    category: str = "UTILITY"
+    header_format: str | None = None
+    header_text: str | None = None
+    buttons: tuple[Button, ...] = ()
+    id: str = field(default="", compare=False)
+
+    @property
+    def body_placeholders(self) -> int:
+        return len(_PLACEHOLDER.findall(self.body))
+
+    def structure(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"body": {"text": self.body}, "type": "TEXT"}
+        if self.header_format is not None:
+            header: dict[str, Any] = {"format": self.header_format}
+            if self.header_format == "TEXT":
+                header["text"] = self.header_text or ""
+            shown["header"] = header
+            shown["type"] = self.header_format
+        if self.buttons:
+            shown["buttons"] = [button.structure() for button in self.buttons]
+        return shown
+
+    def listing(self) -> dict[str, Any]:
+        """The template as ``GET /whatsapp/2/senders/{sender}/templates`` lists it."""
+        return {
+            "id": self.id,
+            "businessAccountId": BUSINESS_ACCOUNT_ID,
+            "name": self.name,
+            "language": self.language,
+            "status": "APPROVED",
+            "category": self.category,
+            "structure": self.structure(),
+            "quality": "HIGH",
+        }
+
+
+SEEDED: tuple[Template, ...] = (
+    Template("welcome", "en", "Hello {{1}}, welcome to our service!", id="1000000001"),
+    Template("welcome", "de", "Hallo {{1}}, willkommen bei unserem Service!", id="1000000002"),
+    Template(
+        "order_update",
+        "en",
+        "Your order {{1}} is {{2}}. Expected delivery: {{3}}.",
+        header_format="TEXT",
+        header_text="Order {{1}}",
+        buttons=(
+            Button("URL", "Track order", "https://example.com/track/{{1}}"),
+            Button("QUICK_REPLY", "Contact support"),
+        ),
+        id="1000000003",
+    ),
+    Template(
+        "verification_code",
+        "en",
+        "{{1}} is your verification code.",
+        category="AUTHENTICATION",
+        buttons=(Button("URL", "Copy code", "https://www.whatsapp.com/otp/code/?otp={{1}}"),),
+        id="1000000004",
+    ),
+)
+
+
+def find(templates: list[Template], name: str, language: str) -> Template | None:
+    for template in templates:
+        if template.name == name and template.language == language:
+            return template
+    return None
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def check(template: Template | None, content: dict[str, Any], path: str) -> dict[str, list[str]]:
+    """What is wrong with a send of ``content`` (a ``TemplateContent``) for ``template``,
+    by field path under ``path`` (``messages[0].content``); empty when it matches."""
+    problems: dict[str, list[str]] = {}
+    if template is None:
+        problems[f"{path}.templateName"] = [
+            "template does not exist or is not approved for this sender and language"
+        ]
+        return problems
+    data = content["templateData"]
+    placeholders = data["body"]["placeholders"]
+    if len(placeholders) != template.body_placeholders:
+        problems[f"{path}.templateData.body.placeholders"] = [
+            f"template has {_count(template.body_placeholders, 'placeholder')}, "
+            f"got {len(placeholders)}"
+        ]
+    _check_header(template, data.get("header"), f"{path}.templateData.header", problems)
+    _check_buttons(template, data.get("buttons") or [], f"{path}.templateData.buttons", problems)
+    return problems
+
+
+def _check_header(
+    template: Template, header: dict[str, Any] | None, path: str, problems: dict[str, list[str]]
+) -> None:
+    wanted = template.header_format
+    needs_value = wanted is not None and (
+        wanted != "TEXT" or bool(_PLACEHOLDER.search(template.header_text or ""))
+    )
+    if header is None:
+        if needs_value:
+            problems[path] = [f"template has a {wanted} header; it must be given"]
+        return
+    if wanted is None or header["type"] != wanted:
+        problems[f"{path}.type"] = [f"template header is {wanted or 'absent'}"]
+    elif wanted == "TEXT" and needs_value and not header.get("placeholder"):
+        problems[f"{path}.placeholder"] = ["must not be blank"]
+    elif wanted != "TEXT" and not header.get("mediaUrl"):
+        problems[f"{path}.mediaUrl"] = ["must not be blank"]
+
+
+def _check_buttons(
+    template: Template, buttons: list[dict[str, Any]], path: str, problems: dict[str, list[str]]
+) -> None:
+    dynamic = [button for button in template.buttons if button.dynamic]
+    if len(buttons) != len(dynamic):
+        problems[path] = [
+            f"template has {_count(len(dynamic), 'button')} taking a parameter, got {len(buttons)}"
+        ]
+        return
+    for index, (given, expected) in enumerate(zip(buttons, dynamic, strict=True)):
+        if given["type"] != expected.type:
+            problems[f"{path}[{index}].type"] = [f"template button {index + 1} is {expected.type}"]
