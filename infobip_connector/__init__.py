@@ -10,6 +10,8 @@ so the definition, its pydantic models and the HTTP client load on first use.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -56,6 +58,23 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module 'infobip_connector' has no attribute {name!r}")
 
+
+class _Package(types.ModuleType):
+    """The package module, keeping ``component`` the instance whatever is imported first.
+
+    Importing the submodule ``infobip_connector.component`` (as ``Component`` and the
+    hosts do) binds it as the package's attribute ``component``; the lazy instance of that
+    name would then never be made, and ``from infobip_connector import component`` would
+    give the module.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "component" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "AuthenticationError",

@@ -253,3 +253,15 @@ def test_the_zone_field_offers_the_time_zone_list() -> None:
     assert send_at is not None
     zone = send_at.child("zoneId")
     assert zone is not None and zone.suggestions == "timeZones"
+
+
+def test_the_component_instance_whatever_is_imported_first() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from infobip_connector import Component\n"
+        "from infobip_connector import component\n"
+        "assert isinstance(component, Component), type(component)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
