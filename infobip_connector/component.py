@@ -131,6 +131,36 @@ class Component:
         body = await client.send_async(settings, request, transport)
         return runtime.finish(body, request)
 
+    def options(
+        self,
+        action: str,
+        property_path: str,
+        values: Any,
+        connection: Connection,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> list[dict[str, str]]:
+        """The choices Infobip offers for one property, as ``[{"value", "label"}, ...]``.
+
+        ``property_path`` names a property declared with ``optionsFrom`` (e.g.
+        ``messages[0].content.templateName``; ``[]`` means the first item); ``values`` is
+        the input filled so far, from which the properties it ``dependsOn`` are read. Raises
+        InputError when the path or a dependency is missing or wrong (nothing is sent), and
+        the transport's errors as for a read (retried, safe to repeat).
+        """
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
+        from .runtime.options import OptionsRuntime
+
+        runtime = self.runtime(action)
+        options = OptionsRuntime(runtime.action, runtime.executor, property_path)
+        request = options.request(values)
+        from .transport import client
+
+        return options.shape(client.send(settings, request, transport), request)
+
     def test_connection(
         self, connection: Connection, *, transport: httpx.BaseTransport | None = None
     ) -> dict[str, Any]:
@@ -142,7 +172,9 @@ class Component:
         test = self.definition.authorization.test
         from .transport import client
 
-        body = client.send(settings, client.InfobipRequest(test.method, test.path), transport)
+        body = client.send(
+            settings, client.InfobipRequest(test.method, test.path, kind="read"), transport
+        )
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer

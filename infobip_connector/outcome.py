@@ -18,27 +18,47 @@ from typing import Any
 
 from .errors import ConnectorError, OutcomeUnknownError
 from .redaction import get_logger
+from .request import Kind
 
 log = get_logger("infobip_connector.outcome")
 
 #: The attribute of an interrupting exception that holds the ``OutcomeUnknownError``.
 ATTRIBUTE = "outcome_unknown"
 
-_RESEND_ADVICE = (
-    "It was not sent again: check the IDs in details against Infobip's delivery reports or "
-    "logs before resending."
-)
+_ADVICE: dict[Kind, str] = {
+    "send": (
+        "It was not sent again: check the IDs in details against Infobip's delivery reports or "
+        "logs before resending."
+    ),
+    "consume": (
+        "It was not repeated: Infobip hands each item out once, so the items this request took "
+        "may have been handed out and lost; look them up in Infobip's logs (or its web "
+        "interface) rather than fetching again."
+    ),
+    "read": "Reading changes nothing at Infobip, so it is safe to repeat.",
+}
 
 
-def unknown(what: str, reference: dict[str, Any], **extra: Any) -> OutcomeUnknownError:
-    """The error for ``what`` went wrong after the request may have arrived."""
+def advice(kind: Kind) -> str:
+    """What to do after an ambiguous failure of a request of ``kind``."""
+    return _ADVICE[kind]
+
+
+def unknown(
+    what: str, reference: dict[str, Any], *, kind: Kind = "send", **extra: Any
+) -> OutcomeUnknownError:
+    """The error for ``what`` went wrong after the request may have arrived.
+
+    The advice follows the action's ``kind``: check IDs before resending (send), items may
+    be lost (consume), safe to repeat (read).
+    """
     return OutcomeUnknownError(
-        f"{what}; the request may have been processed. {_RESEND_ADVICE}",
+        f"{what}; the request may have been processed. {_ADVICE[kind]}",
         {**reference, **extra},
     )
 
 
-def after_arrival(exc: Exception, reference: dict[str, Any]) -> ConnectorError:
+def after_arrival(exc: Exception, reference: dict[str, Any], kind: Kind = "send") -> ConnectorError:
     """``exc`` as the connector's error: typed ones as they are, anything else as unknown.
 
     Only the exception's class is quoted: its text could hold a piece of the answer.
@@ -48,16 +68,17 @@ def after_arrival(exc: Exception, reference: dict[str, Any]) -> ConnectorError:
     return unknown(
         f"Processing Infobip's answer failed ({type(exc).__name__})",
         reference,
+        kind=kind,
         cause=type(exc).__name__,
     )
 
 
-def mark_interrupted(exc: BaseException, reference: dict[str, Any]) -> None:
+def mark_interrupted(exc: BaseException, reference: dict[str, Any], kind: Kind = "send") -> None:
     """Log and attach the IDs to an interruption that stops a request that may have arrived."""
     if getattr(exc, ATTRIBUTE, None) is not None:
         return  # already marked further down the stack
     what = f"Interrupted ({type(exc).__name__}) while the request was in flight"
-    error = unknown(what, reference)
+    error = unknown(what, reference, kind=kind)
     try:
         setattr(exc, ATTRIBUTE, error)
         exc.add_note(f"infobip-connector: {error.message} IDs: {_ids(error.details)}")

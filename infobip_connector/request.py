@@ -6,15 +6,75 @@ on) and the transport (which sends it) all use it, and actions never import the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: What an action does to the world, declared per action in ``connector.yaml``:
+#: ``send`` is paid and never repeated after an ambiguous failure; ``read`` is idempotent
+#: and safe to repeat; ``consume`` hands each item out once, so a repeat after an
+#: ambiguous failure would lose the items the first attempt took.
+Kind = Literal["send", "read", "consume"]
+KINDS: tuple[Kind, ...] = ("send", "read", "consume")
+
+#: Methods that never carry a body: the transport drops one if an executor gives it.
+BODILESS = frozenset({"GET", "HEAD", "DELETE"})
 
 
 @dataclass(frozen=True)
 class InfobipRequest:
-    """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome."""
+    """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome.
+
+    - ``path``: a template such as ``/whatsapp/2/senders/{sender}/templates``; each
+      ``{name}`` is filled from ``path_params`` by the transport, percent-encoded with no
+      character left safe (a ``/`` or ``..`` in a value can never change the path).
+    - ``query``: ``(name, value)`` pairs in order, already in wire form (an array is either
+      repeated pairs or one comma-joined pair, see :func:`query_pairs`).
+    - ``body``: JSON-encodable, or ``None``; never sent with GET.
+    - ``kind``: the action's kind; the transport's retry policy and error wording follow it.
+      Defaults to ``send``, the strictest (never repeated after an ambiguous failure).
+    """
 
     method: str
     path: str
     body: Any = None
     reference: dict[str, Any] = field(default_factory=dict)
+    path_params: Mapping[str, str] = field(default_factory=dict)
+    query: tuple[tuple[str, str], ...] = ()
+    kind: Kind = "send"
+
+
+def wire_scalar(value: Any) -> str:
+    """A query or path value as text: booleans as ``true``/``false`` like JSON, else ``str``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def query_pairs(name: str, value: Any, *, explode: bool = True) -> list[tuple[str, str]]:
+    """One parameter as query pairs, as OpenAPI's ``style: form`` says.
+
+    An array is repeated (``to=a&to=b``) when ``explode`` is true (OpenAPI's default for
+    ``form``), else comma-joined (``to=a,b``); any other value is one pair.
+    """
+    if isinstance(value, list | tuple):
+        texts = [wire_scalar(v) for v in value]
+        if explode:
+            return [(name, t) for t in texts]
+        return [(name, ",".join(texts))] if texts else []
+    return [(name, wire_scalar(value))]
+
+
+@dataclass(frozen=True)
+class OptionsSource:
+    """Where a property's options come from at edit time, declared in an action's module.
+
+    Pure like an action's executor: ``build_request`` gets the values of the property's
+    ``dependsOn`` paths (keyed by the path as written in ``connector.yaml``, e.g.
+    ``{"messages[].from": "447860099299"}``) and returns a read request; ``shape`` turns
+    Infobip's parsed answer into ``[{"value": str, "label": str}, ...]``. The component
+    sends the request through the one transport and checks the shape.
+    """
+
+    build_request: Callable[[dict[str, Any]], InfobipRequest]
+    shape: Callable[[Any, InfobipRequest], list[dict[str, str]]]

@@ -43,6 +43,11 @@ Presentation = Literal["essential", "additional"]
 # Named lists of suggested values an editor offers for a free-text field (the editor API
 # serves them; the value is still checked by the field's own rules).
 Suggestions = Literal["timeZones"]
+# Where an action's input property goes in the request, as OpenAPI's parameter ``in``.
+Location = Literal["body", "query", "path"]
+# What an action does to the world (see ``request.Kind``): the retry policy, the error
+# wording and the REJECTED warnings follow it. Kept in step with ``request.KINDS``.
+Kind = Literal["send", "read", "consume"]
 
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
@@ -58,12 +63,24 @@ class DefinitionError(Exception):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Option(_Model):
     label: str
     value: str | bool | int | float
+
+
+class OptionsFrom(_Model):
+    """Options taken from Infobip at edit time (``component.options``).
+
+    ``function`` names an ``request.OptionsSource`` in the action's executor module;
+    ``dependsOn`` lists the input paths (``[]`` for any index, e.g. ``messages[].from``)
+    whose values it needs; the options are offered once they all have values.
+    """
+
+    function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    dependsOn: list[str] = []
 
 
 class Property(_Model):
@@ -98,9 +115,24 @@ class Property(_Model):
     presentation: Presentation | None = None
     suggestions: Suggestions | None = None
     multiline: bool = False
+    # ``in`` is a Python keyword: the field is ``location`` in code, ``in`` in YAML.
+    location: Location = Field(default="body", alias="in")
+    # OpenAPI's ``explode`` for a query array: repeated pairs (true) or comma-joined.
+    explode: bool = True
+    optionsFrom: OptionsFrom | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Property:
+        # An empty path value would change the path ("/senders//templates").
+        filled = self.type == "INTEGER" or (self.type == "STRING" and (self.minLength or 0) >= 1)
+        if self.location == "path" and not (self.required and filled):
+            raise ValueError(
+                "an 'in: path' property is a required STRING with minLength >= 1, or INTEGER"
+            )
+        if self.location == "query" and self.type == "OBJECT":
+            raise ValueError("an 'in: query' property cannot be an OBJECT")
+        if self.optionsFrom and self.options:
+            raise ValueError("a property takes 'options' or 'optionsFrom', not both")
         if self.required and self.presentation == "additional":
             raise ValueError("a required property is 'essential'; it cannot be 'additional'")
         if self.suggestions and self.type != "STRING":
@@ -164,9 +196,30 @@ class Action(_Model):
     name: str = Field(pattern=r"^[a-z][A-Za-z0-9]*$")
     title: str
     description: str
+    kind: Kind
+    # Whether every messageId the request carries must come back in the answer
+    # (runtime/accounting.py): declared by actions that send messages with IDs.
+    accountsMessages: bool = False
     executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
     properties: list[Property]
     output: Output
+
+    @model_validator(mode="after")
+    def _placed(self) -> Action:
+        # Only top-level inputs are parameters; nested ones always travel in the body.
+        nested = [
+            format_path(path)
+            for path, prop in walk(self.as_property())
+            if len(path) > 1 and prop.location != "body"
+        ]
+        if nested:
+            raise ValueError(
+                "only top-level properties may be 'in: query' or 'in: path': "
+                + ", ".join(nested[:5])
+            )
+        if self.accountsMessages and self.kind != "send":
+            raise ValueError("'accountsMessages' belongs to actions of kind 'send'")
+        return self
 
     @model_validator(mode="after")
     def _presented(self) -> Action:

@@ -15,6 +15,13 @@ _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"
     "|:--------------:|:------------:|:--------------------:|:-------------------:|"
 )
+#: What each kind of action means for someone running it (see ``request.Kind``).
+KIND_MEANINGS = {
+    "send": "it sends (paid); never repeated after an ambiguous failure.",
+    "read": "it reads; safe to repeat, retried after an ambiguous failure.",
+    "consume": "it takes items Infobip hands out once; never repeated after an ambiguous "
+    "failure, whose items may be lost.",
+}
 _OUTPUT_HEADER = "|     Type     |     Control Type     |\n|:------------:|:--------------------:|"
 _OUTPUT_CONTROL = {
     "STRING": "TEXT",
@@ -105,6 +112,16 @@ def _constraints(prop: Property) -> str:
     if prop.generatedId:
         said.append("UUID assigned when empty")
     said.extend(f"rule: {r}" for r in prop.rules)
+    if prop.location != "body":
+        how = (
+            ""
+            if prop.location == "path" or prop.type != "ARRAY"
+            else (", repeated" if prop.explode else ", comma-joined")
+        )
+        said.append(f"sent in the {prop.location}{how}")
+    if prop.optionsFrom:
+        after = ", ".join(f"`{d}`" for d in prop.optionsFrom.dependsOn)
+        said.append("options from Infobip" + (f" once {after} filled" if after else ""))
     if prop.alsoAcceptsString:
         said.append("or text: " + prop.alsoAcceptsString)
     return "; ".join(said)
@@ -149,6 +166,7 @@ def render_reference(component: ComponentDefinition) -> str:
     parts.append(_details(Property(name="c", type="OBJECT", properties=auth.properties), "Fields"))
     for action in component.actions:
         parts.append(f"\n### {action.title} (`{action.name}`)\n\n")
+        parts.append(f"Kind: `{action.kind}` — {KIND_MEANINGS[action.kind]}\n\n")
         parts.append(_details(action.as_property(), "Input"))
         parts.append("\n")
         parts.append(_details(action.output.as_property(), "Output"))

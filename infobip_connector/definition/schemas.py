@@ -84,6 +84,9 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         _put(schema, "pattern", _string_pattern(prop, for_output))
     if prop.options and not for_output:
         schema["enum"] = prop.option_values
+    if prop.optionsFrom and not for_output:
+        # An annotation: an editor asks ``component.options`` for this field's choices.
+        schema["x-optionsFrom"] = prop.optionsFrom.model_dump()
     if prop.default is not None:
         schema["default"] = prop.default
     examples = [e for e in (prop.example, prop.placeholder) if e]

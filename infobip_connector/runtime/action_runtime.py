@@ -11,11 +11,12 @@ from ..definition.model import Action, ComponentDefinition, PhoneCheck
 from ..definition.schemas import input_schema, output_schema
 from ..errors import InputError, OutcomeUnknownError
 from ..gcpause import paused_gc
-from ..outcome import after_arrival, mark_interrupted
+from ..outcome import advice, after_arrival, mark_interrupted
 from ..redaction import get_logger
 from ..request import InfobipRequest
 from .accounting import check_accounted
 from .checks import ActionChecks
+from .placement import Placement
 from .problems import input_error, taint
 from .shaping import project
 from .validation import SchemaValidator
@@ -37,6 +38,7 @@ class ActionRuntime:
         self._output_prop = action.output.as_property()
         self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
         self.checks = ActionChecks(action)
+        self.placement = Placement(action)
 
     def validate(
         self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
@@ -60,9 +62,10 @@ class ActionRuntime:
     def prepare(
         self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
     ) -> InfobipRequest:
+        """The request to send: the executor's, with the declared parameters and kind."""
         validated = self.validate(values, now, phone_check=phone_check)
         request: InfobipRequest = self.executor.build_request(validated)
-        return request
+        return self.placement.apply(request, validated)
 
     def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
         """The declared output from Infobip's parsed answer, every messageId accounted for.
@@ -74,12 +77,16 @@ class ActionRuntime:
         try:
             with paused_gc:
                 shaped = self._shape(body, request)
-                check_accounted(shaped, request.reference)
-            _log_rejections(self.action.name, shaped)
+                if self.action.accountsMessages:
+                    check_accounted(shaped, request.reference)
+            if self.action.kind == "send":
+                # Only a send's answer carries statuses of messages it just submitted; a read
+                # of logs lists old REJECTED messages that need no warning now.
+                _log_rejections(self.action.name, shaped)
         except Exception as exc:
-            raise after_arrival(exc, request.reference) from None
+            raise after_arrival(exc, request.reference, request.kind) from None
         except BaseException as exc:
-            mark_interrupted(exc, request.reference)
+            mark_interrupted(exc, request.reference, request.kind)
             raise
         return shaped
 
@@ -91,7 +98,7 @@ class ActionRuntime:
             if shaped is None or problems or not shaped:
                 raise OutcomeUnknownError(
                     "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
-                    "expected shape; check the IDs in details against Infobip's logs.",
+                    "expected shape; " + advice(request.kind),
                     {**request.reference, "problems": problems[:5]},
                 )
         result: dict[str, Any] = shaped

@@ -1,10 +1,13 @@
 """The one place that talks HTTP to Infobip: auth, timeouts, retries, error mapping, redaction.
 
-Retry policy: a paid message must never be sent twice. A request is sent again only
-when it provably was not processed — the connection could not be made (connect
-error, connect or pool timeout) or Infobip answered 429. Every other failure after
-the request may have left is reported as ``OutcomeUnknownError`` with the IDs to
-check, never retried.
+Retry policy, by the action's kind (``InfobipRequest.kind``): a paid message must never be
+sent twice, and an item Infobip hands out once must not be fetched twice. So a ``send`` or
+``consume`` request is sent again only when it provably was not processed — the
+connection could not be made (connect error, connect or pool timeout) or Infobip answered
+429; every other failure after the request may have left is reported as
+``OutcomeUnknownError`` with the IDs to check, never retried. A ``read`` changes nothing,
+so it is also retried after an ambiguous failure (a timeout after sending, a dropped
+connection, a 5xx answer), within the attempts and the deadline.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ..errors import (
 )
 from ..outcome import after_arrival, mark_interrupted, unknown
 from ..redaction import HiddenStr, get_logger, redact, scrub_answer
-from ..request import InfobipRequest
+from ..request import BODILESS, InfobipRequest
 from . import deadline
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
 from .attempts import (
@@ -43,6 +46,7 @@ from .attempts import (
     run_attempt_async,
 )
 from .connection import ConnectionSettings, checked_settings
+from .target import request_target
 
 # Re-exported: the package's public names (``infobip_connector.InfobipRequest``,
 # ``close_pooled_clients``, ``aclose_pooled_clients``) are loaded lazily from here.
@@ -99,8 +103,12 @@ class _Exchange:
         settings = checked_settings(settings)
         self.settings = settings
         self.request = request
-        self.url = _url(settings.base_url + request.path)
-        self.content = None if request.body is None else orjson.dumps(request.body)
+        self.url = _url(
+            settings.base_url + request_target(request.path, request.path_params, request.query)
+        )
+        # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
+        bodiless = request.body is None or request.method.upper() in BODILESS
+        self.content = None if bodiless else orjson.dumps(request.body)
         self.headers = {
             # Masked in reprs: frames on the way to the socket hold this value.
             "Authorization": HiddenStr("App " + settings.token.get_secret_value()),
@@ -151,9 +159,9 @@ class _Exchange:
         except Exception as exc:
             # A bug or an exhausted resource while reading an answer: it may have been
             # accepted, so the IDs must come out with the failure, never a bare crash.
-            raise after_arrival(exc, self._where()) from None
+            raise after_arrival(exc, self._where(), self.request.kind) from None
         if isinstance(step, _Retry):
-            # Retried only after a failure that proves nothing was processed.
+            # Retried only after a failure that proves nothing was processed, or on a read.
             self.maybe_sent = False
             if step.delay < 0:
                 raise step.final
@@ -180,7 +188,11 @@ class _Exchange:
             return self._retry_or_fail(_backoff(self.attempt), final)
         if issubclass(failure.kind, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
-        raise unknown(f"The request failed in flight ({what})", self._where()) from None
+        if self.request.kind == "read":
+            return self._retry_read(f"The request failed in flight ({what})")
+        raise unknown(
+            f"The request failed in flight ({what})", self._where(), kind=self.request.kind
+        ) from None
 
     def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
@@ -228,7 +240,23 @@ class _Exchange:
                     f"redirect to {response.headers.get('Location', '?')}, not followed"
                 )
             raise RejectedError(rejected_message(status, info), {"status": status, **info})
+        if self.request.kind == "read" and status >= 500:
+            return self._retry_read(f"Infobip answered HTTP {status}", response)
         raise self._unknown(f"Infobip answered HTTP {status}", response)
+
+    def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
+        """A read after an ambiguous failure: tried again while attempts and time last."""
+        details = (
+            self._where()
+            if response is None
+            else self._with_reasons(response.status_code, response)
+        )
+        final = UnreachableError(
+            f"{what}, after {self.attempt} attempt(s). Reading changes nothing at Infobip, "
+            "so it is safe to repeat.",
+            details,
+        )
+        return self._retry_or_fail(_backoff(self.attempt), final)
 
     def _with_reasons(self, status: int, response: Answer) -> dict[str, Any]:
         """The IDs to reconcile at the top; Infobip's own error fields (its ``messageId`` is an
@@ -240,7 +268,9 @@ class _Exchange:
         return details
 
     def _unknown(self, what: str, response: Answer) -> OutcomeUnknownError:
-        return unknown(what, self._with_reasons(response.status_code, response))
+        return unknown(
+            what, self._with_reasons(response.status_code, response), kind=self.request.kind
+        )
 
 
 @lru_cache(maxsize=256)
@@ -324,4 +354,4 @@ def _interrupted(exc: BaseException, exchange: _Exchange) -> None:
     # Errors (Exception) are the connector's own by now; what is left is an interruption
     # (CancelledError, KeyboardInterrupt, SystemExit), which must keep propagating.
     if not isinstance(exc, Exception) and exchange.maybe_sent:
-        mark_interrupted(exc, exchange.request.reference)
+        mark_interrupted(exc, exchange.request.reference, exchange.request.kind)

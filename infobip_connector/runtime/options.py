@@ -1,0 +1,173 @@
+"""Dynamic options: the choices of a property, asked of Infobip at edit time.
+
+A property declares ``optionsFrom: {function, dependsOn}`` in ``connector.yaml``; the
+function is a ``request.OptionsSource`` in the action's executor module. This module finds
+the property from a path a person types, collects and checks the values it depends on,
+builds the read request and checks the shaped options. Sending is the component's (one
+transport), so this stays pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from types import ModuleType
+from typing import Any
+
+from ..definition.model import Action, Property, format_path
+from ..definition.schemas import property_schema
+from ..errors import InputError, OutcomeUnknownError
+from ..request import InfobipRequest, OptionsSource
+from .validation import SchemaValidator
+from .values import prune
+
+_STEP = re.compile(r"([A-Za-z][A-Za-z0-9]*)|\[(\d*)\]|\.")
+
+#: The most options passed on: a dropdown with more is no help, and an answer is untrusted.
+MAX_OPTIONS = 1000
+
+
+def parse_path(text: Any, field: str = "property") -> list[str | int | None]:
+    """``messages[0].content.templateName`` → ``["messages", 0, "content", "templateName"]``.
+
+    ``[]`` (any index) becomes ``None``. Raises InputError at ``field`` for anything else.
+    """
+    parts: list[str | int | None] = []
+    pos = 0
+    if isinstance(text, str) and len(text) <= 500:
+        while pos < len(text):
+            m = _STEP.match(text, pos)
+            if m is None or m.end() == pos:
+                break
+            if m.group(1):
+                parts.append(m.group(1))
+            elif m.group(0) != ".":
+                parts.append(int(m.group(2)) if m.group(2) else None)
+            pos = m.end()
+    if not parts or not isinstance(text, str) or pos != len(text):
+        shown = repr(text)[:60]
+        raise InputError(
+            [{"path": field, "message": f"{shown} is not a property path such as a.b[0].c"}]
+        )
+    return parts
+
+
+class OptionsRuntime:
+    """The options of one property of one action."""
+
+    def __init__(self, action: Action, executor: ModuleType, property_path: Any) -> None:
+        self.action = action
+        self.steps = parse_path(property_path)
+        self.prop = _property_at(action.as_property(), self.steps, "property", property_path)
+        if self.prop.optionsFrom is None:
+            raise InputError(
+                [
+                    {
+                        "path": "property",
+                        "message": f"{property_path} has no options from Infobip; "
+                        f"expected one of: {', '.join(dynamic_properties(action)) or '(none)'}",
+                    }
+                ]
+            )
+        self.shown = format_path([0 if s is None else s for s in self.steps])
+        source = getattr(executor, self.prop.optionsFrom.function, None)
+        if not isinstance(source, OptionsSource):
+            raise TypeError(
+                f"{action.executor}.{self.prop.optionsFrom.function} is not an OptionsSource"
+            )
+        self.source = source
+
+    def request(self, values: Any) -> InfobipRequest:
+        """The read request for the options; InputError when a dependency is missing or bad."""
+        if not isinstance(values, dict):
+            raise InputError([{"path": "", "message": "the input must be an object of properties"}])
+        values = prune(values) or {}
+        assert self.prop.optionsFrom is not None
+        found: dict[str, Any] = {}
+        problems: list[dict[str, str]] = []
+        for dep in self.prop.optionsFrom.dependsOn:
+            steps = self._bind(parse_path(dep, "dependsOn"))
+            where = format_path(steps)
+            prop = _property_at(self.action.as_property(), steps, "dependsOn", dep)
+            value = _value_at(values, steps)
+            if value is None:
+                problems.append(
+                    {"path": where, "message": f"is required for the options of {self.shown}"}
+                )
+                continue
+            for err in SchemaValidator(property_schema(prop), prop).errors(value):
+                problems.append({"path": where + err["path"], "message": err["message"]})
+            found[dep] = value
+        if problems:
+            raise InputError(problems)
+        return replace(self.source.build_request(found), kind="read")
+
+    def shape(self, body: Any, request: InfobipRequest) -> list[dict[str, str]]:
+        """Checked ``[{value, label}]``; an answer of another shape is ``OutcomeUnknownError``."""
+        try:
+            options = self.source.shape(body, request)
+            ok = isinstance(options, list) and all(
+                isinstance(o, dict)
+                and set(o) == {"value", "label"}
+                and all(isinstance(v, str) for v in o.values())
+                for o in options
+            )
+        except Exception:  # an answer of an unexpected shape, met inside the shaper
+            ok = False
+        if not ok:
+            raise OutcomeUnknownError(
+                "Infobip's answer for the options does not have the expected shape. "
+                "Reading changes nothing at Infobip, so it is safe to repeat.",
+                {"property": self.shown},
+            )
+        return [dict(o) for o in options[:MAX_OPTIONS]]
+
+    def _bind(self, steps: list[str | int | None]) -> list[str | int]:
+        """A dependency's ``[]`` steps take the indices of the property's path, in order."""
+        indices = iter([s if s is not None else 0 for s in self.steps if not isinstance(s, str)])
+        bound: list[str | int] = []
+        for step in steps:
+            if isinstance(step, str):
+                bound.append(step)
+            else:
+                inherited = next(indices, 0)
+                bound.append(inherited if step is None else step)
+        return bound
+
+
+def dynamic_properties(action: Action) -> list[str]:
+    """The paths (``[]`` for any index) of an action's properties with ``optionsFrom``."""
+    from ..definition.model import walk
+
+    return [
+        format_path(path).replace("[*]", "[]")
+        for path, prop in walk(action.as_property())
+        if prop.optionsFrom is not None
+    ]
+
+
+def _property_at(root: Property, steps: list[Any], field: str, shown: Any) -> Property:
+    prop: Property | None = root
+    for step in steps:
+        if prop is None:
+            break
+        prop = (
+            prop.items
+            if prop.type == "ARRAY" and not isinstance(step, str)
+            else (prop.child(step) if isinstance(step, str) else None)
+        )
+    if prop is None:
+        raise InputError([{"path": field, "message": f"{shown} is not a property of the action"}])
+    return prop
+
+
+def _value_at(values: Any, steps: list[str | int]) -> Any:
+    node = values
+    for step in steps:
+        if isinstance(step, str) and isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(step, int) and isinstance(node, list) and step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node

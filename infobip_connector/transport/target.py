@@ -1,0 +1,43 @@
+"""A request's target — path with its parameters filled, and the query — as one string.
+
+Built once per execution and used by both the sync (httpx) and async (aiohttp) paths, so the
+two encode identically. Every path and query value is percent-encoded with no character left
+safe, and a dot is encoded too: a ``/``, ``?``, ``#`` or ``..`` in a value (a sender, a bulk
+ID) can never change the path that is called or add a parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
+
+
+def escape(value: str) -> str:
+    """``value`` percent-encoded for a path segment or query component (RFC 3986)."""
+    # quote() leaves "." alone; a segment of "." or ".." would be collapsed by URL
+    # normalisation into another path, so it is encoded as well.
+    return quote(value, safe="").replace(".", "%2E")
+
+
+def fill_path(template: str, params: Mapping[str, str]) -> str:
+    """``/senders/{sender}/templates`` with ``{sender}`` replaced by its escaped value.
+
+    Raises ``KeyError`` naming a placeholder without a value: an executor or definition
+    bug, since path properties are required and non-empty by the meta-schema.
+    """
+    return _PLACEHOLDER.sub(lambda m: escape(params[m.group(1)]), template)
+
+
+def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
+    """``[("a", "1"), ("a", "2")]`` → ``a=1&a=2``, every name and value escaped."""
+    return "&".join(f"{escape(name)}={escape(value)}" for name, value in pairs)
+
+
+def request_target(path: str, params: Mapping[str, str], query: Iterable[tuple[str, str]]) -> str:
+    """The path and query of a request, ready to follow the base URL."""
+    encoded = encode_query(query)
+    filled = fill_path(path, params) if params or "{" in path else path
+    return f"{filled}?{encoded}" if encoded else filled
