@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import json
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -76,7 +78,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.targets.append(self.path)
-        body = b'{"templates": []}'
+        body = json.dumps(TEMPLATES).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -294,3 +296,43 @@ def test_definition_rules_for_kinds_and_parameters(change: Any, said: str) -> No
     change(_templates_action(raw))
     with pytest.raises(DefinitionError, match=said):
         parse_definition(raw)
+
+
+def test_cli_options_over_a_real_socket(
+    recorder: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infobip_connector.hosts.cli import main
+
+    definition = write_definition(tmp_path)
+    (tmp_path / "in.json").write_text('{"messages": [{"from": "447860099299"}]}')
+    (tmp_path / "c.json").write_text(json.dumps({"token": "kinds-key-2", "baseUrl": recorder}))
+    main(
+        [
+            "options",
+            "getWhatsappTemplates",
+            "messages[].content.templateName",
+            "--input",
+            str(tmp_path / "in.json"),
+            "--connection",
+            str(tmp_path / "c.json"),
+            "--definition",
+            str(definition),
+        ]
+    )
+    assert json.loads(capsys.readouterr().out) == [
+        {"value": "welcome", "label": "welcome (en)"},
+        {"value": "order_ready", "label": "order_ready (de)"},
+    ]
+    assert _Recorder.targets == ["/whatsapp/2/senders/447860099299/templates"]
+
+
+def test_cli_options_of_a_property_without_them_is_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infobip_connector.hosts.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["options", "sendSms", "messages[].text", "--sandbox"])
+    assert info.value.code == 2
+    error = json.loads(capsys.readouterr().err.splitlines()[-1])["error"]
+    assert error["details"]["errors"][0]["path"] == "property"

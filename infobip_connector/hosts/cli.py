@@ -240,6 +240,17 @@ def cmd_run(args: argparse.Namespace) -> None:
     _summarise_rejections(output)
 
 
+def cmd_options(args: argparse.Namespace) -> None:
+    if args.definition is None:
+        from .. import component
+    else:
+        component = _component(_project(args, installed_by_default=True))
+    _check_action(component, args.action)
+    inputs = _read_json(args.input, "input") if args.input is not None else {}
+    connection, transport = _connection(args)
+    _dump(component.options(args.action, args.property, inputs, connection, transport=transport))
+
+
 def cmd_check(args: argparse.Namespace) -> None:
     from .. import component
 
@@ -353,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({checkout})")
     for name, handler, text in (
         ("run", cmd_run, "execute an action and print its output as JSON"),
+        ("options", cmd_options, "list a property's choices from Infobip as [{value, label}]"),
         ("check", cmd_check, "test the connection (account balance)"),
     ):
         p = add(name, handler, text)
@@ -360,6 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("action", help="sendSms or sendWhatsappTextMessage")
             p.add_argument("--input", required=True, help="JSON file of property values, or -")
             p.add_argument("--compact", action="store_true", help="one-line JSON output")
+        if name == "options":
+            p.add_argument("action", help="the action's name")
+            p.add_argument("property", help="its path, e.g. messages[].content.templateName")
+            p.add_argument("--input", help="JSON file of the values filled so far, or -")
+            p.add_argument(
+                "--definition", metavar="FILE", help=f"read this connector.yaml ({installed})"
+            )
         p.add_argument("--connection", help="JSON file with token and baseUrl")
         p.add_argument(
             "--sandbox",
