@@ -43,11 +43,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from infobip_connector import InputError, component
-from infobip_connector.definition.model import format_path
+from infobip_connector.definition.model import Property, format_path, walk
+from infobip_connector.request import BODILESS, wire_scalar
 from infobip_connector.runtime.timeutil import infobip_datetime
 from infobip_connector.runtime.values import prune
 
 from .conftest import CANARY, FIXTURES
+from .operations import OPERATIONS
 
 settings.register_profile(
     "ci",
@@ -67,13 +69,16 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 # Applied to these tests only, not loaded globally: other hypothesis tests keep their settings.
 SETTINGS = settings.get_profile(PROFILE) if PROFILE in ("ci", "dev") else settings()
 
-ACTIONS = ("sendSms", "sendWhatsappTextMessage")
+# Every action of connector.yaml; tests/operations.py names its Infobip operation and the
+# slice of its published request schema (a missing row fails test_actions_follow_the_definition).
+ACTIONS = tuple(component.action_names)
 # A fixed "now": sendAt is generated relative to it, and prepare() is told to use it, so a slow
 # run can never push a generated time into the past.
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 SLICES = {
-    "sendSms": FIXTURES / "openapi" / "sms_advanced_request.json",
-    "sendWhatsappTextMessage": FIXTURES / "openapi" / "whatsapp_text_request.json",
+    action: FIXTURES / "openapi" / op.request_slice
+    for action, op in OPERATIONS.items()
+    if op.request_slice is not None
 }
 CONNECTION = {"token": CANARY, "baseUrl": "https://xyz12.api.infobip.com"}
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -278,18 +283,27 @@ def _time_window(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _overrides(action: str) -> dict[Path_, Override]:
+    """Hand-made strategies by what the definition declares (a format or a rule), any action."""
+
     def phone(_: Schema) -> st.SearchStrategy[str]:
         return phones.map(lambda p: p[0])
 
-    if action == "sendSms":
-        msg: Path_ = ("messages", "*")
-        return {
-            (*msg, "from"): lambda _: senders.map(lambda p: p[0]),
-            (*msg, "destinations", "*", "to"): phone,
-            (*msg, "sendAt"): lambda s: _send_at(s),
-            (*msg, "deliveryTimeWindow"): _time_window,
-        }
-    return {("from",): phone, ("to",): phone}
+    def sender(_: Schema) -> st.SearchStrategy[str]:
+        return senders.map(lambda p: p[0])
+
+    by_format: dict[str, Override] = {"phone": phone, "sms-sender": sender}
+    by_rule: dict[str, Override] = {
+        "sendAt": lambda s: _send_at(s),
+        "deliveryTimeWindow": _time_window,
+    }
+    found: dict[Path_, Override] = {}
+    for path, prop in walk(component.definition.action(action).as_property()):
+        if prop.format in by_format:
+            found[path] = by_format[prop.format]
+        for rule in prop.rules:
+            if rule in by_rule:
+                found[path] = by_rule[rule]
+    return found
 
 
 _SCHEMA_STRATEGIES = {
@@ -299,33 +313,68 @@ _SCHEMA_STRATEGIES = {
 
 @st.composite
 def valid_inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
+    """A valid input of any action; the fix-ups follow what the definition declares."""
     values: dict[str, Any] = draw(_SCHEMA_STRATEGIES[action])
-    if action == "sendSms":
-        seen: set[str] = set()
-        for message in values["messages"]:
-            for destination in message["destinations"]:
-                # Message IDs must differ within a request: a repeat is an input error.
-                given = destination.get("messageId")
-                if isinstance(given, str) and given:
-                    if given in seen:
-                        del destination["messageId"]
-                    seen.add(given)
+    root = component.definition.action(action).as_property()
+    seen: set[str] = set()
+    for path, prop in _declared(root, values):
+        parent, key = _parent(values, path), path[-1]
+        if prop.generatedId and isinstance(parent[key], str) and parent[key]:
+            # IDs must differ within a request: a repeat is an input error.
+            if parent[key] in seen:
+                del parent[key]
+            else:
+                seen.add(parent[key])
+        elif isinstance(parent[key], tuple):
             # _send_at returns (value, instant meant); keep the value, remember the instant.
-            if isinstance(message.get("sendAt"), tuple):
-                message["sendAt"], meant = message["sendAt"]
-                message["_meant"] = meant
-    else:
-        content = values["content"]
-        if content.get("previewUrl") is True and not re.search(r"https?://\S", content["text"]):
-            content["text"] = content["text"][:4000] + " https://example.com/x"
+            parent[key], parent[_MEANT + str(key)] = parent[key]
+        elif "previewUrlNeedsLink" in prop.rules and isinstance(parent[key], dict):
+            content = parent[key]  # the rule is on the object holding text and previewUrl
+            text = content.get("text", "")
+            if content.get("previewUrl") is True and not re.search(r"https?://\S", text):
+                content["text"] = text[:4000] + " https://example.com/x"
     return values
 
 
-def _take_meant(values: dict[str, Any]) -> list[datetime | None]:
-    """Remove the test's private ``_meant`` markers, returning them per message."""
-    meant: list[datetime | None] = []
-    for message in values.get("messages", []):
-        meant.append(message.pop("_meant", None))
+_MEANT = "_meant_"
+Meant = dict[Path_, datetime]
+
+
+def _declared(prop: Property, value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Property]]:
+    """Each place of ``value`` that the definition declares, with its property (root excluded).
+
+    Collected before yielding, so a caller may change the values it is given.
+    """
+    found: list[tuple[Path_, Property]] = []
+    if isinstance(value, dict) and prop.type == "OBJECT":
+        for child in prop.properties or []:
+            if child.name in value:
+                found.append(((*path, child.name), child))
+                found.extend(_declared(child, value[child.name], (*path, child.name)))
+    elif isinstance(value, list) and prop.items is not None:
+        for index, item in enumerate(value):
+            found.append(((*path, index), prop.items))
+            found.extend(_declared(prop.items, item, (*path, index)))
+    return iter(found)
+
+
+def _parent(values: Any, path: Path_) -> Any:
+    for part in path[:-1]:
+        values = values[part]
+    return values
+
+
+def _take_meant(values: Any, path: Path_ = ()) -> Meant:
+    """Remove the test's private markers, returning the instant meant by each sendAt's path."""
+    meant: Meant = {}
+    if isinstance(values, dict):
+        for key in [k for k in values if k.startswith(_MEANT)]:
+            meant[(*path, key.removeprefix(_MEANT))] = values.pop(key)
+        for key, item in values.items():
+            meant.update(_take_meant(item, (*path, key)))
+    elif isinstance(values, list):
+        for index, item in enumerate(values):
+            meant.update(_take_meant(item, (*path, index)))
     return meant
 
 
@@ -333,56 +382,69 @@ def _take_meant(values: dict[str, Any]) -> list[datetime | None]:
 
 _PHONE_DIGITS = dict(PHONES)
 _SENDER_FORMS = dict(SENDERS)
+_INFOBIP_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
-def _expected_body(action: str, values: dict[str, Any]) -> dict[str, Any]:
-    """What the request body must be: our values, pruned, with the documented normalisations."""
-    expected: dict[str, Any] = prune(copy.deepcopy(values))
-    if action == "sendWhatsappTextMessage":
-        expected["from"] = _PHONE_DIGITS[values["from"]]
-        expected["to"] = _PHONE_DIGITS[values["to"]]
-        return expected
-    for message in expected["messages"]:
-        for destination in message["destinations"]:
-            destination["to"] = _PHONE_DIGITS[destination["to"]]
-        if "from" in message:
-            message["from"] = _SENDER_FORMS[message["from"]]
-        if "validityPeriod" in message:
-            message["validityPeriod"] = int(message["validityPeriod"])
-    return expected
+def _expect(prop: Property, want: Any, got: Any, meant: Meant, path: Path_) -> Any:
+    """What Infobip must receive for ``want`` (pruned), by the property's declared rules.
+
+    Generated IDs and sendAt's wire form are taken from ``got`` once checked.
+    """
+    if "sendAt" in prop.rules:
+        # Infobip's format: yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm, the same instant.
+        assert isinstance(got, str) and _INFOBIP_DATETIME.fullmatch(got), got
+        instant = datetime.strptime(got, "%Y-%m-%dT%H:%M:%S.%f%z")
+        wanted = meant[path]
+        assert instant == wanted.replace(microsecond=wanted.microsecond // 1000 * 1000), (
+            want,
+            got,
+        )
+        return got
+    if prop.type == "OBJECT" and isinstance(want, dict):
+        sent = got if isinstance(got, dict) else {}
+        out: dict[str, Any] = {}
+        for child in prop.properties or []:
+            assert child.name is not None
+            if child.name in want:
+                out[child.name] = _expect(
+                    child, want[child.name], sent.get(child.name), meant, (*path, child.name)
+                )
+            elif child.generatedId:
+                assert UUID.match(str(sent.get(child.name))), (path, sent.get(child.name))
+                out[child.name] = sent[child.name]
+        return out
+    if prop.type == "ARRAY" and isinstance(want, list):
+        assert prop.items is not None
+        sent_items = got if isinstance(got, list) and len(got) == len(want) else [None] * len(want)
+        return [
+            _expect(prop.items, w, g, meant, (*path, i))
+            for i, (w, g) in enumerate(zip(want, sent_items, strict=True))
+        ]
+    if prop.format == "phone":
+        return _PHONE_DIGITS[want]
+    if prop.format == "sms-sender":
+        return _SENDER_FORMS[want]
+    if prop.type == "NUMBER" and prop.maxNumberPrecision == 0:
+        return int(want)  # a whole number goes out as an integer
+    return want
 
 
-def _assert_round_trip(
-    action: str, values: dict[str, Any], meant: list[datetime | None], body: Any
-) -> None:
-    expected = _expected_body(action, values)
-    body = copy.deepcopy(body)
-    if action == "sendSms":
-        if "bulkId" not in expected:
-            assert UUID.match(body["bulkId"]), body["bulkId"]
-            expected["bulkId"] = body["bulkId"]
-        for index, (message, sent) in enumerate(
-            zip(expected["messages"], body["messages"], strict=True)
-        ):
-            for want, got in zip(message["destinations"], sent["destinations"], strict=True):
-                if "messageId" not in want:
-                    assert UUID.match(got["messageId"]), got["messageId"]
-                    want["messageId"] = got["messageId"]
-            if "sendAt" in message:
-                wire = sent["sendAt"]
-                # Infobip's format: yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm, the same instant.
-                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}", wire)
-                instant = datetime.strptime(wire, "%Y-%m-%dT%H:%M:%S.%f%z")
-                want_instant = meant[index]
-                assert want_instant is not None
-                assert instant == want_instant.replace(
-                    microsecond=want_instant.microsecond // 1000 * 1000
-                ), (message["sendAt"], wire)
-                message["sendAt"] = wire
-    elif "messageId" not in expected:
-        assert UUID.match(body["messageId"]), body["messageId"]
-        expected["messageId"] = body["messageId"]
-    assert body == expected
+def _assert_round_trip(action: str, values: dict[str, Any], meant: Meant, request: Any) -> None:
+    """The request carries exactly our values, each where the definition says it goes."""
+    definition = component.definition.action(action)
+    pruned = prune(copy.deepcopy(values))
+    body_props = [p for p in definition.properties if p.location == "body"]
+    body_values = {p.name: pruned[p.name] for p in body_props if p.name in pruned}
+    root = Property(name="input", type="OBJECT", properties=body_props)
+    if request.method in BODILESS:
+        assert request.body is None
+    else:
+        assert request.body == _expect(root, body_values, request.body, meant, ())
+    for prop in definition.properties:
+        if prop.location == "path" and prop.name in pruned:
+            assert request.path_params[prop.name] == wire_scalar(pruned[prop.name])
+        elif prop.location == "query" and prop.name in pruned:
+            assert prop.name in {name for name, _ in request.query}
 
 
 def _load_slice(action: str) -> Draft202012Validator | None:
@@ -492,7 +554,7 @@ def _deep(levels: int) -> Any:
     return nested
 
 
-Case = tuple[dict[str, Any], list[datetime | None], str, Any, Path_]
+Case = tuple[dict[str, Any], Meant, str, Any, Path_]
 
 
 @st.composite
@@ -600,9 +662,14 @@ def _mutate(draw: st.DrawFn, action: str, valid: dict[str, Any]) -> tuple[str, A
     return kind, _set(value, path, [{"unknownKey": i} for i in range(size)]), path
 
 
+#: The phone-number fields of each action, by the definition's ``format: phone``.
 _PHONE_FIELDS: dict[str, list[Path_]] = {
-    "sendSms": [("messages", "*", "destinations", "*", "to")],
-    "sendWhatsappTextMessage": [("from",), ("to",)],
+    action: [
+        path
+        for path, prop in walk(component.definition.action(action).as_property())
+        if prop.format == "phone"
+    ]
+    for action in ACTIONS
 }
 
 
@@ -658,7 +725,7 @@ def _check_valid(
     runtime: Any,
     validator: Draft202012Validator | None,
     values: dict[str, Any],
-    meant: list[datetime | None],
+    meant: Meant,
 ) -> None:
     """The request builds, satisfies Infobip's published schema and carries our values."""
     INPUTS_TRIED[f"{action} valid"] += 1
@@ -672,7 +739,7 @@ def _check_valid(
         ]
         assert not problems, problems
         assert not list(_undeclared_keys(request.body, validator.schema))
-    _assert_round_trip(action, values, meant, request.body)
+    _assert_round_trip(action, values, meant, request)
 
 
 def _check_invalid(action: str, kind: str, values: Any, problem: Path_) -> None:

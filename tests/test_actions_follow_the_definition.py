@@ -1,0 +1,88 @@
+"""Every action in connector.yaml is covered without editing this file: its Infobip operation
+(tests/operations.py), its request on the wire, its sandbox route and a CLI run end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from infobip_connector import component
+from infobip_connector.sandbox import SandboxServer
+from infobip_connector.sandbox.routes import resolve
+from infobip_connector.sandbox.table import ROUTES
+from infobip_connector.transport.target import fill_path
+
+from .conftest import FIXTURES, ROOT, SHARED
+from .operations import OPERATIONS
+
+ACTIONS = component.action_names
+KEY = "defined-key-3e9a"
+SANDBOX_OPTIONS = {"api_key": KEY, "deliver_reports": False}
+
+
+def test_every_action_has_an_operation_and_no_row_is_stale() -> None:
+    assert sorted(set(ACTIONS) - set(OPERATIONS)) == [], "add a row to tests/operations.py"
+    assert sorted(set(OPERATIONS) - set(ACTIONS)) == [], "a row names no action"
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_the_operation_is_current_in_the_openapi_description(action: str) -> None:
+    op = OPERATIONS[action]
+    source = SHARED / "infobip-openapi" / op.spec
+    if not source.exists():
+        pytest.skip("the OpenAPI description is not available here")
+    spec = json.loads(source.read_text(encoding="utf-8"))
+    described = spec["paths"][op.path][op.method.lower()]
+    assert described["operationId"] == op.operation_id
+    assert not described.get("deprecated"), f"{op.operation_id} is superseded"
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_the_request_is_the_operation(action: str) -> None:
+    op = OPERATIONS[action]
+    request = component.runtime(action).prepare(op.sample)
+    assert (request.method, request.path) == (op.method, op.path)
+    assert request.kind == component.definition.action(action).kind
+    if op.request_slice is None:
+        assert request.body is None
+        return
+    schema = json.loads((FIXTURES / "openapi" / op.request_slice).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(request.body)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_has_a_sandbox_route(action: str) -> None:
+    request = component.runtime(action).prepare(OPERATIONS[action].sample)
+    path = fill_path(request.path, request.path_params)
+    assert resolve(ROUTES, request.method, path).route is not None
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_cli_run_end_to_end(action: str, server: SandboxServer, tmp_path: Path) -> None:
+    server.sandbox.reset()
+    env = {
+        **os.environ,
+        "INFOBIP_API_KEY": KEY,
+        "INFOBIP_BASE_URL": server.url,
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "infobip_connector", "run", action, "--input", "-"],
+        input=json.dumps(OPERATIONS[action].sample),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    output: Any = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(component.output_schema(action)).validate(output)
+    assert server.sandbox.requests, "nothing reached the sandbox"
