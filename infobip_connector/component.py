@@ -40,7 +40,8 @@ class Component:
     def definition_json(self) -> dict[str, Any]:
         """The definition as plain JSON data, as ``infobip-connector definition`` prints it."""
         data: dict[str, Any] = _drop_defaults(
-            self.definition.model_dump(mode="json", exclude_none=True)
+            # by_alias: the keys as connector.yaml writes them ("in", not "location").
+            self.definition.model_dump(mode="json", exclude_none=True, by_alias=True)
         )
         return data
 
@@ -196,11 +197,22 @@ def _drop_defaults(data: Any) -> Any:
         return {
             k: _drop_defaults(v)
             for k, v in data.items()
-            if not (v is False and k in _FLAGS) and not (v == [] and k == "rules")
+            if not (v is False and k in _FLAGS)
+            and not (v == [] and k == "rules")
+            and not (v == "body" and k == "in")
+            and not (v is True and k == "explode")
         }
     if isinstance(data, list):
         return [_drop_defaults(v) for v in data]
     return data
 
 
-_FLAGS = {"required", "secret", "advanced", "generatedId", "uniqueItems", "multiline"}
+_FLAGS = {
+    "required",
+    "secret",
+    "advanced",
+    "generatedId",
+    "uniqueItems",
+    "multiline",
+    "accountsMessages",
+}

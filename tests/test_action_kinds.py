@@ -336,3 +336,52 @@ def test_cli_options_of_a_property_without_them_is_input_error(
     assert info.value.code == 2
     error = json.loads(capsys.readouterr().err.splitlines()[-1])["error"]
     assert error["details"]["errors"][0]["path"] == "property"
+
+
+def test_the_definition_as_json_writes_keys_as_connector_yaml(defined: Component) -> None:
+    data = defined.definition_json()
+    assert '"location"' not in json.dumps(data)
+    logs = data["actions"][0]["properties"]
+    assert logs[0]["in"] == "query" and "explode" not in logs[0]
+    assert logs[1]["explode"] is False
+    assert "in" not in data["actions"][2]["properties"][1]  # the default, body, is left out
+
+
+# ---------------------------------------------------------------- the editor's options
+
+
+def test_editor_backend_lists_options_from_the_sandbox(
+    defined: Component, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infobip_connector.hosts.editor import api
+
+    monkeypatch.setattr(api, "component", defined)
+    backend = api.EditorBackend()
+    status, answer = backend.options(
+        "getWhatsappTemplates",
+        "messages[0].content.templateName",
+        {"messages": [{"from": "447860099299"}]},
+        None,
+        True,
+    )
+    assert status == 200
+    assert {"value": "welcome", "label": "welcome (en)"} in answer["options"]
+
+
+def test_editor_backend_options_mistakes_are_typed_and_keep_the_token(
+    defined: Component, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infobip_connector.hosts.editor import api
+
+    monkeypatch.setattr(api, "component", defined)
+    backend = api.EditorBackend()
+    status, answer = backend.options(
+        "getWhatsappTemplates",
+        "messages[0].content.templateName",
+        {"messages": [{}]},
+        {"token": "editor-options-key-9", "baseUrl": "https://xyz12.api.infobip.com"},
+        False,
+    )
+    assert status == 422
+    assert answer["error"]["details"]["errors"][0]["path"] == "messages[0].from"
+    assert "editor-options-key-9" not in json.dumps(answer)

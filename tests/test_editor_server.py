@@ -441,3 +441,10 @@ def test_malformed_http_is_answered_400_and_prints_nothing(
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_options_of_a_property_without_them_is_answered_typed(server: EditorServer) -> None:
+    payload = {"action": "sendSms", "property": "messages[0].text", "inputs": {}, "sandbox": True}
+    status, answer = post_json(server, "/api/options", payload)
+    assert status == 422
+    assert answer["error"]["details"]["errors"][0]["path"] == "property"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -55,6 +56,40 @@ class EditorBackend:
     ) -> tuple[int, dict[str, Any]]:
         """Execute the action; returns the HTTP status and a JSON body without the token."""
         name = self._action(action)
+        return self._answer(
+            connection,
+            sandbox,
+            lambda conn, transport: {
+                "output": component.execute(name, inputs, conn, transport=transport)
+            },
+        )
+
+    def options(
+        self, action: Any, prop: Any, inputs: Any, connection: Any, sandbox: Any
+    ) -> tuple[int, dict[str, Any]]:
+        """A property's choices from Infobip (``component.options``), as ``{"options": [...]}``.
+
+        Asked for while a person edits; mistakes come back as the typed error, like a run's.
+        """
+        name = self._action(action)
+        return self._answer(
+            connection,
+            sandbox,
+            lambda conn, transport: {
+                "options": component.options(name, prop, inputs, conn, transport=transport)
+            },
+        )
+
+    def _answer(
+        self,
+        connection: Any,
+        sandbox: Any,
+        call: Callable[[Any, httpx.BaseTransport | None], dict[str, Any]],
+    ) -> tuple[int, dict[str, Any]]:
+        """``call(connection, transport)`` against the sandbox or Infobip, as (status, body).
+
+        Every answer, errors included, has the token masked.
+        """
         if not isinstance(sandbox, bool):
             raise RequestError("'sandbox' must be true or false")
         if not sandbox and not isinstance(connection, dict):
@@ -63,25 +98,24 @@ class EditorBackend:
         token = token if isinstance(token, str) else ""
         try:
             if sandbox:
-                output = self._run_in_sandbox(name, inputs)
+                answer = call(dict(SANDBOX_CONNECTION), self._sandbox())
             else:
-                output = component.execute(name, inputs, connection)
+                answer = call(connection, None)
         except ConnectorError as exc:
             return _STATUS_BY_TYPE.get(exc.type, 502), scrub(exc.to_dict(), token)
         except Exception as exc:  # a bug must reach the page as an answer, not a hung request
             error = {"type": "internal", "message": f"{type(exc).__name__}: {exc}", "details": {}}
             return 500, scrub({"error": error}, token)
-        return 200, scrub({"output": output}, token)
+        return 200, scrub(answer, token)
 
-    def _run_in_sandbox(self, action: str, inputs: Any) -> Any:
+    def _sandbox(self) -> httpx.BaseTransport:
         with self._sandbox_lock:
-            # Created on first use: the emulator is only needed once someone presses Run.
+            # Created on first use: the emulator is only needed once someone runs or asks.
             if self._sandbox_transport is None:
                 from infobip_connector.sandbox import Sandbox
 
                 self._sandbox_transport = Sandbox().transport()
-            transport = self._sandbox_transport
-        return component.execute(action, inputs, dict(SANDBOX_CONNECTION), transport=transport)
+            return self._sandbox_transport
 
     @staticmethod
     def _action(action: Any) -> str:

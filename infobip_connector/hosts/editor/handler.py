@@ -115,7 +115,7 @@ class EditorHandler:
         return _response(HTTPStatus.OK, _package_file(name), content_type)
 
     async def _post(self, request: web.BaseRequest) -> web.StreamResponse:
-        if request.path not in ("/api/validate", "/api/run"):
+        if request.path not in ("/api/validate", "/api/run", "/api/options"):
             raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint: {request.path}")
         self._check_origin(request)
         body = parse_body(await self._read(request))
@@ -125,6 +125,16 @@ class EditorHandler:
                     self.backend.validate, body.get("action"), body.get("inputs")
                 )
                 return _json(HTTPStatus.OK, answer)
+            if request.path == "/api/options":
+                status, answer = await self._call(
+                    self.backend.options,
+                    body.get("action"),
+                    body.get("property"),
+                    body.get("inputs"),
+                    body.get("connection"),
+                    body.get("sandbox", True),
+                )
+                return _json(HTTPStatus(status), answer)
             status, answer = await self._call(
                 self.backend.run,
                 body.get("action"),

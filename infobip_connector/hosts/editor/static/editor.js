@@ -149,7 +149,9 @@ function renderTextInput(type) {
     });
     if (typeof prop.default === "string") input.value = prop.default;
     if (prop.suggestions) input.setAttribute("list", suggestionList(prop.suggestions));
-    return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
+    const control = leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
+    if (prop.optionsFrom) offerOptionsFromInfobip(prop, input, control);
+    return control;
   };
 }
 
@@ -162,6 +164,70 @@ function suggestionList(name) {
     document.body.append(h("datalist", { id }, values.map((value) => h("option", { value }))));
   }
   return id;
+}
+
+// A field whose choices come from Infobip (`optionsFrom`): a dropdown (<datalist>) filled by
+// POST /api/options once every property it depends on has a value, and again when they change.
+// The value stays free text, checked like any other.
+function offerOptionsFromInfobip(prop, input, control) {
+  const listId = freshId();
+  const list = h("datalist", { id: listId });
+  input.setAttribute("list", listId);
+  control.el.append(list);
+  page.optionFields.push({ prop, input, list, control, asked: null });
+}
+
+// The value at a page path such as "messages[1].from" in the form's current values.
+function valueAt(values, path) {
+  let node = values;
+  for (const part of path.match(/[^.[\]]+/g) || []) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = node[/^\d+$/.test(part) ? Number(part) : part];
+  }
+  return node;
+}
+
+// "messages[].from" for the field at "messages[2].content.templateName": messages[2].from.
+function boundPath(dependency, fieldPath) {
+  const indices = (fieldPath.match(/\[(\d+)\]/g) || []).map((m) => m.slice(1, -1));
+  let next = 0;
+  return dependency.replace(/\[(\d*)\]/g, (_, given) => {
+    const inherited = indices[next++] || 0; // as the runtime binds them (runtime/options.py)
+    return `[${given || inherited}]`;
+  });
+}
+
+async function refreshOptions() {
+  const inputs = currentInputs();
+  const sandbox = byId("use-sandbox").checked;
+  page.optionFields = page.optionFields.filter((field) => field.input.isConnected);
+  for (const field of page.optionFields) {
+    const path = field.control.el.dataset.path;
+    const depends = field.prop.optionsFrom.dependsOn || [];
+    const values = depends.map((dep) => valueAt(inputs, boundPath(dep, path)));
+    if (values.some(isEmpty)) {
+      field.list.replaceChildren();
+      field.asked = null;
+      continue;
+    }
+    const key = JSON.stringify([path, values, sandbox]);
+    if (key === field.asked) continue;
+    field.asked = key;
+    const body = {
+      action: page.action.name,
+      property: path,
+      inputs,
+      connection: sandbox ? null : page.connection.get(),
+      sandbox,
+    };
+    const answer = await callApi("POST", "/api/options", body).catch(() => ({}));
+    if (field.asked !== key) continue; // the dependencies changed while it was asked
+    const options = Array.isArray(answer.options) ? answer.options : [];
+    field.list.replaceChildren(
+      ...options.map((option) => h("option", { value: option.value, label: option.label })),
+    );
+    field.input.dataset.options = String(options.length);
+  }
 }
 
 function renderTextArea(prop, ctx) {
@@ -442,6 +508,8 @@ const page = {
   validateTimer: null,
   // Counts edits, so an output can tell whether it still belongs to what the form shows.
   editSeq: 0,
+  // Fields whose choices come from Infobip (offerOptionsFromInfobip).
+  optionFields: [],
 };
 
 const byId = (id) => document.getElementById(id);
@@ -564,6 +632,7 @@ async function validateNow() {
     return;
   }
   showErrors([...onPage(connectionErrors(), "connection"), ...(answer.ok ? [] : answer.errors)]);
+  refreshOptions();
 }
 
 // An output shown after the form changed no longer describes it: say so, keep it readable.
