@@ -350,20 +350,27 @@ def test_the_definition_as_json_writes_keys_as_connector_yaml(defined: Component
 # ---------------------------------------------------------------- the editor's options
 
 
-def test_editor_backend_lists_options_from_the_sandbox(
-    defined: Component, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _editor_options(
+    defined: Component, monkeypatch: pytest.MonkeyPatch, inputs: Any, connection: Any
+) -> tuple[int, dict[str, Any]]:
+    """The editor backend's answer for the template-name field, on the test definition."""
     from infobip_connector.hosts.editor import api
 
     monkeypatch.setattr(api, "component", defined)
-    backend = api.EditorBackend()
-    status, answer = backend.options(
+    return api.EditorBackend().options(
         "getWhatsappTemplates",
         "messages[0].content.templateName",
-        {"messages": [{"from": "447860099299"}]},
-        None,
-        True,
+        inputs,
+        connection,
+        connection is None,
     )
+
+
+def test_editor_backend_lists_options_from_the_sandbox(
+    defined: Component, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = {"messages": [{"from": "447860099299"}]}
+    status, answer = _editor_options(defined, monkeypatch, inputs, None)
     assert status == 200
     assert {"value": "welcome", "label": "welcome (en)"} in answer["options"]
 
@@ -371,17 +378,8 @@ def test_editor_backend_lists_options_from_the_sandbox(
 def test_editor_backend_options_mistakes_are_typed_and_keep_the_token(
     defined: Component, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infobip_connector.hosts.editor import api
-
-    monkeypatch.setattr(api, "component", defined)
-    backend = api.EditorBackend()
-    status, answer = backend.options(
-        "getWhatsappTemplates",
-        "messages[0].content.templateName",
-        {"messages": [{}]},
-        {"token": "editor-options-key-9", "baseUrl": "https://xyz12.api.infobip.com"},
-        False,
-    )
+    connection = {"token": "editor-options-key-9", "baseUrl": "https://xyz12.api.infobip.com"}
+    status, answer = _editor_options(defined, monkeypatch, {"messages": [{}]}, connection)
     assert status == 422
     assert answer["error"]["details"]["errors"][0]["path"] == "messages[0].from"
     assert "editor-options-key-9" not in json.dumps(answer)
