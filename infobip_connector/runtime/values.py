@@ -20,6 +20,11 @@ from ..redaction import snippet
 MAX_VALUES = 1_500_000
 MAX_TEXT_CHARS = 50_000_000
 MAX_DEPTH = 32
+# Whole numbers beyond this are refused as they are read: no field takes one (Infobip's
+# are Java ints and longs), validators lose them (Python prints at most 4,300 digits,
+# jsonschema-rs then sees null) and a message could not show them.
+MAX_INTEGER_DIGITS = 100
+_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 
 
 class _Budget:
@@ -101,7 +106,9 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
         if value and inner > MAX_DEPTH:
             raise _too_large(f"nested deeper than {MAX_DEPTH} levels")
         return _items(value, budget, inner)
-    if value is None or kind is bool or kind is int:
+    if value is None or kind is bool:
+        return value
+    if kind is int and -_INTEGER_BOUND < value < _INTEGER_BOUND:
         return value
     if kind is float and math.isfinite(value):
         return value
@@ -229,6 +236,16 @@ def _locate_non_json(value: Any) -> dict[str, str]:
         if isinstance(item, str):
             if _bad_text(item):
                 return {"path": where, "message": "is not valid Unicode text (lone surrogate)"}
+        elif (
+            isinstance(item, int)
+            and not isinstance(item, bool)
+            and not -_INTEGER_BOUND < item < _INTEGER_BOUND
+        ):
+            return {
+                "path": where,
+                "message": f"is a number of more than {MAX_INTEGER_DIGITS} digits, "
+                "which no field takes",
+            }
         elif isinstance(item, float) and not math.isfinite(item):
             return {
                 "path": where,
