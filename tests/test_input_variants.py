@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.definition import Property, walk
+from infobip_connector.definition.model import Property, walk
 
 from .test_input_rules import BASE, NOW, _errors, _with
 
@@ -63,4 +63,156 @@ def test_a_long_but_printable_number_still_gets_the_fields_own_message() -> None
     assert "must be at most" in _errors("sendSms", values)[0]["message"]
     values, _ = _with("sendSms", ("messages", "*", "destinations", "*", "to"), 2**70)
     assert _errors("sendSms", values)[0]["message"] == "must be text, not a whole number"
+
+
+# ---------------------------------------------------------------- identifiers
+
+IDENTIFIER_FIELDS = _fields(fmt="identifier")
+NOT_IN_IDS = [
+    "\u2028",  # line separator
+    "\u2029",  # paragraph separator
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte order mark
+    "\uffff",  # noncharacter
+    "\U0001fffe",  # noncharacter beyond the BMP
+    "\ue000",  # private use
+    "\U000f0001",  # supplementary private use
+    "\U000e0041",  # tag
+    "\u00a0",  # no-break space
+    "\u0600",  # Arabic number sign (format character)
+]
+
+
+def test_every_id_field_is_declared_an_identifier() -> None:
+    ids = {(a, p[-1]) for a, p, _ in IDENTIFIER_FIELDS}
+    for action, path, prop in _fields():
+        # A zone ID is a name from the IANA list, checked against it (see timeutil).
+        named_id = str(path[-1]).endswith(("Id", "Key")) and path[-1] != "zoneId"
+        if prop.generatedId or named_id:
+            assert (action, path[-1]) in ids, (action, path)
+
+
+@pytest.mark.parametrize("char", NOT_IN_IDS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("field", IDENTIFIER_FIELDS, ids=_field_id)
+def test_identifiers_refuse_invisible_line_and_private_characters(field: Field, char: str) -> None:
+    mine = _mine(field, f"a{char}b")
+    assert len(mine) == 1, mine
+    assert f"U+{ord(char):04X}" in mine[0]["message"], mine
+
+
+@pytest.mark.parametrize("field", IDENTIFIER_FIELDS, ids=_field_id)
+def test_identifiers_keep_visible_text_of_any_script(field: Field) -> None:
+    action, path, _ = field
+    values, where = _with(action, path, "Zürich-東京 42_😀")
+    try:
+        _valid(action, values)
+    except InputError as exc:  # a sibling the field needs (indiaDlt's principalEntityId)
+        assert where not in [e["path"] for e in exc.errors]
+
+
+ONE_LINE_FIELDS = [f for f in _fields() if not f[2].multiline]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029"], ids=["U+2028", "U+2029"])
+@pytest.mark.parametrize("field", ONE_LINE_FIELDS, ids=_field_id)
+def test_one_line_fields_refuse_line_separators(field: Field, char: str) -> None:
+    mine = _mine(field, f"ab{char}cd")
+    assert len(mine) == 1 and "U+" + f"{ord(char):04X}" in mine[0]["message"], mine
+
+
+# ---------------------------------------------------------------- URLs
+
+URL_FIELDS = _fields(fmt="http-url")
+MALFORMED_URLS = [
+    "http://[::1",
+    "https://[::1]x/",
+    "https://[2001:db8::zz]/",
+    "https://x.example:99999/",
+    "https://x.example:0/",
+    "https://x.example:8a/",
+    "http://%00/",
+    "http://x%2eexample/",
+    "https://x.example\\@evil/",
+    "https://x.example/a\\b",
+    "https://a@b@x.example/",
+    "https://@/",
+    "https://x.example/a%zz",
+    "https://x.example/a|b",
+    "https://x.example/<script>",
+    "https://-x.example/",
+    "https://x..example/",
+    "https://999.1.1.1/",
+    "https://1.2.3/",
+]
+
+
+def test_every_url_field_is_declared() -> None:
+    urls = {(a, p) for a, p, _ in URL_FIELDS}
+    for action, path, prop in _fields():
+        if prop.controlType == "URL" or str(path[-1]).lower().endswith("url"):
+            assert (action, path) in urls, (action, path)
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+@pytest.mark.parametrize("field", URL_FIELDS, ids=_field_id)
+def test_malformed_urls_are_refused_in_every_url_field(field: Field, url: str) -> None:
+    mine = _mine(field, url)
+    assert len(mine) == 1 and "must be an http:// or https:// URL" in mine[0]["message"], mine
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.com/infobip?id=7&x=%20#top",
+        "http://127.0.0.1:8080/reports",
+        "http://[::1]:9/",
+        "https://user:p%40ss@hooks.example.com/",
+        "https://bücher.example/über",
+        "https://hooks.example.com.:443/",
+    ],
+)
+@pytest.mark.parametrize("field", URL_FIELDS, ids=_field_id)
+def test_well_formed_urls_are_sent_as_given(field: Field, url: str) -> None:
+    action, path, _ = field
+    values, _ = _with(action, path, url)
+    checked: Any = _valid(action, values)
+    for part in path:
+        checked = checked[0 if part == "*" else part]
+    assert checked == url
+
+
+# ---------------------------------------------------------------- invisible text
+
+INVISIBLE_TEXTS = [
+    "\u200b",
+    "\u2800",
+    "\u3164\u115f",
+    "\u200b\u2060\ufeff",
+    " \u200d\ufe0f ",
+    "\u00ad",
+    "\U000e0020\U000e007f",
+    "\u2028\u2029",
+]
+
+
+@pytest.mark.parametrize("text", INVISIBLE_TEXTS, ids=lambda t: " ".join(f"{ord(c):X}" for c in t))
+@pytest.mark.parametrize("field", [f for f in _fields() if f[2].multiline], ids=_field_id)
+def test_invisible_text_is_blank(field: Field, text: str) -> None:
+    mine = _mine(field, text)
+    assert len(mine) == 1 and "blank" in mine[0]["message"], mine
+
+
+@pytest.mark.parametrize("field", ONE_LINE_FIELDS, ids=_field_id)
+def test_invisible_one_line_values_are_blank(field: Field) -> None:
+    mine = _mine(field, "\u200b\u2060\ufeff\u3164")
+    assert len(mine) == 1 and "blank" in mine[0]["message"], mine
+
+
+def test_text_with_joiners_and_marks_is_kept() -> None:
+    text = "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 \u200fשלום\u200f"
+    values = copy.deepcopy(BASE["sendWhatsappTextMessage"])
+    values["content"] = {"text": text}
+    assert _valid("sendWhatsappTextMessage", values)["content"]["text"] == text
 

@@ -282,6 +282,29 @@ def _time_window(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
     return window()
 
 
+_LABELS = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+# A name's last label starts with a letter: digits and dots alone are an IPv4 address.
+_TOPS = st.from_regex(r"[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_HOSTS = (
+    st.builds(lambda labels, top: ".".join([*labels, top]), st.lists(_LABELS, max_size=2), _TOPS)
+    | st.ip_addresses(v=4).map(str)
+    | st.ip_addresses(v=6).map(lambda a: f"[{a}]")
+)
+
+
+def _url(_: Schema) -> st.SearchStrategy[str]:
+    """Well-formed http(s) URLs (the schema pattern alone also allows malformed ones)."""
+    return st.builds(
+        lambda scheme, host, port, rest: f"{scheme}://{host}{port}{rest}",
+        st.sampled_from(["http", "https", "HTTPS"]),
+        _HOSTS,
+        st.sampled_from(["", ":1", ":8080", ":65535"]),
+        st.from_regex(
+            r"(/[A-Za-z0-9._~!$&'()*+,;=:@-]{0,8}){0,3}(\?[a-z=&%0-9]{0,5})?", fullmatch=True
+        ),
+    ).map(lambda url: re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", url))
+
+
 def _overrides(action: str) -> dict[Path_, Override]:
     """Hand-made strategies by what the definition declares (a format or a rule), any action."""
 
@@ -291,7 +314,7 @@ def _overrides(action: str) -> dict[Path_, Override]:
     def sender(_: Schema) -> st.SearchStrategy[str]:
         return senders.map(lambda p: p[0])
 
-    by_format: dict[str, Override] = {"phone": phone, "sms-sender": sender}
+    by_format: dict[str, Override] = {"phone": phone, "sms-sender": sender, "http-url": _url}
     by_rule: dict[str, Override] = {
         "sendAt": lambda s: _send_at(s),
         "deliveryTimeWindow": _time_window,

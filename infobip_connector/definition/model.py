@@ -31,7 +31,7 @@ ControlType = Literal[
     "PHONE",
     "EMAIL",
 ]
-Format = Literal["phone", "sms-sender", "http-url"]
+Format = Literal["phone", "sms-sender", "http-url", "identifier"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
 PhoneCheck = Literal["valid", "possible"]
 PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")

@@ -105,6 +105,7 @@ def _constraints(prop: Property) -> str:
                 "phone": "phone number, normalised",
                 "sms-sender": "sender ID or phone number, normalised",
                 "http-url": "http(s) URL",
+                "identifier": "visible characters only",
             }[prop.format]
         )
     if prop.multiline:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Action, ComponentDefinition, Property, meta_schema
-from .texts import HTTP_URL_PATTERN, LINE_PATTERN, TEXT_PATTERN
+from .texts import HTTP_URL_PATTERN, IDENTIFIER_PATTERN, LINE_PATTERN, TEXT_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -102,13 +102,15 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
 
 def _string_pattern(prop: Property, for_output: bool) -> str | None:
     """What an input string may hold: never blank, never a control character (tabs and line
-    breaks only in ``multiline`` text); a date-time or URL in its own form."""
+    breaks only in ``multiline`` text); a date-time, URL or identifier in its own form."""
     if prop.type == "DATE_TIME":
         return DATE_TIME_PATTERN
     if for_output or prop.options:
         return None
     if prop.format == "http-url":
         return HTTP_URL_PATTERN
+    if prop.format == "identifier":
+        return IDENTIFIER_PATTERN
     return TEXT_PATTERN if prop.multiline else LINE_PATTERN
 
 

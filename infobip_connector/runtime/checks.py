@@ -19,6 +19,7 @@ from ..definition.texts import over_limit, too_long
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now, zone
+from .urls import http_url_problem
 
 Problems = list[dict[str, str]]
 
@@ -82,7 +83,18 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
 class _Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
-    __slots__ = ("flat", "generated", "idle", "keys", "leaf", "limit", "prop", "star", "unique")
+    __slots__ = (
+        "flat",
+        "form",
+        "generated",
+        "idle",
+        "keys",
+        "leaf",
+        "limit",
+        "prop",
+        "star",
+        "unique",
+    )
 
     def __init__(self, prop: Property | None = None, in_list: bool = False) -> None:
         self.prop = prop if prop is not None and _has_checks(prop) else None
@@ -92,6 +104,8 @@ class _Plan:
         # What a text value itself is checked for: a format, or only its length.
         self.leaf = checked.format if checked is not None and checked.format in _LEAVES else None
         self.limit = _utf16_limit(checked) if checked is not None and self.leaf is None else None
+        # A format checked but kept as given (a URL): its message, or None when well-formed.
+        self.form = _FORMS.get(checked.format or "") if checked is not None else None
         self.generated = checked is not None and checked.generatedId
         # IDs given in a list (a recipient's messageId) must differ from each other.
         self.unique = self.generated and in_list
@@ -110,6 +124,15 @@ class _Plan:
 _LEAVES = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 
+def _http_url(value: str) -> str | None:
+    problem = http_url_problem(value)
+    return None if problem is None else f"must be an http:// or https:// URL: {problem}"
+
+
+# Formats whose values are checked whole here (the schema pattern says less) and sent as given.
+_FORMS: dict[str, Callable[[str], str | None]] = {"http-url": _http_url}
+
+
 def _utf16_limit(prop: Property) -> int | None:
     return prop.maxLength if prop.type == "STRING" else None
 
@@ -117,6 +140,7 @@ def _utf16_limit(prop: Property) -> int | None:
 def _has_checks(prop: Property) -> bool:
     return (
         prop.format in _LEAVES
+        or prop.format in _FORMS
         or bool(prop.rules)
         or prop.generatedId
         or (prop.maxLength is not None and prop.type == "STRING")
@@ -136,6 +160,7 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
             plan.star = sub
     plan.idle = (
         plan.leaf is None
+        and plan.form is None
         and plan.limit is None
         and not plan.unique
         and not (plan.prop is not None and plan.prop.rules)
@@ -255,6 +280,8 @@ class _Pass:
                 self.given_id(key, plan.limit, value, trail[0], unique=plan.unique)
             elif plan.limit is not None and over_limit(value, plan.limit):
                 self.problem(trail, "", too_long(plan.limit, value))
+            elif plan.form is not None and (message := plan.form(value)) is not None:
+                self.problem(trail, "", message)
             for rule in prop.rules:
                 for found in RULES[rule](value, self.now):
                     self.problem(trail, found["path"], found["message"])

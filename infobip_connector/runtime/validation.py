@@ -14,9 +14,10 @@ from typing import Any
 import jsonschema_rs
 
 from ..definition.model import Property, format_path
-from ..definition.texts import text_problem, too_long
+from ..definition.texts import TextKind, text_problem, too_long
 from ..redaction import snippet
 from .problems import Parts, Problem, said
+from .urls import http_url_problem
 
 _TYPE_WORDS = {
     "string": "text",
@@ -151,7 +152,7 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
     if prop is None:
         return "has the wrong format"
     if isinstance(value, str) and prop.type == "STRING":
-        problem = text_problem(value, multiline=prop.multiline)
+        problem = text_problem(value, kind=_text_kind(prop))
         if problem is not None:
             return problem
     if prop.alsoAcceptsString:
@@ -159,8 +160,15 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
     if prop.type == "DATE_TIME":
         return "must be a date and time such as 2026-12-01T09:00:00 (an offset is optional)"
     if prop.format == "http-url":
-        return "must be an http:// or https:// URL"
+        detail = http_url_problem(value) if isinstance(value, str) and "://" in value else None
+        return "must be an http:// or https:// URL" + (f": {detail}" if detail else "")
     return "has the wrong format"
+
+
+def _text_kind(prop: Property) -> TextKind:
+    if prop.format == "identifier":
+        return "identifier"
+    return "text" if prop.multiline else "line"
 
 
 def _as_list(types: Any) -> list[str]:
