@@ -15,6 +15,7 @@ import pytest
 
 from infobip_connector import InputError, component
 from infobip_connector.definition.model import Property, walk
+from infobip_connector.runtime.phones import normalize_sender
 
 from .test_input_rules import BASE, NOW, _errors, _with
 
@@ -63,6 +64,40 @@ def test_a_long_but_printable_number_still_gets_the_fields_own_message() -> None
     assert "must be at most" in _errors("sendSms", values)[0]["message"]
     values, _ = _with("sendSms", ("messages", "*", "destinations", "*", "to"), 2**70)
     assert _errors("sendSms", values)[0]["message"] == "must be text, not a whole number"
+
+
+# ---------------------------------------------------------------- SMS senders
+
+
+@pytest.mark.parametrize("sender", ["+++", "1+2", "---", "(())", "...", "+ - ", "-+-", "?!."])
+def test_a_sender_of_punctuation_only_is_refused(sender: str) -> None:
+    values, where = _with("sendSms", ("messages", "*", "from"), sender)
+    errors = _errors("sendSms", values)
+    assert [e["path"] for e in errors] == [where]
+    assert "at least one letter" in errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("written", "sent"),
+    [
+        ("  InfoSMS  ", "InfoSMS"),
+        ("Info\u200bSMS", "InfoSMS"),
+        ("12 34", "1234"),
+        ("12-34", "1234"),
+        ("1234", "1234"),
+        ("A1+", "A1+"),
+    ],
+)
+def test_senders_are_sent_trimmed_and_as_typed_short_codes(written: str, sent: str) -> None:
+    assert normalize_sender(written) == sent
+    values, _ = _with("sendSms", ("messages", "*", "from"), written)
+    assert _valid("sendSms", values)["messages"][0]["from"] == sent
+
+
+@pytest.mark.parametrize("sender", [" a ", "  ab\u00a0", "\u200bab\u200b"])
+def test_a_sender_is_counted_in_visible_characters(sender: str) -> None:
+    values, _ = _with("sendSms", ("messages", "*", "from"), sender)
+    assert "3 to 11 characters" in _errors("sendSms", values)[0]["message"]
 
 
 # ---------------------------------------------------------------- identifiers
@@ -216,3 +251,52 @@ def test_text_with_joiners_and_marks_is_kept() -> None:
     values["content"] = {"text": text}
     assert _valid("sendWhatsappTextMessage", values)["content"]["text"] == text
 
+
+# ---------------------------------------------------------------- pasted numbers
+
+PASTED = [
+    "\u200f+41793026727",
+    "\u202a+41 79 302 67 27\u202c",
+    "\u2066+41 79 302 67 27\u2069",
+    "\ufeff+41793026727",
+    "+41 79\u200b302 67 27",
+    "+41\u221279\u2212302\u221267\u221227",
+    "+41\uff0d79\uff0d302\uff0d67\uff0d27",
+    "+41\u201279\u2013302\u201467 27",
+]
+
+
+def _phone_fields() -> Iterator[Field]:
+    yield from _fields(fmt="phone")
+    yield from _fields(fmt="sms-sender")
+
+
+@pytest.mark.parametrize("written", PASTED, ids=lambda t: ascii(t))
+@pytest.mark.parametrize("field", list(_phone_fields()), ids=_field_id)
+def test_numbers_pasted_with_marks_and_minus_signs_are_normalised(
+    field: Field, written: str
+) -> None:
+    action, path, _ = field
+    values, _ = _with(action, path, written)
+    checked: Any = _valid(action, values)
+    for part in path:
+        checked = checked[0 if part == "*" else part]
+    assert checked == "41793026727"
+
+
+def test_a_character_a_number_cannot_hold_is_named() -> None:
+    values, _ = _with("sendSms", ("messages", "*", "destinations", "*", "to"), "+41 79 \u260e 302")
+    with pytest.raises(InputError) as info:
+        component.validate_input("sendSms", values, now=NOW)
+    assert "U+260E BLACK TELEPHONE" in info.value.errors[0]["message"]
+
+
+@pytest.mark.parametrize("override", ["\u202d", "\u202e"], ids=["U+202D", "U+202E"])
+def test_a_bidi_override_in_a_number_is_named_not_dropped(override: str) -> None:
+    # An override reverses what is shown: the number read is not the number sent.
+    values, where = _with(
+        "sendSms", ("messages", "*", "destinations", "*", "to"), f"+41 79{override}302 67 27"
+    )
+    errors = _errors("sendSms", values)
+    assert [e["path"] for e in errors] == [where]
+    assert f"U+{ord(override):04X}" in errors[0]["message"]

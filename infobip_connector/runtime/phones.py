@@ -25,8 +25,11 @@ import phonenumbers
 from phonenumbers import PhoneMetadata
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
+from ..definition.texts import strip_invisible
 
 _SEPARATORS = re.compile(r"[\s\-./()]")
+# Minus signs that are not dashes (Pd) but are typed or pasted between digit groups.
+_MINUS_SIGNS = "\u02d7\u2043\u2212\u2796"
 _CODES = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
 # The number types libphonenumber's validity test tries (_number_type_helper); any match
 # makes a number valid, so the ones recipients' numbers are come first.
@@ -184,6 +187,7 @@ def _normalize(raw: str, check: PhoneCheck) -> str:
     if not international[1:].isdigit():
         raise ValueError(
             f"{_show(raw)} is not a phone number: only digits, spaces, - . ( ) and a leading +"
+            f"{_first_odd(text)}"
         )
     try:
         number = phonenumbers.parse(international, None)
@@ -210,24 +214,35 @@ def _normalize(raw: str, check: PhoneCheck) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))[1:]
 
 
+def _first_odd(text: str) -> str:
+    """`` (found …)`` naming the first character a number cannot hold, or nothing."""
+    for char in text:
+        if not (char.isdigit() or char in " +-./()"):
+            name = unicodedata.name(char, "")
+            return f" (found U+{ord(char):04X}{' ' + name if name else ''})"
+    return ""
+
+
 def ascii_digits(raw: str) -> str:
-    """``raw`` with every decimal digit as ASCII and full-width punctuation folded.
+    """``raw`` with every decimal digit as ASCII, invisible marks dropped, dashes as spaces.
 
     Arabic-Indic, Devanagari, full-width and other decimal digits (Unicode category Nd)
     are digits people type; superscripts, circled or fraction digits are not, and are
-    refused with their name rather than misread.
+    refused with their name rather than misread. Bidi marks and zero-width characters
+    come with numbers copied from contacts apps; every dash and minus sign (U+2010 to U+2015,
+    U+2212, U+FF0D...) is a separator.
     """
     if raw.isascii():
         return raw
     out = []
-    for char in raw:
+    for char in strip_invisible(raw):
         if char.isascii():
             out.append(char)
             continue
         digit = unicodedata.decimal(char, None)
         if digit is not None:
             out.append(str(digit))
-        elif char.isspace() or unicodedata.category(char) == "Pd":
+        elif char.isspace() or unicodedata.category(char) == "Pd" or char in _MINUS_SIGNS:
             out.append(" ")
         elif unicodedata.numeric(char, None) is not None:
             raise ValueError(
@@ -269,13 +284,16 @@ SHORT_CODE_DIGITS = 8
 def normalize_sender(raw: str, _check: PhoneCheck = "valid") -> str:
     """An SMS sender as Infobip takes it: a normalised number, a short code, or a name.
 
+    Invisible characters and surrounding spaces are dropped; a name is counted in the
+    characters that remain and needs a letter (``+++`` or ``(())`` names nobody).
     Raises ValueError with a message for the person who wrote it.
     """
-    text = ascii_digits(raw).strip()
+    visible = strip_invisible(raw).strip()
+    text = ascii_digits(visible)
     bare = _SEPARATORS.sub("", text)
-    if bare.lstrip("+").isdigit() and bare.count("+") <= 1 and not bare.endswith("+"):
-        if text.isdigit() and len(text) <= SHORT_CODE_DIGITS:
-            return bare  # a short code: national, never with a country code
+    if bare.lstrip("+").isdigit() and bare.count("+") <= 1:
+        if bare.isdigit() and len(bare) <= SHORT_CODE_DIGITS:
+            return bare  # a short code (``12 34`` as ``1234``): national, no country code
         try:
             # A sender is a number registered to the account, which Infobip checks against
             # its own list: its length is checked here, not the range data of the library.
@@ -283,17 +301,23 @@ def normalize_sender(raw: str, _check: PhoneCheck = "valid") -> str:
         except ValueError as exc:
             raise ValueError(f"is a numeric sender, so it must be a phone number: {exc}") from None
     low, high = ALPHANUMERIC_SENDER
-    if not low <= len(raw) <= high:
-        raise ValueError(
-            f"an alphanumeric sender must be {low} to {high} characters long (got {len(raw)})"
-        )
-    odd = next((c for c in raw if not " " <= c <= "~"), None)
+    odd = next((c for c in visible if not " " <= c <= "~"), None)
     if odd is not None:
         raise ValueError(
             f"an alphanumeric sender may only use ASCII letters, digits, spaces and "
             f"punctuation (got {odd!r})"
         )
-    return raw
+    if not any(c.isalpha() for c in visible):
+        raise ValueError(
+            f"{_show(raw)} is neither a phone number nor a sender name: a name needs at "
+            "least one letter"
+        )
+    if not low <= len(visible) <= high:
+        raise ValueError(
+            f"an alphanumeric sender must be {low} to {high} characters long, spaces at "
+            f"either end not counted (got {len(visible)})"
+        )
+    return visible
 
 
 def _show(raw: str) -> str:
