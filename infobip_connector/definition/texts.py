@@ -60,7 +60,9 @@ IDENTIFIER_PATTERN = f"^ *[^ {_NOT_IN_IDS}][^{_NOT_IN_IDS}]*$"
 # An absolute http(s) URL with a host, without spaces or control characters (the rest of
 # what makes a URL well-formed is checked by checks.py: see urls.py). No backslash: some
 # parsers read it as a slash, others as part of the host.
-HTTP_URL_PATTERN = f"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s{_CONTROLS}\\\\/?#]+[^\\s{_CONTROLS}\\\\]*$"
+# Nor what an identifier refuses: a bidi override or zero-width space in a URL only hides
+# where it leads.
+HTTP_URL_PATTERN = f"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s{_NOT_IN_IDS}\\\\/?#]+[^\\s{_NOT_IN_IDS}\\\\]*$"
 
 TextKind = Literal["text", "line", "identifier"]
 

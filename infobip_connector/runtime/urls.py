@@ -51,6 +51,9 @@ def _host_port_problem(hostport: str) -> str | None:
             ipaddress.IPv6Address(literal)
         except ValueError:
             return f"[{literal[:60]}] is not an IPv6 address"
+        if "%" in literal:
+            # A zone ID names an interface of one machine: meaningless to Infobip.
+            return f"[{literal[:60]}] has a zone ID (%), which only means something locally"
         port = after[1:] if after else None
     else:
         host, colon, port_text = hostport.partition(":")

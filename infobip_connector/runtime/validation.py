@@ -166,7 +166,8 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
 
 
 def _text_kind(prop: Property) -> TextKind:
-    if prop.format == "identifier":
+    # A URL refuses what an identifier refuses (see texts.HTTP_URL_PATTERN).
+    if prop.format in ("identifier", "http-url"):
         return "identifier"
     return "text" if prop.multiline else "line"
 
