@@ -33,6 +33,10 @@ class InfobipRequest:
     - ``body``: JSON-encodable, or ``None``; never sent with GET.
     - ``kind``: the action's kind; the transport's retry policy and error wording follow it.
       Defaults to ``send``, the strictest (never repeated after an ambiguous failure).
+
+    ``recipients`` pairs each messageId sent with its destination (``to``), so that an
+    answer that swaps them is caught; kept out of ``reference``, which errors and logs
+    show, since it lists phone numbers.
     """
 
     method: str
@@ -42,6 +46,7 @@ class InfobipRequest:
     path_params: Mapping[str, str] = field(default_factory=dict)
     query: tuple[tuple[str, str], ...] = ()
     kind: Kind = "send"
+    recipients: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 def wire_scalar(value: Any) -> str:

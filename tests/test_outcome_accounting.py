@@ -34,8 +34,12 @@ WHATSAPP = {
 }
 
 
+#: The destination each messageId of SMS_TWO was sent to.
+_TO = {"M2": "41793026728"}
+
+
 def _entry(message_id: str) -> dict[str, Any]:
-    return {"messageId": message_id, "to": "41793026727", "status": PENDING}
+    return {"messageId": message_id, "to": _TO.get(message_id, "41793026727"), "status": PENDING}
 
 
 def _run(action: str, values: Any, body: Any, mode: str = "sync", status: int = 200) -> Any:

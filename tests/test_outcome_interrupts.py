@@ -135,7 +135,7 @@ def test_keyboard_interrupt_in_flight_keeps_the_ids(caplog: pytest.LogCaptureFix
 def test_keyboard_interrupt_while_shaping_keeps_the_ids(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def interrupted(output: Any, reference: Any) -> None:
+    def interrupted(output: Any, reference: Any, recipients: Any = ()) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runtime, "check_accounted", interrupted)
@@ -186,7 +186,11 @@ def test_an_interruption_before_anything_was_sent_carries_nothing() -> None:
     assert getattr(info.value, ATTRIBUTE, None) is None
 
 
-def test_ctrl_c_on_the_cli_prints_the_ids_and_exits_4(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_or_termination_on_the_cli_prints_the_ids_and_exits_4(
+    tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C, and SIGTERM / SIGHUP as Airflow, Docker or systemd send to stop a task."""
     with RawServer(hang) as server:
         argv = run_args(tmp_path, SMS_VALUES, _connection(server.url))
         process = subprocess.Popen(
@@ -198,7 +202,7 @@ def test_ctrl_c_on_the_cli_prints_the_ids_and_exits_4(tmp_path: Path) -> None:
         )
         try:
             assert server.received.wait(30), "the CLI never sent its request"
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signum)
             stdout, stderr = process.communicate(timeout=30)
         finally:
             process.kill()

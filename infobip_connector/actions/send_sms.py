@@ -12,11 +12,10 @@ PATH = "/sms/2/text/advanced"
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
     messages = [_message(m) for m in values["messages"]]
-    reference = {
-        "bulkId": values["bulkId"],
-        "messageIds": [d["messageId"] for m in messages for d in m["destinations"]],
-    }
-    return InfobipRequest("POST", PATH, {**values, "messages": messages}, reference)
+    recipients = tuple((d["messageId"], d["to"]) for m in messages for d in m["destinations"])
+    reference = {"bulkId": values["bulkId"], "messageIds": [m for m, _ in recipients]}
+    body = {**values, "messages": messages}
+    return InfobipRequest("POST", PATH, body, reference, recipients=recipients)
 
 
 def _message(message: dict[str, Any]) -> dict[str, Any]:

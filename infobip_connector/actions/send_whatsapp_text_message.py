@@ -10,7 +10,14 @@ PATH = "/whatsapp/1/message/text"
 
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
-    return InfobipRequest("POST", PATH, values, {"messageId": values["messageId"]})
+    message_id = values["messageId"]
+    return InfobipRequest(
+        "POST",
+        PATH,
+        values,
+        {"messageId": message_id},
+        recipients=((message_id, values["to"]),),
+    )
 
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:

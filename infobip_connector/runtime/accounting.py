@@ -6,6 +6,11 @@ destinations), repeats one, or names one that was never sent does not say what h
 the messages, so it is not a success: the execution fails with ``OutcomeUnknownError``
 naming the IDs sent, those missing, duplicated or unexpected, and the entries that did come
 back, so that an operator can reconcile them without resending blindly.
+
+Nor is an answer whose entries contradict what was sent: another ``bulkId``, an entry whose
+``to`` is not the destination sent with its messageId (two swapped), a ``messageCount``
+under 1, or a status number too large to be read exactly (integers past 2**53 arrive as
+floats, with digits lost). Those fail the same way, with ``contradictions`` listing each.
 """
 
 from __future__ import annotations
@@ -31,12 +36,36 @@ def returned_entries(output: dict[str, Any]) -> list[Any]:
     return messages if isinstance(messages, list) else [output]
 
 
-def check_accounted(output: dict[str, Any], reference: dict[str, Any]) -> None:
-    """Raise ``OutcomeUnknownError`` unless the output names each sent messageId exactly once."""
+#: Integers past this are not read exactly (JSON readers turn them into floats).
+_EXACT_INTEGERS = 2**53
+#: An error lists at most this many contradictions.
+_MAX_LISTED = 100
+
+
+def check_accounted(
+    output: dict[str, Any],
+    reference: dict[str, Any],
+    recipients: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """Raise ``OutcomeUnknownError`` unless the output names each sent messageId exactly
+    once and contradicts nothing that was sent (``recipients``: messageId, ``to`` pairs)."""
     sent = sent_ids(reference)
     if not sent:
         return
     entries = returned_entries(output)
+    _check_ids(entries, sent, reference)
+    found = contradictions(output, entries, reference, recipients)
+    if found:
+        raise unknown(
+            "Infobip accepted the request but its answer contradicts what was sent "
+            f"({'; '.join(found[:3])}{'; ...' if len(found) > 3 else ''})",
+            reference,
+            contradictions=found[:_MAX_LISTED],
+            returned=entries,
+        )
+
+
+def _check_ids(entries: list[Any], sent: list[str], reference: dict[str, Any]) -> None:
     returned = [e.get("messageId") if isinstance(e, dict) else None for e in entries]
     if returned == sent:  # the usual answer: same IDs, same order
         return
@@ -64,3 +93,44 @@ def check_accounted(output: dict[str, Any], reference: dict[str, Any]) -> None:
         unexpectedMessageIds=[str(i) if i is not None else None for i in unexpected],
         returned=entries,
     )
+
+
+def contradictions(
+    output: dict[str, Any],
+    entries: list[Any],
+    reference: dict[str, Any],
+    recipients: tuple[tuple[str, str], ...],
+) -> list[str]:
+    """What the answer says that cannot be true of what was sent, each with its path."""
+    found = []
+    bulk = output.get("bulkId")
+    if "bulkId" in reference and bulk is not None and bulk != reference["bulkId"]:
+        found.append("bulkId: not the bulkId sent")
+    destinations: dict[str, set[str]] = {}
+    for sent_id, sent_to in recipients:
+        destinations.setdefault(sent_id, set()).add(sent_to)
+    prefix = "messages" if entries is output.get("messages") else ""
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        where = f"{prefix}[{index}]." if prefix else ""
+        to = entry.get("to")
+        message_id = entry.get("messageId")
+        expected = destinations.get(message_id) if isinstance(message_id, str) else None
+        if expected and to is not None and _digits(to) not in expected:
+            found.append(f"{where}to: not the destination sent with this messageId")
+        count = entry.get("messageCount")
+        if count is not None and not (type(count) is int and count >= 1):
+            found.append(f"{where}messageCount: not a whole number of 1 or more")
+        status = entry.get("status")
+        if isinstance(status, dict):
+            for name in ("groupId", "id"):
+                number = status.get(name)
+                if isinstance(number, float) and abs(number) >= _EXACT_INTEGERS:
+                    found.append(f"{where}status.{name}: too large to be read exactly")
+    return found
+
+
+def _digits(to: Any) -> Any:
+    # Numbers go out as digits only; an answer may write them with a leading "+".
+    return to[1:] if isinstance(to, str) and to.startswith("+") else to

@@ -78,7 +78,7 @@ class ActionRuntime:
             with paused_gc:
                 shaped = self._shape(body, request)
                 if self.action.accountsMessages:
-                    check_accounted(shaped, request.reference)
+                    check_accounted(shaped, request.reference, request.recipients)
             if self.action.kind == "send":
                 # Only a send's answer carries statuses of messages it just submitted; a read
                 # of logs lists old REJECTED messages that need no warning now.
