@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from ..errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://api.infobip.com"
+#: Far above any real base URL, far below what URL parsers refuse (httpx: 65,536 with
+#: the request path); checked before anything else reads the value.
+MAX_BASE_URL_LENGTH = 2048
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(?!\d)")
 _AUTHORITY = re.compile(
@@ -73,6 +76,8 @@ def _split(raw: str) -> _Parts:
     text = raw.strip()
     if not text:
         raise _fail("must not be empty")
+    if len(text) > MAX_BASE_URL_LENGTH:
+        raise _fail(f"is longer than {MAX_BASE_URL_LENGTH} characters, which no base URL is")
     if not all("!" <= c <= "~" for c in text):
         raise _fail(
             "must not contain spaces, control or non-ASCII characters "

@@ -33,6 +33,7 @@ __all__ = [
 
 SettingsOrError: TypeAlias = "ConnectionSettings | ConfigurationError"
 
+TOKEN_TYPE = "must be text: the API key from the Infobip web interface"
 #: Longer than any Infobip key; a bound keeps error snippets (cut after masking) whole.
 MAX_TOKEN_LENGTH = MAX_SECRET_LENGTH
 
@@ -98,11 +99,26 @@ def settings_for(connection: ConnectionSettings | Mapping[str, Any]) -> Settings
         return connection_from_values(connection)
     except ConfigurationError as error:
         return _bare(error)
+    except Exception as exc:  # see _unreadable
+        return _unreadable(exc)
+
+
+def _unreadable(exc: Exception) -> ConfigurationError:
+    """Values no rule foresaw (a number too large to convert, a key that cannot be named).
+
+    Still a configuration error, never ``internal``; only the exception's class is
+    quoted, and its traceback (whose frames hold the token) is dropped.
+    """
+    return _bare(_fail("", f"the connection values could not be read ({type(exc).__name__})"))
 
 
 def _checked_or_error(settings: ConnectionSettings) -> SettingsOrError:
+    token = settings.token
+    if isinstance(token, SecretStr) and not isinstance(token.get_secret_value(), str):
+        # Before the cache: SecretStr("k") and SecretStr(b"k") hash alike.
+        return _fail("token", TOKEN_TYPE)
     # The key travels as a SecretStr (its repr is masked) even in the cache key.
-    fields = (_typed_secret(settings.token), *((type(v), v) for v in _plain_fields(settings)))
+    fields = (_typed_secret(token), *((type(v), v) for v in _plain_fields(settings)))
     try:
         try:
             canonical = _checked(fields)
@@ -110,6 +126,8 @@ def _checked_or_error(settings: ConnectionSettings) -> SettingsOrError:
             canonical = _check(fields)
     except ConfigurationError as error:
         return _bare(error)
+    except Exception as exc:  # see _unreadable
+        return _unreadable(exc)
     register_secret(canonical.token.get_secret_value(), settings)
     return canonical
 
@@ -175,11 +193,11 @@ def check_token(secret: Any) -> None:
     token as a ``SecretStr``; the plain text is never held in a local of this frame.
     Raises ``ConfigurationError`` at ``token``; never quotes the token.
     """
-    if (
-        not isinstance(secret, SecretStr)
-        or not isinstance(secret.get_secret_value(), str)
-        or not secret.get_secret_value().strip()
-    ):
+    if secret is None or (isinstance(secret, SecretStr) and secret.get_secret_value() == ""):
+        raise _fail("token", "is required: the API key from the Infobip web interface")
+    if not isinstance(secret, SecretStr) or not isinstance(secret.get_secret_value(), str):
+        raise _fail("token", TOKEN_TYPE)
+    if not secret.get_secret_value().strip():
         raise _fail("token", "is required: the API key from the Infobip web interface")
     if not all("!" <= c <= "~" for c in secret.get_secret_value()):
         raise _fail(
@@ -203,10 +221,12 @@ def _looks_like_url(text: str) -> bool:
 
 
 def _number(path: str, value: Any, low: float, high: float) -> float:
+    # Compared before any conversion: ``math.isfinite(10**400)`` raises OverflowError,
+    # while an int compares with a float exactly, however large.
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
-        or not math.isfinite(value)
+        or (isinstance(value, float) and not math.isfinite(value))
         or not low <= value <= high
     ):
         raise _fail(path, f"must be a number from {low:g} to {high:g}")
@@ -249,8 +269,13 @@ def _cached_connection(key: tuple[tuple[str, type, Any], ...]) -> ConnectionSett
     return _parse_connection({name: value for name, _, value in key})
 
 
+def _name(key: Any) -> str:
+    # ``str(10**5000)`` raises ValueError; a name that is not text is named by its type.
+    return key if isinstance(key, str) else f"(a {type(key).__name__} as a property name)"
+
+
 def _parse_connection(values: Mapping[Any, Any]) -> ConnectionSettings:
-    unknown = sorted(str(k) for k in values if k not in _PROPERTIES)
+    unknown = sorted(_name(k) for k in values if k not in _PROPERTIES)
     if unknown:
         raise _fail(
             unknown[0], f"unknown connection property; expected one of: {', '.join(_PROPERTIES)}"
