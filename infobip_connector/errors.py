@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from .redaction import redact, redact_data
+from .redaction import redact, redact_data, sent_ids
 
 #: An input error lists at most this many problems (and says how many there were).
 MAX_LISTED_ERRORS = 100
@@ -31,7 +31,9 @@ class ConnectorError(Exception):
         message = redact(message)
         super().__init__(message)
         self.message = message
-        self.details: dict[str, Any] = redact_data(json_safe(details)) if details else {}
+        # The IDs the connector sent stay whole even where they contain a key's spelling.
+        safe = json_safe(details) if details else {}
+        self.details: dict[str, Any] = redact_data(safe, sent_ids(safe)) if safe else {}
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"type": self.type, "message": self.message, "details": self.details}}

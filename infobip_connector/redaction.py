@@ -4,6 +4,16 @@ Known keys are registered when a connection is checked; ``redact`` replaces them
 (and anything shaped like an ``Authorization: App …`` value) in free text. The
 logging filter applies it to every record of the ``infobip_connector`` loggers.
 
+Masking must never corrupt data. Three rules keep it to places where the key really is:
+
+- keys shorter than ``MIN_SECRET_LENGTH`` are refused by the connection (Infobip's keys
+  are about 70 characters), so no registered key is a word, a number or a phone number
+  (E.164 numbers have at most 15 digits) likely to appear in data;
+- in JSON data only values are masked, never object keys (``bulkId`` stays ``bulkId``);
+- the IDs the connector itself sent (``bulkId``, ``messageId``s) are never masked: they
+  come from the caller's own input, and an operator needs them intact to reconcile.
+  A key occurring inside such an ID is left there; everywhere else it is masked.
+
 A key stays registered for as long as a settings object holding it is alive (each
 owner is tracked through a weak reference), so no number of other tenants can push a
 key in use out of the list; only keys no longer held by anything are forgotten, oldest
@@ -17,6 +27,7 @@ import re
 import threading
 import weakref
 from collections import OrderedDict, deque
+from collections.abc import Collection, Mapping
 from functools import partial
 from typing import Any
 
@@ -26,8 +37,9 @@ MASK = "***"
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
 
-# Shorter values would mask ordinary words; the connection refuses keys this short.
-MIN_SECRET_LENGTH = 4
+# Shorter values would mask IDs, numbers and words in data; the connection refuses keys
+# this short. Infobip's keys are 32 hex digits, a dash and a UUID.
+MIN_SECRET_LENGTH = 16
 #: The connection refuses longer keys; ``snippet`` reads this far past its cut.
 MAX_SECRET_LENGTH = 512
 #: Keys no live settings object holds any more are still masked, up to this many.
@@ -129,16 +141,63 @@ def _secrets() -> tuple[str, ...]:
     return _snapshot
 
 
-def redact(text: str) -> str:
+def redact(text: str, keep: Collection[str] = ()) -> str:
     """``text`` with every registered key and every ``App …``-style value masked.
 
     Registered keys first: the pattern stops at a space or quote, and a key can contain
-    characters the pattern would otherwise cut it at.
+    characters the pattern would otherwise cut it at. A key spelled with JSON escapes
+    (``\\"``, ``\\/``, ``\\u0041``: a quoted or truncated JSON body) is found too; the text
+    is then returned with those escapes read. An occurrence of a key inside one of the
+    ``keep`` strings (IDs the connector sent) is left as it is.
     """
-    for secret in _secrets():
-        if secret in text:
-            text = text.replace(secret, MASK)
+    secrets = _secrets()
+    text = _mask_all(text, secrets, keep)
+    if "\\" in text:
+        plain = _ESCAPE.sub(_unescape, text)
+        if plain != text and any(secret in plain for secret in secrets):
+            text = _mask_all(plain, secrets, keep)
     return _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+
+
+# The JSON escapes that can spell a visible ASCII character (the only ones a key has).
+_ESCAPE = re.compile(r'\\(?:u00([2-7][0-9a-fA-F])|(["\\/]))')
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code, 16)) if code else match.group(2)
+
+
+def _mask_all(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = _mask(text, secret, keep)
+    return text
+
+
+def _mask(text: str, secret: str, keep: Collection[str]) -> str:
+    hosts = [k for k in keep if secret in k and k != secret]
+    if not hosts:
+        return text.replace(secret, MASK)
+    # Spans of the kept strings that hold the key; occurrences inside them stay.
+    kept: list[tuple[int, int]] = []
+    for host in hosts:
+        at = text.find(host)
+        while at != -1:
+            kept.append((at, at + len(host)))
+            at = text.find(host, at + 1)
+    out: list[str] = []
+    last = 0
+    at = text.find(secret)
+    while at != -1:
+        end = at + len(secret)
+        if any(a <= at and end <= b for a, b in kept):
+            at = text.find(secret, at + 1)
+            continue
+        out += (text[last:at], MASK)
+        last = end
+        at = text.find(secret, end)
+    return "".join(out) + text[last:]
 
 
 def snippet(text: str, limit: int) -> str:
@@ -148,27 +207,50 @@ def snippet(text: str, limit: int) -> str:
     masking a window a key longer than the cut keeps whatever key starts before the cut
     whole, without masking all of a long text.
     """
-    masked = redact(text[: limit + 2 * MAX_SECRET_LENGTH])
+    # A key spelled with escapes (``\\u0041``) takes up to six characters a character.
+    masked = redact(text[: limit + 7 * MAX_SECRET_LENGTH])
     return masked if len(masked) <= limit else masked[: max(limit - 3, 0)] + "..."
 
 
-def redact_data(value: Any) -> Any:
-    """``redact`` applied to every string inside JSON-like data."""
+def redact_data(value: Any, keep: Collection[str] = ()) -> Any:
+    """``redact`` applied to every string value inside JSON-like data.
+
+    Object keys are names the connector or Infobip chose, never a place for a key; they
+    are left alone. Strings equal to one of ``keep`` (IDs the connector sent) too.
+    """
     if isinstance(value, str):
-        return redact(value)
+        return value if value in keep else redact(value, keep)
     if isinstance(value, dict):
-        return {redact(str(k)): redact_data(v) for k, v in value.items()}
+        return {k: redact_data(v, keep) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact_data(v) for v in value]
+        return [redact_data(v, keep) for v in value]
     return value
 
 
-def scrub_answer(body: Any, raw: bytes, secret: str) -> Any:
+def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
+    """The IDs the connector sent, as error details and references name them.
+
+    ``bulkId``, ``messageId`` and ``messageIds``: chosen by the caller (or generated),
+    already sent to Infobip, and what an operator reconciles with, so never masked.
+    """
+    ids: set[str] = set()
+    for name in ("bulkId", "messageId", "messageIds"):
+        value = details.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                ids.add(item)
+    return frozenset(ids)
+
+
+def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any]) -> Any:
     """``body`` (parsed from ``raw``) with ``secret`` masked if the answer echoes it.
 
-    Answers are large and an echo is rare, so the parsed data is only walked when the
-    raw bytes hold the key, or hold escapes (``\\u0041``, ``\\/``) that could spell it;
-    then the key is looked for in a compact re-encoding, where nothing is escaped.
+    Only this connection's own key is looked for: another tenant's key cannot be in its
+    answer, and masking it there could only corrupt data. Values equal to the IDs the
+    request sent (``sent_ids(reference)``) stay whole. Answers are large and an echo is
+    rare, so the parsed data is only walked when the raw bytes hold the key, or hold
+    escapes (``\\u0041``, ``\\/``) that could spell it; then the key is looked for in a
+    compact re-encoding, where nothing is escaped.
     """
     needle = secret.encode()
     if needle not in raw:
@@ -179,7 +261,17 @@ def scrub_answer(body: Any, raw: bytes, secret: str) -> Any:
                 return body
         except TypeError:  # integers past 64 bits: walk instead
             pass
-    return redact_data(body)
+    return _mask_one(body, secret, sent_ids(reference))
+
+
+def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
+    if isinstance(value, str):
+        return value if value in keep or secret not in value else _mask(value, secret, keep)
+    if isinstance(value, dict):
+        return {k: _mask_one(v, secret, keep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_one(v, secret, keep) for v in value]
+    return value
 
 
 class HiddenStr(str):

@@ -185,7 +185,7 @@ async def _run(
     url: str, sends: int, concurrency: int, seed: int, figures: Figures
 ) -> dict[str, str]:
     """Sends everything; returns each messageId's outcome (accepted / rejected / unknown)."""
-    connection = {"token": "soak-token-3f9a", "baseUrl": url, "readTimeout": 5}
+    connection = {"token": "soak-token-3f9a-5e6d7c8b", "baseUrl": url, "readTimeout": 5}
     rng = random.Random(seed)
     jobs = [_values(rng) for _ in range(sends)]
     figures.messages = sum(

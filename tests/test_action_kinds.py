@@ -101,7 +101,7 @@ def recorder() -> Iterator[str]:
 
 
 def test_sync_and_async_paths_send_the_same_target(recorder: str, defined: Component) -> None:
-    connection = {"token": "kinds-key-1", "baseUrl": recorder}
+    connection = {"token": "kinds-key-1-0a1b2c3d", "baseUrl": recorder}
     values = {"sender": "../x y/ä"}
     defined.execute("getWhatsappTemplates", values, connection)
     asyncio.run(defined.execute_async("getWhatsappTemplates", values, connection))
@@ -305,7 +305,9 @@ def test_cli_options_over_a_real_socket(
 
     definition = write_definition(tmp_path)
     (tmp_path / "in.json").write_text('{"messages": [{"from": "447860099299"}]}')
-    (tmp_path / "c.json").write_text(json.dumps({"token": "kinds-key-2", "baseUrl": recorder}))
+    (tmp_path / "c.json").write_text(
+        json.dumps({"token": "kinds-key-2-0a1b2c3d", "baseUrl": recorder})
+    )
     main(
         [
             "options",

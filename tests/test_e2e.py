@@ -19,7 +19,7 @@ from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .conftest import ROOT
 
-KEY = "e2e-key-7c1d"
+KEY = "e2e-key-7c1d-0a9b8c7d"
 SMS = {
     "messages": [
         {
@@ -106,10 +106,10 @@ def test_cli_input_error_sends_nothing(server: SandboxServer, sandbox: Sandbox) 
 def test_cli_authentication_error(
     server: SandboxServer, sandbox: Sandbox, command: list[str]
 ) -> None:
-    result = cli(server.url, *command, key="wrong-key-1234", stdin=SMS)
+    result = cli(server.url, *command, key="wrong-key-1234-5678", stdin=SMS)
     assert result.returncode == 5
     assert error_of(result)["type"] == "authentication"
-    assert "wrong-key-1234" not in result.stdout + result.stderr
+    assert "wrong-key-1234-5678" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

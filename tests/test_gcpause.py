@@ -72,7 +72,7 @@ def test_a_bulk_execution_leaves_collection_enabled() -> None:
     }
     sandbox = Sandbox()
     output = component.execute(
-        "sendSms", values, {"token": "sandbox-key"}, transport=sandbox.transport()
+        "sendSms", values, {"token": "sandbox-key-for-local-tests"}, transport=sandbox.transport()
     )
     assert len(output["messages"]) == 2_000
     assert gc.isenabled()

@@ -179,7 +179,10 @@ def test_duplicate_message_ids_are_refused_naming_both_places() -> None:
     sandbox = Sandbox()
     with pytest.raises(InputError) as info:
         component.execute(
-            "sendSms", values, {"token": "sandbox-key"}, transport=sandbox.transport()
+            "sendSms",
+            values,
+            {"token": "sandbox-key-for-local-tests"},
+            transport=sandbox.transport(),
         )
     assert sandbox.requests == []
     (error,) = info.value.errors
@@ -264,7 +267,7 @@ def test_optional_objects_left_empty_are_still_not_sent() -> None:
 
 def _entries() -> Iterator[tuple[str, Any]]:
     sandbox = Sandbox()
-    connection = {"token": "sandbox-key"}
+    connection = {"token": "sandbox-key-for-local-tests"}
     yield "execute", lambda a: component.execute(a, {}, connection, transport=sandbox.transport())
     yield "execute_async", lambda a: asyncio.run(component.execute_async(a, {}, connection))
     yield "validate_input", lambda a: component.validate_input(a, {})

@@ -68,14 +68,17 @@ def test_a_national_number_read_as_another_country_is_refused_by_name() -> None:
 def test_the_connection_can_relax_the_check_to_possible_numbers() -> None:
     assert _sent_numbers(_sms("2025550143"), phone_number_check="possible") == ["2025550143"]
     sandbox = Sandbox()
-    connection = {"token": "sandbox-key", "phoneNumberCheck": "possible"}
+    connection = {"token": "sandbox-key-for-local-tests", "phoneNumberCheck": "possible"}
     output = component.execute(
         "sendSms", _sms("2025550143"), connection, transport=sandbox.transport()
     )
     assert output["messages"][0]["to"] == "2025550143"
     with pytest.raises(InputError):
         component.execute(
-            "sendSms", _sms("2025550143"), {"token": "sandbox-key"}, transport=sandbox.transport()
+            "sendSms",
+            _sms("2025550143"),
+            {"token": "sandbox-key-for-local-tests"},
+            transport=sandbox.transport(),
         )
 
 

@@ -14,7 +14,7 @@ import pytest
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer, SandboxTransport
 
 SMS = "/sms/2/text/advanced"
-KEY = "fault-key"
+KEY = "fault-key-0123456789"
 HEADERS = {"Authorization": f"App {KEY}"}
 TIMEOUT = httpx.Timeout(5.0, read=0.3)
 

@@ -15,7 +15,7 @@ from infobip_connector.sandbox import Sandbox, SandboxServer
 
 from .conftest import ROOT
 
-KEY = "trial-key-5d2e"
+KEY = "trial-key-5d2e-6f7a8b9c"
 SANDBOX_OPTIONS = {"api_key": KEY, "deliver_reports": False}
 # NANPA reserves 555-0100 to 555-0199 for fictional use in every area code; the numbers are
 # valid for libphonenumber, so the connector sends them.

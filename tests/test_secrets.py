@@ -211,9 +211,12 @@ SWAPPED = {
         "baseUrl": CANARY,
         "allowCustomHost": True,
     },
-    "key as the base URL's host": {"token": "sandbox-key", "baseUrl": f"http://{CANARY}:8080"},
-    "key in a number": {"token": "sandbox-key", "deadline": CANARY},
-    "key in a flag": {"token": "sandbox-key", "allowCustomHost": CANARY},
+    "key as the base URL's host": {
+        "token": "sandbox-key-for-local-tests",
+        "baseUrl": f"http://{CANARY}:8080",
+    },
+    "key in a number": {"token": "sandbox-key-for-local-tests", "deadline": CANARY},
+    "key in a flag": {"token": "sandbox-key-for-local-tests", "allowCustomHost": CANARY},
     "key with a space in it": {"token": f"{CANARY} "},
 }
 
@@ -277,10 +280,10 @@ def test_keys_with_punctuation_are_masked_whole(key: str) -> None:
 
 def test_a_key_containing_another_key_is_masked_whole() -> None:
     short, long = (
-        ConnectionSettings(token=SecretStr("abcd-1234")),
-        ConnectionSettings(token=SecretStr("abcd-1234-EXTRA-5678")),
+        ConnectionSettings(token=SecretStr("abcd-1234-abcd-1234")),
+        ConnectionSettings(token=SecretStr("abcd-1234-abcd-1234-EXTRA-5678")),
     )
-    assert redact("x abcd-1234-EXTRA-5678 y") == "x *** y"
+    assert redact("x abcd-1234-abcd-1234-EXTRA-5678 y") == "x *** y"
     del short, long
 
 
@@ -296,17 +299,17 @@ def test_text_is_masked_before_it_is_cut() -> None:
 def test_a_key_in_use_is_never_forgotten_and_dead_keys_are_bounded() -> None:
     held = ConnectionSettings(token=SecretStr("held-key-" + "a1" * 8))
     # Many other tenants since: some still in use, most long gone.
-    alive = [ConnectionSettings(token=SecretStr(f"alive-{i:04d}-key")) for i in range(300)]
+    alive = [ConnectionSettings(token=SecretStr(f"alive-{i:04d}-key-padding")) for i in range(300)]
     for i in range(redaction.MAX_FORGOTTEN_KEYS * 3):
-        ConnectionSettings(token=SecretStr(f"gone-{i:05d}-key"))
-        register_secret(f"ownerless-{i:05d}-key")
+        ConnectionSettings(token=SecretStr(f"gone-{i:05d}-key-padding"))
+        register_secret(f"ownerless-{i:05d}-key-padding")
     gc.collect()
     assert redact("App-less: held-key-" + "a1" * 8) == "App-less: ***"
     assert all(redact(s.token.get_secret_value()) == "***" for s in alive)
     assert len(redaction._secrets()) <= len(redaction._live) + redaction.MAX_FORGOTTEN_KEYS
     # The most recently forgotten keys are still masked; the oldest went.
-    assert redact(f"gone-{redaction.MAX_FORGOTTEN_KEYS * 3 - 1:05d}-key") == "***"
-    assert redact("gone-00000-key") == "gone-00000-key"
+    assert redact(f"gone-{redaction.MAX_FORGOTTEN_KEYS * 3 - 1:05d}-key-padding") == "***"
+    assert redact("gone-00000-key-padding") == "gone-00000-key-padding"
     del alive, held
 
 

@@ -14,7 +14,7 @@ SMS3_PATH = "/sms/3/messages"
 WHATSAPP_PATH = "/whatsapp/1/message/text"
 BALANCE_PATH = "/account/1/balance"
 
-TOKEN = "bench-key"
+TOKEN = "bench-key-0123456789"
 TEXT = "Hello from the benchmark"
 SMS_SENDER = "InfoSMS"
 SMS_TO = "41793026727"

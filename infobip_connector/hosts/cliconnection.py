@@ -8,6 +8,7 @@ checking it, saying so on stderr. No message ever quotes a key or part of one.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 KEY_VARIABLE = "INFOBIP_API_KEY"
 BASE_URL_VARIABLE = "INFOBIP_BASE_URL"
 #: The key the CLI hands the embedded sandbox, which accepts any key the connector accepts.
-SANDBOX_KEY = "sandbox-key"
+#: Random per process: a fixed key is a word that can turn up in data, where masking it
+#: would corrupt an ID (a messageId ``sandbox-key-7``).
+SANDBOX_KEY = "sandbox-" + secrets.token_hex(16)
 HOW_TO_GIVE_A_KEY = (
     f"set {KEY_VARIABLE} (or pass --connection FILE with a token) to send through Infobip, "
     "or pass --sandbox to try the embedded sandbox; nothing was sent"
@@ -92,6 +95,18 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             )
         raise UsageError([{"path": KEY_VARIABLE, "message": message}])
     values: dict[str, Any] = {"token": key}
-    if not _blank(base_url):
+    if base_url is not None and not base_url.strip():
+        # Set but blank (``INFOBIP_BASE_URL=' '``): most likely a variable that did not
+        # expand; sending to the default host instead would hide the mistake.
+        raise UsageError(
+            [
+                {
+                    "path": BASE_URL_VARIABLE,
+                    "message": "is set but blank: give your base URL "
+                    "(such as xxxxx.api.infobip.com) or unset it to use api.infobip.com",
+                }
+            ]
+        )
+    if base_url is not None:
         values["baseUrl"] = base_url
     return values

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import sys
 from datetime import datetime, timedelta
 from typing import Any, TextIO
@@ -106,7 +107,7 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
     stream = out or sys.stdout
     component = Component()
     transport = Sandbox().transport()
-    connection = {"token": "demo-key"}
+    connection = {"token": "demo-key-" + secrets.token_hex(8)}
     outputs: dict[str, Any] = {}
     if not as_json:
         stream.write(
@@ -128,7 +129,7 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
     else:
         stream.write(
             "\nStep 2 took its recipient and callback data from step 1's output. "
-            "Run `infobip-connector run ACTION --input FILE` with INFOBIP_API_KEY set to send "
-            "for real.\n"
+            "Run `infobip-connector run ACTION --input FILE` with INFOBIP_API_KEY and "
+            "INFOBIP_BASE_URL (your personal base URL) set to send for real.\n"
         )
     return outputs

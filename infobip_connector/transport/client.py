@@ -206,7 +206,12 @@ class _Exchange:
                 problem = str(exc)
             else:
                 # An answer echoing the key must not carry it into the output.
-                return scrub_answer(body, response.content, self.settings.token.get_secret_value())
+                return scrub_answer(
+                    body,
+                    response.content,
+                    self.settings.token.get_secret_value(),
+                    self.request.reference,
+                )
             # Raised outside the except block: the parser's exception, chained as the
             # context, would carry the body (and a key it echoes) in its frames.
             raise self._unknown(
