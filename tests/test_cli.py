@@ -18,7 +18,7 @@ from infobip_connector.sandbox import Sandbox, SandboxServer
 from .conftest import ROOT
 
 WHATSAPP = {"from": "447860099299", "to": "41793026727", "content": {"text": "Hello"}}
-KEY = "cli-key-4d2a"
+KEY = "cli-key-4d2a-5e6f7a8b"
 SANDBOX_OPTIONS = {"api_key": KEY, "deliver_reports": False}
 
 

@@ -114,7 +114,7 @@ def test_cli_input_is_an_input_error(
 
 @pytest.mark.parametrize("command", ["run", "check"])
 @pytest.mark.parametrize("raw", DEEP.values(), ids=DEEP.keys())
-def test_cli_connection_file_is_an_input_error(
+def test_cli_connection_file_is_a_usage_error_at_connection(
     command: str,
     raw: bytes,
     tmp_path: Path,
@@ -129,7 +129,9 @@ def test_cli_connection_file_is_an_input_error(
     code, out, err = _run_cli(argv, b"", capsys, monkeypatch)
     assert code == 2, err
     assert out == ""
-    assert json.loads(err.strip().splitlines()[-1])["error"]["type"] == "input"
+    error = json.loads(err.strip().splitlines()[-1])["error"]
+    assert error["type"] == "usage"
+    assert error["details"]["errors"][0]["path"] == "--connection"
 
 
 # ------------------------------------------------------------------ Infobip's answers

@@ -14,6 +14,7 @@ import gc
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .. import outcome, safejson
 from .._version import __version__
 from ..errors import ConnectorError, InputError, InternalError, UsageError
-from ..redaction import RedactingFilter, redact
+from ..redaction import RedactingFilter, redact, sent_ids
 from . import jsonout
 
 if TYPE_CHECKING:
@@ -51,31 +52,37 @@ def _dump(data: Any, pretty: bool = True) -> None:
 def _fail(error: ConnectorError) -> NoReturn:
     # Strict JSON: an engine reading stderr must be able to parse it (details are JSON-safe).
     text = json.dumps(error.to_dict(), ensure_ascii=False, allow_nan=False)
-    sys.stderr.write(redact(text) + "\n")
+    sys.stderr.write(redact(text, sent_ids(error.details)) + "\n")
     raise SystemExit(error.exit_code)
 
 
 def _read_json(source: str, what: str) -> Any:
-    """JSON from a file path or ``-`` (stdin), refusing anything over the size limit."""
+    """JSON from a file path or ``-`` (stdin), refusing anything over the size limit.
+
+    Read with a bound whatever the source is: a device (``/dev/zero``) or a FIFO reports
+    size 0 and would otherwise be read without end. ``what`` is ``input`` or ``connection``;
+    errors name its option: the input's are input errors (exit 2), a connection file's
+    usage errors at ``--connection`` (exit 2).
+    """
+    option = f"--{what}"
     try:
         if source == "-":
             raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         else:
-            path = Path(source)
-            if path.stat().st_size > MAX_INPUT_BYTES:
-                raw = b"x" * (MAX_INPUT_BYTES + 1)
-            else:
-                raw = path.read_bytes()
+            with open(source, "rb") as file:
+                raw = file.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise UsageError(
-            [{"path": "", "message": f"cannot read {what} {source}: {exc.strerror}"}]
+            [{"path": option, "message": f"cannot read {what} {source}: {exc.strerror}"}]
         ) from None
+    error = InputError if option == "--input" else UsageError
+    path = "" if option == "--input" else option
     if len(raw) > MAX_INPUT_BYTES:
-        raise InputError([{"path": "", "message": f"{what} is larger than 50 MB; split it up"}])
+        raise error([{"path": path, "message": f"{what} is larger than 50 MB; split it up"}])
     try:
         return safejson.loads(raw)
     except safejson.JsonError as exc:
-        raise InputError([{"path": "", "message": f"{what} {exc}"}]) from None
+        raise error([{"path": path, "message": f"{what} {exc}"}]) from None
 
 
 def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
@@ -289,8 +296,14 @@ def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
 
 def cmd_sandbox(args: argparse.Namespace) -> None:
     from ..sandbox import run_server
-    from ..sandbox.server import is_loopback_host
+    from ..sandbox.server import is_address, is_loopback_host
 
+    if not is_address(args.host):
+        message = (
+            f"{args.host!r} is not a host name or an IP address written in full "
+            "(such as 127.0.0.1 or localhost)"
+        )
+        raise UsageError([{"path": "--host", "message": message}])
     if not is_loopback_host(args.host) and not args.allow_non_loopback:
         message = (
             f"{args.host} is not a loopback address: the sandbox would be reachable from other "
@@ -403,6 +416,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the process is, like Ctrl-C's KeyboardInterrupt.
+
+    Engines stop a task with SIGTERM (Airflow, Docker, systemd) or SIGHUP (a closed
+    terminal); ending the process there silently would lose the IDs of a request in
+    flight. As a KeyboardInterrupt it takes the path Ctrl-C takes: the client attaches the
+    IDs and ``main`` prints the ``outcome_unknown`` error (exit 4).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _catch_termination() -> None:
+    """Turn SIGTERM and SIGHUP into ``Terminated`` for the rest of this process."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)  # no SIGHUP on Windows
+        if number is not None:
+            signal.signal(number, _raise_terminated)
+
+
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
@@ -426,6 +465,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     one_shot = argv is None and args.command not in SERVERS
     if one_shot:
         gc.disable()
+        _catch_termination()
     _setup_logging(args.verbose)
     try:
         args.handler(args)
@@ -436,7 +476,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         unknown = getattr(interrupt, outcome.ATTRIBUTE, None)
         if isinstance(unknown, ConnectorError):
             _fail(unknown)
-        raise SystemExit(130) from None
+        # The shell's convention: 128 + the signal's number.
+        raise SystemExit(128 + getattr(interrupt, "signum", signal.SIGINT)) from None
     except BrokenPipeError:
         raise SystemExit(0) from None
     except Exception as exc:

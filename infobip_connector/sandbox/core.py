@@ -133,6 +133,11 @@ class Sandbox:
         self.ledger = SmsLedger(clock)
         self._templates: dict[str, list[templates.Template]] = {}
 
+    @property
+    def api_key(self) -> str | None:
+        """The only key accepted, or None when any key is."""
+        return self._api_key
+
     def __repr__(self) -> str:
         # The key is deliberately absent.
         return f"Sandbox(requests={len(self._requests)}, accepted={len(self._accepted_ids)})"

@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import sys
 import time
 from http import HTTPStatus
 from types import TracebackType
 from typing import TextIO
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from aiohttp import web
 
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
+
+#: The key the start line suggests: long enough for the connector, and not a word that
+#: turns up in data (the connector masks its keys wherever they appear in text).
+EXAMPLE_KEY = "sandbox-key-for-local-tests"
+#: The connector's shortest key (``redaction.MIN_SECRET_LENGTH``; the sandbox layer does not
+#: import the connector's, and a test keeps the two equal).
+CONNECTOR_MIN_KEY_LENGTH = 16
+# An Authorization value written into a path: the scheme and what follows it.
+_AUTH_IN_PATH = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s/?&]+", re.IGNORECASE)
 
 # Idle keep-alive connections, and connections that never complete a request, are closed after
 # this long; the connector's pooled clients drop idle connections sooner.
@@ -33,12 +43,27 @@ _SERVER_HEADER = "infobip-sandbox"
 
 
 def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is ``localhost`` or a literal loopback address (as written)."""
     if host.rstrip(".").lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_address(host: str) -> bool:
+    """Whether ``host`` is a name or an address as written (``127.1``, ``" 127.0.0.1"``: no)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        return True
+    labels = host.rstrip(".").split(".")
+    if labels[-1].isdigit():
+        return False  # a shortened IPv4 address: resolvers read 127.1 their own ways
+    return all(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels)
 
 
 def _masked_authorization(request: web.BaseRequest) -> str:
@@ -157,7 +182,7 @@ class SandboxServer:
         if self._access_log is not None:
             elapsed = (time.monotonic() - started) * 1000
             line = (
-                f"{request.method} {request.path} {shown} {elapsed:.1f} ms "
+                f"{request.method} {self._logged_path(request)} {shown} {elapsed:.1f} ms "
                 f"auth={_masked_authorization(request)}\n"
             )
             try:
@@ -166,6 +191,17 @@ class SandboxServer:
             except (OSError, ValueError):
                 pass  # a closed or broken log stream must not take requests down with it
         return response
+
+    def _logged_path(self, request: web.BaseRequest) -> str:
+        """The request's path (not its query, which may carry anything) with the sandbox's
+        key (however it was escaped) and any ``App …`` value masked; escaped again so that
+        it stays one line of visible characters."""
+        text = unquote(_target(request).partition("?")[0])
+        key = self.sandbox.api_key
+        if key:
+            text = text.replace(key, "***")
+        text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)} ***", text)
+        return quote(text, safe="/?&=:@!$'()*+,;~")
 
     async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str]:
         assert self._server is not None
@@ -264,7 +300,8 @@ def run_server(
     key_hint = (
         "<the key given with --api-key>"
         if api_key
-        else "sandbox-key  (any key of 4 or more characters)"
+        else f"{EXAMPLE_KEY}  (any key of {CONNECTOR_MIN_KEY_LENGTH} or more visible ASCII "
+        "characters)"
     )
     try:
         print(

@@ -145,9 +145,20 @@ def _as_httpx(exc: Exception) -> Exception:
         return httpx.ReadTimeout(text)
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
         return httpx.InvalidURL(text)
+    if isinstance(exc, aiohttp.ClientError) and "content-encoding" in text.lower():
+        # aiohttp words it as an HTTP 400 ("400, message: Can not decode ..."), which read
+        # inside the error for a 200 answer would say the wrong status.
+        return httpx.DecodingError(_decoding_text(text))
     if isinstance(exc, aiohttp.ClientError):
         return httpx.RemoteProtocolError(text)
     return exc
+
+
+def _decoding_text(text: str) -> str:
+    # "...Can not decode content-encoding: brotli (br). Please install `Brotli`', url=..."
+    named = text.lower().rpartition("content-encoding:")[2].strip()
+    encoding = named.split("'")[0].split(". ")[0].strip(" .") or "compressed"
+    return f"the answer's body could not be decoded (Content-Encoding: {encoding})"
 
 
 async def close_sessions() -> None:
