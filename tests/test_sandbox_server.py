@@ -134,8 +134,9 @@ def test_stop_does_not_hang_with_hung_and_idle_connections() -> None:
     port = address(server.url)[1]
     started = time.monotonic()
     server.stop()
-    assert time.monotonic() - started < 2
-    worker.join(3)
+    # A hang would last the client's 30 s timeout; the bound leaves room for a loaded machine.
+    assert time.monotonic() - started < 15
+    worker.join(15)
     assert not worker.is_alive()
     assert errors and isinstance(errors[0], httpx.TransportError)
     assert idle.recv(1) == b""
