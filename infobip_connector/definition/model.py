@@ -35,7 +35,14 @@ Format = Literal["phone", "sms-sender", "http-url", "identifier"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
 PhoneCheck = Literal["valid", "possible"]
 PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")
-Rule = Literal["deliveryTimeWindow", "sendAt", "previewUrlNeedsLink"]
+Rule = Literal[
+    "deliveryTimeWindow",
+    "sendAt",
+    "previewUrlNeedsLink",
+    "templateHeader",
+    "templateButton",
+    "templateButtons",
+]
 # How an editor presents an action's property: in the form ("essential") or folded into a
 # collapsed "Additional fields" group ("additional"), as low-code editors do. The YAML keeps
 # the component reference's order; this says what to show first.

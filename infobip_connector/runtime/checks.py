@@ -18,6 +18,7 @@ from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
+from .template_rules import template_button, template_buttons, template_header
 from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now, zone
 from .urls import http_url_problem
 
@@ -74,6 +75,9 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "deliveryTimeWindow": _delivery_time_window,
     "sendAt": _send_at,
     "previewUrlNeedsLink": _preview_url_needs_link,
+    "templateHeader": template_header,
+    "templateButton": template_button,
+    "templateButtons": template_buttons,
 }
 
 
