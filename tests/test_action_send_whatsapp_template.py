@@ -12,6 +12,7 @@ import pytest
 from infobip_connector import component
 from infobip_connector.errors import InputError, OutcomeUnknownError, RejectedError
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+from infobip_connector.sandbox.templates import Template
 
 from .sandbox_support import conforms
 from .test_e2e import cli, error_of
@@ -353,3 +354,113 @@ def test_cli_run_reports_a_template_mismatch_by_field(
     error = error_of(result)
     assert error["type"] == "rejected"
     assert error["details"]["violations"][0]["field"] == "messages[0].content.templateName"
+
+
+# ---------------------------------------------------------------- the template and language pickers
+
+NAME = "messages[0].content.templateName"
+LANGUAGE = "messages[0].content.language"
+
+
+def _options(sandbox: Sandbox, path: str, values: dict[str, Any]) -> list[dict[str, str]]:
+    return component.options(ACTION, path, values, {"token": KEY}, transport=sandbox.transport())
+
+
+def test_the_template_picker_lists_the_senders_approved_templates() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    options = _options(sandbox, NAME, _one())
+    assert options == [
+        {"value": "welcome", "label": "welcome (de, en)"},
+        {"value": "order_update", "label": "order_update (en)"},
+        {"value": "verification_code", "label": "verification_code (en)"},
+    ]
+    assert [(r.method, r.path) for r in sandbox.requests] == [
+        ("GET", f"/whatsapp/2/senders/{SENDER}/templates")
+    ]
+
+
+def test_the_language_picker_lists_the_chosen_templates_languages() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    values = _one({"templateName": "welcome"})
+    assert _options(sandbox, LANGUAGE, values) == [
+        {"value": "de", "label": "de"},
+        {"value": "en", "label": "en"},
+    ]
+    with pytest.raises(InputError) as caught:
+        _options(sandbox, LANGUAGE, _one({"language": "en"}))
+    assert caught.value.errors[0]["path"] == NAME
+
+
+def test_the_sender_is_looked_up_in_infobips_form() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    sandbox.add_template(SENDER, Template("spring_sale", "hr", "Proljetna rasprodaja!", id="7"))
+    values = _one(**{"from": "+44 7860 099299"})
+    assert {"value": "spring_sale", "label": "spring_sale (hr)"} in _options(sandbox, NAME, values)
+
+
+def test_the_picker_asks_infobip_exactly_this_and_keeps_approved_templates() -> None:
+    seen: list[httpx.Request] = []
+    answer = {
+        "templates": [
+            {"name": "a", "language": "en", "status": "APPROVED"},
+            {"name": "b", "language": "en", "status": "PENDING"},
+            {"name": "c", "language": "en", "status": "REJECTED"},
+            {"name": "a", "language": "fr", "status": "APPROVED"},
+        ]
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=answer)
+
+    options = component.options(
+        ACTION,
+        "messages[].content.templateName",
+        _one(),
+        CONNECTION,
+        transport=httpx.MockTransport(handler),
+    )
+    assert options == [{"value": "a", "label": "a (en, fr)"}]
+    (request,) = seen
+    assert request.method == "GET" and request.content == b""
+    assert request.url.raw_path == f"/whatsapp/2/senders/{SENDER}/templates".encode()
+
+
+@pytest.mark.parametrize(
+    ("message", "path"),
+    [({"from": None}, "messages[0].from"), ({"from": "12"}, "messages[0].from")],
+)
+def test_a_missing_or_wrong_sender_is_input_error_and_nothing_is_asked(
+    message: dict[str, Any], path: str
+) -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    with pytest.raises(InputError) as caught:
+        _options(sandbox, NAME, _one(**message))
+    assert caught.value.errors[0]["path"] == path
+    assert sandbox.requests == []
+
+
+def test_the_picker_is_a_read_a_503_is_retried() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    sandbox.script("GET", f"/whatsapp/2/senders/{SENDER}/templates", Fault(status=503))
+    assert _options(sandbox, NAME, _one())[0]["value"] == "welcome"
+    assert len(sandbox.requests) == 2
+
+
+def test_cli_options_over_a_socket(server: SandboxServer, sandbox: Sandbox, tmp_path: Any) -> None:
+    (tmp_path / "input.json").write_text(json.dumps(_one()))
+    result = cli(
+        server.url,
+        "options",
+        ACTION,
+        "messages[].content.templateName",
+        "--input",
+        str(tmp_path / "input.json"),
+        key=KEY,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [o["value"] for o in json.loads(result.stdout)] == [
+        "welcome",
+        "order_update",
+        "verification_code",
+    ]

@@ -506,3 +506,44 @@ def test_header_fits_a_420_px_screen(page: EditorPage, editor_url: str) -> None:
     ), box
     assert box["metaLines"] == 1, box
     assert box["bar"][0] <= min(title[0], meta[0]) and max(title[2], meta[2]) <= box["bar"][1]
+
+
+def test_template_and_language_pickers_offer_the_senders_templates(page: EditorPage) -> None:
+    page.choose_action("Send WhatsApp Template Message")
+    name, language = "messages[0].content.templateName", "messages[0].content.language"
+
+    def offered(path: str, count: int) -> list[list[str]]:
+        control = page.control(path)
+        page.wait(lambda: control.get_attribute("data-options") == str(count), f"{path} options")
+        found: list[list[str]] = page.driver.execute_script(
+            "return [...document.getElementById(arguments[0]).options]"
+            ".map(o => [o.value, o.label])",
+            control.get_attribute("list"),
+        )
+        return found
+
+    page.type("messages[0].from", "+44 7860 099299")
+    assert offered(name, 3) == [
+        ["welcome", "welcome (de, en)"],
+        ["order_update", "order_update (en)"],
+        ["verification_code", "verification_code (en)"],
+    ]
+    page.type(name, "welcome")
+    assert offered(language, 2) == [["de", "de"], ["en", "en"]]
+    page.screenshot("pickers")
+
+    page.type(language, "de")
+    page.type("messages[0].to", "41793026727")
+    page.unfold("messages[0].content.templateData")
+    page.unfold("messages[0].content.templateData.body")
+    page.add_item("messages[0].content.templateData.body.placeholders")
+    placeholder = "messages[0].content.templateData.body.placeholders[0]"
+    # A list of texts: the item and its text field carry the same path; type into the field.
+    page.driver.find_element(
+        By.CSS_SELECTOR, f'main div.field[data-path="{placeholder}"] > input'
+    ).send_keys("Ana")
+    assert page.settle() == "valid"
+    state, output = page.run()
+    page.screenshot("sandbox-output")
+    assert state == "ok", output
+    assert output["messages"][0]["status"]["name"] == "PENDING_ENROUTE"

@@ -2,15 +2,20 @@
 
 Infobip's operation ``send-whatsapp-template-message`` takes ``{messages: [...], bulkId}``
 and answers ``{messages: [{to, messageCount, messageId, status}], bulkId}``.
+
+The template picker (``templateNames``) and the language picker (``templateLanguages``) take
+their options from ``get-whatsapp-templates`` (``GET /whatsapp/2/senders/{sender}/templates``),
+answered ``{templates: [{name, language, status, ...}]}``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..request import InfobipRequest
+from ..request import InfobipRequest, OptionsSource
 
 PATH = "/whatsapp/1/message/template"
+TEMPLATES_PATH = "/whatsapp/2/senders/{sender}/templates"
 
 # Infobip requires ``templateData.body.placeholders`` even for a template without any; an
 # editor's empty list is pruned as "not given", so the empty list is put back here.
@@ -46,3 +51,64 @@ def shape_output(body: Any, request: InfobipRequest) -> Any:
     if isinstance(body, dict) and "bulkId" not in body:
         return {**body, "bulkId": request.reference["bulkId"]}
     return body
+
+
+# ---------------------------------------------------------------- options of the pickers
+
+SENDER = "messages[].from"
+TEMPLATE_NAME = "messages[].content.templateName"
+
+
+def _templates_request(depends: dict[str, Any]) -> InfobipRequest:
+    """The read of the sender's templates; ``depends[SENDER]`` is checked and normalised."""
+    return InfobipRequest("GET", TEMPLATES_PATH, path_params={"sender": depends[SENDER]})
+
+
+def _approved(body: Any) -> list[dict[str, Any]]:
+    """The approved templates of a templates answer, each with a text ``name`` and ``language``.
+
+    Templates of any other status (pending, rejected, paused, disabled) cannot be sent. An
+    answer of another shape raises here, which the options runtime reports as such.
+    """
+    return [
+        t
+        for t in body["templates"]
+        if t.get("status") == "APPROVED"
+        and isinstance(t.get("name"), str)
+        and isinstance(t.get("language"), str)
+    ]
+
+
+def _name_options(body: Any, request: InfobipRequest) -> list[dict[str, str]]:
+    """One option per approved template name, in Infobip's order, labelled with its languages."""
+    languages: dict[str, set[str]] = {}
+    for template in _approved(body):
+        languages.setdefault(template["name"], set()).add(template["language"])
+    return [
+        {"value": name, "label": f"{name} ({', '.join(sorted(codes))})"}
+        for name, codes in languages.items()
+    ]
+
+
+def _languages_request(depends: dict[str, Any]) -> InfobipRequest:
+    # The chosen name rides along in the reference: the shaper keeps that template's languages.
+    request = _templates_request(depends)
+    return InfobipRequest(
+        request.method,
+        request.path,
+        reference={"templateName": depends[TEMPLATE_NAME]},
+        path_params=request.path_params,
+    )
+
+
+def _language_options(body: Any, request: InfobipRequest) -> list[dict[str, str]]:
+    """The languages the chosen template is approved in."""
+    name = request.reference["templateName"]
+    codes = sorted({t["language"] for t in _approved(body) if t["name"] == name})
+    return [{"value": code, "label": code} for code in codes]
+
+
+#: ``messages[].content.templateName``: the sender's approved templates.
+templateNames = OptionsSource(_templates_request, _name_options)
+#: ``messages[].content.language``: the languages of the chosen template.
+templateLanguages = OptionsSource(_languages_request, _language_options)

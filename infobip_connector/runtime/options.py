@@ -18,8 +18,12 @@ from ..definition.model import Action, Property, format_path
 from ..definition.schemas import property_schema
 from ..errors import InputError, OutcomeUnknownError
 from ..request import InfobipRequest, OptionsSource
+from .phones import normalize_phone, normalize_sender
 from .validation import SchemaValidator
 from .values import prune
+
+# Dependencies written as a phone number or an SMS sender, normalised as the checks do.
+_NORMALISED = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 _STEP = re.compile(r"([A-Za-z][A-Za-z0-9]*)|\[(\d*)\]|\.")
 
@@ -95,8 +99,16 @@ class OptionsRuntime:
                     {"path": where, "message": f"is required for the options of {self.shown}"}
                 )
                 continue
-            for err in SchemaValidator(property_schema(prop), prop).errors(value):
+            errors = SchemaValidator(property_schema(prop), prop).errors(value)
+            for err in errors:
                 problems.append({"path": where + err["path"], "message": err["message"]})
+            if not errors and prop.format in _NORMALISED:
+                # A number goes to Infobip in its digits-only form, as a run sends it; only
+                # its length is checked here: Infobip knows which senders the account has.
+                try:
+                    value = _NORMALISED[prop.format](value, "possible")
+                except ValueError as exc:
+                    problems.append({"path": where, "message": str(exc)})
             found[dep] = value
         if problems:
             raise InputError(problems)
