@@ -10,10 +10,13 @@ import jsonschema
 import pytest
 
 from infobip_connector import component
+from infobip_connector.definition.model import Property
 from infobip_connector.errors import InputError, OutcomeUnknownError, RejectedError
+from infobip_connector.runtime.template_rules import BUTTON_PARAMETER_LIMITS, HEADER_MEMBERS
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 from infobip_connector.sandbox.templates import Template
 
+from .conftest import SHARED
 from .sandbox_support import conforms
 from .test_e2e import cli, error_of
 
@@ -464,3 +467,60 @@ def test_cli_options_over_a_socket(server: SandboxServer, sandbox: Sandbox, tmp_
         "order_update",
         "verification_code",
     ]
+
+
+# ---------------------------------------------------------------- the rules and Infobip's unions
+
+SPEC = SHARED / "infobip-openapi" / "infobip-whatsapp-openapi.json"
+
+
+Variants = dict[str, tuple[set[str], dict[str, Any]]]
+
+
+def _variants(spec: dict[str, Any], union: dict[str, Any]) -> Variants:
+    """``{type: (required members, member schemas)}`` of a discriminated union (not ``type``)."""
+    schemas = spec["components"]["schemas"]
+    found: Variants = {}
+    for kind, ref in union["discriminator"]["mapping"].items():
+        variant = schemas[ref.rsplit("/", 1)[-1]]
+        members: dict[str, Any] = {}
+        for part in variant.get("allOf", []):
+            members.update(part.get("properties", {}) if "$ref" not in part else {})
+        found[kind] = (set(variant.get("required", [])) - {"type"}, members)
+    return found
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="../shared is not present (fresh clone)")
+def test_header_and_button_rules_follow_infobips_unions() -> None:
+    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+    operation = spec["paths"][PATH]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schemas = spec["components"]["schemas"]
+
+    def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+        return schemas[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+
+    message = resolve(resolve(schemas[ref.rsplit("/", 1)[-1]])["properties"]["messages"]["items"])
+    data = resolve(resolve(message["properties"]["content"])["properties"]["templateData"])
+    headers = _variants(spec, resolve(data["properties"]["header"]))
+    for kind, members in HEADER_MEMBERS.items():
+        required, declared = headers[kind]
+        assert set(members) == required == set(declared), kind
+    buttons = _variants(spec, resolve(data["properties"]["buttons"]["items"]))
+    for kind in ("QUICK_REPLY", "URL", "COPY_CODE"):
+        required, declared = buttons[kind]
+        assert required == {"parameter"}, kind
+        assert declared["parameter"].get("maxLength") == BUTTON_PARAMETER_LIMITS.get(kind), kind
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        {"type": "STRING", "sentWhenEmpty": []},
+        {"type": "ARRAY", "items": {"type": "STRING"}, "sentWhenEmpty": {}},
+        {"type": "ARRAY", "items": {"type": "STRING"}, "sentWhenEmpty": [], "required": True},
+    ],
+)
+def test_sent_when_empty_belongs_to_an_optional_object_or_list(prop: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="sentWhenEmpty"):
+        Property(name="x", **prop)

@@ -17,32 +17,17 @@ from ..request import InfobipRequest, OptionsSource
 PATH = "/whatsapp/1/message/template"
 TEMPLATES_PATH = "/whatsapp/2/senders/{sender}/templates"
 
-# Infobip requires ``templateData.body.placeholders`` even for a template without any; an
-# editor's empty list is pruned as "not given", so the empty list is put back here.
-_NO_PLACEHOLDERS: dict[str, Any] = {"placeholders": []}
-
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
-    """The body as given, with the body placeholders a template without any needs.
-
-    ``values`` are checked and complete (``bulkId`` and every ``messageId`` assigned), so
-    the reference names every message for reconciling an unknown outcome.
-    """
-    messages = [_message(m) for m in values["messages"]]
+    """The body as given. ``values`` are checked and complete: ``bulkId`` and every
+    ``messageId`` assigned, and ``templateData.body.placeholders`` filled when left empty
+    (``sentWhenEmpty``), so the reference names every message for reconciling an unknown
+    outcome."""
     reference = {
         "bulkId": values["bulkId"],
-        "messageIds": [m["messageId"] for m in messages],
+        "messageIds": [m["messageId"] for m in values["messages"]],
     }
-    return InfobipRequest("POST", PATH, {**values, "messages": messages}, reference)
-
-
-def _message(message: dict[str, Any]) -> dict[str, Any]:
-    content = message["content"]
-    data = content.get("templateData", {})
-    if "body" in data:
-        return message
-    data = {"body": _NO_PLACEHOLDERS, **data}
-    return {**message, "content": {**content, "templateData": data}}
+    return InfobipRequest("POST", PATH, values, reference)
 
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:

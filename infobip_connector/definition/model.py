@@ -127,6 +127,9 @@ class Property(_Model):
     # OpenAPI's ``explode`` for a query array: repeated pairs (true) or comma-joined.
     explode: bool = True
     optionsFrom: OptionsFrom | None = None
+    # What the connector sends for a member Infobip requires when it is left empty (an
+    # editor's empty list is pruned as "not given"); filled by runtime/checks.py.
+    sentWhenEmpty: dict[str, Any] | list[Any] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Property:
@@ -156,6 +159,12 @@ class Property(_Model):
             raise ValueError("'alsoAcceptsString' only belongs to OBJECT")
         if self.multiline and self.type != "STRING":
             raise ValueError("'multiline' only belongs to STRING")
+        if self.sentWhenEmpty is not None:
+            fits = dict if self.type == "OBJECT" else list if self.type == "ARRAY" else None
+            if fits is None or not isinstance(self.sentWhenEmpty, fits) or self.required:
+                raise ValueError(
+                    "'sentWhenEmpty' belongs to an optional OBJECT (an object) or ARRAY (a list)"
+                )
         expected = _VALUE_TYPES.get(self.type)
         for option in self.options or []:
             if expected is None or not _is_instance(option.value, expected):

@@ -1,13 +1,15 @@
 """Rules a JSON Schema cannot say, run on schema-valid values before any executor.
 
 Which rule applies where is declared in ``connector.yaml`` (``format``, ``rules``,
-``generatedId``); this module holds what each one means. Phone numbers are
-normalised in place to Infobip's digits-only international form, and missing
-client-assigned IDs are filled so every outcome can be reconciled.
+``generatedId``, ``sentWhenEmpty``); this module holds what each one means. Phone numbers
+are normalised in place to Infobip's digits-only international form, missing
+client-assigned IDs are filled so every outcome can be reconciled, and members Infobip
+requires but a person left empty get their declared value.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -88,6 +90,7 @@ class _Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
     __slots__ = (
+        "fill",
         "flat",
         "form",
         "generated",
@@ -111,6 +114,8 @@ class _Plan:
         # A format checked but kept as given (a URL): its message, or None when well-formed.
         self.form = _FORMS.get(checked.format or "") if checked is not None else None
         self.generated = checked is not None and checked.generatedId
+        # What is sent when the value is left empty (``sentWhenEmpty``).
+        self.fill = checked.sentWhenEmpty if checked is not None else None
         # IDs given in a list (a recipient's messageId) must differ from each other.
         self.unique = self.generated and in_list
         # Nothing to do where a value is given; set by _plan.
@@ -147,6 +152,7 @@ def _has_checks(prop: Property) -> bool:
         or prop.format in _FORMS
         or bool(prop.rules)
         or prop.generatedId
+        or prop.sentWhenEmpty is not None
         or (prop.maxLength is not None and prop.type == "STRING")
     )
 
@@ -167,6 +173,7 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
         and plan.form is None
         and plan.limit is None
         and not plan.unique
+        and plan.fill is None
         and not (plan.prop is not None and plan.prop.rules)
         and not plan.keys
         and plan.star is None
@@ -190,7 +197,17 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
 class _Pass:
     """One execution's walk: problems found and places still needing an ID."""
 
-    __slots__ = ("check", "missing_ids", "now", "problems", "repeated", "seen", "taint", "too_long")
+    __slots__ = (
+        "check",
+        "missing_fills",
+        "missing_ids",
+        "now",
+        "problems",
+        "repeated",
+        "seen",
+        "taint",
+        "too_long",
+    )
 
     def __init__(self, now: datetime, check: PhoneCheck, taint: frozenset[Parts]) -> None:
         self.now = now
@@ -198,6 +215,7 @@ class _Pass:
         self.taint = taint
         self.problems: list[Problem] = []
         self.missing_ids: list[tuple[dict[str, Any], str]] = []
+        self.missing_fills: list[tuple[dict[str, Any], str, Any]] = []
         # ID member name → the values given; whether one was given twice.
         self.seen: dict[str, set[str]] = {}
         self.repeated = False
@@ -269,6 +287,8 @@ class _Pass:
                     self.visit(child, value, name, value[name], (trail, name))
             elif child.generated:
                 self.missing_ids.append((value, name))
+            elif child.fill is not None:
+                self.missing_fills.append((value, name, child.fill))
 
     def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
         prop = plan.prop
@@ -344,7 +364,8 @@ class ActionChecks:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
 
         Places in ``taint`` (where the schema found a problem) are skipped. Missing IDs
-        are assigned only when there is nothing to report.
+        and the ``sentWhenEmpty`` values of missing members are filled only when there is
+        nothing to report.
         """
         walk_ = _Pass(now or utc_now(), check, taint)
         walk_.enter(self._plan, values, ())
@@ -356,6 +377,8 @@ class ActionChecks:
             walk_.missing_ids, new_ids(len(walk_.missing_ids)), strict=True
         ):
             container[key] = new
+        for container, key, fill in walk_.missing_fills:
+            container[key] = copy.deepcopy(fill)
         return []
 
 
