@@ -44,4 +44,24 @@ OPERATIONS: dict[str, Operation] = {
         "whatsapp_text_request.json",
         {"from": "447860099299", "to": "41793026727", "content": {"text": "Hello"}},
     ),
+    "sendWhatsappTemplateMessage": Operation(
+        "send-whatsapp-template-message",
+        "infobip-whatsapp-openapi.json",
+        "POST",
+        "/whatsapp/1/message/template",
+        "whatsapp_template_request.json",
+        {
+            "messages": [
+                {
+                    "from": "447860099299",
+                    "to": "41793026727",
+                    "content": {
+                        "templateName": "welcome",
+                        "language": "en",
+                        "templateData": {"body": {"placeholders": ["Ann"]}},
+                    },
+                }
+            ]
+        },
+    ),
 }

@@ -14,8 +14,12 @@ from infobip_connector import InputError, component
 from infobip_connector.definition.model import Property, walk
 from infobip_connector.sandbox import Sandbox
 
+from .operations import OPERATIONS
+
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+# A valid input per action: the sample of tests/operations.py, unless one is given here.
 BASE: dict[str, dict[str, Any]] = {
+    **{action: operation.sample for action, operation in OPERATIONS.items()},
     "sendSms": {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hello"}]},
     "sendWhatsappTextMessage": {
         "from": "441134960000",

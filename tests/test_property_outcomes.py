@@ -140,9 +140,16 @@ def _plausible(draw: st.DrawFn, sent: Any) -> bytes:
 
 
 def _ids_in(sent: Any) -> list[str]:
-    if "messages" in sent:
-        return [d["messageId"] for m in sent["messages"] for d in m["destinations"]]
-    return [sent["messageId"]]
+    """Every messageId a request body carries, in order, wherever the action puts them
+    (``messages[].destinations[]``, ``messages[]`` or the body itself)."""
+    if isinstance(sent, dict):
+        own = [sent["messageId"]] if "messageId" in sent else []
+        return own + [
+            i for key, value in sent.items() if key != "messageId" for i in _ids_in(value)
+        ]
+    if isinstance(sent, list):
+        return [i for item in sent for i in _ids_in(item)]
+    return []
 
 
 @st.composite
