@@ -26,6 +26,27 @@ BASE: dict[str, dict[str, Any]] = {
         "to": "441134960001",
         "content": {"text": "Hello"},
     },
+    # A header of a type, so that a value put at one of its members is judged by itself.
+    "sendWhatsappTemplateMessage": {
+        "messages": [
+            {
+                "from": "441134960000",
+                "to": "441134960001",
+                "content": {
+                    "templateName": "welcome",
+                    "language": "en",
+                    "templateData": {
+                        "header": {
+                            "type": "DOCUMENT",
+                            "mediaUrl": "https://example.com/a.pdf",
+                            "filename": "a.pdf",
+                        }
+                    },
+                },
+                "smsFailover": {"from": "InfoSMS", "text": "Hello"},
+            }
+        ]
+    },
 }
 
 
