@@ -280,6 +280,7 @@ def test_reschedule_moves_a_waiting_bulk(client: httpx.Client) -> None:
         ({}, "sendAt"),
         ({"sendAt": "tomorrow"}, "sendAt"),
         ({"sendAt": "2026-11-29T09:00:00.000+0000"}, "sendAt"),
+        ({"sendAt": "2027-05-29T12:00:00.001+0000"}, "sendAt"),  # past 180 days
     ],
 )
 def test_reschedule_refuses_bad_or_past_times(

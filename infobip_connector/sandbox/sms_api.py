@@ -10,7 +10,7 @@ and bodies are 400 with validation errors by name, an unknown bulk is 404 ``Bulk
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import wire
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+# BulkRequest.sendAt "can only be scheduled for no later than 180 days in advance".
+SCHEDULE_HORIZON = timedelta(days=180)
 _LOG_STATUSES = ("ACCEPTED", "PENDING", "UNDELIVERABLE", "DELIVERED", "EXPIRED", "REJECTED")
 
 
@@ -243,15 +245,19 @@ def get_bulk(sandbox: Sandbox, request: Request) -> Answer:
 
 def reschedule(sandbox: Sandbox, request: Request) -> Answer:
     """``PUT /sms/1/bulks?bulkId=`` with ``{"sendAt": ...}``: a waiting bulk gets a new
-    time in the future; a finished or canceled one cannot be rescheduled."""
+    time in the future, at most 180 days ahead; a finished or canceled one cannot be
+    rescheduled."""
     bulk = _bulk(sandbox, request, BULK_REQUEST)
     if isinstance(bulk, Answer):
         return bulk
     send_at = datetime.strptime(request.body["sendAt"], "%Y-%m-%dT%H:%M:%S.%f%z")
     if bulk.status not in WAITING:
         return bad_request({"bulkId": [f"bulk is {bulk.status} and cannot be rescheduled"]})
-    if send_at <= sandbox.ledger.now():
+    now = sandbox.ledger.now()
+    if send_at <= now:
         return bad_request({"sendAt": ["must be in the future"]})
+    if send_at > now + SCHEDULE_HORIZON:
+        return bad_request({"sendAt": ["must be at most 180 days ahead"]})
     bulk.send_at = send_at
     return _send_at_answer(bulk)
 
