@@ -4,7 +4,8 @@ The definition-driven tests (test_actions_follow_the_definition.py, the property
 tests) iterate over the actions in connector.yaml and look them up here; an action without
 a row fails them. A row names the OpenAPI operation (``operationId``, method, path), the
 slice of its published request schema in tests/fixtures/openapi (or None without a JSON
-body), and one valid input for the end-to-end and wire tests.
+body), and one valid input for the end-to-end and wire tests, with the actions to run first
+when the sample acts on something that must exist (a scheduled bulk).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Operation:
     path: str  # the path template as OpenAPI writes it
     request_slice: str | None
     sample: dict[str, Any] = field(default_factory=dict)
+    # (action, values) run first on the same account, e.g. the Send SMS scheduling a bulk.
+    setup: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -67,6 +67,8 @@ def test_every_action_has_a_sandbox_route(action: str) -> None:
 @pytest.mark.parametrize("action", ACTIONS)
 def test_cli_run_end_to_end(action: str, server: SandboxServer, tmp_path: Path) -> None:
     server.sandbox.reset()
+    for before, values in OPERATIONS[action].setup:
+        component.execute(before, values, {"token": KEY, "baseUrl": server.url})
     env = {
         **os.environ,
         "INFOBIP_API_KEY": KEY,

@@ -31,7 +31,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -515,10 +514,10 @@ def _assert_round_trip(action: str, values: dict[str, Any], meant: Meant, reques
     pruned = prune(copy.deepcopy(values))
     body_props = [p for p in definition.properties if p.location == "body"]
     body_values = {p.name: pruned[p.name] for p in body_props if p.name in pruned}
-    root = Property(name="input", type="OBJECT", properties=body_props)
     if request.method in BODILESS:
         assert request.body is None
     else:
+        root = Property(name="input", type="OBJECT", properties=body_props)
         assert request.body == _expect(root, body_values, request.body, meant, ())
     for prop in definition.properties:
         if prop.location == "path" and prop.name in pruned:
@@ -529,8 +528,8 @@ def _assert_round_trip(action: str, values: dict[str, Any], meant: Meant, reques
 
 def _load_slice(action: str) -> Draft202012Validator | None:
     """Infobip's published request schema for ``action``, or None when the slice is absent."""
-    path: Path = SLICES[action]
-    if not path.exists():
+    path = SLICES.get(action)
+    if path is None or not path.exists():
         return None
     return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
 
@@ -538,6 +537,8 @@ def _load_slice(action: str) -> Draft202012Validator | None:
 @pytest.mark.parametrize("action", ACTIONS)
 def test_infobip_request_schema_slices_are_present(action: str) -> None:
     # Without them the property test still runs, minus the check against Infobip's schema.
+    if action not in SLICES:
+        pytest.skip(f"{action} sends no JSON body")
     if _load_slice(action) is None:
         pytest.skip(f"{SLICES[action].name} is not in tests/fixtures/openapi")
 
