@@ -14,6 +14,7 @@ then on no failure may lose the IDs an operator needs to reconcile them:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import ConnectorError, OutcomeUnknownError
@@ -39,8 +40,24 @@ _ADVICE: dict[Kind, str] = {
 }
 
 
-def advice(kind: Kind) -> str:
-    """What to do after an ambiguous failure of a request of ``kind``."""
+# A send that submits no messages (a change to a scheduled bulk) has no message IDs to look
+# up in reports or logs: what it did shows in the bulk's state, read back without risk.
+_BULK_ADVICE = (
+    "It was not sent again: check the bulk's status and time at Infobip (Get Scheduled SMS "
+    "Status, Get Scheduled SMS) with the bulkId in details before repeating."
+)
+_MESSAGE_IDS = frozenset({"messageIds", "messageId"})
+
+
+def advice(kind: Kind, reference: Mapping[str, Any] | None = None) -> str:
+    """What to do after an ambiguous failure of a request of ``kind``.
+
+    ``reference`` (the request's IDs) picks the advice of a send: the messages' IDs to check
+    against delivery reports, or, when it names a bulk and no message, the bulk's status.
+    """
+    names = reference.keys() if reference is not None else frozenset()
+    if kind == "send" and "bulkId" in names and not _MESSAGE_IDS & names:
+        return _BULK_ADVICE
     return _ADVICE[kind]
 
 
@@ -49,11 +66,11 @@ def unknown(
 ) -> OutcomeUnknownError:
     """The error for ``what`` went wrong after the request may have arrived.
 
-    The advice follows the action's ``kind``: check IDs before resending (send), items may
-    be lost (consume), safe to repeat (read).
+    The advice follows the action's ``kind``: check IDs before resending (send; a bulk's
+    status when no message is named), items may be lost (consume), safe to repeat (read).
     """
     return OutcomeUnknownError(
-        f"{what}; the request may have been processed. {_ADVICE[kind]}",
+        f"{what}; the request may have been processed. {advice(kind, reference)}",
         {**reference, **extra},
     )
 

@@ -11,6 +11,7 @@ when the sample acts on something that must exist (a scheduled bulk).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 
@@ -24,6 +25,26 @@ class Operation:
     sample: dict[str, Any] = field(default_factory=dict)
     # (action, values) run first on the same account, e.g. the Send SMS scheduling a bulk.
     setup: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+
+def _days_ahead(days: int) -> str:
+    """A moment ``days`` from now with its offset: ``sendAt`` must lie in the future."""
+    return (datetime.now(UTC) + timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+BULK = "BULK-ID-123-xyz"
+_SCHEDULE = (
+    (
+        "sendSms",
+        {
+            "bulkId": BULK,
+            "messages": [
+                {"destinations": [{"to": "41793026727"}], "text": "Later", "sendAt": _days_ahead(1)}
+            ],
+        },
+    ),
+)
+_SMS = "infobip-sms-openapi.json"
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -66,5 +87,35 @@ OPERATIONS: dict[str, Operation] = {
                 }
             ]
         },
+    ),
+    "getScheduledSms": Operation(
+        "get-scheduled-sms-messages", _SMS, "GET", "/sms/1/bulks", None, {"bulkId": BULK}, _SCHEDULE
+    ),
+    "rescheduleSms": Operation(
+        "reschedule-sms-messages",
+        _SMS,
+        "PUT",
+        "/sms/1/bulks",
+        "sms_bulk_request.json",
+        {"bulkId": BULK, "sendAt": _days_ahead(2)},
+        _SCHEDULE,
+    ),
+    "getScheduledSmsStatus": Operation(
+        "get-scheduled-sms-messages-status",
+        _SMS,
+        "GET",
+        "/sms/1/bulks/status",
+        None,
+        {"bulkId": BULK},
+        _SCHEDULE,
+    ),
+    "updateScheduledSmsStatus": Operation(
+        "update-scheduled-sms-messages-status",
+        _SMS,
+        "PUT",
+        "/sms/1/bulks/status",
+        "sms_bulk_status_request.json",
+        {"bulkId": BULK, "status": "PAUSED"},
+        _SCHEDULE,
     ),
 }

@@ -47,6 +47,13 @@ BASE: dict[str, dict[str, Any]] = {
             }
         ]
     },
+    "getScheduledSms": {"bulkId": "BULK-1"},
+    "rescheduleSms": {
+        "bulkId": "BULK-1",
+        "sendAt": {"dateTime": "2026-03-02T09:00:00", "zoneId": "Europe/Zagreb"},
+    },
+    "getScheduledSmsStatus": {"bulkId": "BULK-1"},
+    "updateScheduledSmsStatus": {"bulkId": "BULK-1", "status": "PAUSED"},
 }
 
 

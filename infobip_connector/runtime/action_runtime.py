@@ -98,7 +98,7 @@ class ActionRuntime:
             if shaped is None or problems or not shaped:
                 raise OutcomeUnknownError(
                     "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
-                    "expected shape; " + advice(request.kind),
+                    "expected shape; " + advice(request.kind, request.reference),
                     {**request.reference, "problems": problems[:5]},
                 )
         result: dict[str, Any] = shaped
