@@ -35,6 +35,8 @@ Format = Literal["phone", "sms-sender", "http-url", "identifier"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
 PhoneCheck = Literal["valid", "possible"]
 PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")
+# Named checks (runtime/checks.py). On a property they get its value; on an action
+# (``mncNeedsMcc``, ``sentSinceBeforeUntil``) they get all its inputs, for rules between them.
 Rule = Literal[
     "deliveryTimeWindow",
     "sendAt",
@@ -42,6 +44,9 @@ Rule = Literal[
     "templateHeader",
     "templateButton",
     "templateButtons",
+    "instant",
+    "mncNeedsMcc",
+    "sentSinceBeforeUntil",
 ]
 # How an editor presents an action's property: in the form ("essential") or folded into a
 # collapsed "Additional fields" group ("additional"), as low-code editors do. The YAML keeps
@@ -217,6 +222,8 @@ class Action(_Model):
     # (runtime/accounting.py): declared by actions that send messages with IDs.
     accountsMessages: bool = False
     executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    # Checks between inputs (one input needs another, one time before another).
+    rules: list[Rule] = []
     properties: list[Property]
     output: Output
 
@@ -256,7 +263,7 @@ class Action(_Model):
 
     def as_property(self) -> Property:
         """The action's inputs seen as one OBJECT property, the root of every input path."""
-        return Property(name="input", type="OBJECT", properties=self.properties)
+        return Property(name="input", type="OBJECT", properties=self.properties, rules=self.rules)
 
 
 class HttpHeader(_Model):

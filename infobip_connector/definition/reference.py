@@ -168,6 +168,9 @@ def render_reference(component: ComponentDefinition) -> str:
     for action in component.actions:
         parts.append(f"\n### {action.title} (`{action.name}`)\n\n")
         parts.append(f"Kind: `{action.kind}` — {KIND_MEANINGS[action.kind]}\n\n")
+        if action.rules:
+            listed = ", ".join(f"`{rule}`" for rule in action.rules)
+            parts.append(f"Rules between inputs: {listed}\n\n")
         parts.append(_details(action.as_property(), "Input"))
         parts.append("\n")
         parts.append(_details(action.output.as_property(), "Output"))

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
+from .filter_rules import instant, mnc_needs_mcc, sent_since_before_until
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .template_rules import template_button, template_buttons, template_header
@@ -80,6 +81,9 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "templateHeader": template_header,
     "templateButton": template_button,
     "templateButtons": template_buttons,
+    "instant": instant,
+    "mncNeedsMcc": mnc_needs_mcc,
+    "sentSinceBeforeUntil": sent_since_before_until,
 }
 
 
@@ -369,6 +373,12 @@ class ActionChecks:
         """
         walk_ = _Pass(now or utc_now(), check, taint)
         walk_.enter(self._plan, values, ())
+        root = self._plan.prop
+        if root is not None and () not in taint:
+            # The action's own rules, between its inputs; the walk only applies members' rules.
+            for rule in root.rules:
+                for found in RULES[rule](values, walk_.now):
+                    walk_.problem((), found["path"], found["message"])
         if walk_.repeated:
             walk_.duplicate_ids(self._plan, values)
         if walk_.problems or taint:

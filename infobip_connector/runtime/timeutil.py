@@ -33,6 +33,15 @@ def resolve_send_at(value: Any) -> datetime:
     return _localize(moment, tz, zone_id)
 
 
+def parse_instant(text: str, what: str) -> datetime:
+    """An aware datetime from an ISO-8601 string that carries its offset (or ``Z``), as
+    OpenAPI's ``format: date-time`` requires; ``what`` names the field in the ValueError."""
+    moment = _parse(text, what)
+    if moment.tzinfo is None:
+        raise ValueError(f"{what} needs an offset such as +01:00 or Z")
+    return moment
+
+
 def _parse(text: str, what: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip().replace("z", "Z"))

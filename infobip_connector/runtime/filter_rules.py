@@ -1,0 +1,45 @@
+"""Rules of the log and report filters that a JSON Schema cannot say.
+
+A date-time filter (``sentSince``, ``sentUntil`` of ``GET /sms/3/logs``) is an instant: its
+offset is part of it, as OpenAPI's ``format: date-time`` requires. The rules between an
+action's inputs get all its values: Infobip needs the mobile country code with a network
+code, and a time range that ends before it starts finds nothing. Each rule returns problems
+as ``{"path": below the value, "message": ...}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .timeutil import parse_instant
+
+Problems = list[dict[str, str]]
+
+
+def instant(value: Any, now: datetime) -> Problems:
+    """A date-time string that carries its offset (or ``Z``)."""
+    try:
+        parse_instant(value, "the date and time")
+    except ValueError as exc:
+        return [{"path": "", "message": str(exc)}]
+    return []
+
+
+def mnc_needs_mcc(values: dict[str, Any], now: datetime) -> Problems:
+    """Infobip, of ``mnc``: "Mobile Country Code is required if this property is used"."""
+    if "mnc" in values and "mcc" not in values:
+        return [{"path": "mcc", "message": "is required when a mobile network code (mnc) is given"}]
+    return []
+
+
+def sent_since_before_until(values: dict[str, Any], now: datetime) -> Problems:
+    """``sentSince`` before ``sentUntil`` when both are given."""
+    try:
+        since = parse_instant(values["sentSince"], "sentSince")
+        until = parse_instant(values["sentUntil"], "sentUntil")
+    except (KeyError, TypeError, ValueError):
+        return []  # one is missing, or already reported by its own rule
+    if since >= until:
+        return [{"path": "sentUntil", "message": "must be later than sentSince"}]
+    return []
