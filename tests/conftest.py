@@ -41,3 +41,13 @@ def sandbox(server: SandboxServer) -> Sandbox:
     """The server's sandbox, its record and scripted faults cleared for each test."""
     server.sandbox.reset()
     return server.sandbox
+
+
+@pytest.fixture()
+def account() -> Sandbox:
+    """A sandbox of its own for one test: checks the key of ``tests/action_support.py``, reads
+    time from a clock standing at 2026-11-30T12:00:00Z, posts no delivery reports."""
+    from .action_support import KEY
+    from .sandbox_support import Clock
+
+    return Sandbox(KEY, deliver_reports=False, clock=Clock())
