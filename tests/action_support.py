@@ -15,7 +15,8 @@ from infobip_connector import InputError, component
 from infobip_connector.sandbox import Sandbox
 from infobip_connector.transport import client
 
-KEY = "action-key-5e3b"
+from .sandbox_support import KEY
+
 CONNECTION = {"token": KEY, "baseUrl": "https://api.infobip.com"}
 
 

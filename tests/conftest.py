@@ -45,9 +45,8 @@ def sandbox(server: SandboxServer) -> Sandbox:
 
 @pytest.fixture()
 def account() -> Sandbox:
-    """A sandbox of its own for one test: checks the key of ``tests/action_support.py``, reads
-    time from a clock standing at 2026-11-30T12:00:00Z, posts no delivery reports."""
-    from .action_support import KEY
-    from .sandbox_support import Clock
+    """A sandbox of its own for one test: checks ``sandbox_support.KEY``, reads time from a
+    clock standing at 2026-11-30T12:00:00Z, posts no delivery reports."""
+    from .sandbox_support import KEY, Clock
 
     return Sandbox(KEY, deliver_reports=False, clock=Clock())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from infobip_connector import component
+from infobip_connector import InputError, component
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .action_support import (
@@ -19,7 +20,7 @@ from .action_support import (
     run,
     send_sms,
 )
-from .sandbox_support import conforms
+from .sandbox_support import client_for, conforms
 from .test_e2e import cli
 
 PATH = "/sms/3/logs"
@@ -131,3 +132,27 @@ def test_cli_reads_logs_over_a_socket(server: SandboxServer) -> None:
     assert result.returncode == 0, result.stderr
     (entry,) = json.loads(result.stdout)["results"]
     assert entry["bulkId"] == bulk_id and entry["content"]["text"] == "Hi"
+
+
+def test_the_sandbox_takes_ids_repeated_or_comma_separated_and_needs_mcc_with_mnc(
+    account: Sandbox,
+) -> None:
+    sent = send_sms(account, "41793026727", "41793026728", text="Hi")
+    ids = sorted(m["messageId"] for m in sent["messages"])
+    with contextmanager(client_for)(account, "transport") as client:
+        for query in (f"messageId={ids[0]}&messageId={ids[1]}", f"messageId={ids[0]},{ids[1]}"):
+            answer = client.get(f"{PATH}?{query}")
+            assert sorted(e["messageId"] for e in answer.json()["results"]) == ids
+        refused = client.get(f"{PATH}?mnc=10")
+        assert refused.status_code == 400
+        conforms("sms_api_exception.json", refused.json())
+        assert "mcc" in refused.json()["requestError"]["serviceException"]["validationErrors"]
+
+
+@pytest.mark.parametrize("written", ["30.11.2026", "2026-11-30T12:00:00"])
+def test_a_time_without_offset_is_told_to_carry_one(account: Sandbox, written: str) -> None:
+    with pytest.raises(InputError) as caught:
+        run(ACTION, {"sentSince": written}, account)
+    (problem,) = caught.value.errors
+    assert problem["path"] == "sentSince" and "offset" in problem["message"]
+    assert "optional" not in problem["message"]

@@ -157,6 +157,8 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
             return problem
     if prop.alsoAcceptsString:
         return f"as text, must be {prop.alsoAcceptsString[0].lower()}{prop.alsoAcceptsString[1:]}"
+    if prop.type == "DATE_TIME" and "instant" in prop.rules:
+        return "must be a date and time with its offset, such as 2026-12-01T09:00:00+01:00"
     if prop.type == "DATE_TIME":
         return "must be a date and time such as 2026-12-01T09:00:00 (an offset is optional)"
     if prop.format == "http-url":

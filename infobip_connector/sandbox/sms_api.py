@@ -148,9 +148,17 @@ def logs(sandbox: Sandbox, request: Request) -> Answer:
     if status is not None and status not in _LOG_STATUSES:
         problems["generalStatus"] = ["must be one of: " + ", ".join(_LOG_STATUSES)]
     offset = _cursor(request, problems)
+    if request.first("mnc") and not request.first("mcc"):
+        # "Mobile Country Code is required if this property is used."
+        problems["mcc"] = ["is required when mnc is given"]
     if problems:
         return bad_request(problems)
-    many = {name: request.query[name] for name in _MANY if request.query.get(name)}
+    # Repeated (``?bulkId=a&bulkId=b``) or comma-separated (``?bulkId=a,b``), as Infobip takes.
+    many = {
+        name: [one for value in request.query[name] for one in value.split(",")]
+        for name in _MANY
+        if request.query.get(name)
+    }
     one = {name: request.first(name) for name in _ONE if request.first(name) is not None}
     # No message of the sandbox has a network code, so a network filter leaves nothing.
     networks = request.first("mcc") or request.first("mnc")
