@@ -47,6 +47,10 @@ BASE: dict[str, dict[str, Any]] = {
             }
         ]
     },
+    "previewSms": {"text": "Hello"},
+    "getSmsDeliveryReports": {},
+    "getSmsLogs": {},
+    "getInboundSms": {},
     "getScheduledSms": {"bulkId": "BULK-1"},
     "rescheduleSms": {
         "bulkId": "BULK-1",
