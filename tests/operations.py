@@ -88,6 +88,38 @@ OPERATIONS: dict[str, Operation] = {
             ]
         },
     ),
+    "previewSms": Operation(
+        "preview-sms-message",
+        "infobip-sms-openapi.json",
+        "POST",
+        "/sms/1/preview",
+        "sms_preview_request.json",
+        {"text": "Hello", "languageCode": "TR"},
+    ),
+    "getSmsDeliveryReports": Operation(
+        "get-outbound-sms-message-delivery-reports-v3",
+        "infobip-sms-openapi.json",
+        "GET",
+        "/sms/3/reports",
+        None,
+        {"bulkId": "BULK-ID-123-xyz", "limit": 10},
+    ),
+    "getSmsLogs": Operation(
+        "get-outbound-sms-message-logs-v3",
+        "infobip-sms-openapi.json",
+        "GET",
+        "/sms/3/logs",
+        None,
+        {"bulkId": ["BULK-ID-123-xyz"], "sentSince": "2026-11-30T00:00:00Z", "limit": 10},
+    ),
+    "getInboundSms": Operation(
+        "get-inbound-sms-messages",
+        "infobip-sms-openapi.json",
+        "GET",
+        "/sms/1/inbox/reports",
+        None,
+        {"limit": 10},
+    ),
     "getScheduledSms": Operation(
         "get-scheduled-sms-messages", _SMS, "GET", "/sms/1/bulks", None, {"bulkId": BULK}, _SCHEDULE
     ),
