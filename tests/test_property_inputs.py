@@ -582,6 +582,10 @@ def _expected_query(prop: Property, given: Any) -> list[str]:
             + f"{moment.microsecond // 1000:03d}"
             + moment.strftime("%z")
         ]
+    if prop.format == "phone":
+        return [_PHONE_DIGITS[given]]
+    if prop.format == "sms-sender":
+        return [_SENDER_FORMS[given]]
     if isinstance(given, list):
         texts = [wire_scalar(item) for item in given]
         return texts if prop.explode else [",".join(texts)]
