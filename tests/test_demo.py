@@ -1,4 +1,4 @@
-"""The README's first command: both actions against the embedded sandbox, outputs printed."""
+"""The README's first command: the four-step workflow against the sandbox, outputs printed."""
 
 from __future__ import annotations
 
@@ -13,20 +13,28 @@ from infobip_connector.hosts.demo import readable, resolve, run_demo
 from .conftest import ROOT
 
 
-def test_demo_chains_the_sms_output_into_the_whatsapp_step() -> None:
+def test_demo_sends_the_template_to_the_recipients_reported_delivered() -> None:
     out = io.StringIO()
     outputs = run_demo(as_json=True, out=out)
     assert json.loads(out.getvalue()) == outputs
-    sms, whatsapp = outputs["announce"], outputs["follow_up"]
+    sms, preview, reports, whatsapp = (
+        outputs[step] for step in ("announce", "preview", "reports", "follow_up")
+    )
     assert len(sms["messages"]) == 3
     assert all(
         m["status"]["name"] == "PENDING_ACCEPTED" and m["smsCount"] == 1 for m in sms["messages"]
     )
-    assert whatsapp["to"] == sms["messages"][0]["to"] == "41793026727"
-    assert whatsapp["status"]["name"] == "PENDING_ENROUTE"
+    # The transliterated preview is plain GSM-7 text: the SMS failover the template carries.
+    assert preview["previews"][1]["textPreview"].startswith("Posiljka #1042")
+    # Reports of step 1's bulk: the two sent at once were delivered; the scheduled one waits.
+    assert {r["bulkId"] for r in reports["results"]} == {sms["bulkId"]}
+    delivered = [r["to"] for r in reports["results"] if r["status"]["groupName"] == "DELIVERED"]
+    assert sorted(delivered) == ["41793026727", "41793026728"]
+    assert [m["to"] for m in whatsapp["messages"]] == delivered
+    assert {m["status"]["name"] for m in whatsapp["messages"]} == {"PENDING_ENROUTE"}
 
 
-def test_demo_command_prints_both_steps() -> None:
+def test_demo_command_prints_every_step() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
     result = subprocess.run(
         [sys.executable, "-m", "infobip_connector", "demo"],
@@ -36,9 +44,10 @@ def test_demo_command_prints_both_steps() -> None:
         check=True,
         env={**env, "PYTHONPATH": str(ROOT)},
     )
-    assert "Step 1: announce" in result.stdout and "Step 2: follow_up" in result.stdout
+    for step in ("1: announce", "2: preview", "3: reports", "4: follow_up"):
+        assert f"Step {step}" in result.stdout
     assert "PENDING_ACCEPTED" in result.stdout and "PENDING_ENROUTE" in result.stdout
-    assert "bulk=" in result.stdout  # the callback data resolved from step one
+    assert "sms=" in result.stdout  # the callback data resolved per delivered report
 
 
 def test_references_resolve_from_earlier_outputs() -> None:
@@ -46,6 +55,27 @@ def test_references_resolve_from_earlier_outputs() -> None:
     assert resolve({"x": "{{a.messages[0].to}}", "y": ["bulk={{ a.bulkId }}"]}, outputs) == {
         "x": "41",
         "y": ["bulk=B"],
+    }
+
+
+def test_for_each_builds_one_item_per_matching_entry() -> None:
+    outputs = {
+        "r": {
+            "results": [
+                {"to": "41", "status": {"groupName": "DELIVERED"}},
+                {"to": "42", "status": {"groupName": "UNDELIVERABLE"}},
+                {"to": "43", "status": {"groupName": "DELIVERED"}},
+            ]
+        },
+        "s": {"bulkId": "B"},
+    }
+    template = {
+        "forEach": "r.results",
+        "where": {"status.groupName": "DELIVERED"},
+        "item": {"to": "{{item.to}}", "note": "bulk={{s.bulkId}}"},
+    }
+    assert resolve({"messages": template}, outputs) == {
+        "messages": [{"to": "41", "note": "bulk=B"}, {"to": "43", "note": "bulk=B"}]
     }
 
 

@@ -1,8 +1,14 @@
-"""``infobip-connector demo``: a two-step workflow against the embedded sandbox.
+"""``infobip-connector demo``: the workflow people build, against the embedded sandbox.
 
-Step one sends an SMS bulk (two messages, three recipients, one of them scheduled in a
-named time zone inside a delivery window); step two sends a WhatsApp text whose
-callback data is taken from step one's output, the way an engine chains steps.
+1. ``announce`` sends an SMS bulk (two messages, three recipients, one of them scheduled in
+   a named time zone inside a delivery window);
+2. ``preview`` previews the text of an SMS fallback, as written and transliterated;
+3. ``reports`` fetches the bulk's delivery reports (the bulk ID taken from step 1);
+4. ``follow_up`` sends a WhatsApp template message to every recipient reported delivered,
+   with the transliterated preview of step 2 as its SMS failover.
+
+Values reference earlier outputs as ``{{step.path}}``, and a list can be built per item of
+an earlier output (``forEach``), the way an engine chains and loops over steps.
 """
 
 from __future__ import annotations
@@ -60,20 +66,63 @@ def workflow() -> list[tuple[str, str, dict[str, Any]]]:
             },
         ),
         (
-            "follow_up",
-            "sendWhatsappTextMessage",
+            "preview",
+            "previewSms",
             {
-                "from": "+44 7860 099299",
-                "to": "{{announce.messages[0].to}}",
-                "content": {"text": "Hi! Reply here if you have questions about order #1042."},
-                "callbackData": "order-1042 bulk={{announce.bulkId}}",
+                "text": "Pošiljka #1042 je dostavljena. Hvala što kupujete kod nas!",
+                "transliteration": "CENTRAL_EUROPEAN",
+            },
+        ),
+        ("reports", "getSmsDeliveryReports", {"bulkId": "{{announce.bulkId}}"}),
+        (
+            "follow_up",
+            "sendWhatsappTemplateMessage",
+            {
+                "messages": {
+                    "forEach": "reports.results",
+                    "where": {"status.groupName": "DELIVERED"},
+                    "item": {
+                        "from": "+44 7860 099299",
+                        "to": "{{item.to}}",
+                        "content": {
+                            "templateName": "order_update",
+                            "language": "en",
+                            "templateData": {
+                                "body": {"placeholders": ["#1042", "shipped", "tomorrow"]},
+                                "header": {"type": "TEXT", "placeholder": "#1042"},
+                                "buttons": [
+                                    {"type": "URL", "parameter": "1042"},
+                                    {"type": "QUICK_REPLY", "parameter": "support-1042"},
+                                ],
+                            },
+                        },
+                        "callbackData": "order-1042 sms={{item.messageId}}",
+                        "smsFailover": {
+                            "from": "InfoSMS",
+                            "text": "{{preview.previews[1].textPreview}}",
+                        },
+                    },
+                },
             },
         ),
     ]
 
 
 def resolve(value: Any, outputs: dict[str, Any]) -> Any:
-    """Replace ``{{step.path}}`` references with values from earlier steps' outputs."""
+    """Replace ``{{step.path}}`` references with values from earlier steps' outputs.
+
+    ``{"forEach": "step.path", "where": {path: value}, "item": template}`` becomes one
+    ``template`` per item of that list whose ``where`` paths have those values, resolved with
+    the item as the step ``item``.
+    """
+    if isinstance(value, dict) and "forEach" in value:
+        step, _, path = value["forEach"].partition(".")
+        where = value.get("where", {})
+        return [
+            resolve(value["item"], {**outputs, "item": item})
+            for item in _lookup(outputs[step], path)
+            if all(_lookup(item, key) == wanted for key, wanted in where.items())
+        ]
     if isinstance(value, dict):
         return {k: resolve(v, outputs) for k, v in value.items()}
     if isinstance(value, list):
@@ -111,7 +160,7 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
     outputs: dict[str, Any] = {}
     if not as_json:
         stream.write(
-            "Demo: a two-step workflow against the embedded Infobip sandbox "
+            "Demo: a four-step workflow against the embedded Infobip sandbox "
             "(nothing is sent to Infobip; no account needed).\n"
         )
     for number, (step, action, template) in enumerate(workflow(), start=1):
@@ -128,7 +177,8 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
         stream.write(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
     else:
         stream.write(
-            "\nStep 2 took its recipient and callback data from step 1's output. "
+            "\nStep 3 asked for the reports of step 1's bulk; step 4 sent the template to each "
+            "recipient reported delivered, with step 2's transliterated text as SMS failover. "
             "Run `infobip-connector run ACTION --input FILE` with INFOBIP_API_KEY and "
             "INFOBIP_BASE_URL (your personal base URL) set to send for real.\n"
         )
