@@ -12,6 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
+from ..errors import InputError
+
+# Web servers and proxies commonly refuse request lines past 8 KiB (HTTP libraries stop at
+# 64 KiB), so a longer target is refused before sending, at the parameter that made it long.
+MAX_TARGET_CHARS = 8_192
+
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9]*)\}")
 
 
@@ -37,7 +43,28 @@ def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
 
 
 def request_target(path: str, params: Mapping[str, str], query: Iterable[tuple[str, str]]) -> str:
-    """The path and query of a request, ready to follow the base URL."""
-    encoded = encode_query(query)
+    """The path and query of a request, ready to follow the base URL.
+
+    Raises ``InputError`` (nothing sent) at the longest parameter when the target would be
+    over ``MAX_TARGET_CHARS`` characters, e.g. a hundred long IDs in one filter.
+    """
+    pairs = list(query)
+    encoded = encode_query(pairs)
     filled = fill_path(path, params) if params or "{" in path else path
-    return f"{filled}?{encoded}" if encoded else filled
+    target = f"{filled}?{encoded}" if encoded else filled
+    if len(target) > MAX_TARGET_CHARS:
+        sizes: dict[str, int] = {}
+        for name, value in [*params.items(), *pairs]:
+            sizes[name] = sizes.get(name, 0) + len(escape(value)) + len(name) + 2
+        longest = max(sizes, key=sizes.__getitem__)
+        raise InputError(
+            [
+                {
+                    "path": longest,
+                    "message": f"makes the request address {len(target):,} characters long, "
+                    f"over the {MAX_TARGET_CHARS:,} that web servers accept: ask for fewer "
+                    "or shorter values at once",
+                }
+            ]
+        )
+    return target
