@@ -17,6 +17,7 @@ from .transport.connection import ConnectionSettings, settings_for
 if TYPE_CHECKING:
     import httpx
 
+    from .request import InfobipRequest
     from .runtime.action_runtime import ActionRuntime
 
 # The HTTP side (httpx, the client, the runtime) loads on the first execution, so that
@@ -98,14 +99,22 @@ class Component:
         *,
         transport: httpx.BaseTransport | None = None,
         now: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """Run ``action`` and return its declared output; raise a ConnectorError otherwise."""
+        """Run ``action`` and return its declared output; raise a ConnectorError otherwise.
+
+        ``idempotency_key``: the same key (1 to 256 printable characters, e.g. the engine's
+        run and task IDs) gives a ``send`` the same bulkId and messageIds each time it runs,
+        derived from the key and each ID's place; IDs given in ``values`` are kept. Ignored
+        by the other kinds, which assign no IDs. InputError (path ``idempotency_key``) when
+        it is not a usable key; nothing is sent then.
+        """
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now, phone_check=_phone_check(settings))
+        request = _prepare(runtime, values, settings, now, idempotency_key)
         from .transport import client
 
         body = client.send(settings, request, transport)
@@ -119,14 +128,15 @@ class Component:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         now: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
-        """The async twin of :meth:`execute`."""
+        """The async twin of :meth:`execute` (``idempotency_key`` works the same)."""
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = runtime.prepare(values, now, phone_check=_phone_check(settings))
+        request = _prepare(runtime, values, settings, now, idempotency_key)
         from .transport import client
 
         body = await client.send_async(settings, request, transport)
@@ -179,6 +189,25 @@ class Component:
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer
+
+
+def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
+    """``key`` if it is a usable execution key; else InputError naming ``where``."""
+    from .runtime.idempotency import checked_key
+
+    return checked_key(key, where)
+
+
+def _prepare(
+    runtime: ActionRuntime,
+    values: Any,
+    settings: ConnectionSettings,
+    now: datetime | None,
+    idempotency_key: object,
+) -> InfobipRequest:
+    """The request of one execution, its key checked first (nothing is sent on a bad one)."""
+    key = None if idempotency_key is None else checked_idempotency_key(idempotency_key)
+    return runtime.prepare(values, now, phone_check=_phone_check(settings), idempotency_key=key)
 
 
 def _phone_check(settings: ConnectionSettings) -> PhoneCheck:

@@ -238,11 +238,17 @@ def _check_action(component: Component, name: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     from .. import component
+    from ..component import checked_idempotency_key
 
     _check_action(component, args.action)
+    key = args.idempotency_key
+    if key is not None:
+        checked_idempotency_key(key, "--idempotency-key")
     inputs = _read_json(args.input, "input")
     connection, transport = _connection(args)
-    output = component.execute(args.action, inputs, connection, transport=transport)
+    output = component.execute(
+        args.action, inputs, connection, transport=transport, idempotency_key=key
+    )
     _dump(output, pretty=not args.compact)
     _summarise_rejections(output)
 
@@ -385,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("action", help="sendSms or sendWhatsappTextMessage")
             p.add_argument("--input", required=True, help="JSON file of property values, or -")
             p.add_argument("--compact", action="store_true", help="one-line JSON output")
+            p.add_argument(
+                "--idempotency-key",
+                metavar="KEY",
+                help="derive the bulkId and messageIds a send leaves empty from KEY, so "
+                "running the same step again reuses them (other actions ignore it)",
+            )
         if name == "options":
             p.add_argument("action", help="the action's name")
             p.add_argument("property", help="its path, e.g. messages[].content.templateName")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..redaction import get_logger
 from ..request import InfobipRequest
 from .accounting import check_accounted
 from .checks import ActionChecks
+from .idempotency import derived_ids
 from .placement import Placement
 from .problems import input_error, taint
 from .shaping import project
@@ -41,29 +43,48 @@ class ActionRuntime:
         self.placement = Placement(action)
 
     def validate(
-        self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
+        self,
+        values: Any,
+        now: datetime | None = None,
+        *,
+        phone_check: PhoneCheck = "valid",
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError.
 
         Schema and rules run in one pass: every problem is reported at once, in the order
-        the person wrote the values.
+        the person wrote the values. With ``idempotency_key`` (checked by
+        ``idempotency.checked_key``), a send's missing IDs are derived from it and their
+        places instead of drawn at random; other kinds assign no IDs and ignore it.
         """
+        derive = None
+        if idempotency_key is not None and self.action.kind == "send":
+            derive = partial(derived_ids, idempotency_key, self.action.name)
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
             pruned, emptied = prune_for_validation(values)
             problems = self.inputs.problems(pruned)
-            problems += self.checks.apply(pruned, now, check=phone_check, taint=taint(problems))
+            problems += self.checks.apply(
+                pruned, now, check=phone_check, taint=taint(problems), derive=derive
+            )
             if problems:
                 raise input_error(problems, values)
             result: dict[str, Any] = drop_emptied(pruned) if emptied else pruned
             return result
 
     def prepare(
-        self, values: Any, now: datetime | None = None, *, phone_check: PhoneCheck = "valid"
+        self,
+        values: Any,
+        now: datetime | None = None,
+        *,
+        phone_check: PhoneCheck = "valid",
+        idempotency_key: str | None = None,
     ) -> InfobipRequest:
         """The request to send: the executor's, with the declared parameters and kind."""
-        validated = self.validate(values, now, phone_check=phone_check)
+        validated = self.validate(
+            values, now, phone_check=phone_check, idempotency_key=idempotency_key
+        )
         request: InfobipRequest = self.executor.build_request(validated)
         return self.placement.apply(request, validated)
 

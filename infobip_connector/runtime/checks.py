@@ -218,7 +218,9 @@ class _Pass:
         self.check: PhoneCheck = check
         self.taint = taint
         self.problems: list[Problem] = []
-        self.missing_ids: list[tuple[dict[str, Any], str]] = []
+        # (object, member name, the object's trail): the trail names the place of a
+        # derived ID (see idempotency.py) and is only spelled out when one is derived.
+        self.missing_ids: list[tuple[dict[str, Any], str, Trail]] = []
         self.missing_fills: list[tuple[dict[str, Any], str, Any]] = []
         # ID member name → the values given; whether one was given twice.
         self.seen: dict[str, set[str]] = {}
@@ -269,7 +271,11 @@ class _Pass:
         for name, limit in ids:
             given = [item.get(name) for item in items]
             if None in given:
-                self.missing_ids.extend((item, name) for item in items if name not in item)
+                self.missing_ids.extend(
+                    (item, name, (trail, index))
+                    for index, item in enumerate(items)
+                    if name not in item
+                )
                 given = [value for value in given if value is not None]
             if limit is not None and given and max(map(len, given)) * 2 > limit:
                 for index, item in enumerate(items):
@@ -290,7 +296,7 @@ class _Pass:
                 if not child.idle:
                     self.visit(child, value, name, value[name], (trail, name))
             elif child.generated:
-                self.missing_ids.append((value, name))
+                self.missing_ids.append((value, name, trail))
             elif child.fill is not None:
                 self.missing_fills.append((value, name, child.fill))
 
@@ -364,12 +370,14 @@ class ActionChecks:
         *,
         check: PhoneCheck = "valid",
         taint: frozenset[Parts] = frozenset(),
+        derive: Callable[[list[Parts]], list[str]] | None = None,
     ) -> list[Problem]:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
 
         Places in ``taint`` (where the schema found a problem) are skipped. Missing IDs
         and the ``sentWhenEmpty`` values of missing members are filled only when there is
-        nothing to report.
+        nothing to report: random UUIDs, or ``derive(paths)`` of the places (one ID per
+        path, such as ``("messages", 0, "destinations", 2, "messageId")``) when given.
         """
         walk_ = _Pass(now or utc_now(), check, taint)
         walk_.enter(self._plan, values, ())
@@ -383,9 +391,12 @@ class ActionChecks:
             walk_.duplicate_ids(self._plan, values)
         if walk_.problems or taint:
             return walk_.problems
-        for (container, key), new in zip(
-            walk_.missing_ids, new_ids(len(walk_.missing_ids)), strict=True
-        ):
+        missing = walk_.missing_ids
+        if derive is None:
+            fresh = new_ids(len(missing))
+        else:
+            fresh = derive([(*_flatten(owner), key) for _, key, owner in missing])
+        for (container, key, _), new in zip(missing, fresh, strict=True):
             container[key] = new
         for container, key, fill in walk_.missing_fills:
             container[key] = copy.deepcopy(fill)
