@@ -35,6 +35,10 @@ def _response(path: str, method: str, status: str) -> tuple[str, ...]:
     return ("paths", path, method, "responses", status)
 
 
+def _webhook(name: str) -> tuple[str, ...]:
+    return ("webhooks", name, "post", "requestBody")
+
+
 # slice file -> (spec file, where the schema is used); taking the schema an operation refers to
 # avoids the identically named schemas the descriptions contain.
 SLICES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -79,6 +83,10 @@ SLICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "sms_bulk_request.json": (SMS_SPEC, _request("/sms/1/bulks", "put")),
     "sms_bulk_status_response.json": (SMS_SPEC, _response("/sms/1/bulks/status", "get", "200")),
     "sms_bulk_status_request.json": (SMS_SPEC, _request("/sms/1/bulks/status", "put")),
+    "webhook_sms_inbound.json": (SMS_SPEC, _webhook("receive-inbound-sms-messages")),
+    "webhook_sms_reports_v3.json": (SMS_SPEC, _webhook("receive-outbound-sms-message-reports-v3")),
+    "webhook_whatsapp_inbound.json": (WHATSAPP_SPEC, _webhook("receive-inbound-whatsapp-messages")),
+    "webhook_whatsapp_seen.json": (WHATSAPP_SPEC, _webhook("receive-whatsapp-seen-reports")),
 }
 
 

@@ -35,6 +35,10 @@ EXPECTED = {
     "sms_bulk_request.json": "BulkRequest",
     "sms_bulk_status_response.json": "BulkStatusResponse",
     "sms_bulk_status_request.json": "UpdateStatusRequest",
+    "webhook_sms_inbound.json": "SmsMoReportResponse",
+    "webhook_sms_reports_v3.json": "DeliveryReports",
+    "webhook_whatsapp_inbound.json": "WhatsAppInboundMessages",
+    "webhook_whatsapp_seen.json": "SeenResult",
 }
 
 
