@@ -21,8 +21,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from . import jsonbody, templates, wire
+from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
-from .ledger import SmsLedger, parse_send_at, sms_record
+from .ledger import SmsLedger, parse_send_at, report_entry, sms_record
+from .people import People
 from .reports import (
     DeliveryReportRecord,
     ReportDispatcher,
@@ -31,6 +33,7 @@ from .reports import (
 )
 from .routes import Answer, Request, parse_query, resolve
 from .segments import sms_count
+from .subscriptions import SubscriptionBook
 from .table import ROUTES
 
 if TYPE_CHECKING:
@@ -109,7 +112,7 @@ def _message_id() -> str:
     return str(uuid.uuid4())
 
 
-class Sandbox:
+class Sandbox(People):
     """An in-memory Infobip account that accepts SMS and WhatsApp text messages."""
 
     def __init__(
@@ -132,6 +135,8 @@ class Sandbox:
         self._accepted: list[AcceptedMessage] = []
         self.ledger = SmsLedger(clock)
         self._templates: dict[str, list[templates.Template]] = {}
+        self.subscriptions = SubscriptionBook()
+        self.desk = EventDesk(self._reports, self.subscriptions)
 
     @property
     def api_key(self) -> str | None:
@@ -178,6 +183,7 @@ class Sandbox:
             self._accepted.clear()
             self.ledger.clear()
             self._templates.clear()
+            self.desk.clear()
         self._reports.reset()
 
     # -- what happened -----------------------------------------------------------------------
@@ -298,33 +304,6 @@ class Sandbox:
         with self._lock:
             self.templates_of(sender).append(template)
 
-    def receive_sms(
-        self,
-        from_: str,
-        to: str,
-        text: str,
-        *,
-        keyword: str | None = None,
-        application_id: str | None = None,
-        entity_id: str | None = None,
-        campaign_reference_id: str | None = None,
-        callback_data: str | None = None,
-    ) -> str:
-        """Queue an SMS from ``from_`` to the account's number ``to``, to be handed out once by
-        ``GET /sms/1/inbox/reports``; returns its message ID."""
-        with self._lock:
-            return self.ledger.receive(
-                from_,
-                to,
-                text,
-                keyword=keyword,
-                sms_count=sms_count(text),
-                application_id=application_id,
-                entity_id=entity_id,
-                campaign_reference_id=campaign_reference_id,
-                callback_data=callback_data,
-            )
-
     def _status_for(self, message_id: str, to: str) -> dict[str, Any] | None:
         """The rejection status for a destination, or None when it is accepted."""
         if message_id in self._accepted_ids:
@@ -372,6 +351,9 @@ class Sandbox:
                     sms_report_body(bulk_id, message, delivered, count),
                     message.get("notifyContentType") or "application/json",
                 )
+            if send_at is None or send_at <= self.ledger.now():
+                reports = [report_entry(self.ledger.record(e["messageId"])) for e in delivered]
+                self.desk.sms_delivered(message, reports)
         return {"bulkId": bulk_id, "messages": entries}
 
     def accept_whatsapp(self, request: dict[str, Any], text: str) -> dict[str, Any]:
@@ -389,10 +371,10 @@ class Sandbox:
         if rejection is None:
             self._accepted_ids.add(message_id)
             self._accepted.append(AcceptedMessage("whatsapp", message_id, to, text))
+            report = whatsapp_report_body(request, message_id)
             if request.get("notifyUrl"):
-                self._reports.submit(
-                    request["notifyUrl"], whatsapp_report_body(request, message_id)
-                )
+                self._reports.submit(request["notifyUrl"], report)
+            self.desk.whatsapp_delivered(request, message_id, report, self.ledger.now())
         return answer
 
 

@@ -9,14 +9,15 @@ process, however many notify URLs arrive; a failing post is recorded and logged,
 from __future__ import annotations
 
 import base64
+import heapq
 import http.client
 import ipaddress
+import itertools
 import logging
-import queue
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -98,11 +99,14 @@ def encode_report(body: dict[str, Any], content_type: str) -> bytes:
     return data
 
 
-def post(target: Target, data: bytes, content_type: str) -> tuple[int | None, str | None]:
+def post(
+    target: Target, data: bytes, content_type: str, extra: Mapping[str, str] | None = None
+) -> tuple[int | None, str | None]:
     """POST ``data`` to ``target``: (status, None) on a 2xx answer, else (status, error).
 
-    Redirects are not followed and no proxy is used, so a report meant for a loopback receiver
-    never leaves the machine.
+    ``extra`` headers (a subscription's Basic credentials or HMAC signature) are added last, so
+    they win over the URL's user information. Redirects are not followed and no proxy is used,
+    so a report meant for a loopback receiver never leaves the machine.
     """
     connection_class = (
         http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
@@ -110,6 +114,7 @@ def post(target: Target, data: bytes, content_type: str) -> tuple[int | None, st
     headers = {"Content-Type": content_type, "User-Agent": "infobip-sandbox"}
     if target.authorization is not None:
         headers["Authorization"] = target.authorization
+    headers.update(extra or {})
     connection = connection_class(target.host, target.port, timeout=POST_TIMEOUT)
     try:
         connection.request("POST", target.path, body=data, headers=headers)
@@ -123,32 +128,43 @@ def post(target: Target, data: bytes, content_type: str) -> tuple[int | None, st
     return status, None if 200 <= status < 300 else f"HTTP {status}"
 
 
-Job = tuple[float, Callable[[], None]]
-
-
 class _Pool:
-    """``WORKERS`` daemon threads running jobs in order, each not before its due time."""
+    """``WORKERS`` daemon threads running jobs, each not before its due time, earliest first.
+
+    Jobs wait in a heap rather than a FIFO queue, so a retry scheduled for later never holds a
+    worker while jobs due now wait behind it.
+    """
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
-        self._lock = threading.Lock()
+        self._jobs: list[tuple[float, int, Callable[[], None]]] = []
+        self._ready = threading.Condition()
+        self._order = itertools.count()
         self._started = 0
 
     def submit(self, due: float, job: Callable[[], None]) -> None:
-        self._jobs.put((due, job))
-        with self._lock:
+        with self._ready:
+            heapq.heappush(self._jobs, (due, next(self._order), job))
+            self._ready.notify()
             if self._started < WORKERS:
                 self._started += 1
                 threading.Thread(
                     target=self._work, name=f"infobip-sandbox-reports-{self._started}", daemon=True
                 ).start()
 
+    def _next(self) -> Callable[[], None]:
+        with self._ready:
+            while True:
+                if self._jobs:
+                    wait = self._jobs[0][0] - time.monotonic()
+                    if wait <= 0:
+                        return heapq.heappop(self._jobs)[2]
+                    self._ready.wait(wait)
+                else:
+                    self._ready.wait()
+
     def _work(self) -> None:
         while True:
-            due, job = self._jobs.get()
-            delay = due - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+            job = self._next()
             try:
                 job()
             except Exception:  # a job must never take a worker down with it

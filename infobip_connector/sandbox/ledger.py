@@ -135,6 +135,10 @@ class SmsLedger:
             return
         self._finish(record)
 
+    def record(self, message_id: str) -> SmsRecord:
+        """The log row of a message sent (``KeyError`` for any other ID)."""
+        return self._by_id[message_id]
+
     def _finish(self, record: SmsRecord) -> None:
         if record.status.get("groupName") == "PENDING":
             record.status = dict(wire.DELIVERED)

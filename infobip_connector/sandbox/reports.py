@@ -1,4 +1,5 @@
-"""Delivery reports: their bodies, and their records as they are posted to loopback URLs.
+"""Posts to webhooks (delivery and seen reports, inbound messages): their records as they are
+posted to loopback URLs, with bounded retries, and the delivery report bodies.
 
 The sandbox must never reach a machine other than the one it runs on, so a notify URL on any
 other host is recorded as skipped and never contacted; an unusable URL is recorded as such.
@@ -10,11 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from . import wire
 from .delivery import POOL, Target, encode_report, parse_target, post
+from .signing import security_headers
 
 ReportOutcome = Literal[
     "pending", "sent", "failed", "skipped_non_loopback", "invalid_url", "dropped", "disabled"
@@ -22,13 +25,24 @@ ReportOutcome = Literal[
 
 # Reports waiting to be posted, per sandbox; beyond this they are recorded as dropped.
 MAX_PENDING = 10_000
+# Attempts per post: a receiver that cannot be reached, times out or answers 408, 429 or 5xx
+# is tried again after the sandbox's report delay doubled each time (at least RETRY_FLOOR
+# seconds), as Infobip retries a webhook; any other answer is final.
+MAX_ATTEMPTS = 3
+RETRY_FLOOR = 0.05
+_RETRIED_STATUSES = frozenset({408, 429})
 
 log = logging.getLogger("infobip_connector.sandbox")
 
 
 @dataclass(frozen=True)
 class DeliveryReportRecord:
-    """One delivery report: where it went (or would have gone), what it said, what happened."""
+    """One post: where it went (or would have gone), what it said, what happened.
+
+    ``event`` is DELIVERY, SEEN or INBOUND_MESSAGE; ``subscription_id`` names the subscription
+    it was posted for (None for a message's own ``notifyUrl``); ``attempts`` counts the posts
+    made.
+    """
 
     url: str
     body: dict[str, Any]
@@ -36,6 +50,9 @@ class DeliveryReportRecord:
     status: int | None = None
     error: str | None = None
     content_type: str = "application/json"
+    event: str = "DELIVERY"
+    subscription_id: str | None = None
+    attempts: int = 0
 
 
 def is_loopback_url(url: str) -> bool:
@@ -43,8 +60,24 @@ def is_loopback_url(url: str) -> bool:
     return isinstance(target, Target) and target.is_loopback
 
 
+@dataclass(frozen=True)
+class _Post:
+    """What one scheduled post needs: its record slot, target, bytes and headers."""
+
+    key: tuple[int, int]
+    record: DeliveryReportRecord
+    target: Target
+    data: bytes
+    headers: dict[str, str]
+
+
+def _retried(status: int | None) -> bool:
+    return status is None or status in _RETRIED_STATUSES or status >= 500
+
+
 class ReportDispatcher:
-    """Schedules report posts and keeps their records in order of scheduling."""
+    """Schedules posts (reports and inbound messages) and keeps their records in order of
+    scheduling; every record ends in a final outcome."""
 
     def __init__(self, *, enabled: bool, delay: float) -> None:
         self.enabled = enabled
@@ -56,60 +89,70 @@ class ReportDispatcher:
         self._generation = 0
 
     def submit(
-        self, url: str, body: dict[str, Any], content_type: str = "application/json"
+        self,
+        url: str,
+        body: dict[str, Any],
+        content_type: str = "application/json",
+        *,
+        event: str = "DELIVERY",
+        subscription_id: str | None = None,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
-        """Record the report and, for a loopback URL, queue its post after ``delay``."""
+        """Record the post and, for a loopback URL, queue it after ``delay``; ``security``
+        (a subscription's settings) decides the headers that authenticate it."""
+        record = DeliveryReportRecord(
+            url,
+            body,
+            "pending",
+            content_type=content_type,
+            event=event,
+            subscription_id=subscription_id,
+        )
         if not self.enabled:
-            self._append(DeliveryReportRecord(url, body, "disabled", content_type=content_type))
+            self._append(replace(record, outcome="disabled"))
             return
         target = parse_target(url)
         if isinstance(target, str):
-            log.warning("delivery report not sent: notifyUrl %r: %s", url, target)
-            self._append(DeliveryReportRecord(url, body, "invalid_url", None, target, content_type))
+            log.warning("%s not sent: URL %r: %s", _what(event), url, target)
+            self._append(replace(record, outcome="invalid_url", error=target))
             return
         if not target.is_loopback:
-            self._append(
-                DeliveryReportRecord(url, body, "skipped_non_loopback", content_type=content_type)
-            )
+            self._append(replace(record, outcome="skipped_non_loopback"))
             return
+        data = encode_report(body, content_type)
         with self._lock:
             key = (self._generation, len(self._records))
             if len(self._pending) >= MAX_PENDING:
                 error = f"more than {MAX_PENDING} reports waiting to be posted"
-                self._records.append(
-                    DeliveryReportRecord(url, body, "dropped", None, error, content_type)
-                )
-                log.warning("delivery report to %r dropped: %s", url, error)
+                self._records.append(replace(record, outcome="dropped", error=error))
+                log.warning("%s to %r dropped: %s", _what(event), url, error)
                 return
-            self._records.append(
-                DeliveryReportRecord(url, body, "pending", None, None, content_type)
-            )
+            self._records.append(record)
             self._pending.add(key)
-        POOL.submit(
-            time.monotonic() + self.delay,
-            lambda: self._deliver(key, url, target, body, content_type),
-        )
+        job = _Post(key, record, target, data, security_headers(security, data))
+        POOL.submit(time.monotonic() + self.delay, lambda: self._deliver(job, 1))
 
-    def _deliver(
-        self, key: tuple[int, int], url: str, target: Target, body: dict[str, Any], kind: str
-    ) -> None:
+    def _deliver(self, job: _Post, attempt: int) -> None:
         with self._lock:
-            if key not in self._pending:
+            if job.key not in self._pending:
                 return  # forgotten by reset()
         status: int | None = None
         try:
-            status, error = post(target, encode_report(body, kind), kind)
+            status, error = post(job.target, job.data, job.record.content_type, job.headers)
         except Exception as exc:  # contained: the record must still reach a final outcome
             error = f"{type(exc).__name__}: {exc}"
+        if error is not None and attempt < MAX_ATTEMPTS and _retried(status):
+            wait = max(self.delay, RETRY_FLOOR) * 2 ** (attempt - 1)
+            POOL.submit(time.monotonic() + wait, lambda: self._deliver(job, attempt + 1))
+            return
         if error is not None:
-            log.warning("delivery report to %r failed: %s", url, error)
+            log.warning("%s to %r failed: %s", _what(job.record.event), job.record.url, error)
         outcome: ReportOutcome = "sent" if error is None else "failed"
+        final = replace(job.record, outcome=outcome, status=status, error=error, attempts=attempt)
         with self._lock:
-            if key in self._pending:
-                self._pending.discard(key)
-                self._records[key[1]] = DeliveryReportRecord(
-                    url, body, outcome, status, error, kind
-                )
+            if job.key in self._pending:
+                self._pending.discard(job.key)
+                self._records[job.key[1]] = final
             self._idle.notify_all()
 
     def _append(self, record: DeliveryReportRecord) -> None:
@@ -122,7 +165,7 @@ class ReportDispatcher:
             return list(self._records)
 
     def wait(self, timeout: float) -> bool:
-        """Wait until every scheduled report has been attempted; False on timeout."""
+        """Wait until every scheduled post has been attempted; False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: not self._pending, timeout)
 
@@ -132,6 +175,12 @@ class ReportDispatcher:
             self._records.clear()
             self._generation += 1
             self._idle.notify_all()
+
+
+def _what(event: str) -> str:
+    return {"INBOUND_MESSAGE": "inbound message", "SEEN": "seen report"}.get(
+        event, "delivery report"
+    )
 
 
 _ECHOED = ("callbackData", "entityId", "applicationId", "campaignReferenceId")

@@ -7,7 +7,7 @@ patterned ones that could also match it.
 
 from __future__ import annotations
 
-from . import messaging_api, sms_api, whatsapp_api
+from . import messaging_api, people_api, sms_api, subscriptions_api, whatsapp_api
 from .routes import Route
 
 ROUTES: tuple[Route, ...] = (
@@ -24,4 +24,26 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/whatsapp/1/message/template", whatsapp_api.send_template, body=True),
     Route("GET", "/whatsapp/2/senders/{sender}/templates", whatsapp_api.list_templates),
     Route("GET", "/account/1/balance", messaging_api.balance),
+    Route(
+        "POST",
+        "/subscriptions/1/subscription/{channel}",
+        subscriptions_api.create_subscription,
+        body=True,
+    ),
+    Route(
+        "GET",
+        "/subscriptions/1/subscription/{channel}/{subscriptionId}",
+        subscriptions_api.get_subscription,
+    ),
+    Route(
+        "DELETE",
+        "/subscriptions/1/subscription/{channel}/{subscriptionId}",
+        subscriptions_api.delete_subscription,
+    ),
+    Route("DELETE", "/subscriptions/1/profiles/{profileId}", subscriptions_api.delete_profile),
+    Route("DELETE", "/subscriptions/1/security/{authId}", subscriptions_api.delete_security),
+    # Sandbox-only: what people at the other end do (not part of Infobip's API).
+    Route("POST", "/sandbox/1/inbound/sms", people_api.inbound_sms, body=True),
+    Route("POST", "/sandbox/1/inbound/whatsapp", people_api.inbound_whatsapp, body=True),
+    Route("POST", "/sandbox/1/whatsapp/seen", people_api.whatsapp_seen, body=True),
 )
