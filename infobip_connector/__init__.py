@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from .request import InfobipRequest
     from .transport.attempts import aclose_pooled_clients, close_pooled_clients
     from .transport.connection import ConnectionSettings, connection_from_values
+    from .triggers.recent import RecentKeys
+    from .triggers.webhook import WebhookAnswer, WebhookRequest, WebhookSettings
 
     component: Component
 
@@ -42,6 +44,11 @@ _LAZY = {
     "close_pooled_clients": ".transport.attempts",
     "ConnectionSettings": ".transport.connection",
     "connection_from_values": ".transport.connection",
+    # What a host hands component.handle_webhook and gets back.
+    "RecentKeys": ".triggers.recent",
+    "WebhookAnswer": ".triggers.webhook",
+    "WebhookRequest": ".triggers.webhook",
+    "WebhookSettings": ".triggers.webhook",
 }
 
 
@@ -87,8 +94,12 @@ __all__ = [
     "InternalError",
     "OutcomeUnknownError",
     "RateLimitedError",
+    "RecentKeys",
     "RejectedError",
     "UnreachableError",
+    "WebhookAnswer",
+    "WebhookRequest",
+    "WebhookSettings",
     "__version__",
     "aclose_pooled_clients",
     "close_pooled_clients",

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .definition.model import PHONE_CHECKS, ComponentDefinition, PhoneCheck, load_definition
-from .definition.schemas import all_schemas, connection_schema, input_schema, output_schema
+from .definition.schemas import (
+    all_schemas,
+    connection_schema,
+    event_schema,
+    input_schema,
+    output_schema,
+)
 from .errors import ConfigurationError, json_safe
 from .redaction import install_log_redaction
 from .transport.connection import ConnectionSettings, settings_for
@@ -19,6 +25,9 @@ if TYPE_CHECKING:
 
     from .request import InfobipRequest
     from .runtime.action_runtime import ActionRuntime
+    from .triggers.recent import RecentKeys
+    from .triggers.runtime import TriggerRuntime
+    from .triggers.webhook import WebhookAnswer, WebhookRequest, WebhookSettings
 
 # The HTTP side (httpx, the client, the runtime) loads on the first execution, so that
 # reading the definition or a schema (``infobip-connector definition``) does not pay for it.
@@ -31,6 +40,8 @@ class Component:
     def __init__(self, definition_path: str | Path | None = None) -> None:
         self._definition_path = definition_path
         self._runtimes: dict[str, ActionRuntime] = {}
+        self._triggers: dict[str, TriggerRuntime] = {}
+        self._recent: dict[str, RecentKeys] = {}
         self._lock = threading.Lock()
         install_log_redaction()
 
@@ -189,6 +200,81 @@ class Component:
         # Returned as it came, so only strict JSON of bounded depth: anything may print it.
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer
+
+    # Triggers (infobip_connector/triggers/): what starts a workflow, one event per item.
+
+    @property
+    def trigger_names(self) -> list[str]:
+        return [t.name for t in self.definition.triggers]
+
+    def event_schema(self, trigger: str) -> dict[str, Any]:
+        """The JSON Schema every event of ``trigger`` validates against."""
+        return event_schema(self.definition, self.definition.trigger(trigger))
+
+    def trigger_runtime(self, trigger: str) -> TriggerRuntime:
+        """``trigger`` ready to turn bodies into events (built once); InputError if unknown."""
+        found = self._triggers.get(trigger) if isinstance(trigger, str) else None
+        if found is None:
+            declared = self.definition.trigger(trigger)
+            with self._lock:
+                found = self._triggers.get(declared.name)
+                if found is None:
+                    from .triggers.recent import RecentKeys
+                    from .triggers.runtime import TriggerRuntime
+
+                    found = TriggerRuntime(self.definition, declared)
+                    self._triggers[declared.name] = found
+                    self._recent[declared.name] = RecentKeys()
+        return found
+
+    def handle_webhook(
+        self,
+        trigger: str,
+        request: WebhookRequest,
+        settings: WebhookSettings | dict[str, Any],
+        *,
+        seen: RecentKeys | None = None,
+    ) -> WebhookAnswer:
+        """The answer to one webhook call of ``trigger``: status, events, error.
+
+        ``settings`` is a ``WebhookSettings`` or its JSON form (``basicAuth``, ``hmacSecret``,
+        ...; ConfigurationError when unusable). Repeats of events already returned are left
+        out, remembered in ``seen`` or else in this component's window for the trigger.
+        """
+        from .triggers import webhook
+
+        runtime = self.trigger_runtime(trigger)
+        checked = webhook.WebhookSettings.from_values(settings)
+        del settings  # its secrets would show in tracebacks rendered with their locals
+        window = seen if seen is not None else self._recent[runtime.name]
+        return webhook.handle(runtime, request, checked, window)
+
+    def poll(
+        self,
+        trigger: str,
+        connection: Connection,
+        state: Any,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        now: float | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """``(events, new_state)`` of one poll of ``trigger`` (``state``: the last poll's, or
+        ``None``). A lost answer is an OutcomeUnknownError saying items may be lost."""
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
+        runtime = self.trigger_runtime(trigger)
+        from .triggers.polling import poll
+
+        source = runtime.trigger.polling
+        action = source.action if source else ""
+        return poll(
+            runtime,
+            lambda values: self.execute(action, values, settings, transport=transport),
+            state,
+            now=now,
+        )
 
 
 def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:

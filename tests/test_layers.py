@@ -40,8 +40,11 @@ ALLOWED: dict[str, set[str]] = {
     # instead of agreeing with it; it only borrows the HTTP server the editor runs on too.
     "sandbox": {"webserver"},
     "hosts": SHARED | {"", "component", "sandbox"},
-    "component": SHARED | {"definition", "runtime", "transport"},
-    "root": SHARED | {"component", "transport", "hosts"},
+    # Triggers turn Infobip's bodies into events with the definition and the runtime's
+    # shaping; a poll sends through the function ``component`` hands it.
+    "triggers": SHARED | {"definition", "runtime", "transport"},
+    "component": SHARED | {"definition", "runtime", "transport", "triggers"},
+    "root": SHARED | {"component", "transport", "hosts", "triggers"},
 }
 
 #: Where a host reaches past ``component``, and why (each is also in docs/architecture.md).
@@ -55,7 +58,7 @@ HOST_EXCEPTIONS = {
 }
 
 #: Layers that never do I/O: none may load an HTTP library, even lazily.
-PURE = {"definition", "runtime", "actions", "request", "errors", "redaction"}
+PURE = {"definition", "runtime", "actions", "triggers", "request", "errors", "redaction"}
 HTTP_LIBRARIES = {"httpx", "aiohttp", "yarl", "http", "socket", "urllib"}
 
 
@@ -117,7 +120,7 @@ EDGES = [
 
 def test_the_layers_are_folders() -> None:
     top = {module for module, _ in _modules() if "." not in module}
-    folders = {"definition", "runtime", "transport", "actions", "sandbox", "hosts"}
+    folders = {"definition", "runtime", "transport", "actions", "sandbox", "hosts", "triggers"}
     assert folders <= top
     assert top - folders - {""} <= SHARED | {"component", "__main__"}, (
         "a new top-level module: put it in the layer that uses it, or list it as shared"
@@ -130,6 +133,7 @@ def test_the_edges_are_read() -> None:
     assert ("hosts.cli", "") in EDGES or ("hosts.cli", "component") in EDGES
     assert ("component", "transport.client") in EDGES
     assert ("sandbox.server", "webserver") in EDGES
+    assert ("triggers.runtime", "runtime.shaping") in EDGES
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))

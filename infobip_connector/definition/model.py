@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -60,6 +60,8 @@ Location = Literal["body", "query", "path"]
 # What an action does to the world (see ``request.Kind``): the retry policy, the error
 # wording and the REJECTED warnings follow it. Kept in step with ``request.KINDS``.
 Kind = Literal["send", "read", "consume"]
+
+_T = TypeVar("_T")
 
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
@@ -289,6 +291,52 @@ class Connection(_Model):
     authorizations: list[Authorization] = Field(min_length=1)
 
 
+# How a trigger learns of its events: Infobip posts them (WEBHOOK) or the engine asks a
+# pull endpoint for them (POLLING, through a consume action).
+TriggerType = Literal["WEBHOOK", "POLLING"]
+# The webhook bodies Infobip posts (its OpenAPI description lists these two).
+WebhookContentType = Literal["application/json", "application/xml"]
+
+
+class WebhookSource(_Model):
+    """What Infobip posts: the webhook of its OpenAPI description, in these content types."""
+
+    operation: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    contentTypes: list[WebhookContentType] = Field(min_length=1)
+
+
+class PollingSource(_Model):
+    """The consume action a poll runs, and how many items one poll takes at most."""
+
+    action: str
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
+class Trigger(_Model):
+    """Something that starts a workflow: one event per item Infobip reports."""
+
+    name: str = Field(pattern=r"^[a-z][A-Za-z0-9]*$")
+    title: str
+    description: str
+    types: list[TriggerType] = Field(min_length=1, max_length=2)
+    # The module with events_from_body / event_key (infobip_connector/triggers/).
+    executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    webhook: WebhookSource | None = None
+    polling: PollingSource | None = None
+    # One event, as the next step sees it (declared like an action's output).
+    output: Output
+
+    @model_validator(mode="after")
+    def _sources(self) -> Trigger:
+        if len(set(self.types)) != len(self.types):
+            raise ValueError("'types' lists each of WEBHOOK and POLLING at most once")
+        if ("WEBHOOK" in self.types) != (self.webhook is not None):
+            raise ValueError("a trigger has a 'webhook' block exactly when 'types' has WEBHOOK")
+        if ("POLLING" in self.types) != (self.polling is not None):
+            raise ValueError("a trigger has a 'polling' block exactly when 'types' has POLLING")
+        return self
+
+
 class ComponentDefinition(_Model):
     name: str
     title: str
@@ -298,12 +346,23 @@ class ComponentDefinition(_Model):
     icon: str
     connection: Connection
     actions: list[Action] = Field(min_length=1)
+    triggers: list[Trigger] = []
 
     @model_validator(mode="after")
     def _unique_actions(self) -> ComponentDefinition:
         names = [a.name for a in self.actions]
         if len(set(names)) != len(names):
             raise ValueError("action names must be unique")
+        triggers = [t.name for t in self.triggers]
+        if len(set(triggers)) != len(triggers):
+            raise ValueError("trigger names must be unique")
+        for trigger in self.triggers:
+            polled = trigger.polling and self.actions_by_name.get(trigger.polling.action)
+            if trigger.polling and not (polled and polled.kind == "consume"):
+                raise ValueError(
+                    f"trigger {trigger.name} polls {trigger.polling.action!r}, "
+                    "which is not an action of kind 'consume'"
+                )
         return self
 
     @cached_property
@@ -315,19 +374,32 @@ class ComponentDefinition(_Model):
 
         Engines pass the name on from a workflow definition, so a wrong one is input.
         """
-        found = self.actions_by_name.get(name) if isinstance(name, str) else None
-        if found is None:
-            from ..errors import InputError  # errors → redaction: not needed to read a definition
+        return _named("action", name, self.actions_by_name)
 
-            known = ", ".join(self.actions_by_name)
-            shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
-            message = f"unknown action {shown}; expected one of: {known}"
-            raise InputError([{"path": "action", "message": message}])
-        return found
+    @cached_property
+    def triggers_by_name(self) -> dict[str, Trigger]:
+        return {t.name: t for t in self.triggers}
+
+    def trigger(self, name: Any) -> Trigger:
+        """The trigger called ``name``; an InputError at path ``trigger`` listing the names."""
+        return _named("trigger", name, self.triggers_by_name)
 
     @property
     def authorization(self) -> Authorization:
         return self.connection.authorizations[0]
+
+
+def _named(what: str, name: Any, table: dict[str, _T]) -> _T:
+    """``table[name]``, else an InputError at path ``what`` listing the names there are."""
+    found = table.get(name) if isinstance(name, str) else None
+    if found is None:
+        from ..errors import InputError  # errors → redaction: not needed to read a definition
+
+        known = ", ".join(table) or "(none)"
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+        message = f"unknown {what} {shown}; expected one of: {known}"
+        raise InputError([{"path": what, "message": message}])
+    return found
 
 
 def walk(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .model import Action, ComponentDefinition, Property, format_path, walk
+from .model import Action, ComponentDefinition, Property, Trigger, format_path, walk
 
 _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"
@@ -75,6 +75,30 @@ def _action_section(action: Action) -> str:
         + _table(outputs, _OUTPUT_HEADER)
         + "\n\n\n\n\n"
     )
+
+
+def _trigger_section(trigger: Trigger) -> str:
+    outputs = [output_row(p) for p in trigger.output.properties]
+    return (
+        f"### {trigger.title}\n{trigger.description}\n\nType: {', '.join(trigger.types)}\n\n"
+        "### Output\n\n\n\nType: OBJECT\n\n#### Properties\n\n"
+        + _table(outputs, _OUTPUT_HEADER)
+        + "\n\n\n\n\n"
+    )
+
+
+def _trigger_sources(trigger: Trigger) -> str:
+    """Where the events come from: the webhook Infobip posts, the action a poll runs."""
+    said = []
+    if trigger.webhook:
+        kinds = ", ".join(f"`{c}`" for c in trigger.webhook.contentTypes)
+        said.append(f"Webhook: Infobip's `{trigger.webhook.operation}` body ({kinds}).")
+    if trigger.polling:
+        said.append(
+            f"Polling: runs `{trigger.polling.action}`, at most {trigger.polling.limit} "
+            "items a poll."
+        )
+    return " ".join(said) + "\n\n"
 
 
 def _constraints(prop: Property) -> str:
@@ -160,6 +184,9 @@ def render_reference(component: ComponentDefinition) -> str:
         + "\n\n\n\n\n<hr />\n\n\n\n\n\n## Actions\n\n\n",
     ]
     parts.extend(_action_section(a) for a in component.actions)
+    if component.triggers:
+        parts.append("<hr />\n\n\n\n\n\n## Triggers\n\n\n")
+        parts.extend(_trigger_section(t) for t in component.triggers)
     parts.append(
         "## Field details\n\nEvery nested field, with the rules checked before sending.\n\n"
     )
@@ -174,9 +201,16 @@ def render_reference(component: ComponentDefinition) -> str:
         parts.append(_details(action.as_property(), "Input"))
         parts.append("\n")
         parts.append(_details(action.output.as_property(), "Output"))
-        parts.append(
-            "\nSample output:\n\n```json\n"
-            + json.dumps(action.output.sample, indent=2, ensure_ascii=False)
-            + "\n```\n"
-        )
+        parts.append(_sample("Sample output", action.output.sample))
+    for trigger in component.triggers:
+        parts.append(f"\n### Trigger: {trigger.title} (`{trigger.name}`)\n\n")
+        parts.append(_trigger_sources(trigger))
+        parts.append(_details(trigger.output.as_property(), "Event"))
+        parts.append(_sample("Sample event", trigger.output.sample))
     return "".join(parts)
+
+
+def _sample(heading: str, sample: dict[str, object]) -> str:
+    return (
+        f"\n{heading}:\n\n```json\n" + json.dumps(sample, indent=2, ensure_ascii=False) + "\n```\n"
+    )

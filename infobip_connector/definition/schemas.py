@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Action, ComponentDefinition, Property, meta_schema
+from .model import Action, ComponentDefinition, Output, Property, Trigger, meta_schema
 from .texts import HTTP_URL_PATTERN, IDENTIFIER_PATTERN, LINE_PATTERN, TEXT_PATTERN
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -139,14 +139,33 @@ def input_schema(component: ComponentDefinition, action: Action) -> dict[str, An
 
 
 def output_schema(component: ComponentDefinition, action: Action) -> dict[str, Any]:
-    body = property_schema(action.output.as_property(), for_output=True)
-    body["description"] = f"What {action.title} returns to the next step."
-    body["examples"] = [action.output.sample]
-    return _document(
-        f"urn:infobip-connector:schemas:{component.name}.{action.name}.output",
+    return _output_document(
+        component,
+        action.output,
+        f"{action.name}.output",
         f"{action.title}: output",
-        body,
+        f"What {action.title} returns to the next step.",
     )
+
+
+def event_schema(component: ComponentDefinition, trigger: Trigger) -> dict[str, Any]:
+    """The JSON Schema of one event of ``trigger``: what the workflow it starts receives."""
+    return _output_document(
+        component,
+        trigger.output,
+        f"{trigger.name}.event",
+        f"{trigger.title}: event",
+        f"One {trigger.title} event: what the workflow it starts receives.",
+    )
+
+
+def _output_document(
+    component: ComponentDefinition, output: Output, name: str, title: str, description: str
+) -> dict[str, Any]:
+    body = property_schema(output.as_property(), for_output=True)
+    body["description"] = description
+    body["examples"] = [output.sample]
+    return _document(f"urn:infobip-connector:schemas:{component.name}.{name}", title, body)
 
 
 def connection_schema(component: ComponentDefinition) -> dict[str, Any]:
@@ -167,4 +186,6 @@ def all_schemas(component: ComponentDefinition) -> dict[str, dict[str, Any]]:
     for action in component.actions:
         files[f"{action.name}.input.schema.json"] = input_schema(component, action)
         files[f"{action.name}.output.schema.json"] = output_schema(component, action)
+    for trigger in component.triggers:
+        files[f"{trigger.name}.event.schema.json"] = event_schema(component, trigger)
     return files

@@ -21,6 +21,8 @@ def definition_text() -> str:
     packaged = yaml.safe_load(default_definition_path().read_text(encoding="utf-8"))
     actions: list[dict[str, Any]] = yaml.safe_load((HERE / "actions.yaml").read_text("utf-8"))
     packaged["actions"] = actions
+    # The packaged triggers poll packaged actions, which these replace.
+    packaged.pop("triggers", None)
     packaged["icon"] = str(default_definition_path().parent / packaged["icon"])
     return yaml.safe_dump(packaged, sort_keys=False)
 

@@ -1,0 +1,63 @@
+"""Polling a trigger: one consume action run, its items as events, repeats dropped by state.
+
+Infobip's pull endpoints (``GET /sms/1/inbox/reports``, ``GET /sms/3/reports``) hand each
+item out once. So a poll whose answer is lost (a timeout after sending, a dropped connection,
+an unreadable answer) may have taken items nobody will see again: that is never a silent
+empty poll but an ``outcome_unknown`` error saying the items may be lost and where to find
+them. The state the engine passes back is then unchanged, and the next poll goes on.
+
+The state is small JSON (``recent.py``): the digests of the last events' keys with the time
+they came, bounded in count and age, so an item a poll hands out again is not returned twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import InputError, OutcomeUnknownError
+from .recent import digest, state_of, window_from_state
+from .runtime import TriggerRuntime
+
+#: Runs the polling action with these values and returns its output (``component`` sends).
+Fetch = Callable[[dict[str, Any]], Any]
+
+
+def poll(
+    trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """``(events, new_state)``: the new events of one poll, and the state to keep.
+
+    ``state`` is what the previous poll returned (``None`` for the first); a state that is
+    not is an InputError at ``state``, before anything is fetched. Errors of the action
+    propagate as they are (nothing was handed out: authentication, unreachable, ...),
+    except an unknown outcome, which becomes an OutcomeUnknownError saying items may be lost.
+    """
+    source = trigger.trigger.polling
+    if source is None:
+        raise InputError([{"path": "trigger", "message": f"{trigger.name} cannot be polled"}])
+    window = window_from_state(state)
+    try:
+        output = fetch({"limit": source.limit})
+    except OutcomeUnknownError as exc:
+        raise _lost(trigger, source.action, exc.details) from None
+    try:
+        events = trigger.events(output)
+    except InputError as exc:
+        # Handed out already, so unreadable items are lost too: say which, never skip them.
+        raise _lost(trigger, source.action, {"errors": exc.errors}) from None
+    clock = time.time() if now is None else now
+    fresh = window.admit((digest(trigger.key(event)) for event in events), int(clock))
+    new_events = [event for event, new in zip(events, fresh, strict=True) if new]
+    return new_events, state_of(window)
+
+
+def _lost(trigger: TriggerRuntime, action: str, details: dict[str, Any]) -> OutcomeUnknownError:
+    look_up = details.get("lookUp") or "Infobip's logs of the last 48 hours"
+    return OutcomeUnknownError(
+        f"The {trigger.trigger.title} poll ({action}) lost its answer: Infobip hands each item "
+        "out once, so items it handed out may now be lost; they are not returned by a later "
+        f"poll. Look them up instead: {look_up}. Keep the previous state for the next poll.",
+        {**details, "trigger": trigger.name, "action": action, "itemsMayBeLost": True},
+    )

@@ -1,0 +1,156 @@
+"""The repeat windows: keys of events already returned, bounded in count and in time.
+
+Infobip posts a webhook body again when it thinks a delivery failed (a timeout, a 5xx), and a
+pull endpoint may hand out an item a previous, lost poll already returned; a trigger returns
+each event once by remembering its key (the trigger module's ``event_key``) for a while.
+Memory must stay bounded whatever arrives, so a window forgets a key after ``max_age``
+seconds or once ``max_keys`` newer keys came, whichever is first. A repeat older than that is
+returned again: the bounds are documented (README, "Triggers") so an engine can size them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..errors import InputError
+
+#: Defaults of a webhook's in-process window: a day of Infobip's retries, 100,000 events.
+WEBHOOK_MAX_KEYS = 100_000
+WEBHOOK_MAX_AGE = 24 * 3600.0
+#: Defaults of a poll's window, kept in the state the engine stores (about 40 bytes a key):
+#: the 48 hours Infobip keeps items for pulling, and ten polls of 100 items.
+POLL_MAX_KEYS = 1_000
+POLL_MAX_AGE = 48 * 3600.0
+#: A poll state remembers keys as short digests: 64 bits, no collision in any real window.
+_DIGEST_BYTES = 8
+_STATE_VERSION = 1
+
+
+class Window:
+    """Keys with the time they were first seen, oldest first; not thread-safe on its own."""
+
+    def __init__(self, max_keys: int, max_age: float) -> None:
+        if max_keys < 1 or not max_age > 0:
+            raise ValueError("a repeat window needs max_keys >= 1 and max_age > 0")
+        self.max_keys = max_keys
+        self.max_age = max_age
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def admit(self, keys: Iterable[str], now: float) -> list[bool]:
+        """For each key, whether it is new (then remembered from ``now`` on).
+
+        A key repeated within ``keys`` is new only the first time.
+        """
+        self._expire(now)
+        fresh = []
+        for key in keys:
+            new = key not in self._seen
+            if new:
+                self._seen[key] = now
+            fresh.append(new)
+        while len(self._seen) > self.max_keys:
+            self._seen.popitem(last=False)
+        return fresh
+
+    def _expire(self, now: float) -> None:
+        # Oldest first, so stop at the first key still young enough. A clock that went back
+        # (wall time in a poll state) keeps keys longer, never shorter.
+        while self._seen:
+            key, seen = next(iter(self._seen.items()))
+            if now - seen < self.max_age:
+                break
+            del self._seen[key]
+
+    def items(self) -> list[tuple[str, float]]:
+        return list(self._seen.items())
+
+
+class RecentKeys:
+    """A webhook's repeat window in memory, shared by concurrent requests (thread-safe).
+
+    ``clock`` is monotonic by default: a webhook's window lives as long as its process.
+    """
+
+    def __init__(
+        self,
+        max_keys: int = WEBHOOK_MAX_KEYS,
+        max_age: float = WEBHOOK_MAX_AGE,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._window = Window(max_keys, max_age)
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._window)
+
+    def admit(self, keys: Iterable[str]) -> list[bool]:
+        """Which of ``keys`` are new; all of one request are admitted at once, atomically,
+        so two deliveries of the same body racing each other return its events once."""
+        with self._lock:
+            return self._window.admit(keys, self._clock())
+
+
+def digest(key: str) -> str:
+    """The short form a poll state keeps of an event key."""
+    data = key.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=_DIGEST_BYTES).hexdigest()
+
+
+def window_from_state(
+    state: Any, *, max_keys: int = POLL_MAX_KEYS, max_age: float = POLL_MAX_AGE
+) -> Window:
+    """The poll window a state holds; ``None`` or ``{}`` is a first poll.
+
+    A state that is not what :func:`state_of` wrote is an InputError naming the part at
+    fault: an engine that lost or mangled its state must know, never silently start over
+    (which would return events again).
+    """
+    window = Window(max_keys, max_age)
+    if state is None or state == {}:
+        return window
+    problems = _state_problems(state)
+    if problems:
+        raise InputError(
+            problems, "The trigger state is not one a poll returned: " + problems[0]["message"]
+        )
+    entries = sorted(state["recent"].items(), key=lambda item: item[1])
+    for key, seen in entries:
+        window._seen[key] = float(seen)
+    return window
+
+
+def _state_problems(state: Any) -> list[dict[str, str]]:
+    if not isinstance(state, dict):
+        return [{"path": "state", "message": "must be the object a previous poll returned"}]
+    if state.get("version") != _STATE_VERSION:
+        return [{"path": "state.version", "message": f"must be {_STATE_VERSION}"}]
+    unknown = sorted(set(state) - {"version", "recent"})
+    if unknown:
+        return [{"path": f"state.{unknown[0]}", "message": "is not part of a trigger state"}]
+    recent = state.get("recent")
+    if not isinstance(recent, dict):
+        return [{"path": "state.recent", "message": "must be an object of key digests"}]
+    hex_length = 2 * _DIGEST_BYTES
+    for key, seen in recent.items():
+        if len(key) != hex_length or key.strip("0123456789abcdef"):
+            return [
+                {"path": "state.recent", "message": f"has a key that is not a digest: {key[:40]!r}"}
+            ]
+        if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
+            return [{"path": f"state.recent.{key}", "message": "must be a time in whole seconds"}]
+    return []
+
+
+def state_of(window: Window) -> dict[str, Any]:
+    """The small JSON object an engine stores between polls (``version``, ``recent``)."""
+    return {"version": _STATE_VERSION, "recent": {key: int(seen) for key, seen in window.items()}}

@@ -1,0 +1,65 @@
+"""One trigger, ready to turn bodies into events: its module, its event type, its checks.
+
+Built once per trigger (``component`` caches it). The trigger's module says what a result is
+(``events_from_body``) and what makes two events the same (``event_key``); here each event is
+shaped to the declared event type (undeclared fields dropped, numbers and text coerced where
+nothing is lost: ``runtime/shaping.py``) and checked against the event schema, so every event
+a trigger returns validates against ``component.event_schema(trigger)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol, cast
+
+from ..definition.model import ComponentDefinition, Property, Trigger
+from ..definition.schemas import DRAFT, property_schema
+from ..runtime.shaping import project
+from ..runtime.validation import SchemaValidator
+from .results import refused
+
+
+class TriggerModule(Protocol):
+    """What ``executor`` names: a module of ``infobip_connector/triggers/``."""
+
+    def events_from_body(self, body: Any) -> list[dict[str, Any]]: ...
+
+    def event_key(self, event: dict[str, Any]) -> str: ...
+
+
+class TriggerRuntime:
+    """``trigger`` of ``definition`` with its module loaded and its event schema compiled."""
+
+    def __init__(self, definition: ComponentDefinition, trigger: Trigger) -> None:
+        self.definition = definition
+        self.trigger = trigger
+        self.module = cast(TriggerModule, importlib.import_module(trigger.executor))
+        self.event = trigger.output.as_property()
+        # Infobip's batched body as the connector reads it: ``{results: [event, ...]}``.
+        self.body = Property(
+            name="body",
+            type="OBJECT",
+            properties=[Property(name="results", type="ARRAY", items=self.event)],
+        )
+        schema = {"$schema": DRAFT, **property_schema(self.body, for_output=True)}
+        self._validator = SchemaValidator(schema, self.body)
+
+    @property
+    def name(self) -> str:
+        return self.trigger.name
+
+    def events(self, body: Any) -> list[dict[str, Any]]:
+        """One event per result of Infobip's ``body``, each of the declared event type.
+
+        Raises InputError naming each problem by path (``results[3].messageId``).
+        """
+        items = self.module.events_from_body(body)
+        events = [project(item, self.event) for item in items]
+        problems = self._validator.errors({"results": events})
+        if problems:
+            raise refused(problems, f"Not a {self.trigger.title} body")
+        return events
+
+    def key(self, event: dict[str, Any]) -> str:
+        """The identity of ``event``: a repeat has the same key (the module's ``event_key``)."""
+        return self.module.event_key(event)

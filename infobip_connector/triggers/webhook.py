@@ -1,0 +1,277 @@
+"""A webhook call, from HTTP request to events: a pure function, no server.
+
+``handle`` answers what an HTTP server should answer Infobip, with the events to start
+workflows with:
+
+======  ==============================================================================
+status  when
+======  ==============================================================================
+200     the body's events (repeats of events already returned left out; possibly none)
+405     not a POST (``Allow: POST``)
+413     a body over ``max_body_bytes``
+401     not authenticated as configured (Basic credentials, HMAC signature)
+415     a content type the trigger does not take (JSON; XML for SMS delivery reports)
+400     a body that is not JSON/XML, too deep, or not the trigger's batched body
+======  ==============================================================================
+
+Checked in this order, so an unauthenticated caller learns nothing about bodies beyond the
+size limit, and no signature is computed over more than that. Every refusal carries an error
+object (``type``, ``message``, ``details``) that names the problem and never a credential.
+No bytes, headers or method make it answer 500: every path ends in one of the rows above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from pydantic import SecretStr
+
+from ..errors import ConfigurationError, ConnectorError, InputError
+from .bodies import MAX_BODY_BYTES, BodyError, media_type, read_body
+from .recent import RecentKeys
+from .runtime import TriggerRuntime
+from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
+
+#: Headers whose repetition makes a request ambiguous (which one would be checked?).
+_SINGLE = frozenset({"authorization", "content-type", *SIGNATURE_HEADERS})
+#: The keys of the settings' JSON form (``WebhookSettings.from_values``).
+_SETTINGS = ("basicAuth", "hmacSecret", "allowUnauthenticated", "maxBodyBytes")
+#: Infobip's Subscriptions API limits a Basic username and password to 255 characters.
+_MAX_CREDENTIAL = 255
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One HTTP request as a server received it: ``method``, ``headers``, the raw ``body``.
+
+    ``headers`` may be any mapping whose ``items()`` gives each header once per occurrence
+    (aiohttp's ``CIMultiDict`` does). ``body`` may also be text (UTF-8 is what is checked and
+    signed).
+    """
+
+    method: str
+    headers: Mapping[str, str]
+    body: bytes
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.method, str):
+            problems.append({"path": "request.method", "message": "must be text"})
+        if not isinstance(self.headers, Mapping):
+            problems.append({"path": "request.headers", "message": "must be a mapping"})
+        elif not all(isinstance(k, str) and isinstance(v, str) for k, v in self.headers.items()):
+            problems.append({"path": "request.headers", "message": "names and values must be text"})
+        body = self.body
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogatepass")
+        elif isinstance(body, bytearray | memoryview):
+            body = bytes(body)
+        elif not isinstance(body, bytes):
+            problems.append({"path": "request.body", "message": "must be bytes or text"})
+        if problems:
+            raise InputError(problems, "Not a webhook request: " + problems[0]["path"])
+        object.__setattr__(self, "body", body)
+
+
+@dataclass(frozen=True, repr=False)
+class WebhookSettings:
+    """How a webhook checks that a call is Infobip's, and how large a body may be.
+
+    ``basic_auth`` (username, password) and ``hmac_secret`` are the security settings given
+    to Infobip (Subscriptions API ``BASIC`` / ``HMAC``); with both, both must pass. With
+    neither, ``allow_unauthenticated=True`` must say so (anyone could then start workflows).
+    ``hmac_headers`` are the headers that may carry the signature. Secrets are kept as
+    ``SecretStr``: a repr, log or error never shows them. Bad settings: ConfigurationError.
+    """
+
+    basic_auth: tuple[str, SecretStr] | None = None
+    hmac_secret: SecretStr | None = None
+    allow_unauthenticated: bool = False
+    hmac_headers: tuple[str, ...] = SIGNATURE_HEADERS
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.basic_auth is not None:
+            try:
+                username, password = self.basic_auth
+            except (TypeError, ValueError):
+                username, password = None, None
+            secret = _secret(password)
+            if not _credential(username) or ":" in str(username):
+                problems.append(
+                    {"path": "basicAuth.username", "message": "must be 1 to 255 characters, no ':'"}
+                )
+            if secret is None or not _credential(secret.get_secret_value()):
+                problems.append(
+                    {"path": "basicAuth.password", "message": "must be 1 to 255 characters"}
+                )
+            else:
+                object.__setattr__(self, "basic_auth", (username, secret))
+        if self.hmac_secret is not None:
+            secret = _secret(self.hmac_secret)
+            if secret is None or not _credential(secret.get_secret_value(), 4096):
+                problems.append({"path": "hmacSecret", "message": "must be 1 to 4096 characters"})
+            else:
+                object.__setattr__(self, "hmac_secret", secret)
+        if (
+            self.basic_auth is None
+            and self.hmac_secret is None
+            and self.allow_unauthenticated is not True
+        ):
+            problems.append(
+                {
+                    "path": "basicAuth",
+                    "message": "give basicAuth or hmacSecret (as set at Infobip), or allow "
+                    "unauthenticated calls explicitly",
+                }
+            )
+        names = self.hmac_headers
+        if not (
+            isinstance(names, tuple) and names and all(isinstance(n, str) and n for n in names)
+        ):
+            problems.append({"path": "hmacHeaders", "message": "must be header names"})
+        else:
+            object.__setattr__(self, "hmac_headers", tuple(n.lower() for n in names))
+        size = self.max_body_bytes
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 64 * 1024**2:
+            problems.append({"path": "maxBodyBytes", "message": "must be 1 to 67108864"})
+        if problems:
+            shown = "; ".join(f"{e['path']}: {e['message']}" for e in problems)
+            raise ConfigurationError(problems, f"Unusable webhook settings: {shown}")
+
+    def __repr__(self) -> str:
+        basic = "(username, '**********')" if self.basic_auth else "None"
+        secret = "'**********'" if self.hmac_secret else "None"
+        return (
+            f"WebhookSettings(basic_auth={basic}, hmac_secret={secret}, "
+            f"allow_unauthenticated={self.allow_unauthenticated})"
+        )
+
+    @classmethod
+    def from_values(cls, values: Any) -> WebhookSettings:
+        """Settings from plain JSON data, as hosts receive them: ``basicAuth`` (``username``,
+        ``password``), ``hmacSecret``, ``allowUnauthenticated``, ``maxBodyBytes``."""
+        if isinstance(values, WebhookSettings):
+            return values
+        if not isinstance(values, Mapping):
+            raise ConfigurationError([{"path": "settings", "message": "must be an object"}])
+        unknown = [name for name in values if name not in _SETTINGS]
+        if unknown:
+            raise ConfigurationError(
+                [{"path": str(unknown[0])[:60], "message": "is not a webhook setting"}]
+            )
+        basic: Any = values.get("basicAuth")
+        if basic is not None:
+            if not isinstance(basic, Mapping):
+                raise ConfigurationError(
+                    [{"path": "basicAuth", "message": "must be {username, password}"}]
+                )
+            basic = (basic.get("username"), basic.get("password"))
+        return cls(
+            basic_auth=basic,
+            hmac_secret=values.get("hmacSecret"),
+            allow_unauthenticated=values.get("allowUnauthenticated", False),
+            max_body_bytes=values.get("maxBodyBytes", MAX_BODY_BYTES),
+        )
+
+
+def _secret(value: Any) -> SecretStr | None:
+    if isinstance(value, SecretStr):
+        return value
+    return SecretStr(value) if isinstance(value, str) else None
+
+
+def _credential(value: Any, longest: int = _MAX_CREDENTIAL) -> bool:
+    if not isinstance(value, str) or not 1 <= len(value) <= longest:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate could never be sent
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    """What to answer: ``status``, the ``events`` (only with 200), an ``error`` object
+    (``type``, ``message``, ``details``) otherwise, and extra response ``headers``."""
+
+    status: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def http_body(self) -> bytes:
+        """The JSON body to answer with: ``{"events": n}``, or ``{"error": {...}}``."""
+        if self.error is not None:
+            return orjson.dumps({"error": self.error})
+        return orjson.dumps({"events": len(self.events)})
+
+
+def handle(
+    trigger: TriggerRuntime, request: WebhookRequest, settings: WebhookSettings, seen: RecentKeys
+) -> WebhookAnswer:
+    """The answer to one webhook call of ``trigger`` (see the table above); pure but for
+    ``seen``, which remembers the keys of the events returned. Raises only for a trigger
+    without a webhook (InputError at ``trigger``), never for what the request holds."""
+    source = trigger.trigger.webhook
+    if source is None:  # the host's choice of trigger, not something the caller sent
+        message = f"{trigger.name} has no webhook; it is polled"
+        raise InputError([{"path": "trigger", "message": message}])
+    if request.method.upper() != "POST":
+        return _refuse(405, "input", "a webhook call is a POST", headers={"Allow": "POST"})
+    if len(request.body) > settings.max_body_bytes:
+        return _refuse(413, "input", f"the body is larger than {settings.max_body_bytes} bytes")
+    headers, repeated = _headers(request.headers)
+    if repeated:
+        return _refuse(400, "input", f"the header {repeated} is given more than once")
+    if not _authenticated(headers, request.body, settings):
+        return _refuse(
+            401,
+            "authentication",
+            "the call is not authenticated as Infobip's webhook: the Basic credentials or the "
+            "HMAC signature are missing or wrong",
+        )
+    try:
+        kind = media_type(headers.get("content-type"), list(source.contentTypes))
+        body = read_body(request.body, kind, trigger.body, settings.max_body_bytes)
+        events = trigger.events(body)
+    except BodyError as exc:
+        return _refuse(exc.status, "input", exc.message)
+    except ConnectorError as exc:
+        error = exc.to_dict()["error"]
+        return WebhookAnswer(400, error=error)
+    fresh = seen.admit(trigger.key(event) for event in events)
+    return WebhookAnswer(200, [event for event, new in zip(events, fresh, strict=True) if new])
+
+
+def _headers(given: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
+    """Headers by lower-case name, and the first security-relevant one given twice."""
+    headers: dict[str, str] = {}
+    for name, value in given.items():
+        lower = name.lower()
+        if lower in headers and lower in _SINGLE:
+            return headers, lower
+        headers[lower] = value
+    return headers, None
+
+
+def _authenticated(headers: dict[str, str], body: bytes, settings: WebhookSettings) -> bool:
+    ok = True
+    if settings.basic_auth is not None:
+        username, password = settings.basic_auth
+        ok &= basic_ok(headers, username, password.get_secret_value())
+    if settings.hmac_secret is not None:
+        ok &= hmac_ok(headers, body, settings.hmac_secret.get_secret_value(), settings.hmac_headers)
+    return ok
+
+
+def _refuse(
+    status: int, kind: str, message: str, *, headers: dict[str, str] | None = None
+) -> WebhookAnswer:
+    error = {"type": kind, "message": message, "details": {}}
+    return WebhookAnswer(status, error=error, headers=headers or {})
