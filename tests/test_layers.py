@@ -57,6 +57,19 @@ HOST_EXCEPTIONS = {
     ("hosts.cli", "runtime.action_runtime"),
 }
 
+#: The Airflow provider (``hosts/airflow/``) is the one place that imports Airflow, an optional
+#: extra. Airflow calls ``get_provider_info`` while it starts, and the modules below serve it
+#: and the tests run without Airflow, so they import none of it; and like every host made for
+#: production, the provider never reaches for the sandbox.
+AIRFLOW_HOST = "hosts.airflow"
+AIRFLOW_FREE = {
+    "hosts.airflow",
+    "hosts.airflow.provider",
+    "hosts.airflow.connection_form",
+    "hosts.airflow.delivery",
+    "hosts.airflow.idempotency",
+}
+
 #: Layers that never do I/O: none may load an HTTP library, even lazily.
 PURE = {"definition", "runtime", "actions", "triggers", "request", "errors", "redaction"}
 HTTP_LIBRARIES = {"httpx", "aiohttp", "yarl", "http", "socket", "urllib"}
@@ -179,3 +192,26 @@ def test_pure_layers_never_load_an_http_library() -> None:
         if imported.split(".")[0] in HTTP_LIBRARIES
     ]
     assert not loaded, "\n".join(loaded)
+
+
+def test_only_the_airflow_provider_imports_airflow() -> None:
+    importing = {
+        module
+        for module, path in _modules()
+        for imported in _imports(module, path)
+        if imported.split(".")[0] == "airflow"
+    }
+    assert importing, "the reader found no Airflow import at all"
+    outside = sorted(m for m in importing if not m.startswith(AIRFLOW_HOST + "."))
+    assert not outside, f"only {AIRFLOW_HOST} may import Airflow: {outside}"
+    assert not importing & AIRFLOW_FREE, sorted(importing & AIRFLOW_FREE)
+    assert {module for module, _ in _modules()} >= AIRFLOW_FREE
+
+
+def test_the_airflow_provider_never_uses_the_sandbox() -> None:
+    found = [
+        f"{module} imports {PACKAGE}.{own}"
+        for module, own in EDGES
+        if module.startswith(AIRFLOW_HOST) and own.split(".")[0] == "sandbox"
+    ]
+    assert not found, "\n".join(found)

@@ -1,0 +1,99 @@
+"""Which sent SMS have a final delivery status: the pure part of the delivery-report sensor.
+
+The sensor reads the SMS logs (``getSmsLogs``, ``GET /sms/3/logs``) rather than pulling
+delivery reports (``getSmsDeliveryReports``, ``GET /sms/3/reports``): the logs are a read,
+so a poke can be repeated any number of times, retried after a network failure, and run by
+several sensors at once; a pull hands each report out once, so a sensor would take reports
+another consumer (a webhook, another DAG) needs, and a pull whose answer was lost would
+lose them for good. Logs list the messages of the last 48 hours, up to 100 IDs per request.
+
+No Airflow import; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...errors import InputError
+
+#: Infobip's status groups a message leaves no more (group 1, PENDING, is the only other,
+#: with ACCEPTED, which the logs may show before it).
+FINAL_GROUPS = frozenset({"DELIVERED", "UNDELIVERABLE", "EXPIRED", "REJECTED"})
+#: ``getSmsLogs`` takes at most this many message IDs per request.
+IDS_PER_REQUEST = 100
+
+
+def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
+    """The message IDs to wait for, in order, each once.
+
+    ``value`` is a list of IDs, one ID, or the output of a send (``{"messages": [{"messageId":
+    ...}, ...]}``, as Send SMS returns it and XCom holds it). Raises ``InputError`` naming the
+    place (``message_ids[2]``) when an ID is not text or nothing is given.
+    """
+    items: Any = value
+    where = path
+    if isinstance(value, dict) and "messages" in value:
+        items, where = value["messages"], f"{path}.messages"
+    elif isinstance(value, str):
+        items = [value]
+    if not isinstance(items, list | tuple):
+        raise _input(path, "must be a list of message IDs or the output of a send")
+    found: dict[str, None] = {}
+    for index, item in enumerate(items):
+        at = f"{where}[{index}]"
+        if isinstance(item, dict):
+            item, at = item.get("messageId"), f"{at}.messageId"
+        if not isinstance(item, str) or not item.strip():
+            raise _input(at, "must be a message ID (text)")
+        found.setdefault(item)
+    if not found:
+        raise _input(path, "must name at least one message")
+    return list(found)
+
+
+def log_queries(message_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """``getSmsLogs`` inputs covering ``message_ids``, 100 IDs per request (one page each:
+    a message has one log entry, and the limit allows 1,000)."""
+    for start in range(0, len(message_ids), IDS_PER_REQUEST):
+        chunk = message_ids[start : start + IDS_PER_REQUEST]
+        yield {"messageId": chunk, "limit": len(chunk)}
+
+
+def progress(
+    message_ids: list[str], entries: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``(final entries in the order of message_ids, IDs still waiting)``.
+
+    A message is waiting while its log entry is missing (logs lag a little behind a send)
+    or its status group is not final.
+    """
+    by_id = {entry.get("messageId"): entry for entry in entries if isinstance(entry, dict)}
+    final: list[dict[str, Any]] = []
+    waiting: list[str] = []
+    for message_id in message_ids:
+        entry = by_id.get(message_id)
+        group = ((entry or {}).get("status") or {}).get("groupName")
+        if entry is not None and group in FINAL_GROUPS:
+            final.append(entry)
+        else:
+            waiting.append(message_id)
+    return final, waiting
+
+
+def summary(final: list[dict[str, Any]], waiting: list[str]) -> str:
+    """One line for the task log: how many are final, by group, and a few still waiting."""
+    groups: dict[str, int] = {}
+    for entry in final:
+        name = entry["status"]["groupName"]
+        groups[name] = groups.get(name, 0) + 1
+    counted = ", ".join(f"{count} {name}" for name, count in sorted(groups.items()))
+    text = f"{len(final)} of {len(final) + len(waiting)} messages final ({counted or 'none'})"
+    if waiting:
+        shown = ", ".join(waiting[:5]) + (", ..." if len(waiting) > 5 else "")
+        text += f"; waiting for {shown}"
+    return text
+
+
+def _input(path: str, message: str) -> InputError:
+    return InputError([{"path": path, "message": message}])

@@ -1,0 +1,35 @@
+"""The idempotency key of a task instance: the same for every try of it, different for any
+other task, mapped index or DAG run.
+
+``component.execute(..., idempotency_key=K)`` derives the bulk ID and every generated
+message ID from ``K``, so a retried task sends the IDs its first try sent. No Airflow
+import: the key is made from the four fields alone.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TaskInstanceIds(Protocol):
+    """What identifies a task instance (Airflow's ``RuntimeTaskInstance`` has these)."""
+
+    @property
+    def dag_id(self) -> str: ...
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def map_index(self) -> int | None: ...
+
+
+def task_key(ti: TaskInstanceIds) -> str:
+    """``airflow:<dag_id>/<task_id>/<map_index>/<run_id>`` (map index -1 when not mapped).
+
+    DAG and task IDs cannot hold ``/`` (Airflow allows letters, digits, ``-``, ``.`` and
+    ``_``), so with the run ID last, the one field that may, no two task instances share a
+    key. The try number is left out on purpose: it is what differs between retries.
+    """
+    index = -1 if ti.map_index is None else ti.map_index
+    return f"airflow:{ti.dag_id}/{ti.task_id}/{index}/{ti.run_id}"

@@ -1,0 +1,58 @@
+"""``InfobipNotifier`` sends an SMS or WhatsApp message from a DAG or task callback."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("airflow.sdk")
+
+from airflow.sdk import DAG, BaseNotifier
+
+from infobip_connector.errors import InputError
+from infobip_connector.hosts.airflow.notifier import InfobipNotifier
+from infobip_connector.sandbox import Sandbox
+
+from .conftest import task_context
+
+
+def _context() -> dict[str, object]:
+    context = task_context()
+    context["dag"] = DAG("nightly_export", schedule=None)
+    return context
+
+
+def test_an_sms_to_every_recipient_in_one_bulk(account: Sandbox) -> None:
+    notifier = InfobipNotifier(
+        to=["+41 79 302 67 27", "+385 91 123 4567"],
+        text="{{ dag.dag_id }} failed on {{ ds }}",
+        sender="Airflow",
+    )
+    assert isinstance(notifier, BaseNotifier)
+    notifier(_context())  # a callback calls the notifier with its context
+    sent = account.accepted_messages
+    assert [(m.channel, m.to) for m in sent] == [("sms", "41793026727"), ("sms", "385911234567")]
+    assert {m.text for m in sent} == {"nightly_export failed on 2026-11-30"}
+    assert account.request_counts["/sms/2/text/advanced"] == 1
+
+
+def test_a_whatsapp_message_per_recipient(account: Sandbox) -> None:
+    InfobipNotifier(
+        to="+41 79 302 67 27",
+        text="{{ dag.dag_id }} done",
+        channel="whatsapp",
+        sender="447860099299",
+    )(_context())
+    (sent,) = account.accepted_messages
+    assert (sent.channel, sent.to, sent.text) == ("whatsapp", "41793026727", "nightly_export done")
+
+
+def test_whatsapp_needs_a_sender_and_nothing_is_sent_without_one(account: Sandbox) -> None:
+    with pytest.raises(InputError) as caught:
+        InfobipNotifier(to="+41 79 302 67 27", text="x", channel="whatsapp").notify(_context())
+    assert caught.value.errors[0]["path"] == "from"
+    assert account.requests == []
+
+
+def test_the_channel_is_checked_when_the_dag_is_parsed() -> None:
+    with pytest.raises(ValueError, match="channel"):
+        InfobipNotifier(to="1", text="x", channel="fax")  # type: ignore[arg-type]
