@@ -78,6 +78,7 @@ def test_the_uri_form_works_too(
             "extra.maxAttempts",
         ),
         ({"conn_type": "infobip", "password": KEY, "extra": {"maxAtempts": 2}}, "extra.maxAtempts"),
+        ({"conn_type": "infobip", "password": KEY, "extra": [1, 2]}, "extra"),
     ],
 )
 def test_a_bad_connection_names_the_airflow_field(

@@ -14,10 +14,10 @@ import pytest
 
 pytest.importorskip("airflow.sdk")
 
-from infobip_connector.hosts.airflow.connection_form import conn_fields  # noqa: E402
-from infobip_connector.sandbox import SandboxServer  # noqa: E402
+from infobip_connector.hosts.airflow.connection_form import conn_fields
+from infobip_connector.sandbox import SandboxServer
 
-from .conftest import HOME, KEY, airflow_connection  # noqa: E402
+from .conftest import HOME, KEY, airflow_connection
 
 AIRFLOW = Path(sys.executable).with_name("airflow")
 

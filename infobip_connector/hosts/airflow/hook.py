@@ -111,27 +111,25 @@ def settings_from(connection: Connection, conn_id: str) -> ConnectionSettings:
     """Checked settings from an Airflow Connection; errors name the Airflow field."""
     from ... import connection_from_values
 
-    values = connection_values(
-        host=connection.host,
-        password=connection.password,
-        port=connection.port,
-        schema=connection.schema,
-        extra=_extra(connection),
-    )
     try:
+        values = connection_values(
+            host=connection.host,
+            password=connection.password,
+            port=connection.port,
+            schema=connection.schema,
+            extra=_extra(connection),
+        )
         return connection_from_values(values)
     except ConfigurationError as error:
         raise _in_airflow_terms(error, conn_id) from None
 
 
 def _extra(connection: Connection) -> Mapping[str, Any]:
-    try:
-        extra = connection.extra_dejson
-    except Exception:  # Airflow logs the parse failure and gives {} in most versions
-        extra = None
+    """The extras as a mapping; anything else is a configuration error at ``extra``."""
+    extra = connection.extra_dejson  # Airflow logs text that is not JSON and gives {}
     if not isinstance(extra, Mapping):
         raise ConfigurationError(
-            [{"path": "extra", "message": "must be a JSON object of connection properties"}]
+            [{"path": "", "message": "the extra must be a JSON object of connection properties"}]
         )
     return extra
 
@@ -141,7 +139,7 @@ def _in_airflow_terms(error: ConfigurationError, conn_id: str) -> ConfigurationE
     names = layout()
     fields = {names.password: "password", names.host: "host"}
     errors = [
-        {**e, "path": fields.get(e["path"], f"extra.{e['path']}" if e["path"] else "")}
+        {**e, "path": fields.get(e["path"], f"extra.{e['path']}" if e["path"] else "extra")}
         for e in error.errors
     ]
     shown = "; ".join(f"{e['path'] or '(connection)'}: {e['message']}" for e in errors)
