@@ -189,6 +189,17 @@ def test_the_idempotency_key_identifies_the_task_instance_not_the_try() -> None:
     assert len({task_key(mapped), task_key(other_run), task_key(ti)}) == 3
 
 
+@pytest.mark.parametrize(
+    ("dag_id", "run_id"), [("d" * 250, "manual"), ("d", "manual\n2026"), ("d", "s__\u200b")]
+)
+def test_a_long_or_unprintable_task_key_becomes_a_digest(dag_id: str, run_id: str) -> None:
+    ti = SimpleNamespace(dag_id=dag_id, task_id="t", run_id=run_id, map_index=0)
+    other = SimpleNamespace(dag_id=dag_id, task_id="t", run_id=run_id + "x", map_index=0)
+    key = task_key(ti)
+    assert key.startswith("airflow:sha256:") and len(key) == 15 + 64
+    assert key == task_key(ti) != task_key(other)
+
+
 def test_message_ids_come_from_a_list_an_id_or_a_send_output() -> None:
     send_output = {"bulkId": "b", "messages": [{"messageId": "m1"}, {"messageId": "m2"}]}
     assert message_ids_of(send_output) == ["m1", "m2"]

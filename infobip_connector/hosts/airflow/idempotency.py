@@ -8,7 +8,12 @@ import: the key is made from the four fields alone.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Protocol
+
+#: The connector takes keys of 1 to 256 printable characters. Airflow's IDs may reach 250
+#: characters each, and a run ID given by a person may hold anything.
+MAX_KEY_LENGTH = 256
 
 
 class TaskInstanceIds(Protocol):
@@ -29,7 +34,13 @@ def task_key(ti: TaskInstanceIds) -> str:
 
     DAG and task IDs cannot hold ``/`` (Airflow allows letters, digits, ``-``, ``.`` and
     ``_``), so with the run ID last, the one field that may, no two task instances share a
-    key. The try number is left out on purpose: it is what differs between retries.
+    key. A key that would be too long or hold a character the connector refuses is
+    replaced by ``airflow:sha256:<hex digest of it>``: still one key per task instance. The
+    try number is left out on purpose: it is what differs between retries.
     """
     index = -1 if ti.map_index is None else ti.map_index
-    return f"airflow:{ti.dag_id}/{ti.task_id}/{index}/{ti.run_id}"
+    key = f"airflow:{ti.dag_id}/{ti.task_id}/{index}/{ti.run_id}"
+    if len(key) <= MAX_KEY_LENGTH and key.isprintable():
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"airflow:sha256:{digest}"
