@@ -4,6 +4,7 @@ inputs, the output as the return value (XCom), and which failures end the task f
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,3 +141,25 @@ def test_failures_a_retry_may_fix_are_left_to_airflow(
     monkeypatch.setenv("AIRFLOW_CONN_INFOBIP_DEFAULT", airflow_connection(url, maxAttempts=1))
     with pytest.raises(UnreachableError):
         InfobipSendSmsOperator(task_id="send", inputs=SMS).execute(task_context())
+
+
+def _ids(output: dict[str, Any]) -> list[str]:
+    return [m["messageId"] for m in output["messages"]]
+
+
+def test_every_try_of_a_task_instance_sends_the_same_ids(account: Sandbox) -> None:
+    op = InfobipSendSmsOperator(task_id="send", inputs=SMS)
+    first = op.execute(task_context())
+    account.reset()  # a fresh account: the same IDs are accepted again, not refused
+    retried = op.execute(task_context())
+    assert (retried["bulkId"], _ids(retried)) == (first["bulkId"], _ids(first))
+    other_run = op.execute(task_context(run_id="manual__2026-12-01T12:00:00+00:00"))
+    assert other_run["bulkId"] != first["bulkId"]
+    assert set(_ids(other_run)).isdisjoint(_ids(first))
+
+
+def test_ids_given_in_the_inputs_are_kept(account: Sandbox) -> None:
+    given = {"bulkId": "nightly-1", "messages": [{**SMS["messages"][0]}]}
+    given["messages"][0]["destinations"] = [{"to": "+41 79 302 67 27", "messageId": "m-1"}]
+    output = InfobipSendSmsOperator(task_id="send", inputs=given).execute(task_context())
+    assert (output["bulkId"], _ids(output)) == ("nightly-1", ["m-1"])
