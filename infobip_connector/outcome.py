@@ -37,6 +37,7 @@ _ADVICE: dict[Kind, str] = {
         "interface) rather than fetching again."
     ),
     "read": "Reading changes nothing at Infobip, so it is safe to repeat.",
+    "remove": "Removing is safe to repeat: a repeat finds the item gone.",
 }
 
 

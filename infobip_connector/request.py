@@ -13,9 +13,11 @@ from typing import Any, Literal
 #: What an action does to the world, declared per action in ``connector.yaml``:
 #: ``send`` is paid and never repeated after an ambiguous failure; ``read`` is idempotent
 #: and safe to repeat; ``consume`` hands each item out once, so a repeat after an
-#: ambiguous failure would lose the items the first attempt took.
-Kind = Literal["send", "read", "consume"]
-KINDS: tuple[Kind, ...] = ("send", "read", "consume")
+#: ambiguous failure would lose the items the first attempt took. ``remove`` deletes
+#: something at Infobip (a webhook's registration): a repeat finds it gone, so it is
+#: repeated like a read; no action declares it, only the connector's own requests use it.
+Kind = Literal["send", "read", "consume", "remove"]
+KINDS: tuple[Kind, ...] = ("send", "read", "consume", "remove")
 
 #: Methods that never carry a body: the transport drops one if an executor gives it.
 BODILESS = frozenset({"GET", "HEAD", "DELETE"})

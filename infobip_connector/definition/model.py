@@ -58,7 +58,8 @@ Suggestions = Literal["timeZones"]
 # Where an action's input property goes in the request, as OpenAPI's parameter ``in``.
 Location = Literal["body", "query", "path"]
 # What an action does to the world (see ``request.Kind``): the retry policy, the error
-# wording and the REJECTED warnings follow it. Kept in step with ``request.KINDS``.
+# wording and the REJECTED warnings follow it. ``request.KINDS`` adds ``remove``, which
+# only the connector's own requests use.
 Kind = Literal["send", "read", "consume"]
 
 _T = TypeVar("_T")

@@ -7,7 +7,8 @@ connection could not be made (connect error, connect or pool timeout) or Infobip
 429; every other failure after the request may have left is reported as
 ``OutcomeUnknownError`` with the IDs to check, never retried. A ``read`` changes nothing,
 so it is also retried after an ambiguous failure (a timeout after sending, a dropped
-connection, a 5xx answer), within the attempts and the deadline.
+connection, a 5xx answer), within the attempts and the deadline; so is a ``remove`` (a
+repeat finds the item gone).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ..errors import (
     RejectedError,
     UnreachableError,
 )
-from ..outcome import after_arrival, mark_interrupted, unknown
+from ..outcome import advice, after_arrival, mark_interrupted, unknown
 from ..redaction import HiddenStr, get_logger, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
 from . import deadline
@@ -68,6 +69,8 @@ BACKOFF_MAX = 8.0
 
 # Failures where the request provably never reached Infobip.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Kinds repeated after an ambiguous failure too: doing them twice does no harm.
+_REPEATABLE = frozenset({"read", "remove"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,7 @@ class _Exchange:
             return self._retry_or_fail(_backoff(self.attempt), final)
         if issubclass(failure.kind, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
-        if self.request.kind == "read":
+        if self.request.kind in _REPEATABLE:
             return self._retry_read(f"The request failed in flight ({what})")
         raise unknown(
             f"The request failed in flight ({what})", self._where(), kind=self.request.kind
@@ -245,20 +248,20 @@ class _Exchange:
                     f"redirect to {response.headers.get('Location', '?')}, not followed"
                 )
             raise RejectedError(rejected_message(status, info), {"status": status, **info})
-        if self.request.kind == "read" and status >= 500:
+        if self.request.kind in _REPEATABLE and status >= 500:
             return self._retry_read(f"Infobip answered HTTP {status}", response)
         raise self._unknown(f"Infobip answered HTTP {status}", response)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
-        """A read after an ambiguous failure: tried again while attempts and time last."""
+        """A read or removal after an ambiguous failure: tried again while attempts and time
+        last."""
         details = (
             self._where()
             if response is None
             else self._with_reasons(response.status_code, response)
         )
         final = UnreachableError(
-            f"{what}, after {self.attempt} attempt(s). Reading changes nothing at Infobip, "
-            "so it is safe to repeat.",
+            f"{what}, after {self.attempt} attempt(s). {advice(self.request.kind)}",
             details,
         )
         return self._retry_or_fail(_backoff(self.attempt), final)
