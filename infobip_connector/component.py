@@ -276,6 +276,66 @@ class Component:
             now=now,
         )
 
+    def register_webhook(
+        self,
+        trigger: str,
+        url: Any,
+        connection: Connection,
+        *,
+        security: Any = None,
+        resources: Any = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> dict[str, Any]:
+        """Ask Infobip to post ``trigger``'s events to ``url`` (a subscription of its
+        Subscriptions API, with its notification profile and, for ``security``, its security
+        settings: the trigger's ``WebhookSettings`` or their JSON form, Basic or HMAC).
+        ``resources`` (your numbers) narrow it. Returns the registration as plain JSON, to
+        keep for :meth:`unregister_webhook`. A ``send``: never repeated after an ambiguous
+        failure, whose OutcomeUnknownError carries the IDs that may have been created
+        (``unregister_webhook`` with them removes whatever was). Bad input: InputError."""
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
+        from .triggers.registration import register_request
+
+        declared = self.definition.trigger(trigger)
+        registration, request = register_request(declared, url, security, resources=resources)
+        del security  # its secrets would show in tracebacks rendered with their locals
+        from .transport import client
+
+        client.send(settings, request, transport)
+        return registration.to_json()
+
+    def unregister_webhook(
+        self,
+        trigger: str,
+        registration: Any,
+        connection: Connection,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        """Remove what :meth:`register_webhook` created (the subscription, its profile and
+        security settings); what is already gone is not an error. Each removal is a
+        ``remove``: retried like a read. A registration that is not the trigger's:
+        InputError naming ``registration.<member>``."""
+        settings = settings_for(connection)
+        del connection  # its token would show in tracebacks rendered with their locals
+        if isinstance(settings, ConfigurationError):
+            raise settings
+        from .triggers.registration import already_gone, read_registration, removal_requests
+
+        kept = read_registration(registration, self.definition.trigger(trigger))
+        from .errors import RejectedError
+        from .transport import client
+
+        for request in removal_requests(kept):
+            try:
+                client.send(settings, request, transport)
+            except RejectedError as error:
+                if not already_gone(error):
+                    raise
+
 
 def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
     """``key`` if it is a usable execution key; else InputError naming ``where``."""

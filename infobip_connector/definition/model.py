@@ -306,6 +306,14 @@ class WebhookSource(_Model):
     contentTypes: list[WebhookContentType] = Field(min_length=1)
 
 
+class WebhookRegistration(_Model):
+    """The subscription of Infobip's Subscriptions API a webhook's events come from: its
+    channel and events (https://infobip.com/docs/cpaas-x/subscriptions-management)."""
+
+    channel: Literal["SMS", "WHATSAPP"]
+    events: list[Literal["INBOUND_MESSAGE", "DELIVERY", "SEEN"]] = Field(min_length=1)
+
+
 class PollingSource(_Model):
     """The consume action a poll runs, and how many items one poll takes at most."""
 
@@ -323,6 +331,8 @@ class Trigger(_Model):
     # The module with events_from_body / event_key (infobip_connector/triggers/).
     executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
     webhook: WebhookSource | None = None
+    # How register_webhook asks Infobip to post to a URL (only with a webhook).
+    registration: WebhookRegistration | None = None
     polling: PollingSource | None = None
     # One event, as the next step sees it (declared like an action's output).
     output: Output
@@ -335,6 +345,8 @@ class Trigger(_Model):
             raise ValueError("a trigger has a 'webhook' block exactly when 'types' has WEBHOOK")
         if ("POLLING" in self.types) != (self.polling is not None):
             raise ValueError("a trigger has a 'polling' block exactly when 'types' has POLLING")
+        if self.registration is not None and self.webhook is None:
+            raise ValueError("'registration' belongs to a trigger with a 'webhook' block")
         return self
 
 
