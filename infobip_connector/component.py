@@ -260,21 +260,43 @@ class Component:
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """``(events, new_state)`` of one poll of ``trigger`` (``state``: the last poll's, or
         ``None``). A lost answer is an OutcomeUnknownError saying items may be lost."""
+        settings, runtime, action = self._polling(trigger, connection)
+        from .triggers.polling import poll
+
+        def fetch(values: dict[str, Any]) -> Any:
+            return self.execute(action, values, settings, transport=transport)
+
+        return poll(runtime, fetch, state, now=now)
+
+    async def poll_async(
+        self,
+        trigger: str,
+        connection: Connection,
+        state: Any,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: float | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The async twin of :meth:`poll`."""
+        settings, runtime, action = self._polling(trigger, connection)
+        from .triggers.polling import poll_async
+
+        async def fetch(values: dict[str, Any]) -> Any:
+            return await self.execute_async(action, values, settings, transport=transport)
+
+        return await poll_async(runtime, fetch, state, now=now)
+
+    def _polling(
+        self, trigger: str, connection: Connection
+    ) -> tuple[ConnectionSettings, TriggerRuntime, str]:
+        """The checked connection, the trigger and the action its polls run."""
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.trigger_runtime(trigger)
-        from .triggers.polling import poll
-
         source = runtime.trigger.polling
-        action = source.action if source else ""
-        return poll(
-            runtime,
-            lambda values: self.execute(action, values, settings, transport=transport),
-            state,
-            now=now,
-        )
+        return settings, runtime, source.action if source else ""
 
     def register_webhook(
         self,

@@ -3,6 +3,7 @@ answer reported (never a silent gap), repeats dropped by the state's window."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -139,3 +140,29 @@ def test_webhook_only_triggers_cannot_be_polled() -> None:
     with pytest.raises(InputError) as caught:
         component.poll("whatsappSeenReport", CONNECTION, None)
     assert caught.value.errors[0]["path"] == "trigger"
+
+
+def test_the_async_poll_carries_the_state_and_reports_a_lost_answer(
+    account: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_retries(monkeypatch)
+
+    async def polls() -> None:
+        first_id = account.receive_sms("385916242493", "385921004026", "first")
+        events, state = await component.poll_async(
+            "newInboundSms", CONNECTION, None, transport=account.transport()
+        )
+        assert [e["messageId"] for e in events] == [first_id]
+        account.receive_sms("385916242494", "385921004026", "lost")
+        account.script("GET", INBOX, Fault(status=500, process=True))
+        with pytest.raises(OutcomeUnknownError) as caught:
+            await component.poll_async(
+                "newInboundSms", CONNECTION, state, transport=account.transport()
+            )
+        assert caught.value.details["itemsMayBeLost"] is True
+        again, _ = await component.poll_async(
+            "newInboundSms", CONNECTION, state, transport=account.transport()
+        )
+        assert again == []
+
+    asyncio.run(polls())

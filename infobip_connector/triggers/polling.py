@@ -13,20 +13,20 @@ they came, bounded in count and age, so an item a poll hands out again is not re
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..errors import InputError, OutcomeUnknownError
-from .recent import digest, state_of, window_from_state
+from .recent import Window, digest, state_of, window_from_state
 from .runtime import TriggerRuntime
 
 #: Runs the polling action with these values and returns its output (``component`` sends).
 Fetch = Callable[[dict[str, Any]], Any]
+AsyncFetch = Callable[[dict[str, Any]], Awaitable[Any]]
+Polled = tuple[list[dict[str, Any]], dict[str, Any]]
 
 
-def poll(
-    trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None = None
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def poll(trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None = None) -> Polled:
     """``(events, new_state)``: the new events of one poll, and the state to keep.
 
     ``state`` is what the previous poll returned (``None`` for the first); a state that is
@@ -34,26 +34,48 @@ def poll(
     propagate as they are (nothing was handed out: authentication, unreachable, ...),
     except an unknown outcome, which becomes an OutcomeUnknownError saying items may be lost.
     """
+    window, values = _start(trigger, state)
+    try:
+        output = fetch(values)
+    except OutcomeUnknownError as exc:
+        raise _lost(trigger, exc.details) from None
+    return _finish(trigger, window, output, now)
+
+
+async def poll_async(
+    trigger: TriggerRuntime, fetch: AsyncFetch, state: Any, *, now: float | None = None
+) -> Polled:
+    """The async twin of :func:`poll`."""
+    window, values = _start(trigger, state)
+    try:
+        output = await fetch(values)
+    except OutcomeUnknownError as exc:
+        raise _lost(trigger, exc.details) from None
+    return _finish(trigger, window, output, now)
+
+
+def _start(trigger: TriggerRuntime, state: Any) -> tuple[Window, dict[str, Any]]:
+    """The window the state holds and the values of the action's run; nothing fetched yet."""
     source = trigger.trigger.polling
     if source is None:
         raise InputError([{"path": "trigger", "message": f"{trigger.name} cannot be polled"}])
-    window = window_from_state(state)
-    try:
-        output = fetch({"limit": source.limit})
-    except OutcomeUnknownError as exc:
-        raise _lost(trigger, source.action, exc.details) from None
+    return window_from_state(state), {"limit": source.limit}
+
+
+def _finish(trigger: TriggerRuntime, window: Window, output: Any, now: float | None) -> Polled:
     try:
         events = trigger.events(output)
     except InputError as exc:
         # Handed out already, so unreadable items are lost too: say which, never skip them.
-        raise _lost(trigger, source.action, {"errors": exc.errors}) from None
+        raise _lost(trigger, {"errors": exc.errors}) from None
     clock = time.time() if now is None else now
     fresh = window.admit((digest(trigger.key(event)) for event in events), int(clock))
     new_events = [event for event, new in zip(events, fresh, strict=True) if new]
     return new_events, state_of(window)
 
 
-def _lost(trigger: TriggerRuntime, action: str, details: dict[str, Any]) -> OutcomeUnknownError:
+def _lost(trigger: TriggerRuntime, details: dict[str, Any]) -> OutcomeUnknownError:
+    action = trigger.trigger.polling.action if trigger.trigger.polling else ""
     look_up = details.get("lookUp") or "Infobip's logs of the last 48 hours"
     return OutcomeUnknownError(
         f"The {trigger.trigger.title} poll ({action}) lost its answer: Infobip hands each item "
