@@ -19,7 +19,8 @@ from typing import Any
 
 from ..errors import InputError
 
-#: Defaults of a webhook's in-process window: a day of Infobip's retries, 100,000 events.
+#: Defaults of a webhook's in-process window: a day of Infobip's retries, 100,000 events
+#: (about 15 MB at most).
 WEBHOOK_MAX_KEYS = 100_000
 WEBHOOK_MAX_AGE = 24 * 3600.0
 #: Defaults of a poll's window, kept in the state the engine stores (about 40 bytes a key):
@@ -95,9 +96,13 @@ class RecentKeys:
 
     def admit(self, keys: Iterable[str]) -> list[bool]:
         """Which of ``keys`` are new; all of one request are admitted at once, atomically,
-        so two deliveries of the same body racing each other return its events once."""
+        so two deliveries of the same body racing each other return its events once.
+
+        Keys are kept as digests (16 characters), whatever their length.
+        """
+        digests = [digest(key) for key in keys]
         with self._lock:
-            return self._window.admit(keys, self._clock())
+            return self._window.admit(digests, self._clock())
 
 
 def digest(key: str) -> str:
