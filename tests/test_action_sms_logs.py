@@ -45,13 +45,13 @@ def test_filters_go_as_infobip_reads_them(account: Sandbox) -> None:
     output, exchange = run(ACTION, values, account)
     assert (exchange.method, exchange.path, exchange.body) == ("GET", PATH, None)
     assert exchange.query == [
-        ("sentSince", "2026-11-30T12:59:00.000+0100"),
-        ("sentUntil", "2026-11-30T12:01:00.000+0000"),
         ("sender", "InfoSMS"),
         ("bulkId", sent["bulkId"]),
         ("messageId", ids[0]),
         ("messageId", ids[1]),
         ("generalStatus", "DELIVERED"),
+        ("sentSince", "2026-11-30T12:59:00.000+0100"),
+        ("sentUntil", "2026-11-30T12:01:00.000+0000"),
         ("limit", "1"),
         ("useCursor", "true"),
     ]

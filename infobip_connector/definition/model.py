@@ -149,6 +149,9 @@ class Property(_Model):
             )
         if self.location == "query" and self.type == "OBJECT":
             raise ValueError("an 'in: query' property cannot be an OBJECT")
+        if self.location == "query" and self.type == "DATE_TIME" and "instant" not in self.rules:
+            # Infobip reads a date-time filter as an instant: it is sent with its offset.
+            raise ValueError("an 'in: query' DATE_TIME property needs 'rules: [instant]'")
         if self.optionsFrom and self.options:
             raise ValueError("a property takes 'options' or 'optionsFrom', not both")
         if self.required and self.presentation == "additional":

@@ -22,7 +22,14 @@ from .filter_rules import instant, mnc_needs_mcc, sent_since_before_until
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .template_rules import template_button, template_buttons, template_header
-from .timeutil import PAST_GRACE, SCHEDULE_HORIZON, resolve_send_at, utc_now, zone
+from .timeutil import (
+    PAST_GRACE,
+    SCHEDULE_HORIZON,
+    ZoneConflict,
+    resolve_send_at,
+    utc_now,
+    zone,
+)
 from .urls import http_url_problem
 
 Problems = list[dict[str, str]]
@@ -54,6 +61,8 @@ def _send_at(value: Any, now: datetime) -> Problems:
             return [{"path": "zoneId", "message": str(exc)}]
     try:
         moment = resolve_send_at(value)
+    except ZoneConflict as exc:
+        return [{"path": member, "message": text} for member, text in exc.problems.items()]
     except ValueError as exc:
         return [{"path": "", "message": str(exc)}]
     if moment < now - PAST_GRACE:

@@ -3,8 +3,11 @@
 The executor builds the body (and may set path or query parameters itself, when a value
 needs a wire form of its own); the parameters it leaves out are filled here from the
 validated values of the properties declared ``in: query`` or ``in: path``, and those
-properties are taken out of a dict body. Encoding (percent-escaping, joining the URL) is the
-transport's, once, for the sync and async paths alike.
+properties are taken out of a dict body. A ``DATE_TIME`` query parameter (an instant: the
+definition requires its ``instant`` rule, so its offset was checked) is written in the one
+form Infobip's date-times take (``timeutil.infobip_datetime``), for every read and consume
+action alike. Encoding (percent-escaping, joining the URL) is the transport's, once, for the
+sync and async paths alike.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from ..definition.model import Action
 from ..request import BODILESS, InfobipRequest, query_pairs, wire_scalar
+from .timeutil import infobip_datetime, parse_instant
 
 
 class Placement:
@@ -25,6 +29,11 @@ class Placement:
         self.query = [
             (p.name, p.explode) for p in action.properties if p.location == "query" and p.name
         ]
+        self.instants = frozenset(
+            p.name
+            for p in action.properties
+            if p.location == "query" and p.type == "DATE_TIME" and p.name
+        )
         self._moved = frozenset([*self.path, *(name for name, _ in self.query)])
 
     def apply(self, request: InfobipRequest, values: dict[str, Any]) -> InfobipRequest:
@@ -41,7 +50,10 @@ class Placement:
         query = list(request.query)
         for name, explode in self.query:
             if name not in given and name in values:
-                query += query_pairs(name, values[name], explode=explode)
+                value = values[name]
+                if name in self.instants:
+                    value = infobip_datetime(parse_instant(value, name))
+                query += query_pairs(name, value, explode=explode)
         body = request.body
         if isinstance(body, dict) and self._moved & body.keys():
             body = {k: v for k, v in body.items() if k not in self._moved}

@@ -1,4 +1,5 @@
-"""Scheduling times: reading ``sendAt`` as people give it, writing it as Infobip reads it."""
+"""Date-times: reading ``sendAt`` and the date-time filters as people give them, writing them
+as Infobip reads them."""
 
 from __future__ import annotations
 
@@ -8,11 +9,31 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+#: The years a date-time may be written in. Infobip's platform reads four-digit years, and
+#: nothing it keeps (48 hours of logs, schedules 180 days ahead) is older than 2000.
+FIRST_YEAR, LAST_YEAR = 2000, 9999
+#: The last instant a date-time may name (an offset west of UTC can move 9999 into 10000).
+_LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+class ZoneConflict(ValueError):
+    """``dateTime`` carries an offset that ``zoneId`` does not have at that moment.
+
+    ``problems`` maps each member (``dateTime``, ``zoneId``) to what is wrong with it, so
+    the error names both places: neither silently wins.
+    """
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{member}: {text}" for member, text in problems.items()))
+        self.problems = problems
+
 
 def resolve_send_at(value: Any) -> datetime:
     """An aware datetime from ``{dateTime, zoneId}`` or an ISO-8601 string with an offset.
 
-    Raises ValueError with a message meant for the person who wrote the value.
+    A ``dateTime`` with an offset and a ``zoneId`` must agree: the offset is the zone's at
+    that moment (ZoneConflict otherwise). Raises ValueError with a message meant for the
+    person who wrote the value.
     """
     if isinstance(value, str):
         moment = _parse(value, "sendAt")
@@ -29,8 +50,41 @@ def resolve_send_at(value: Any) -> datetime:
         return moment
     tz = zone(zone_id)
     if moment.tzinfo is not None:
-        return moment.astimezone(tz)
+        return _agreeing(moment, tz, zone_id)
     return _localize(moment, tz, zone_id)
+
+
+def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str) -> datetime:
+    """``moment`` in ``tz``, when its own offset is the zone's at that instant."""
+    local = _converted(moment, tz)
+    given, held = moment.utcoffset(), local.utcoffset()
+    if given == held:
+        return local
+    said, actual = _offset_text(given), _offset_text(held)
+    raise ZoneConflict(
+        {
+            "dateTime": f"has the offset {said}, but zoneId {zone_id} is at {actual} then: "
+            f"give dateTime without an offset, or with {actual}",
+            "zoneId": f"{zone_id} is at {actual} at {moment.isoformat()}, not at the offset "
+            f"{said} that dateTime gives: correct one of them (or leave zoneId out)",
+        }
+    )
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _converted(moment: datetime, tz: Any) -> datetime:
+    """``moment.astimezone(tz)``; a ValueError (not an OverflowError) at the calendar's ends."""
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:
+        raise ValueError(
+            f"{moment.isoformat()} is outside the years {FIRST_YEAR} to {LAST_YEAR}"
+        ) from None
 
 
 def parse_instant(text: str, what: str) -> datetime:
@@ -43,10 +97,18 @@ def parse_instant(text: str, what: str) -> datetime:
 
 
 def _parse(text: str, what: str) -> datetime:
+    """``text`` read as ISO-8601, written in the years FIRST_YEAR..LAST_YEAR.
+
+    Earlier years are refused: Python writes them without padding (``999-01-01``), which
+    Infobip cannot read, and converting one across an offset leaves the calendar.
+    """
     try:
-        return datetime.fromisoformat(text.strip().replace("z", "Z"))
+        moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
         raise ValueError(f"{what} {text!r} is not an ISO-8601 date and time") from None
+    if moment.year < FIRST_YEAR or (moment.tzinfo is not None and moment > _LATEST):
+        raise ValueError(f"{what} {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return moment
 
 
 def zone(zone_id: str) -> ZoneInfo:
@@ -91,7 +153,7 @@ def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
     For a time that occurs twice (clocks going back) the first occurrence is used.
     """
     aware = naive.replace(tzinfo=zone, fold=0)
-    round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    round_trip = _converted(_converted(aware, UTC), zone).replace(tzinfo=None)
     if round_trip != naive:
         raise ValueError(
             f"{naive.isoformat()} does not exist in {zone_id} (clocks move forward then); "
@@ -101,9 +163,18 @@ def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
 
 
 def infobip_datetime(moment: datetime) -> str:
-    """``yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm``, the form Infobip's ``sendAt`` takes."""
+    """``yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm``, the form Infobip's date-times take (``sendAt``,
+    the ``sentSince`` of the logs: OpenAPI's ``yyyy-MM-dd'T'HH:mm:ss.SSSZ``).
+
+    The year always has four digits (``strftime("%Y")`` drops the padding below 1000).
+    """
     millis = moment.microsecond // 1000
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis:03d}" + moment.strftime("%z")
+    return (
+        f"{moment.year:04d}"
+        + moment.strftime("-%m-%dT%H:%M:%S.")
+        + f"{millis:03d}"
+        + moment.strftime("%z")
+    )
 
 
 def utc_now() -> datetime:
