@@ -177,7 +177,9 @@ class Component:
         from .runtime.options import OptionsRuntime
 
         runtime = self.runtime(action)
-        options = OptionsRuntime(runtime.action, runtime.executor, property_path)
+        options = OptionsRuntime(
+            runtime.action, runtime.executor, property_path, self.definition.actions
+        )
         request = options.request(values)
         from .transport import client
 

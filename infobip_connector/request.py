@@ -72,6 +72,21 @@ def query_pairs(name: str, value: Any, *, explode: bool = True) -> list[tuple[st
     return [(name, wire_scalar(value))]
 
 
+class NoSuchChoice(Exception):
+    """Raised by an ``OptionsSource.shape``: Infobip's answer shows that a value the options
+    depend on names nothing (a template the sender does not have).
+
+    ``depends_on`` is the dependency as written in ``dependsOn`` (``messages[].content.
+    templateName``); the options runtime reports ``message`` at its place in the input, as an
+    InputError, instead of an empty list that would look like "no choices".
+    """
+
+    def __init__(self, depends_on: str, message: str) -> None:
+        super().__init__(message)
+        self.depends_on = depends_on
+        self.message = message
+
+
 @dataclass(frozen=True)
 class OptionsSource:
     """Where a property's options come from at edit time, declared in an action's module.
@@ -79,7 +94,8 @@ class OptionsSource:
     Pure like an action's executor: ``build_request`` gets the values of the property's
     ``dependsOn`` paths (keyed by the path as written in ``connector.yaml``, e.g.
     ``{"messages[].from": "447860099299"}``) and returns a read request; ``shape`` turns
-    Infobip's parsed answer into ``[{"value": str, "label": str}, ...]``. The component
+    Infobip's parsed answer into ``[{"value": str, "label": str}, ...]``, or raises
+    :class:`NoSuchChoice` when the answer shows a dependency names nothing. The component
     sends the request through the one transport and checks the shape.
     """
 

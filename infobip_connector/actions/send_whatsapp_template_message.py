@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..request import InfobipRequest, OptionsSource
+from ..request import InfobipRequest, NoSuchChoice, OptionsSource
 
 PATH = "/whatsapp/1/message/template"
 TEMPLATES_PATH = "/whatsapp/2/senders/{sender}/templates"
@@ -87,9 +87,20 @@ def _languages_request(depends: dict[str, Any]) -> InfobipRequest:
 
 
 def _language_options(body: Any, request: InfobipRequest) -> list[dict[str, str]]:
-    """The languages the chosen template is approved in."""
+    """The languages the chosen template is approved in.
+
+    Raises NoSuchChoice at the template name when the sender has no approved template of
+    that name: an empty list would read as "a template without languages".
+    """
     name = request.reference["templateName"]
     codes = sorted({t["language"] for t in _approved(body) if t["name"] == name})
+    if not codes:
+        sender = request.path_params["sender"]
+        raise NoSuchChoice(
+            TEMPLATE_NAME,
+            f"sender {sender} has no approved template named {name!r}: pick one of its "
+            "templates (the options of this property list them)",
+        )
     return [{"value": code, "label": code} for code in codes]
 
 

@@ -10,6 +10,7 @@ transport), so this stays pure.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from types import ModuleType
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from ..definition.model import Action, Property, format_path
 from ..definition.schemas import property_schema
 from ..errors import InputError, OutcomeUnknownError
-from ..request import InfobipRequest, OptionsSource
+from ..request import InfobipRequest, NoSuchChoice, OptionsSource
 from .phones import normalize_phone, normalize_sender
 from .validation import SchemaValidator
 from .values import prune
@@ -59,20 +60,21 @@ def parse_path(text: Any, field: str = "property") -> list[str | int | None]:
 class OptionsRuntime:
     """The options of one property of one action."""
 
-    def __init__(self, action: Action, executor: ModuleType, property_path: Any) -> None:
+    def __init__(
+        self,
+        action: Action,
+        executor: ModuleType,
+        property_path: Any,
+        actions: Sequence[Action] = (),
+    ) -> None:
+        """``actions``: every action of the component, named when ``property_path`` is not one
+        with options from Infobip (so the message says where to look instead)."""
         self.action = action
         self.steps = parse_path(property_path)
         self.prop = _property_at(action.as_property(), self.steps, "property", property_path)
         if self.prop.optionsFrom is None:
-            raise InputError(
-                [
-                    {
-                        "path": "property",
-                        "message": f"{property_path} has no options from Infobip; "
-                        f"expected one of: {', '.join(dynamic_properties(action)) or '(none)'}",
-                    }
-                ]
-            )
+            message = _without_options(self.prop, property_path, action, actions)
+            raise InputError([{"path": "property", "message": message}])
         self.shown = format_path([0 if s is None else s for s in self.steps])
         source = getattr(executor, self.prop.optionsFrom.function, None)
         if not isinstance(source, OptionsSource):
@@ -115,7 +117,11 @@ class OptionsRuntime:
         return replace(self.source.build_request(found), kind="read")
 
     def shape(self, body: Any, request: InfobipRequest) -> list[dict[str, str]]:
-        """Checked ``[{value, label}]``; an answer of another shape is ``OutcomeUnknownError``."""
+        """Checked ``[{value, label}]``; an answer of another shape is ``OutcomeUnknownError``.
+
+        An answer showing that a dependency names nothing (``NoSuchChoice``) is an InputError
+        at that dependency's place in the input.
+        """
         try:
             options = self.source.shape(body, request)
             ok = isinstance(options, list) and all(
@@ -124,6 +130,12 @@ class OptionsRuntime:
                 and all(isinstance(v, str) for v in o.values())
                 for o in options
             )
+        except NoSuchChoice as missing:
+            where = format_path(self._bind(parse_path(missing.depends_on, "dependsOn")))
+            raise InputError(
+                [{"path": where, "message": missing.message}],
+                f"Invalid input: {where}: {missing.message}",
+            ) from None
         except Exception:  # an answer of an unexpected shape, met inside the shaper
             ok = False
         if not ok:
@@ -145,6 +157,32 @@ class OptionsRuntime:
                 inherited = next(indices, 0)
                 bound.append(inherited if step is None else step)
         return bound
+
+
+def _without_options(prop: Property, shown: Any, action: Action, actions: Sequence[Action]) -> str:
+    """Why ``prop`` has no options to ask for, and which properties do."""
+    if prop.options:
+        values = ", ".join(str(o.value) for o in prop.options[:12])
+        more = ", ..." if len(prop.options) > 12 else ""
+        what = (
+            f"{shown} does not ask Infobip for choices: its options are fixed in the "
+            f"definition ({values}{more}), listed in the input schema's enum"
+        )
+    else:
+        what = (
+            f"{shown} has no options: it takes a value of its own (see its description), "
+            "not a choice from Infobip"
+        )
+    here = dynamic_properties(action)
+    if here:
+        return f"{what}. Ask for the options of one of these of {action.name}: {', '.join(here)}"
+    elsewhere = [f"{other.name} {path}" for other in actions for path in dynamic_properties(other)]
+    if elsewhere:
+        return (
+            f"{what}. No property of {action.name} has options from Infobip; these of other "
+            f"actions do: {', '.join(elsewhere)}"
+        )
+    return f"{what}. No property of {action.name} has options from Infobip"
 
 
 def dynamic_properties(action: Action) -> list[str]:
