@@ -92,12 +92,35 @@ def test_no_filter_gets_a_generated_id(account: Sandbox) -> None:
         ({"bulkId": "one"}, "bulkId"),
         ({"messageId": ["ok", " "]}, "messageId[1]"),
         ({"useCursor": "yes"}, "useCursor"),
+        # A mobile country code is 3 digits, a network code 2 or 3 (ASCII digits only).
+        ({"mcc": "21"}, "mcc"),
+        ({"mcc": "2190"}, "mcc"),
+        ({"mcc": "21a"}, "mcc"),
+        ({"mcc": "\uff12\uff11\uff19"}, "mcc"),
+        ({"mcc": "219", "mnc": "1"}, "mnc"),
+        ({"mcc": "219", "mnc": "1000"}, "mnc"),
+        ({"mcc": "219", "mnc": "1-0"}, "mnc"),
     ],
 )
 def test_bad_filters_are_named_and_nothing_is_sent(
     account: Sandbox, values: dict[str, Any], path: str
 ) -> None:
     assert refused_at(ACTION, values, account) == [path]
+
+
+@pytest.mark.parametrize("mnc", ["01", "10", "100"])
+def test_network_codes_go_as_given(account: Sandbox, mnc: str) -> None:
+    _, exchange = run(ACTION, {"mcc": "219", "mnc": mnc}, account)
+    assert exchange.query == [("mcc", "219"), ("mnc", mnc)]
+
+
+def test_a_code_of_the_wrong_shape_says_how_many_digits() -> None:
+    with pytest.raises(InputError) as caught:
+        component.validate_input(ACTION, {"mcc": "2l9", "mnc": "1"})
+    assert [(e["path"], e["message"].split(" (got")[0]) for e in caught.value.errors] == [
+        ("mcc", "must be 3 digits (0-9)"),
+        ("mnc", "must be 2 or 3 digits (0-9)"),
+    ]
 
 
 @pytest.mark.parametrize(

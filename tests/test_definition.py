@@ -12,7 +12,12 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from infobip_connector import component
-from infobip_connector.definition.model import DefinitionError, load_definition, parse_definition
+from infobip_connector.definition.model import (
+    DefinitionError,
+    Property,
+    load_definition,
+    parse_definition,
+)
 from infobip_connector.definition.reference import render_reference
 from infobip_connector.definition.schemas import all_schemas
 
@@ -265,3 +270,9 @@ def test_the_component_instance_whatever_is_imported_first() -> None:
         "assert isinstance(component, Component), type(component)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("declared", [{"type": "STRING"}, {"type": "INTEGER", "maxLength": 3}])
+def test_digits_are_a_string_with_a_length_cap(declared: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="digits"):
+        Property.model_validate({"name": "code", "format": "digits", **declared})

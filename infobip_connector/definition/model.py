@@ -31,7 +31,7 @@ ControlType = Literal[
     "PHONE",
     "EMAIL",
 ]
-Format = Literal["phone", "sms-sender", "http-url", "identifier"]
+Format = Literal["phone", "sms-sender", "http-url", "identifier", "digits"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
 PhoneCheck = Literal["valid", "possible"]
 PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")
@@ -170,6 +170,9 @@ class Property(_Model):
             raise ValueError("'alsoAcceptsString' only belongs to OBJECT")
         if self.multiline and self.type != "STRING":
             raise ValueError("'multiline' only belongs to STRING")
+        if self.format == "digits" and (self.type != "STRING" or self.maxLength is None):
+            # The pattern counts the digits between minLength and maxLength.
+            raise ValueError("'format: digits' belongs to a STRING with a maxLength")
         if self.sentWhenEmpty is not None:
             fits = dict if self.type == "OBJECT" else list if self.type == "ARRAY" else None
             if fits is None or not isinstance(self.sentWhenEmpty, fits) or self.required:

@@ -130,6 +130,7 @@ def _constraints(prop: Property) -> str:
                 "sms-sender": "sender ID or phone number, normalised",
                 "http-url": "http(s) URL",
                 "identifier": "visible characters only",
+                "digits": "digits 0-9 only",
             }[prop.format]
         )
     if prop.multiline:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Action, ComponentDefinition, Output, Property, Trigger, meta_schema
-from .texts import HTTP_URL_PATTERN, IDENTIFIER_PATTERN, LINE_PATTERN, TEXT_PATTERN
+from .texts import (
+    HTTP_URL_PATTERN,
+    IDENTIFIER_PATTERN,
+    LINE_PATTERN,
+    TEXT_PATTERN,
+    digits_pattern,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -111,6 +117,8 @@ def _string_pattern(prop: Property, for_output: bool) -> str | None:
         return HTTP_URL_PATTERN
     if prop.format == "identifier":
         return IDENTIFIER_PATTERN
+    if prop.format == "digits" and prop.maxLength is not None:
+        return digits_pattern(prop.minLength or 1, prop.maxLength)
     return TEXT_PATTERN if prop.multiline else LINE_PATTERN
 
 

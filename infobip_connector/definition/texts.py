@@ -66,6 +66,20 @@ HTTP_URL_PATTERN = f"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s{_NOT_IN_IDS}\\\\/?#]+[^\\s{_
 
 TextKind = Literal["text", "line", "identifier"]
 
+
+def digits_pattern(low: int, high: int) -> str:
+    """ASCII digits only, ``low`` to ``high`` of them (a mobile country code: 3, 3)."""
+    return f"^[0-9]{{{low}}}$" if low == high else f"^[0-9]{{{low},{high}}}$"
+
+
+def digits_said(low: int, high: int) -> str:
+    """What ``digits_pattern(low, high)`` asks for, in words."""
+    if low == high:
+        return f"must be {low} digits (0-9)"
+    joined = "or" if high == low + 1 else "to"
+    return f"must be {low} {joined} {high} digits (0-9)"
+
+
 _CONTROL = re.compile(f"[{_CONTROLS}]")
 _TEXT_CONTROL = re.compile(f"[{_TEXT_CONTROLS}]")
 _LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")

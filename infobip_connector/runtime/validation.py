@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema_rs
 
 from ..definition.model import Property, format_path
-from ..definition.texts import TextKind, text_problem, too_long
+from ..definition.texts import TextKind, digits_said, text_problem, too_long
 from ..redaction import snippet
 from .problems import Parts, Problem, said
 from .urls import http_url_problem
@@ -117,6 +117,13 @@ _RANK = {"Required": 0, "Type": 1, "AdditionalProperties": 2}
 
 def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: str) -> str:
     got = f" (got {_show(value)})"
+    digits = prop is not None and prop.format == "digits" and prop.maxLength is not None
+    if digits and name in ("Pattern", "MinLength", "MaxLength"):
+        # One message for each way of missing the shape (the count, the characters), after
+        # what every one-line text is told (a blank value, a line break) if that is the fault.
+        assert prop is not None and prop.maxLength is not None
+        problem = text_problem(value, kind="line") if isinstance(value, str) else None
+        return (problem or digits_said(prop.minLength or 1, prop.maxLength)) + got
     if name == "Type":
         if prop is not None and prop.alsoAcceptsString:
             return f"must be an object or text; {prop.alsoAcceptsString}{got}"
