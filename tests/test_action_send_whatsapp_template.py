@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from infobip_connector import component
-from infobip_connector.definition.model import Property
+from infobip_connector.definition.model import Property, format_path, walk
 from infobip_connector.errors import InputError, OutcomeUnknownError, RejectedError
 from infobip_connector.runtime.template_rules import BUTTON_PARAMETER_LIMITS, HEADER_MEMBERS
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
@@ -276,7 +276,53 @@ def test_buttons_are_checked_by_type() -> None:
     assert "at most 15" in problems[f"{base}[0].parameter"]
     assert "at most 128" in problems[f"{base}[1].parameter"]
     assert "at most two dynamic URL buttons" in problems[base]
-    assert f"{base}[2].parameter" not in problems  # a URL extension has no limit of its own
+    assert f"{base}[2].parameter" not in problems  # 500 is within a URL extension's 2,000
+
+
+DATA = "messages[0].content.templateData"
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "limit"),
+    [
+        # WhatsApp's limits: a body parameter, a text header, a whole button URL.
+        ({"body": {"placeholders": ["a", "p" * 32769]}}, "body.placeholders[1]", 32768),
+        # An emoji is two UTF-16 code units, as Infobip counts.
+        ({"body": {"placeholders": ["\U0001f600" * 16385]}}, "body.placeholders[0]", 32768),
+        ({"header": {"type": "TEXT", "placeholder": "h" * 61}}, "header.placeholder", 60),
+        ({"buttons": [{"type": "URL", "parameter": "u" * 2001}]}, "buttons[0].parameter", 2000),
+    ],
+)
+def test_template_texts_have_whatsapps_caps(data: dict[str, Any], path: str, limit: int) -> None:
+    content = {"templateName": "t", "language": "en", "templateData": data}
+    problems = _problems(_one(content))
+    assert list(problems) == [f"{DATA}.{path}"]
+    assert f"at most {limit} characters" in problems[f"{DATA}.{path}"]
+
+
+def test_template_texts_at_their_caps_are_accepted() -> None:
+    data = {
+        "body": {"placeholders": ["p" * 32768, "\U0001f600" * 16384]},
+        "header": {"type": "TEXT", "placeholder": "h" * 60},
+        "buttons": [{"type": "URL", "parameter": "u" * 2000}],
+    }
+    values = _one({"templateName": "t", "language": "en", "templateData": data})
+    assert component.validate_input(ACTION, values)["messages"][0]["content"]["templateData"]
+
+
+def test_every_text_item_of_a_list_has_a_cap() -> None:
+    """A list of free texts (placeholders, IDs) caps each item, in every action."""
+    uncapped = [
+        f"{action.name}: {format_path(path)}"
+        for action in component.definition.actions
+        for path, prop in walk(action.as_property())
+        if path
+        and path[-1] == "*"
+        and prop.type == "STRING"
+        and prop.maxLength is None
+        and not prop.options
+    ]
+    assert uncapped == []
 
 
 def test_empty_placeholder_values_and_repeated_ids_are_refused() -> None:

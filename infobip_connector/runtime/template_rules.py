@@ -28,7 +28,10 @@ HEADER_MEMBERS: dict[str, tuple[str, ...]] = {
 }
 _ALL_HEADER_MEMBERS = ("placeholder", "mediaUrl", "filename", "latitude", "longitude")
 
-#: ``parameter`` limits per button type (UTF-16 code units); a URL button's has none.
+#: ``parameter`` limits per button type (UTF-16 code units), the OpenAPI description's
+#: ``maxLength``. It gives none for a URL button's extension: that one is bounded by the
+#: ``maxLength`` of every ``parameter`` in ``connector.yaml`` (2,000, WhatsApp's limit for a
+#: whole button URL).
 BUTTON_PARAMETER_LIMITS: dict[str, int] = {"QUICK_REPLY": 128, "COPY_CODE": 15}
 
 #: The most buttons of a type one template may have (the description of ``buttons``).
