@@ -176,6 +176,7 @@ def test_cli_unreachable(tmp_path: Path) -> None:
 
 
 def test_cli_summarises_rejected_messages(server: SandboxServer, sandbox: Sandbox) -> None:
+    sandbox.set_idempotent_sending(True)  # the repeat below is then rejected as a duplicate
     values = {
         "messages": [{"destinations": [{"to": "41793026727", "messageId": "same-id"}], "text": "x"}]
     }

@@ -315,6 +315,7 @@ def test_unparseable_bodies_are_400(client: httpx.Client, content: bytes) -> Non
 def test_duplicate_message_ids_are_rejected_across_requests_and_channels(
     client: httpx.Client, sandbox: Sandbox
 ) -> None:
+    sandbox.set_idempotent_sending(True)  # the account setting; off, a repeat is sent again
     duplicate = {
         "groupId": 5,
         "groupName": "REJECTED",

@@ -285,6 +285,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    """``--grace-period``: a number of seconds above 0."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
 def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
     """What to do when ``host:port`` cannot be bound; re-raises errors of another kind."""
     if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
@@ -316,8 +327,18 @@ def cmd_sandbox(args: argparse.Namespace) -> None:
             "machines; add --allow-non-loopback if that is what you want"
         )
         raise UsageError([{"path": "--host", "message": message}])
+    if args.grace_period is not None and not args.idempotent_sending:
+        message = "applies only with --idempotent-sending"
+        raise UsageError([{"path": "--grace-period", "message": message}])
     try:
-        run_server(args.host, args.port, args.api_key, allow_non_loopback=args.allow_non_loopback)
+        run_server(
+            args.host,
+            args.port,
+            args.api_key,
+            allow_non_loopback=args.allow_non_loopback,
+            idempotent_sending=args.idempotent_sending,
+            grace_period=args.grace_period,
+        )
     except OSError as exc:
         raise _cannot_listen(exc, args.host, args.port) from None
 
@@ -414,6 +435,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8080, help="default: 8080; 0 picks a free one")
     p.add_argument("--api-key", default=None, help="accept only this key (default: any)")
+    p.add_argument(
+        "--idempotent-sending",
+        action="store_true",
+        help="emulate Infobip's idempotent message sending: a messageId repeated within the "
+        "grace period is rejected as a duplicate instead of sent again (default: off)",
+    )
+    p.add_argument(
+        "--grace-period",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --idempotent-sending: how long a messageId is remembered (default: 86400)",
+    )
     p.add_argument(
         "--allow-non-loopback",
         action="store_true",

@@ -23,6 +23,7 @@ import httpx
 from . import jsonbody, templates, wire
 from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
+from .idempotency import DEFAULT_GRACE_PERIOD, MessageIds
 from .ledger import SmsLedger, parse_send_at, report_entry, sms_record
 from .people import People
 from .reports import (
@@ -122,16 +123,22 @@ class Sandbox(People):
         deliver_reports: bool = True,
         report_delay: float = 0.2,
         clock: Callable[[], float] = time.time,
+        idempotent_sending: bool = False,
+        grace_period: float = DEFAULT_GRACE_PERIOD,
     ) -> None:
         """``clock`` gives the time in epoch seconds; scheduled bulks are sent when it
-        passes their ``sendAt`` (tests pass a clock they move)."""
+        passes their ``sendAt`` (tests pass a clock they move). ``idempotent_sending`` and
+        ``grace_period`` (seconds) emulate the account setting: see
+        :meth:`set_idempotent_sending`."""
         self._api_key = api_key
         self._lock = threading.Lock()
         self._reports = ReportDispatcher(enabled=deliver_reports, delay=report_delay)
         self._plan = FaultPlan()
         self._requests: list[RecordedRequest] = []
         self._counts: Counter[str] = Counter()
-        self._accepted_ids: set[str] = set()
+        self._message_ids = MessageIds(clock)
+        self._message_ids.configure(idempotent_sending, grace_period)
+        self._made_with = (idempotent_sending, grace_period)
         self._accepted: list[AcceptedMessage] = []
         self.ledger = SmsLedger(clock)
         self._templates: dict[str, list[templates.Template]] = {}
@@ -145,7 +152,7 @@ class Sandbox(People):
 
     def __repr__(self) -> str:
         # The key is deliberately absent.
-        return f"Sandbox(requests={len(self._requests)}, accepted={len(self._accepted_ids)})"
+        return f"Sandbox(requests={len(self._requests)}, accepted={len(self._message_ids)})"
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -168,18 +175,37 @@ class Sandbox(People):
         with self._lock:
             self._plan.set_rate(rate, seed, kinds, paths)
 
+    def set_idempotent_sending(
+        self, enabled: bool, grace_period: float = DEFAULT_GRACE_PERIOD
+    ) -> None:
+        """Emulate Infobip's idempotent message sending for this account, on or off.
+
+        Off (the default, as at Infobip until it is enabled): a messageId used before is sent
+        again as a new message. On: a messageId accepted less than ``grace_period`` seconds
+        ago (by the sandbox's clock) is answered ``REJECTED_DUPLICATE_MESSAGE_ID`` and not
+        sent. :meth:`reset` restores the setting the sandbox was made with.
+        """
+        with self._lock:
+            self._message_ids.configure(enabled, grace_period)
+
+    @property
+    def idempotent_sending(self) -> bool:
+        return self._message_ids.idempotent
+
     def transport(self) -> SandboxTransport:
         from .transport import SandboxTransport
 
         return SandboxTransport(self)
 
     def reset(self) -> None:
-        """Forget requests, accepted messages, queued faults, the fault rate and reports."""
+        """Forget requests, accepted messages, queued faults, the fault rate and reports, and
+        set idempotent sending back to how the sandbox was made."""
         with self._lock:
+            self._message_ids.configure(*self._made_with)
             self._plan = FaultPlan()
             self._requests.clear()
             self._counts.clear()
-            self._accepted_ids.clear()
+            self._message_ids.clear()
             self._accepted.clear()
             self.ledger.clear()
             self._templates.clear()
@@ -202,10 +228,12 @@ class Sandbox(People):
     @property
     def accepted_message_ids(self) -> set[str]:
         with self._lock:
-            return set(self._accepted_ids)
+            return self._message_ids.ids()
 
     @property
     def accepted_messages(self) -> list[AcceptedMessage]:
+        """Every message accepted to be sent, in order: what the account delivered. A
+        messageId sent again while idempotent sending is off is listed again."""
         with self._lock:
             return list(self._accepted)
 
@@ -306,7 +334,7 @@ class Sandbox(People):
 
     def _status_for(self, message_id: str, to: str) -> dict[str, Any] | None:
         """The rejection status for a destination, or None when it is accepted."""
-        if message_id in self._accepted_ids:
+        if self._message_ids.is_duplicate(message_id):
             return wire.REJECTED_DUPLICATE
         if NOT_REGISTERED.fullmatch(to.lstrip("+")):
             return wire.REJECTED_NOT_REGISTERED
@@ -340,7 +368,7 @@ class Sandbox(People):
                     sms_record(bulk_id, message, entry, count, self.ledger.now()), send_at
                 )
                 if rejection is None:
-                    self._accepted_ids.add(message_id)
+                    self._message_ids.accept(message_id)
                     self._accepted.append(
                         AcceptedMessage("sms", message_id, to, text, bulk_id, count)
                     )
@@ -369,7 +397,7 @@ class Sandbox(People):
             "status": dict(rejection or wire.WHATSAPP_PENDING),
         }
         if rejection is None:
-            self._accepted_ids.add(message_id)
+            self._message_ids.accept(message_id)
             self._accepted.append(AcceptedMessage("whatsapp", message_id, to, text))
             report = whatsapp_report_body(request, message_id)
             if request.get("notifyUrl"):

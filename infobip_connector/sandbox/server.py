@@ -22,6 +22,7 @@ from aiohttp import web
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
+from .idempotency import DEFAULT_GRACE_PERIOD
 
 #: The key the start line suggests: long enough for the connector, and not a word that
 #: turns up in data (the connector masks its keys wherever they appear in text).
@@ -280,16 +281,23 @@ def run_server(
     *,
     out: TextIO | None = None,
     allow_non_loopback: bool = False,
+    idempotent_sending: bool = False,
+    grace_period: float | None = None,
 ) -> None:
     """Serve a sandbox until Ctrl-C; the start line and one line per request go to ``out``
     (stderr by default: stdout stays free for data). Never prints the key.
+
+    ``idempotent_sending`` and ``grace_period`` (seconds; None: the default of 24 hours) are
+    the account setting ``Sandbox.set_idempotent_sending`` emulates.
 
     Raises ``OSError`` when the address cannot be bound and ``ValueError`` for a non-loopback
     host without ``allow_non_loopback``.
     """
     stream = out if out is not None else sys.stderr
+    if grace_period is None:
+        grace_period = DEFAULT_GRACE_PERIOD
     server = SandboxServer(
-        Sandbox(api_key),
+        Sandbox(api_key, idempotent_sending=idempotent_sending, grace_period=grace_period),
         host,
         port,
         allow_non_loopback=allow_non_loopback,
@@ -307,7 +315,7 @@ def run_server(
         print(
             "Infobip sandbox: a development emulator of Infobip's SMS and WhatsApp API. "
             "It sends nothing anywhere.\n"
-            f"Listening on {server.url}\n"
+            f"Listening on {server.url} ({_idempotency(idempotent_sending, grace_period)})\n"
             f"Point the connector at it: INFOBIP_BASE_URL={server.url} INFOBIP_API_KEY={key_hint}\n"
             "Press Ctrl-C to stop.",
             file=stream,
@@ -320,3 +328,11 @@ def run_server(
     finally:
         server.stop()
         print("Infobip sandbox stopped.", file=stream, flush=True)
+
+
+def _idempotency(enabled: bool, grace_period: float) -> str:
+    if not enabled:
+        return "idempotent message sending off: a repeated messageId is sent again"
+    return (
+        f"idempotent message sending on: a messageId repeated within {grace_period:g} s is rejected"
+    )
