@@ -51,6 +51,19 @@ class InfobipRequest:
     recipients: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
+def message_ids(reference: Mapping[str, Any]) -> list[str]:
+    """The messageIds a request carried: ``messageIds`` (a bulk) or ``messageId`` (one).
+
+    Read from its ``reference``: the runtime accounts for them in the answer, the transport
+    recognises them in a duplicate rejection.
+    """
+    if "messageIds" in reference:
+        return list(reference["messageIds"])
+    if "messageId" in reference:
+        return [reference["messageId"]]
+    return []
+
+
 def wire_scalar(value: Any) -> str:
     """A query or path value as text: booleans as ``true``/``false`` like JSON, else ``str``."""
     if isinstance(value, bool):

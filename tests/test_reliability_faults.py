@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -62,12 +63,19 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _sms(connection: dict[str, Any]) -> tuple[ConnectorError | None, float]:
+    _, error, elapsed = _sms_output(connection)
+    return error, elapsed
+
+
+def _sms_output(
+    connection: dict[str, Any],
+) -> tuple[dict[str, Any] | None, ConnectorError | None, float]:
     started = time.monotonic()
     try:
-        component.execute("sendSms", SMS_VALUES, connection)
+        output = component.execute("sendSms", SMS_VALUES, connection)
     except ConnectorError as exc:
-        return exc, time.monotonic() - started
-    return None, time.monotonic() - started
+        return None, exc, time.monotonic() - started
+    return output, None, time.monotonic() - started
 
 
 def _posts(sandbox: Sandbox, path: str = SMS) -> list[Any]:
@@ -90,25 +98,24 @@ def _assert_unknown_with_wire_ids(error: ConnectorError | None, sandbox: Sandbox
 
 # ---------------------------------------------------------------- ambiguous: never retried
 
+AMBIGUOUS = [
+    pytest.param(Fault(delay=5, process=True), id="latency beyond the read timeout"),
+    pytest.param(Fault(drop="hang"), id="accepts and never answers"),
+    pytest.param(Fault(drop="before_response"), id="dropped before the response"),
+    pytest.param(Fault(status=200, drop="mid_body", process=True), id="dropped mid-body"),
+    pytest.param(Fault(status=200, body='{"bulkId":"B","mess', process=True), id="truncated"),
+    pytest.param(Fault(status=200, body="<html>OK</html>", process=True), id="not JSON"),
+    # A 2xx answer that does not account for the messages is not a success either.
+    pytest.param(Fault(status=200, body={"unexpected": True}, process=True), id="wrong shape"),
+    pytest.param(Fault(status=200, body={}, process=True), id="empty object"),
+    pytest.param(Fault(status=500), id="500"),
+    pytest.param(Fault(status=502, body="Bad gateway"), id="502 text"),
+    pytest.param(Fault(status=503), id="503"),
+    pytest.param(Fault(status=504, delay=0.2), id="504 slow"),
+]
 
-@pytest.mark.parametrize(
-    "fault",
-    [
-        pytest.param(Fault(delay=5, process=True), id="latency beyond the read timeout"),
-        pytest.param(Fault(drop="hang"), id="accepts and never answers"),
-        pytest.param(Fault(drop="before_response"), id="dropped before the response"),
-        pytest.param(Fault(status=200, drop="mid_body", process=True), id="dropped mid-body"),
-        pytest.param(Fault(status=200, body='{"bulkId":"B","mess', process=True), id="truncated"),
-        pytest.param(Fault(status=200, body="<html>OK</html>", process=True), id="not JSON"),
-        # A 2xx answer that does not account for the messages is not a success either.
-        pytest.param(Fault(status=200, body={"unexpected": True}, process=True), id="wrong shape"),
-        pytest.param(Fault(status=200, body={}, process=True), id="empty object"),
-        pytest.param(Fault(status=500), id="500"),
-        pytest.param(Fault(status=502, body="Bad gateway"), id="502 text"),
-        pytest.param(Fault(status=503), id="503"),
-        pytest.param(Fault(status=504, delay=0.2), id="504 slow"),
-    ],
-)
+
+@pytest.mark.parametrize("fault", AMBIGUOUS)
 def test_ambiguous_failures_are_reported_once_with_the_ids_sent(
     fault: Fault, sandbox: Sandbox, connection: dict[str, Any]
 ) -> None:
@@ -119,6 +126,45 @@ def test_ambiguous_failures_are_reported_once_with_the_ids_sent(
     if fault.process:
         # The sandbox took the messages: exactly the IDs the error names are the ones to look up.
         assert sandbox.accepted_message_ids == set(error.details["messageIds"])  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("idempotent", [False, True], ids=["idempotency off", "idempotency on"])
+@pytest.mark.parametrize("fault", AMBIGUOUS)
+def test_each_message_is_delivered_at_most_once(
+    fault: Fault, idempotent: bool, sandbox: Sandbox, connection: dict[str, Any]
+) -> None:
+    """The matrix with Infobip's idempotent sending off and on (account and connection alike).
+
+    Off: one attempt, ``outcome_unknown``. On: the send is repeated with the same IDs, and
+    every message is delivered exactly once; a message the first attempt got accepted is
+    reported accepted, confirmed by the retry's duplicate rejection.
+    """
+    sandbox.set_idempotent_sending(idempotent)
+    sandbox.script("POST", SMS, fault)
+    output, error, elapsed = _sms_output({**connection, "idempotentSending": idempotent})
+    posts = _posts(sandbox)
+    bulk_id, ids = _ids_on_the_wire(posts[0].body)
+    assert all(_ids_on_the_wire(p.body) == (bulk_id, ids) for p in posts)
+    delivered = Counter(m.message_id for m in sandbox.accepted_messages)
+    assert set(delivered) <= set(ids) and all(n == 1 for n in delivered.values())
+    assert elapsed < DEADLINE + SLACK
+    if not idempotent:
+        assert len(posts) == 1
+        _assert_unknown_with_wire_ids(error, sandbox)
+        return
+    if fault.status == 200 and isinstance(fault.body, dict):
+        # A readable 2xx that does not account for the messages is judged after the
+        # transport: not repeated, and the messages it took are delivered once.
+        assert len(posts) == 1 and isinstance(error, OutcomeUnknownError)
+        assert delivered == Counter(ids)
+        return
+    assert output is not None, repr(error)
+    assert len(posts) == 2 and delivered == Counter(ids)
+    assert [m["messageId"] for m in output["messages"]] == ids
+    assert {m["status"]["groupName"] for m in output["messages"]} == {"PENDING"}
+    # Accepted by the first attempt (processed before the fault): confirmed by the duplicate
+    # rejection of the second. Otherwise the second attempt was the one accepted.
+    assert output.get("confirmedByDuplicateRejection") == (ids if fault.process else None)
 
 
 def test_latency_beyond_the_deadline_ends_at_the_deadline(

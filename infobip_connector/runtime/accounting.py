@@ -19,15 +19,10 @@ from collections import Counter
 from typing import Any
 
 from ..outcome import unknown
+from ..request import message_ids
 
-
-def sent_ids(reference: dict[str, Any]) -> list[str]:
-    """The messageIds a request carried: ``messageIds`` (a bulk) or ``messageId`` (one)."""
-    if "messageIds" in reference:
-        return list(reference["messageIds"])
-    if "messageId" in reference:
-        return [reference["messageId"]]
-    return []
+#: The messageIds a request carried (see ``request.message_ids``).
+sent_ids = message_ids
 
 
 def returned_entries(output: dict[str, Any]) -> list[Any]:

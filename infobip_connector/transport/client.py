@@ -9,6 +9,11 @@ connection could not be made (connect error, connect or pool timeout) or Infobip
 so it is also retried after an ambiguous failure (a timeout after sending, a dropped
 connection, a 5xx answer), within the attempts and the deadline; so is a ``remove`` (a
 repeat finds the item gone).
+
+With the connection option ``idempotentSending`` (Infobip's idempotent message sending
+enabled for the account), a send that names its messageIds is retried after an ambiguous
+failure too, with the same bytes: Infobip rejects an ID it already accepted instead of
+sending it again. What that changes is in ``idempotent.py``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from ..errors import (
 from ..outcome import advice, after_arrival, mark_interrupted, unknown
 from ..redaction import HiddenStr, get_logger, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
-from . import deadline
+from . import deadline, idempotent
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
 from .attempts import (
     aclose_pooled_clients,
@@ -124,6 +129,10 @@ class _Exchange:
         self.attempt = 0
         #: Whether an attempt may have reached Infobip and not provably failed to.
         self.maybe_sent = False
+        #: Whether the request is repeated after an ambiguous failure (idempotent sending).
+        self.repeats_sends = idempotent.retries_sends(settings, request)
+        #: Whether an earlier attempt ended ambiguously: it may have been accepted.
+        self.uncertain = False
 
     def next_attempt(self) -> dict[str, Any]:
         """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
@@ -157,16 +166,21 @@ class _Exchange:
                 if isinstance(outcome, Answer)
                 else self.after_exception(outcome)
             )
-        except ConnectorError:
+        except ConnectorError as error:
+            if self.uncertain:
+                raise idempotent.still_unknown(error, self._where()) from None
             raise
         except Exception as exc:
             # A bug or an exhausted resource while reading an answer: it may have been
             # accepted, so the IDs must come out with the failure, never a bare crash.
             raise after_arrival(exc, self._where(), self.request.kind) from None
         if isinstance(step, _Retry):
-            # Retried only after a failure that proves nothing was processed, or on a read.
-            self.maybe_sent = False
+            # Retried after a failure that proves nothing was processed, on a read, or on a
+            # send Infobip deduplicates: then an earlier attempt may still have arrived.
+            self.maybe_sent = self.uncertain
             if step.delay < 0:
+                if self.uncertain:
+                    raise idempotent.still_unknown(step.final, self._where())
                 raise step.final
             log.info("retrying in %.2fs: %s", step.delay, step.final.message)
         return step
@@ -193,6 +207,8 @@ class _Exchange:
             raise ConfigurationError([{"path": "baseUrl", "message": what}]) from None
         if self.request.kind in _REPEATABLE:
             return self._retry_read(f"The request failed in flight ({what})")
+        if self.repeats_sends:
+            return self._retry_send(f"The request failed in flight ({what})")
         raise unknown(
             f"The request failed in flight ({what})", self._where(), kind=self.request.kind
         ) from None
@@ -209,17 +225,21 @@ class _Exchange:
                 problem = str(exc)
             else:
                 # An answer echoing the key must not carry it into the output.
-                return scrub_answer(
+                body = scrub_answer(
                     body,
                     response.content,
                     self.settings.token.get_secret_value(),
                     self.request.reference,
                 )
+                if self.uncertain:
+                    body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
+                return body
             # Raised outside the except block: the parser's exception, chained as the
             # context, would carry the body (and a key it echoes) in its frames.
-            raise self._unknown(
-                f"Infobip answered HTTP {status} with a body that {problem}", response
-            )
+            what = f"Infobip answered HTTP {status} with a body that {problem}"
+            if self.repeats_sends:
+                return self._retry_send(what, response)
+            raise self._unknown(what, response)
         if status == 429:
             wait = retry_after(response.headers.get("Retry-After"))
             details = self._with_reasons(status, response)
@@ -250,21 +270,30 @@ class _Exchange:
             raise RejectedError(rejected_message(status, info), {"status": status, **info})
         if self.request.kind in _REPEATABLE and status >= 500:
             return self._retry_read(f"Infobip answered HTTP {status}", response)
+        if self.repeats_sends and status >= 500:
+            return self._retry_send(f"Infobip answered HTTP {status}", response)
         raise self._unknown(f"Infobip answered HTTP {status}", response)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
         """A read or removal after an ambiguous failure: tried again while attempts and time
         last."""
-        details = (
-            self._where()
-            if response is None
-            else self._with_reasons(response.status_code, response)
-        )
         final = UnreachableError(
             f"{what}, after {self.attempt} attempt(s). {advice(self.request.kind)}",
-            details,
+            self._details(response),
         )
         return self._retry_or_fail(_backoff(self.attempt), final)
+
+    def _retry_send(self, what: str, response: Answer | None = None) -> _Retry:
+        """A send Infobip deduplicates, after an ambiguous failure: the same bytes again."""
+        self.uncertain = True
+        log.info("%s; the send is repeated with the same messageIds", what)
+        final = idempotent.exhausted(what, self._details(response), self.attempt)
+        return self._retry_or_fail(_backoff(self.attempt), final)
+
+    def _details(self, response: Answer | None) -> dict[str, Any]:
+        if response is None:
+            return self._where()
+        return self._with_reasons(response.status_code, response)
 
     def _with_reasons(self, status: int, response: Answer) -> dict[str, Any]:
         """The IDs to reconcile at the top; Infobip's own error fields (its ``messageId`` is an

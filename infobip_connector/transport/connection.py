@@ -56,6 +56,9 @@ class ConnectionSettings:
     allow_custom_host: bool = False  # a proxy of one's own instead of *.api.infobip.com
     # How strictly phone numbers are checked: "valid" or "possible" (see phones.py).
     phone_number_check: PhoneCheck = "valid"
+    # Infobip's idempotent message sending is enabled for the account's channels, so a send
+    # may be repeated with its messageIds after an ambiguous failure (see idempotent.py).
+    idempotent_sending: bool = False
 
     def __post_init__(self) -> None:
         canonical = checked_settings(self)
@@ -150,6 +153,7 @@ def _plain_fields(settings: ConnectionSettings) -> tuple[Any, ...]:
         settings.deadline,
         settings.max_attempts,
         settings.phone_number_check,
+        settings.idempotent_sending,
     )
 
 
@@ -159,7 +163,9 @@ def _checked(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
 
 
 def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
-    secret, base, allow, connect, read, deadline, attempts, check = (v for _, v in fields)
+    secret, base, allow, connect, read, deadline, attempts, check, idempotent = (
+        v for _, v in fields
+    )
     check_token(secret)
     if not isinstance(allow, bool):
         raise _fail("allowCustomHost", "must be true or false")
@@ -169,6 +175,8 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         raise _fail("maxAttempts", "must be a whole number from 1 to 10")
     if check not in PHONE_CHECKS:
         raise _fail("phoneNumberCheck", f"must be one of: {', '.join(PHONE_CHECKS)}")
+    if not isinstance(idempotent, bool):
+        raise _fail("idempotentSending", "must be true or false")
     made = object.__new__(ConnectionSettings)  # checked here; no second check
     made.__dict__.update(
         token=secret,
@@ -179,6 +187,7 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         max_attempts=attempts,
         allow_custom_host=allow,
         phone_number_check=check,
+        idempotent_sending=idempotent,
     )
     # The canonical object (kept by the cache) holds the key too.
     register_secret(secret.get_secret_value(), made)
@@ -243,6 +252,7 @@ _PROPERTIES = {
     "deadline": ("deadline", 60.0),
     "maxAttempts": ("max_attempts", 3),
     "phoneNumberCheck": ("phone_number_check", "valid"),
+    "idempotentSending": ("idempotent_sending", False),
 }
 
 
