@@ -17,6 +17,7 @@ from infobip_connector import Component, component
 from infobip_connector.errors import (
     AuthenticationError,
     InputError,
+    OutcomeUnknownError,
     RateLimitedError,
     UnreachableError,
 )
@@ -163,3 +164,20 @@ def test_ids_given_in_the_inputs_are_kept(account: Sandbox) -> None:
     given["messages"][0]["destinations"] = [{"to": "+41 79 302 67 27", "messageId": "m-1"}]
     output = InfobipSendSmsOperator(task_id="send", inputs=given).execute(task_context())
     assert (output["bulkId"], _ids(output)) == ("nightly-1", ["m-1"])
+
+
+def test_with_idempotent_sending_a_retried_task_cannot_send_twice(
+    account: Sandbox, airflow_server: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account.set_idempotent_sending(True)
+    connection = airflow_connection(airflow_server.url, idempotentSending=True, maxAttempts=2)
+    monkeypatch.setenv("AIRFLOW_CONN_INFOBIP_DEFAULT", connection)
+    # Accepted, then every answer lost: the outcome stays unknown within the try.
+    account.script("POST", SEND_PATH, *[Fault(status=500, process=True)] * 2)
+    op = InfobipSendSmsOperator(task_id="send", inputs=SMS)
+    with pytest.raises(OutcomeUnknownError):  # raised as it is: Airflow's retries may run
+        op.execute(task_context())
+    retried = op.execute(task_context())  # Airflow's next try: the same IDs
+    (entry,) = retried["messages"]
+    assert entry["status"]["name"] == "REJECTED_DUPLICATE_MESSAGE_ID"
+    assert len(account.accepted_messages) == 1  # sent once, by the first try

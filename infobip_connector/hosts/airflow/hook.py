@@ -84,7 +84,7 @@ class InfobipHook(BaseHook):
     def idempotent_sending(self) -> bool:
         """Whether the connection says Infobip refuses a repeated message ID
         (``idempotentSending``), which makes a retried send safe."""
-        return bool(getattr(self.get_conn(), "idempotent_sending", False))
+        return self.get_conn().idempotent_sending
 
     def options(self, action: str, property_path: str, values: Any) -> list[dict[str, str]]:
         """The choices Infobip offers for a property declared with ``optionsFrom``, as
