@@ -55,6 +55,8 @@ HOST_EXCEPTIONS = {
     ("hosts.cli", "definition.reference"),
     # The CLI's stderr summary of REJECTED entries uses the runtime's one definition of them.
     ("hosts.cli", "runtime.action_runtime"),
+    # The MCP server offers the property reference as a resource, rendered like ``docs``.
+    ("hosts.mcp.resources", "definition.reference"),
 }
 
 #: The Airflow provider (``hosts/airflow/``) is the one place that imports Airflow, an optional

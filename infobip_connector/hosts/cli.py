@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 VERBOSE_HELP = "log requests on stderr (key redacted)"
 # Commands that run until stopped: they keep the cycle collector (see ``main``).
-SERVERS = frozenset({"sandbox", "editor"})
+SERVERS = frozenset({"sandbox", "editor", "mcp"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -360,6 +360,12 @@ def cmd_editor(args: argparse.Namespace) -> None:
         raise _cannot_listen(exc, args.host, args.port) from None
 
 
+def cmd_mcp(args: argparse.Namespace) -> None:
+    from .mcp.command import run
+
+    run(args, lambda: _connection(args), _cannot_listen)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="infobip-connector",
@@ -458,6 +464,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="loopback IPv4 address (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="default: 8000; 0 picks a free one")
     p.add_argument("--open", action="store_true", help="open it in the default browser")
+    from .mcp import command as mcp_command
+
+    p = add("mcp", cmd_mcp, mcp_command.HELP)
+    mcp_command.add_arguments(p, _port)
     return parser
 
 

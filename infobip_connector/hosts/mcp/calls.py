@@ -1,0 +1,121 @@
+"""One tool call: arguments in, the action's output or its typed error out, as plain data.
+
+No MCP SDK here: ``server.py`` wraps a :class:`CallResult` into the protocol's result.
+A call runs :meth:`Component.execute` (the sync path, on a worker thread of the server),
+so the checks, the retry policy, the error mapping and the redaction are the component's,
+exactly as for the CLI's ``run``. Every :class:`ConnectorError` becomes an error result
+carrying the error object ``{"error": {"type", "message", "details"}}`` (an input error's
+``details.errors`` name each field by path, e.g. ``messages[0].destinations[0].to``), so
+a model can correct its arguments; nothing is raised to the protocol layer but an
+unknown tool name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ...errors import ConnectorError, InputError, InternalError
+from ...redaction import redact_data, sent_ids
+from .. import jsonout
+from .tools import CONFIRM, ToolSpec
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...component import Component
+
+#: Where a result says it came from the embedded emulator (``_meta`` of every result).
+SANDBOX_META = "infobip-connector/sandbox"
+SANDBOX_NOTE = "Sandbox: this came from the embedded Infobip emulator; nothing was sent to Infobip."
+CONFIRM_MESSAGE = (
+    "must be true: this tool sends messages or changes a scheduled bulk, so ask the user first "
+    "and call again with confirm: true"
+)
+
+
+class UnknownTool(LookupError):
+    """A call names no tool this server offers (another action may be switched off)."""
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What a call gives back: ``structured`` matches the output schema unless ``is_error``.
+
+    ``text`` is the same for a reader (JSON, after the sandbox note when there is one);
+    ``meta`` goes into the result's ``_meta``.
+    """
+
+    structured: dict[str, Any]
+    text: str
+    is_error: bool
+    meta: dict[str, Any] | None = None
+
+
+class ToolRunner:
+    """Runs the tools of one server with its one connection.
+
+    ``connection`` holds the key (from the environment or a connection file, never from a
+    call); ``transport`` is the sandbox's when ``sandbox`` is true, else None (Infobip).
+    """
+
+    def __init__(
+        self,
+        component: Component,
+        tools: Mapping[str, ToolSpec],
+        connection: dict[str, Any],
+        transport: httpx.BaseTransport | None,
+        *,
+        sandbox: bool,
+    ) -> None:
+        self.tools = dict(tools)
+        self.sandbox = sandbox
+        self._component = component
+        self._connection = connection
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        # The connection holds the key: never part of a repr.
+        return f"ToolRunner(tools={list(self.tools)}, sandbox={self.sandbox})"
+
+    def call(self, name: str, arguments: Mapping[str, Any] | None) -> CallResult:
+        """Run tool ``name``; raises UnknownTool for a name not offered, nothing else."""
+        tool = self.tools.get(name)
+        if tool is None:
+            raise UnknownTool(f"unknown tool {name!r}; one of: {', '.join(self.tools)}")
+        try:
+            values = _values(tool, arguments)
+            output = self._component.execute(
+                name, values, self._connection, transport=self._transport
+            )
+        except ConnectorError as error:
+            return self._error(error)
+        except Exception as exc:
+            # A defect, not an input: the agent still gets an error object, never a traceback.
+            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
+        return self._result(output, is_error=False)
+
+    def _error(self, error: ConnectorError) -> CallResult:
+        # As the CLI prints errors: masked again, keeping the IDs the connector sent.
+        data: dict[str, Any] = redact_data(error.to_dict(), sent_ids(error.details))
+        return self._result(data, is_error=True, lead=data["error"]["message"])
+
+    def _result(self, data: dict[str, Any], *, is_error: bool, lead: str = "") -> CallResult:
+        parts = [SANDBOX_NOTE] if self.sandbox else []
+        if lead:
+            parts.append(lead)
+        parts.append(jsonout.encode(data).decode("utf-8").rstrip("\n"))
+        meta = {SANDBOX_META: True} if self.sandbox else None
+        return CallResult(data, "\n".join(parts), is_error, meta)
+
+
+def _values(tool: ToolSpec, arguments: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The action's values from a call's arguments, ``confirm`` checked and taken out.
+
+    Raises InputError at ``confirm`` when the tool needs it and it is not ``true``.
+    """
+    values = dict(arguments) if arguments is not None else {}
+    if tool.needs_confirmation and values.pop(CONFIRM, None) is not True:
+        raise InputError([{"path": CONFIRM, "message": CONFIRM_MESSAGE}])
+    return values

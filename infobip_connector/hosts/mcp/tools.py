@@ -1,0 +1,134 @@
+"""Which actions the MCP server offers as tools, and how each tool is described.
+
+Plain data only (no MCP SDK here), so the choice of tools and their schemas are tested
+without the ``mcp`` extra. A tool is one action: its name, title and description come from
+``connector.yaml``, its schemas are the derived ones (``schemas/*.json``), and its hints
+follow the action's ``kind``:
+
+========  ============  ===============  ==============
+kind      readOnlyHint  destructiveHint  idempotentHint
+========  ============  ===============  ==============
+read      true          false            true
+send      false         true             false
+consume   false         true             false
+========  ============  ===============  ==============
+
+A send is paid and reaches people, so repeating it sends again. A consume action (a pull
+of delivery reports or inbound SMS) sends nothing, but Infobip hands each item out once:
+the call takes the items out of the queue (a change no second call undoes, hence
+destructive), and a repeat returns other items or none (not idempotent). So it is not
+read-only either, and ``--read-only`` leaves it out with the sends.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ...errors import UsageError
+
+if TYPE_CHECKING:
+    from ...component import Component
+
+#: The argument ``--confirm-sends`` adds to every send tool.
+CONFIRM = "confirm"
+
+_HINTS: dict[str, dict[str, bool]] = {
+    "read": {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True},
+    "send": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False},
+    "consume": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False},
+}
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One action as an MCP tool; the schemas are JSON Schema dicts (Draft 2020-12)."""
+
+    name: str
+    title: str
+    description: str
+    kind: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    #: MCP tool annotations by their wire names (``readOnlyHint``, ...), plus ``title``.
+    annotations: dict[str, Any]
+    #: Whether a call must carry ``confirm: true`` (a send under ``--confirm-sends``).
+    needs_confirmation: bool = False
+
+
+def pick_actions(component: Component, actions: str | None, *, read_only: bool) -> list[str]:
+    """The action names to offer, in the definition's order.
+
+    ``actions`` is ``--actions`` as given (comma-separated names, or None for all);
+    ``read_only`` keeps only the actions of kind ``read``. Raises UsageError at
+    ``--actions`` for an unknown or empty name (listing the names there are), and for a
+    name that ``--read-only`` excludes.
+    """
+    names = component.action_names
+    if actions is None:
+        chosen = list(names)
+    else:
+        asked = [part.strip() for part in actions.split(",")]
+        unknown = [a for a in asked if a not in names]
+        if unknown:
+            shown = ", ".join(repr(a) for a in unknown)
+            raise UsageError(
+                [{"path": "--actions", "message": f"unknown {shown}; one of: {', '.join(names)}"}]
+            )
+        chosen = [n for n in names if n in asked]
+    if not read_only:
+        return chosen
+    kinds = {a.name: a.kind for a in component.definition.actions}
+    if actions is not None:
+        sending = [n for n in chosen if kinds[n] != "read"]
+        if sending:
+            named = ", ".join(f"{n} ({kinds[n]})" for n in sending)
+            message = (
+                f"--read-only offers only actions that change nothing, and {named} would; "
+                "drop them or --read-only"
+            )
+            raise UsageError([{"path": "--actions", "message": message}])
+    return [n for n in chosen if kinds[n] == "read"]
+
+
+def build_tools(
+    component: Component, names: Sequence[str], *, confirm_sends: bool
+) -> dict[str, ToolSpec]:
+    """The tools of ``names`` by name; with ``confirm_sends`` each send needs ``confirm``.
+
+    The schemas are copies, so a tool's schema can gain ``confirm`` without touching the
+    component's. Raises ValueError if an action already has an input named ``confirm``
+    (the definition would then clash with the switch).
+    """
+    tools: dict[str, ToolSpec] = {}
+    for name in names:
+        action = component.definition.action(name)
+        input_schema = copy.deepcopy(component.input_schema(name))
+        confirm = confirm_sends and action.kind == "send"
+        if confirm:
+            _add_confirmation(name, input_schema)
+        tools[name] = ToolSpec(
+            name=name,
+            title=action.title,
+            description=action.description,
+            kind=action.kind,
+            input_schema=input_schema,
+            output_schema=copy.deepcopy(component.output_schema(name)),
+            annotations={"title": action.title, **_HINTS[action.kind], "openWorldHint": True},
+            needs_confirmation=confirm,
+        )
+    return tools
+
+
+def _add_confirmation(name: str, schema: dict[str, Any]) -> None:
+    properties = schema.setdefault("properties", {})
+    if CONFIRM in properties:
+        raise ValueError(f"{name} has an input named {CONFIRM!r}; --confirm-sends cannot add it")
+    properties[CONFIRM] = {
+        "description": "true once the user has agreed to this send; without it nothing is sent.",
+        "type": "boolean",
+        "const": True,
+    }
+    schema["required"] = [*schema.get("required", []), CONFIRM]
