@@ -50,6 +50,15 @@ def test_hints_follow_the_kind(name: str) -> None:
     assert hints["title"] == component.definition.action(name).title
 
 
+def test_every_kind_has_its_hints() -> None:
+    from infobip_connector.hosts.mcp.tools import _HINTS
+    from infobip_connector.request import KINDS as ALL_KINDS
+
+    assert set(_HINTS) == set(ALL_KINDS)
+    # Only a read changes nothing; a removal is safe to repeat (a repeat finds it gone).
+    assert [k for k in ALL_KINDS if _HINTS[k]["readOnlyHint"]] == ["read"]
+
+
 def test_tools_carry_the_derived_schemas_and_the_definitions_words() -> None:
     for name, tool in build_tools(component, component.action_names, confirm_sends=False).items():
         folder = ROOT / "schemas"

@@ -11,6 +11,7 @@ kind      readOnlyHint  destructiveHint  idempotentHint
 read      true          false            true
 send      false         true             false
 consume   false         true             false
+remove    false         true             true
 ========  ============  ===============  ==============
 
 A send is paid and reaches people, so repeating it sends again. A consume action (a pull
@@ -39,6 +40,8 @@ _HINTS: dict[str, dict[str, bool]] = {
     "read": {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True},
     "send": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False},
     "consume": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False},
+    # Deletes at Infobip; a repeat finds the item gone, so repeating is safe.
+    "remove": {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": True},
 }
 
 
