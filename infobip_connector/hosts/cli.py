@@ -26,6 +26,7 @@ from .._version import __version__
 from ..errors import ConnectorError, InputError, InternalError, UsageError
 from ..redaction import RedactingFilter, redact, sent_ids
 from . import jsonout
+from .serve.command import add_arguments as serve_arguments
 
 if TYPE_CHECKING:
     from ..component import Component
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 VERBOSE_HELP = "log requests on stderr (key redacted)"
 # Commands that run until stopped: they keep the cycle collector (see ``main``).
-SERVERS = frozenset({"sandbox", "editor", "mcp"})
+SERVERS = frozenset({"sandbox", "editor", "mcp", "serve"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -272,6 +273,12 @@ def cmd_check(args: argparse.Namespace) -> None:
     _dump({"ok": True, **answer})
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    from .serve.command import run
+
+    run(args, read_json=_read_json)
+
+
 def _port(text: str) -> int:
     """``--port`` of the servers: 0 (any free port) to 65535."""
     try:
@@ -437,6 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="use the embedded sandbox (ignores INFOBIP_API_KEY and INFOBIP_BASE_URL)",
         )
+    p = add("serve", cmd_serve, "answer JSON-RPC 2.0 requests on stdin, one per line")
+    serve_arguments(p)
     p = add("sandbox", cmd_sandbox, "serve the Infobip emulator over HTTP (development only)")
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8080, help="default: 8080; 0 picks a free one")

@@ -1,0 +1,135 @@
+"""Starting ``serve``: its options, the default connection, stdin and stdout, signals.
+
+The protocol's stdout is a copy of file descriptor 1, taken before descriptor 1 is
+pointed at stderr: whatever else writes to stdout (a library's print, a C extension)
+lands in the log instead of corrupting the answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .methods import Methods
+
+#: Default bound on requests in flight: the pooled async client's connections.
+MAX_IN_FLIGHT = 100
+#: Default longest request line, the CLI's limit on an input file.
+MAX_LINE_BYTES = 50 * 1024 * 1024
+#: Seconds the requests in flight get after SIGTERM (Docker waits 10 before SIGKILL).
+GRACE = 5.0
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and 0 <= value <= 3600):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds from 0 to 3600")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve``."""
+    parser.add_argument("--connection", help="default connection: JSON file with token and baseUrl")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="send everything to the embedded sandbox (requests may then carry no connection)",
+    )
+    parser.add_argument(
+        "--max-in-flight",
+        type=_bounded_int(1, 10_000),
+        default=MAX_IN_FLIGHT,
+        help=f"requests run at once; more wait unread (default: {MAX_IN_FLIGHT})",
+    )
+    parser.add_argument(
+        "--max-line-bytes",
+        type=_bounded_int(1024, 1 << 30),
+        default=MAX_LINE_BYTES,
+        help="longest request line; a longer one is answered with an error (default: 50 MiB)",
+    )
+    parser.add_argument(
+        "--grace",
+        type=_seconds,
+        default=GRACE,
+        help=f"seconds requests in flight get after SIGTERM (default: {GRACE:g})",
+    )
+
+
+def run(args: argparse.Namespace, *, read_json: Callable[[str, str], Any]) -> None:
+    """Serve until the end of stdin or a stop signal. Raises UsageError for wrong options."""
+    from ... import component
+    from .connections import Connections
+    from .methods import Methods
+
+    connections = Connections.from_options(
+        connection_file=args.connection,
+        sandbox=args.sandbox,
+        environ=os.environ,
+        read_json=read_json,
+        notices=sys.stderr,
+    )
+    methods = Methods(component, connections)
+    sys.stdout.flush()
+    answers = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        asyncio.run(_serve(methods, answers, args))
+    finally:
+        os.close(answers)
+
+
+async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> None:
+    from ... import aclose_pooled_clients
+    from .lines import LineReader
+    from .worker import Worker
+
+    loop = asyncio.get_running_loop()
+    worker = Worker(methods, _writer(answers), max_in_flight=args.max_in_flight, grace=args.grace)
+    for name in _STOP_SIGNALS:
+        number = getattr(signal, name, None)  # no SIGHUP on Windows
+        if number is not None:
+            # Some loops (Windows) take no signal handlers: Ctrl-C then ends the process.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, worker.stop)
+    reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop)
+    reader.start()
+    try:
+        await worker.serve(reader.next)
+    finally:
+        await aclose_pooled_clients()
+
+
+def _writer(fd: int) -> Callable[[bytes], None]:
+    """Writes one answer whole: ``os.write`` may take part of a large one at a time."""
+
+    def write(data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    return write

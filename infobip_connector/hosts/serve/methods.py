@@ -1,0 +1,174 @@
+"""The methods ``serve`` answers, their named params, and the component calls behind them.
+
+Each method takes one params object (JSON-RPC's named form); a member that is missing,
+unknown or of the wrong type is an invalid-params error (-32602) naming it, so a typo
+(``idempotency_key``) is refused rather than ignored. What the members hold is the
+component's to judge: its typed errors come back as they are.
+
+``execute`` runs on the async path (``component.execute_async``), so many run at once on
+the worker's event loop. ``options`` and ``testConnection`` exist only as synchronous calls;
+they run in the loop's thread pool, so a slow read does not hold the others up.
+``validate`` checks a value in the loop's own thread, as ``execute_async`` does before it
+sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from .connections import ABSENT, Connections
+from .protocol import invalid_params, method_not_found
+
+if TYPE_CHECKING:
+    from ...component import Component
+
+Params = dict[str, Any]
+Handler = Callable[[Params], Awaitable[Any]]
+
+# What each kind of member must be, and how an error says so.
+_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "string": (lambda value: isinstance(value, str), "must be a string"),
+    "boolean": (lambda value: isinstance(value, bool), "must be true or false"),
+    "object": (lambda value: isinstance(value, dict), "must be an object"),
+    "any": (lambda value: True, ""),
+}
+# A member is written ``name`` (required) or ``name?`` (optional), with its kind.
+_CONNECTION = {"connection?": "object"}
+
+
+class Methods:
+    """The method table of one worker, bound to its component and default connection."""
+
+    def __init__(self, component: Component, connections: Connections) -> None:
+        self._component = component
+        self._connections = connections
+        # Loaded now, so that a broken definition stops the worker before it reads a line.
+        self._actions = tuple(component.action_names)
+        self._definition = component.definition_json()
+        self._phone_checks = tuple(
+            component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
+        )
+        execute = {"action": "string", "input": "any", **_CONNECTION}
+        if "idempotency_key" in inspect.signature(component.execute_async).parameters:
+            execute["idempotencyKey?"] = "any"
+        table: dict[str, tuple[dict[str, str], Handler]] = {
+            "definition": ({}, self._definition_of),
+            "schema": ({"action": "string", "output?": "boolean"}, self._schema),
+            "validate": (
+                {"action": "string", "input": "any", "phoneNumberCheck?": "string"},
+                self._validate,
+            ),
+            "execute": (execute, self._execute),
+            "options": (
+                {"action": "string", "property": "string", "input?": "any", **_CONNECTION},
+                self._options,
+            ),
+            "testConnection": (dict(_CONNECTION), self._test_connection),
+        }
+        self._table = {name: (_declared(members), run) for name, (members, run) in table.items()}
+
+    async def call(self, method: str, params: Params | list[Any]) -> Any:
+        """The result of ``method``; raises RpcError or the component's ConnectorError."""
+        entry = self._table.get(method)
+        if entry is None:
+            shown = method if len(method) <= 64 else method[:64] + "…"
+            raise method_not_found(f"{shown!r}; one of: {', '.join(self._table)}")
+        members, handler = entry
+        return await handler(_checked(params, members))
+
+    async def _definition_of(self, _params: Params) -> Any:
+        return self._definition
+
+    async def _schema(self, params: Params) -> Any:
+        action, output = params["action"], params.get("output", False)
+        if action == "connection":
+            if output:
+                raise invalid_params("output", "applies to actions only: the connection has one")
+            return self._component.connection_schema()
+        self._check_action(action)
+        if output:
+            return self._component.output_schema(action)
+        return self._component.input_schema(action)
+
+    async def _validate(self, params: Params) -> Any:
+        action = self._check_action(params["action"])
+        check = params.get("phoneNumberCheck", "valid")
+        if check not in self._phone_checks:
+            raise invalid_params("phoneNumberCheck", f"must be one of: {self._choices()}")
+        return self._component.validate_input(action, params["input"], phone_number_check=check)
+
+    async def _execute(self, params: Params) -> Any:
+        action = self._check_action(params["action"])
+        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
+        extra: dict[str, Any] = {}
+        if "idempotencyKey" in params:
+            extra["idempotency_key"] = params["idempotencyKey"]
+        running = self._component.execute_async(
+            action, params["input"], connection, transport=transport, **extra
+        )
+        del connection  # its token would show in tracebacks rendered with their locals
+        return await running
+
+    async def _options(self, params: Params) -> Any:
+        action = self._check_action(params["action"])
+        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
+        values = params.get("input", {})
+        return await asyncio.to_thread(
+            self._component.options,
+            action,
+            params["property"],
+            values,
+            connection,
+            transport=transport,
+        )
+
+    async def _test_connection(self, params: Params) -> Any:
+        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
+        return await asyncio.to_thread(
+            self._component.test_connection, connection, transport=transport
+        )
+
+    def _check_action(self, action: str) -> str:
+        if action not in self._actions:
+            shown = action if len(action) <= 64 else action[:64] + "…"
+            raise invalid_params(
+                "action", f"unknown action {shown!r}; one of: {', '.join(self._actions)}"
+            )
+        return action
+
+    def _choices(self) -> str:
+        return ", ".join(self._phone_checks)
+
+
+Members = dict[str, tuple[str, bool]]  # name → (kind, required)
+
+
+def _declared(members: dict[str, str]) -> Members:
+    """``{"name": kind, "name?": kind}`` as names with their kind and whether required."""
+    return {name.rstrip("?"): (kind, not name.endswith("?")) for name, kind in members.items()}
+
+
+def _checked(params: Params | list[Any], declared: Members) -> Params:
+    """``params`` when its members are the ones ``declared``, of their kinds.
+
+    Raises RpcError (invalid params) naming the first member at fault.
+    """
+    if not isinstance(params, dict):
+        raise invalid_params("params", "must be an object of named members (not an array)")
+    for name in params:
+        if name not in declared:
+            shown = name if len(name) <= 64 else name[:64] + "…"
+            expected = ", ".join(declared) or "none"
+            raise invalid_params(shown, f"is not a member of this method's params ({expected})")
+    for name, (kind, required) in declared.items():
+        if name not in params:
+            if required:
+                raise invalid_params(name, "is required")
+            continue
+        accepts, expected = _KINDS[kind]
+        if not accepts(params[name]):
+            raise invalid_params(name, expected)
+    return params

@@ -1,0 +1,164 @@
+"""JSON-RPC 2.0 framing of ``serve``: one line in, its calls out; answers as bytes.
+
+Pure: no I/O, no component. A line holds one request object or a batch (an array of
+them), as the JSON-RPC 2.0 specification (https://www.jsonrpc.org/specification) writes
+them; :func:`read_line` turns it into the calls to run and the errors to answer at once
+(parse errors, invalid requests), each answer already bound to its request's id.
+
+Error codes: the specification's own (-32700 parse error, -32600 invalid request, -32601
+method not found, -32602 invalid params, -32603 internal error) and, in the range it
+leaves to servers, one per CLI exit code, so an engine that knows one knows the other:
+-32002 nothing sent because of the input (``input``, ``configuration``, ``usage``), -32003
+refused by Infobip (``rejected``, ``rate_limited``), -32004 ``outcome_unknown``, -32005
+``authentication`` / ``unreachable``, and -32000 for a request the worker stopped before
+it could send anything. Every error's ``data`` is the connector's error object, the one
+the CLI prints: ``{"error": {"type", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ... import safejson
+from ...errors import ConnectorError, InputError
+from ...redaction import redact_data, sent_ids
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+#: The worker stopped (SIGTERM) before this request sent anything.
+NOT_RUN = -32000
+
+_CODE_BY_EXIT = {2: -32002, 3: -32003, 4: -32004, 5: -32005}
+#: A batch may hold at most this many requests; a longer one is answered by one error.
+MAX_BATCH = 1000
+_ID_TYPES = (str, int, float)
+
+
+class RpcError(Exception):
+    """A JSON-RPC error to answer with: ``code``, a short ``message`` and the error object."""
+
+    def __init__(self, code: int, error: ConnectorError) -> None:
+        super().__init__(error.message)
+        self.code = code
+        self.error = error
+
+
+def invalid_params(path: str, message: str) -> RpcError:
+    """-32602 naming the member of ``params`` at fault (``action``, ``connection``...)."""
+    problem = [{"path": path, "message": message}]
+    return RpcError(INVALID_PARAMS, InputError(problem, f"invalid params: {path}: {message}"))
+
+
+def method_not_found(message: str) -> RpcError:
+    """-32601; the error object names ``method`` as the member at fault."""
+    problem = [{"path": "method", "message": message}]
+    return RpcError(METHOD_NOT_FOUND, InputError(problem, f"method not found: {message}"))
+
+
+def code_of(error: ConnectorError) -> int:
+    """The JSON-RPC code of a typed error: -32000 minus its CLI exit code, -32603 for a bug."""
+    return _CODE_BY_EXIT.get(error.exit_code, INTERNAL_ERROR)
+
+
+def error_object(error: ConnectorError) -> dict[str, Any]:
+    """The error as the CLI prints it, the IDs sent kept whole and any known key masked."""
+    data = error.to_dict()
+    masked: dict[str, Any] = redact_data(data, sent_ids(error.details))
+    return masked
+
+
+def error_answer(request_id: Any, code: int, error: ConnectorError) -> dict[str, Any]:
+    """A JSON-RPC error response; ``message`` is the error's own (already redacted)."""
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "error": {"code": code, "message": error.message, "data": error_object(error)},
+    }
+
+
+def result_answer(request_id: Any, result: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "result": result}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request to run. ``answered`` is false for a notification: it gets no answer."""
+
+    id: Any
+    method: str
+    params: dict[str, Any] | list[Any]
+    answered: bool
+
+
+@dataclass
+class Line:
+    """What one line asks for: ``calls`` to run, ``answers`` already known (errors), and
+    whether its answer is an array (a batch) or one object."""
+
+    calls: list[Call] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    batch: bool = False
+
+
+def _refused(code: int, message: str, request_id: Any = None) -> dict[str, Any]:
+    return error_answer(request_id, code, InputError([{"path": "", "message": message}], message))
+
+
+def too_long(limit: int) -> Line:
+    """The answer to a line longer than ``limit`` bytes: it was not read, so no id is known."""
+    message = f"request line longer than {limit} bytes; nothing was run"
+    return Line(answers=[_refused(INVALID_REQUEST, message)])
+
+
+def read_line(raw: bytes) -> Line:
+    """The calls and immediate errors of one line (without its newline)."""
+    try:
+        document = safejson.loads(raw)
+    except safejson.JsonError as exc:
+        # The reason names a position, never the text: the line may hold a key.
+        return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
+    if not isinstance(document, list):
+        line = Line()
+        _add(line, document)
+        return line
+    if not document:
+        return Line(answers=[_refused(INVALID_REQUEST, "invalid request: an empty batch")])
+    if len(document) > MAX_BATCH:
+        message = f"invalid request: a batch of {len(document)} requests; at most {MAX_BATCH}"
+        return Line(answers=[_refused(INVALID_REQUEST, message)])
+    line = Line(batch=True)
+    for item in document:
+        _add(line, item)
+    return line
+
+
+def _add(line: Line, item: Any) -> None:
+    """Add ``item``'s call to ``line``, or the invalid-request answer it gets instead."""
+    if not isinstance(item, dict):
+        line.answers.append(_refused(INVALID_REQUEST, "invalid request: not a request object"))
+        return
+    has_id = "id" in item
+    request_id = item.get("id")
+    id_ok = request_id is None or (type(request_id) in _ID_TYPES)
+    problem = _problem(item, id_ok)
+    if problem is not None:
+        line.answers.append(_refused(INVALID_REQUEST, problem, request_id if id_ok else None))
+        return
+    params = item.get("params", {})
+    line.calls.append(Call(request_id, item["method"], params, answered=has_id))
+
+
+def _problem(item: dict[str, Any], id_ok: bool) -> str | None:
+    if item.get("jsonrpc") != "2.0":
+        return 'invalid request: "jsonrpc" must be "2.0"'
+    if not isinstance(item.get("method"), str):
+        return 'invalid request: "method" must be a string'
+    if not id_ok:
+        return 'invalid request: "id" must be a string, a number or null'
+    if not isinstance(item.get("params", {}), dict | list):
+        return 'invalid request: "params" must be an object or an array'
+    return None

@@ -1,0 +1,256 @@
+"""The worker's loop: lines in, calls run concurrently within a bound, answers out.
+
+One dispatcher reads lines and starts a task per call once one of ``max_in_flight``
+slots is free (so a client that sends faster than Infobip answers waits in the pipe);
+each task writes its own answer when it is done, so answers come back in the order they
+finish, each in one write. A batch's answer is the array of its calls' answers, written
+when the last is done.
+
+Stopping (end of input, SIGTERM, or stdout closed by the client): the dispatcher stops
+reading, and the calls it had read but not started are answered ``stopped`` (nothing
+sent). The calls in flight run on; after SIGTERM they get ``grace`` seconds (a second
+signal: none), then are cancelled, and a cancelled request that may have reached
+Infobip is answered ``outcome_unknown`` with the IDs to check (``outcome.py`` attaches
+them), otherwise ``stopped``. Only then does the worker return.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ... import outcome
+from ...errors import ConnectorError, InternalError
+from ...redaction import get_logger
+from .. import jsonout
+from .lines import Item, TooLong
+from .methods import Methods
+from .protocol import (
+    INTERNAL_ERROR,
+    NOT_RUN,
+    Call,
+    Line,
+    RpcError,
+    code_of,
+    error_answer,
+    read_line,
+    result_answer,
+    too_long,
+)
+
+log = get_logger("infobip_connector.serve")
+
+Answer = dict[str, Any]
+
+
+class Stopped(ConnectorError):
+    """The worker stopped before this request could send anything; safe to send again."""
+
+    type = "stopped"
+
+
+def _stopped(call: Call) -> Answer:
+    """The answer to a call the worker stopped before it could change anything."""
+    error = Stopped(
+        "The worker stopped before this request sent anything that changes what Infobip does; "
+        "send it again to a running worker."
+    )
+    return error_answer(call.id, NOT_RUN, error)
+
+
+def _encode(answer: Answer | list[bytes]) -> bytes:
+    """One answer, or a batch of encoded answers, as one line."""
+    if isinstance(answer, list):
+        return b"[" + b",".join(answer) + b"]\n"
+    try:
+        return jsonout.encode(answer, pretty=False)
+    except (TypeError, ValueError) as exc:
+        error = InternalError(f"internal error: the result is not JSON ({type(exc).__name__})")
+        return jsonout.encode(error_answer(answer["id"], INTERNAL_ERROR, error), pretty=False)
+
+
+class _Reply:
+    """Where the answers of one line go: out at once, or gathered for a batch's array."""
+
+    def __init__(self, worker: Worker, line: Line) -> None:
+        self._worker = worker
+        self._batch = line.batch
+        self._left = len(line.calls) + len(line.answers)
+        self._gathered: list[bytes] = []
+
+    def add(self, answer: Answer | None) -> None:
+        """The answer of one of the line's calls (None for a notification)."""
+        self._left -= 1
+        if not self._batch:
+            if answer is not None:
+                self._worker.send(_encode(answer), answer)
+            return
+        if answer is not None:
+            self._gathered.append(_encode(answer)[:-1])
+        if self._left == 0 and self._gathered:
+            self._worker.send(_encode(self._gathered), None)
+
+
+class Worker:
+    """Runs the calls of the lines it is given; ``write`` sends one encoded answer."""
+
+    def __init__(
+        self,
+        methods: Methods,
+        write: Callable[[bytes], None],
+        *,
+        max_in_flight: int,
+        grace: float,
+    ) -> None:
+        self._methods = methods
+        self._write = write
+        self._max_in_flight = max_in_flight
+        self._grace = grace
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._stopped: asyncio.Future[None] | None = None
+        self._output_closed = False
+        self._reading = False  # the dispatcher is waiting for input
+
+    @property
+    def _stopping(self) -> bool:
+        return self._stopped is not None and self._stopped.done()
+
+    async def serve(self, next_group: Callable[[], Awaitable[list[Item]]]) -> None:
+        """Run every call read from ``next_group`` until it gives ``[]`` or :meth:`stop`."""
+        self._stopped = asyncio.get_running_loop().create_future()
+        slots = asyncio.Semaphore(self._max_in_flight)
+        self._dispatcher = asyncio.create_task(self._dispatch(next_group, slots))
+        try:
+            await self._dispatcher
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise  # cancelled from outside, not by stop()
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    def stop(self) -> None:
+        """Take no more calls; those in flight get ``grace`` seconds (none when called again).
+
+        Lines read meanwhile are answered ``stopped``; the worker ends once nothing is in
+        flight.
+        """
+        if self._stopped is None:
+            return  # not serving yet
+        if self._stopping:
+            self._cancel_in_flight()
+            return
+        self._stopped.set_result(None)
+        asyncio.get_running_loop().call_later(self._grace, self._cancel_in_flight)
+        self._end_if_idle()
+
+    def _cancel_in_flight(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    def _end_if_idle(self) -> None:
+        # Only while it waits for input: a line in hand is always answered.
+        if self._stopping and not self._tasks and self._reading and self._dispatcher:
+            self._dispatcher.cancel()
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._end_if_idle()
+
+    async def _dispatch(
+        self, next_group: Callable[[], Awaitable[list[Item]]], slots: asyncio.Semaphore
+    ) -> None:
+        while not (self._stopping and not self._tasks):
+            self._reading = True
+            try:
+                group = await next_group()
+            finally:
+                self._reading = False
+            if not group:
+                return
+            for item in group:
+                line = too_long(item.limit) if isinstance(item, TooLong) else read_line(item)
+                reply = _Reply(self, line)
+                for answer in line.answers:
+                    reply.add(answer)
+                for call in line.calls:
+                    if not await self._slot(slots):
+                        reply.add(_stopped(call) if call.answered else None)
+                        continue
+                    task = asyncio.create_task(self._run(call, reply, slots))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._finished)
+
+    async def _slot(self, slots: asyncio.Semaphore) -> bool:
+        """Whether a slot was taken; false once the worker is stopping."""
+        if self._stopping:
+            return False
+        if not slots.locked():
+            await slots.acquire()  # free: returns at once
+            return True
+        assert self._stopped is not None
+        taking: asyncio.Future[Any] = asyncio.ensure_future(slots.acquire())
+        stopped: asyncio.Future[Any] = self._stopped
+        await asyncio.wait({taking, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not taking.done():
+            taking.cancel()
+            return False
+        if self._stopping:
+            slots.release()
+            return False
+        return True
+
+    async def _run(self, call: Call, reply: _Reply, slots: asyncio.Semaphore) -> None:
+        try:
+            answer = result_answer(call.id, await self._methods.call(call.method, call.params))
+        except RpcError as exc:
+            answer = error_answer(call.id, exc.code, exc.error)
+        except ConnectorError as exc:
+            answer = error_answer(call.id, code_of(exc), exc)
+        except asyncio.CancelledError as exc:
+            # Cancelled by stop() after the grace period: report it rather than drop it.
+            unknown = getattr(exc, outcome.ATTRIBUTE, None)
+            if isinstance(unknown, ConnectorError):
+                answer = error_answer(call.id, code_of(unknown), unknown)
+            else:
+                answer = _stopped(call)
+        except Exception as exc:
+            # A bug: its text could quote the request, so only the class is named.
+            log.exception("internal error in %s", call.method)
+            error = InternalError(f"internal error: {type(exc).__name__}")
+            answer = error_answer(call.id, INTERNAL_ERROR, error)
+        finally:
+            slots.release()
+        reply.add(answer if call.answered else None)
+
+    def send(self, data: bytes, answer: Answer | None) -> None:
+        """Write one line of answer; once stdout is closed, log what could not be told."""
+        if not self._output_closed:
+            try:
+                self._write(data)
+                return
+            except OSError as exc:
+                self._output_closed = True
+                log.warning("stdout is closed (%s): stopping; answers go to this log", exc)
+                if self._stopped is not None and not self._stopped.done():
+                    # Nobody reads the answers: take no more calls, finish those in flight.
+                    self._stopped.set_result(None)
+                    self._end_if_idle()
+        _log_lost(data if answer is None else None, answer)
+
+
+def _log_lost(data: bytes | None, answer: Answer | None) -> None:
+    if answer is None:
+        assert data is not None
+        log.warning("answer not delivered: %s", data[:4000].decode("utf-8", "replace"))
+        return
+    error = answer.get("error")
+    if error is None:
+        log.warning("answer to request %r not delivered: it succeeded", answer["id"])
+        return
+    log.warning(
+        "answer to request %r not delivered: %s",
+        answer["id"],
+        jsonout.encode(error["data"], pretty=False)[:4000].decode("utf-8", "replace"),
+    )
