@@ -1,0 +1,39 @@
+"""The Node.js example drives ``serve`` from another language: it sends an SMS through the
+sandbox and reads the typed errors (skipped where ``node`` is not installed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_node_example_sends_and_reads_typed_errors() -> None:
+    assert NODE is not None
+    command = [sys.executable, "-m", "infobip_connector", "serve", "--sandbox"]
+    done = subprocess.run(
+        [NODE, str(ROOT / "examples" / "node" / "send-sms.mjs"), *command],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    steps = {step.pop("step"): step for step in map(json.loads, done.stdout.splitlines())}
+    assert "sendSms" in steps["definition"]["actions"]
+    assert steps["sent"]["status"] == "PENDING" and steps["sent"]["messageId"]
+    invalid = steps["invalid input"]
+    assert (invalid["code"], invalid["type"]) == (-32002, "input")
+    assert [e["path"] for e in invalid["errors"]] == [
+        "messages[0].destinations[0].to",
+        "messages[0].text",
+    ]
+    assert steps["unknown method"]["code"] == -32601
+    assert steps["exit"] == {"code": 0}
