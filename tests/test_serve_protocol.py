@@ -320,3 +320,34 @@ def test_without_a_key_a_request_is_told_how_to_give_one() -> None:
     assert error["details"]["errors"][0]["path"] == "INFOBIP_API_KEY"
     assert "--sandbox" in error["message"] and "params" in error["message"]
     assert "result" in answers[2]
+
+
+def test_an_idempotency_key_gives_a_repeated_step_the_same_ids() -> None:
+    sandbox = Sandbox(KEY, deliver_reports=False)
+    step = {"action": "sendSms", "input": SMS}
+    answers = by_id(
+        serve(
+            request(1, "execute", **step, idempotencyKey="dag/run-7/task"),
+            request(2, "execute", **step, idempotencyKey="dag/run-7/task"),
+            request(3, "execute", **step, idempotencyKey="dag/run-8/task"),
+            request(4, "execute", **step, idempotencyKey=None),
+            methods=methods_for(sandbox.transport()),
+        )
+    )
+    ids = {
+        n: (a["result"]["bulkId"], a["result"]["messages"][0]["messageId"])
+        for n, a in answers.items()
+    }
+    assert ids[1] == ids[2]
+    assert len({ids[1], ids[3], ids[4]}) == 3
+
+
+@pytest.mark.parametrize("key", ["", "x" * 300, 42, "tab\there"])
+def test_an_unusable_idempotency_key_is_an_input_error_naming_it(key: Any) -> None:
+    sandbox = Sandbox(KEY, deliver_reports=False)
+    step = request(1, "execute", action="sendSms", input=SMS, idempotencyKey=key)
+    [answer] = serve(step, methods=methods_for(sandbox.transport()))
+    assert code(answer) == -32002
+    [problem] = answer["error"]["data"]["error"]["details"]["errors"]
+    assert problem["path"] == "idempotencyKey"
+    assert sandbox.requests == []

@@ -15,10 +15,10 @@ sends.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from ...component import checked_idempotency_key
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
 
@@ -51,9 +51,7 @@ class Methods:
         self._phone_checks = tuple(
             component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
         )
-        execute = {"action": "string", "input": "any", **_CONNECTION}
-        if "idempotency_key" in inspect.signature(component.execute_async).parameters:
-            execute["idempotencyKey?"] = "any"
+        execute = {"action": "string", "input": "any", "idempotencyKey?": "any", **_CONNECTION}
         table: dict[str, tuple[dict[str, str], Handler]] = {
             "definition": ({}, self._definition_of),
             "schema": ({"action": "string", "output?": "boolean"}, self._schema),
@@ -103,11 +101,11 @@ class Methods:
     async def _execute(self, params: Params) -> Any:
         action = self._check_action(params["action"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
-        extra: dict[str, Any] = {}
-        if "idempotencyKey" in params:
-            extra["idempotency_key"] = params["idempotencyKey"]
+        key = params.get("idempotencyKey")
+        if key is not None:
+            key = checked_idempotency_key(key, "idempotencyKey")
         running = self._component.execute_async(
-            action, params["input"], connection, transport=transport, **extra
+            action, params["input"], connection, transport=transport, idempotency_key=key
         )
         del connection  # its token would show in tracebacks rendered with their locals
         return await running
