@@ -343,3 +343,17 @@ def test_main_called_with_arguments_leaves_the_collector_alone(
     )
     assert code == 0, err
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_main_run_again_keeps_one_log_handler_writing_to_the_current_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    root = logging.getLogger("infobip_connector")
+    for _ in range(3):
+        run_cli(capsys, "schema", "connection")
+    ours = [h for h in root.handlers if type(h).__module__ == "infobip_connector.hosts.cli"]
+    assert len(ours) == 1
+    logging.getLogger("infobip_connector.test").warning("after the runs")
+    assert capsys.readouterr().err == "WARNING infobip_connector.test: after the runs\n"

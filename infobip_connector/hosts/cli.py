@@ -506,11 +506,30 @@ def _catch_termination() -> None:
             signal.signal(number, _raise_terminated)
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a record comes, not as it was at set-up.
+
+    ``main`` may run many times in one process (tests, an embedding host) while
+    ``sys.stderr`` is swapped and closed in between; a stream kept from an earlier call
+    would turn each later record into a logging error.
+    """
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _setup_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    root = logging.getLogger("infobip_connector")
+    for earlier in [h for h in root.handlers if isinstance(h, _Stderr)]:
+        root.removeHandler(earlier)  # one handler however often main runs
+    handler = _Stderr()
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("infobip_connector")
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
