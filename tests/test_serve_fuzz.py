@@ -17,7 +17,18 @@ from hypothesis import strategies as st
 from .serve_support import SMS, run_worker, sandbox_methods
 
 LIMIT = 4096
-METHODS = ["definition", "schema", "validate", "execute", "options", "testConnection", "rpc.x"]
+METHODS = [
+    "definition",
+    "schema",
+    "validate",
+    "execute",
+    "options",
+    "testConnection",
+    "eventSchema",
+    "handleWebhook",
+    "poll",
+    "rpc.x",
+]
 ACTIONS = ["sendSms", "sendWhatsappTextMessage", "getSmsLogs", "connection", "nope"]
 
 json_values = st.recursive(
@@ -40,6 +51,13 @@ params = st.fixed_dictionaries(
         "property": st.just("messages[].content.templateName") | json_values,
         "phoneNumberCheck": st.sampled_from(["valid", "possible"]) | json_values,
         "connection": json_values,
+        "trigger": st.sampled_from(["newInboundSms", "whatsappSeenReport", "x"]) | json_values,
+        "request": st.fixed_dictionaries(
+            {}, optional={"method": json_values, "headers": json_values, "body": json_values}
+        )
+        | json_values,
+        "settings": st.just({"allowUnauthenticated": True}) | json_values,
+        "state": json_values,
         "extra": json_values,
     },
 )

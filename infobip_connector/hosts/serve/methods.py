@@ -9,7 +9,7 @@ component's to judge: its typed errors come back as they are.
 the worker's event loop. ``options`` and ``testConnection`` exist only as synchronous calls;
 they run in the loop's thread pool, so a slow read does not hold the others up.
 ``validate`` checks a value in the loop's own thread, as ``execute_async`` does before it
-sends.
+sends. The trigger calls are in ``triggers.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ...component import checked_idempotency_key
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
+from .triggers import TriggerMethods
 
 if TYPE_CHECKING:
     from ...component import Component
@@ -66,6 +67,11 @@ class Methods:
             ),
             "testConnection": (dict(_CONNECTION), self._test_connection),
         }
+        triggers = TriggerMethods(component, connections)
+        of = TriggerMethods.members
+        table["eventSchema"] = (of["eventSchema"], triggers.event_schema)
+        table["handleWebhook"] = (of["handleWebhook"], triggers.handle_webhook)
+        table["poll"] = (of["poll"], triggers.poll)
         self._table = {name: (_declared(members), run) for name, (members, run) in table.items()}
 
     async def call(self, method: str, params: Params | list[Any]) -> Any:

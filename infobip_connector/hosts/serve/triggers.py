@@ -1,0 +1,102 @@
+"""The trigger methods of ``serve``: ``eventSchema``, ``handleWebhook`` and ``poll``.
+
+``handleWebhook`` is the component's pure ``handle_webhook``: the engine serves the URL and
+passes each call on as ``request`` (``method``, ``headers``, the body as text or as
+``bodyBase64`` for bytes that are not UTF-8); the answer says what to reply to Infobip and
+which events start workflows. The worker lives on between calls, so the component's
+window of events already returned drops the repeats Infobip posts again. ``poll`` runs the
+trigger's consume action (synchronous: in the loop's thread pool) and returns the events
+and the state to pass to the next poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from typing import TYPE_CHECKING, Any
+
+from ... import WebhookRequest
+from .connections import ABSENT, Connections
+from .protocol import invalid_params
+
+if TYPE_CHECKING:
+    from ...component import Component
+
+Params = dict[str, Any]
+_REQUEST_MEMBERS = ("method", "headers", "body", "bodyBase64")
+
+
+class TriggerMethods:
+    """The trigger calls of one worker; ``members`` declares their params like ``Methods``."""
+
+    members = {
+        "eventSchema": {"trigger": "string"},
+        "handleWebhook": {"trigger": "string", "request": "object", "settings": "object"},
+        "poll": {"trigger": "string", "state?": "any", "connection?": "object"},
+    }
+
+    def __init__(self, component: Component, connections: Connections) -> None:
+        self._component = component
+        self._connections = connections
+        self._triggers = tuple(component.trigger_names)
+
+    async def event_schema(self, params: Params) -> Any:
+        return self._component.event_schema(self._check(params["trigger"]))
+
+    async def handle_webhook(self, params: Params) -> Any:
+        trigger = self._check(params["trigger"])
+        answer = self._component.handle_webhook(
+            trigger, _request(params["request"]), params["settings"]
+        )
+        return {
+            "status": answer.status,
+            "events": answer.events,
+            "error": answer.error,
+            "headers": answer.headers,
+            "body": answer.http_body().decode("utf-8"),
+        }
+
+    async def poll(self, params: Params) -> Any:
+        trigger = self._check(params["trigger"])
+        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
+        events, state = await asyncio.to_thread(
+            self._component.poll, trigger, connection, params.get("state"), transport=transport
+        )
+        return {"events": events, "state": state}
+
+    def _check(self, trigger: str) -> str:
+        if trigger not in self._triggers:
+            shown = trigger if len(trigger) <= 64 else trigger[:64] + "…"
+            raise invalid_params(
+                "trigger", f"unknown trigger {shown!r}; one of: {', '.join(self._triggers)}"
+            )
+        return trigger
+
+
+def _request(given: dict[str, Any]) -> WebhookRequest:
+    """The webhook call an engine received, from its JSON form; RpcError when malformed.
+
+    What the values hold (a method, header names and values as text) is WebhookRequest's to
+    check: its InputError names ``request.method`` or ``request.headers``.
+    """
+    for name in given:
+        if name not in _REQUEST_MEMBERS:
+            shown = name if len(name) <= 64 else name[:64] + "…"
+            members = ", ".join(_REQUEST_MEMBERS)
+            raise invalid_params(f"request.{shown}", f"is not a member of request ({members})")
+    if ("body" in given) == ("bodyBase64" in given):
+        raise invalid_params("request.body", "give the body as text (body) or bodyBase64")
+    if "bodyBase64" in given:
+        encoded = given["bodyBase64"]
+        try:
+            if not isinstance(encoded, str):
+                raise ValueError
+            body: Any = base64.b64decode(encoded, validate=True)
+        except (ValueError, binascii.Error):
+            raise invalid_params("request.bodyBase64", "must be base64 text") from None
+    else:
+        body = given["body"]
+        if not isinstance(body, str):
+            raise invalid_params("request.body", "must be text (bytes: bodyBase64)")
+    return WebhookRequest(given.get("method", "POST"), given.get("headers", {}), body)

@@ -1,0 +1,126 @@
+"""``serve`` exposes the triggers: event schemas, webhook calls handed over by the engine, polls.
+
+The worker lives on between calls, so a webhook body Infobip posts again starts nothing twice,
+and a poll's state is passed back by the client like any other value.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from infobip_connector import component
+from infobip_connector.sandbox import Sandbox
+from infobip_connector.triggers.security import signature
+
+from .serve_support import KEY, by_id, methods_for, request, run_worker
+from .trigger_support import SECRET, examples
+
+SETTINGS = {"hmacSecret": SECRET}
+
+
+def inbound_body() -> bytes:
+    return json.dumps(next(iter(examples("newInboundSms").values()))).encode()
+
+
+def call_of(body: bytes, secret: str = SECRET) -> dict[str, Any]:
+    """A webhook call as the engine received it, signed as Infobip is assumed to sign."""
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature(body, secret)}
+    return {"method": "POST", "headers": headers, "body": body.decode()}
+
+
+def webhook(request_id: Any, call: dict[str, Any], settings: Any = SETTINGS) -> bytes:
+    return request(
+        request_id, "handleWebhook", trigger="newInboundSms", request=call, settings=settings
+    )
+
+
+def serve(*lines: bytes, sandbox: Sandbox | None = None) -> dict[Any, Any]:
+    account = sandbox or Sandbox(KEY, deliver_reports=False)
+    return by_id(
+        run_worker(methods_for(account.transport()), b"\n".join(lines) + b"\n", max_in_flight=1)
+    )
+
+
+def test_event_schemas_of_every_trigger() -> None:
+    names = component.trigger_names
+    answers = serve(*(request(name, "eventSchema", trigger=name) for name in names))
+    assert {name: answers[name]["result"] for name in names} == {
+        name: component.event_schema(name) for name in names
+    }
+
+
+def test_a_webhook_call_gives_its_events_once() -> None:
+    body = inbound_body()
+    answers = serve(webhook(1, call_of(body)), webhook(2, call_of(body)))
+    first, again = answers[1]["result"], answers[2]["result"]
+    assert first["status"] == 200 and first["error"] is None and first["events"]
+    assert json.loads(first["body"]) == {"events": len(first["events"])}
+    assert again["status"] == 200 and again["events"] == []  # Infobip posted it again
+
+
+def test_a_body_in_base64_is_checked_byte_for_byte() -> None:
+    body = inbound_body()
+    call = call_of(body)
+    del call["body"]
+    call["bodyBase64"] = base64.b64encode(body).decode()
+    assert serve(webhook(1, call))[1]["result"]["status"] == 200
+
+
+def test_a_wrong_signature_is_refused_without_quoting_the_secret() -> None:
+    answers = serve(webhook(1, call_of(inbound_body(), secret="another-secret-1234")))
+    result = answers[1]["result"]
+    assert result["status"] == 401 and result["events"] == []
+    text = json.dumps(answers)
+    assert SECRET not in text and "another-secret-1234" not in text
+
+
+@pytest.mark.parametrize(
+    ("given", "path"),
+    [
+        ({"body": None, "bodyBase64": "not base64!"}, "request.bodyBase64"),
+        ({"body": None}, "request.body"),
+        ({"body": b"{}".hex(), "bodyBase64": "e30="}, "request.body"),
+        ({"cookies": {}}, "request.cookies"),
+    ],
+)
+def test_a_malformed_webhook_call_is_invalid_params(given: dict[str, Any], path: str) -> None:
+    call = {**call_of(inbound_body()), **given}
+    if call["body"] is None and "bodyBase64" in given:
+        del call["body"]
+    [problem] = serve(webhook(1, call))[1]["error"]["data"]["error"]["details"]["errors"]
+    assert problem["path"] == path
+
+
+def test_unusable_settings_and_unknown_triggers_are_named() -> None:
+    call = {"method": "POST", "headers": {}, "body": "{}"}
+    answers = serve(
+        request(1, "handleWebhook", trigger="newInboundSms", request=call, settings={}),
+        request(2, "eventSchema", trigger="newFax"),
+        request(
+            3, "handleWebhook", trigger="newInboundSms", request=call, settings={"hmacSecret": ""}
+        ),
+    )
+    assert answers[1]["error"]["data"]["error"]["type"] == "configuration"
+    assert answers[2]["error"]["code"] == -32602
+    assert answers[3]["error"]["code"] == -32002
+
+
+def test_polls_pass_their_state_on_and_return_each_item_once() -> None:
+    account = Sandbox(KEY, deliver_reports=False)
+    first = account.receive_sms("385916242493", "385921004026", "first")
+    [answer] = serve(request(1, "poll", trigger="newInboundSms"), sandbox=account).values()
+    events, state = answer["result"]["events"], answer["result"]["state"]
+    assert [e["messageId"] for e in events] == [first]
+    later = account.receive_sms("385916242494", "385921004026", "later")
+    again = serve(request(2, "poll", trigger="newInboundSms", state=state), sandbox=account)[2]
+    assert [e["messageId"] for e in again["result"]["events"]] == [later]
+
+
+def test_a_state_no_poll_returned_is_an_input_error() -> None:
+    answers = serve(request(1, "poll", trigger="newInboundSms", state={"not": "a state"}))
+    assert answers[1]["error"]["code"] == -32002
+    assert answers[1]["error"]["data"]["error"]["details"]["errors"][0]["path"].startswith("state")
