@@ -27,7 +27,9 @@ import re
 import threading
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -129,6 +131,38 @@ def _refresh_snapshot() -> None:
     _snapshot = tuple(sorted({*_live, *_dead}, key=len, reverse=True))
 
 
+# Secrets a request carries in its body (a webhook's Basic password or HMAC secret, as
+# ``HiddenStr``), masked in everything made while that request is being sent: errors,
+# log records, the answer. Per context, not registered: they belong to one request, and
+# any length is masked (a short password echoed back must not show either).
+_carried: ContextVar[tuple[str, ...]] = ContextVar("carried_secrets", default=())
+
+
+@contextmanager
+def carrying(secrets: Collection[str]) -> Iterator[None]:
+    """Mask ``secrets`` (any length) in ``redact`` for the duration of the block."""
+    added = tuple(s for s in secrets if s)
+    if not added:
+        yield
+        return
+    token = _carried.set(tuple(sorted({*_carried.get(), *added}, key=len, reverse=True)))
+    try:
+        yield
+    finally:
+        _carried.reset(token)
+
+
+def hidden_values(value: Any) -> list[str]:
+    """Every ``HiddenStr`` inside JSON-like ``value``: the secrets a request body carries."""
+    if isinstance(value, HiddenStr):
+        return [str.__str__(value)]
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in hidden_values(item)]
+    if isinstance(value, list | tuple):
+        return [found for item in value for found in hidden_values(item)]
+    return []
+
+
 def _secrets() -> tuple[str, ...]:
     # Not blocking: a collector run inside a locked section may log; a snapshot one
     # dead key stale only masks more.
@@ -138,6 +172,9 @@ def _secrets() -> tuple[str, ...]:
             _refresh_snapshot()
         finally:
             _lock.release()
+    carried = _carried.get()
+    if carried:
+        return tuple(sorted({*_snapshot, *carried}, key=len, reverse=True))
     return _snapshot
 
 

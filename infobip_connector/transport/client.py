@@ -40,7 +40,7 @@ from ..errors import (
     UnreachableError,
 )
 from ..outcome import advice, after_arrival, mark_interrupted, unknown
-from ..redaction import HiddenStr, get_logger, redact, scrub_answer
+from ..redaction import HiddenStr, carrying, get_logger, hidden_values, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
 from . import deadline, idempotent
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
@@ -117,6 +117,8 @@ class _Exchange:
         # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
         bodiless = request.body is None or request.method.upper() in BODILESS
         self.content = None if bodiless else orjson.dumps(request.body)
+        #: The secrets the body carries (a webhook's credentials): masked like the key.
+        self.carried = () if bodiless else tuple(hidden_values(request.body))
         self.headers = {
             # Masked in reprs: frames on the way to the socket hold this value.
             "Authorization": HiddenStr("App " + settings.token.get_secret_value()),
@@ -225,12 +227,8 @@ class _Exchange:
                 problem = str(exc)
             else:
                 # An answer echoing the key must not carry it into the output.
-                body = scrub_answer(
-                    body,
-                    response.content,
-                    self.settings.token.get_secret_value(),
-                    self.request.reference,
-                )
+                for secret in (self.settings.token.get_secret_value(), *self.carried):
+                    body = scrub_answer(body, response.content, secret, self.request.reference)
                 if self.uncertain:
                     body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
                 return body
@@ -337,16 +335,18 @@ def send(
     carrier = transport if transport is not None else pooled_transport()
     exchange = _Exchange(settings, request)
     try:
-        while True:
-            try:
-                attempt = exchange.next_attempt()
-                outcome: Answer | _Failure = run_attempt(carrier, attempt, exchange.deadline)
-            except Exception as exc:
-                outcome = _Failure.of(exc)
-            step = exchange.judge(outcome)
-            if not isinstance(step, _Retry):
-                return step
-            time.sleep(step.delay)
+        # Errors and log records made while sending mask the secrets the body carries.
+        with carrying(exchange.carried):
+            while True:
+                try:
+                    attempt = exchange.next_attempt()
+                    outcome: Answer | _Failure = run_attempt(carrier, attempt, exchange.deadline)
+                except Exception as exc:
+                    outcome = _Failure.of(exc)
+                step = exchange.judge(outcome)
+                if not isinstance(step, _Retry):
+                    return step
+                time.sleep(step.delay)
     except BaseException as exc:
         _interrupted(exc, exchange)
         raise
@@ -363,28 +363,32 @@ async def send_async(
     """
     exchange = _Exchange(settings, request)
     try:
-        while True:
-            attempt = exchange.next_attempt()
-            try:
-                if transport is None:
-                    # Imported on first use: aiohttp takes a while to import.
-                    from . import aiohttp_sender
-
-                    left = max(exchange.deadline.remaining(), 0.001)
-                    outcome: Answer | _Failure = await aiohttp_sender.request(
-                        **attempt, deadline=left
-                    )
-                else:
-                    outcome = await run_attempt_async(transport, attempt, exchange.deadline)
-            except Exception as exc:
-                outcome = _Failure.of(exc)
-            step = exchange.judge(outcome)
-            if not isinstance(step, _Retry):
-                return step
-            await asyncio.sleep(step.delay)
+        with carrying(exchange.carried):
+            return await _exchange_async(exchange, transport)
     except BaseException as exc:
         _interrupted(exc, exchange)
         raise
+
+
+async def _exchange_async(exchange: _Exchange, transport: httpx.AsyncBaseTransport | None) -> Any:
+    """The attempts of :func:`send_async` until one is final."""
+    while True:
+        attempt = exchange.next_attempt()
+        try:
+            if transport is None:
+                # Imported on first use: aiohttp takes a while to import.
+                from . import aiohttp_sender
+
+                left = max(exchange.deadline.remaining(), 0.001)
+                outcome: Answer | _Failure = await aiohttp_sender.request(**attempt, deadline=left)
+            else:
+                outcome = await run_attempt_async(transport, attempt, exchange.deadline)
+        except Exception as exc:
+            outcome = _Failure.of(exc)
+        step = exchange.judge(outcome)
+        if not isinstance(step, _Retry):
+            return step
+        await asyncio.sleep(step.delay)
 
 
 def _interrupted(exc: BaseException, exchange: _Exchange) -> None:
