@@ -324,7 +324,9 @@ class Component:
         from .triggers.registration import register_request
 
         declared = self.definition.trigger(trigger)
-        registration, request = register_request(declared, url, security, resources=resources)
+        registration, request = register_request(
+            declared, url, security, resources=resources, local=settings.is_loopback
+        )
         del security  # its secrets would show in tracebacks rendered with their locals
         from .transport import client
 
@@ -338,11 +340,13 @@ class Component:
         connection: Connection,
         *,
         transport: httpx.BaseTransport | None = None,
-    ) -> None:
+    ) -> dict[str, list[str]]:
         """Remove what :meth:`register_webhook` created (the subscription, its profile and
-        security settings); what is already gone is not an error. Each removal is a
-        ``remove``: retried like a read. A registration that is not the trigger's:
-        InputError naming ``registration.<member>``."""
+        security settings); what is already gone is not an error, but is reported:
+        ``{"removed": [...], "alreadyGone": [...]}`` naming ``subscription``, ``profile``,
+        ``security`` (a subscription already gone may mean another account or base URL).
+        Each removal is a ``remove``: retried like a read. A registration that is not the
+        trigger's (its trigger or channel): InputError naming ``registration.<member>``."""
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
@@ -353,12 +357,17 @@ class Component:
         from .errors import RejectedError
         from .transport import client
 
-        for request in removal_requests(kept):
+        outcome: dict[str, list[str]] = {"removed": [], "alreadyGone": []}
+        for part, request in removal_requests(kept):
             try:
                 client.send(settings, request, transport)
             except RejectedError as error:
                 if not already_gone(error):
                     raise
+                outcome["alreadyGone"].append(part)
+            else:
+                outcome["removed"].append(part)
+        return outcome
 
 
 def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:

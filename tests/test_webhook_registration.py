@@ -17,6 +17,9 @@ from infobip_connector.triggers.webhook import WebhookRequest, WebhookSettings
 from .webhook_receiver import Hook
 
 CONNECTION = {"token": "sandbox-key-for-local-tests", "baseUrl": "https://api.infobip.com"}
+# A sandbox on this machine: the only caller that can post to a loopback URL.
+LOCAL = {"token": "sandbox-key-for-local-tests", "baseUrl": "http://127.0.0.1:9"}
+OPEN = {"allowUnauthenticated": True}
 SECRET = "hmac-secret-for-tests"
 URL = "https://hooks.example.com/infobip/inbound"
 
@@ -62,7 +65,7 @@ def test_what_the_sandbox_posts_after_registering_starts_the_trigger() -> None:
         sandbox = Sandbox(report_delay=0.0)
         settings = WebhookSettings(hmac_secret=SECRET)  # type: ignore[arg-type]
         registration = component.register_webhook(
-            "newInboundSms", hook.url, CONNECTION, security=settings, transport=sandbox.transport()
+            "newInboundSms", hook.url, LOCAL, security=settings, transport=sandbox.transport()
         )
         message_id = sandbox.receive_sms("41793026727", "447860099299", "YES")
         assert sandbox.wait_for_reports(5)
@@ -95,10 +98,16 @@ def test_basic_credentials_are_registered_as_basic_security() -> None:
 def test_without_security_nothing_is_registered_for_it_and_resources_narrow_it() -> None:
     sandbox = Sandbox(deliver_reports=False)
     registration = component.register_webhook(
-        "newInboundSms", URL, CONNECTION, resources=["447860099299"], transport=sandbox.transport()
+        "newInboundSms",
+        URL,
+        CONNECTION,
+        security=OPEN,
+        resources=["447860099299"],
+        transport=sandbox.transport(),
     )
     assert "authId" not in registration
     (kept,) = subscriptions(sandbox)
+    assert "security" not in sandbox.subscriptions.profiles[registration["profileId"]]
     assert kept["resources"] == ["447860099299"]
     assert sandbox.subscriptions.security == {}
     component.unregister_webhook(
@@ -127,18 +136,18 @@ def test_unregistering_what_is_already_gone_is_not_an_error() -> None:
 @pytest.mark.parametrize(
     ("url", "security", "resources", "path"),
     [
-        ("ftp://example.com/hook", None, None, "url"),
-        ("https://exa mple.com/", None, None, "url"),
-        ("https://example.com/" + "a" * 600, None, None, "url"),
-        (5, None, None, "url"),
+        ("ftp://example.com/hook", OPEN, None, "url"),
+        ("https://exa mple.com/", OPEN, None, "url"),
+        ("https://example.com/" + "a" * 600, OPEN, None, "url"),
+        (5, OPEN, None, "url"),
         (
             URL,
             {"hmacSecret": SECRET, "basicAuth": {"username": "u", "password": "p"}},
             None,
             "security",
         ),
-        (URL, None, "447860099299", "resources"),
-        (URL, None, [""], "resources[0]"),
+        (URL, OPEN, "447860099299", "resources"),
+        (URL, OPEN, [""], "resources[0]"),
     ],
 )
 def test_bad_registrations_are_input_errors_and_send_nothing(
@@ -161,10 +170,12 @@ def test_bad_registrations_are_input_errors_and_send_nothing(
 def test_unknown_triggers_and_foreign_registrations_are_input_errors() -> None:
     sandbox = Sandbox(deliver_reports=False)
     with pytest.raises(InputError) as caught:
-        component.register_webhook("noSuchTrigger", URL, CONNECTION, transport=sandbox.transport())
+        component.register_webhook(
+            "noSuchTrigger", URL, CONNECTION, security=OPEN, transport=sandbox.transport()
+        )
     assert caught.value.errors[0]["path"] == "trigger"
     registration = component.register_webhook(
-        "newInboundSms", URL, CONNECTION, transport=sandbox.transport()
+        "newInboundSms", URL, CONNECTION, security=OPEN, transport=sandbox.transport()
     )
     bad = [
         ("whatsappSeenReport", registration, "registration.trigger"),
@@ -211,7 +222,9 @@ def test_a_create_is_never_repeated_after_an_ambiguous_failure() -> None:
 def test_a_removal_is_repeated_after_an_ambiguous_failure() -> None:
     sandbox = Sandbox(deliver_reports=False)
     transport = sandbox.transport()
-    registration = component.register_webhook("newInboundSms", URL, CONNECTION, transport=transport)
+    registration = component.register_webhook(
+        "newInboundSms", URL, CONNECTION, security=OPEN, transport=transport
+    )
     path = f"/subscriptions/1/subscription/SMS/{registration['subscriptionId']}"
     sandbox.script("DELETE", path, Fault(status=503), Fault(status=500, process=True))
     component.unregister_webhook(
@@ -234,7 +247,9 @@ def test_a_removal_that_keeps_failing_says_it_is_safe_to_repeat() -> None:
 
     sandbox = Sandbox(deliver_reports=False)
     transport = sandbox.transport()
-    registration = component.register_webhook("newInboundSms", URL, CONNECTION, transport=transport)
+    registration = component.register_webhook(
+        "newInboundSms", URL, CONNECTION, security=OPEN, transport=transport
+    )
     path = f"/subscriptions/1/subscription/SMS/{registration['subscriptionId']}"
     sandbox.script("DELETE", path, *[Fault(status=503)] * 3)
     with pytest.raises(UnreachableError) as caught:

@@ -20,6 +20,7 @@ removing is ``remove`` (a repeat finds the item gone, so it is retried like a re
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,15 +32,21 @@ from ..definition.texts import HTTP_URL_PATTERN
 from ..errors import InputError, RejectedError
 from ..redaction import HiddenStr
 from ..request import InfobipRequest
+from ..runtime.phones import normalize_phone
 from ..runtime.urls import http_url_problem
 from .webhook import WebhookSettings
 
 # IDs go into URL paths; Infobip wants no character that needs encoding.
 _ID = re.compile(r"[A-Za-z0-9._~-]{1,255}")
-_CHANNELS = ("SMS", "WHATSAPP")
 _MAX_URL = 512  # NotificationProfile.webhook.notifyUrl
 _HTTP_URL = re.compile(HTTP_URL_PATTERN)
 _MAX_RESOURCES = 255
+# A short code an SMS is received on: digits only, shorter than any phone number.
+_SHORT_CODE = re.compile(r"[0-9]{3,8}", re.ASCII)
+_NO_SECURITY = (
+    "give the webhook's settings (basicAuth or hmacSecret, as the webhook checks them), or"
+    ' {"allowUnauthenticated": true} for a webhook anyone could post to'
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,9 @@ def _security(values: Any, auth_id: str) -> dict[str, Any] | None:
     Basic and HMAC together are refused. Secrets travel as ``HiddenStr``: a repr of the
     request never shows them."""
     if values is None:
-        return None
+        # The receiver refuses to run without credentials unless told so; registering
+        # follows it, so a forgotten argument never opens a webhook to anyone.
+        raise InputError([_problem("security", _NO_SECURITY)])
     settings = WebhookSettings.from_values(values)
     basic = settings.basic_auth
     secret = settings.hmac_secret
@@ -111,6 +120,9 @@ def _security(values: Any, auth_id: str) -> dict[str, Any] | None:
 
 
 def _resources(resources: Any) -> list[str] | None:
+    """Your numbers, as Infobip matches them: international digits without ``+`` or
+    separators (``+44 7860 099299`` → ``447860099299``), or a short code; each once.
+    A number written any other way would never match, and the subscription never fire."""
     if resources is None:
         return None
     problems = []
@@ -118,17 +130,41 @@ def _resources(resources: Any) -> list[str] | None:
         raise InputError([_problem("resources", "must be a list of numbers")])
     if len(resources) > _MAX_RESOURCES:
         problems.append(_problem("resources", f"must have at most {_MAX_RESOURCES} items"))
+    numbers: list[str] = []
+    first: dict[str, int] = {}
     for index, value in enumerate(resources):
-        if not isinstance(value, str) or not 1 <= len(value) <= 255 or not value.strip():
-            problems.append(_problem(f"resources[{index}]", "must be 1 to 255 characters"))
+        path = f"resources[{index}]"
+        number, problem = _number(value)
+        if problem is not None:
+            problems.append(_problem(path, problem))
+        elif number in first:
+            problems.append(_problem(path, f"repeats resources[{first[number]}] ({number})"))
+        else:
+            first[number] = index
+            numbers.append(number)
     if problems:
         raise InputError(problems)
-    return list(resources) or None
+    return numbers or None
 
 
-def _url_problem(url: Any) -> str | None:
-    """Why Infobip could not post to ``url``, or None: the checks of an action's
-    ``format: http-url`` input, and the profile's length limit."""
+def _number(value: Any) -> tuple[str, str | None]:
+    """One resource in the form Infobip matches, or the problem with it."""
+    if not isinstance(value, str) or not value.strip():
+        return "", "must be a phone number of yours (e.g. 447860099299) or a short code"
+    if _SHORT_CODE.fullmatch(value):
+        return value, None
+    try:
+        return normalize_phone(value[:64], "possible"), None
+    except ValueError as exc:
+        return "", f"must be a phone number of yours in international format: {exc}"
+
+
+def _url_problem(url: Any, *, basic: bool, local: bool) -> str | None:
+    """Why Infobip could not (or should not) post to ``url``, or None: the checks of an
+    action's ``format: http-url`` input, the profile's length limit, and where Infobip can
+    post. ``basic``: Basic credentials go with each post, so plain http would show the
+    password to every hop. ``local``: the connection talks to a sandbox on this machine,
+    the only caller that can reach a loopback URL."""
     if not isinstance(url, str) or not _HTTP_URL.match(url):
         return "must be an http:// or https:// URL with a host and no spaces"
     problem = http_url_problem(url)
@@ -136,7 +172,53 @@ def _url_problem(url: Any) -> str | None:
         return f"must be an http:// or https:// URL: {problem}"
     if len(url) > _MAX_URL:
         return f"must be at most {_MAX_URL} characters (Infobip's limit)"
+    scheme, rest = url.split("://", 1)
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        return (
+            "must not hold user information (user:password@): it would be stored and shown"
+            " with the URL; give the credentials as security basicAuth"
+        )
+    place = _host_kind(authority)
+    if place == "loopback" and not local:
+        return (
+            "must be a URL Infobip can call: this is a loopback address (only a sandbox at a"
+            " loopback baseUrl can post to it)"
+        )
+    if place == "private":
+        return (
+            "must be a URL Infobip can call: this is a private, link-local or reserved"
+            " address, not reachable from the internet"
+        )
+    if basic and scheme.lower() == "http" and place != "loopback":
+        return (
+            "must start with https:// when Basic credentials are registered: over http://"
+            " Infobip would send the password in clear text with every post"
+        )
     return None
+
+
+def _host_kind(authority: str) -> str:
+    """``loopback`` (this machine), ``private`` (an IP literal not on the internet) or
+    ``public`` for the host of ``authority`` (already checked by ``http_url_problem``).
+    Host names other than ``localhost`` are taken as public: what they resolve to is
+    Infobip's to find out."""
+    if authority.startswith("["):
+        host = authority[1:].partition("]")[0]
+    else:
+        host = authority.rpartition(":")[0] if ":" in authority else authority
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "public"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "loopback"
+    return "public" if address.is_global else "private"
 
 
 def _spec(trigger: Trigger) -> WebhookRegistration:
@@ -149,21 +231,25 @@ def _spec(trigger: Trigger) -> WebhookRegistration:
 def register_request(
     trigger: Trigger,
     url: Any,
-    security: Any = None,
+    security: Any,
     *,
     resources: Any = None,
+    local: bool = False,
 ) -> tuple[Registration, InfobipRequest]:
     """The registration that will exist and the request that creates it (subscription,
     profile and security settings in one). ``security``: the trigger's ``WebhookSettings``
-    (or their JSON form), None for none. InputError for a bad URL, resources or security;
-    ConfigurationError for unusable settings."""
+    (or their JSON form; ``{"allowUnauthenticated": true}`` for none). ``local``: the
+    connection's base URL is this machine (a sandbox), so a loopback ``url`` is callable.
+    InputError for a bad URL, resources or security; ConfigurationError for unusable
+    settings."""
     spec = _spec(trigger)
-    problem = _url_problem(url)
+    new_id = f"ibc-{uuid.uuid4().hex}"
+    secured = _security(security, new_id)
+    basic = secured is not None and secured["type"] == "BASIC"
+    problem = _url_problem(url, basic=basic, local=local)
     if problem is not None:
         raise InputError([_problem("url", problem)])
     numbers = _resources(resources)
-    new_id = f"ibc-{uuid.uuid4().hex}"
-    secured = _security(security, new_id)
     registration = Registration(
         trigger.name, spec.channel, new_id, new_id, new_id if secured else None, url
     )
@@ -192,7 +278,7 @@ def register_request(
 def read_registration(value: Any, trigger: Trigger) -> Registration:
     """A registration an engine kept (``Registration.to_json``), checked: InputError naming
     ``registration.<member>`` when it is not one of ``trigger``."""
-    _spec(trigger)
+    spec = _spec(trigger)
     if not isinstance(value, Mapping):
         raise InputError([_problem("registration", "must be the object register_webhook gave")])
     problems = []
@@ -202,8 +288,9 @@ def read_registration(value: Any, trigger: Trigger) -> Registration:
     auth_id = value.get("authId")
     if auth_id is not None and (not isinstance(auth_id, str) or not _ID.fullmatch(auth_id)):
         problems.append(_problem("registration.authId", "must be an ID register_webhook gave"))
-    if value.get("channel") not in _CHANNELS:
-        problems.append(_problem("registration.channel", "must be SMS or WHATSAPP"))
+    if value.get("channel") != spec.channel:
+        # Removing by another channel's path would delete another trigger's subscription.
+        problems.append(_problem("registration.channel", f"must be {spec.channel!r}"))
     if value.get("trigger") != trigger.name:
         problems.append(_problem("registration.trigger", f"must be {trigger.name!r}"))
     if problems:
@@ -218,23 +305,33 @@ def read_registration(value: Any, trigger: Trigger) -> Registration:
     )
 
 
-def removal_requests(registration: Registration) -> list[InfobipRequest]:
-    """The requests that remove a registration, in order: subscription, profile, security
-    settings. Each answered 404 means already gone."""
+def removal_requests(registration: Registration) -> list[tuple[str, InfobipRequest]]:
+    """The requests that remove a registration, each with the part it removes, in order:
+    ``subscription``, ``profile``, ``security``. Each answered 404 means already gone."""
     targets = [
         (
+            "subscription",
             "/subscriptions/1/subscription/{channel}/{subscriptionId}",
             {"channel": registration.channel, "subscriptionId": registration.subscription_id},
         ),
-        ("/subscriptions/1/profiles/{profileId}", {"profileId": registration.profile_id}),
+        (
+            "profile",
+            "/subscriptions/1/profiles/{profileId}",
+            {"profileId": registration.profile_id},
+        ),
     ]
     if registration.auth_id is not None:
-        targets.append(("/subscriptions/1/security/{authId}", {"authId": registration.auth_id}))
-    return [
-        InfobipRequest(
-            "DELETE", path, reference=registration.reference, path_params=params, kind="remove"
+        targets.append(
+            ("security", "/subscriptions/1/security/{authId}", {"authId": registration.auth_id})
         )
-        for path, params in targets
+    return [
+        (
+            part,
+            InfobipRequest(
+                "DELETE", path, reference=registration.reference, path_params=params, kind="remove"
+            ),
+        )
+        for part, path, params in targets
     ]
 
 
