@@ -35,14 +35,16 @@ class TriggerRuntime:
         self.trigger = trigger
         self.module = cast(TriggerModule, importlib.import_module(trigger.executor))
         self.event = trigger.output.as_property()
-        # Infobip's batched body as the connector reads it: ``{results: [event, ...]}``.
-        self.body = Property(
-            name="body",
-            type="OBJECT",
-            properties=[Property(name="results", type="ARRAY", items=self.event)],
-        )
-        schema = {"$schema": DRAFT, **property_schema(self.body, for_output=True)}
-        self._validator = SchemaValidator(schema, self.body)
+        events = _body(self.event)
+        schema = {"$schema": DRAFT, **property_schema(events, for_output=True)}
+        self._validator = SchemaValidator(schema, events)
+        # Infobip's batched body as the connector reads it (an XML body's types come from
+        # here): ``{results: [event, ...]}``, each item also with the fields of another
+        # format of the same webhook that the module maps onto the event's
+        # (``OTHER_FORMAT_FIELDS``), so they are not dropped before the module sees them.
+        other: list[Property] = list(getattr(self.module, "OTHER_FORMAT_FIELDS", ()))
+        fields = [*(self.event.properties or []), *other]
+        self.body = _body(self.event.model_copy(update={"properties": fields})) if other else events
 
     @property
     def name(self) -> str:
@@ -63,3 +65,10 @@ class TriggerRuntime:
     def key(self, event: dict[str, Any]) -> str:
         """The identity of ``event``: a repeat has the same key (the module's ``event_key``)."""
         return self.module.event_key(event)
+
+
+def _body(item: Property) -> Property:
+    """``{results: [item, ...]}``: Infobip's batched body."""
+    return Property(
+        name="body", type="OBJECT", properties=[Property(name="results", type="ARRAY", items=item)]
+    )
