@@ -179,7 +179,8 @@ def _secrets() -> tuple[str, ...]:
 
 
 def redact(text: str, keep: Collection[str] = ()) -> str:
-    """``text`` with every registered key and every ``App …``-style value masked.
+    """``text`` with every registered key, every ``App …``-style value and the password of
+    every URL (``https://user:***@host``) masked.
 
     Registered keys first: the pattern stops at a space or quote, and a key can contain
     characters the pattern would otherwise cut it at. A key spelled with JSON escapes
@@ -193,7 +194,15 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
         plain = _ESCAPE.sub(_unescape, text)
         if plain != text and any(secret in plain for secret in secrets):
             text = _mask_all(plain, secrets, keep)
-    return _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+    return text
+
+
+# The password of a URL's user information (``https://user:pw@host``: a webhook's Basic
+# credentials): masked wherever a URL is shown, the user name kept to say whose it was.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]+@")
 
 
 # The JSON escapes that can spell a visible ASCII character (the only ones a key has).

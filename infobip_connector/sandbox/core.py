@@ -25,6 +25,7 @@ from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
 from .idempotency import DEFAULT_GRACE_PERIOD, MessageIds
 from .ledger import SmsLedger, parse_send_at, report_entry, sms_record
+from .masking import shown_body
 from .people import People
 from .reports import (
     DeliveryReportRecord,
@@ -272,7 +273,9 @@ class Sandbox(People):
                     method,
                     path,
                     _redact(headers),
-                    parsed,
+                    # Credentials need an '@' (user:pw@) or a credentials object; most
+                    # bodies have neither and are recorded without a walk.
+                    shown_body(parsed) if b"@" in body or b"credentials" in body else parsed,
                     received_at,
                     answer.outcome,
                     None if unanswered else answer.status,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from . import wire
 from .delivery import POOL, Target, encode_report, parse_target, post
+from .masking import shown_url
 from .signing import security_headers
 
 ReportOutcome = Literal[
@@ -101,7 +102,7 @@ class ReportDispatcher:
         """Record the post and, for a loopback URL, queue it after ``delay``; ``security``
         (a subscription's settings) decides the headers that authenticate it."""
         record = DeliveryReportRecord(
-            url,
+            shown_url(url),  # the record and the log show no password; the post uses it
             body,
             "pending",
             content_type=content_type,
@@ -113,7 +114,7 @@ class ReportDispatcher:
             return
         target = parse_target(url)
         if isinstance(target, str):
-            log.warning("%s not sent: URL %r: %s", _what(event), url, target)
+            log.warning("%s not sent: URL %r: %s", _what(event), record.url, target)
             self._append(replace(record, outcome="invalid_url", error=target))
             return
         if not target.is_loopback:
@@ -125,7 +126,7 @@ class ReportDispatcher:
             if len(self._pending) >= MAX_PENDING:
                 error = f"more than {MAX_PENDING} reports waiting to be posted"
                 self._records.append(replace(record, outcome="dropped", error=error))
-                log.warning("%s to %r dropped: %s", _what(event), url, error)
+                log.warning("%s to %r dropped: %s", _what(event), record.url, error)
                 return
             self._records.append(record)
             self._pending.add(key)
@@ -140,7 +141,7 @@ class ReportDispatcher:
         try:
             status, error = post(job.target, job.data, job.record.content_type, job.headers)
         except Exception as exc:  # contained: the record must still reach a final outcome
-            error = f"{type(exc).__name__}: {exc}"
+            error = shown_url(f"{type(exc).__name__}: {exc}")
         if error is not None and attempt < MAX_ATTEMPTS and _retried(status):
             wait = max(self.delay, RETRY_FLOOR) * 2 ** (attempt - 1)
             POOL.submit(time.monotonic() + wait, lambda: self._deliver(job, attempt + 1))

@@ -1,0 +1,40 @@
+"""What the sandbox shows of the credentials it is given: never the secret itself.
+
+A notify URL may carry Basic credentials (``http://user:pw@127.0.0.1:9000/``, posted as an
+``Authorization: Basic`` header), and a subscription's security settings carry a password or
+an HMAC secret. The sandbox keeps them to post with, but its log lines, its report records
+(``sandbox.reports``) and its request records (``sandbox.requests``) show ``***`` instead,
+as the connector masks its API key: a test's log or snapshot never holds a credential.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MASK = "***"
+# scheme://user:password@ : the password up to the '@' that ends the user information.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]*@")
+# The members of a subscription's ``security.credentials`` that are secret.
+_SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
+
+
+def shown_url(text: str) -> str:
+    """``text`` with the password of every URL in it masked (the user name is kept)."""
+    if "://" not in text:
+        return text
+    return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+
+
+def shown_body(value: Any) -> Any:
+    """A JSON body as a record shows it: URL passwords and credential secrets masked."""
+    if isinstance(value, str):
+        return shown_url(value)
+    if isinstance(value, dict):
+        return {
+            k: MASK if k in _SECRET_MEMBERS and isinstance(v, str) else shown_body(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [shown_body(item) for item in value]
+    return value
