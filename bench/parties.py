@@ -43,6 +43,8 @@ class Party:
 RAW = Party("raw", "raw httpx", "raw_httpx.py")
 RAW_AIOHTTP = Party("raw-aiohttp", "raw aiohttp", "raw_aiohttp.py")
 OURS = Party("ours", "infobip-connector (ours)", "ours.py")
+# Ours through its long-lived hosts (serve, mcp), figure 7.
+HOSTS = Party("hosts", "infobip-connector hosts", "hosts.py")
 SDK = Party(
     "infobip-api-python-sdk",
     "infobip-api-python-sdk (community)",

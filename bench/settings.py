@@ -19,6 +19,9 @@ class Settings:
     bulk_size: int
     bulk_reps: int
     startup_runs: int
+    host_steps: int  # figure 7: workflow steps per repetition, per long-lived host
+    host_warmup: int
+    cli_steps: int  # figure 7: fresh processes per command
 
 
 FULL = Settings(
@@ -34,6 +37,9 @@ FULL = Settings(
     bulk_size=100_000,
     bulk_reps=5,
     startup_runs=10,
+    host_steps=1_000,
+    host_warmup=100,
+    cli_steps=10,
 )
 
 QUICK = Settings(
@@ -49,4 +55,7 @@ QUICK = Settings(
     bulk_size=10_000,
     bulk_reps=3,
     startup_runs=5,
+    host_steps=50,
+    host_warmup=10,
+    cli_steps=1,
 )

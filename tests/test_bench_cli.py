@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -45,3 +47,25 @@ def test_bench_measures_ours_in_process(tmp_path: Path) -> None:
     assert "FAILED" not in done.stderr
     line = next(x for x in done.stdout.splitlines() if x.startswith("| 1. in-process"))
     assert "n/a" not in line, line
+
+
+def test_bench_measures_a_workflow_step_through_each_host(tmp_path: Path) -> None:
+    # Figure 7 drives serve, the MCP server and the CLI as a workflow engine would: a
+    # host that refused the step or changed its protocol would fail the run, not time it.
+    pytest.importorskip("mcp", reason="the mcp extra is not installed")
+    command = ["-m", "bench", "--quick", "--skip-peers", "--only", "7"]
+    done = subprocess.run(
+        [sys.executable, *command, "--output", str(tmp_path / "latest.md")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "7. One workflow step through each host" in done.stdout
+    rows = [x for x in done.stdout.splitlines() if x.startswith("| 7. ")]
+    # serve, MCP, the CLI and serve with many in flight, each with a measured ratio.
+    assert len(rows) == 4, rows
+    for row in rows:
+        assert re.search(r"\| \d+\.\d{2} \| [≤≥] ", row), row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench.context import Context
-from bench.figures import bulk, cli_bulk, concurrency, overhead, sequential, startup
+from bench.figures import bulk, cli_bulk, concurrency, hosts, overhead, sequential, startup
 from bench.report import Section
 
 FIGURES: dict[int, Callable[[Context], Section]] = {
@@ -15,4 +15,5 @@ FIGURES: dict[int, Callable[[Context], Section]] = {
     4: bulk.run,
     5: startup.run,
     6: cli_bulk.run,
+    7: hosts.run,
 }

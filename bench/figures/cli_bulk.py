@@ -42,7 +42,9 @@ def _command_lines(folder: Path, port: int) -> dict[str, list[str]]:
     }
 
 
-def _timed(command: list[str], output: Path, env: dict[str, str]) -> tuple[float | None, str]:
+def timed_process(
+    command: list[str], output: Path, env: dict[str, str]
+) -> tuple[float | None, str]:
     """Wall seconds of one process writing to ``output``, or None and why it failed."""
     with output.open("wb") as out:
         started = time.perf_counter()
@@ -86,7 +88,7 @@ def run(ctx: Context) -> Section:
         for rep in range(s.bulk_reps + 1):
             for label, command in commands.items():
                 output = folder / "output.json"
-                wall, error = _timed(command, output, env)
+                wall, error = timed_process(command, output, env)
                 if wall is None or not _lists_every_destination(output, s.bulk_size):
                     problem = error or "the output does not list every destination"
                     section.notes.append(f"{label}: {problem}")
