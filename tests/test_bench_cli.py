@@ -12,17 +12,22 @@ import pytest
 from .conftest import ROOT
 
 
-def test_bench_prints_the_cli_bulk_figure(tmp_path: Path) -> None:
-    report = tmp_path / "latest.md"
-    command = ["-m", "bench", "--quick", "--skip-peers", "--only", "6", "--output", str(report)]
-    done = subprocess.run(
-        [sys.executable, *command],
+def _quick_run(figure: int, output: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m bench --quick --skip-peers --only FIGURE``, its report written to output."""
+    command = ["-m", "bench", "--quick", "--skip-peers", "--only", str(figure)]
+    return subprocess.run(
+        [sys.executable, *command, "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def test_bench_prints_the_cli_bulk_figure(tmp_path: Path) -> None:
+    report = tmp_path / "latest.md"
+    done = _quick_run(6, report)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "6. Bulk through the CLI" in done.stdout
     # A measured ratio for ours against the plain script, not "n/a".
@@ -34,15 +39,7 @@ def test_bench_prints_the_cli_bulk_figure(tmp_path: Path) -> None:
 def test_bench_measures_ours_in_process(tmp_path: Path) -> None:
     # Figure 1 drives the public API against canned answers: if ours refused them (an ID
     # the answer does not list, say), the run would fail instead of measuring.
-    command = ["-m", "bench", "--quick", "--skip-peers", "--only", "1"]
-    done = subprocess.run(
-        [sys.executable, *command, "--output", str(tmp_path / "latest.md")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = _quick_run(1, tmp_path / "latest.md")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "FAILED" not in done.stderr
     line = next(x for x in done.stdout.splitlines() if x.startswith("| 1. in-process"))
@@ -53,15 +50,7 @@ def test_bench_measures_a_workflow_step_through_each_host(tmp_path: Path) -> Non
     # Figure 7 drives serve, the MCP server and the CLI as a workflow engine would: a
     # host that refused the step or changed its protocol would fail the run, not time it.
     pytest.importorskip("mcp", reason="the mcp extra is not installed")
-    command = ["-m", "bench", "--quick", "--skip-peers", "--only", "7"]
-    done = subprocess.run(
-        [sys.executable, *command, "--output", str(tmp_path / "latest.md")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    done = _quick_run(7, tmp_path / "latest.md", timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "7. One workflow step through each host" in done.stdout
     rows = [x for x in done.stdout.splitlines() if x.startswith("| 7. ")]

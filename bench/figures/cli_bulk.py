@@ -42,6 +42,16 @@ def _command_lines(folder: Path, port: int) -> dict[str, list[str]]:
     }
 
 
+def process_env(port: int) -> dict[str, str]:
+    """The environment of a CLI process: the source tree, the key and the loopback URL."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "INFOBIP_API_KEY": p.TOKEN,
+        "INFOBIP_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+
+
 def timed_process(
     command: list[str], output: Path, env: dict[str, str]
 ) -> tuple[float | None, str]:
@@ -72,12 +82,7 @@ def run(ctx: Context) -> Section:
         ["Command", "Median wall s", "÷ plain script"],
     )
     server = ctx.server
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "INFOBIP_API_KEY": p.TOKEN,
-        "INFOBIP_BASE_URL": f"http://127.0.0.1:{server.port}",
-    }
+    env = process_env(server.port)
     walls: dict[str, list[float]] = {PLAIN: [], OURS: []}
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as temp:
         folder = Path(temp)

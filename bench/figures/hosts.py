@@ -9,16 +9,15 @@ in-process async path. Every ratio is between medians of the same run.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 from statistics import median
 
 from bench.context import Context, progress
-from bench.figures.cli_bulk import timed_process
+from bench.figures.cli_bulk import process_env, timed_process
 from bench.parties import HOSTS, OURS
-from bench.paths import ROOT, WORKERS
+from bench.paths import WORKERS
 from bench.report import TIMES, Section, Target, number, times
 from bench.runner import Outcome
 from bench.stats import ratio, summarize
@@ -136,12 +135,7 @@ def _add(
 
 def _cli_rows(ctx: Context, section: Section) -> None:
     s = ctx.settings
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "INFOBIP_API_KEY": p.TOKEN,
-        "INFOBIP_BASE_URL": f"http://127.0.0.1:{ctx.server.port}",
-    }
+    env = process_env(ctx.server.port)
     walls: dict[str, list[float]] = {BARE: [], CLI: []}
     with tempfile.TemporaryDirectory(prefix="bench-step-") as temp:
         folder = Path(temp)
