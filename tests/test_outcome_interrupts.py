@@ -201,9 +201,9 @@ def test_ctrl_c_or_termination_on_the_cli_prints_the_ids_and_exits_4(
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
-            assert server.received.wait(30), "the CLI never sent its request"
+            assert server.received.wait(120), "the CLI never sent its request"
             process.send_signal(signum)
-            stdout, stderr = process.communicate(timeout=30)
+            stdout, stderr = process.communicate(timeout=120)
         finally:
             process.kill()
         bulk_id, message_ids = _ids(server.sent_json())
