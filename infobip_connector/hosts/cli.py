@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 VERBOSE_HELP = "log requests on stderr (key redacted)"
 # Commands that run until stopped: they keep the cycle collector (see ``main``).
-SERVERS = frozenset({"sandbox", "editor", "mcp", "serve"})
+SERVERS = frozenset({"sandbox", "editor", "mcp", "serve", "listen"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -477,6 +477,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("mcp", cmd_mcp, mcp_command.HELP)
     mcp_command.add_arguments(p, _port)
+    from .triggercli import add_commands
+
+    add_commands(add, _port)
     return parser
 
 
