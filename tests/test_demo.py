@@ -1,4 +1,4 @@
-"""The README's first command: the four-step workflow against the sandbox, outputs printed."""
+"""The README's first command: the five-step workflow against the sandbox, outputs printed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import os
 import subprocess
 import sys
 
-from infobip_connector.hosts.demo import readable, resolve, run_demo
+import jsonschema
+
+from infobip_connector import component
+from infobip_connector.hosts.demo import REPLY_TEXT, REPLY_TO, readable, resolve, run_demo
 
 from .conftest import ROOT
 
@@ -34,6 +37,14 @@ def test_demo_sends_the_template_to_the_recipients_reported_delivered() -> None:
     assert {m["status"]["name"] for m in whatsapp["messages"]} == {"PENDING_ENROUTE"}
 
 
+def test_demo_ends_with_the_event_a_reply_starts_the_next_workflow_with() -> None:
+    outputs = run_demo(as_json=True, out=io.StringIO())
+    reply = outputs["reply"]
+    jsonschema.validate(reply, component.event_schema("newInboundSms"))
+    assert reply["from"] == outputs["follow_up"]["messages"][0]["to"]
+    assert (reply["to"], reply["text"]) == (REPLY_TO, REPLY_TEXT)
+
+
 def test_demo_command_prints_every_step() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
     result = subprocess.run(
@@ -44,8 +55,9 @@ def test_demo_command_prints_every_step() -> None:
         check=True,
         env={**env, "PYTHONPATH": str(ROOT)},
     )
-    for step in ("1: announce", "2: preview", "3: reports", "4: follow_up"):
+    for step in ("1: announce", "2: preview", "3: reports", "4: follow_up", "5: reply"):
         assert f"Step {step}" in result.stdout
+    assert f'"text": "{REPLY_TEXT}"' in result.stdout
     assert "PENDING_ACCEPTED" in result.stdout and "PENDING_ENROUTE" in result.stdout
     assert "sms=" in result.stdout  # the callback data resolved per delivered report
 

@@ -467,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a --host other machines can reach (the sandbox has no real security)",
     )
-    p = add("demo", cmd_demo, "run the four-step demo workflow against the embedded sandbox")
+    p = add("demo", cmd_demo, "run the five-step demo workflow against the embedded sandbox")
     p.add_argument("--json", action="store_true", help="print the outputs as JSON")
     p = add("editor", cmd_editor, "serve the visual editor preview on loopback")
     p.add_argument("--host", default="127.0.0.1", help="loopback IPv4 address (default: 127.0.0.1)")

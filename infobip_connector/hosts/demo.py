@@ -5,7 +5,10 @@
 2. ``preview`` previews the text of an SMS fallback, as written and transliterated;
 3. ``reports`` fetches the bulk's delivery reports (the bulk ID taken from step 1);
 4. ``follow_up`` sends a WhatsApp template message to every recipient reported delivered,
-   with the transliterated preview of step 2 as its SMS failover.
+   with the transliterated preview of step 2 as its SMS failover;
+5. ``reply``: the first of them answers by SMS, and the ``newInboundSms`` trigger turns the
+   message into the event that starts the next workflow (polled here; a webhook call carries
+   the same event).
 
 Values reference earlier outputs as ``{{step.path}}``, and a list can be built per item of
 an earlier output (``forEach``), the way an engine chains and loops over steps.
@@ -18,10 +21,13 @@ import re
 import secrets
 import sys
 from datetime import datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from ..component import Component
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
 
 _REFERENCE = re.compile(r"\{\{\s*([A-Za-z]\w*)\.([\w.\[\]]+)\s*\}\}")
 
@@ -150,17 +156,36 @@ def readable(data: Any, indent: str = "") -> str:
     return "[\n" + ",\n".join(inner + readable(v, inner) for v in data) + "\n" + indent + "]"
 
 
+#: What the first recipient answers, and the account's number it goes to (the WhatsApp
+#: sender of step 4, which also takes SMS).
+REPLY_TEXT = "YES, tomorrow morning suits me"
+REPLY_TO = "447860099299"
+REPLY_TRIGGER = "newInboundSms"
+
+
+def _reply(
+    component: Component, sandbox: Sandbox, connection: dict[str, Any], outputs: dict[str, Any]
+) -> dict[str, Any]:
+    """A recipient of step 4 replies by SMS; the trigger's event for it (one poll)."""
+    sender = outputs["follow_up"]["messages"][0]["to"]
+    message_id = sandbox.receive_sms(sender, REPLY_TO, REPLY_TEXT)
+    events, _ = component.poll(REPLY_TRIGGER, connection, None, transport=sandbox.transport())
+    event: dict[str, Any] = next(e for e in events if e["messageId"] == message_id)
+    return event
+
+
 def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, Any]:
     from ..sandbox import Sandbox
 
     stream = out or sys.stdout
     component = Component()
-    transport = Sandbox().transport()
+    sandbox = Sandbox()
+    transport = sandbox.transport()
     connection = {"token": "demo-key-" + secrets.token_hex(8)}
     outputs: dict[str, Any] = {}
     if not as_json:
         stream.write(
-            "Demo: a four-step workflow against the embedded Infobip sandbox "
+            "Demo: a five-step workflow against the embedded Infobip sandbox "
             "(nothing is sent to Infobip; no account needed).\n"
         )
     for number, (step, action, template) in enumerate(workflow(), start=1):
@@ -173,12 +198,22 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
             stream.write(readable(values) + "\n")
             stream.write("-- output, for the next step:\n")
             stream.write(readable(outputs[step]) + "\n")
+    outputs["reply"] = _reply(component, sandbox, connection, outputs)
     if as_json:
         stream.write(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
     else:
+        title = component.definition.trigger(REPLY_TRIGGER).title
+        stream.write(
+            f"\n== Step 5: reply — {title} ({REPLY_TRIGGER})\n"
+            f"-- {outputs['reply']['from']} answers by SMS to {REPLY_TO}; the event that starts "
+            "the next workflow:\n"
+        )
+        stream.write(readable(outputs["reply"]) + "\n")
         stream.write(
             "\nStep 3 asked for the reports of step 1's bulk; step 4 sent the template to each "
-            "recipient reported delivered, with step 2's transliterated text as SMS failover. "
+            "recipient reported delivered, with step 2's transliterated text as SMS failover; "
+            "step 5 is the trigger's event for the reply (`infobip-connector listen` or `poll` "
+            "print such events as JSON lines). "
             "Run `infobip-connector run ACTION --input FILE` with INFOBIP_API_KEY and "
             "INFOBIP_BASE_URL (your personal base URL) set to send for real.\n"
         )
