@@ -68,6 +68,21 @@ def _url_safe(value: str) -> str | None:
     return "must only contain letters, digits and . _ ~ -"
 
 
+def _no_control(value: str) -> str | None:
+    # RFC 7617: user-id and password are text without control characters; a header built
+    # from them would be broken.
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return "must not contain control characters (RFC 7617)"
+    return None
+
+
+def _basic_user(value: str) -> str | None:
+    # RFC 7617: the user-id ends at the first ':', so it cannot contain one.
+    if ":" in value:
+        return "must not contain ':' (RFC 7617: the user-id ends at the first colon)"
+    return _no_control(value)
+
+
 def _id(required: bool = True) -> Str:
     return Str(required, 1, 255, check=_url_safe)
 
@@ -78,8 +93,8 @@ SECURITY = Obj(
         "type": Str(enum=("BASIC", "HMAC", "OAUTH")),
         "credentials": Obj(
             {
-                "username": Str(min_len=1, max_len=255),
-                "password": Str(min_len=1, max_len=255),
+                "username": Str(min_len=1, max_len=255, check=_basic_user),
+                "password": Str(min_len=1, max_len=255, check=_no_control),
                 # HmacCredentials' limits are not published; the connector takes 4,096.
                 "secretKey": Str(min_len=1, max_len=4096),
             }
@@ -108,7 +123,8 @@ SUBSCRIPTION = Obj(
     {
         "subscriptionId": _id(),
         "name": Str(min_len=1, max_len=255),
-        "events": Arr(Str(not_blank=True), required=True),
+        # A subscription without events could never post.
+        "events": Arr(Str(not_blank=True), required=True, min_items=1),
         "resources": Arr(Str(min_len=1, max_len=255)),
         "users": Arr(Str(min_len=1, max_len=255)),
         "criteria": Arr(
@@ -177,6 +193,9 @@ class SubscriptionBook:
         unknown_events = [e for e in body["events"] if e not in EVENTS[channel]]
         if unknown_events:
             problems["events"] = [f"not events of {channel}: " + ", ".join(unknown_events)]
+        repeated = sorted({e for e in body["events"] if body["events"].count(e) > 1})
+        if repeated:
+            problems.setdefault("events", []).append("each event once: " + ", ".join(repeated))
         profile = body.get("profile")
         if profile is None:
             problems["profile"] = ["must not be null"]
