@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from . import wire
+from .networks import mcc_mnc
 
 T = TypeVar("T")
 
@@ -272,6 +273,9 @@ def report_entry(record: SmsRecord) -> dict[str, Any]:
     }
     if record.callback_data is not None:
         entry["callbackData"] = record.callback_data
+    network = mcc_mnc(record.to)
+    if network is not None:
+        entry["mccMnc"] = network
     return _with_origin(entry, record)
 
 
@@ -295,4 +299,7 @@ def log_entry(record: SmsRecord) -> dict[str, Any]:
     }
     if record.done_at is not None:
         entry["doneAt"] = wire.timestamp(record.done_at)
+    network = mcc_mnc(record.to)
+    if network is not None:
+        entry["mccMnc"] = network
     return _with_origin(entry, record)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import wire
 from .endpoint_rules import BULK_REQUEST, BULK_STATUS_REQUEST, PREVIEW_REQUEST
 from .ledger import TRANSITIONS, WAITING, ScheduledBulk, SmsRecord, log_entry, report_entry
+from .networks import on_network
 from .routes import Answer, Request
 from .segments import sms_preview
 from .transliteration import transliterate
@@ -160,12 +161,13 @@ def logs(sandbox: Sandbox, request: Request) -> Answer:
         if request.query.get(name)
     }
     one = {name: request.first(name) for name in _ONE if request.first(name) is not None}
-    # No message of the sandbox has a network code, so a network filter leaves nothing.
-    networks = request.first("mcc") or request.first("mnc")
+    mcc, mnc = request.first("mcc"), request.first("mnc")
 
     def keep(record: SmsRecord) -> bool:
         values = _values(record)
-        if networks or any(values[name] not in wanted for name, wanted in many.items()):
+        if any(values[name] not in wanted for name, wanted in many.items()):
+            return False
+        if (mcc or mnc) and not on_network(record.to, mcc, mnc):
             return False
         if any(values[name] != wanted for name, wanted in one.items()):
             return False
