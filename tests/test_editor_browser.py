@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+
+from infobip_connector import component
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -547,3 +550,22 @@ def test_template_and_language_pickers_offer_the_senders_templates(page: EditorP
     page.screenshot("sandbox-output")
     assert state == "ok", output
     assert output["messages"][0]["status"]["name"] == "PENDING_ENROUTE"
+
+
+def test_a_trigger_shows_its_sample_and_simulates_a_reply(page: EditorPage) -> None:
+    card = page.driver.find_element(By.ID, "triggers-card")
+    page.wait(lambda: card.get_attribute("data-ready") == "true", "no triggers listed")
+    Select(page.driver.find_element(By.ID, "trigger")).select_by_visible_text("New Inbound SMS")
+    sample = page.driver.find_element(By.ID, "trigger-sample")
+    page.wait(lambda: sample.text.strip(), "no sample shown")
+    jsonschema.validate(json.loads(sample.text), component.event_schema("newInboundSms"))
+    text = page.driver.find_element(By.ID, "simulate-text")
+    text.send_keys(Keys.CONTROL, "a")
+    text.send_keys("See you at 9")
+    page.click(page.driver.find_element(By.ID, "simulate"))
+    events = page.driver.find_element(By.ID, "trigger-events")
+    page.wait(lambda: events.get_attribute("data-state") in ("done", "error"), "no event shown")
+    page.screenshot("simulated-reply")
+    [event] = json.loads(events.text)
+    assert event["text"] == "See you at 9"
+    jsonschema.validate(event, component.event_schema("newInboundSms"))

@@ -9,13 +9,16 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 from infobip_connector.hosts.editor.suggestions import suggestion_lists
+
+if TYPE_CHECKING:
+    from .triggers import Simulator
 
 # Base URL the sandbox transport answers for; the key never leaves the process. The key is
 # registered for masking like any other, so it is random: a plain word would be masked in
@@ -37,7 +40,7 @@ class EditorBackend:
 
     def __init__(self) -> None:
         self._sandbox_lock = threading.Lock()
-        self._sandbox_transport: httpx.BaseTransport | None = None
+        self._account: tuple[httpx.BaseTransport, Simulator] | None = None
 
     def definition(self) -> dict[str, Any]:
         # The lists that `suggestions:` names travel with the definition (one request).
@@ -108,14 +111,36 @@ class EditorBackend:
             return 500, scrub({"error": error}, token)
         return 200, scrub(answer, token)
 
+    def trigger(self, name: Any) -> dict[str, Any]:
+        """A trigger's description, event schema, sample and what can be simulated."""
+        from .triggers import trigger_info
+
+        return trigger_info(name)
+
+    def simulate(self, name: Any, values: Any) -> tuple[int, dict[str, Any]]:
+        """The events ``name`` emits after a simulated action in the sandbox (``{"events"}``),
+        or the typed error, as (status, body)."""
+        _, simulator = self._sandbox_account()
+        try:
+            return 200, simulator.simulate(name, values)
+        except ConnectorError as exc:
+            return _STATUS_BY_TYPE.get(exc.type, 502), exc.to_dict()
+
     def _sandbox(self) -> httpx.BaseTransport:
+        return self._sandbox_account()[0]
+
+    def _sandbox_account(self) -> tuple[httpx.BaseTransport, Simulator]:
         with self._sandbox_lock:
             # Created on first use: the emulator is only needed once someone runs or asks.
-            if self._sandbox_transport is None:
+            if self._account is None:
                 from infobip_connector.sandbox import Sandbox
 
-                self._sandbox_transport = Sandbox().transport()
-            return self._sandbox_transport
+                from .triggers import Simulator
+
+                sandbox = Sandbox()
+                # Simulated replies reach the same account the page's runs send from.
+                self._account = (sandbox.transport(), Simulator(sandbox))
+            return self._account
 
     @staticmethod
     def _action(action: Any) -> str:

@@ -38,9 +38,14 @@ _STATIC = {
     "/": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
     "/index.html": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
     "/static/editor.js": ("hosts/editor/static/editor.js", "text/javascript; charset=utf-8"),
+    "/static/triggers.js": ("hosts/editor/static/triggers.js", "text/javascript; charset=utf-8"),
     "/static/editor.css": ("hosts/editor/static/editor.css", "text/css; charset=utf-8"),
     "/static/icon.svg": ("icon.svg", "image/svg+xml"),
 }
+
+#: A trigger's schema and sample (``{"trigger"}``), and a simulated event
+#: (``{"trigger", "values"}``).
+_TRIGGER_API = ("/api/trigger", "/api/simulate")
 
 _SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -115,7 +120,7 @@ class EditorHandler:
         return _response(HTTPStatus.OK, _package_file(name), content_type)
 
     async def _post(self, request: web.BaseRequest) -> web.StreamResponse:
-        if request.path not in ("/api/validate", "/api/run", "/api/options"):
+        if request.path not in ("/api/validate", "/api/run", "/api/options", *_TRIGGER_API):
             raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint: {request.path}")
         self._check_origin(request)
         body = parse_body(await self._read(request))
@@ -125,6 +130,15 @@ class EditorHandler:
                     self.backend.validate, body.get("action"), body.get("inputs")
                 )
                 return _json(HTTPStatus.OK, answer)
+            if request.path == "/api/trigger":
+                return _json(
+                    HTTPStatus.OK, await self._call(self.backend.trigger, body.get("trigger"))
+                )
+            if request.path == "/api/simulate":
+                status, answer = await self._call(
+                    self.backend.simulate, body.get("trigger"), body.get("values")
+                )
+                return _json(HTTPStatus(status), answer)
             if request.path == "/api/options":
                 status, answer = await self._call(
                     self.backend.options,
