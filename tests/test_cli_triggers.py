@@ -127,6 +127,18 @@ def test_registered_listen_prints_the_reply_the_sandbox_receives(
     assert SECRET not in stderr and KEY not in stderr
 
 
+def test_an_unauthenticated_listen_registers_without_security(
+    sandbox: Sandbox, env: dict[str, str], listening: list[Listening]
+) -> None:
+    hook = Listening(
+        "newInboundSms", "--port", "0", "--allow-unauthenticated", "--register", env=env
+    )
+    listening.append(hook)
+    assert hook.next_notice().startswith("Registered: ")
+    (profile,) = sandbox.subscriptions.profiles.values()
+    assert "security" not in profile and sandbox.subscriptions.security == {}
+
+
 def test_calls_that_do_not_pass_the_check_print_nothing(
     env: dict[str, str], listening: list[Listening]
 ) -> None:

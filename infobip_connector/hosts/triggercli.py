@@ -89,9 +89,9 @@ def cmd_listen(args: argparse.Namespace) -> None:
         public = args.url
 
         def register(url: str) -> dict[str, Any]:
-            security = None if args.allow_unauthenticated else settings
+            # The receiver's settings, also when they waive authentication explicitly.
             return component.register_webhook(
-                args.trigger, public or url, connection, security=security, transport=transport
+                args.trigger, public or url, connection, security=settings, transport=transport
             )
 
         def unregister(registration: dict[str, Any]) -> None:
