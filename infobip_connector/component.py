@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from .request import InfobipRequest
     from .runtime.action_runtime import ActionRuntime
+    from .triggers.receivers import ReceiverWindows
     from .triggers.recent import RecentKeys
     from .triggers.runtime import TriggerRuntime
     from .triggers.webhook import WebhookAnswer, WebhookRequest, WebhookSettings
@@ -41,7 +42,7 @@ class Component:
         self._definition_path = definition_path
         self._runtimes: dict[str, ActionRuntime] = {}
         self._triggers: dict[str, TriggerRuntime] = {}
-        self._recent: dict[str, RecentKeys] = {}
+        self._receivers: ReceiverWindows | None = None
         self._lock = threading.Lock()
         install_log_redaction()
 
@@ -221,12 +222,10 @@ class Component:
             with self._lock:
                 found = self._triggers.get(declared.name)
                 if found is None:
-                    from .triggers.recent import RecentKeys
                     from .triggers.runtime import TriggerRuntime
 
                     found = TriggerRuntime(self.definition, declared)
                     self._triggers[declared.name] = found
-                    self._recent[declared.name] = RecentKeys()
         return found
 
     def handle_webhook(
@@ -241,15 +240,22 @@ class Component:
 
         ``settings`` is a ``WebhookSettings`` or its JSON form (``basicAuth``, ``hmacSecret``,
         ...; ConfigurationError when unusable). Repeats of events already returned are left
-        out, remembered in ``seen`` or else in this component's window for the trigger.
+        out, remembered in ``seen`` or else in this component's window for the trigger and
+        these settings (never shared with a receiver whose settings differ). A host that
+        cannot use the events calls ``answer.release()`` before answering Infobip 5xx.
         """
         from .triggers import webhook
+        from .triggers.receivers import ReceiverWindows
 
         runtime = self.trigger_runtime(trigger)
         checked = webhook.WebhookSettings.from_values(settings)
         del settings  # its secrets would show in tracebacks rendered with their locals
-        window = seen if seen is not None else self._recent[runtime.name]
-        return webhook.handle(runtime, request, checked, window)
+        if seen is None:
+            with self._lock:
+                if self._receivers is None:
+                    self._receivers = ReceiverWindows()
+            seen = self._receivers.window(runtime.name, checked)
+        return webhook.handle(runtime, request, checked, seen)
 
     def poll(
         self,

@@ -70,6 +70,11 @@ class Window:
                 break
             del self._seen[key]
 
+    def forget(self, keys: Iterable[str]) -> None:
+        """Drop ``keys`` from the window (those not in it are ignored)."""
+        for key in keys:
+            self._seen.pop(key, None)
+
     def items(self) -> list[tuple[str, float]]:
         return list(self._seen.items())
 
@@ -103,6 +108,15 @@ class RecentKeys:
         digests = [digest(key) for key in keys]
         with self._lock:
             return self._window.admit(digests, self._clock())
+
+    def release(self, keys: Iterable[str]) -> None:
+        """Forget ``keys`` (event keys, as ``admit`` took them), so their events count as new
+        again: for a host that could not use the events it was given (its workflows did not
+        start) and answers Infobip 5xx, so that Infobip's retry returns them once more.
+        Keys not in the window are ignored."""
+        digests = [digest(key) for key in keys]
+        with self._lock:
+            self._window.forget(digests)
 
 
 def digest(key: str) -> str:

@@ -8,7 +8,7 @@ status  when
 ======  ==============================================================================
 200     the body's events (repeats of events already returned left out; possibly none)
 405     not a POST (``Allow: POST``)
-413     a body over ``max_body_bytes``
+413     a body over ``max_body_bytes``, or of more than ``MAX_RESULTS`` results
 401     not authenticated as configured (Basic credentials, HMAC signature)
 415     a content type the trigger does not take (JSON; XML for SMS delivery reports)
 400     a body that is not JSON/XML, too deep, or not the trigger's batched body
@@ -39,6 +39,8 @@ from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
 _SINGLE = frozenset({"authorization", "content-type", *SIGNATURE_HEADERS})
 #: The keys of the settings' JSON form (``WebhookSettings.from_values``).
 _SETTINGS = ("basicAuth", "hmacSecret", "allowUnauthenticated", "maxBodyBytes")
+#: The most results one body may hold: far above Infobip's batches, far below a window's size.
+MAX_RESULTS = 10_000
 #: Infobip's Subscriptions API limits a Basic username and password to 255 characters.
 _MAX_CREDENTIAL = 255
 
@@ -154,9 +156,20 @@ class WebhookSettings:
     @classmethod
     def from_values(cls, values: Any) -> WebhookSettings:
         """Settings from plain JSON data, as hosts receive them: ``basicAuth`` (``username``,
-        ``password``), ``hmacSecret``, ``allowUnauthenticated``, ``maxBodyBytes``."""
+        ``password``), ``hmacSecret``, ``allowUnauthenticated``, ``maxBodyBytes``.
+
+        A ``WebhookSettings`` is checked again, however it was made (constructed, copied,
+        unpickled, changed with ``object.__setattr__``): what is checked is what is used, so
+        settings that lost their credentials fail closed (ConfigurationError), never open.
+        """
         if isinstance(values, WebhookSettings):
-            return values
+            return cls(
+                basic_auth=getattr(values, "basic_auth", None),
+                hmac_secret=getattr(values, "hmac_secret", None),
+                allow_unauthenticated=getattr(values, "allow_unauthenticated", False),
+                hmac_headers=getattr(values, "hmac_headers", None),  # type: ignore[arg-type]
+                max_body_bytes=getattr(values, "max_body_bytes", None),  # type: ignore[arg-type]
+            )
         if not isinstance(values, Mapping):
             raise ConfigurationError([{"path": "settings", "message": "must be an object"}])
         unknown = [name for name in values if name not in _SETTINGS]
@@ -204,6 +217,16 @@ class WebhookAnswer:
     events: list[dict[str, Any]] = field(default_factory=list)
     error: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: The keys of ``events``, as admitted to the window ``seen`` (``release`` forgets them).
+    keys: tuple[str, ...] = ()
+    seen: RecentKeys | None = field(default=None, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Forget this answer's events in the repeat window, so that Infobip's retry of the
+        same body returns them again. For a host that could not use them (its workflows did
+        not start): call it, then answer Infobip 5xx instead of this answer."""
+        if self.seen is not None:
+            self.seen.release(self.keys)
 
     def http_body(self) -> bytes:
         """The JSON body to answer with: ``{"events": n}``, or ``{"error": {...}}``."""
@@ -216,12 +239,15 @@ def handle(
     trigger: TriggerRuntime, request: WebhookRequest, settings: WebhookSettings, seen: RecentKeys
 ) -> WebhookAnswer:
     """The answer to one webhook call of ``trigger`` (see the table above); pure but for
-    ``seen``, which remembers the keys of the events returned. Raises only for a trigger
-    without a webhook (InputError at ``trigger``), never for what the request holds."""
+    ``seen``, which remembers the keys of the events returned (``WebhookAnswer.release``
+    forgets them again). Raises only for the host's own mistakes, never for what the request
+    holds: a trigger without a webhook (InputError at ``trigger``), settings that are not
+    usable as they are now (ConfigurationError: checked at use, so they fail closed)."""
     source = trigger.trigger.webhook
     if source is None:  # the host's choice of trigger, not something the caller sent
         message = f"{trigger.name} has no webhook; it is polled"
         raise InputError([{"path": "trigger", "message": message}])
+    settings = WebhookSettings.from_values(settings)
     if request.method.upper() != "POST":
         return _refuse(405, "input", "a webhook call is a POST", headers={"Allow": "POST"})
     if len(request.body) > settings.max_body_bytes:
@@ -245,8 +271,16 @@ def handle(
     except ConnectorError as exc:
         error = exc.to_dict()["error"]
         return WebhookAnswer(400, error=error)
-    fresh = seen.admit(trigger.key(event) for event in events)
-    return WebhookAnswer(200, [event for event, new in zip(events, fresh, strict=True) if new])
+    if len(events) > MAX_RESULTS:
+        # Infobip batches a few hundred; a body this large would push every earlier key out
+        # of the repeat window (Infobip's retries of them would then start workflows again).
+        return _refuse(413, "input", f"the body has more than {MAX_RESULTS} results")
+    keys = [trigger.key(event) for event in events]
+    fresh = seen.admit(keys)
+    kept = [(event, key) for event, key, new in zip(events, keys, fresh, strict=True) if new]
+    return WebhookAnswer(
+        200, [event for event, _ in kept], keys=tuple(key for _, key in kept), seen=seen
+    )
 
 
 def _headers(given: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
@@ -261,7 +295,10 @@ def _headers(given: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
 
 
 def _authenticated(headers: dict[str, str], body: bytes, settings: WebhookSettings) -> bool:
-    ok = True
+    # Fail closed: without a configured check, only an explicit True lets a call through.
+    ok = settings.allow_unauthenticated is True or (
+        settings.basic_auth is not None or settings.hmac_secret is not None
+    )
     if settings.basic_auth is not None:
         username, password = settings.basic_auth
         ok &= basic_ok(headers, username, password.get_secret_value())
