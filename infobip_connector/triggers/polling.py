@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..errors import InputError, OutcomeUnknownError
-from .recent import Window, digest, state_of, window_from_state
+from .recent import Window, check_time, digest, state_of, window_from_state
 from .runtime import TriggerRuntime
 
 #: Runs the polling action with these values and returns its output (``component`` sends).
@@ -30,46 +30,49 @@ def poll(trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None
     """``(events, new_state)``: the new events of one poll, and the state to keep.
 
     ``state`` is what the previous poll returned (``None`` for the first); a state that is
-    not is an InputError at ``state``, before anything is fetched. Errors of the action
-    propagate as they are (nothing was handed out: authentication, unreachable, ...),
-    except an unknown outcome, which becomes an OutcomeUnknownError saying items may be lost.
+    not is an InputError at ``state``, and a ``now`` (seconds since 1970; the clock when
+    ``None``) that is not a time is one at ``now``, both before anything is fetched. Errors
+    of the action propagate as they are (nothing was handed out: authentication,
+    unreachable, ...), except an unknown outcome, which becomes an OutcomeUnknownError
+    saying items may be lost.
     """
-    window, values = _start(trigger, state)
+    window, values, clock = _start(trigger, state, now)
     try:
         output = fetch(values)
     except OutcomeUnknownError as exc:
         raise _lost(trigger, exc.details) from None
-    return _finish(trigger, window, output, now)
+    return _finish(trigger, window, output, clock)
 
 
 async def poll_async(
     trigger: TriggerRuntime, fetch: AsyncFetch, state: Any, *, now: float | None = None
 ) -> Polled:
     """The async twin of :func:`poll`."""
-    window, values = _start(trigger, state)
+    window, values, clock = _start(trigger, state, now)
     try:
         output = await fetch(values)
     except OutcomeUnknownError as exc:
         raise _lost(trigger, exc.details) from None
-    return _finish(trigger, window, output, now)
+    return _finish(trigger, window, output, clock)
 
 
-def _start(trigger: TriggerRuntime, state: Any) -> tuple[Window, dict[str, Any]]:
-    """The window the state holds and the values of the action's run; nothing fetched yet."""
+def _start(trigger: TriggerRuntime, state: Any, now: Any) -> tuple[Window, dict[str, Any], int]:
+    """The window the state holds, the values of the action's run and the poll's time in
+    whole seconds; every input checked here, so nothing is fetched for a bad one."""
     source = trigger.trigger.polling
     if source is None:
         raise InputError([{"path": "trigger", "message": f"{trigger.name} cannot be polled"}])
-    return window_from_state(state), {"limit": source.limit}
+    clock = check_time(time.time() if now is None else now, "now")
+    return window_from_state(state, clock), {"limit": source.limit}, clock
 
 
-def _finish(trigger: TriggerRuntime, window: Window, output: Any, now: float | None) -> Polled:
+def _finish(trigger: TriggerRuntime, window: Window, output: Any, clock: int) -> Polled:
     try:
         events = trigger.events(output)
     except InputError as exc:
         # Handed out already, so unreadable items are lost too: say which, never skip them.
         raise _lost(trigger, {"errors": exc.errors}) from None
-    clock = time.time() if now is None else now
-    fresh = window.admit((digest(trigger.key(event)) for event in events), int(clock))
+    fresh = window.admit((digest(trigger.key(event)) for event in events), clock)
     new_events = [event for event, new in zip(events, fresh, strict=True) if new]
     return new_events, state_of(window)
 

@@ -30,6 +30,8 @@ POLL_MAX_AGE = 48 * 3600.0
 #: A poll state remembers keys as short digests: 64 bits, no collision in any real window.
 _DIGEST_BYTES = 8
 _STATE_VERSION = 1
+#: The latest time a poll takes or a state holds: the end of the year 9999, in seconds.
+LATEST_TIME = 253_402_300_799
 
 
 class Window:
@@ -126,9 +128,11 @@ def digest(key: str) -> str:
 
 
 def window_from_state(
-    state: Any, *, max_keys: int = POLL_MAX_KEYS, max_age: float = POLL_MAX_AGE
+    state: Any, now: int, *, max_keys: int = POLL_MAX_KEYS, max_age: float = POLL_MAX_AGE
 ) -> Window:
-    """The poll window a state holds; ``None`` or ``{}`` is a first poll.
+    """The poll window a state holds; ``None`` or ``{}`` is a first poll. ``now``: the poll's
+    time in whole seconds (a time in the state later than it counts as ``now``, so a clock
+    that went back never keeps a key for ever).
 
     A state that is not what :func:`state_of` wrote is an InputError naming the part at
     fault: an engine that lost or mangled its state must know, never silently start over
@@ -137,35 +141,54 @@ def window_from_state(
     window = Window(max_keys, max_age)
     if state is None or state == {}:
         return window
-    problems = _state_problems(state)
+    problems = _state_problems(state, max_keys)
     if problems:
         raise InputError(
             problems, "The trigger state is not one a poll returned: " + problems[0]["message"]
         )
     entries = sorted(state["recent"].items(), key=lambda item: item[1])
     for key, seen in entries:
-        window._seen[key] = float(seen)
+        window._seen[key] = float(min(seen, now))
     return window
 
 
-def _state_problems(state: Any) -> list[dict[str, str]]:
+def check_time(value: Any, path: str) -> int:
+    """``value`` as whole seconds since the epoch, or an InputError at ``path``: a number,
+    finite, from 1970 to the year 9999 (what a poll state can hold and read back)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 <= value <= LATEST_TIME  # also refuses NaN
+    ):
+        message = f"must be a time in seconds since 1970, 0 to {LATEST_TIME}"
+        raise InputError([{"path": path, "message": message}], f"{path} {message}")
+    return int(value)
+
+
+def _state_problems(state: Any, max_keys: int) -> list[dict[str, str]]:
     if not isinstance(state, dict):
         return [{"path": "state", "message": "must be the object a previous poll returned"}]
-    if state.get("version") != _STATE_VERSION:
+    version = state.get("version")
+    if type(version) is not int or version != _STATE_VERSION:
         return [{"path": "state.version", "message": f"must be {_STATE_VERSION}"}]
-    unknown = sorted(set(state) - {"version", "recent"})
+    unknown = sorted(map(str, set(state) - {"version", "recent"}))
     if unknown:
-        return [{"path": f"state.{unknown[0]}", "message": "is not part of a trigger state"}]
+        return [{"path": f"state.{unknown[0][:40]}", "message": "is not part of a trigger state"}]
     recent = state.get("recent")
     if not isinstance(recent, dict):
         return [{"path": "state.recent", "message": "must be an object of key digests"}]
+    if len(recent) > max_keys:
+        return [{"path": "state.recent", "message": f"has more than {max_keys} keys"}]
     hex_length = 2 * _DIGEST_BYTES
     for key, seen in recent.items():
-        if len(key) != hex_length or key.strip("0123456789abcdef"):
+        if not isinstance(key, str) or len(key) != hex_length or key.strip("0123456789abcdef"):
             return [
-                {"path": "state.recent", "message": f"has a key that is not a digest: {key[:40]!r}"}
+                {
+                    "path": "state.recent",
+                    "message": f"has a key that is not a digest: {str(key)[:40]!r}",
+                }
             ]
-        if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
+        if isinstance(seen, bool) or not isinstance(seen, int) or not 0 <= seen <= LATEST_TIME:
             return [{"path": f"state.recent.{key}", "message": "must be a time in whole seconds"}]
     return []
 
