@@ -206,3 +206,30 @@ def test_cli_bad_idempotency_key_names_the_flag(
     error = json.loads(err.strip().splitlines()[-1])["error"]
     assert error["type"] == "input"
     assert error["details"]["errors"][0]["path"] == "--idempotency-key"
+
+
+def test_a_given_id_equal_to_a_derived_one_is_refused_at_the_derived_place() -> None:
+    """Two messages would share an ID: one recipient would get nothing."""
+    derived = _uuid5("sendSms", RUN_KEY, "messages[0].destinations[1].messageId")
+    values = {
+        "messages": [
+            {
+                "destinations": [
+                    {"to": "41793026727", "messageId": derived},
+                    {"to": "447911123456"},
+                ],
+                "text": "Hello",
+            }
+        ]
+    }
+    recorder = Recorder(Sandbox(KEY, deliver_reports=False))
+    with pytest.raises(InputError) as info:
+        component.execute(
+            "sendSms", values, CONNECTION, transport=recorder, idempotency_key=RUN_KEY
+        )
+    assert recorder.exchanges == []
+    (problem,) = info.value.details["errors"]
+    assert problem["path"] == "messages[0].destinations[1].messageId"
+    assert "messages[0].destinations[0].messageId" in problem["message"]
+    # Without a key the same input is fine: the missing ID is drawn at random.
+    _sent("sendSms", values, None)

@@ -405,11 +405,40 @@ class ActionChecks:
             fresh = new_ids(len(missing))
         else:
             fresh = derive([(*_flatten(owner), key) for _, key, owner in missing])
+            clashes = [
+                (key, owner, new)
+                for (_, key, owner), new in zip(missing, fresh, strict=True)
+                if new in walk_.seen.get(key, ())
+            ]
+            if clashes:
+                return _clashes(self._plan, values, clashes)
         for (container, key, _), new in zip(missing, fresh, strict=True):
             container[key] = new
         for container, key, fill in walk_.missing_fills:
             container[key] = copy.deepcopy(fill)
         return []
+
+
+def _clashes(plan: _Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> list[Problem]:
+    """A derived ID equal to one given elsewhere: two messages would share an ID.
+
+    Infobip would reject the second as a duplicate, and with idempotent sending a retry's
+    duplicate rejection could be taken for proof that a message never sent was accepted.
+    """
+    given_at = {(name, value): parts for name, value, parts in _given_ids(plan, values, ())}
+    problems: list[Problem] = []
+    for key, owner, derived in clashes:
+        where = given_at.get((key, derived))
+        other = format_path(where) if where is not None else f"another {key}"
+        problems.append(
+            (
+                (*_flatten(owner), key),
+                f"would get {derived!r}, the ID the idempotency key derives for this place, "
+                f"which {other} already gives: every message needs an ID of its own (give "
+                "this one its own ID, or leave the other to the key)",
+            )
+        )
+    return problems
 
 
 def _given_ids(plan: _Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str, Parts]]:
