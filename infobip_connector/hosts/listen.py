@@ -193,6 +193,8 @@ class Listener:
             except TimeoutError:
                 written = False
             if not written:
+                # Infobip's retry must find them new again, not as repeats already returned.
+                answer.release()
                 message = "the events could not be handed on; send them again"
                 return _json(503, {"error": {"type": "unreachable", "message": message}})
         response = web.Response(
