@@ -507,6 +507,20 @@ _SENDER_FORMS = dict(SENDERS)
 _INFOBIP_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}")
 
 
+def same_instant(a: datetime, b: datetime) -> bool:
+    """Whether two aware datetimes are the same instant. Not ``==``: PEP 495 makes a wall
+    time that occurs twice (clocks going back) unequal to every datetime of another zone."""
+    return a.astimezone(UTC) == b.astimezone(UTC)
+
+
+def test_an_ambiguous_wall_time_is_compared_as_the_instant_it_is() -> None:
+    # Lord Howe Island goes back from +11:00 to +10:30 at 02:00: 01:30 occurs twice.
+    first = datetime(2026, 4, 5, 1, 30, tzinfo=ZoneInfo("Australia/Lord_Howe"), fold=0)
+    sent = datetime.strptime("2026-04-05T01:30:00.000+1100", "%Y-%m-%dT%H:%M:%S.%f%z")
+    assert same_instant(sent, first)
+    assert not same_instant(sent, first.replace(fold=1))
+
+
 def _expect(prop: Property, want: Any, got: Any, meant: Meant, path: Path_) -> Any:
     """What Infobip must receive for ``want`` (pruned), by the property's declared rules.
 
@@ -517,7 +531,9 @@ def _expect(prop: Property, want: Any, got: Any, meant: Meant, path: Path_) -> A
         assert isinstance(got, str) and _INFOBIP_DATETIME.fullmatch(got), got
         instant = datetime.strptime(got, "%Y-%m-%dT%H:%M:%S.%f%z")
         wanted = meant[path]
-        assert instant == wanted.replace(microsecond=wanted.microsecond // 1000 * 1000), (
+        assert same_instant(
+            instant, wanted.replace(microsecond=wanted.microsecond // 1000 * 1000)
+        ), (
             want,
             got,
         )
