@@ -115,3 +115,27 @@ def test_release_forgets_only_the_answers_own_events() -> None:
     second.release()
     again = answer("newInboundSms", signed(both), seen=seen)
     assert [e["messageId"] for e in again.events] == ["r-2"]
+
+
+def test_answers_carry_the_headers_a_compliant_answer_needs() -> None:
+    settings = WebhookSettings(basic_auth=("infobip", "basic-password-93ab"))
+    body = {"results": [{"messageId": "h-1"}]}
+    unauthenticated = answer("newInboundSms", signed(body), settings)
+    assert unauthenticated.status == 401
+    assert unauthenticated.headers["WWW-Authenticate"].startswith("Basic realm=")
+    assert answer("newInboundSms", signed(body)).headers["Content-Type"] == "application/json"
+    assert answer("newInboundSms", signed("{")).headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("request_", "path"),
+    [
+        (signed("{", secret=SECRET), "request.body"),
+        (signed(b"<r/>", kind="text/plain"), "request.headers.content-type"),
+        (signed({"results": []}, method="GET"), "request.method"),
+    ],
+)
+def test_every_refusal_of_a_request_names_its_path(request_: WebhookRequest, path: str) -> None:
+    refused = answer("newInboundSms", request_)
+    assert refused.error is not None
+    assert refused.error["details"]["errors"][0]["path"] == path

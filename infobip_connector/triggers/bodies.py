@@ -27,6 +27,8 @@ class BodyError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+        # What the answer's details.errors names: the header for 415, else the body.
+        self.path = "request.headers.content-type" if status == 415 else "request.body"
 
 
 def media_type(content_type: str | None, accepted: list[str]) -> str:

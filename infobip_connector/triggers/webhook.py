@@ -39,6 +39,10 @@ from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
 _SINGLE = frozenset({"authorization", "content-type", *SIGNATURE_HEADERS})
 #: The keys of the settings' JSON form (``WebhookSettings.from_values``).
 _SETTINGS = ("basicAuth", "hmacSecret", "allowUnauthenticated", "maxBodyBytes")
+#: Every answer's body is JSON (``WebhookAnswer.http_body``).
+_JSON = {"Content-Type": "application/json"}
+#: The challenge a 401 carries, by whether Basic credentials are configured.
+_CHALLENGE = {True: 'Basic realm="infobip-webhook"', False: 'HMAC realm="infobip-webhook"'}
 #: The most results one body may hold: far above Infobip's batches, far below a window's size.
 MAX_RESULTS = 10_000
 #: Infobip's Subscriptions API limits a Basic username and password to 255 characters.
@@ -211,7 +215,9 @@ def _credential(value: Any, longest: int = _MAX_CREDENTIAL) -> bool:
 @dataclass(frozen=True)
 class WebhookAnswer:
     """What to answer: ``status``, the ``events`` (only with 200), an ``error`` object
-    (``type``, ``message``, ``details``) otherwise, and extra response ``headers``."""
+    (``type``, ``message``, ``details``; ``details.errors`` names the part at fault by path
+    for every refusal but 401) otherwise, and the response ``headers`` (``Content-Type``
+    always; ``Allow`` with 405; ``WWW-Authenticate`` with 401)."""
 
     status: int
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -249,37 +255,49 @@ def handle(
         raise InputError([{"path": "trigger", "message": message}])
     settings = WebhookSettings.from_values(settings)
     if request.method.upper() != "POST":
-        return _refuse(405, "input", "a webhook call is a POST", headers={"Allow": "POST"})
+        return _refuse(
+            405, "input", "a webhook call is a POST", "request.method", headers={"Allow": "POST"}
+        )
     if len(request.body) > settings.max_body_bytes:
-        return _refuse(413, "input", f"the body is larger than {settings.max_body_bytes} bytes")
+        message = f"the body is larger than {settings.max_body_bytes} bytes"
+        return _refuse(413, "input", message, "request.body")
     headers, repeated = _headers(request.headers)
     if repeated:
-        return _refuse(400, "input", f"the header {repeated} is given more than once")
+        message = f"the header {repeated} is given more than once"
+        return _refuse(400, "input", message, f"request.headers.{repeated}")
     if not _authenticated(headers, request.body, settings):
         return _refuse(
             401,
             "authentication",
             "the call is not authenticated as Infobip's webhook: the Basic credentials or the "
             "HMAC signature are missing or wrong",
+            None,
+            # RFC 9110 15.5.2: a 401 names the scheme to authenticate with.
+            headers={"WWW-Authenticate": _CHALLENGE[settings.basic_auth is not None]},
         )
     try:
         kind = media_type(headers.get("content-type"), list(source.contentTypes))
         body = read_body(request.body, kind, trigger.body, settings.max_body_bytes)
         events = trigger.events(body)
     except BodyError as exc:
-        return _refuse(exc.status, "input", exc.message)
+        return _refuse(exc.status, "input", exc.message, exc.path)
     except ConnectorError as exc:
         error = exc.to_dict()["error"]
-        return WebhookAnswer(400, error=error)
+        return WebhookAnswer(400, error=error, headers=dict(_JSON))
     if len(events) > MAX_RESULTS:
         # Infobip batches a few hundred; a body this large would push every earlier key out
         # of the repeat window (Infobip's retries of them would then start workflows again).
-        return _refuse(413, "input", f"the body has more than {MAX_RESULTS} results")
+        message = f"the body has more than {MAX_RESULTS} results"
+        return _refuse(413, "input", message, "results")
     keys = [trigger.key(event) for event in events]
     fresh = seen.admit(keys)
     kept = [(event, key) for event, key, new in zip(events, keys, fresh, strict=True) if new]
     return WebhookAnswer(
-        200, [event for event, _ in kept], keys=tuple(key for _, key in kept), seen=seen
+        200,
+        [event for event, _ in kept],
+        headers=dict(_JSON),
+        keys=tuple(key for _, key in kept),
+        seen=seen,
     )
 
 
@@ -308,7 +326,15 @@ def _authenticated(headers: dict[str, str], body: bytes, settings: WebhookSettin
 
 
 def _refuse(
-    status: int, kind: str, message: str, *, headers: dict[str, str] | None = None
+    status: int,
+    kind: str,
+    message: str,
+    path: str | None,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> WebhookAnswer:
-    error = {"type": kind, "message": message, "details": {}}
-    return WebhookAnswer(status, error=error, headers=headers or {})
+    """A refusal whose ``details.errors`` names ``path`` (none for authentication: nothing
+    about the request's parts is said to a caller that is not authenticated)."""
+    details = {"errors": [{"path": path, "message": message}]} if path else {}
+    error = {"type": kind, "message": message, "details": details}
+    return WebhookAnswer(status, error=error, headers={**_JSON, **(headers or {})})
