@@ -35,6 +35,9 @@ class Placement:
             if p.location == "query" and p.type == "DATE_TIME" and p.name
         )
         self._moved = frozenset([*self.path, *(name for name, _ in self.query)])
+        # Most actions (every send) declare no query or path property: for them a request
+        # needs changing only when it lacks the action's kind or carries a body it may not.
+        self._nothing_to_place = not self._moved
 
     def apply(self, request: InfobipRequest, values: dict[str, Any]) -> InfobipRequest:
         """``request`` with the action's kind, its parameters filled and its body cleaned.
@@ -42,6 +45,12 @@ class Placement:
         A parameter without a value (an optional filter left empty) is not sent. A body on
         a method that takes none is dropped.
         """
+        if (
+            self._nothing_to_place
+            and request.kind == self.kind
+            and (request.body is None or request.method.upper() not in BODILESS)
+        ):
+            return request  # rebuilding it would change nothing: no copy per send
         path_params = dict(request.path_params)
         for name in self.path:
             if name not in path_params and name in values:
