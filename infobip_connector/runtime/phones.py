@@ -288,6 +288,13 @@ def normalize_sender(raw: str, _check: PhoneCheck = "valid") -> str:
     characters that remain and needs a letter (``+++`` or ``(())`` names nobody).
     Raises ValueError with a message for the person who wrote it.
     """
+    return _sender(raw)
+
+
+# Every message of every send names a sender, nearly always one of the few an account has:
+# each is worked out once (a refused one is not kept, and is refused again each time).
+@lru_cache(maxsize=1024)
+def _sender(raw: str) -> str:
     visible = strip_invisible(raw).strip()
     text = ascii_digits(visible)
     bare = _SEPARATORS.sub("", text)
