@@ -100,3 +100,25 @@ def test_an_answer_writing_the_number_with_a_plus_is_fine() -> None:
     answer = _sms_answer(first_to="+41793026727", second_to="+41793026728")
     output = _run("sendSms", SMS_TWO, answer, "sync")
     assert [m["messageId"] for m in output["messages"]] == ["M1", "M2"]
+
+
+def test_a_large_answer_is_checked_entry_by_entry_where_it_departs_from_what_was_sent() -> None:
+    # Entries matching what was sent are settled in bulk; every other one gets the full checks.
+    from infobip_connector.runtime.accounting import contradictions
+
+    recipients = tuple((f"M{i}", f"4179{i:07d}") for i in range(1000))
+    entries: list[Any] = [
+        {"messageId": m, "to": to, "status": dict(PENDING)} for m, to in recipients
+    ]
+    entries[10]["to"] = "+" + entries[10]["to"]  # fine: a number written with "+"
+    entries[20]["to"] = entries[21]["to"]  # swapped with another destination
+    entries[30]["messageCount"] = 0
+    entries[40]["status"]["id"] = float(2**60)
+    entries[50] = "not an object"
+    output = {"bulkId": "B1", "messages": entries}
+    found = contradictions(output, entries, {"bulkId": "B1"}, recipients)
+    assert found == [
+        "messages[20].to: not the destination sent with this messageId",
+        "messages[30].messageCount: not a whole number of 1 or more",
+        "messages[40].status.id: too large to be read exactly",
+    ]

@@ -101,11 +101,15 @@ def contradictions(
     bulk = output.get("bulkId")
     if "bulkId" in reference and bulk is not None and bulk != reference["bulkId"]:
         found.append("bulkId: not the bulkId sent")
+    suspects = _suspects(entries, recipients)
+    if not suspects:
+        return found
     destinations: dict[str, set[str]] = {}
     for sent_id, sent_to in recipients:
         destinations.setdefault(sent_id, set()).add(sent_to)
     prefix = "messages" if entries is output.get("messages") else ""
-    for index, entry in enumerate(entries):
+    for index in suspects:
+        entry = entries[index]
         if not isinstance(entry, dict):
             continue
         where = f"{prefix}[{index}]." if prefix else ""
@@ -124,6 +128,38 @@ def contradictions(
                 if isinstance(number, float) and abs(number) >= _EXACT_INTEGERS:
                     found.append(f"{where}status.{name}: too large to be read exactly")
     return found
+
+
+def _suspects(entries: list[Any], recipients: tuple[tuple[str, str], ...]) -> list[int]:
+    """The indices of the entries that may contradict what was sent; the rest cannot.
+
+    The usual answer lists the recipients in the order sent, each with the messageId and
+    ``to`` sent together, a ``messageCount`` of 1 or more (if any) and integer status
+    numbers: such an entry is settled here, in one comprehension, and only the others get
+    the full checks of ``contradictions`` (with its path), which is what keeps a
+    100,000-entry answer cheap.
+    """
+    if len(entries) != len(recipients):
+        return list(range(len(entries)))
+    return [
+        index
+        for index, (entry, (sent_id, sent_to)) in enumerate(zip(entries, recipients, strict=True))
+        if not (
+            type(entry) is dict
+            and entry.get("messageId") == sent_id
+            # A "+" in front is checked in full: the answer may write numbers so.
+            and ((to := entry.get("to")) is None or (to == sent_to and to[:1] != "+"))
+            and (
+                (count := entry.get("messageCount")) is None or (type(count) is int and count >= 1)
+            )
+            and (
+                not isinstance(status := entry.get("status"), dict)
+                or not (
+                    isinstance(status.get("groupId"), float) or isinstance(status.get("id"), float)
+                )
+            )
+        )
+    ]
 
 
 def _digits(to: Any) -> Any:
