@@ -12,7 +12,8 @@ PATH = "/sms/2/text/advanced"
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
     messages = [_message(m) for m in values["messages"]]
-    recipients = tuple((d["messageId"], d["to"]) for m in messages for d in m["destinations"])
+    # A list comprehension, then a tuple: a generator costs a resumption per recipient.
+    recipients = tuple([(d["messageId"], d["to"]) for m in messages for d in m["destinations"]])
     reference = {"bulkId": values["bulkId"], "messageIds": [m for m, _ in recipients]}
     body = {**values, "messages": messages}
     return InfobipRequest("POST", PATH, body, reference, recipients=recipients)
