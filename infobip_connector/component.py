@@ -112,21 +112,29 @@ class Component:
         transport: httpx.BaseTransport | None = None,
         now: datetime | None = None,
         idempotency_key: str | None = None,
+        repeated: bool = False,
     ) -> dict[str, Any]:
         """Run ``action`` and return its declared output; raise a ConnectorError otherwise.
 
         ``idempotency_key``: the same key (1 to 256 printable characters, e.g. the engine's
-        run and task IDs) gives a ``send`` the same bulkId and messageIds each time it runs,
-        derived from the key and each ID's place; IDs given in ``values`` are kept. Ignored
-        by the other kinds, which assign no IDs. InputError (path ``idempotency_key``) when
-        it is not a usable key; nothing is sent then.
+        run and task IDs) gives a ``send`` of the same values the same bulkId and messageIds
+        each time it runs, derived from the key and what each ID names (a messageId: its
+        message's recipient, content, sender and options, not its place); a changed message
+        gets a new ID. IDs given in ``values`` are kept. Ignored by the other kinds, which
+        assign no IDs. InputError (path ``idempotency_key``) when it is not a usable key;
+        nothing is sent then.
+
+        ``repeated``: this execution runs again one with the same key whose outcome may have
+        been accepted (an engine's retry). With ``idempotentSending`` on, a derived messageId
+        Infobip rejects as a duplicate was sent by that earlier execution: it is reported
+        accepted and listed in ``confirmedByDuplicateRejection``. No effect without a key.
         """
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key)
+        request = _prepare(runtime, values, settings, now, idempotency_key, repeated)
         from .transport import client
 
         body = client.send(settings, request, transport)
@@ -141,14 +149,16 @@ class Component:
         transport: httpx.AsyncBaseTransport | None = None,
         now: datetime | None = None,
         idempotency_key: str | None = None,
+        repeated: bool = False,
     ) -> dict[str, Any]:
-        """The async twin of :meth:`execute` (``idempotency_key`` works the same)."""
+        """The async twin of :meth:`execute` (``idempotency_key`` and ``repeated`` work the
+        same)."""
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key)
+        request = _prepare(runtime, values, settings, now, idempotency_key, repeated)
         from .transport import client
 
         body = await client.send_async(settings, request, transport)
@@ -389,10 +399,17 @@ def _prepare(
     settings: ConnectionSettings,
     now: datetime | None,
     idempotency_key: object,
+    repeated: bool = False,
 ) -> InfobipRequest:
     """The request of one execution, its key checked first (nothing is sent on a bad one)."""
     key = None if idempotency_key is None else checked_idempotency_key(idempotency_key)
-    return runtime.prepare(values, now, phone_check=_phone_check(settings), idempotency_key=key)
+    return runtime.prepare(
+        values,
+        now,
+        phone_check=_phone_check(settings),
+        idempotency_key=key,
+        repeated=repeated is True,
+    )
 
 
 def _phone_check(settings: ConnectionSettings) -> PhoneCheck:

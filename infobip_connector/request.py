@@ -39,6 +39,11 @@ class InfobipRequest:
     ``recipients`` pairs each messageId sent with its destination (``to``), so that an
     answer that swaps them is caught; kept out of ``reference``, which errors and logs
     show, since it lists phone numbers.
+
+    ``confirmable``: messageIds derived from an idempotency key for an execution that
+    repeats an earlier one with the same key (a retried task), which may have got them
+    accepted. Each ID names one message's content, so with idempotent sending on, Infobip
+    rejecting one as a duplicate proves that earlier execution sent this very message.
     """
 
     method: str
@@ -49,6 +54,7 @@ class InfobipRequest:
     query: tuple[tuple[str, str], ...] = ()
     kind: Kind = "send"
     recipients: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    confirmable: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 def message_ids(reference: Mapping[str, Any]) -> list[str]:

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from infobip_connector import InputError, component
-from infobip_connector.runtime.idempotency import MAX_KEY_LENGTH, NAMESPACE, derived_ids
+from infobip_connector.runtime.idempotency import (
+    MAX_KEY_LENGTH,
+    NAMESPACE,
+    content_digest,
+    derived_ids,
+)
+from infobip_connector.runtime.problems import Parts
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
 from .action_support import CONNECTION, Recorder
@@ -41,8 +47,10 @@ def _sent(action: str, values: dict[str, Any], key: str | None) -> dict[str, Any
     return body
 
 
-def _uuid5(action: str, key: str, path: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{action}\n{key}\n{path}"))
+def _uuid5(action: str, key: str, values: Any, place: Parts, n: int = 0) -> str:
+    """The documented formula, spelled out with the standard library's uuid5."""
+    digest = content_digest(values, place).hex()
+    return str(uuid.uuid5(NAMESPACE, f"{action}\n{key}\n{digest}\n{n}"))
 
 
 def test_the_same_key_gives_byte_identical_ids() -> None:
@@ -51,16 +59,23 @@ def test_the_same_key_gives_byte_identical_ids() -> None:
     assert json.dumps(first) == json.dumps(again)
 
 
-def test_ids_are_name_based_uuids_of_the_action_key_and_place() -> None:
+def test_ids_are_name_based_uuids_of_the_action_key_and_content() -> None:
     body = _sent("sendSms", SMS, RUN_KEY)
-    assert _ids(body) == [
-        _uuid5("sendSms", RUN_KEY, "bulkId"),
-        _uuid5("sendSms", RUN_KEY, "messages[0].destinations[0].messageId"),
-        _uuid5("sendSms", RUN_KEY, "messages[0].destinations[1].messageId"),
-        "mine-1",  # given by the user: kept as it is
-    ]
-    wa = _sent("sendWhatsappTextMessage", WA, RUN_KEY)
-    assert wa["messageId"] == _uuid5("sendWhatsappTextMessage", RUN_KEY, "messageId")
+    ids = _ids(body)
+    assert [uuid.UUID(i).version for i in ids[:3]] == [5, 5, 5]
+    assert ids[3] == "mine-1"  # given by the user: kept as it is
+    # The values as checked (numbers normalised), every derived place still empty.
+    checked = json.loads(json.dumps(body))
+    del checked["bulkId"]
+    for destination in checked["messages"][0]["destinations"]:
+        del destination["messageId"]
+    assert ids[1] == _uuid5(
+        "sendSms", RUN_KEY, checked, ("messages", 0, "destinations", 0, "messageId")
+    )
+    assert ids[2] == _uuid5(
+        "sendSms", RUN_KEY, checked, ("messages", 0, "destinations", 1, "messageId")
+    )
+    assert ids[0] == _uuid5("sendSms", RUN_KEY, checked, ("bulkId",))
 
 
 def test_without_a_key_or_with_another_the_ids_differ() -> None:
@@ -82,21 +97,38 @@ def test_given_ids_are_kept_and_the_bulk_path_derives_the_rest() -> None:
     body = _sent("sendSms", values, RUN_KEY)
     assert body["bulkId"] == "my-bulk"
     sent = body["messages"][0]["destinations"]
-    for i, destination in enumerate(sent):
-        expected = (
-            f"given-{i}"
-            if i % 7 == 0
-            else _uuid5("sendSms", RUN_KEY, f"messages[0].destinations[{i}].messageId")
-        )
-        assert destination["messageId"] == expected
+    derived = {d["to"]: d["messageId"] for i, d in enumerate(sent) if i % 7}
+    assert all(sent[i]["messageId"] == f"given-{i}" for i in range(0, 300, 7))
+    assert len(set(derived.values())) == len(derived) == 300 - len(range(0, 300, 7))
+    # The same bulk reversed: every recipient keeps its ID (and the slow path agrees).
+    values["messages"][0]["destinations"] = destinations[::-1]
+    again = _sent("sendSms", values, RUN_KEY)["messages"][0]["destinations"]
+    assert {d["to"]: d["messageId"] for d in again if d["to"] in derived} == derived
+    alone = {
+        "bulkId": "my-bulk",
+        "messages": [{"destinations": [{"to": sent[1]["to"]}], "text": "Hi"}],
+    }
+    assert (
+        _sent("sendSms", alone, RUN_KEY)["messages"][0]["destinations"][0]["messageId"]
+        == (derived[sent[1]["to"]])
+    )
 
 
 def test_derived_ids_match_the_standard_uuid5() -> None:
-    places = [("bulkId",), ("messages", 12, "destinations", 3, "messageId")]
+    values = {
+        "messages": [{"destinations": [{"to": "41793026727"}, {"to": "41793026727"}], "text": "Hi"}]
+    }
+    places: list[Parts] = [
+        ("bulkId",),
+        ("messages", 0, "destinations", 0, "messageId"),
+        ("messages", 0, "destinations", 1, "messageId"),
+    ]
     key = "ключ 🔑 key"
-    assert derived_ids(key, "sendSms", places) == [
-        _uuid5("sendSms", key, "bulkId"),
-        _uuid5("sendSms", key, "messages[12].destinations[3].messageId"),
+    assert derived_ids(key, "sendSms", values, places) == [
+        _uuid5("sendSms", key, values, places[0]),
+        _uuid5("sendSms", key, values, places[1]),
+        # The same message twice in one request: counted, so each has an ID of its own.
+        _uuid5("sendSms", key, values, places[2], 1),
     ]
 
 
@@ -210,7 +242,9 @@ def test_cli_bad_idempotency_key_names_the_flag(
 
 def test_a_given_id_equal_to_a_derived_one_is_refused_at_the_derived_place() -> None:
     """Two messages would share an ID: one recipient would get nothing."""
-    derived = _uuid5("sendSms", RUN_KEY, "messages[0].destinations[1].messageId")
+    # A messageId names its own message alone: this recipient's ID in a bulk of its own.
+    alone = {"messages": [{"destinations": [{"to": "447911123456"}], "text": "Hello"}]}
+    derived = _sent("sendSms", alone, RUN_KEY)["messages"][0]["destinations"][0]["messageId"]
     values = {
         "messages": [
             {

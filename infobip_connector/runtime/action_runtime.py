@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from types import ModuleType
@@ -19,7 +20,7 @@ from .accounting import check_accounted
 from .checks import ActionChecks
 from .idempotency import derived_ids
 from .placement import Placement
-from .problems import input_error, taint
+from .problems import Parts, input_error, taint
 from .shaping import project
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_for_validation
@@ -49,17 +50,19 @@ class ActionRuntime:
         *,
         phone_check: PhoneCheck = "valid",
         idempotency_key: str | None = None,
+        derived: list[str] | None = None,
     ) -> dict[str, Any]:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError.
 
         Schema and rules run in one pass: every problem is reported at once, in the order
         the person wrote the values. With ``idempotency_key`` (checked by
-        ``idempotency.checked_key``), a send's missing IDs are derived from it and their
-        places instead of drawn at random; other kinds assign no IDs and ignore it.
+        ``idempotency.checked_key``), a send's missing IDs are derived from it and from what
+        each names (``idempotency.derived_ids``) instead of drawn at random, and listed in
+        ``derived`` when given; other kinds assign no IDs and ignore it.
         """
         derive = None
         if idempotency_key is not None and self.action.kind == "send":
-            derive = partial(derived_ids, idempotency_key, self.action.name)
+            derive = partial(_derive, idempotency_key, self.action.name, derived)
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
@@ -80,13 +83,23 @@ class ActionRuntime:
         *,
         phone_check: PhoneCheck = "valid",
         idempotency_key: str | None = None,
+        repeated: bool = False,
     ) -> InfobipRequest:
-        """The request to send: the executor's, with the declared parameters and kind."""
+        """The request to send: the executor's, with the declared parameters and kind.
+
+        ``repeated``: this execution repeats an earlier one with the same key, which may
+        have been accepted; the IDs derived from the key become the request's
+        ``confirmable`` IDs.
+        """
+        derived: list[str] = []
         validated = self.validate(
-            values, now, phone_check=phone_check, idempotency_key=idempotency_key
+            values, now, phone_check=phone_check, idempotency_key=idempotency_key, derived=derived
         )
         request: InfobipRequest = self.executor.build_request(validated)
-        return self.placement.apply(request, validated)
+        request = self.placement.apply(request, validated)
+        if repeated and derived:
+            request = replace(request, confirmable=frozenset(derived))
+        return request
 
     def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
         """The declared output from Infobip's parsed answer, every messageId accounted for.
@@ -124,6 +137,15 @@ class ActionRuntime:
                 )
         result: dict[str, Any] = shaped
         return result
+
+
+def _derive(
+    key: str, action: str, record: list[str] | None, values: Any, places: list[Parts]
+) -> list[str]:
+    ids = derived_ids(key, action, values, places)
+    if record is not None:
+        record.extend(ids)
+    return ids
 
 
 def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:

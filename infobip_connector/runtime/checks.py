@@ -379,14 +379,15 @@ class ActionChecks:
         *,
         check: PhoneCheck = "valid",
         taint: frozenset[Parts] = frozenset(),
-        derive: Callable[[list[Parts]], list[str]] | None = None,
+        derive: Callable[[Any, list[Parts]], list[str]] | None = None,
     ) -> list[Problem]:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
 
         Places in ``taint`` (where the schema found a problem) are skipped. Missing IDs
         and the ``sentWhenEmpty`` values of missing members are filled only when there is
-        nothing to report: random UUIDs, or ``derive(paths)`` of the places (one ID per
-        path, such as ``("messages", 0, "destinations", 2, "messageId")``) when given.
+        nothing to report: random UUIDs, or ``derive(values, paths)`` of the places (one ID
+        per path, such as ``("messages", 0, "destinations", 2, "messageId")``, read from the
+        checked values with every such place still empty) when given.
         """
         walk_ = _Pass(now or utc_now(), check, taint)
         walk_.enter(self._plan, values, ())
@@ -404,7 +405,7 @@ class ActionChecks:
         if derive is None:
             fresh = new_ids(len(missing))
         else:
-            fresh = derive([(*_flatten(owner), key) for _, key, owner in missing])
+            fresh = derive(values, [(*_flatten(owner), key) for _, key, owner in missing])
             clashes = [
                 (key, owner, new)
                 for (_, key, owner), new in zip(missing, fresh, strict=True)
@@ -433,7 +434,7 @@ def _clashes(plan: _Plan, values: Any, clashes: list[tuple[str, Trail, str]]) ->
         problems.append(
             (
                 (*_flatten(owner), key),
-                f"would get {derived!r}, the ID the idempotency key derives for this place, "
+                f"would get {derived!r}, the ID the idempotency key derives for this message, "
                 f"which {other} already gives: every message needs an ID of its own (give "
                 "this one its own ID, or leave the other to the key)",
             )

@@ -231,6 +231,10 @@ class _Exchange:
                     body = scrub_answer(body, response.content, secret, self.request.reference)
                 if self.uncertain:
                     body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
+                elif self.request.confirmable and self.settings.idempotent_sending:
+                    body = idempotent.confirm_earlier(
+                        body, self.request.confirmable, by=idempotent.EARLIER_EXECUTION
+                    )
                 return body
             # Raised outside the except block: the parser's exception, chained as the
             # context, would carry the body (and a key it echoes) in its frames.

@@ -12,6 +12,10 @@ execution means: that earlier attempt was accepted.
 
 A duplicate rejection on an execution's first attempt (or after attempts that provably did not
 arrive: a refused connection, a 429) is a rejection as Infobip means it: the ID was used before.
+Except for an execution that repeats an earlier one with the same idempotency key (a retried
+Airflow task): an ID derived from the key names one message's content (see
+``runtime.idempotency``), so its duplicate rejection proves the earlier execution sent this
+very message, and it is confirmed alike (``InfobipRequest.confirmable``).
 
 Source: Infobip's API fundamentals, "Idempotent message sending"
 (www.infobip.com/docs/developer-resources/api-fundamentals/idempotent-message-sending), and its
@@ -48,6 +52,14 @@ ACCEPTED_STATUS = {
     "description": (
         "Accepted by an earlier attempt of this execution: Infobip rejected the retry with the "
         "same messageId as a duplicate"
+    ),
+}
+#: The same for a message an earlier execution with the same idempotency key got accepted.
+EARLIER_EXECUTION = {
+    **ACCEPTED_STATUS,
+    "description": (
+        "Accepted by an earlier execution with the same idempotency key and the same message: "
+        "Infobip rejected this one's messageId as a duplicate"
     ),
 }
 
@@ -97,14 +109,17 @@ def still_unknown(error: ConnectorError, details: dict[str, Any]) -> OutcomeUnkn
     )
 
 
-def confirm_earlier(body: Any, ids: Collection[str]) -> Any:
+def confirm_earlier(
+    body: Any, ids: Collection[str], *, by: dict[str, Any] = ACCEPTED_STATUS
+) -> Any:
     """``body`` with each entry Infobip rejected as a duplicate of one of ``ids`` reported accepted.
 
-    Called only on an answer to a retry after an attempt that may have been accepted: the
-    rejection then proves it was. Entries are the answer itself (one WhatsApp message) and the
-    objects of its top-level lists (``messages``). Each such entry gets ``ACCEPTED_STATUS``,
-    and the answer lists their messageIds under ``CONFIRMED``; a copy is returned when any
-    changes, ``body`` itself otherwise.
+    Called only on an answer to a retry after an attempt that may have been accepted (or to
+    an execution repeating an earlier one, ``ids`` then its key's derived IDs): the rejection
+    then proves it was. Entries are the answer itself (one WhatsApp message) and the objects
+    of its top-level lists (``messages``). Each such entry gets the status ``by``
+    (``ACCEPTED_STATUS`` or ``EARLIER_EXECUTION``), and the answer lists their messageIds
+    under ``CONFIRMED``; a copy is returned when any changes, ``body`` itself otherwise.
     """
     if not isinstance(body, dict):
         return body
@@ -113,7 +128,7 @@ def confirm_earlier(body: Any, ids: Collection[str]) -> Any:
     def entry(value: Any) -> Any:
         if _is_duplicate_of(value, ids):
             confirmed.append(value["messageId"])
-            return {**value, "status": dict(ACCEPTED_STATUS)}
+            return {**value, "status": dict(by)}
         return value
 
     result = entry(body)
@@ -126,9 +141,10 @@ def confirm_earlier(body: Any, ids: Collection[str]) -> Any:
         return body
     result[CONFIRMED] = confirmed
     log.info(
-        "%d message(s) accepted by an earlier attempt: the retry was rejected as a duplicate "
+        "%d message(s) accepted by an earlier %s: the repeat was rejected as a duplicate "
         "(%s), e.g. messageId %s; reported as accepted (%s)",
         len(confirmed),
+        "attempt" if by is ACCEPTED_STATUS else "execution with the same idempotency key",
         DUPLICATE_STATUS_NAME,
         confirmed[0],
         CONFIRMED,
