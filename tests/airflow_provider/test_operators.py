@@ -176,8 +176,10 @@ def test_with_idempotent_sending_a_retried_task_cannot_send_twice(
     account.script("POST", SEND_PATH, *[Fault(status=500, process=True)] * 2)
     op = InfobipSendSmsOperator(task_id="send", inputs=SMS)
     with pytest.raises(OutcomeUnknownError):  # raised as it is: Airflow's retries may run
-        op.execute(task_context())
-    retried = op.execute(task_context())  # Airflow's next try: the same IDs
+        op.execute(task_context(try_number=1))
+    retried = op.execute(task_context(try_number=2))  # Airflow's next try: the same IDs
     (entry,) = retried["messages"]
-    assert entry["status"]["name"] == "REJECTED_DUPLICATE_MESSAGE_ID"
+    # Refused as a duplicate, which proves the first try's send was accepted.
+    assert entry["status"]["name"] == "PENDING_ACCEPTED"
+    assert retried["confirmedByDuplicateRejection"] == [entry["messageId"]]
     assert len(account.accepted_messages) == 1  # sent once, by the first try

@@ -57,28 +57,43 @@ class InfobipHook(BaseHook):
         return settings_from(connection, self.infobip_conn_id)
 
     def execute(
-        self, action: str, inputs: Any, *, idempotency_key: str | None = None
+        self,
+        action: str,
+        inputs: Any,
+        *,
+        idempotency_key: str | None = None,
+        repeated: bool = False,
     ) -> dict[str, Any]:
         """Run ``action`` with ``inputs`` and return its declared output.
 
         ``idempotency_key`` (sends only) makes the generated bulk and message IDs depend on
-        the key alone, so running the same step again reuses them. Raises the connector's
-        typed errors (``InputError``, ``ConfigurationError``, ``OutcomeUnknownError``, ...).
+        the key and the messages they name, so running the same step again with the same
+        inputs reuses them. ``repeated``: this run repeats one with the same key (a retried
+        try); with ``idempotentSending`` on, a derived ID Infobip rejects as a duplicate is
+        then reported accepted (``component.execute``). Raises the connector's typed errors
+        (``InputError``, ``ConfigurationError``, ``OutcomeUnknownError``, ...).
         """
         settings = self.get_conn()
         if idempotency_key is None:
             return component.execute(action, inputs, settings)
-        return component.execute(action, inputs, settings, idempotency_key=idempotency_key)
+        return component.execute(
+            action, inputs, settings, idempotency_key=idempotency_key, repeated=repeated
+        )
 
     async def aexecute(
-        self, action: str, inputs: Any, *, idempotency_key: str | None = None
+        self,
+        action: str,
+        inputs: Any,
+        *,
+        idempotency_key: str | None = None,
+        repeated: bool = False,
     ) -> dict[str, Any]:
         """The async twin of :meth:`execute`, for triggers."""
         settings = await self.aget_conn()
         if idempotency_key is None:
             return await component.execute_async(action, inputs, settings)
         return await component.execute_async(
-            action, inputs, settings, idempotency_key=idempotency_key
+            action, inputs, settings, idempotency_key=idempotency_key, repeated=repeated
         )
 
     def idempotent_sending(self) -> bool:

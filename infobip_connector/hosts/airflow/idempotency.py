@@ -1,9 +1,10 @@
 """The idempotency key of a task instance: the same for every try of it, different for any
-other task, mapped index or DAG run.
+other task, mapped index or DAG run; and whether a try repeats an earlier one.
 
 ``component.execute(..., idempotency_key=K)`` derives the bulk ID and every generated
-message ID from ``K``, so a retried task sends the IDs its first try sent. No Airflow
-import: the key is made from the four fields alone.
+message ID from ``K`` and the message each names, so a retried task sends the IDs its
+first try sent (its inputs rendered alike). No Airflow import: the key is made from the
+four fields alone.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ class TaskInstanceIds(Protocol):
     def map_index(self) -> int | None: ...
 
 
+class TaskTry(Protocol):
+    """The try of a task instance (Airflow's ``RuntimeTaskInstance.try_number``, from 1)."""
+
+    @property
+    def try_number(self) -> int: ...
+
+
 def task_key(ti: TaskInstanceIds) -> str:
     """``airflow:<dag_id>/<task_id>/<map_index>/<run_id>`` (map index -1 when not mapped).
 
@@ -44,3 +52,15 @@ def task_key(ti: TaskInstanceIds) -> str:
         return key
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     return f"airflow:sha256:{digest}"
+
+
+def repeats_earlier_try(ti: TaskTry) -> bool:
+    """Whether this try runs again a task instance an earlier try may have sent for.
+
+    Airflow counts tries from 1 and a cleared task goes on counting, so a try number of 2
+    or more means an earlier try with the same key ran (``component.execute(...,
+    repeated=True)``). A task instance without a usable try number counts as a first try:
+    a duplicate rejection then stays the rejection it says it is.
+    """
+    number = getattr(ti, "try_number", None)
+    return type(number) is int and number >= 2

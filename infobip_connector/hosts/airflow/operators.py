@@ -11,6 +11,13 @@ enabled for the account and ``idempotentSending`` on in the connection, Infobip 
 repeated ID as a duplicate and a retry cannot send twice; without it, a try whose outcome is
 unknown fails the task at once, without retries, with the IDs to reconcile. Errors that
 a retry cannot fix (input, configuration, rejected) fail at once too; see ``failures``.
+
+A try after the first (``try_number`` 2 or more) tells the connector it repeats an earlier
+one: with ``idempotentSending`` on, a message whose derived ID Infobip rejects as a
+duplicate (``REJECTED_DUPLICATE_MESSAGE_ID``) was sent by that earlier try, since the ID
+names this very message, and it is reported accepted, listed in
+``confirmedByDuplicateRejection``; the task succeeds. With it off, the log says that such a
+rejection is reported as it comes.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from ... import component
 from ...errors import ConnectorError
 from .failures import final_failure
 from .hook import InfobipHook
-from .idempotency import task_key
+from .idempotency import repeats_earlier_try, task_key
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -80,9 +87,21 @@ class InfobipOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         hook = InfobipHook(self.infobip_conn_id)
-        key = task_key(context["ti"]) if self.kind == "send" else None
+        ti = context["ti"]
+        key = task_key(ti) if self.kind == "send" else None
         try:
-            return hook.execute(self.action, self.inputs, idempotency_key=key)
+            repeated = key is not None and repeats_earlier_try(ti)
+            if repeated and not hook.idempotent_sending():
+                self.log.warning(
+                    "Try %s of this send repeats an earlier try, but idempotentSending is off "
+                    "in connection %r: a message Infobip rejects as a duplicate "
+                    "(REJECTED_DUPLICATE_MESSAGE_ID) is reported rejected, not confirmed as "
+                    "sent by the earlier try. Turn idempotentSending on once Infobip has "
+                    "enabled idempotent sending for the account.",
+                    getattr(ti, "try_number", "?"),
+                    self.infobip_conn_id,
+                )
+            return hook.execute(self.action, self.inputs, idempotency_key=key, repeated=repeated)
         except ConnectorError as error:
             failure = final_failure(
                 error, kind=self.kind, idempotent_sending=hook.idempotent_sending()
