@@ -184,6 +184,38 @@ def test_whatsapp_messages_are_named_by_their_content_too() -> None:
     assert whatsapp({**text, "to": "441134960002"}) != first
 
 
+def test_whatsapp_template_messages_follow_their_content() -> None:
+    def template(to: str, name: str) -> dict[str, Any]:
+        return {
+            "from": "441134960000",
+            "to": to,
+            "content": {
+                "templateName": "welcome",
+                "language": "en",
+                "templateData": {"body": {"placeholders": [name]}},
+            },
+        }
+
+    account = Sandbox(KEY, deliver_reports=False)
+
+    def ids(*messages: dict[str, Any]) -> dict[str, str]:
+        output = component.execute(
+            "sendWhatsappTemplateMessage",
+            {"messages": list(messages)},
+            CONNECTION,
+            transport=account.transport(),
+            idempotency_key=RUN_KEY,
+        )
+        return {m["to"]: m["messageId"] for m in output["messages"]}
+
+    ann, bob = template("441134960001", "Ann"), template("441134960002", "Bob")
+    first = ids(ann, bob)
+    assert ids(bob, ann) == first  # reordered: each keeps its ID
+    changed = ids(ann, template("441134960002", "Robert"))
+    assert changed["441134960001"] == first["441134960001"]
+    assert changed["441134960002"] != first["441134960002"]
+
+
 # ---------------------------------------------------------------- a key reused with new content
 
 
