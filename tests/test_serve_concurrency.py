@@ -24,6 +24,7 @@ class Run:
         self.sandbox = Sandbox(KEY, deliver_reports=False)
         self.gate = Gate(self.sandbox.transport())
         self.answers: list[Any] = []
+        self.writes = 0
         self.feed = Feed([], stay_open=True)
         self.worker = Worker(
             methods_for(self.gate), self._write, max_in_flight=max_in_flight, grace=grace
@@ -31,8 +32,9 @@ class Run:
         self.serving: asyncio.Task[None] = asyncio.create_task(self.worker.serve(self.feed))
 
     def _write(self, data: bytes) -> None:
-        assert data.endswith(b"\n") and data.count(b"\n") == 1
-        self.answers.append(orjson.loads(data))
+        assert data.endswith(b"\n")
+        self.writes += 1
+        self.answers.extend(orjson.loads(line) for line in data.splitlines())
 
     def ids(self) -> list[Any]:
         return [a["id"] for a in self.answers if isinstance(a, dict)]
@@ -82,6 +84,24 @@ def test_no_more_than_max_in_flight_run_at_once() -> None:
         assert all("result" in a for a in run.answers)
         run.feed.close()
         await run.serving
+
+    asyncio.run(scenario())
+
+
+def test_answers_finished_in_one_turn_of_the_loop_leave_in_one_write() -> None:
+    # Many requests in flight: one write (a system call, a wake-up of the reader) per turn
+    # of the loop rather than per answer; each answer is still a line of its own.
+    async def scenario() -> None:
+        run = Run(max_in_flight=50)
+        run.feed.push(*(request(n, "nope") for n in range(20)))
+        await until(lambda: len(run.answers) == 20)
+        assert sorted(run.ids()) == list(range(20))
+        assert all(a["error"]["code"] == -32601 for a in run.answers)
+        assert run.writes == 1
+        run.feed.push(request("last", "nope"))
+        run.feed.close()
+        await run.serving  # the end of input writes what is still queued
+        assert run.ids()[-1] == "last" and run.writes == 2
 
     asyncio.run(scenario())
 

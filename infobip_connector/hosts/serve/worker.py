@@ -3,8 +3,11 @@
 One dispatcher reads lines and starts a task per call once one of ``max_in_flight``
 slots is free (so a client that sends faster than Infobip answers waits in the pipe);
 each task writes its own answer when it is done, so answers come back in the order they
-finish, each in one write. A batch's answer is the array of its calls' answers, written
-when the last is done.
+finish. The answers finished in one turn of the event loop go out in one write at the
+end of that turn (each still a line of its own): with many requests in flight, a write
+per answer was a system call and a wake-up of the reader per request, the largest cost
+of ``serve`` over the in-process path. A batch's answer is the array of its calls'
+answers, written when the last is done.
 
 Stopping (end of input, SIGTERM, or stdout closed by the client): the dispatcher stops
 reading, and the calls it had read but not started are answered ``stopped`` (nothing
@@ -93,7 +96,7 @@ class _Reply:
 
 
 class Worker:
-    """Runs the calls of the lines it is given; ``write`` sends one encoded answer."""
+    """Runs the calls of the lines it is given; ``write`` sends whole encoded answer lines."""
 
     def __init__(
         self,
@@ -112,6 +115,8 @@ class Worker:
         self._stopped: asyncio.Future[None] | None = None
         self._output_closed = False
         self._reading = False  # the dispatcher is waiting for input
+        # Answers waiting for the end of this turn of the loop: (line, answer or None).
+        self._outbox: list[tuple[bytes, Answer | None]] = []
 
     @property
     def _stopping(self) -> bool:
@@ -123,12 +128,15 @@ class Worker:
         slots = asyncio.Semaphore(self._max_in_flight)
         self._dispatcher = asyncio.create_task(self._dispatch(next_group, slots))
         try:
-            await self._dispatcher
-        except asyncio.CancelledError:
-            if not self._stopping:
-                raise  # cancelled from outside, not by stop()
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
+            try:
+                await self._dispatcher
+            except asyncio.CancelledError:
+                if not self._stopping:
+                    raise  # cancelled from outside, not by stop()
+            while self._tasks:
+                await asyncio.wait(set(self._tasks))
+        finally:
+            self._flush()  # the last turn's answers
 
     def stop(self) -> None:
         """Take no more calls; those in flight get ``grace`` seconds (none when called again).
@@ -225,10 +233,22 @@ class Worker:
         reply.add(answer if call.answered else None)
 
     def send(self, data: bytes, answer: Answer | None) -> None:
-        """Write one line of answer; once stdout is closed, log what could not be told."""
+        """Queue one line of answer; it is written with the others of this turn of the loop."""
+        if self._output_closed:
+            _log_lost(data if answer is None else None, answer)
+            return
+        self._outbox.append((data, answer))
+        if len(self._outbox) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        """Write the queued lines at once; once stdout is closed, log what could not be told."""
+        queued, self._outbox = self._outbox, []
+        if not queued:
+            return
         if not self._output_closed:
             try:
-                self._write(data)
+                self._write(queued[0][0] if len(queued) == 1 else b"".join(d for d, _ in queued))
                 return
             except OSError as exc:
                 self._output_closed = True
@@ -237,7 +257,8 @@ class Worker:
                     # Nobody reads the answers: take no more calls, finish those in flight.
                     self._stopped.set_result(None)
                     self._end_if_idle()
-        _log_lost(data if answer is None else None, answer)
+        for data, answer in queued:
+            _log_lost(data if answer is None else None, answer)
 
 
 def _log_lost(data: bytes | None, answer: Answer | None) -> None:
