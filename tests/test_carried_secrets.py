@@ -71,3 +71,27 @@ def test_a_secret_echoed_in_a_success_answer_is_masked() -> None:
     settings = settings_for(CONNECTION)
     assert not isinstance(settings, ConnectorError)
     assert client.send(settings, request, sandbox.transport()) == {"echo": "got ***"}
+
+
+def test_every_carried_secret_is_found_at_any_depth_in_any_container() -> None:
+    # The walk runs on every request body; it must miss no secret wherever it sits (a
+    # tuple, a dict or str subclass), and no nesting may make it fail.
+    from collections import OrderedDict
+
+    from infobip_connector.redaction import HiddenStr, hidden_values
+
+    deep: Any = HiddenStr("at-the-bottom")
+    for _ in range(5000):  # far deeper than Python's recursion limit
+        deep = {"a": [deep]}
+    body = {
+        "plain": ["text", 1, 2.5, None, True],
+        "tuple": ("x", HiddenStr("in-a-tuple")),
+        "ordered": OrderedDict(security={"hmacSecret": HiddenStr("in-a-dict-subclass")}),
+        "deep": deep,
+        "first": HiddenStr("top-level"),
+    }
+    assert sorted(hidden_values(body)) == sorted(
+        ["at-the-bottom", "in-a-tuple", "in-a-dict-subclass", "top-level"]
+    )
+    assert hidden_values(HiddenStr("alone")) == ["alone"]
+    assert hidden_values({"messages": [{"text": "no secret"}]}) == []
