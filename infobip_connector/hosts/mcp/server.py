@@ -114,11 +114,15 @@ def serve_stdio(server: Server[Any]) -> None:
     """Serve one client over stdin and stdout until it closes them."""
     from mcp.server.stdio import stdio_server
 
+    from ..eventloop import loop_factory
+
+    factory = loop_factory()  # uvloop when installed, as for serve
+
     async def serve() -> None:
         async with stdio_server() as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
-    anyio.run(serve)
+    anyio.run(serve, backend_options={"loop_factory": factory} if factory else None)
 
 
 def listen(host: str, port: int) -> socket.socket:

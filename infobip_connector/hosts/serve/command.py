@@ -83,9 +83,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, *, read_json: Callable[[str, str], Any]) -> None:
     """Serve until the end of stdin or a stop signal. Raises UsageError for wrong options."""
     from ... import component
+    from ...redaction import get_logger
+    from ..eventloop import loop_factory, loop_name
+    from ..eventloop import run as run_loop
     from .connections import Connections
     from .methods import Methods
 
+    factory = loop_factory()  # before anything starts: a wrong choice is a usage error
+    get_logger("infobip_connector.serve").debug("event loop: %s", loop_name(factory))
     connections = Connections.from_options(
         connection_file=args.connection,
         sandbox=args.sandbox,
@@ -98,7 +103,7 @@ def run(args: argparse.Namespace, *, read_json: Callable[[str, str], Any]) -> No
     answers = os.dup(1)
     os.dup2(2, 1)
     try:
-        asyncio.run(_serve(methods, answers, args))
+        run_loop(_serve(methods, answers, args), factory)
     finally:
         os.close(answers)
 
