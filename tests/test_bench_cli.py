@@ -52,8 +52,11 @@ def test_bench_measures_a_workflow_step_through_each_host(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr[-2000:]
     assert "7. One workflow step through each host" in done.stdout
     rows = [x for x in done.stdout.splitlines() if x.startswith("| 7. ")]
-    # serve, MCP (with its extra), the CLI and serve with many in flight, each measured.
+    # serve, MCP (with its extra), the CLI and serve with many in flight, each measured;
+    # serve twice more on uvloop when it is installed.
     with_mcp = importlib.util.find_spec("mcp") is not None
-    assert len(rows) == (4 if with_mcp else 3), rows
+    with_uvloop = importlib.util.find_spec("uvloop") is not None
+    assert len(rows) == 3 + with_mcp + 2 * with_uvloop, rows
+    assert sum("uvloop" in row for row in rows) == 2 * with_uvloop, rows
     for row in rows:
         assert re.search(r"\| \d+\.\d{2} \| [≤≥] ", row), row

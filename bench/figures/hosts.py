@@ -17,6 +17,7 @@ from statistics import median
 
 from bench.context import Context, progress
 from bench.figures.cli_bulk import process_env, timed_process
+from bench.figures.concurrency import uvloop_installed
 from bench.parties import HOSTS, OURS
 from bench.paths import WORKERS
 from bench.report import TIMES, Section, Target, number, times
@@ -31,7 +32,13 @@ CLI = "`infobip-connector run sendSms`, a process per step"
 BARE = "bare Python process: import httpx, post the body"
 SERVE_MANY = "`serve`, {n:,} sends, {k} in flight"
 ASYNC_MANY = "in-process `execute_async`, {n:,} sends, {k} in flight"
-STEP_SCENARIOS = {INPROC: "step_inproc", SERVE: "step_serve", MCP: "step_mcp"}
+ON = ", {loop}"
+# Scenario and, for serve, the event loop of its host (MCP runs on its default).
+STEP_SCENARIOS: dict[str, dict[str, str]] = {
+    INPROC: {"scenario": "step_inproc"},
+    SERVE + ON.format(loop="asyncio"): {"scenario": "step_serve", "loop": "asyncio"},
+    MCP: {"scenario": "step_mcp"},
+}
 # Not imported from the package: the bench must load even when the package is broken.
 INSTALL = 'pip install "infobip-connector[mcp]"'
 HEADERS = ["Host", "Median wall ms/step", "Steps/s", "÷ floor", "Target"]
@@ -47,25 +54,40 @@ def run(ctx: Context) -> Section:
         f"CLI: {s.cli_steps} fresh processes each, taking turns with a bare Python process "
         "(imports httpx, posts the pre-built body, prints the answer); the floor is that "
         f"process. Then {s.concurrent_sends:,} sends with {s.in_flight} in flight through "
-        "one `serve` worker against the in-process async path; the floor is the latter.",
+        "one `serve` worker against the in-process async path; the floor is the latter. "
+        "`serve` runs on asyncio's own event loop and, when uvloop is installed (the `uvloop` "
+        "extra), again on uvloop, as it does by default then; MCP runs on its default.",
         HEADERS,
     )
     scenarios = dict(STEP_SCENARIOS)
+    loops = ["asyncio", "uvloop"] if uvloop_installed() else ["asyncio"]
+    if len(loops) > 1:
+        scenarios[SERVE + ON.format(loop="uvloop")] = {"scenario": "step_serve", "loop": "uvloop"}
+    else:
+        section.notes.append(
+            'uvloop is not installed (pip install "infobip-connector[uvloop]"): no uvloop rows.'
+        )
     if importlib.util.find_spec("mcp") is None:
         # The MCP server is an optional extra; without it the other hosts are still measured.
         del scenarios[MCP]
         section.notes.append(f"{MCP}: not measured, the mcp extra is not installed ({INSTALL})")
     steps = _steps(ctx, scenarios)
     floor = steps[INPROC]
-    limits = {SERVE: 1.3, MCP: 2.0}
     for label, outcome in steps.items():
-        _row(section, label, outcome, floor, limits.get(label), at_most=True)
+        limit = 2.0 if label == MCP else 1.3 if label.startswith(SERVE) else None
+        _row(section, label, outcome, floor, limit, at_most=True)
     _cli_rows(ctx, section)
-    _concurrent_rows(ctx, section)
+    for loop in loops:
+        _concurrent_rows(ctx, section, loop)
+    section.notes.append(
+        "For the rows with sends in flight, wall is per send (total ÷ sends) and the ratio "
+        "is of sends per second, so higher is better there; elsewhere lower is better. "
+        "Their client runs on the same kind of event loop as the host it drives."
+    )
     return section
 
 
-def _steps(ctx: Context, scenarios: dict[str, str]) -> dict[str, Outcome]:
+def _steps(ctx: Context, scenarios: dict[str, dict[str, str]]) -> dict[str, Outcome]:
     s = ctx.settings
     rounds = max(1, min(s.rounds, s.reps))
     merged = {label: Outcome(HOSTS) for label in scenarios}
@@ -75,7 +97,7 @@ def _steps(ctx: Context, scenarios: dict[str, str]) -> dict[str, Outcome]:
             if total.error is not None:
                 continue
             spec = {
-                "scenario": scenario,
+                **scenario,
                 "n": s.host_steps,
                 "warmup": s.host_warmup,
                 "reps": s.reps // rounds,
@@ -172,13 +194,14 @@ def _cli_rows(ctx: Context, section: Section) -> None:
     _add(section, CLI, medians[CLI], ratio(medians[CLI], medians[BARE]), 1.5, True)
 
 
-def _concurrent_rows(ctx: Context, section: Section) -> None:
+def _concurrent_rows(ctx: Context, section: Section, loop: str) -> None:
     s = ctx.settings
     spec = {
         "n": s.concurrent_sends,
         "warmup": s.concurrent_warmup,
         "in_flight": s.in_flight,
         "reps": s.reps,
+        "loop": loop,
     }
     rounds = max(1, min(s.rounds, s.reps))
     floor, through = Outcome(OURS), Outcome(HOSTS)
@@ -192,9 +215,6 @@ def _concurrent_rows(ctx: Context, section: Section) -> None:
                 total.reps.extend(got.reps)
                 total.error = got.error
     many = {"n": s.concurrent_sends, "k": s.in_flight}
-    _row(section, ASYNC_MANY.format(**many), floor, floor, None, at_most=False, rate=True)
-    _row(section, SERVE_MANY.format(**many), through, floor, 0.8, at_most=False, rate=True)
-    section.notes.append(
-        "For the rows with sends in flight, wall is per send (total ÷ sends) and the ratio "
-        "is of sends per second, so higher is better there; elsewhere lower is better."
-    )
+    on = ON.format(loop=loop)
+    _row(section, ASYNC_MANY.format(**many) + on, floor, floor, None, at_most=False, rate=True)
+    _row(section, SERVE_MANY.format(**many) + on, through, floor, 0.8, at_most=False, rate=True)

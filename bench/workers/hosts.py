@@ -27,17 +27,20 @@ from typing import IO, Any
 import _harness as h
 import _payloads as p
 
-DISTRIBUTIONS = ("infobip-connector", "httpx", "mcp")
+DISTRIBUTIONS = ("infobip-connector", "httpx", "mcp", "uvloop")
 # The host child inherits the connection from the environment, as ``run`` reads it.
 MCP_PROTOCOL = "2025-06-18"
 
 
 def _env(spec: h.Spec) -> dict[str, str]:
-    return {
+    env = {
         **os.environ,
         "INFOBIP_API_KEY": p.TOKEN,
         "INFOBIP_BASE_URL": f"http://127.0.0.1:{spec['port']}",
     }
+    if "loop" in spec:  # the host's event loop; otherwise its default (uvloop when installed)
+        env["INFOBIP_CONNECTOR_LOOP"] = spec["loop"]
+    return env
 
 
 def _start(spec: h.Spec, command: str) -> subprocess.Popen[bytes]:
@@ -196,8 +199,10 @@ def serve_concurrent(spec: h.Spec) -> h.Result:
         await process.wait()
         await state["reader"]
 
+    # The client runs on the same kind of loop as the host, as the in-process floor does.
+    loop = spec.get("loop", "asyncio")
     runs = h.concurrent_loop(
-        send, spec["n"], spec["reps"], spec["warmup"], spec["in_flight"], close
+        send, spec["n"], spec["reps"], spec["warmup"], spec["in_flight"], close, loop
     )
     return {"reps": runs, "versions_override": _version()}
 

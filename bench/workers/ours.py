@@ -17,6 +17,7 @@ DISTRIBUTIONS = (
     "jsonschema-rs",
     "phonenumbers",
     "orjson",
+    "uvloop",
 )
 
 
@@ -88,7 +89,13 @@ def concurrent(spec: h.Spec) -> h.Result:
     from infobip_connector import aclose_pooled_clients
 
     runs = h.concurrent_loop(
-        send, spec["n"], spec["reps"], spec["warmup"], spec["in_flight"], aclose_pooled_clients
+        send,
+        spec["n"],
+        spec["reps"],
+        spec["warmup"],
+        spec["in_flight"],
+        aclose_pooled_clients,
+        loop=spec.get("loop", "asyncio"),
     )
     return {"reps": runs, **_extra()}
 

@@ -10,7 +10,7 @@ import _harness as h
 import _payloads as p
 import aiohttp
 
-DISTRIBUTIONS = ("aiohttp", "yarl", "multidict")
+DISTRIBUTIONS = ("aiohttp", "yarl", "multidict", "uvloop")
 
 
 def concurrent(spec: h.Spec) -> h.Result:
@@ -34,7 +34,8 @@ def concurrent(spec: h.Spec) -> h.Result:
     async def close() -> None:
         await holder["session"].close()
 
-    runs = h.concurrent_loop(send, spec["n"], spec["reps"], spec["warmup"], in_flight, close)
+    loop = spec.get("loop", "asyncio")
+    runs = h.concurrent_loop(send, spec["n"], spec["reps"], spec["warmup"], in_flight, close, loop)
     return {"reps": runs}
 
 
