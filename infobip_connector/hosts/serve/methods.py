@@ -1,9 +1,11 @@
 """The methods ``serve`` answers, their named params, and the component calls behind them.
 
 Each method takes one params object (JSON-RPC's named form); a member that is missing,
-unknown or of the wrong type is an invalid-params error (-32602) naming it, so a typo
-(``idempotency_key``) is refused rather than ignored. What the members hold is the
-component's to judge: its typed errors come back as they are.
+unknown or of the wrong JSON type is an invalid-params error (-32602) naming it, so a typo
+(``idempotency_key``) is refused rather than ignored. One rule for ``null``, as for empty
+values in the input: an optional member that is ``null`` is not given, a required one is
+missing. What the members hold is the component's to judge: its typed errors come back as
+they are.
 
 ``execute`` runs on the async path (``component.execute_async``), so many run at once on
 the worker's event loop. ``options`` and ``testConnection`` exist only as synchronous calls;
@@ -52,17 +54,22 @@ class Methods:
         self._phone_checks = tuple(
             component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
         )
-        execute = {"action": "string", "input": "any", "idempotencyKey?": "any", **_CONNECTION}
+        execute = {
+            "action": "string",
+            "input": "object",
+            "idempotencyKey?": "string",
+            **_CONNECTION,
+        }
         table: dict[str, tuple[dict[str, str], Handler]] = {
             "definition": ({}, self._definition_of),
             "schema": ({"action": "string", "output?": "boolean"}, self._schema),
             "validate": (
-                {"action": "string", "input": "any", "phoneNumberCheck?": "string"},
+                {"action": "string", "input": "object", "phoneNumberCheck?": "string"},
                 self._validate,
             ),
             "execute": (execute, self._execute),
             "options": (
-                {"action": "string", "property": "string", "input?": "any", **_CONNECTION},
+                {"action": "string", "property": "string", "input?": "object", **_CONNECTION},
                 self._options,
             ),
             "testConnection": (dict(_CONNECTION), self._test_connection),
@@ -108,7 +115,7 @@ class Methods:
         action = self._check_action(params["action"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
         key = params.get("idempotencyKey")
-        if key is not None:
+        if key is not None:  # a string (checked with the params): is it a usable key?
             key = checked_idempotency_key(key, "idempotencyKey")
         running = self._component.execute_async(
             action, params["input"], connection, transport=transport, idempotency_key=key
@@ -158,7 +165,9 @@ def _declared(members: dict[str, str]) -> Members:
 def _checked(params: Params | list[Any], declared: Members) -> Params:
     """``params`` when its members are the ones ``declared``, of their kinds.
 
-    Raises RpcError (invalid params) naming the first member at fault.
+    An optional member given as ``null`` is left out of the result (not given); a required
+    one given as ``null`` is missing. Raises RpcError (invalid params) naming the first
+    member at fault.
     """
     if not isinstance(params, dict):
         raise invalid_params("params", "must be an object of named members (not an array)")
@@ -167,12 +176,15 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
             shown = name if len(name) <= 64 else name[:64] + "…"
             expected = ", ".join(declared) or "none"
             raise invalid_params(shown, f"is not a member of this method's params ({expected})")
+    given: Params = {}
     for name, (kind, required) in declared.items():
-        if name not in params:
+        if params.get(name) is None:
             if required:
-                raise invalid_params(name, "is required")
+                why = "is required" if name not in params else "is required (null is not given)"
+                raise invalid_params(name, why)
             continue
         accepts, expected = _KINDS[kind]
         if not accepts(params[name]):
             raise invalid_params(name, expected)
-    return params
+        given[name] = params[name]
+    return given
