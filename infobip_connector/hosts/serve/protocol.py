@@ -3,7 +3,8 @@
 Pure: no I/O, no component. A line holds one request object or a batch (an array of
 them), as the JSON-RPC 2.0 specification (https://www.jsonrpc.org/specification) writes
 them; :func:`read_line` turns it into the calls to run and the errors to answer at once
-(parse errors, invalid requests), each answer already bound to its request's id.
+(parse errors, invalid requests), each answer already bound to its request's id. A
+numeric id comes back exactly as it was written (``ids.py``), so ids never collide.
 
 Error codes: the specification's own (-32700 parse error, -32600 invalid request, -32601
 method not found, -32602 invalid params, -32603 internal error) and, in the range it
@@ -23,6 +24,7 @@ from typing import Any
 from ... import safejson
 from ...errors import ConnectorError, InputError
 from ...redaction import redact_data, sent_ids
+from .ids import NumberId, keep_spelling
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -35,7 +37,7 @@ NOT_RUN = -32000
 _CODE_BY_EXIT = {2: -32002, 3: -32003, 4: -32004, 5: -32005}
 #: A batch may hold at most this many requests; a longer one is answered by one error.
 MAX_BATCH = 1000
-_ID_TYPES = (str, int, float)
+_ID_TYPES = (str, int, float, NumberId)
 
 
 class RpcError(Exception):
@@ -122,6 +124,7 @@ def read_line(raw: bytes) -> Line:
         # The reason names a position, never the text: the line may hold a key.
         return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
     if not isinstance(document, list):
+        keep_spelling(raw, [document], batch=False)
         line = Line()
         _add(line, document)
         return line
@@ -130,6 +133,7 @@ def read_line(raw: bytes) -> Line:
     if len(document) > MAX_BATCH:
         message = f"invalid request: a batch of {len(document)} requests; at most {MAX_BATCH}"
         return Line(answers=[_refused(INVALID_REQUEST, message)])
+    keep_spelling(raw, document, batch=True)
     line = Line(batch=True)
     for item in document:
         _add(line, item)

@@ -27,6 +27,7 @@ from ... import outcome
 from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
 from .. import jsonout
+from .ids import encode_answer
 from .lines import Item, TooLong
 from .methods import Methods
 from .protocol import (
@@ -67,10 +68,10 @@ def _encode(answer: Answer | list[bytes]) -> bytes:
     if isinstance(answer, list):
         return b"[" + b",".join(answer) + b"]\n"
     try:
-        return jsonout.encode(answer, pretty=False)
+        return encode_answer(answer)
     except (TypeError, ValueError) as exc:
         error = InternalError(f"internal error: the result is not JSON ({type(exc).__name__})")
-        return jsonout.encode(error_answer(answer["id"], INTERNAL_ERROR, error), pretty=False)
+        return encode_answer(error_answer(answer["id"], INTERNAL_ERROR, error))
 
 
 class _Reply:

@@ -1,0 +1,146 @@
+"""Request ids that are numbers, answered with exactly the number the client wrote.
+
+JSON-RPC 2.0 wants an answer's ``id`` to be the same value as its request's. The line
+parser (orjson) reads an integer past 64 bits as a float, and a number written with a
+fraction or an exponent (``2.50``, ``1E2``) as the nearest float: two distinct ids would
+come back as one rounded float. The specification only says ids SHOULD NOT have fractional
+parts, so they are not refused; the id keeps its spelling from the line instead
+(:class:`NumberId`) and the answer carries that spelling (:func:`encode_answer`).
+
+Only a line whose id was read as a float is scanned a second time, and only its top-level
+members: nested values are skipped by a loop (no recursion, so the deepest params orjson
+accepts are fine) whose strings are read by the json module's C ``scanstring``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The json module's string reader (C): public in json.decoder, though typeshed omits it.
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+from .. import jsonout
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A JSON number, as RFC 8259 writes it.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# The next character that opens or closes a string or a container.
+_STRUCTURAL = re.compile(r'["\[\]{}]')
+# A scalar other than a string: a number, true, false or null.
+_SCALAR = re.compile(r"[^\s,\]}]+")
+_HEAD = b'{"jsonrpc":"2.0","id":null'
+
+
+class NumberId:
+    """A numeric request id orjson cannot hold exactly, kept as written (``text``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NumberId) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def keep_spelling(raw: bytes, items: list[Any], *, batch: bool) -> None:
+    """Replace each float ``id`` of ``items`` (the parsed request objects) by its spelling.
+
+    ``raw`` is the line ``items`` were parsed from, already known to be strict JSON; a
+    batch's members are matched by position.
+    """
+    if not any(isinstance(item, dict) and type(item.get("id")) is float for item in items):
+        return
+    spellings = _spellings(raw.decode("utf-8"), batch=batch)
+    for item, spelling in zip(items, spellings, strict=True):
+        if isinstance(item, dict) and type(item.get("id")) is float and spelling is not None:
+            item["id"] = NumberId(spelling)
+
+
+def encode_answer(answer: dict[str, Any]) -> bytes:
+    """One answer as a compact JSON line, a :class:`NumberId` written as it was given.
+
+    Answers are built ``{"jsonrpc", "id", ...}`` in that order, so the encoded answer with
+    a null id starts with :data:`_HEAD` and the spelling goes in its place. Raises what
+    ``jsonout.encode`` raises for data that is not JSON.
+    """
+    request_id = answer.get("id")
+    if not isinstance(request_id, NumberId):
+        return jsonout.encode(answer, pretty=False)
+    data = jsonout.encode({**answer, "id": None}, pretty=False)
+    if not data.startswith(_HEAD):  # pragma: no cover - answers are built in this order
+        raise ValueError("an answer must start with jsonrpc and id")
+    return _HEAD[:-4] + request_id.text.encode("ascii") + data[len(_HEAD) :]
+
+
+def _spellings(text: str, *, batch: bool) -> list[str | None]:
+    """The spelling of each request's numeric id (None: not a number, or no id)."""
+    pos = _skip_space(text, 0)
+    if not batch:
+        return [_id_of(text, pos)[0] if text[pos] == "{" else None]
+    found: list[str | None] = []
+    pos = _skip_space(text, pos + 1)  # past "["
+    while text[pos] != "]":
+        if text[pos] == "{":
+            spelling, pos = _id_of(text, pos)
+        else:
+            spelling, pos = None, _skip_value(text, pos)
+        found.append(spelling)
+        pos = _skip_space(text, pos)
+        if text[pos] == ",":
+            pos = _skip_space(text, pos + 1)
+    return found
+
+
+def _id_of(text: str, pos: int) -> tuple[str | None, int]:
+    """The spelling of the numeric ``id`` of the object at ``pos``, and the object's end.
+
+    A repeated ``id`` counts as the parser counts it: the last one wins.
+    """
+    spelling: str | None = None
+    pos = _skip_space(text, pos + 1)  # past "{"
+    while text[pos] != "}":
+        key, pos = scanstring(text, pos + 1)
+        pos = _skip_space(text, _skip_space(text, pos) + 1)  # past ":"
+        if key == "id":
+            number = _NUMBER.match(text, pos)
+            spelling = number.group() if number else None
+        pos = _skip_space(text, _skip_value(text, pos))
+        if text[pos] == ",":
+            pos = _skip_space(text, pos + 1)
+    return spelling, pos + 1
+
+
+def _skip_value(text: str, pos: int) -> int:
+    """The end of the JSON value starting at ``pos``, without recursing into it."""
+    if text[pos] == '"':
+        return int(scanstring(text, pos + 1)[1])
+    if text[pos] not in "[{":
+        scalar = _SCALAR.match(text, pos)
+        return scalar.end() if scalar else pos
+    depth = 0
+    while True:
+        char = text[pos]
+        if char == '"':
+            pos = scanstring(text, pos + 1)[1]
+        else:
+            depth += 1 if char in "[{" else -1
+            pos += 1
+            if depth == 0:
+                return pos
+        found = _STRUCTURAL.search(text, pos)
+        if found is None:  # pragma: no cover - the line was read as JSON before
+            return len(text)
+        pos = found.start()
+
+
+def _skip_space(text: str, pos: int) -> int:
+    found = _WHITESPACE.match(text, pos)
+    return found.end() if found else pos

@@ -1,0 +1,83 @@
+"""``serve`` answers every request with its id exactly as written, numbers included.
+
+JSON-RPC 2.0: the answer's id is the same value as the request's. Integers past 64 bits
+and numbers with a fraction or an exponent would otherwise come back rounded (two
+distinct ids as one float).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal
+
+import pytest
+
+from infobip_connector.hosts.serve.ids import NumberId, encode_answer
+from infobip_connector.hosts.serve.protocol import read_line
+from infobip_connector.hosts.serve.worker import Worker
+
+from .serve_support import Feed, groups_of, sandbox_methods
+
+BIG = "123456789012345678901234567890"
+
+
+def raw_answers(data: bytes) -> list[bytes]:
+    written: list[bytes] = []
+    worker = Worker(sandbox_methods(), written.append, max_in_flight=8, grace=5.0)
+    asyncio.run(worker.serve(Feed(groups_of(data))))
+    return written
+
+
+def id_text(answer: bytes) -> str:
+    """The id of an answer line as written (the json module keeps every digit)."""
+    value = json.loads(answer, parse_float=Decimal, parse_int=Decimal)["id"]
+    return str(value)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [BIG, f"-{BIG}", "18446744073709551616", "1E2", "1e+2", "2.50", "0.1", "-0.0", f"{BIG}.5"],
+)
+def test_a_number_id_comes_back_as_it_was_written(spelling: str) -> None:
+    line = f'{{"jsonrpc": "2.0", "id": {spelling}, "method": "definition"}}\n'.encode()
+    [answer] = raw_answers(line)
+    assert answer.startswith(f'{{"jsonrpc":"2.0","id":{spelling},'.encode())
+    assert json.loads(answer)["result"]["name"]
+
+
+def test_distinct_big_ids_never_collide_in_a_batch_or_apart() -> None:
+    ids = [BIG, BIG[:-1] + "1", "1E2", "100", "100.0"]
+    lines = [f'{{"jsonrpc": "2.0", "id": {i}, "method": "nope"}}' for i in ids]
+    batch = "[" + ", ".join(lines) + "]"
+    answers = raw_answers(("\n".join(lines) + "\n" + batch + "\n").encode())
+    singles, [batched] = answers[:-1], answers[-1:]
+    assert sorted(id_text(a) for a in singles) == sorted(str(Decimal(i)) for i in ids)
+    members = json.loads(batched, parse_float=Decimal, parse_int=Decimal)
+    assert sorted(str(m["id"]) for m in members) == sorted(str(Decimal(i)) for i in ids)
+    assert all(m["error"]["code"] == -32601 for m in members)
+
+
+def test_the_id_is_found_past_deep_params_strings_and_other_members() -> None:
+    deep = "[" * 1000 + "]" * 1000
+    tricky = '"\\"id\\": 1, ]}[{"'
+    line = (
+        f'[{{"params": {{"a": {deep}, "b": {tricky}}}, "jsonrpc": "2.0", "method": "nope", '
+        f'"\\u0069d": {BIG}}}, 7, {{"jsonrpc": "2.0", "id": 2.25, "method": "nope"}}]'
+    )
+    members = json.loads(
+        raw_answers(line.encode() + b"\n")[0], parse_float=Decimal, parse_int=Decimal
+    )
+    assert sorted(str(m["id"]) for m in members) == sorted(["None", BIG, "2.25"])
+
+
+def test_a_repeated_id_member_counts_as_the_parser_counts_it() -> None:
+    line = read_line(f'{{"jsonrpc": "2.0", "id": 1.5, "method": "x", "id": {BIG}}}'.encode())
+    assert [call.id for call in line.calls] == [NumberId(BIG)]
+
+
+def test_plain_ids_keep_their_types_and_an_encoded_number_id_is_spliced_in() -> None:
+    line = read_line(b'{"jsonrpc": "2.0", "id": 42, "method": "x"}')
+    assert type(line.calls[0].id) is int
+    answer = {"jsonrpc": "2.0", "id": NumberId("1E2"), "result": {"n": 2**70}}
+    assert encode_answer(answer) == b'{"jsonrpc":"2.0","id":1E2,"result":{"n":%d}}\n' % 2**70
