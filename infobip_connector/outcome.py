@@ -99,17 +99,18 @@ def mark_interrupted(exc: BaseException, reference: dict[str, Any], kind: Kind =
     error = unknown(what, reference, kind=kind)
     try:
         setattr(exc, ATTRIBUTE, error)
-        exc.add_note(f"infobip-connector: {error.message} IDs: {_ids(error.details)}")
+        exc.add_note(f"infobip-connector: {error.message} IDs: {ids_text(error.details)}")
     except (AttributeError, TypeError):  # an exception class with __slots__: log only
         pass
-    log.warning("%s IDs: %s", error.message, _ids(error.details))
+    log.warning("%s IDs: %s", error.message, ids_text(error.details))
 
 
 #: A log line names at most this many messageIds; the attached error has them all.
 _SHOWN_IDS = 20
 
 
-def _ids(details: dict[str, Any]) -> str:
+def ids_text(details: dict[str, Any]) -> str:
+    """The bulkId and messageIds of ``details`` for a log line (at most 20 IDs named)."""
     parts = []
     for key in ("bulkId", "messageId", "messageIds"):
         value = details.get(key)

@@ -205,5 +205,5 @@ def test_a_closed_stdout_stops_reading_and_logs_what_it_could_not_tell(caplog: A
     asyncio.run(scenario())
     text = caplog.text
     assert "stdout is closed" in text
-    assert "request 1 not delivered: it succeeded" in text
-    assert "request 2 not delivered" in text and "method not found" in text
+    assert "answer not delivered: request 1 (execute): it succeeded" in text
+    assert "answer not delivered: request 2: error -32601 input" in text

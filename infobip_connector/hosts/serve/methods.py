@@ -81,6 +81,10 @@ class Methods:
         table["poll"] = (of["poll"], triggers.poll)
         self._table = {name: (_declared(members), run) for name, (members, run) in table.items()}
 
+    def knows(self, method: str) -> bool:
+        """Whether ``method`` is one of the worker's methods."""
+        return method in self._table
+
     async def call(self, method: str, params: Params | list[Any]) -> Any:
         """The result of ``method``; raises RpcError or the component's ConnectorError."""
         entry = self._table.get(method)

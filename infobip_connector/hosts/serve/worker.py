@@ -26,9 +26,9 @@ from typing import Any
 from ... import outcome
 from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
-from .. import jsonout
 from .ids import encode_answer
 from .lines import Item, TooLong
+from .lost import lost_summary
 from .methods import Methods
 from .protocol import (
     INTERNAL_ERROR,
@@ -82,18 +82,21 @@ class _Reply:
         self._batch = line.batch
         self._left = len(line.calls) + len(line.answers)
         self._gathered: list[bytes] = []
+        self._summaries: list[str] = []  # what the log says of each answer if it is lost
 
-    def add(self, answer: Answer | None) -> None:
-        """The answer of one of the line's calls (None for a notification)."""
+    def add(self, answer: Answer | None, method: str | None = None) -> None:
+        """The answer of one of the line's calls (None for a notification) to ``method``."""
         self._left -= 1
-        if not self._batch:
-            if answer is not None:
-                self._worker.send(_encode(answer), answer)
-            return
         if answer is not None:
-            self._gathered.append(_encode(answer)[:-1])
-        if self._left == 0 and self._gathered:
-            self._worker.send(_encode(self._gathered), None)
+            encoded = _encode(answer)
+            summary = lost_summary(answer, method)
+            if not self._batch:
+                self._worker.send(encoded, [summary])
+                return
+            self._gathered.append(encoded[:-1])
+            self._summaries.append(summary)
+        if self._batch and self._left == 0 and self._gathered:
+            self._worker.send(_encode(self._gathered), self._summaries)
 
 
 class Worker:
@@ -116,8 +119,8 @@ class Worker:
         self._stopped: asyncio.Future[None] | None = None
         self._output_closed = False
         self._reading = False  # the dispatcher is waiting for input
-        # Answers waiting for the end of this turn of the loop: (line, answer or None).
-        self._outbox: list[tuple[bytes, Answer | None]] = []
+        # Answers waiting for the end of this turn of the loop: (line, log lines if lost).
+        self._outbox: list[tuple[bytes, list[str]]] = []
 
     @property
     def _stopping(self) -> bool:
@@ -185,7 +188,7 @@ class Worker:
                     reply.add(answer)
                 for call in line.calls:
                     if not await self._slot(slots):
-                        reply.add(_stopped(call) if call.answered else None)
+                        reply.add(_stopped(call) if call.answered else None, self._method_of(call))
                         continue
                     task = asyncio.create_task(self._run(call, reply, slots))
                     self._tasks.add(task)
@@ -231,14 +234,23 @@ class Worker:
             answer = error_answer(call.id, INTERNAL_ERROR, error)
         finally:
             slots.release()
-        reply.add(answer if call.answered else None)
+        reply.add(answer if call.answered else None, self._method_of(call))
 
-    def send(self, data: bytes, answer: Answer | None) -> None:
-        """Queue one line of answer; it is written with the others of this turn of the loop."""
+    def _method_of(self, call: Call) -> str | None:
+        # A name the client made up may be anything (a phone number): not logged.
+        return call.method if self._methods.knows(call.method) else None
+
+    def send(self, data: bytes, summaries: list[str]) -> None:
+        """Queue one line of answer; it is written with the others of this turn of the loop.
+
+        ``summaries`` has one line per answer in ``data`` (a batch's array has several),
+        made by :func:`lost.lost_summary`: what the log says if stdout is closed, never the
+        answer itself, which may hold message texts and phone numbers.
+        """
         if self._output_closed:
-            _log_lost(data if answer is None else None, answer)
+            _log_lost(summaries)
             return
-        self._outbox.append((data, answer))
+        self._outbox.append((data, summaries))
         if len(self._outbox) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
 
@@ -258,21 +270,10 @@ class Worker:
                     # Nobody reads the answers: take no more calls, finish those in flight.
                     self._stopped.set_result(None)
                     self._end_if_idle()
-        for data, answer in queued:
-            _log_lost(data if answer is None else None, answer)
+        for _, summaries in queued:
+            _log_lost(summaries)
 
 
-def _log_lost(data: bytes | None, answer: Answer | None) -> None:
-    if answer is None:
-        assert data is not None
-        log.warning("answer not delivered: %s", data[:4000].decode("utf-8", "replace"))
-        return
-    error = answer.get("error")
-    if error is None:
-        log.warning("answer to request %r not delivered: it succeeded", answer["id"])
-        return
-    log.warning(
-        "answer to request %r not delivered: %s",
-        answer["id"],
-        jsonout.encode(error["data"], pretty=False)[:4000].decode("utf-8", "replace"),
-    )
+def _log_lost(summaries: list[str]) -> None:
+    for summary in summaries:
+        log.warning("answer not delivered: %s", summary)

@@ -1,0 +1,41 @@
+"""What the log says of an answer the worker could not deliver (the client closed stdout).
+
+Only a summary, the same for a lone answer and for each member of a batch: the request's
+id, its method, and for an error its JSON-RPC code and the connector's error type, with
+the bulkId and messageIds of an ``outcome_unknown`` (what the operator checks before
+sending again). Never the result or the error's text and details: those may quote message
+texts (one-time codes), phone numbers or a value given where a key was expected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...outcome import ids_text
+
+#: Longest method name or id shown; a client chooses both.
+_SHOWN = 64
+
+
+def lost_summary(answer: dict[str, Any], method: str | None) -> str:
+    """One line about ``answer`` to the request calling ``method`` (None: not read)."""
+    about = f"request {_shown(repr(answer.get('id')))}"
+    if method is not None:
+        about += f" ({_shown(method)})"
+    error = answer.get("error")
+    if not isinstance(error, dict):
+        return f"{about}: it succeeded"
+    summary = f"{about}: error {error.get('code')}"
+    details: dict[str, Any] = {}
+    data = error.get("data")
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        summary += f" {_shown(str(data['error'].get('type')))}"
+        found = data["error"].get("details")
+        details = found if isinstance(found, dict) else {}
+    if any(key in details for key in ("bulkId", "messageId", "messageIds")):
+        summary += f"; IDs to check: {ids_text(details)}"
+    return summary
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
