@@ -386,6 +386,12 @@ class Component:
         return outcome
 
 
+def connection_error(connection: Connection) -> ConfigurationError | None:
+    """What makes ``connection``'s values unusable, or None: the shapes only, nothing sent."""
+    settings = settings_for(connection)
+    return settings if isinstance(settings, ConfigurationError) else None
+
+
 def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
     """``key`` if it is a usable execution key; else InputError naming ``where``."""
     from .runtime.idempotency import checked_key

@@ -158,6 +158,36 @@ def test_without_a_key_it_refuses_to_start() -> None:
     assert "--sandbox" in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("variables", "path"),
+    [
+        ({"INFOBIP_API_KEY": "short-k3y"}, "INFOBIP_API_KEY"),
+        (
+            {
+                "INFOBIP_API_KEY": "a-long-enough-key-0123456789",
+                "INFOBIP_BASE_URL": "http://x.example",
+            },
+            "INFOBIP_BASE_URL",
+        ),
+    ],
+)
+def test_an_unusable_key_or_base_url_refuses_to_start(variables: dict[str, str], path: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "infobip_connector", "mcp"],
+        env={**env, **variables},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    error = error_of(done.stderr)
+    assert (error["type"], error["details"]["errors"][0]["path"]) == ("usage", path)
+    assert "mcp did not start" in error["message"]
+    assert variables["INFOBIP_API_KEY"] not in done.stderr
+
+
 def test_the_key_comes_from_a_connection_file(tmp_path: Path) -> None:
     # A key the sandbox never sees: the server starts with it and says nothing of the sandbox.
     key = "file-key-0123456789abcdef"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
+from ..startcheck import check_connection
 
 if TYPE_CHECKING:
     import httpx
@@ -68,9 +69,10 @@ def run(args: argparse.Namespace, connect: Connect, cannot_listen: CannotListen)
     """Check the options, then serve until the client leaves (stdio) or a signal (HTTP).
 
     ``connect()`` gives the connection values and the sandbox's transport, or raises
-    UsageError when there is no key and no ``--sandbox``. Raises UsageError for a missing
-    extra, for options that do not go together, and (through ``cannot_listen``) for an
-    address that cannot be bound.
+    UsageError when there is no key and no ``--sandbox``; values that cannot work (a key
+    too short, a base URL not https) are a UsageError too (``startcheck.py``). Raises
+    UsageError for a missing extra, for options that do not go together, and (through
+    ``cannot_listen``) for an address that cannot be bound.
     """
     host, port = _address(args)
     from ... import component
@@ -81,6 +83,8 @@ def run(args: argparse.Namespace, connect: Connect, cannot_listen: CannotListen)
     names = pick_actions(component, args.actions, read_only=args.read_only)
     server_module = _sdk()
     connection, transport = connect()
+    if not args.sandbox:
+        check_connection(connection, connection_file=args.connection, server="mcp")
     runner = ToolRunner(
         component,
         build_tools(component, names, confirm_sends=args.confirm_sends),

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from ...errors import UsageError
 from ...redaction import register_secret
 from ..cliconnection import resolve_connection
+from ..startcheck import check_connection
 from .protocol import invalid_params
 
 #: ``params`` without a ``connection`` member.
@@ -52,7 +53,8 @@ class Connections:
         """The worker's default connection; raises UsageError for options that are wrong.
 
         A key missing from the environment is not an error yet: it is kept and raised for
-        each request that needs the default.
+        each request that needs the default. A key or base URL that is given but cannot
+        work (``startcheck.py``) is: the worker does not start.
         """
         try:
             values, transport = resolve_connection(
@@ -67,6 +69,8 @@ class Connections:
                 raise
             message = f"no connection: {exc.message}; or give one in the request's params"
             return cls(None, None, UsageError(exc.errors, message), sandbox=False)
+        if not sandbox:
+            check_connection(values, connection_file=connection_file, server="serve")
         connections = cls(values, transport, None, sandbox=sandbox)
         token = values.get("token")
         if isinstance(token, str):
