@@ -8,18 +8,24 @@ carrying the error object ``{"error": {"type", "message", "details"}}`` (an inpu
 ``details.errors`` name each field by path, e.g. ``messages[0].destinations[0].to``), so
 a model can correct its arguments; nothing is raised to the protocol layer but an
 unknown tool name.
+
+A send runs with an execution key: the call's ``idempotency_key``, or a new random one.
+An ``outcome_unknown`` error carries it (``details.idempotency_key``) and says to retry with
+it, so a retry reuses the IDs of the attempt whose outcome is unknown.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...errors import ConnectorError, InputError, InternalError
+from ...component import checked_idempotency_key
+from ...errors import ConnectorError, InputError, InternalError, OutcomeUnknownError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
-from .tools import CONFIRM, ToolSpec
+from .tools import CONFIRM, IDEMPOTENCY_KEY, ToolSpec
 
 if TYPE_CHECKING:
     import httpx
@@ -84,21 +90,29 @@ class ToolRunner:
         tool = self.tools.get(name)
         if tool is None:
             raise UnknownTool(f"unknown tool {name!r}; one of: {', '.join(self.tools)}")
+        key: str | None = None
         try:
-            values = _values(tool, arguments)
+            values, key = _values(tool, arguments)
             output = self._component.execute(
-                name, values, self._connection, transport=self._transport
+                name, values, self._connection, transport=self._transport, idempotency_key=key
             )
         except ConnectorError as error:
-            return self._error(error)
+            return self._error(error, key)
         except Exception as exc:
             # A defect, not an input: the agent still gets an error object, never a traceback.
-            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
+            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"), key)
         return self._result(output, is_error=False)
 
-    def _error(self, error: ConnectorError) -> CallResult:
+    def _error(self, error: ConnectorError, key: str | None) -> CallResult:
+        data = error.to_dict()
+        if key is not None and isinstance(error, OutcomeUnknownError):
+            data["error"]["details"] = {**data["error"]["details"], IDEMPOTENCY_KEY: key}
+            data["error"]["message"] += (
+                f" To retry, call again with the same arguments and {IDEMPOTENCY_KEY} "
+                f"{key!r} (in details): the same IDs are sent, never new ones."
+            )
         # As the CLI prints errors: masked again, keeping the IDs the connector sent.
-        data: dict[str, Any] = redact_data(error.to_dict(), sent_ids(error.details))
+        data = redact_data(data, sent_ids(error.details))
         return self._result(data, is_error=True, lead=data["error"]["message"])
 
     def _result(self, data: dict[str, Any], *, is_error: bool, lead: str = "") -> CallResult:
@@ -110,12 +124,21 @@ class ToolRunner:
         return CallResult(data, "\n".join(parts), is_error, meta)
 
 
-def _values(tool: ToolSpec, arguments: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The action's values from a call's arguments, ``confirm`` checked and taken out.
+def _values(
+    tool: ToolSpec, arguments: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], str | None]:
+    """The action's values from a call's arguments, and the execution key of a send.
 
-    Raises InputError at ``confirm`` when the tool needs it and it is not ``true``.
+    ``confirm`` is checked and taken out, ``idempotency_key`` taken out and checked; a send
+    without one gets a new random key. Raises InputError at ``confirm`` when the tool needs
+    it and it is not ``true``, at ``idempotency_key`` when it is not a usable key.
     """
     values = dict(arguments) if arguments is not None else {}
     if tool.needs_confirmation and values.pop(CONFIRM, None) is not True:
         raise InputError([{"path": CONFIRM, "message": CONFIRM_MESSAGE}])
-    return values
+    if not tool.takes_idempotency_key:
+        return values, None
+    given = values.pop(IDEMPOTENCY_KEY, None)
+    if given is None:
+        return values, f"mcp-{uuid.uuid4()}"
+    return values, checked_idempotency_key(given, IDEMPOTENCY_KEY)

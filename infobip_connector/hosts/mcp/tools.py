@@ -19,6 +19,10 @@ of delivery reports or inbound SMS) sends nothing, but Infobip hands each item o
 the call takes the items out of the queue (a change no second call undoes, hence
 destructive), and a repeat returns other items or none (not idempotent). So it is not
 read-only either, and ``--read-only`` leaves it out with the sends.
+
+Every send tool also takes an optional ``idempotency_key`` (the component's execution key):
+the same key gives a call made again the same bulkId and messageIds, so an agent that
+retries after ``outcome_unknown`` with the key that error carries does not mint new IDs.
 """
 
 from __future__ import annotations
@@ -35,6 +39,20 @@ if TYPE_CHECKING:
 
 #: The argument ``--confirm-sends`` adds to every send tool.
 CONFIRM = "confirm"
+#: The optional argument of every send tool, handed to ``execute(idempotency_key=...)``.
+IDEMPOTENCY_KEY = "idempotency_key"
+_KEY_DESCRIPTION = (
+    "Optional key of this send (1 to 256 printable characters). The same key with the same "
+    "arguments gives the same bulkId and messageIds. After an outcome_unknown error, retry "
+    "only with the key that error carries (error.details.idempotency_key): the IDs stay the "
+    "same, so they can be checked, and an account with Infobip's idempotent sending refuses "
+    "a message it already accepted instead of sending it twice. Without it the server picks "
+    "a new key for each call."
+)
+_KEY_NOTE = (
+    " Send tools take an optional idempotency_key: after an outcome_unknown error, retry with "
+    "the key in error.details.idempotency_key, never without it."
+)
 
 _HINTS: dict[str, dict[str, bool]] = {
     "read": {"readOnlyHint": True, "destructiveHint": False, "idempotentHint": True},
@@ -59,6 +77,8 @@ class ToolSpec:
     annotations: dict[str, Any]
     #: Whether a call must carry ``confirm: true`` (a send under ``--confirm-sends``).
     needs_confirmation: bool = False
+    #: Whether a call may carry ``idempotency_key`` (every send).
+    takes_idempotency_key: bool = False
 
 
 def pick_actions(component: Component, actions: str | None, *, read_only: bool) -> list[str]:
@@ -101,37 +121,48 @@ def build_tools(
 ) -> dict[str, ToolSpec]:
     """The tools of ``names`` by name; with ``confirm_sends`` each send needs ``confirm``.
 
-    The schemas are copies, so a tool's schema can gain ``confirm`` without touching the
-    component's. Raises ValueError if an action already has an input named ``confirm``
-    (the definition would then clash with the switch).
+    The schemas are copies, so a tool's schema can gain ``confirm`` and ``idempotency_key``
+    without touching the component's. Raises ValueError if an action already has an input
+    of either name (the definition would then clash with the tool's argument).
     """
     tools: dict[str, ToolSpec] = {}
     for name in names:
         action = component.definition.action(name)
         input_schema = copy.deepcopy(component.input_schema(name))
-        confirm = confirm_sends and action.kind == "send"
+        sends = action.kind == "send"
+        confirm = confirm_sends and sends
         if confirm:
-            _add_confirmation(name, input_schema)
+            _add_argument(name, input_schema, CONFIRM, _CONFIRM_SCHEMA, required=True)
+        if sends:
+            _add_argument(name, input_schema, IDEMPOTENCY_KEY, _KEY_SCHEMA, required=False)
         tools[name] = ToolSpec(
             name=name,
             title=action.title,
-            description=action.description,
+            description=action.description + (_KEY_NOTE if sends else ""),
             kind=action.kind,
             input_schema=input_schema,
             output_schema=copy.deepcopy(component.output_schema(name)),
             annotations={"title": action.title, **_HINTS[action.kind], "openWorldHint": True},
             needs_confirmation=confirm,
+            takes_idempotency_key=sends,
         )
     return tools
 
 
-def _add_confirmation(name: str, schema: dict[str, Any]) -> None:
+_CONFIRM_SCHEMA = {
+    "description": "true once the user has agreed to this send; without it nothing is sent.",
+    "type": "boolean",
+    "const": True,
+}
+_KEY_SCHEMA = {"description": _KEY_DESCRIPTION, "type": "string", "minLength": 1, "maxLength": 256}
+
+
+def _add_argument(
+    name: str, schema: dict[str, Any], argument: str, shape: dict[str, Any], *, required: bool
+) -> None:
     properties = schema.setdefault("properties", {})
-    if CONFIRM in properties:
-        raise ValueError(f"{name} has an input named {CONFIRM!r}; --confirm-sends cannot add it")
-    properties[CONFIRM] = {
-        "description": "true once the user has agreed to this send; without it nothing is sent.",
-        "type": "boolean",
-        "const": True,
-    }
-    schema["required"] = [*schema.get("required", []), CONFIRM]
+    if argument in properties:
+        raise ValueError(f"{name} has an input named {argument!r}; the tool cannot add it")
+    properties[argument] = dict(shape)
+    if required:
+        schema["required"] = [*schema.get("required", []), argument]
