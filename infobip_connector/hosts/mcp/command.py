@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
 from ..startcheck import check_connection
+from .httpguard import guard_for
 
 if TYPE_CHECKING:
     import httpx
@@ -57,6 +58,20 @@ def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -
         default=None,
         help=f"with --http: default {DEFAULT_PORT}; 0 picks a free one",
     )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME[:PORT]",
+        help="with --http: also answer requests whose Host header names this (repeatable; "
+        "default: the --host address and localhost only, against DNS rebinding)",
+    )
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        metavar="URL",
+        help="with --http: also answer browser requests from this origin, such as "
+        "https://app.example.com (repeatable; default: the allowed hosts' http(s) origins)",
+    )
     parser.add_argument("--connection", help="JSON file with token and baseUrl")
     parser.add_argument(
         "--sandbox",
@@ -72,9 +87,12 @@ def run(args: argparse.Namespace, connect: Connect, cannot_listen: CannotListen)
     UsageError when there is no key and no ``--sandbox``; values that cannot work (a key
     too short, a base URL not https) are a UsageError too (``startcheck.py``). Raises
     UsageError for a missing extra, for options that do not go together, and (through
-    ``cannot_listen``) for an address that cannot be bound.
+    ``cannot_listen``) for an address that cannot be bound. Over HTTP only the ``Host``
+    and ``Origin`` values of ``httpguard.py`` are answered.
     """
     host, port = _address(args)
+    # Checked with the other options, before anything starts.
+    guard = guard_for(host or DEFAULT_HOST, args.allowed_host, args.allowed_origin)
     from ... import component
     from .calls import ToolRunner
     from .resources import build_resources
@@ -101,7 +119,7 @@ def run(args: argparse.Namespace, connect: Connect, cannot_listen: CannotListen)
         sock = server_module.listen(host, port)
     except OSError as exc:
         raise cannot_listen(exc, host, port) from None
-    server_module.serve_http(server, sock, host)
+    server_module.serve_http(server, sock, guard)
 
 
 def _sdk() -> Any:
@@ -123,7 +141,11 @@ def _address(args: argparse.Namespace) -> tuple[str | None, int]:
     whoever reaches it can send with this server's key.
     """
     if not args.http:
-        given = [f"--{n}" for n in ("host", "port") if getattr(args, n) is not None]
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("host", "port", "allowed_host", "allowed_origin")
+            if getattr(args, name, None) is not None
+        ]
         if given:
             message = "goes with --http only (stdio has no address)"
             raise UsageError([{"path": given[0], "message": message}])
@@ -140,6 +162,8 @@ def _address(args: argparse.Namespace) -> tuple[str | None, int]:
     if not is_loopback_host(host):
         sys.stderr.write(
             f"warning: --host {host} is not a loopback address: other machines can reach this "
-            "MCP server, which has no authentication, and send through its connection\n"
+            "MCP server, which has no authentication, and send through its connection; it "
+            "answers only Host headers naming this address or localhost, and those given "
+            "with --allowed-host (the name clients use)\n"
         )
     return host, DEFAULT_PORT if args.port is None else args.port

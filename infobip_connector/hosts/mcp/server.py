@@ -22,6 +22,7 @@ from mcp.shared.exceptions import MCPError
 
 from ..._version import __version__
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
+from .httpguard import HttpGuard
 from .resources import ResourceSpec
 
 INSTRUCTIONS = (
@@ -149,15 +150,22 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_http(server: Server[Any], sock: socket.socket, host: str) -> None:
+def serve_http(server: Server[Any], sock: socket.socket, guard: HttpGuard) -> None:
     """Serve streamable HTTP at ``/mcp`` on the listening ``sock`` until stopped.
 
-    ``host`` as given decides the SDK's DNS-rebinding protection (on for 127.0.0.1,
-    localhost and ::1). The address is printed on stderr (stdout stays clean).
+    The SDK's DNS-rebinding protection is on whatever the address: it answers only the
+    ``Host`` and ``Origin`` values of ``guard`` (421 and 403 otherwise). The address is
+    printed on stderr (stdout stays clean).
     """
     import uvicorn
+    from mcp.server.transport_security import TransportSecuritySettings
 
-    app = server.streamable_http_app(streamable_http_path=HTTP_PATH, host=host)
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=list(guard.hosts),
+        allowed_origins=list(guard.origins),
+    )
+    app = server.streamable_http_app(streamable_http_path=HTTP_PATH, transport_security=security)
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
