@@ -85,14 +85,23 @@ def test_a_wrong_signature_is_refused_without_quoting_the_secret() -> None:
         ({"body": None}, "request.body"),
         ({"body": b"{}".hex(), "bodyBase64": "e30="}, "request.body"),
         ({"cookies": {}}, "request.cookies"),
+        ({"method": 5}, "request.method"),
+        ({"headers": ["Content-Type"]}, "request.headers"),
+        ({"headers": {"X-Hub-Signature-256": 5}}, "request.headers"),
     ],
 )
 def test_a_malformed_webhook_call_is_invalid_params(given: dict[str, Any], path: str) -> None:
     call = {**call_of(inbound_body()), **given}
     if call["body"] is None and "bodyBase64" in given:
         del call["body"]
-    [problem] = serve(webhook(1, call))[1]["error"]["data"]["error"]["details"]["errors"]
-    assert problem["path"] == path
+    error = serve(webhook(1, call))[1]["error"]
+    [problem] = error["data"]["error"]["details"]["errors"]
+    assert (error["code"], problem["path"]) == (-32602, path)
+
+
+def test_a_null_member_of_the_webhook_call_is_not_given() -> None:
+    call = {**call_of(inbound_body()), "method": None, "bodyBase64": None}
+    assert serve(webhook(1, call))[1]["result"]["status"] == 200
 
 
 def test_unusable_settings_and_unknown_triggers_are_named() -> None:

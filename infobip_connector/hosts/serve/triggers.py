@@ -74,17 +74,25 @@ class TriggerMethods:
         return trigger
 
 
-def _request(given: dict[str, Any]) -> WebhookRequest:
+def _request(request: dict[str, Any]) -> WebhookRequest:
     """The webhook call an engine received, from its JSON form; RpcError when malformed.
 
-    What the values hold (a method, header names and values as text) is WebhookRequest's to
-    check: its InputError names ``request.method`` or ``request.headers``.
+    The params' rule holds inside ``request`` too: a member that is ``null`` is not given,
+    one of the wrong JSON type is invalid params. What the values hold (a method name,
+    header names) is WebhookRequest's to check: its InputError names ``request.method`` or
+    ``request.headers``.
     """
-    for name in given:
+    for name in request:
         if name not in _REQUEST_MEMBERS:
             shown = name if len(name) <= 64 else name[:64] + "…"
             members = ", ".join(_REQUEST_MEMBERS)
             raise invalid_params(f"request.{shown}", f"is not a member of request ({members})")
+    given = {name: value for name, value in request.items() if value is not None}
+    if not isinstance(given.get("method", ""), str):
+        raise invalid_params("request.method", "must be a string")
+    headers = given.get("headers", {})
+    if not (isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())):
+        raise invalid_params("request.headers", "must be an object of strings")
     if ("body" in given) == ("bodyBase64" in given):
         raise invalid_params("request.body", "give the body as text (body) or bodyBase64")
     if "bodyBase64" in given:
