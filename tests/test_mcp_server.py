@@ -146,18 +146,23 @@ def test_confirm_sends_needs_confirm_true_before_sending() -> None:
     session(over_stdio("--sandbox", "--confirm-sends", "--actions", "sendSms,getSmsLogs"), scenario)
 
 
-def test_without_a_key_it_refuses_to_start() -> None:
+def refused_start(variables: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """The error of ``mcp`` started with only ``variables`` of ``INFOBIP_*``, and its stderr."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
     done = subprocess.run(
         [sys.executable, "-m", "infobip_connector", "mcp"],
-        env=env,
+        env={**env, **variables},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert (done.returncode, done.stdout) == (2, "")
-    error = error_of(done.stderr)
+    return error_of(done.stderr), done.stderr
+
+
+def test_without_a_key_it_refuses_to_start() -> None:
+    error, _ = refused_start({})
     assert error["details"]["errors"][0]["path"] == "INFOBIP_API_KEY"
     assert "--sandbox" in error["message"]
 
@@ -176,20 +181,10 @@ def test_without_a_key_it_refuses_to_start() -> None:
     ],
 )
 def test_an_unusable_key_or_base_url_refuses_to_start(variables: dict[str, str], path: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "infobip_connector", "mcp"],
-        env={**env, **variables},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert (done.returncode, done.stdout) == (2, "")
-    error = error_of(done.stderr)
+    error, stderr = refused_start(variables)
     assert (error["type"], error["details"]["errors"][0]["path"]) == ("usage", path)
     assert "mcp did not start" in error["message"]
-    assert variables["INFOBIP_API_KEY"] not in done.stderr
+    assert variables["INFOBIP_API_KEY"] not in stderr
 
 
 def test_the_key_comes_from_a_connection_file(tmp_path: Path) -> None:
