@@ -46,6 +46,35 @@ def test_a_number_id_comes_back_as_it_was_written(spelling: str) -> None:
     assert json.loads(answer)["result"]["name"]
 
 
+HUGE = "9" * 400
+
+
+@pytest.mark.parametrize("spelling", [HUGE, f"-{HUGE}", "1E400", f"{HUGE}.5e-3"])
+def test_an_id_past_the_range_of_a_double_is_answered_as_written(spelling: str) -> None:
+    lone = f'{{"jsonrpc": "2.0", "id": {spelling}, "method": "definition"}}'
+    batch = f'[{lone}, {{"jsonrpc": "2.0", "id": 7, "method": "nope"}}, 3]'
+    [answer, batched] = raw_answers(f"{lone}\n{batch}\n".encode())
+    assert answer.startswith(f'{{"jsonrpc":"2.0","id":{spelling},"result":'.encode())
+    members = json.loads(batched, parse_float=Decimal, parse_int=Decimal)
+    assert sorted(str(m["id"]) for m in members) == sorted([str(Decimal(spelling)), "7", "None"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'{{"jsonrpc": "2.0", "id": 1, "method": "x", "params": {{"n": {HUGE}}}}}',
+        f'{{"jsonrpc": "2.0", "id": {HUGE}, "method": "x", "params": [1E400]}}',
+        f'{{"jsonrpc": "2.0", "id": {HUGE}, "method": "x",}}',
+        f'{{"jsonrpc": "2.0", "id": {HUGE}',
+        f"[{HUGE}]",
+    ],
+)
+def test_a_huge_number_elsewhere_or_broken_json_stays_a_parse_error(line: str) -> None:
+    [answer] = raw_answers(line.encode() + b"\n")
+    assert json.loads(answer)["error"]["code"] == -32700
+    assert json.loads(answer)["id"] is None
+
+
 def test_distinct_big_ids_never_collide_in_a_batch_or_apart() -> None:
     ids = [BIG, BIG[:-1] + "1", "1E2", "100", "100.0"]
     lines = [f'{{"jsonrpc": "2.0", "id": {i}, "method": "nope"}}' for i in ids]

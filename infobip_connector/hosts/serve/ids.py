@@ -50,18 +50,45 @@ class NumberId:
         return hash(self.text)
 
 
-def keep_spelling(raw: bytes, items: list[Any], *, batch: bool) -> None:
-    """Replace each float ``id`` of ``items`` (the parsed request objects) by its spelling.
-
-    ``raw`` is the line ``items`` were parsed from, already known to be strict JSON; a
-    batch's members are matched by position.
-    """
+def keep_spelling(raw: bytes, document: Any) -> None:
+    """Replace each float ``id`` in ``document`` (a request object or a batch of them) by
+    its spelling; ``raw`` is the line it was parsed from, known to be strict JSON."""
+    batch = isinstance(document, list)
+    items = document if batch else [document]
     if not any(isinstance(item, dict) and type(item.get("id")) is float for item in items):
         return
-    spellings = _spellings(raw.decode("utf-8"), batch=batch)
-    for item, spelling in zip(items, spellings, strict=True):
-        if isinstance(item, dict) and type(item.get("id")) is float and spelling is not None:
-            item["id"] = NumberId(spelling)
+    text = raw.decode("utf-8")
+    for item, span in zip(items, _id_spans(text, batch=batch), strict=True):
+        if isinstance(item, dict) and type(item.get("id")) is float and span is not None:
+            item["id"] = NumberId(text[span[0] : span[1]])
+
+
+def without_huge_ids(raw: bytes) -> tuple[Any, list[NumberId | None]] | None:
+    """A line refused only because a numeric id overflows a double (``1E400``, 400 digits).
+
+    Such an id is still a JSON number, and the client still wants it back: each numeric id
+    is read as written and replaced by ``0``, and the line parsed again. Gives the document
+    and, per request object, the id to put back (None: not a number); None when the line
+    is still not JSON (or was not JSON before: a syntax error stays one).
+    """
+    from ... import safejson
+
+    try:
+        text = raw.decode("utf-8")
+        start = _skip_space(text, 0)
+        batch = text[start] == "["
+        spans = _id_spans(text, batch=batch)
+    except (UnicodeDecodeError, IndexError, ValueError):
+        return None
+    edited = text
+    for span in reversed([s for s in spans if s is not None]):
+        edited = edited[: span[0]] + "0" + edited[span[1] :]
+    try:
+        document = safejson.loads(edited)
+    except safejson.JsonError:
+        return None
+    ids = [None if span is None else NumberId(text[span[0] : span[1]]) for span in spans]
+    return document, ids
 
 
 def encode_answer(answer: dict[str, Any]) -> bytes:
@@ -80,42 +107,45 @@ def encode_answer(answer: dict[str, Any]) -> bytes:
     return _HEAD[:-4] + request_id.text.encode("ascii") + data[len(_HEAD) :]
 
 
-def _spellings(text: str, *, batch: bool) -> list[str | None]:
-    """The spelling of each request's numeric id (None: not a number, or no id)."""
+Span = tuple[int, int]
+
+
+def _id_spans(text: str, *, batch: bool) -> list[Span | None]:
+    """Where each request's numeric id is written (None: not a number, or no id)."""
     pos = _skip_space(text, 0)
     if not batch:
         return [_id_of(text, pos)[0] if text[pos] == "{" else None]
-    found: list[str | None] = []
+    found: list[Span | None] = []
     pos = _skip_space(text, pos + 1)  # past "["
     while text[pos] != "]":
         if text[pos] == "{":
-            spelling, pos = _id_of(text, pos)
+            span, pos = _id_of(text, pos)
         else:
-            spelling, pos = None, _skip_value(text, pos)
-        found.append(spelling)
+            span, pos = None, _skip_value(text, pos)
+        found.append(span)
         pos = _skip_space(text, pos)
         if text[pos] == ",":
             pos = _skip_space(text, pos + 1)
     return found
 
 
-def _id_of(text: str, pos: int) -> tuple[str | None, int]:
-    """The spelling of the numeric ``id`` of the object at ``pos``, and the object's end.
+def _id_of(text: str, pos: int) -> tuple[Span | None, int]:
+    """Where the numeric ``id`` of the object at ``pos`` is written, and the object's end.
 
     A repeated ``id`` counts as the parser counts it: the last one wins.
     """
-    spelling: str | None = None
+    span: Span | None = None
     pos = _skip_space(text, pos + 1)  # past "{"
     while text[pos] != "}":
         key, pos = scanstring(text, pos + 1)
         pos = _skip_space(text, _skip_space(text, pos) + 1)  # past ":"
         if key == "id":
             number = _NUMBER.match(text, pos)
-            spelling = number.group() if number else None
+            span = number.span() if number else None
         pos = _skip_space(text, _skip_value(text, pos))
         if text[pos] == ",":
             pos = _skip_space(text, pos + 1)
-    return spelling, pos + 1
+    return span, pos + 1
 
 
 def _skip_value(text: str, pos: int) -> int:

@@ -24,7 +24,7 @@ from typing import Any
 from ... import safejson
 from ...errors import ConnectorError, InputError
 from ...redaction import redact_data, sent_ids
-from .ids import NumberId, keep_spelling
+from .ids import NumberId, keep_spelling, without_huge_ids
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -121,10 +121,14 @@ def read_line(raw: bytes) -> Line:
     try:
         document = safejson.loads(raw)
     except safejson.JsonError as exc:
-        # The reason names a position, never the text: the line may hold a key.
-        return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
+        rescued = without_huge_ids(raw) if "infinity" in str(exc) else None
+        if rescued is None:
+            # The reason names a position, never the text: the line may hold a key.
+            return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
+        document = _with_ids(*rescued)
+    else:
+        keep_spelling(raw, document)
     if not isinstance(document, list):
-        keep_spelling(raw, [document], batch=False)
         line = Line()
         _add(line, document)
         return line
@@ -133,11 +137,19 @@ def read_line(raw: bytes) -> Line:
     if len(document) > MAX_BATCH:
         message = f"invalid request: a batch of {len(document)} requests; at most {MAX_BATCH}"
         return Line(answers=[_refused(INVALID_REQUEST, message)])
-    keep_spelling(raw, document, batch=True)
     line = Line(batch=True)
     for item in document:
         _add(line, item)
     return line
+
+
+def _with_ids(document: Any, ids: list[NumberId | None]) -> Any:
+    """``document`` with each request object's numeric id put back as written."""
+    items = document if isinstance(document, list) else [document]
+    for item, request_id in zip(items, ids, strict=True):
+        if isinstance(item, dict) and request_id is not None:
+            item["id"] = request_id
+    return document
 
 
 def _add(line: Line, item: Any) -> None:
