@@ -26,7 +26,7 @@ def raw_answers(data: bytes) -> list[bytes]:
     written: list[bytes] = []
     worker = Worker(sandbox_methods(), written.append, max_in_flight=8, grace=5.0)
     asyncio.run(worker.serve(Feed(groups_of(data))))
-    return written
+    return b"".join(written).splitlines(keepends=True)  # one write may carry several
 
 
 def id_text(answer: bytes) -> str:
