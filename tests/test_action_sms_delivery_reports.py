@@ -72,10 +72,20 @@ def test_bad_filters_are_named_and_nothing_is_sent(
     assert refused_at(ACTION, values, account) == [path]
 
 
-def test_an_answer_without_results_is_an_empty_pull(account: Sandbox) -> None:
-    account.script("GET", PATH, Fault(status=200, body={}))
-    output, _ = run(ACTION, {}, account)
-    assert output == {"results": []}
+@pytest.mark.parametrize(
+    ("action", "path"), [(ACTION, PATH), ("getInboundSms", "/sms/1/inbox/reports")]
+)
+@pytest.mark.parametrize("body", [{}, {"results": None}, {"results": {}}, {"messageCount": 0}])
+def test_a_consume_answered_without_a_list_of_results_may_have_lost_items(
+    account: Sandbox, action: str, path: str, body: dict[str, Any]
+) -> None:
+    # Items are handed out once: an answer without them is not an empty pull.
+    account.script("GET", path, Fault(status=200, body=body))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        run(action, {}, account)
+    assert caught.value.details["itemsMayBeLost"] is True
+    assert caught.value.details["lookUp"]
+    assert caught.value.details["problems"][0]["path"] == "results"
 
 
 @pytest.mark.parametrize(

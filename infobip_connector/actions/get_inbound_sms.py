@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..request import InfobipRequest
-from .lists import reference, with_results
+from .lists import consumed, reference
 
 PATH = "/sms/1/inbox/reports"
 
@@ -23,4 +23,4 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
 
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:
-    return with_results(body)
+    return consumed(body, request)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import OutcomeUnknownError
+from ..request import InfobipRequest
+
 # Query parameters that narrow a pull; echoed in the reference so the items can be found.
 FILTERS = ("bulkId", "messageId", "entityId", "applicationId", "campaignReferenceId")
 
@@ -29,3 +32,27 @@ def with_results(body: Any) -> Any:
     if isinstance(body, dict) and "results" not in body:
         return {**body, "results": []}
     return body
+
+
+def consumed(body: Any, request: InfobipRequest) -> Any:
+    """``body``, the answer of a consume, when it holds a list of ``results``.
+
+    A consume hands each item out once, so an answer without that list (``{}``, ``results``
+    null or not a list) is not an empty pull: items it handed out may be lost. That is an
+    OutcomeUnknownError saying so and where to look them up (``request.reference``), the same
+    as any unreadable consume answer, never a silent empty result.
+    """
+    if isinstance(body, dict) and isinstance(body.get("results"), list):
+        return body
+    where = body.get("results") if isinstance(body, dict) else body
+    got = "no results" if where is None else f"results that are not a list ({type(where).__name__})"
+    look_up = request.reference.get("lookUp", "Infobip's logs")
+    raise OutcomeUnknownError(
+        f"Infobip answered the pull with {got}: items it handed out may be lost, as each is "
+        f"handed out once, and a later pull will not return them. Look them up: {look_up}.",
+        {
+            **request.reference,
+            "itemsMayBeLost": True,
+            "problems": [{"path": "results", "message": "is required: a list of items"}],
+        },
+    )
