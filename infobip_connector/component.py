@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from .request import InfobipRequest
     from .runtime.action_runtime import ActionRuntime
+    from .triggers.polling import PollResult
     from .triggers.receivers import ReceiverWindows
     from .triggers.recent import RecentKeys
     from .triggers.runtime import TriggerRuntime
@@ -275,14 +276,19 @@ class Component:
         *,
         transport: httpx.BaseTransport | None = None,
         now: float | None = None,
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    ) -> PollResult:
         """``(events, new_state)`` of one poll of ``trigger`` (``state``: the last poll's, or
-        ``None``). A lost answer is an OutcomeUnknownError saying items may be lost."""
+        ``None``). A lost answer is an OutcomeUnknownError saying items may be lost; items
+        handed out that cannot be read are in the result's ``refused``."""
         settings, runtime, action = self._polling(trigger, connection)
         from .triggers.polling import poll
 
         def fetch(values: dict[str, Any]) -> Any:
-            return self.execute(action, values, settings, transport=transport)
+            from .transport import client
+
+            runtime, request = self._pull(action, values, settings)
+            # As sent: the trigger checks each item and refuses a bad one alone.
+            return runtime.finish(client.send(settings, request, transport), request, as_sent=True)
 
         return poll(runtime, fetch, state, now=now)
 
@@ -294,15 +300,26 @@ class Component:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         now: float | None = None,
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    ) -> PollResult:
         """The async twin of :meth:`poll`."""
         settings, runtime, action = self._polling(trigger, connection)
         from .triggers.polling import poll_async
 
         async def fetch(values: dict[str, Any]) -> Any:
-            return await self.execute_async(action, values, settings, transport=transport)
+            from .transport import client
+
+            runtime, request = self._pull(action, values, settings)
+            body = await client.send_async(settings, request, transport)
+            return runtime.finish(body, request, as_sent=True)
 
         return await poll_async(runtime, fetch, state, now=now)
+
+    def _pull(
+        self, action: str, values: dict[str, Any], settings: ConnectionSettings
+    ) -> tuple[ActionRuntime, InfobipRequest]:
+        """The runtime and the request of one run of a poll's consume ``action``."""
+        runtime = self.runtime(action)
+        return runtime, _prepare(runtime, values, settings, None, None)
 
     def _polling(
         self, trigger: str, connection: Connection

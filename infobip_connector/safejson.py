@@ -10,15 +10,31 @@ raised for any input, so each caller maps it to the typed error of its place.
 orjson enforces all of this natively (its nesting limit is :data:`MAX_DEPTH`) and reads a
 100,000-message answer several times faster than the json module, so there is no second
 parser to disagree with it. Integers past 64 bits are read as floats, as orjson does.
+
+For what Infobip sent (answers, webhook bodies), :func:`loads_infobip` and
+:func:`loads_infobip_digits` are as strict but for two things, so that one item never costs a
+whole batch. A lone UTF-16 surrogate escape (``"\\ud800"``) or bytes that are not UTF-8: an SMS
+text is UCS-2 on the air, so a sender can put an unpaired surrogate in a message, and a batched
+answer or webhook body holding it would lose every other message of the batch (a consume hands
+each item out once; a webhook's retries get the same refusal). Only after the strict read
+failed for that reason, each of them is read as U+FFFD (the replacement character) and the
+document read again, strictly; the count is returned and logged, so the change is never
+silent. And integers past 64 bits, which orjson reads as floats (two different 20-digit
+message IDs would become one): :func:`loads_infobip_digits` reads a document holding such a
+number with the standard library, which keeps every digit; the event checks then refuse an
+integer no JSON writer downstream can write.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import orjson
 
 from .gcpause import paused_gc
+from .redaction import get_logger
 
 #: Deepest nesting accepted: orjson's own limit, far beyond any real input or answer.
 MAX_DEPTH = 1024
@@ -49,3 +65,81 @@ def _explain(reason: str) -> str:
     if "infinity" in reason or "NaN" in reason:
         return f"is not strict JSON: {reason} (NaN and Infinity are not JSON)"
     return f"is not valid JSON: {reason}"
+
+
+log = get_logger("infobip_connector.safejson")
+
+#: An escaped backslash (kept), a surrogate pair (kept) or a lone surrogate escape (replaced).
+_ESCAPES = re.compile(
+    rb"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+#: What orjson says about the two faults repaired here.
+_REPAIRABLE = ("surrogate", "not valid UTF-8")
+#: A number token of 19 digits or more: it may not fit in 64 bits.
+_LONG_NUMBER = re.compile(rb"[:\[,]\s*-?[0-9]{19}")
+
+
+def loads_infobip(data: bytes, what: str = "Infobip's answer") -> tuple[Any, int]:
+    """``(value, replaced)``: the JSON in ``data`` and how many undecodable characters were
+    read as U+FFFD (0 for a clean document). Raises ``JsonError`` for anything else
+    strict JSON refuses. ``what`` names the document in the warning logged for replacements.
+    """
+    try:
+        return loads(data), 0
+    except JsonError as exc:
+        if not any(reason in str(exc) for reason in _REPAIRABLE):
+            raise
+    repaired, replaced = repair(data)
+    value = loads(repaired)
+    _warn(replaced, what)
+    return value, replaced
+
+
+def loads_infobip_digits(data: bytes, what: str = "Infobip's body") -> tuple[Any, int]:
+    """:func:`loads_infobip`, but integers of any size keep every digit (as Python ints)."""
+    if not _LONG_NUMBER.search(data):
+        return loads_infobip(data, what)
+    value, replaced = loads_infobip(data, what)  # refuses what strict JSON refuses, as above
+    del value
+    text = (repair(data)[0] if replaced else data).decode("utf-8")
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_int=_integer), replaced
+    except (ValueError, RecursionError):  # orjson read it, so this is not expected
+        raise JsonError("cannot be read as JSON") from None
+
+
+def repair(data: bytes) -> tuple[bytes, int]:
+    """``data`` with each lone surrogate escape and each non-UTF-8 byte sequence as U+FFFD,
+    and the number of replacements."""
+    count = 0
+
+    def escape(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        found = match.group()
+        if len(found) != 6:  # an escaped backslash or a whole pair
+            return found
+        count += 1
+        return b"\\ufffd"
+
+    text = data.decode("utf-8", "replace")
+    count += text.count("\ufffd") - data.count("\ufffd".encode())
+    return _ESCAPES.sub(escape, text.encode("utf-8")), count
+
+
+def _warn(replaced: int, what: str) -> None:
+    if replaced:
+        log.warning(
+            "%s held %d character(s) that are not Unicode text (a lone UTF-16 surrogate or "
+            "bytes that are not UTF-8); each was read as U+FFFD",
+            what,
+            replaced,
+        )
+
+
+def _integer(digits: str) -> int | str:
+    # int() refuses more than 4,300 digits; such a number keeps its digits as text.
+    return int(digits) if len(digits) <= 4000 else digits
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")

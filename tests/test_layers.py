@@ -148,7 +148,7 @@ def test_the_edges_are_read() -> None:
     assert ("hosts.cli", "") in EDGES or ("hosts.cli", "component") in EDGES
     assert ("component", "transport.client") in EDGES
     assert ("sandbox.server", "webserver") in EDGES
-    assert ("triggers.runtime", "runtime.shaping") in EDGES
+    assert ("triggers.runtime", "runtime.validation") in EDGES
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))

@@ -26,6 +26,7 @@ METHODS = [
     "testConnection",
     "eventSchema",
     "handleWebhook",
+    "releaseWebhook",
     "poll",
     "rpc.x",
 ]
@@ -58,6 +59,7 @@ params = st.fixed_dictionaries(
         | json_values,
         "settings": st.just({"allowUnauthenticated": True}) | json_values,
         "state": json_values,
+        "release": st.text(max_size=30) | json_values,
         "extra": json_values,
     },
 )

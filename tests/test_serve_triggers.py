@@ -6,6 +6,7 @@ and a poll's state is passed back by the client like any other value.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from infobip_connector import component
+from infobip_connector.hosts.serve.protocol import RpcError
 from infobip_connector.sandbox import Sandbox
 from infobip_connector.triggers.security import signature
 
@@ -133,3 +135,24 @@ def test_a_state_no_poll_returned_is_an_input_error() -> None:
     answers = serve(request(1, "poll", trigger="newInboundSms", state={"not": "a state"}))
     assert answers[1]["error"]["code"] == -32002
     assert answers[1]["error"]["data"]["error"]["details"]["errors"][0]["path"].startswith("state")
+
+
+def test_release_webhook_lets_infobips_retry_return_the_events_again() -> None:
+    methods = methods_for(Sandbox(KEY, deliver_reports=False).transport())
+    body = json.dumps({"results": [{"messageId": "serve-release-1", "text": "hi"}]}).encode()
+    params = {"trigger": "newInboundSms", "request": call_of(body), "settings": SETTINGS}
+
+    async def calls() -> None:
+        first = await methods.call("handleWebhook", params)
+        assert first["events"] and first["refused"] == []
+        # The engine could not start its workflows: it releases, then answers Infobip 5xx.
+        released = await methods.call("releaseWebhook", {"release": first["release"]})
+        assert released == {"released": len(first["events"])}
+        retry = await methods.call("handleWebhook", params)
+        assert retry["events"] == first["events"]
+        assert (await methods.call("handleWebhook", params))["events"] == []  # used: a repeat
+        with pytest.raises(RpcError) as caught:
+            await methods.call("releaseWebhook", {"release": first["release"]})  # given twice
+        assert caught.value.code == -32602
+
+    asyncio.run(calls())

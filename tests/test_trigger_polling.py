@@ -130,9 +130,22 @@ def test_a_state_no_poll_returned_is_refused_before_anything_is_fetched(
 
 def test_unreadable_items_are_reported_with_the_events_read_not_skipped() -> None:
     runtime = component.trigger_runtime("smsDeliveryReport")
+    answer = {"results": [{"messageId": "ok"}, {"status": {}}, {"messageId": "ok-2"}]}
+    result = poll(runtime, lambda _: answer, None)
+    events, state = result
+    assert [e["messageId"] for e in events] == ["ok", "ok-2"]
+    assert [item["path"] for item in result.refused] == ["results[1]"]
+    assert result.refused[0]["errors"][0]["path"] == "results[1].messageId"
+    assert result.refused[0]["item"] == {"status": {}}
+    # The state holds the events read: a later poll handing them out again returns nothing.
+    assert poll(runtime, lambda _: answer, state).events == []
+
+
+def test_an_answer_that_is_not_a_list_of_items_loses_the_poll() -> None:
+    runtime = component.trigger_runtime("smsDeliveryReport")
     with pytest.raises(OutcomeUnknownError) as caught:
-        poll(runtime, lambda _: {"results": [{"messageId": "ok"}, {"status": {}}]}, None)
-    assert caught.value.details["errors"][0]["path"] == "results[1].messageId"
+        poll(runtime, lambda _: {"results": "x"}, None)
+    assert caught.value.details["errors"][0]["path"] == "results"
     assert caught.value.details["itemsMayBeLost"] is True
 
 

@@ -6,13 +6,16 @@ file, never silently reset (a reset would hand out again every item the window r
 The new state is written to a temporary file beside it first, the events printed, and only
 then is the temporary file renamed over the state (atomic on POSIX and Windows): a run that
 fails or is interrupted leaves the previous state whole. A poll whose answer was lost leaves
-the state as it was (``component.poll`` raises; exit 4).
+the state as it was (``component.poll`` raises; exit 4). Items handed out that could not be
+read (the poll's ``refused``) are written to stderr, one ``{"refused": item}`` JSON line each,
+so they are not lost with the batch's other items, which are printed as usual.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -79,6 +82,7 @@ def poll_once(
     connection: dict[str, Any],
     transport: Any,
     out: TextIO,
+    err: TextIO | None = None,
 ) -> int:
     """Poll ``trigger`` once: print its new events as JSON lines on ``out``, save the state.
 
@@ -87,7 +91,7 @@ def poll_once(
     """
     state = read_state(state_path)
     try:
-        events, new_state = component.poll(trigger, connection, state, transport=transport)
+        result = component.poll(trigger, connection, state, transport=transport)
     except InputError as exc:
         if exc.errors and all(str(e.get("path", "")).startswith("state") for e in exc.errors):
             first = exc.errors[0]
@@ -95,10 +99,13 @@ def poll_once(
                 state_path, f"is not a poll's state ({first.get('path')}: {first.get('message')})"
             ) from None
         raise
+    events, new_state = result
     name = _temporary(state_path, new_state)
     try:
         for event in events:
             jsonout.write(event, pretty=False, out=out)
+        for item in result.refused:
+            jsonout.write({"refused": item}, pretty=False, out=err or sys.stderr)
         try:
             os.replace(name, state_path)
         except OSError as exc:

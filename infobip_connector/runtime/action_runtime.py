@@ -101,8 +101,14 @@ class ActionRuntime:
             request = replace(request, confirmable=frozenset(derived))
         return request
 
-    def finish(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
+    def finish(
+        self, body: Any, request: InfobipRequest, *, as_sent: bool = False
+    ) -> dict[str, Any]:
         """The declared output from Infobip's parsed answer, every messageId accounted for.
+
+        ``as_sent``: the executor's output without fitting it to the declared output (no
+        field dropped): for a poll, whose trigger checks each item strictly and refuses an
+        unreadable one alone, rather than lose its wrong-typed fields without a word.
 
         Infobip has accepted the request by now, so no failure here may lose its IDs:
         anything but the connector's own errors becomes ``OutcomeUnknownError`` with them,
@@ -110,7 +116,11 @@ class ActionRuntime:
         """
         try:
             with paused_gc:
-                shaped = self._shape(body, request)
+                shaped = (
+                    self.executor.shape_output(body, request)
+                    if as_sent
+                    else self._shape(body, request)
+                )
                 if self.action.accountsMessages:
                     check_accounted(shaped, request.reference, request.recipients)
             if self.action.kind == "send":

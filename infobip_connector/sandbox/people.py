@@ -13,6 +13,33 @@ from .ledger import SmsLedger
 from .segments import sms_count
 
 
+def lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a UTF-16 surrogate on its own, which UTF-8 cannot carry."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class NotUnicodeError(ValueError):
+    """A value the sandbox was asked to deliver holds a lone UTF-16 surrogate, which Infobip
+    (UTF-8 throughout) cannot deliver; ``path`` names the argument."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path} holds a lone UTF-16 surrogate, which Infobip cannot deliver: give Unicode text"
+        )
+        self.path = path
+
+
+def _unicode(**given: str | None) -> None:
+    """NotUnicodeError naming the first of ``given`` (by argument name) that is not text."""
+    for name, value in given.items():
+        if isinstance(value, str) and lone_surrogate(value):
+            raise NotUnicodeError(name)
+
+
 class People:
     """``receive_sms``, ``receive_whatsapp`` and ``see_whatsapp`` of the sandbox."""
 
@@ -34,7 +61,8 @@ class People:
     ) -> str:
         """A person sends an SMS from ``from_`` to the account's number ``to``: it is posted
         (as Infobip's inbound webhook body) to the SMS ``INBOUND_MESSAGE`` subscriptions and
-        queued to be handed out once by ``GET /sms/1/inbox/reports``; returns its message ID."""
+        queued to be handed out once by ``GET /sms/1/inbox/reports``; returns its message ID.
+        Text with a lone UTF-16 surrogate (which Infobip cannot deliver): NotUnicodeError."""
         with self._lock:
             return self.accept_inbound_sms(
                 from_,
@@ -49,6 +77,7 @@ class People:
 
     def accept_inbound_sms(self, from_: str, to: str, text: str, **optional: str | None) -> str:
         """``receive_sms`` for a caller that holds the sandbox's lock (a handler)."""
+        _unicode(from_=from_, to=to, text=text, **optional)
         message_id = self.ledger.receive(from_, to, text, sms_count=sms_count(text), **optional)
         self.desk.sms_received(self.ledger.inbox[-1])
         return message_id
@@ -65,7 +94,8 @@ class People:
         entity_id: str | None = None,
     ) -> str:
         """A person writes ``text`` on WhatsApp from ``from_`` to the business number ``to``:
-        it is posted to the WhatsApp ``INBOUND_MESSAGE`` subscriptions; returns its ID."""
+        it is posted to the WhatsApp ``INBOUND_MESSAGE`` subscriptions; returns its ID.
+        Text with a lone UTF-16 surrogate (which Infobip cannot deliver): NotUnicodeError."""
         with self._lock:
             return self.accept_inbound_whatsapp(
                 from_,
@@ -81,6 +111,7 @@ class People:
         self, from_: str, to: str, text: str, **optional: str | None
     ) -> str:
         """``receive_whatsapp`` for a caller that holds the sandbox's lock (a handler)."""
+        _unicode(from_=from_, to=to, text=text, **optional)
         entry = whatsapp_inbound_entry(from_, to, text, self.ledger.now(), **optional)
         self.desk.whatsapp_received(entry)
         return str(entry["messageId"])

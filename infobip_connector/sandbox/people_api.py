@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import wire
+from .people import lone_surrogate
 from .routes import Answer, Request
 from .validation import Obj, Str, validate
 
@@ -80,6 +81,15 @@ def _received(
     if problems:
         return _bad_request(problems)
     body = request.body
+    # Infobip delivers UTF-8, which cannot carry a lone UTF-16 surrogate: such a message
+    # could never reach a webhook or a pull, so the sandbox does not make one either.
+    broken = {
+        member: ["must be Unicode text (a lone UTF-16 surrogate is not)"]
+        for member, value in body.items()
+        if isinstance(value, str) and lone_surrogate(value)
+    }
+    if broken:
+        return _bad_request(broken)
     given = {name: body[member] for member, name in options.items() if member in body}
     message_id = accept(body["from"], body["to"], body["text"], **given)
     return Answer(200, {"messageId": message_id}, "received")

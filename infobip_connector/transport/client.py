@@ -222,7 +222,9 @@ class _Exchange:
         warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             try:
-                body = safejson.loads(response.content)
+                # A lone surrogate in one item is read as U+FFFD (and logged), so that one
+                # message cannot cost a consumed batch.
+                body, _ = safejson.loads_infobip(response.content)
             except safejson.JsonError as exc:
                 problem = str(exc)
             else:

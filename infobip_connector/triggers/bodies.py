@@ -68,7 +68,9 @@ def read_body(data: bytes, kind: str, shape: Property, max_bytes: int = MAX_BODY
         except XmlError as exc:
             raise BodyError(400, f"the XML body {exc}") from None
     try:
-        value = safejson.loads(data)
+        # One undecodable string is read as U+FFFD (and logged), not a refused batch; big
+        # integers keep every digit (the event checks refuse what cannot be written).
+        value, _ = safejson.loads_infobip_digits(data, "The webhook body")
     except safejson.JsonError as exc:
         raise BodyError(400, f"the JSON body {exc}") from None
     if _deeper_than(value, MAX_DEPTH):

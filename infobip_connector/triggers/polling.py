@@ -6,6 +6,12 @@ an unreadable answer) may have taken items nobody will see again: that is never 
 empty poll but an ``outcome_unknown`` error saying the items may be lost and where to find
 them. The state the engine passes back is then unchanged, and the next poll goes on.
 
+Items are read one by one (``items.py``): an item that cannot be read does not cost the
+others, which Infobip will not hand out again. The poll returns the readable ones as events,
+with a state that includes them, and the unreadable ones in ``PollResult.refused`` (the item
+as Infobip sent it, its path and the problems by path), logged by path; nothing handed out is
+dropped without a word.
+
 The state is small JSON (``recent.py``): the digests of the last events' keys with the time
 they came, bounded in count and age, so an item a poll hands out again is not returned twice.
 """
@@ -17,17 +23,52 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..errors import InputError, OutcomeUnknownError
+from .items import log_refused
 from .recent import Window, check_time, digest, state_of, window_from_state
 from .runtime import TriggerRuntime
 
 #: Runs the polling action with these values and returns its output (``component`` sends).
 Fetch = Callable[[dict[str, Any]], Any]
 AsyncFetch = Callable[[dict[str, Any]], Awaitable[Any]]
-Polled = tuple[list[dict[str, Any]], dict[str, Any]]
+
+
+class PollResult(tuple[list[dict[str, Any]], dict[str, Any]]):
+    """``(events, state)`` of one poll, as a pair (``events, state = poll(...)``), and
+    ``refused``: the items Infobip handed out that could not be read, each
+    ``{"path": "results[i]", "errors": [{"path", "message"}], "item": <as sent>}`` (empty when
+    every item was read). Equal to the plain pair: ``refused`` is extra information."""
+
+    refused: list[dict[str, Any]]
+
+    def __new__(
+        cls,
+        events: list[dict[str, Any]],
+        state: dict[str, Any],
+        refused: list[dict[str, Any]] | None = None,
+    ) -> PollResult:
+        result = super().__new__(cls, (events, state))
+        result.refused = list(refused or [])
+        return result
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self[0]
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self[1]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"events", "state", "refused"}``: how the CLI and ``serve`` give a poll's result."""
+        return {"events": self.events, "state": self.state, "refused": self.refused}
+
+
+Polled = PollResult
 
 
 def poll(trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None = None) -> Polled:
-    """``(events, new_state)``: the new events of one poll, and the state to keep.
+    """``(events, new_state)``: the new events of one poll, and the state to keep; a
+    :class:`PollResult`, whose ``refused`` lists the items that could not be read.
 
     ``state`` is what the previous poll returned (``None`` for the first); a state that is
     not is an InputError at ``state``, and a ``now`` (seconds since 1970; the clock when
@@ -68,13 +109,15 @@ def _start(trigger: TriggerRuntime, state: Any, now: Any) -> tuple[Window, dict[
 
 def _finish(trigger: TriggerRuntime, window: Window, output: Any, clock: int) -> Polled:
     try:
-        events = trigger.events(output)
+        batch = trigger.read(output)
     except InputError as exc:
-        # Handed out already, so unreadable items are lost too: say which, never skip them.
+        # Not a list of items at all: whatever was handed out is lost; say so, never skip.
         raise _lost(trigger, {"errors": exc.errors}) from None
+    events = batch.events
     fresh = window.admit((digest(trigger.key(event)) for event in events), clock)
     new_events = [event for event, new in zip(events, fresh, strict=True) if new]
-    return new_events, state_of(window)
+    log_refused(f"{trigger.name} poll", batch.refused)
+    return PollResult(new_events, state_of(window), batch.refused)
 
 
 def _lost(trigger: TriggerRuntime, details: dict[str, Any]) -> OutcomeUnknownError:

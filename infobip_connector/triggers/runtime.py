@@ -2,8 +2,8 @@
 
 Built once per trigger (``component`` caches it). The trigger's module says what a result is
 (``events_from_body``) and what makes two events the same (``event_key``); here each event is
-shaped to the declared event type (undeclared fields dropped, numbers and text coerced where
-nothing is lost: ``runtime/shaping.py``) and checked against the event schema, so every event
+shaped to the declared event type (undeclared fields dropped, a field of the wrong type
+refused at its path: ``items.py``) and checked against the event schema, so every event
 a trigger returns validates against ``component.event_schema(trigger)``.
 """
 
@@ -14,8 +14,9 @@ from typing import Any, Protocol, cast
 
 from ..definition.model import ComponentDefinition, Property, Trigger
 from ..definition.schemas import DRAFT, property_schema
-from ..runtime.shaping import project
+from ..errors import InputError
 from ..runtime.validation import SchemaValidator
+from .items import Batch, one_by_one, shape, split
 from .results import refused
 
 
@@ -55,12 +56,45 @@ class TriggerRuntime:
 
         Raises InputError naming each problem by path (``results[3].messageId``).
         """
-        items = self.module.events_from_body(body)
-        events = [project(item, self.event) for item in items]
-        problems = self._validator.errors({"results": events})
-        if problems:
+        batch = self.read(body)
+        if batch.refused:
+            problems = [problem for item in batch.refused for problem in item["errors"]]
             raise refused(problems, f"Not a {self.trigger.title} body")
-        return events
+        return batch.events
+
+    def read(self, body: Any) -> Batch:
+        """The events of the readable results of ``body``, and the unreadable ones refused
+        one by one (``items.Batch``). Raises InputError only for a body that is not Infobip's
+        batched body at all (not an object with a ``results`` list)."""
+        try:
+            modeled = list(enumerate(self.module.events_from_body(body)))
+            problems: list[dict[str, str]] = []
+        except InputError as exc:
+            items = body.get("results") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise refused(exc.errors, f"Not a {self.trigger.title} body") from None
+            # Read alone, each item is kept or refused on its own.
+            modeled, problems = one_by_one(self.module.events_from_body, items)
+        items = body["results"]
+        indexes: list[int] = []
+        events: list[dict[str, Any]] = []
+        for index, item in modeled:
+            event = shape(item, self.event, f"results[{index}]", problems)
+            if event is not None:
+                indexes.append(index)
+                events.append(event)
+        for problem in self._validator.errors({"results": events}):
+            # The checked list holds only the shaped events: name each by its own index.
+            where = str(problem.get("path", ""))
+            head, _, rest = where.partition("]")
+            if head.startswith("results[") and head[8:].isdigit():
+                where = f"results[{indexes[int(head[8:])]}]{rest}"
+            problems.append({**problem, "path": where})
+        if not problems:
+            return Batch(events)
+        bad, refusals = split(items, problems)
+        kept = [event for index, event in zip(indexes, events, strict=True) if index not in bad]
+        return Batch(kept, refusals)
 
     def key(self, event: dict[str, Any]) -> str:
         """The identity of ``event``: a repeat has the same key (the module's ``event_key``)."""

@@ -6,13 +6,20 @@ workflows with:
 ======  ==============================================================================
 status  when
 ======  ==============================================================================
-200     the body's events (repeats of events already returned left out; possibly none)
+200     the body's events (repeats of events already returned left out; possibly none),
+        and its unreadable items, each refused alone (``WebhookAnswer.refused``)
 405     not a POST (``Allow: POST``)
 413     a body over ``max_body_bytes``, or of more than ``MAX_RESULTS`` results
 401     not authenticated as configured (Basic credentials, HMAC signature)
 415     a content type the trigger does not take (JSON; XML for SMS delivery reports)
 400     a body that is not JSON/XML, too deep, or not the trigger's batched body
 ======  ==============================================================================
+
+One unreadable item does not cost the others: Infobip would send the same batch again on a
+refusal, and it would be refused again until Infobip gives up, losing every event in it. So a
+batch is answered 200 with its readable events, and each item that cannot be read is in
+``refused`` (its path, the problems by path and the item as sent) and logged by path (never
+its contents), for the host to keep or look at; Infobip does not send it again.
 
 Checked in this order, so an unauthenticated caller learns nothing about bodies beyond the
 size limit, and no signature is computed over more than that. Every refusal carries an error
@@ -31,6 +38,7 @@ from pydantic import SecretStr
 
 from ..errors import ConfigurationError, ConnectorError, InputError
 from .bodies import MAX_BODY_BYTES, BodyError, media_type, read_body
+from .items import log_refused
 from .recent import RecentKeys
 from .runtime import TriggerRuntime
 from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
@@ -217,7 +225,9 @@ class WebhookAnswer:
     """What to answer: ``status``, the ``events`` (only with 200), an ``error`` object
     (``type``, ``message``, ``details``; ``details.errors`` names the part at fault by path
     for every refusal but 401) otherwise, and the response ``headers`` (``Content-Type``
-    always; ``Allow`` with 405; ``WWW-Authenticate`` with 401)."""
+    always; ``Allow`` with 405; ``WWW-Authenticate`` with 401). ``refused`` (only with 200)
+    holds the items of the body that could not be read, each ``{"path": "results[i]",
+    "errors": [{"path", "message"}], "item": <the item as sent>}``."""
 
     status: int
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -226,6 +236,7 @@ class WebhookAnswer:
     #: The keys of ``events``, as admitted to the window ``seen`` (``release`` forgets them).
     keys: tuple[str, ...] = ()
     seen: RecentKeys | None = field(default=None, repr=False, compare=False)
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
     def release(self) -> None:
         """Forget this answer's events in the repeat window, so that Infobip's retry of the
@@ -235,9 +246,12 @@ class WebhookAnswer:
             self.seen.release(self.keys)
 
     def http_body(self) -> bytes:
-        """The JSON body to answer with: ``{"events": n}``, or ``{"error": {...}}``."""
+        """The JSON body to answer with: ``{"events": n}`` (and ``"refused": k`` when items
+        were refused), or ``{"error": {...}}``."""
         if self.error is not None:
             return orjson.dumps({"error": self.error})
+        if self.refused:
+            return orjson.dumps({"events": len(self.events), "refused": len(self.refused)})
         return orjson.dumps({"events": len(self.events)})
 
 
@@ -278,17 +292,19 @@ def handle(
     try:
         kind = media_type(headers.get("content-type"), list(source.contentTypes))
         body = read_body(request.body, kind, trigger.body, settings.max_body_bytes)
-        events = trigger.events(body)
+        batch = trigger.read(body)
     except BodyError as exc:
         return _refuse(exc.status, "input", exc.message, exc.path)
     except ConnectorError as exc:
         error = exc.to_dict()["error"]
         return WebhookAnswer(400, error=error, headers=dict(_JSON))
-    if len(events) > MAX_RESULTS:
+    events = batch.events
+    if len(events) + len(batch.refused) > MAX_RESULTS:
         # Infobip batches a few hundred; a body this large would push every earlier key out
         # of the repeat window (Infobip's retries of them would then start workflows again).
         message = f"the body has more than {MAX_RESULTS} results"
         return _refuse(413, "input", message, "results")
+    log_refused(f"{trigger.name} webhook", batch.refused)
     keys = [trigger.key(event) for event in events]
     fresh = seen.admit(keys)
     kept = [(event, key) for event, key, new in zip(events, keys, fresh, strict=True) if new]
@@ -298,6 +314,7 @@ def handle(
         headers=dict(_JSON),
         keys=tuple(key for _, key in kept),
         seen=seen,
+        refused=batch.refused,
     )
 
 

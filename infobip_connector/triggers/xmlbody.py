@@ -6,6 +6,13 @@ object of its child elements, one declared as an ARRAY a list of its child eleme
 their tag, e.g. ``<results><result>...``), and a leaf the declared type (INTEGER, NUMBER,
 BOOLEAN, else text). Undeclared elements are left out, as the event shaping would drop them.
 
+Read exactly as strictly as JSON: a leaf whose text is not its declared type (``1_000`` or
+``١٢`` for a number, ``yes`` for a boolean) stays text, an element declared as a value that
+holds elements is read as an object, and one declared as an object that holds text is read as
+that text, so the event checks (``items.py``) refuse that item at the element's path, exactly
+as they refuse the same mistyped field in JSON. Numbers follow JSON's grammar; an integer
+keeps every digit (the checks refuse one past 64 bits).
+
 Safety: expat (the standard library's parser) with no DTD at all: a document type or entity
 declaration is refused, so no entity can expand (billion laughs) or reach a file or URL. The
 depth is bounded; every failure is an :class:`XmlError`.
@@ -19,9 +26,16 @@ from typing import Any
 from xml.parsers import expat
 
 from ..definition.model import Property
+from ..redaction import get_logger
 
-# A whole number a JSON reader would give as an integer (and int() can read).
-_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
+log = get_logger("infobip_connector.webhook")
+
+# Numbers as JSON writes them (int() and float() would also take "+1", "1_000", "١٢", "inf").
+_WHOLE = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_MAX_DIGITS = 4000
+#: Marks a value element that held elements (mixed content): read as an object, refused.
+_ELEMENTS = "\x00elements"
 
 
 class XmlError(ValueError):
@@ -42,14 +56,18 @@ class _Reader:
         if not self.stack:
             self.stack.append((self.shape, "", {}, []))
             return
-        parent, path, value, _ = self.stack[-1]
+        parent, path, value, text = self.stack[-1]
+        if parent is not None and parent.type not in ("OBJECT", "ARRAY"):
+            text.append(_ELEMENTS)
         prop, child_path = _child(parent, path, value, name)
         self.stack.append((prop, child_path, _empty(prop), []))
 
     def end(self, name: str) -> None:
         prop, path, value, text = self.stack.pop()
         if prop is not None and prop.type not in ("OBJECT", "ARRAY"):
-            value = _leaf("".join(text), prop, path)
+            value = {} if _ELEMENTS in text else _leaf("".join(text), prop)
+        elif prop is not None and "".join(text).strip():
+            value = "".join(text)  # text where an object or list is declared
         if not self.stack:
             self.result = value
             return
@@ -87,35 +105,48 @@ def _empty(prop: Property | None) -> Any:
     return {} if prop.type == "OBJECT" else [] if prop.type == "ARRAY" else None
 
 
-def _leaf(text: str, prop: Property, path: str) -> Any:
+def _leaf(text: str, prop: Property) -> Any:
+    """``text`` as ``prop``'s type; text that is not one stays text (the checks refuse it)."""
     value = text.strip()
-    if prop.type == "INTEGER":
-        # At most 18 digits: what every JSON encoder downstream can write (orjson: 64 bits).
-        if not _WHOLE.fullmatch(value):
-            raise XmlError(f"has {path}: {_shown(value)} is not an integer of up to 18 digits")
+    if (
+        len(value) > _MAX_DIGITS
+    ):  # int() refuses longer; no field of Infobip's is a number this long
+        return value
+    if prop.type == "INTEGER" and _WHOLE.fullmatch(value):
         return int(value)
-    if prop.type == "NUMBER":
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
-            raise XmlError(f"has {path}: {_shown(value)} is not a finite number")
-        # Whole numbers as integers, as a JSON reader gives "1" and "0.5".
-        return int(value) if _WHOLE.fullmatch(value) else number
-    if prop.type == "BOOLEAN":
-        if value in ("true", "false"):
-            return value == "true"
-        raise XmlError(f"has {path}: {_shown(value)} is not true or false")
-    return text
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:37] + "...")
+    if prop.type == "NUMBER" and _NUMBER.fullmatch(value):
+        if _WHOLE.fullmatch(value):
+            return int(value)  # as a JSON reader gives "1" (and "0.5" as a float)
+        number = float(value)
+        return number if math.isfinite(number) else value
+    if prop.type == "BOOLEAN" and value in ("true", "false"):
+        return value == "true"
+    return value if prop.type in ("INTEGER", "NUMBER", "BOOLEAN") else text
 
 
 def read_xml(data: bytes, shape: Property, max_depth: int) -> Any:
-    """The data the XML document ``data`` holds, read as ``shape`` declares; XmlError if not."""
+    """The data the XML document ``data`` holds, read as ``shape`` declares; XmlError if not.
+
+    A document that is not well-formed only because of bytes that are not UTF-8 or character
+    references to lone UTF-16 surrogates is read with each of them as U+FFFD (and logged), so
+    one undecodable text does not cost the batch, as with JSON (``safejson.loads_infobip``).
+    """
+    try:
+        return _parse(data, shape, max_depth)
+    except XmlError:
+        repaired, replaced = _repair(data)
+        if not replaced:
+            raise
+    value = _parse(repaired, shape, max_depth)
+    log.warning(
+        "The XML webhook body held %d character(s) that are not Unicode text; each was read "
+        "as U+FFFD",
+        replaced,
+    )
+    return value
+
+
+def _parse(data: bytes, shape: Property, max_depth: int) -> Any:
     reader = _Reader(shape, max_depth)
     parser = expat.ParserCreate(encoding="utf-8")
     parser.StartElementHandler = reader.start
@@ -132,6 +163,27 @@ def read_xml(data: bytes, shape: Property, max_depth: int) -> Any:
     except RecursionError:
         raise XmlError(f"is nested deeper than {max_depth} levels") from None
     return reader.result
+
+
+# A character reference (decimal or hex) to a UTF-16 surrogate, U+D800 to U+DFFF.
+_SURROGATE_REFERENCE = re.compile(r"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")
+
+
+def _repair(data: bytes) -> tuple[bytes, int]:
+    """``data`` with non-UTF-8 bytes and surrogate references as U+FFFD, and how many."""
+    text = data.decode("utf-8", "replace")
+    count = text.count("\ufffd") - data.count("\ufffd".encode())
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        reference = match.group()[2:-1]
+        number = int(reference[1:], 16) if reference[0] in "xX" else int(reference)
+        if not 0xD800 <= number <= 0xDFFF:
+            return match.group()
+        count += 1
+        return "&#xFFFD;"
+
+    return _SURROGATE_REFERENCE.sub(replace, text).encode("utf-8"), count
 
 
 def _refuse_dtd(*_: Any) -> None:

@@ -78,6 +78,7 @@ class Methods:
         of = TriggerMethods.members
         table["eventSchema"] = (of["eventSchema"], triggers.event_schema)
         table["handleWebhook"] = (of["handleWebhook"], triggers.handle_webhook)
+        table["releaseWebhook"] = (of["releaseWebhook"], triggers.release_webhook)
         table["poll"] = (of["poll"], triggers.poll)
         self._table = {name: (_declared(members), run) for name, (members, run) in table.items()}
 

@@ -1,10 +1,14 @@
-"""The trigger methods of ``serve``: ``eventSchema``, ``handleWebhook`` and ``poll``.
+"""The trigger methods of ``serve``: ``eventSchema``, ``handleWebhook``, ``releaseWebhook``
+and ``poll``.
 
 ``handleWebhook`` is the component's pure ``handle_webhook``: the engine serves the URL and
 passes each call on as ``request`` (``method``, ``headers``, the body as text or as
 ``bodyBase64`` for bytes that are not UTF-8); the answer says what to reply to Infobip and
 which events start workflows. The worker lives on between calls, so the component's
-window of events already returned drops the repeats Infobip posts again. ``poll`` runs the
+window of events already returned drops the repeats Infobip posts again. An answer with events
+carries a ``release`` token: an engine that could not use them calls ``releaseWebhook`` with
+it before answering Infobip 5xx, so Infobip's retry returns them again
+(``WebhookAnswer.release``). ``poll`` runs the
 trigger's consume action (synchronous: in the loop's thread pool) and returns the events
 and the state to pass to the next poll.
 """
@@ -14,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import secrets
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ... import WebhookRequest
@@ -22,9 +28,13 @@ from .protocol import invalid_params
 
 if TYPE_CHECKING:
     from ...component import Component
+    from ...triggers.webhook import WebhookAnswer
 
 Params = dict[str, Any]
 _REQUEST_MEMBERS = ("method", "headers", "body", "bodyBase64")
+#: Answers kept for ``releaseWebhook``: an engine releases right after its workflows failed to
+#: start, so the newest few thousand are enough (each holds only its events' keys).
+MAX_RELEASABLE = 4096
 
 
 class TriggerMethods:
@@ -33,6 +43,7 @@ class TriggerMethods:
     members = {
         "eventSchema": {"trigger": "string"},
         "handleWebhook": {"trigger": "string", "request": "object", "settings": "object"},
+        "releaseWebhook": {"release": "string"},
         "poll": {"trigger": "string", "state?": "any", "connection?": "object"},
     }
 
@@ -40,6 +51,7 @@ class TriggerMethods:
         self._component = component
         self._connections = connections
         self._triggers = tuple(component.trigger_names)
+        self._releasable: OrderedDict[str, WebhookAnswer] = OrderedDict()
 
     async def event_schema(self, params: Params) -> Any:
         return self._component.event_schema(self._check(params["trigger"]))
@@ -49,21 +61,41 @@ class TriggerMethods:
         answer = self._component.handle_webhook(
             trigger, _request(params["request"]), params["settings"]
         )
-        return {
+        result = {
             "status": answer.status,
             "events": answer.events,
             "error": answer.error,
             "headers": answer.headers,
             "body": answer.http_body().decode("utf-8"),
+            "refused": answer.refused,
         }
+        if answer.keys:
+            token = secrets.token_urlsafe(16)
+            self._releasable[token] = answer
+            while len(self._releasable) > MAX_RELEASABLE:
+                self._releasable.popitem(last=False)
+            result["release"] = token
+        return result
+
+    async def release_webhook(self, params: Params) -> Any:
+        """Forget the events of the answer ``release`` names, so Infobip's retry returns them
+        again; ``{"released": n}`` (the number of events). A token given twice, or too old to
+        be kept (more than ``MAX_RELEASABLE`` answers since), is an invalid-params error."""
+        answer = self._releasable.pop(params["release"], None)
+        if answer is None:
+            raise invalid_params(
+                "release", "is not the release token of a recent handleWebhook answer"
+            )
+        answer.release()
+        return {"released": len(answer.keys)}
 
     async def poll(self, params: Params) -> Any:
         trigger = self._check(params["trigger"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
-        events, state = await asyncio.to_thread(
+        result = await asyncio.to_thread(
             self._component.poll, trigger, connection, params.get("state"), transport=transport
         )
-        return {"events": events, "state": state}
+        return result.to_json()
 
     def _check(self, trigger: str) -> str:
         if trigger not in self._triggers:
