@@ -27,8 +27,8 @@ from .connections import ABSENT, Connections
 from .protocol import invalid_params
 
 if TYPE_CHECKING:
+    from ... import WebhookAnswer
     from ...component import Component
-    from ...triggers.webhook import WebhookAnswer
 
 Params = dict[str, Any]
 _REQUEST_MEMBERS = ("method", "headers", "body", "bodyBase64")
