@@ -246,6 +246,7 @@ class Component:
         settings: WebhookSettings | dict[str, Any],
         *,
         seen: RecentKeys | None = None,
+        now: float | None = None,
     ) -> WebhookAnswer:
         """The answer to one webhook call of ``trigger``: status, events, error.
 
@@ -254,6 +255,7 @@ class Component:
         out, remembered in ``seen`` or else in this component's window for the trigger and
         these settings (never shared with a receiver whose settings differ). A host that
         cannot use the events calls ``answer.release()`` before answering Infobip 5xx.
+        ``now`` (seconds since 1970; the clock when None) is when events' ages are measured.
         """
         from .triggers import webhook
         from .triggers.receivers import ReceiverWindows
@@ -266,7 +268,7 @@ class Component:
                 if self._receivers is None:
                     self._receivers = ReceiverWindows()
             seen = self._receivers.window(runtime.name, checked)
-        return webhook.handle(runtime, request, checked, seen)
+        return webhook.handle(runtime, request, checked, seen, now=now)
 
     def poll(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +66,32 @@ def answer(
     request: WebhookRequest,
     settings: WebhookSettings | dict[str, Any] = HMAC,
     seen: RecentKeys | None = None,
+    now: float | None = None,
 ) -> WebhookAnswer:
-    """``component.handle_webhook`` with a repeat window of its own unless one is given."""
+    """``component.handle_webhook`` with a repeat window of its own unless one is given, at
+    ``now`` or else just after the latest time in the body (Infobip's published examples are
+    years old; the maximum event age is tested on its own, in test_trigger_replay.py)."""
     return component.handle_webhook(
-        trigger, request, settings, seen=seen if seen is not None else RecentKeys()
+        trigger,
+        request,
+        settings,
+        seen=seen if seen is not None else RecentKeys(),
+        now=now if now is not None else latest_time(request.body),
     )
+
+
+def latest_time(body: bytes) -> float | None:
+    """Just after the latest date-time written in ``body``, None when it holds none."""
+    found = [_time(text) for text in _TIMES.findall(body.decode("utf-8", "replace"))]
+    times = [when for when in found if when is not None]
+    return max(times) + 60 if times else None
+
+
+_TIMES = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)")
+
+
+def _time(text: str) -> float | None:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None

@@ -2,16 +2,26 @@
 
 Each call Infobip makes to the webhook goes through ``component.handle_webhook`` (method,
 size, Basic/HMAC, content type, body, repeats). The events it returns are written to stdout,
-one compact JSON object per line, flushed per event, by the main thread; the call is answered
+one compact JSON object per line, flushed per event, by the main thread (items of a body that
+could not be read, or are older than ``--max-event-age``, go to stderr as ``{"refused": ...}``
+lines); the call is answered
 200 only once its events are written, so a call whose events could not be written (stdout
 closed) is answered 503 and Infobip sends it again to whatever listens next. A broken stdout
 pipe ends the command cleanly (exit 0), unregistering what it registered.
+
+With ``--state FILE`` the repeat window is kept in ``FILE`` (on the wall clock, saved
+atomically after each call that returned events), so a restart does not return again what
+was returned before; with the events' maximum age (``--max-event-age``) that bounds replay.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import queue
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -19,13 +29,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from aiohttp import web
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
+from ..redaction import get_logger
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import jsonout
 
 if TYPE_CHECKING:
-    from .. import WebhookSettings
+    from .. import RecentKeys, WebhookSettings
     from ..component import Component
+
+log = get_logger("infobip_connector.listen")
+#: A kept window of 100,000 keys is about 3 MB of JSON.
+STATE_BYTES = 16 * 1024 * 1024
 
 #: Seconds a call may take to arrive, and to wait for its events to be written.
 BODY_TIMEOUT = 30.0
@@ -54,13 +69,14 @@ def webhook_settings(
     hmac_secret: str | None,
     allow_unauthenticated: bool,
     environ: Mapping[str, str],
+    max_event_age: float | None = None,
 ) -> WebhookSettings:
     """The settings the webhook checks calls with, from the options or the environment.
 
     ``basic_auth`` is ``USER:PASS`` (split at the first ``:``, so a password may hold one).
     An option wins over its variable. Raises UsageError naming the option (never quoting a
     secret) for an unusable value, or when no check is configured and
-    ``allow_unauthenticated`` is false.
+    ``allow_unauthenticated`` is false. ``max_event_age``: seconds (None: the default).
     """
     from .. import WebhookSettings
     from ..errors import ConfigurationError
@@ -76,15 +92,19 @@ def webhook_settings(
             )
         basic = (username, password)
     try:
-        return WebhookSettings(
+        settings = WebhookSettings(
             basic_auth=basic,  # type: ignore[arg-type]  # checked and wrapped on creation
             hmac_secret=secret,  # type: ignore[arg-type]
             allow_unauthenticated=allow_unauthenticated,
         )
+        if max_event_age is not None:  # else the settings' own default
+            settings = dataclasses.replace(settings, max_event_age=max_event_age)
+        return settings
     except ConfigurationError as exc:
         options = {
             "basicAuth": "--basic-auth",
             "hmacSecret": "--hmac-secret",
+            "maxEventAge": "--max-event-age",
         }
         problems = []
         for problem in exc.errors:
@@ -115,9 +135,13 @@ class Listener:
         host: str,
         port: int,
         path: str,
+        state: str | None = None,
     ) -> None:
         self._component = component
         self._trigger = trigger
+        self._state = state
+        self._saving = threading.Lock()
+        self._seen = None if state is None else _window(state, settings.max_event_age)
         self._settings = settings
         self._path = path
         self._queue: queue.Queue[_Batch] = queue.Queue()
@@ -182,9 +206,7 @@ class Listener:
             return _json(refused.status, {"error": {"type": "input", "message": message}})
         # The multidict itself: its items() give a repeated header twice, which is refused.
         call = WebhookRequest(request.method, request.headers, body)
-        answer = await self._server.run_blocking(
-            self._component.handle_webhook, self._trigger, call, self._settings
-        )
+        answer = await self._server.run_blocking(self._handle_webhook, call)
         if answer.status == 200 and answer.events:
             batch = _Batch(answer.events, Future())
             self._queue.put(batch)
@@ -197,11 +219,50 @@ class Listener:
                 answer.release()
                 message = "the events could not be handed on; send them again"
                 return _json(503, {"error": {"type": "unreachable", "message": message}})
+            if answer.keys and self._state is not None:
+                await self._server.run_blocking(self._save)
+        for item in answer.refused:
+            # As ``poll`` does: the items not handed on as events, on stderr, one line each.
+            with contextlib.suppress(OSError, ValueError):
+                jsonout.write({"refused": item}, pretty=False, out=sys.stderr)
         response = web.Response(
             status=answer.status, body=answer.http_body(), content_type="application/json"
         )
         response.headers.update(answer.headers)
         return response
+
+    def _handle_webhook(self, call: Any) -> Any:
+        return self._component.handle_webhook(self._trigger, call, self._settings, seen=self._seen)
+
+    def _save(self) -> None:
+        """The window written to the state file; a failure is logged (the events were handed
+        on, so the call is still answered 200)."""
+        from .pollcmd import write_state
+
+        assert self._seen is not None and self._state is not None
+        with self._saving:
+            try:
+                write_state(self._state, self._seen.to_state())
+            except UsageError as exc:
+                log.warning("the repeat window could not be saved: %s", exc.errors[0]["message"])
+
+
+def _window(path: str, max_age: float) -> RecentKeys:
+    """The repeat window kept in ``path`` (empty when there is no such file); UsageError at
+    ``--state`` naming the file when it is not one."""
+    from .. import RecentKeys
+    from .pollcmd import read_state
+
+    done = "nothing was served"
+    state = read_state(path, STATE_BYTES, done)
+    try:
+        return RecentKeys.from_state(state, max_age=max_age)
+    except InputError as exc:
+        problem = exc.errors[0]
+        message = f"{path} is not a listen state ({problem['path']}: {problem['message']})"
+        raise UsageError(
+            [{"path": "--state", "message": f"{message}; fix or remove it ({done})"}]
+        ) from None
 
 
 def _json(status: int, data: dict[str, Any]) -> web.Response:

@@ -30,30 +30,43 @@ if TYPE_CHECKING:
 MAX_STATE_BYTES = 1024 * 1024
 
 
-def _bad_state(path: str, message: str) -> UsageError:
+def _bad_state(path: str, message: str, done: str = "nothing was polled") -> UsageError:
     return UsageError(
-        [{"path": "--state", "message": f"{path} {message}; fix or remove it (nothing was polled)"}]
+        [{"path": "--state", "message": f"{path} {message}; fix or remove it ({done})"}]
     )
 
 
-def read_state(path: str) -> Any:
+def read_state(path: str, limit: int = MAX_STATE_BYTES, done: str = "nothing was polled") -> Any:
     """The state saved in ``path``, or None when there is no such file (a first poll).
 
-    Raises UsageError at ``--state`` naming the file when it cannot be read or is not JSON.
+    Raises UsageError at ``--state`` naming the file when it cannot be read, is larger than
+    ``limit`` bytes or is not JSON (its message ends saying ``done``).
     """
     try:
         with open(path, "rb") as file:
-            raw = file.read(MAX_STATE_BYTES + 1)
+            raw = file.read(limit + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise _bad_state(path, f"cannot be read ({exc.strerror})") from None
-    if len(raw) > MAX_STATE_BYTES:
-        raise _bad_state(path, "is too large to be a poll's state")
+        raise _bad_state(path, f"cannot be read ({exc.strerror})", done) from None
+    if len(raw) > limit:
+        raise _bad_state(path, "is too large to be a trigger's state", done)
     try:
         return safejson.loads(raw)
     except safejson.JsonError as exc:
-        raise _bad_state(path, f"is not a poll's state: {exc}") from None
+        raise _bad_state(path, f"is not a trigger's state: {exc}", done) from None
+
+
+def write_state(path: str, state: dict[str, Any]) -> None:
+    """``state`` saved in ``path`` atomically (a temporary file renamed over it); UsageError
+    at ``--state`` when it cannot be."""
+    name = _temporary(path, state)
+    try:
+        os.replace(name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise _bad_state(path, f"cannot be replaced ({exc.strerror})") from None
 
 
 def _temporary(path: str, state: dict[str, Any]) -> str:

@@ -81,6 +81,7 @@ def cmd_listen(args: argparse.Namespace) -> None:
         ),
         allow_unauthenticated=args.allow_unauthenticated,
         environ=os.environ,
+        max_event_age=args.max_event_age,
     )
     register: Callable[[str], dict[str, Any]] | None = None
     unregister: Callable[[dict[str, Any]], None] = lambda _registration: None  # noqa: E731
@@ -105,7 +106,13 @@ def cmd_listen(args: argparse.Namespace) -> None:
         _catch_termination()  # SIGTERM ends it like Ctrl-C: registrations are removed
     try:
         listener = Listener(
-            component, args.trigger, settings, host=args.host, port=args.port, path=path
+            component,
+            args.trigger,
+            settings,
+            host=args.host,
+            port=args.port,
+            path=path,
+            state=args.state,
         )
     except OSError as exc:
         raise _cannot_listen(exc, args.host, args.port) from None
@@ -168,6 +175,17 @@ def add_commands(add: Add, port: Callable[[str], int]) -> None:
         "--allow-unauthenticated",
         action="store_true",
         help="accept calls without credentials (local tests only: anyone could start workflows)",
+    )
+    p.add_argument(
+        "--max-event-age",
+        type=float,
+        metavar="SECONDS",
+        help="refuse events whose own time is older (default: 604800, a week; bounds replay)",
+    )
+    p.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep the repeat window in FILE, so a restart does not return events again",
     )
     p.add_argument(
         "--register",

@@ -36,10 +36,13 @@ _ITEM = re.compile(r"results\[(\d+)\]")
 class Batch:
     """``events`` (the readable items, shaped and checked) and ``refused``: one
     ``{"path", "errors", "item"}`` per unreadable item (``path`` is ``results[i]``, ``errors``
-    its problems by path, ``item`` the item as given, JSON-writable)."""
+    its problems by path, ``item`` the item as given, JSON-writable); ``positions`` the index
+    in ``results`` of each event."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
+    #: The index in ``results`` of each event.
+    positions: list[int] = field(default_factory=list)
 
 
 def shape(value: Any, prop: Property, path: str, problems: list[dict[str, str]]) -> Any:

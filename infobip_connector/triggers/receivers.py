@@ -37,6 +37,7 @@ def receiver_id(trigger: str, settings: WebhookSettings) -> str:
     if settings.hmac_secret is not None:
         parts += ["hmac", settings.hmac_secret.get_secret_value()]
     parts += ["headers", *settings.hmac_headers, "size", str(settings.max_body_bytes)]
+    parts += ["age", repr(float(settings.max_event_age))]
     # Length-prefixed, so no two different part lists run together into the same bytes.
     data = b"".join(
         len(b := part.encode("utf-8", "surrogatepass")).to_bytes(4, "big") + b for part in parts
@@ -58,7 +59,8 @@ class ReceiverWindows:
         with self._lock:
             found = self._windows.get(name)
             if found is None:
-                found = self._windows[name] = RecentKeys()
+                # Remembered as long as events are accepted, so no replay is let through.
+                found = self._windows[name] = RecentKeys(max_age=settings.max_event_age)
                 while len(self._windows) > self._max:
                     self._windows.popitem(last=False)
             else:

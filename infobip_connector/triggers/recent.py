@@ -19,10 +19,11 @@ from typing import Any
 
 from ..errors import InputError
 
-#: Defaults of a webhook's in-process window: a day of Infobip's retries, 100,000 events
-#: (about 15 MB at most).
+#: Defaults of a webhook's in-process window: 100,000 events (about 15 MB at most), each for
+#: as long as an event is accepted at all (``age.DEFAULT_MAX_EVENT_AGE``, a week), so that a
+#: body posted again within that time is a repeat, and later one whose events are stale.
 WEBHOOK_MAX_KEYS = 100_000
-WEBHOOK_MAX_AGE = 24 * 3600.0
+WEBHOOK_MAX_AGE = 7 * 24 * 3600.0
 #: Defaults of a poll's window, kept in the state the engine stores (about 40 bytes a key):
 #: the 48 hours Infobip keeps items for pulling, and ten polls of 100 items.
 POLL_MAX_KEYS = 1_000
@@ -110,6 +111,25 @@ class RecentKeys:
         digests = [digest(key) for key in keys]
         with self._lock:
             return self._window.admit(digests, self._clock())
+
+    def to_state(self) -> dict[str, Any]:
+        """The window as small JSON (``version``, ``recent``), to keep across a restart; only
+        meaningful for a window on the wall clock (:meth:`from_state`)."""
+        with self._lock:
+            return state_of(self._window)
+
+    @classmethod
+    def from_state(
+        cls, state: Any, *, max_keys: int = WEBHOOK_MAX_KEYS, max_age: float = WEBHOOK_MAX_AGE
+    ) -> RecentKeys:
+        """A window on the wall clock holding what :meth:`to_state` wrote (``None``: empty),
+        so a process restarted does not return again what it returned before. A state that is
+        not one: InputError naming the part at fault."""
+        keys = cls(max_keys, max_age, clock=time.time)
+        keys._window = window_from_state(
+            state, int(time.time()), max_keys=max_keys, max_age=max_age
+        )
+        return keys
 
     def release(self, keys: Iterable[str]) -> None:
         """Forget ``keys`` (event keys, as ``admit`` took them), so their events count as new

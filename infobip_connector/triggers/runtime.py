@@ -91,10 +91,10 @@ class TriggerRuntime:
                 where = f"results[{indexes[int(head[8:])]}]{rest}"
             problems.append({**problem, "path": where})
         if not problems:
-            return Batch(events)
+            return Batch(events, [], indexes)
         bad, refusals = split(items, problems)
-        kept = [event for index, event in zip(indexes, events, strict=True) if index not in bad]
-        return Batch(kept, refusals)
+        kept = [(i, event) for i, event in zip(indexes, events, strict=True) if i not in bad]
+        return Batch([event for _, event in kept], refusals, [i for i, _ in kept])
 
     def key(self, event: dict[str, Any]) -> str:
         """The identity of ``event``: a repeat has the same key (the module's ``event_key``)."""

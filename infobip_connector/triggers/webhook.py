@@ -29,6 +29,7 @@ No bytes, headers or method make it answer 500: every path ends in one of the ro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ import orjson
 from pydantic import SecretStr
 
 from ..errors import ConfigurationError, ConnectorError, InputError
+from .age import DEFAULT_MAX_EVENT_AGE, stale
 from .bodies import MAX_BODY_BYTES, BodyError, media_type, read_body
 from .items import log_refused
 from .recent import RecentKeys
@@ -46,7 +48,9 @@ from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
 #: Headers whose repetition makes a request ambiguous (which one would be checked?).
 _SINGLE = frozenset({"authorization", "content-type", *SIGNATURE_HEADERS})
 #: The keys of the settings' JSON form (``WebhookSettings.from_values``).
-_SETTINGS = ("basicAuth", "hmacSecret", "allowUnauthenticated", "maxBodyBytes")
+_SETTINGS = ("basicAuth", "hmacSecret", "allowUnauthenticated", "maxBodyBytes", "maxEventAge")
+#: The largest maximum event age: a year (a longer one bounds no replay worth the name).
+_LONGEST_AGE = 366 * 24 * 3600.0
 #: Every answer's body is JSON (``WebhookAnswer.http_body``).
 _JSON = {"Content-Type": "application/json"}
 #: The challenge a 401 carries, by whether Basic credentials are configured.
@@ -97,8 +101,10 @@ class WebhookSettings:
     ``basic_auth`` (username, password) and ``hmac_secret`` are the security settings given
     to Infobip (Subscriptions API ``BASIC`` / ``HMAC``); with both, both must pass. With
     neither, ``allow_unauthenticated=True`` must say so (anyone could then start workflows).
-    ``hmac_headers`` are the headers that may carry the signature. Secrets are kept as
-    ``SecretStr``: a repr, log or error never shows them. Bad settings: ConfigurationError.
+    ``hmac_headers`` are the headers that may carry the signature. ``max_event_age``
+    (seconds, default a week): an event whose own time (``receivedAt``, ``doneAt``, ...) is
+    older is refused, not returned as new, which bounds replay (``age.py``). Secrets are kept
+    as ``SecretStr``: a repr, log or error never shows them. Bad settings: ConfigurationError.
     """
 
     basic_auth: tuple[str, SecretStr] | None = None
@@ -106,6 +112,7 @@ class WebhookSettings:
     allow_unauthenticated: bool = False
     hmac_headers: tuple[str, ...] = SIGNATURE_HEADERS
     max_body_bytes: int = MAX_BODY_BYTES
+    max_event_age: float = DEFAULT_MAX_EVENT_AGE
 
     def __post_init__(self) -> None:
         problems = []
@@ -153,6 +160,14 @@ class WebhookSettings:
         size = self.max_body_bytes
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 64 * 1024**2:
             problems.append({"path": "maxBodyBytes", "message": "must be 1 to 67108864"})
+        age = self.max_event_age
+        if (
+            isinstance(age, bool)
+            or not isinstance(age, int | float)
+            or not 60 <= age <= _LONGEST_AGE
+        ):
+            message = f"must be seconds, 60 to {_LONGEST_AGE:g}"
+            problems.append({"path": "maxEventAge", "message": message})
         if problems:
             shown = "; ".join(f"{e['path']}: {e['message']}" for e in problems)
             raise ConfigurationError(problems, f"Unusable webhook settings: {shown}")
@@ -168,7 +183,8 @@ class WebhookSettings:
     @classmethod
     def from_values(cls, values: Any) -> WebhookSettings:
         """Settings from plain JSON data, as hosts receive them: ``basicAuth`` (``username``,
-        ``password``), ``hmacSecret``, ``allowUnauthenticated``, ``maxBodyBytes``.
+        ``password``), ``hmacSecret``, ``allowUnauthenticated``, ``maxBodyBytes``,
+        ``maxEventAge``.
 
         A ``WebhookSettings`` is checked again, however it was made (constructed, copied,
         unpickled, changed with ``object.__setattr__``): what is checked is what is used, so
@@ -181,6 +197,7 @@ class WebhookSettings:
                 allow_unauthenticated=getattr(values, "allow_unauthenticated", False),
                 hmac_headers=getattr(values, "hmac_headers", None),  # type: ignore[arg-type]
                 max_body_bytes=getattr(values, "max_body_bytes", None),  # type: ignore[arg-type]
+                max_event_age=getattr(values, "max_event_age", None),  # type: ignore[arg-type]
             )
         if not isinstance(values, Mapping):
             raise ConfigurationError([{"path": "settings", "message": "must be an object"}])
@@ -201,6 +218,7 @@ class WebhookSettings:
             hmac_secret=values.get("hmacSecret"),
             allow_unauthenticated=values.get("allowUnauthenticated", False),
             max_body_bytes=values.get("maxBodyBytes", MAX_BODY_BYTES),
+            max_event_age=values.get("maxEventAge", DEFAULT_MAX_EVENT_AGE),
         )
 
 
@@ -256,13 +274,19 @@ class WebhookAnswer:
 
 
 def handle(
-    trigger: TriggerRuntime, request: WebhookRequest, settings: WebhookSettings, seen: RecentKeys
+    trigger: TriggerRuntime,
+    request: WebhookRequest,
+    settings: WebhookSettings,
+    seen: RecentKeys,
+    *,
+    now: float | None = None,
 ) -> WebhookAnswer:
     """The answer to one webhook call of ``trigger`` (see the table above); pure but for
     ``seen``, which remembers the keys of the events returned (``WebhookAnswer.release``
     forgets them again). Raises only for the host's own mistakes, never for what the request
     holds: a trigger without a webhook (InputError at ``trigger``), settings that are not
-    usable as they are now (ConfigurationError: checked at use, so they fail closed)."""
+    usable as they are now (ConfigurationError: checked at use, so they fail closed).
+    ``now`` (seconds since 1970; the clock when None) is what event ages are measured at."""
     source = trigger.trigger.webhook
     if source is None:  # the host's choice of trigger, not something the caller sent
         message = f"{trigger.name} has no webhook; it is polled"
@@ -304,7 +328,12 @@ def handle(
         # of the repeat window (Infobip's retries of them would then start workflows again).
         message = f"the body has more than {MAX_RESULTS} results"
         return _refuse(413, "input", message, "results")
-    log_refused(f"{trigger.name} webhook", batch.refused)
+    clock = time.time() if now is None else now
+    old, late = stale(events, batch.positions, settings.max_event_age, clock)
+    if old:
+        events = [event for at, event in enumerate(events) if at not in old]
+    refused = sorted([*batch.refused, *late], key=lambda item: _index(item["path"]))
+    log_refused(f"{trigger.name} webhook", refused)
     keys = [trigger.key(event) for event in events]
     fresh = seen.admit(keys)
     kept = [(event, key) for event, key, new in zip(events, keys, fresh, strict=True) if new]
@@ -314,8 +343,13 @@ def handle(
         headers=dict(_JSON),
         keys=tuple(key for _, key in kept),
         seen=seen,
-        refused=batch.refused,
+        refused=refused,
     )
+
+
+def _index(path: str) -> int:
+    """The index of ``results[i]``, for listing refusals in the body's order."""
+    return int(path[len("results[") : -1])
 
 
 def _headers(given: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
