@@ -180,7 +180,7 @@ def test_serve_poll_returns_the_refused_items() -> None:
 
 
 def test_cli_poll_prints_the_events_and_the_refused_items_on_stderr(
-    account: Sandbox, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    account: Sandbox, tmp_path: Path
 ) -> None:
     from infobip_connector.hosts.pollcmd import poll_once
 
@@ -188,11 +188,12 @@ def test_cli_poll_prints_the_events_and_the_refused_items_on_stderr(
     body = {"results": [{"messageId": 5, "text": []}, good], "messageCount": 2}
     account.script("GET", INBOX, Fault(status=200, body=body))
     state = tmp_path / "state.json"
+    out, err = _Out(), _Out()
     printed = poll_once(
-        component, "newInboundSms", str(state), CONNECTION, account.transport(), _Out()
+        component, "newInboundSms", str(state), CONNECTION, account.transport(), out, err
     )
-    assert printed == 1
-    refused = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    assert printed == 1 and "c-ok" in "".join(out.lines)
+    refused = [json.loads(line) for line in "".join(err.lines).splitlines() if line]
     assert [r["refused"]["path"] for r in refused] == ["results[0]"]
     assert refused[0]["refused"]["item"] == {"messageId": 5, "text": []}
     assert state.exists()
