@@ -376,6 +376,13 @@ _TRANSPORT_LOGGERS = (
     "httpcore.proxy",
     "aiohttp.client",
     "aiohttp.internal",
+    # The servers' own loggers (the sandbox, editor, listen and MCP hosts): a failed
+    # request is logged with its line, which may hold a URL with a password or a key.
+    "aiohttp.server",
+    "aiohttp.web",
+    "aiohttp.access",
+    "uvicorn.error",
+    "uvicorn.access",
 )
 
 

@@ -26,13 +26,13 @@ from typing import Any, TypeVar
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from .redaction import get_logger
+
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
 
 # Enough for the 200-connection bursts the tests and benchmarks open at once.
 DEFAULT_BACKLOG = 1024
-
-log = logging.getLogger("infobip_connector.webserver")
 
 
 class _ClientMistakesUnlogged(logging.Filter):
@@ -44,7 +44,9 @@ class _ClientMistakesUnlogged(logging.Filter):
         return not isinstance(error, HttpProcessingError)
 
 
-log.addFilter(_ClientMistakesUnlogged())
+# This filter first: the redacting one renders the traceback and drops ``exc_info``.
+logging.getLogger("infobip_connector.webserver").addFilter(_ClientMistakesUnlogged())
+log = get_logger("infobip_connector.webserver")
 
 
 class BodyRefused(Exception):

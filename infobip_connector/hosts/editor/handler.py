@@ -11,7 +11,6 @@ answer is written is not an error.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from importlib import resources
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from ... import safejson
+from ...redaction import get_logger
 from ...webserver import BodyRefused, read_body
 from .api import EditorBackend, RequestError
 
@@ -29,7 +29,7 @@ BODY_TIMEOUT = 10.0
 # Calls waiting for a worker beyond this are answered 503 at once instead of queueing.
 MAX_WAITING = 32
 
-log = logging.getLogger("infobip_connector.editor")
+log = get_logger("infobip_connector.editor")
 
 T = TypeVar("T")
 Runner = Callable[..., Awaitable[Any]]
