@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from .request import InfobipRequest
     from .runtime.action_runtime import ActionRuntime
+    from .runtime.choices import Options
     from .triggers.polling import PollResult
     from .triggers.receivers import ReceiverWindows
     from .triggers.recent import RecentKeys
@@ -173,8 +174,11 @@ class Component:
         connection: Connection,
         *,
         transport: httpx.BaseTransport | None = None,
-    ) -> list[dict[str, str]]:
+    ) -> Options:
         """The choices Infobip offers for one property, as ``[{"value", "label"}, ...]``.
+
+        Only values the property accepts are offered, at most 1,000: the list (a ``list``)
+        says how many were left out (``dropped``) and whether it was cut (``truncated``).
 
         ``property_path`` names a property declared with ``optionsFrom`` (e.g.
         ``messages[0].content.templateName``; ``[]`` means the first item); ``values`` is

@@ -448,3 +448,15 @@ def test_options_of_a_property_without_them_is_answered_typed(server: EditorServ
     status, answer = post_json(server, "/api/options", payload)
     assert status == 422
     assert answer["error"]["details"]["errors"][0]["path"] == "property"
+
+
+def test_options_say_whether_the_list_was_cut(server: EditorServer) -> None:
+    payload = {
+        "action": "sendWhatsappTemplateMessage",
+        "property": "messages[0].content.templateName",
+        "inputs": {"messages": [{"from": "447860099299"}]},
+        "sandbox": True,
+    }
+    status, answer = post_json(server, "/api/options", payload)
+    assert status == 200 and answer["options"]
+    assert answer["truncated"] is False and answer["dropped"] == 0

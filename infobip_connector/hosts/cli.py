@@ -262,7 +262,10 @@ def cmd_options(args: argparse.Namespace) -> None:
     _check_action(component, args.action)
     inputs = _read_json(args.input, "input") if args.input is not None else {}
     connection, transport = _connection(args)
-    _dump(component.options(args.action, args.property, inputs, connection, transport=transport))
+    options = component.options(args.action, args.property, inputs, connection, transport=transport)
+    _dump(options)
+    for note in options.notes():
+        sys.stderr.write(f"warning: {note}\n")
 
 
 def cmd_check(args: argparse.Namespace) -> None:

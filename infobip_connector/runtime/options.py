@@ -19,6 +19,7 @@ from ..definition.model import Action, Property, format_path
 from ..definition.schemas import property_schema
 from ..errors import InputError, OutcomeUnknownError
 from ..request import InfobipRequest, NoSuchChoice, OptionsSource
+from .choices import Options, checked_choices
 from .phones import normalize_phone, normalize_sender
 from .validation import SchemaValidator
 from .values import prune
@@ -27,9 +28,6 @@ from .values import prune
 _NORMALISED = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 _STEP = re.compile(r"([A-Za-z][A-Za-z0-9]*)|\[(\d*)\]|\.")
-
-#: The most options passed on: a dropdown with more is no help, and an answer is untrusted.
-MAX_OPTIONS = 1000
 
 
 def parse_path(text: Any, field: str = "property") -> list[str | int | None]:
@@ -116,8 +114,11 @@ class OptionsRuntime:
             raise InputError(problems)
         return replace(self.source.build_request(found), kind="read")
 
-    def shape(self, body: Any, request: InfobipRequest) -> list[dict[str, str]]:
+    def shape(self, body: Any, request: InfobipRequest) -> Options:
         """Checked ``[{value, label}]``; an answer of another shape is ``OutcomeUnknownError``.
+
+        Choices whose value the property's rules refuse are left out, and the list is cut
+        at ``choices.MAX_OPTIONS``; the result says both (see ``choices.checked_choices``).
 
         An answer showing that a dependency names nothing (``NoSuchChoice``) is an InputError
         at that dependency's place in the input.
@@ -144,7 +145,7 @@ class OptionsRuntime:
                 "Reading changes nothing at Infobip, so it is safe to repeat.",
                 {"property": self.shown},
             )
-        return [dict(o) for o in options[:MAX_OPTIONS]]
+        return checked_choices(options, self.prop, self.shown)
 
     def _bind(self, steps: list[str | int | None]) -> list[str | int]:
         """A dependency's ``[]`` steps take the indices of the property's path, in order."""

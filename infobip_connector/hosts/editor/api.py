@@ -70,7 +70,8 @@ class EditorBackend:
     def options(
         self, action: Any, prop: Any, inputs: Any, connection: Any, sandbox: Any
     ) -> tuple[int, dict[str, Any]]:
-        """A property's choices from Infobip (``component.options``), as ``{"options": [...]}``.
+        """A property's choices from Infobip (``component.options``), as ``{"options": [...],
+        "truncated", "dropped"}`` (the list was cut at 1,000; how many were left out).
 
         Asked for while a person edits; mistakes come back as the typed error, like a run's.
         """
@@ -78,9 +79,9 @@ class EditorBackend:
         return self._answer(
             connection,
             sandbox,
-            lambda conn, transport: {
-                "options": component.options(name, prop, inputs, conn, transport=transport)
-            },
+            lambda conn, transport: _options_answer(
+                component.options(name, prop, inputs, conn, transport=transport)
+            ),
         )
 
     def _answer(
@@ -161,3 +162,8 @@ def scrub(value: Any, secret: str) -> Any:
     if isinstance(value, list):
         return [scrub(item, secret) for item in value]
     return value
+
+
+def _options_answer(options: Any) -> dict[str, Any]:
+    # ``options``: the ``runtime.choices.Options`` list ``component.options`` returns.
+    return {"options": options, "truncated": options.truncated, "dropped": options.dropped}

@@ -227,6 +227,11 @@ async function refreshOptions() {
       ...options.map((option) => h("option", { value: option.value, label: option.label })),
     );
     field.input.dataset.options = String(options.length);
+    // A cut list says so: the value wanted may be past the cut, typed instead of picked.
+    field.input.dataset.truncated = String(answer.truncated === true);
+    field.input.title = answer.truncated
+      ? `Only the first ${options.length} choices are listed: type the value if it is not among them`
+      : "";
   }
 }
 
