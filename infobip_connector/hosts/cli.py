@@ -26,10 +26,12 @@ from .._version import __version__
 from ..errors import ConnectorError, InputError, InternalError, UsageError
 from ..redaction import RedactingFilter, redact, sent_ids
 from . import jsonout
+from .cliflags import LazyHelp, action_names, add_compact
 from .serve.command import add_arguments as serve_arguments
 
 if TYPE_CHECKING:
     from ..component import Component
+    from ..definition.model import Action
     from ..definition.project import Project
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -44,6 +46,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         _fail(UsageError([{"path": "", "message": message}], f"usage: {message}"))
+
+    def format_help(self) -> str:
+        LazyHelp.fill(self)
+        return super().format_help()
 
 
 def _dump(data: Any, pretty: bool = True) -> None:
@@ -142,7 +148,7 @@ def _summarise_rejections(output: dict[str, Any]) -> None:
 
 def cmd_definition(args: argparse.Namespace) -> None:
     component = _component(_project(args, installed_by_default=True))
-    _dump(component.definition_json())
+    _dump(component.definition_json(), pretty=not args.compact)
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
@@ -157,13 +163,13 @@ def cmd_schema(args: argparse.Namespace) -> None:
                     }
                 ]
             )
-        _dump(component.connection_schema())
+        _dump(component.connection_schema(), pretty=not args.compact)
         return
     _check_action(component, args.action)
     schema = (
         component.output_schema(args.action) if args.output else component.input_schema(args.action)
     )
-    _dump(schema)
+    _dump(schema, pretty=not args.compact)
 
 
 def cmd_schemas(args: argparse.Namespace) -> None:
@@ -224,6 +230,12 @@ def _out_of_sync(problems: list[dict[str, str]], project: Project) -> UsageError
     return UsageError(problems, f"not in sync with {project.describe()}: {shown}")
 
 
+def _has_options(action: Action) -> bool:
+    from ..definition.model import walk
+
+    return any(prop.optionsFrom is not None for _, prop in walk(action.as_property()))
+
+
 def _check_action(component: Component, name: str) -> None:
     if name not in component.action_names:
         raise UsageError(
@@ -263,7 +275,7 @@ def cmd_options(args: argparse.Namespace) -> None:
     inputs = _read_json(args.input, "input") if args.input is not None else {}
     connection, transport = _connection(args)
     options = component.options(args.action, args.property, inputs, connection, transport=transport)
-    _dump(options)
+    _dump(options, pretty=not args.compact)
     for note in options.notes():
         sys.stderr.write(f"warning: {note}\n")
 
@@ -273,7 +285,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
     connection, transport = _connection(args)
     answer = component.test_connection(connection, transport=transport)
-    _dump({"ok": True, **answer})
+    _dump({"ok": True, **answer}, pretty=not args.compact)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -356,7 +368,7 @@ def cmd_sandbox(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from .demo import run_demo
 
-    run_demo(as_json=args.json)
+    run_demo(as_json=args.json or args.compact, compact=args.compact)
 
 
 def cmd_editor(args: argparse.Namespace) -> None:
@@ -402,8 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
     installed = "default: the installed component's connector.yaml, the one run uses"
     p = add("definition", cmd_definition, "print the component definition as JSON")
     p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({installed})")
+    add_compact(p)
     p = add("schema", cmd_schema, "print an action's input (or output) JSON Schema")
-    p.add_argument("action", help="action name, or 'connection'")
+    p.add_argument("action", help=action_names("'connection' or an action: "))
+    add_compact(p)
     p.add_argument("--output", action="store_true", help="the action's output schema instead")
     p.add_argument("--definition", metavar="FILE", help=f"read this connector.yaml ({installed})")
     checkout = (
@@ -424,10 +438,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("check", cmd_check, "test the connection (account balance)"),
     ):
         p = add(name, handler, text)
+        add_compact(p)
         if name == "run":
-            p.add_argument("action", help="sendSms or sendWhatsappTextMessage")
+            p.add_argument("action", help=action_names("one of: "))
             p.add_argument("--input", required=True, help="JSON file of property values, or -")
-            p.add_argument("--compact", action="store_true", help="one-line JSON output")
             p.add_argument(
                 "--idempotency-key",
                 metavar="KEY",
@@ -435,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "running the same step again reuses them (other actions ignore it)",
             )
         if name == "options":
-            p.add_argument("action", help="the action's name")
+            p.add_argument("action", help=action_names("one of: ", _has_options))
             p.add_argument("property", help="its path, e.g. messages[].content.templateName")
             p.add_argument("--input", help="JSON file of the values filled so far, or -")
             p.add_argument(
@@ -449,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     p = add("serve", cmd_serve, "answer JSON-RPC 2.0 requests on stdin, one per line")
     serve_arguments(p)
+    add_compact(p, lines=True)
     p = add("sandbox", cmd_sandbox, "serve the Infobip emulator over HTTP (development only)")
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8080, help="default: 8080; 0 picks a free one")
@@ -472,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("demo", cmd_demo, "run the five-step demo workflow against the embedded sandbox")
     p.add_argument("--json", action="store_true", help="print the outputs as JSON")
+    p.add_argument("--compact", action="store_true", help="print the outputs as one-line JSON")
     p = add("editor", cmd_editor, "serve the visual editor preview on loopback")
     p.add_argument("--host", default="127.0.0.1", help="loopback IPv4 address (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="default: 8000; 0 picks a free one")

@@ -174,7 +174,9 @@ def _reply(
     return event
 
 
-def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, Any]:
+def run_demo(
+    *, as_json: bool = False, compact: bool = False, out: TextIO | None = None
+) -> dict[str, Any]:
     from ..sandbox import Sandbox
 
     stream = out or sys.stdout
@@ -200,7 +202,7 @@ def run_demo(*, as_json: bool = False, out: TextIO | None = None) -> dict[str, A
             stream.write(readable(outputs[step]) + "\n")
     outputs["reply"] = _reply(component, sandbox, connection, outputs)
     if as_json:
-        stream.write(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
+        stream.write(json.dumps(outputs, indent=None if compact else 2, ensure_ascii=False) + "\n")
     else:
         title = component.definition.trigger(REPLY_TRIGGER).title
         stream.write(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from .cliflags import add_compact, trigger_names
 from .listen import (
     BASIC_AUTH_VARIABLE,
     HMAC_SECRET_VARIABLE,
@@ -153,7 +154,10 @@ def _connection_options(p: argparse.ArgumentParser) -> None:
 def add_commands(add: Add, port: Callable[[str], int]) -> None:
     """Register ``listen`` and ``poll`` with the CLI's ``add`` (name, handler, help)."""
     p = add("listen", cmd_listen, "serve a trigger's webhook and print its events as JSON lines")
-    p.add_argument("trigger", help="a trigger with a webhook, e.g. newInboundSms")
+    p.add_argument(
+        "trigger", help=trigger_names("a trigger with a webhook: ", lambda t: t.webhook is not None)
+    )
+    add_compact(p, lines=True)
     p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback only)")
     p.add_argument("--port", type=port, default=8090, help="default: 8090; 0 picks a free one")
     p.add_argument("--path", default="/hook", help="the webhook's path (default: /hook)")
@@ -197,7 +201,11 @@ def add_commands(add: Add, port: Callable[[str], int]) -> None:
     )
     _connection_options(p)
     p = add("poll", cmd_poll, "print a trigger's new events as JSON lines, keeping a state file")
-    p.add_argument("trigger", help="a trigger that can be polled, e.g. newInboundSms")
+    p.add_argument(
+        "trigger",
+        help=trigger_names("a trigger that can be polled: ", lambda t: t.polling is not None),
+    )
+    add_compact(p, lines=True)
     p.add_argument(
         "--state",
         required=True,
