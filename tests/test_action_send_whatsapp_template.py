@@ -300,12 +300,20 @@ def test_template_texts_have_whatsapps_caps(data: dict[str, Any], path: str, lim
     assert f"at most {limit} characters" in problems[f"{DATA}.{path}"]
 
 
-def test_template_texts_at_their_caps_are_accepted() -> None:
-    data = {
-        "body": {"placeholders": ["p" * 32768, "\U0001f600" * 16384]},
-        "header": {"type": "TEXT", "placeholder": "h" * 60},
-        "buttons": [{"type": "URL", "parameter": "u" * 2000}],
-    }
+@pytest.mark.parametrize(
+    "data",
+    [
+        # A body alone: WhatsApp's limit for a body parameter.
+        {"body": {"placeholders": ["p" * 32768, "\U0001f600" * 16384]}},
+        # With a header and buttons, a body parameter has 1,024.
+        {
+            "body": {"placeholders": ["p" * 1024, "\U0001f600" * 512]},
+            "header": {"type": "TEXT", "placeholder": "h" * 60},
+            "buttons": [{"type": "URL", "parameter": "u" * 2000}],
+        },
+    ],
+)
+def test_template_texts_at_their_caps_are_accepted(data: dict[str, Any]) -> None:
     values = _one({"templateName": "t", "language": "en", "templateData": data})
     assert component.validate_input(ACTION, values)["messages"][0]["content"]["templateData"]
 

@@ -41,6 +41,7 @@ Rule = Literal[
     "deliveryTimeWindow",
     "sendAt",
     "previewUrlNeedsLink",
+    "templateData",
     "templateHeader",
     "templateButton",
     "templateButtons",

@@ -21,7 +21,7 @@ from ..definition.texts import over_limit, too_long
 from .filter_rules import instant, mnc_needs_mcc, sent_since_before_until
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
-from .template_rules import template_button, template_buttons, template_header
+from .template_rules import template_button, template_buttons, template_data, template_header
 from .timeutil import (
     PAST_GRACE,
     SCHEDULE_HORIZON,
@@ -87,6 +87,7 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "deliveryTimeWindow": _delivery_time_window,
     "sendAt": _send_at,
     "previewUrlNeedsLink": _preview_url_needs_link,
+    "templateData": template_data,
     "templateHeader": template_header,
     "templateButton": template_button,
     "templateButtons": template_buttons,
@@ -362,8 +363,9 @@ class _Pass:
                 )
 
     def problem(self, trail: Trail, below: str, message: str) -> None:
-        path = _flatten(trail)
-        self.problems.append(((*path, below) if below else path, message))
+        """``message`` at ``below`` (``""``, ``name`` or ``a.b[2]``) under ``trail``: as parts,
+        so that two problems at one place are told as one."""
+        self.problems.append(((*_flatten(trail), *_parts(below)), message))
 
 
 class ActionChecks:
@@ -460,6 +462,16 @@ def _given_ids(plan: _Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str
 # A place's path is kept as nested pairs ``(parent, key)``: building a pair per recipient is
 # cheap, and the flat path is only spelled out for an error message.
 Trail = tuple[Any, ...]
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _parts(below: str) -> Parts:
+    """``"body.placeholders[1]"`` → ``("body", "placeholders", 1)``."""
+    return tuple(
+        int(m.group(2)) if m.group(2) is not None else m.group(1) for m in _STEP.finditer(below)
+    )
 
 
 def _flatten(trail: Trail) -> Parts:

@@ -1,4 +1,4 @@
-"""Rules of a WhatsApp template message's header and buttons that a JSON Schema cannot say.
+"""Rules of a WhatsApp template message's data, header and buttons that a JSON Schema cannot say.
 
 Infobip's OpenAPI description (``send-whatsapp-template-message``) gives the header and each
 button a ``type`` discriminator, and each type its own members and limits. The connector
@@ -9,6 +9,7 @@ and returns problems as ``{"path": member below the value, "message": ...}``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,59 @@ BUTTON_TYPE_LIMITS: dict[str, tuple[int, str]] = {
     "URL": (2, "two dynamic URL buttons"),
     "COPY_CODE": (1, "one copy code button"),
 }
+
+#: A body placeholder's limit when the template has a header, footer or buttons (UTF-16
+#: code units): WhatsApp's, as ``connector.yaml`` describes ``placeholders``. Without
+#: them the schema's ``maxLength`` (32,768) holds. A footer has no values in the input,
+#: so only a header or buttons given show that the template has more than a body.
+BODY_PLACEHOLDER_LIMIT_WITH_PARTS = 1024
+#: WhatsApp refuses a parameter with more spaces in a row than this (Infobip's
+#: ``validationErrors`` example for ``content.templateData.header.placeholder``: "cannot
+#: have new-line/tab characters or more than 4 consecutive spaces"; WhatsApp's error
+#: 132018 says the same of every text parameter). Line breaks and tabs are already
+#: refused by the one-line pattern of these values.
+MOST_SPACES_IN_A_ROW = 4
+_SPACES = re.compile(f" {{{MOST_SPACES_IN_A_ROW + 1},}}")
+
+
+def template_data(data: dict[str, Any], now: datetime) -> Problems:
+    """The placeholders of ``templateData`` within WhatsApp's limits: no more than four
+    spaces in a row (body and header), and each body value at most 1,024 characters when
+    a header or buttons are given."""
+    body = data.get("body")
+    placeholders = body.get("placeholders", []) if isinstance(body, dict) else []
+    with_parts = bool(data.get("header")) or bool(data.get("buttons"))
+    problems = []
+    for index, value in enumerate(placeholders):
+        place = f"body.placeholders[{index}]"
+        if not isinstance(value, str):
+            continue
+        if with_parts and over_limit(value, BODY_PLACEHOLDER_LIMIT_WITH_PARTS):
+            limit = BODY_PLACEHOLDER_LIMIT_WITH_PARTS
+            said = too_long(limit, value)
+            problems.append(
+                {
+                    "path": place,
+                    "message": f"{said}: WhatsApp's limit for a body "
+                    "placeholder of a template with a header, footer or buttons",
+                }
+            )
+        problems += _spaces(place, value)
+    header = data.get("header")
+    if isinstance(header, dict) and isinstance(header.get("placeholder"), str):
+        problems += _spaces("header.placeholder", header["placeholder"])
+    return problems
+
+
+def _spaces(place: str, value: str) -> Problems:
+    found = _SPACES.search(value)
+    if found is None:
+        return []
+    message = (
+        f"has {len(found.group())} spaces in a row at position {found.start() + 1}; WhatsApp "
+        f"refuses more than {MOST_SPACES_IN_A_ROW} consecutive spaces in a placeholder"
+    )
+    return [{"path": place, "message": message}]
 
 
 def template_header(header: dict[str, Any], now: datetime) -> Problems:
