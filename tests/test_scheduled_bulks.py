@@ -184,7 +184,7 @@ def test_send_at_is_written_as_send_sms_writes_it(send_at: Any, wire: str) -> No
 @pytest.mark.parametrize(
     ("send_at", "path", "words"),
     [
-        (zoned("2027-03-28T02:30:00"), "sendAt", "does not exist"),  # skipped by summer time
+        (zoned("2027-03-28T02:30:00"), "sendAt.dateTime", "does not exist"),  # summer time skips it
         (zoned("2027-01-15T09:30:00", "Mars/Olympus"), "sendAt.zoneId", "unknown time zone"),
         ({"dateTime": "2027-01-15T09:30:00"}, "sendAt", "zoneId"),
         ("2027-01-15T09:30:00", "sendAt", "offset"),

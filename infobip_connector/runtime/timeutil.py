@@ -17,10 +17,11 @@ _LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 
 
 class ZoneConflict(ValueError):
-    """``dateTime`` carries an offset that ``zoneId`` does not have at that moment.
+    """What is wrong with the members of ``{dateTime, zoneId}``, by member.
 
-    ``problems`` maps each member (``dateTime``, ``zoneId``) to what is wrong with it, so
-    the error names both places: neither silently wins.
+    ``dateTime`` carries an offset that ``zoneId`` does not have at that wall time (both
+    are named: neither silently wins), or names a wall time the zone skips, or is not a
+    date and time at all (``dateTime`` alone).
     """
 
     def __init__(self, problems: dict[str, str]) -> None:
@@ -42,7 +43,10 @@ def resolve_send_at(value: Any) -> datetime:
                 "as text, needs an offset such as +01:00 or Z; or give {dateTime, zoneId}"
             )
         return moment
-    moment = _parse(value["dateTime"], "dateTime")
+    try:
+        moment = _parse(value["dateTime"], "dateTime")
+    except ValueError as exc:
+        raise ZoneConflict({"dateTime": str(exc)}) from None
     zone_id = value.get("zoneId")
     if zone_id is None:
         if moment.tzinfo is None:
@@ -55,18 +59,49 @@ def resolve_send_at(value: Any) -> datetime:
 
 
 def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str) -> datetime:
-    """``moment`` in ``tz``, when its own offset is the zone's at that instant."""
+    """``moment`` in ``tz``, when its own offset is one the zone has at its wall time.
+
+    The advice is worked out from the wall time written, not from the instant: following
+    it keeps that wall time and is accepted. A wall time the zone skips gets the same
+    advice as without an offset (``_localize``): no offset can make it a time there.
+    """
+    wall = moment.replace(tzinfo=None)
+    _refuse_skipped(wall, tz, zone_id)
     local = _converted(moment, tz)
-    given, held = moment.utcoffset(), local.utcoffset()
-    if given == held:
+    if local.utcoffset() == moment.utcoffset():
         return local
-    said, actual = _offset_text(given), _offset_text(held)
+    said, actual = (
+        _offset_text(moment.utcoffset()),
+        _offset_text(wall.replace(tzinfo=tz).utcoffset()),
+    )
     raise ZoneConflict(
         {
             "dateTime": f"has the offset {said}, but zoneId {zone_id} is at {actual} then: "
             f"give dateTime without an offset, or with {actual}",
-            "zoneId": f"{zone_id} is at {actual} at {moment.isoformat()}, not at the offset "
+            "zoneId": f"{zone_id} is at {actual} at {wall.isoformat()}, not at the offset "
             f"{said} that dateTime gives: correct one of them (or leave zoneId out)",
+        }
+    )
+
+
+def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str) -> None:
+    """ZoneConflict at ``dateTime`` when clocks in ``tz`` jump over the wall time ``wall``.
+
+    The advice is the wall time the same distance past the change (02:30 → 03:30 when
+    clocks go from 02:00 to 03:00), the time the clocks show that long after the change,
+    which exists by construction.
+    """
+    before = wall.replace(tzinfo=tz, fold=0)
+    after = _converted(_converted(before, UTC), tz)
+    if after.replace(tzinfo=None) == wall:
+        return
+    shift = f"{_offset_text(before.utcoffset())} to {_offset_text(after.utcoffset())}"
+    raise ZoneConflict(
+        {
+            "dateTime": f"{wall.isoformat()} does not exist in {zone_id}: clocks move forward "
+            f"then (from {shift}), so no offset makes it a time there; give "
+            f"{after.replace(tzinfo=None).isoformat()} (that is {after.isoformat()}), "
+            "or another time"
         }
     )
 
@@ -152,14 +187,8 @@ def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
 
     For a time that occurs twice (clocks going back) the first occurrence is used.
     """
-    aware = naive.replace(tzinfo=zone, fold=0)
-    round_trip = _converted(_converted(aware, UTC), zone).replace(tzinfo=None)
-    if round_trip != naive:
-        raise ValueError(
-            f"{naive.isoformat()} does not exist in {zone_id} (clocks move forward then); "
-            "pick another time or give an offset"
-        )
-    return aware
+    _refuse_skipped(naive, zone, zone_id)
+    return naive.replace(tzinfo=zone, fold=0)
 
 
 def infobip_datetime(moment: datetime) -> str:
