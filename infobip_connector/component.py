@@ -288,6 +288,7 @@ class Component:
         handed out that cannot be read are in the result's ``refused``."""
         settings, runtime, action = self._polling(trigger, connection)
         from .triggers.polling import poll
+        from .triggers.pollstate import account_of
 
         def fetch(values: dict[str, Any]) -> Any:
             from .transport import client
@@ -296,7 +297,7 @@ class Component:
             # As sent: the trigger checks each item and refuses a bad one alone.
             return runtime.finish(client.send(settings, request, transport), request, as_sent=True)
 
-        return poll(runtime, fetch, state, now=now)
+        return poll(runtime, fetch, state, now=now, account=account_of(settings.base_url))
 
     async def poll_async(
         self,
@@ -310,6 +311,7 @@ class Component:
         """The async twin of :meth:`poll`."""
         settings, runtime, action = self._polling(trigger, connection)
         from .triggers.polling import poll_async
+        from .triggers.pollstate import account_of
 
         async def fetch(values: dict[str, Any]) -> Any:
             from .transport import client
@@ -318,7 +320,8 @@ class Component:
             body = await client.send_async(settings, request, transport)
             return runtime.finish(body, request, as_sent=True)
 
-        return await poll_async(runtime, fetch, state, now=now)
+        account = account_of(settings.base_url)
+        return await poll_async(runtime, fetch, state, now=now, account=account)
 
     def _pull(
         self, action: str, values: dict[str, Any], settings: ConnectionSettings

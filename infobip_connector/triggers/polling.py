@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import InputError, OutcomeUnknownError
 from .items import log_refused
+from .pollstate import owned, with_owner
 from .recent import Window, check_time, digest, state_of, window_from_state
 from .runtime import TriggerRuntime
 
@@ -66,48 +67,66 @@ class PollResult(tuple[list[dict[str, Any]], dict[str, Any]]):
 Polled = PollResult
 
 
-def poll(trigger: TriggerRuntime, fetch: Fetch, state: Any, *, now: float | None = None) -> Polled:
+def poll(
+    trigger: TriggerRuntime,
+    fetch: Fetch,
+    state: Any,
+    *,
+    now: float | None = None,
+    account: str = "",
+) -> Polled:
     """``(events, new_state)``: the new events of one poll, and the state to keep; a
     :class:`PollResult`, whose ``refused`` lists the items that could not be read.
 
     ``state`` is what the previous poll returned (``None`` for the first); a state that is
-    not is an InputError at ``state``, and a ``now`` (seconds since 1970; the clock when
+    not, or one of another trigger or ``account`` (``pollstate.account_of``), is an
+    InputError at ``state``, and a ``now`` (seconds since 1970; the clock when
     ``None``) that is not a time is one at ``now``, both before anything is fetched. Errors
     of the action propagate as they are (nothing was handed out: authentication,
     unreachable, ...), except an unknown outcome, which becomes an OutcomeUnknownError
     saying items may be lost.
     """
-    window, values, clock = _start(trigger, state, now)
+    window, values, clock = _start(trigger, state, now, account)
     try:
         output = fetch(values)
     except OutcomeUnknownError as exc:
         raise _lost(trigger, exc.details) from None
-    return _finish(trigger, window, output, clock)
+    return _finish(trigger, window, output, clock, account)
 
 
 async def poll_async(
-    trigger: TriggerRuntime, fetch: AsyncFetch, state: Any, *, now: float | None = None
+    trigger: TriggerRuntime,
+    fetch: AsyncFetch,
+    state: Any,
+    *,
+    now: float | None = None,
+    account: str = "",
 ) -> Polled:
     """The async twin of :func:`poll`."""
-    window, values, clock = _start(trigger, state, now)
+    window, values, clock = _start(trigger, state, now, account)
     try:
         output = await fetch(values)
     except OutcomeUnknownError as exc:
         raise _lost(trigger, exc.details) from None
-    return _finish(trigger, window, output, clock)
+    return _finish(trigger, window, output, clock, account)
 
 
-def _start(trigger: TriggerRuntime, state: Any, now: Any) -> tuple[Window, dict[str, Any], int]:
+def _start(
+    trigger: TriggerRuntime, state: Any, now: Any, account: str
+) -> tuple[Window, dict[str, Any], int]:
     """The window the state holds, the values of the action's run and the poll's time in
     whole seconds; every input checked here, so nothing is fetched for a bad one."""
     source = trigger.trigger.polling
     if source is None:
         raise InputError([{"path": "trigger", "message": f"{trigger.name} cannot be polled"}])
     clock = check_time(time.time() if now is None else now, "now")
-    return window_from_state(state, clock), {"limit": source.limit}, clock
+    mine = owned(state, trigger.name, account)
+    return window_from_state(mine, clock), {"limit": source.limit}, clock
 
 
-def _finish(trigger: TriggerRuntime, window: Window, output: Any, clock: int) -> Polled:
+def _finish(
+    trigger: TriggerRuntime, window: Window, output: Any, clock: int, account: str
+) -> Polled:
     try:
         batch = trigger.read(output)
     except InputError as exc:
@@ -117,7 +136,8 @@ def _finish(trigger: TriggerRuntime, window: Window, output: Any, clock: int) ->
     fresh = window.admit((digest(trigger.key(event)) for event in events), clock)
     new_events = [event for event, new in zip(events, fresh, strict=True) if new]
     log_refused(f"{trigger.name} poll", batch.refused)
-    return PollResult(new_events, state_of(window), batch.refused)
+    state = with_owner(state_of(window), trigger.name, account)
+    return PollResult(new_events, state, batch.refused)
 
 
 def _lost(trigger: TriggerRuntime, details: dict[str, Any]) -> OutcomeUnknownError:
