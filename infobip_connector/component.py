@@ -136,7 +136,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key, repeated)
+        request = _prepare(runtime, values, settings, now, idempotency_key, transport, repeated)
         from .transport import client
 
         body = client.send(settings, request, transport)
@@ -160,7 +160,7 @@ class Component:
         if isinstance(settings, ConfigurationError):
             raise settings
         runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key, repeated)
+        request = _prepare(runtime, values, settings, now, idempotency_key, transport, repeated)
         from .transport import client
 
         body = await client.send_async(settings, request, transport)
@@ -328,7 +328,7 @@ class Component:
     ) -> tuple[ActionRuntime, InfobipRequest]:
         """The runtime and the request of one run of a poll's consume ``action``."""
         runtime = self.runtime(action)
-        return runtime, _prepare(runtime, values, settings, None, None)
+        return runtime, _prepare(runtime, values, settings, None, None, None)
 
     def _polling(
         self, trigger: str, connection: Connection
@@ -367,7 +367,7 @@ class Component:
 
         declared = self.definition.trigger(trigger)
         registration, request = register_request(
-            declared, url, security, resources=resources, local=settings.is_loopback
+            declared, url, security, resources=resources, local=_local(settings, transport)
         )
         del security  # its secrets would show in tracebacks rendered with their locals
         from .transport import client
@@ -431,6 +431,7 @@ def _prepare(
     settings: ConnectionSettings,
     now: datetime | None,
     idempotency_key: object,
+    transport: object,
     repeated: bool = False,
 ) -> InfobipRequest:
     """The request of one execution, its key checked first (nothing is sent on a bad one)."""
@@ -441,7 +442,14 @@ def _prepare(
         phone_check=_phone_check(settings),
         idempotency_key=key,
         repeated=repeated is True,
+        local=_local(settings, transport),
     )
+
+
+def _local(settings: ConnectionSettings, transport: object) -> bool:
+    """Whether Infobip's side is on this machine, so it can call back a loopback URL: a
+    loopback ``baseUrl``, or the in-process sandbox's transport."""
+    return settings.is_loopback or getattr(transport, "on_this_machine", False) is True
 
 
 def _phone_check(settings: ConnectionSettings) -> PhoneCheck:

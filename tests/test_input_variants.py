@@ -159,7 +159,7 @@ def test_one_line_fields_refuse_line_separators(field: Field, char: str) -> None
 
 # ---------------------------------------------------------------- URLs
 
-URL_FIELDS = _fields(fmt="http-url")
+URL_FIELDS = _fields(fmt="http-url") + _fields(fmt="callback-url")
 MALFORMED_URLS = [
     "http://[::1",
     "https://[::1]x/",
@@ -217,7 +217,11 @@ def test_malformed_urls_are_refused_in_every_url_field(field: Field, url: str) -
 )
 @pytest.mark.parametrize("field", URL_FIELDS, ids=_field_id)
 def test_well_formed_urls_are_sent_as_given(field: Field, url: str) -> None:
-    action, path, _ = field
+    action, path, prop = field
+    if prop.format == "callback-url" and ("127.0.0.1" in url or "[::1]" in url):
+        # Infobip cannot call this machine back (see test_callback_urls).
+        assert "loopback address" in _mine(field, url)[0]["message"]
+        return
     values, _ = _with(action, path, url)
     checked: Any = _valid(action, values)
     for part in path:

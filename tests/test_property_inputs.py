@@ -45,6 +45,7 @@ from infobip_connector import InputError, component
 from infobip_connector.definition.model import Property, format_path, walk
 from infobip_connector.request import BODILESS, wire_scalar
 from infobip_connector.runtime.timeutil import infobip_datetime
+from infobip_connector.runtime.urls import callback_url_problem
 from infobip_connector.runtime.values import prune
 
 from .conftest import CANARY, FIXTURES
@@ -323,6 +324,12 @@ def _url(_: Schema) -> st.SearchStrategy[str]:
     ).map(lambda url: re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", url))
 
 
+def _callback_url(schema: Schema) -> st.SearchStrategy[str]:
+    """Well-formed URLs Infobip can call: a public host (loopback and private addresses
+    are refused when the connection is not a local sandbox)."""
+    return _url(schema).filter(lambda url: callback_url_problem(url, local=False) is None)
+
+
 # The members of each WhatsApp template header type, all required for it, and the limits of
 # button parameters by type, as Infobip's OpenAPI description has them
 # (Template*HeaderContent, Template*ButtonContent).
@@ -381,7 +388,12 @@ def _overrides(action: str) -> dict[Path_, Override]:
     def sender(_: Schema) -> st.SearchStrategy[str]:
         return senders.map(lambda p: p[0])
 
-    by_format: dict[str, Override] = {"phone": phone, "sms-sender": sender, "http-url": _url}
+    by_format: dict[str, Override] = {
+        "phone": phone,
+        "sms-sender": sender,
+        "http-url": _url,
+        "callback-url": _callback_url,
+    }
     by_rule: dict[str, Override] = {
         "sendAt": lambda s: _send_at(s),
         "deliveryTimeWindow": _time_window,

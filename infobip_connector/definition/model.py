@@ -31,7 +31,7 @@ ControlType = Literal[
     "PHONE",
     "EMAIL",
 ]
-Format = Literal["phone", "sms-sender", "http-url", "identifier", "digits"]
+Format = Literal["phone", "sms-sender", "http-url", "callback-url", "identifier", "digits"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
 PhoneCheck = Literal["valid", "possible"]
 PHONE_CHECKS: tuple[PhoneCheck, ...] = ("valid", "possible")

@@ -129,6 +129,7 @@ def _constraints(prop: Property) -> str:
                 "phone": "phone number, normalised",
                 "sms-sender": "sender ID or phone number, normalised",
                 "http-url": "http(s) URL",
+                "callback-url": "http(s) URL Infobip calls: no loopback or private address",
                 "identifier": "visible characters only",
                 "digits": "digits 0-9 only",
             }[prop.format]

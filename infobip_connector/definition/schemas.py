@@ -113,7 +113,7 @@ def _string_pattern(prop: Property, for_output: bool) -> str | None:
         return DATE_TIME_PATTERN
     if for_output or prop.options:
         return None
-    if prop.format == "http-url":
+    if prop.format in ("http-url", "callback-url"):
         return HTTP_URL_PATTERN
     if prop.format == "identifier":
         return IDENTIFIER_PATTERN

@@ -51,6 +51,7 @@ class ActionRuntime:
         phone_check: PhoneCheck = "valid",
         idempotency_key: str | None = None,
         derived: list[str] | None = None,
+        local: bool = False,
     ) -> dict[str, Any]:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError.
 
@@ -59,6 +60,8 @@ class ActionRuntime:
         ``idempotency.checked_key``), a send's missing IDs are derived from it and from what
         each names (``idempotency.derived_ids``) instead of drawn at random, and listed in
         ``derived`` when given; other kinds assign no IDs and ignore it.
+        ``local``: the connection is a sandbox on this machine, so a URL Infobip calls back
+        (``format: callback-url``) may be a loopback one.
         """
         derive = None
         if idempotency_key is not None and self.action.kind == "send":
@@ -69,7 +72,7 @@ class ActionRuntime:
             pruned, emptied = prune_for_validation(values)
             problems = self.inputs.problems(pruned)
             problems += self.checks.apply(
-                pruned, now, check=phone_check, taint=taint(problems), derive=derive
+                pruned, now, check=phone_check, taint=taint(problems), derive=derive, local=local
             )
             if problems:
                 raise input_error(problems, values)
@@ -84,6 +87,7 @@ class ActionRuntime:
         phone_check: PhoneCheck = "valid",
         idempotency_key: str | None = None,
         repeated: bool = False,
+        local: bool = False,
     ) -> InfobipRequest:
         """The request to send: the executor's, with the declared parameters and kind.
 
@@ -93,7 +97,12 @@ class ActionRuntime:
         """
         derived: list[str] = []
         validated = self.validate(
-            values, now, phone_check=phone_check, idempotency_key=idempotency_key, derived=derived
+            values,
+            now,
+            phone_check=phone_check,
+            idempotency_key=idempotency_key,
+            derived=derived,
+            local=local,
         )
         request: InfobipRequest = self.executor.build_request(validated)
         request = self.placement.apply(request, validated)

@@ -30,7 +30,7 @@ from .timeutil import (
     utc_now,
     zone,
 )
-from .urls import http_url_problem
+from .urls import callback_url_problem, http_url_problem
 
 Problems = list[dict[str, str]]
 
@@ -147,13 +147,22 @@ class _Plan:
 _LEAVES = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 
-def _http_url(value: str) -> str | None:
+def _http_url(value: str, local: bool) -> str | None:
     problem = http_url_problem(value)
     return None if problem is None else f"must be an http:// or https:// URL: {problem}"
 
 
-# Formats whose values are checked whole here (the schema pattern says less) and sent as given.
-_FORMS: dict[str, Callable[[str], str | None]] = {"http-url": _http_url}
+def _callback_url(value: str, local: bool) -> str | None:
+    """A URL Infobip calls back (``notifyUrl``): the rules of a webhook's (``urls.py``)."""
+    return _http_url(value, local) or callback_url_problem(value, local=local)
+
+
+# Formats whose values are checked whole here (the schema pattern says less) and sent as given;
+# the flag: callbacks may go to this machine (the connection is a sandbox here).
+_FORMS: dict[str, Callable[[str, bool], str | None]] = {
+    "http-url": _http_url,
+    "callback-url": _callback_url,
+}
 
 
 def _utf16_limit(prop: Property) -> int | None:
@@ -213,6 +222,7 @@ class _Pass:
 
     __slots__ = (
         "check",
+        "local",
         "missing_fills",
         "missing_ids",
         "now",
@@ -223,8 +233,11 @@ class _Pass:
         "too_long",
     )
 
-    def __init__(self, now: datetime, check: PhoneCheck, taint: frozenset[Parts]) -> None:
+    def __init__(
+        self, now: datetime, check: PhoneCheck, taint: frozenset[Parts], local: bool = False
+    ) -> None:
         self.now = now
+        self.local = local
         self.check: PhoneCheck = check
         self.taint = taint
         self.problems: list[Problem] = []
@@ -324,7 +337,7 @@ class _Pass:
                 self.given_id(key, plan.limit, value, trail[0], unique=plan.unique)
             elif plan.limit is not None and over_limit(value, plan.limit):
                 self.problem(trail, "", too_long(plan.limit, value))
-            elif plan.form is not None and (message := plan.form(value)) is not None:
+            elif plan.form is not None and (message := plan.form(value, self.local)) is not None:
                 self.problem(trail, "", message)
             for rule in prop.rules:
                 for found in RULES[rule](value, self.now):
@@ -382,8 +395,12 @@ class ActionChecks:
         check: PhoneCheck = "valid",
         taint: frozenset[Parts] = frozenset(),
         derive: Callable[[Any, list[Parts]], list[str]] | None = None,
+        local: bool = False,
     ) -> list[Problem]:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
+
+        ``local``: the connection is a sandbox on this machine, so a URL Infobip calls back
+        may be a loopback one.
 
         Places in ``taint`` (where the schema found a problem) are skipped. Missing IDs
         and the ``sentWhenEmpty`` values of missing members are filled only when there is
@@ -391,7 +408,7 @@ class ActionChecks:
         per path, such as ``("messages", 0, "destinations", 2, "messageId")``, read from the
         checked values with every such place still empty) when given.
         """
-        walk_ = _Pass(now or utc_now(), check, taint)
+        walk_ = _Pass(now or utc_now(), check, taint, local)
         walk_.enter(self._plan, values, ())
         root = self._plan.prop
         if root is not None and () not in taint:

@@ -83,3 +83,61 @@ def _host_problem(host: str) -> str | None:
         except ValueError:
             return f"its host {host[:60]!r} is not an IPv4 address (four numbers 0-255)"
     return None
+
+
+def callback_url_problem(url: str, *, local: bool, basic: bool = False) -> str | None:
+    """Why Infobip could not (or should not) call ``url`` (well-formed: ``http_url_problem``
+    found nothing), or None. The rules of every URL Infobip calls back, a webhook's or a
+    message's ``notifyUrl``:
+
+    - a loopback host (``localhost``, ``127.0.0.1``, ``[::1]``) only when ``local``: the
+      connection talks to a sandbox on this machine, the only caller that can reach it;
+    - never a private, link-local or reserved IP address: not reachable from the internet;
+    - credentials (user information in the URL, or ``basic``: Basic credentials registered
+      with it) only over https, or to a loopback host: over http every hop would see them.
+
+    Host names other than ``localhost`` are not resolved: what they lead to is Infobip's to
+    find out. The message is for the person who wrote the URL.
+    """
+    scheme, rest = url.split("://", 1)
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    _userinfo, at, hostport = authority.rpartition("@")
+    place = host_kind(hostport)
+    if place == "loopback" and not local:
+        return (
+            "must be a URL Infobip can call: this is a loopback address (only a sandbox on"
+            " this machine, at a loopback baseUrl or in this process, can post to it)"
+        )
+    if place == "private":
+        return (
+            "must be a URL Infobip can call: this is a private, link-local or reserved"
+            " address, not reachable from the internet"
+        )
+    if (basic or at) and scheme.lower() == "http" and place != "loopback":
+        what = "Basic credentials are registered" if basic else "it holds user:password@"
+        return (
+            f"must start with https:// when {what}: over http:// Infobip would send the"
+            " password in clear text with every post"
+        )
+    return None
+
+
+def host_kind(hostport: str) -> str:
+    """``loopback`` (this machine), ``private`` (an IP literal not on the internet) or
+    ``public`` for the host of ``hostport`` (``host``, ``host:port``, ``[v6]:port``)."""
+    if hostport.startswith("["):
+        host = hostport[1:].partition("]")[0]
+    else:
+        host = hostport.rpartition(":")[0] if ":" in hostport else hostport
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "public"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "loopback"
+    return "public" if address.is_global else "private"

@@ -168,7 +168,7 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
         return "must be a date and time with its offset, such as 2026-12-01T09:00:00+01:00"
     if prop.type == "DATE_TIME":
         return "must be a date and time such as 2026-12-01T09:00:00 (an offset is optional)"
-    if prop.format == "http-url":
+    if prop.format in ("http-url", "callback-url"):
         detail = http_url_problem(value) if isinstance(value, str) and "://" in value else None
         return "must be an http:// or https:// URL" + (f": {detail}" if detail else "")
     return "has the wrong format"
@@ -176,7 +176,7 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
 
 def _text_kind(prop: Property) -> TextKind:
     # A URL refuses what an identifier refuses (see texts.HTTP_URL_PATTERN).
-    if prop.format in ("identifier", "http-url"):
+    if prop.format in ("identifier", "http-url", "callback-url"):
         return "identifier"
     return "text" if prop.multiline else "line"
 

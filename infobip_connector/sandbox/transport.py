@@ -52,6 +52,9 @@ class _CutShortStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Use as ``httpx.Client(transport=...)`` or ``httpx.AsyncClient(transport=...)``."""
 
+    #: The sandbox answering runs in this process: it can post reports to loopback URLs.
+    on_this_machine = True
+
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         # Set on close so that a hang without a read timeout still ends.

@@ -20,7 +20,6 @@ removing is ``remove`` (a repeat finds the item gone, so it is retried like a re
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -33,7 +32,7 @@ from ..errors import InputError, RejectedError
 from ..redaction import HiddenStr
 from ..request import InfobipRequest
 from ..runtime.phones import normalize_phone
-from ..runtime.urls import http_url_problem
+from ..runtime.urls import callback_url_problem, http_url_problem
 from .webhook import WebhookSettings
 
 # IDs go into URL paths; Infobip wants no character that needs encoding.
@@ -172,53 +171,13 @@ def _url_problem(url: Any, *, basic: bool, local: bool) -> str | None:
         return f"must be an http:// or https:// URL: {problem}"
     if len(url) > _MAX_URL:
         return f"must be at most {_MAX_URL} characters (Infobip's limit)"
-    scheme, rest = url.split("://", 1)
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    authority = re.split(r"[/?#]", url.split("://", 1)[1], maxsplit=1)[0]
     if "@" in authority:
         return (
             "must not hold user information (user:password@): it would be stored and shown"
             " with the URL; give the credentials as security basicAuth"
         )
-    place = _host_kind(authority)
-    if place == "loopback" and not local:
-        return (
-            "must be a URL Infobip can call: this is a loopback address (only a sandbox at a"
-            " loopback baseUrl can post to it)"
-        )
-    if place == "private":
-        return (
-            "must be a URL Infobip can call: this is a private, link-local or reserved"
-            " address, not reachable from the internet"
-        )
-    if basic and scheme.lower() == "http" and place != "loopback":
-        return (
-            "must start with https:// when Basic credentials are registered: over http://"
-            " Infobip would send the password in clear text with every post"
-        )
-    return None
-
-
-def _host_kind(authority: str) -> str:
-    """``loopback`` (this machine), ``private`` (an IP literal not on the internet) or
-    ``public`` for the host of ``authority`` (already checked by ``http_url_problem``).
-    Host names other than ``localhost`` are taken as public: what they resolve to is
-    Infobip's to find out."""
-    if authority.startswith("["):
-        host = authority[1:].partition("]")[0]
-    else:
-        host = authority.rpartition(":")[0] if ":" in authority else authority
-    host = host.rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return "loopback"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "public"
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return "loopback"
-    return "public" if address.is_global else "private"
+    return callback_url_problem(url, local=local, basic=basic)
 
 
 def _spec(trigger: Trigger) -> WebhookRegistration:
