@@ -109,8 +109,9 @@ def mark_interrupted(exc: BaseException, reference: dict[str, Any], kind: Kind =
 _SHOWN_IDS = 20
 
 
-def ids_text(details: dict[str, Any]) -> str:
-    """The bulkId and messageIds of ``details`` for a log line (at most 20 IDs named)."""
+def ids_text(details: Mapping[str, Any]) -> str:
+    """The IDs ``details`` names, for a log line: ``bulkId=B; messageIds=[M1, M2 and 3
+    more]`` (at most ``_SHOWN_IDS`` messageIds), or ``(none)``."""
     parts = []
     for key in ("bulkId", "messageId", "messageIds"):
         value = details.get(key)

@@ -63,6 +63,7 @@ class InfobipHook(BaseHook):
         *,
         idempotency_key: str | None = None,
         repeated: bool = False,
+        settings: ConnectionSettings | None = None,
     ) -> dict[str, Any]:
         """Run ``action`` with ``inputs`` and return its declared output.
 
@@ -72,8 +73,10 @@ class InfobipHook(BaseHook):
         try); with ``idempotentSending`` on, a derived ID Infobip rejects as a duplicate is
         then reported accepted (``component.execute``). Raises the connector's typed errors
         (``InputError``, ``ConfigurationError``, ``OutcomeUnknownError``, ...).
+        ``settings``: the connection as :meth:`get_conn` read it (read now when left out).
         """
-        settings = self.get_conn()
+        if settings is None:
+            settings = self.get_conn()
         if idempotency_key is None:
             return component.execute(action, inputs, settings)
         return component.execute(
@@ -87,9 +90,11 @@ class InfobipHook(BaseHook):
         *,
         idempotency_key: str | None = None,
         repeated: bool = False,
+        settings: ConnectionSettings | None = None,
     ) -> dict[str, Any]:
         """The async twin of :meth:`execute`, for triggers."""
-        settings = await self.aget_conn()
+        if settings is None:
+            settings = await self.aget_conn()
         if idempotency_key is None:
             return await component.execute_async(action, inputs, settings)
         return await component.execute_async(

@@ -30,7 +30,7 @@ from airflow.sdk import BaseOperator
 
 from ... import component
 from ...errors import ConnectorError
-from .failures import final_failure
+from .failures import end_try
 from .hook import InfobipHook
 from .idempotency import repeats_earlier_try, task_key
 
@@ -89,9 +89,14 @@ class InfobipOperator(BaseOperator):
         hook = InfobipHook(self.infobip_conn_id)
         ti = context["ti"]
         key = task_key(ti) if self.kind == "send" else None
+        idempotent = False
         try:
+            # Read once: a bad connection fails here, before anything is sent, and the
+            # handler below decides from what was read instead of reading it again.
+            settings = hook.get_conn()
+            idempotent = settings.idempotent_sending
             repeated = key is not None and repeats_earlier_try(ti)
-            if repeated and not hook.idempotent_sending():
+            if repeated and not idempotent:
                 self.log.warning(
                     "Try %s of this send repeats an earlier try, but idempotentSending is off "
                     "in connection %r: a message Infobip rejects as a duplicate "
@@ -101,14 +106,11 @@ class InfobipOperator(BaseOperator):
                     getattr(ti, "try_number", "?"),
                     self.infobip_conn_id,
                 )
-            return hook.execute(self.action, self.inputs, idempotency_key=key, repeated=repeated)
-        except ConnectorError as error:
-            failure = final_failure(
-                error, kind=self.kind, idempotent_sending=hook.idempotent_sending()
+            return hook.execute(
+                self.action, self.inputs, idempotency_key=key, repeated=repeated, settings=settings
             )
-            if failure is not None:
-                raise failure from error
-            raise
+        except ConnectorError as error:
+            end_try(error, kind=self.kind, idempotent_sending=idempotent, log=self.log)
 
 
 def _class_name(action: str) -> str:

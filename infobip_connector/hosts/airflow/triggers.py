@@ -24,18 +24,21 @@ Progress = tuple[list[dict[str, Any]], list[str]]
 
 
 def check(hook: InfobipHook, message_ids: list[str]) -> Progress:
-    """``(final log entries, IDs still waiting)`` for ``message_ids``, from the SMS logs."""
+    """``(final log entries, IDs still waiting)`` for ``message_ids``, from the SMS logs
+    (the connection read once for all their requests)."""
+    settings = hook.get_conn()
     entries: list[dict[str, Any]] = []
     for query in log_queries(message_ids):
-        entries += hook.execute(LOGS_ACTION, query)["results"]
+        entries += hook.execute(LOGS_ACTION, query, settings=settings)["results"]
     return progress(message_ids, entries)
 
 
 async def acheck(hook: InfobipHook, message_ids: list[str]) -> Progress:
     """:func:`check` on the event loop."""
+    settings = await hook.aget_conn()
     entries: list[dict[str, Any]] = []
     for query in log_queries(message_ids):
-        entries += (await hook.aexecute(LOGS_ACTION, query))["results"]
+        entries += (await hook.aexecute(LOGS_ACTION, query, settings=settings))["results"]
     return progress(message_ids, entries)
 
 
