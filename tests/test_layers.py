@@ -70,6 +70,7 @@ AIRFLOW_FREE = {
     "hosts.airflow.connection_form",
     "hosts.airflow.delivery",
     "hosts.airflow.idempotency",
+    "hosts.airflow.templating",
 }
 
 #: Layers that never do I/O: none may load an HTTP library, even lazily.

@@ -83,7 +83,8 @@ def test_the_sensor_waits_for_a_pending_message(timed: Sandbox, clock: Clock) ->
 
 
 def test_wrong_ids_fail_the_task_without_retries(account: Sandbox) -> None:
-    sensor = InfobipDeliveryReportSensor(task_id="wait", message_ids=["m1", 2])
+    sensor = InfobipDeliveryReportSensor(task_id="wait", message_ids="{{ params.ids }}")
+    sensor.message_ids = ["m1", 2]  # as rendered from a template
     with pytest.raises(AirflowFailException, match=r"message_ids\[1\]"):
         sensor.poke(task_context())
     assert account.requests == []
@@ -120,11 +121,14 @@ def test_deferrable_defers_to_the_trigger_which_fires_once_all_are_final(
     assert isinstance(trigger, InfobipDeliveryReportTrigger)
     path, kwargs = trigger.serialize()
     assert path == "infobip_connector.hosts.airflow.triggers.InfobipDeliveryReportTrigger"
+    end_time = kwargs.pop("end_time")
     assert kwargs == {
         "message_ids": _ids(sent),
         "infobip_conn_id": "infobip_default",
         "poke_interval": 0.05,
     }
+    assert time.time() + 590 < end_time <= time.time() + 600  # the sensor's start + timeout
+    kwargs["end_time"] = end_time
 
     async def run() -> Any:
         events = InfobipDeliveryReportTrigger(**kwargs).run()

@@ -15,13 +15,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ... import component
 from ...errors import InputError
 
 #: Infobip's status groups a message leaves no more (group 1, PENDING, is the only other,
 #: with ACCEPTED, which the logs may show before it).
 FINAL_GROUPS = frozenset({"DELIVERED", "UNDELIVERABLE", "EXPIRED", "REJECTED"})
+#: The action every check runs (``GET /sms/3/logs``): a read, safe to repeat.
+LOGS_ACTION = "getSmsLogs"
 #: ``getSmsLogs`` takes at most this many message IDs per request.
 IDS_PER_REQUEST = 100
+#: The longest message ID a send takes (Send SMS ``destinations[].messageId``, Send
+#: WhatsApp ``messageId``: 200 UTF-16 code units); a longer one names no message.
+MAX_MESSAGE_ID_LENGTH = 200
+#: At most this many messages per sensor: each check reads them 100 a request, so a
+#: bigger wait is 100 requests a poke and better split across sensors.
+MAX_MESSAGE_IDS = 10_000
 
 
 def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
@@ -29,7 +38,9 @@ def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
 
     ``value`` is a list of IDs, one ID, or the output of a send (``{"messages": [{"messageId":
     ...}, ...]}``, as Send SMS returns it and XCom holds it). Raises ``InputError`` naming the
-    place (``message_ids[2]``) when an ID is not text or nothing is given.
+    place (``message_ids[2]``) when an ID is not text, is longer than a send allows
+    (``MAX_MESSAGE_ID_LENGTH``) or holds a character no ID may (a control, invisible or
+    private-use character), and when none or more than ``MAX_MESSAGE_IDS`` are given.
     """
     items: Any = value
     where = path
@@ -39,17 +50,44 @@ def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
         items = [value]
     if not isinstance(items, list | tuple):
         raise _input(path, "must be a list of message IDs or the output of a send")
-    found: dict[str, None] = {}
+    if len(items) > MAX_MESSAGE_IDS:
+        raise _input(
+            where,
+            f"must name at most {MAX_MESSAGE_IDS} messages ({len(items)} given); split them "
+            "across sensors",
+        )
+    found: dict[str, str] = {}  # ID -> where it was first given
     for index, item in enumerate(items):
         at = f"{where}[{index}]"
         if isinstance(item, dict):
             item, at = item.get("messageId"), f"{at}.messageId"
         if not isinstance(item, str) or not item.strip():
             raise _input(at, "must be a message ID (text)")
-        found.setdefault(item)
+        if len(item.encode("utf-16-le")) > 2 * MAX_MESSAGE_ID_LENGTH:
+            raise _input(at, f"must be at most {MAX_MESSAGE_ID_LENGTH} characters, as sent")
+        found.setdefault(item, at)
     if not found:
         raise _input(path, "must name at least one message")
+    _check_as_queried(found)
     return list(found)
+
+
+def _check_as_queried(found: dict[str, str]) -> None:
+    """The checks ``getSmsLogs`` applies to its ``messageId`` items (visible characters
+    only), run now, with each error at the place the ID was given."""
+    ids = list(found)
+    for query in log_queries(ids):
+        try:
+            component.validate_input(LOGS_ACTION, query)
+        except InputError as error:
+            errors = []
+            for problem in error.errors:
+                place = problem["path"].removeprefix("messageId[").removesuffix("]")
+                if place.isdigit() and int(place) < len(query["messageId"]):
+                    errors.append({**problem, "path": found[query["messageId"][int(place)]]})
+                else:
+                    errors.append(problem)
+            raise InputError(errors) from None
 
 
 def log_queries(message_ids: list[str]) -> Iterator[dict[str, Any]]:
