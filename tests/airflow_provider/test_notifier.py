@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 pytest.importorskip("airflow.sdk")
@@ -46,10 +48,56 @@ def test_a_whatsapp_message_per_recipient(account: Sandbox) -> None:
     assert (sent.channel, sent.to, sent.text) == ("whatsapp", "41793026727", "nightly_export done")
 
 
-def test_whatsapp_needs_a_sender_and_nothing_is_sent_without_one(account: Sandbox) -> None:
+@pytest.mark.parametrize(
+    ("settings", "path"),
+    [
+        ({"to": "+41 79 302 67 27", "text": "x", "channel": "whatsapp"}, "sender"),
+        ({"to": "+41 79 302 67 27", "text": "x", "channel": "whatsapp", "sender": "12"}, "sender"),
+        ({"to": "+41 79 302 67 27", "text": "x", "sender": "\u0007"}, "sender"),
+        ({"to": "12", "text": "x"}, "to"),
+        ({"to": ["+41 79 302 67 27", "12"], "text": "x"}, "to[1]"),
+        (
+            {
+                "to": ["+41 79 302 67 27", "12"],
+                "text": "x",
+                "channel": "whatsapp",
+                "sender": "447860099299",
+            },
+            "to[1]",
+        ),
+        ({"to": [], "text": "x"}, "to"),
+        ({"to": 41793026727, "text": "x"}, "to"),
+        ({"to": "+41 79 302 67 27", "text": ""}, "text"),
+        (
+            {
+                "to": "+41 79 302 67 27",
+                "text": "  ",
+                "channel": "whatsapp",
+                "sender": "447860099299",
+            },
+            "text",
+        ),
+    ],
+)
+def test_settings_are_checked_when_the_dag_is_parsed_in_the_notifiers_terms(
+    settings: dict[str, Any], path: str
+) -> None:
     with pytest.raises(InputError) as caught:
-        InfobipNotifier(to="+41 79 302 67 27", text="x", channel="whatsapp").notify(_context())
-    assert caught.value.errors[0]["path"] == "from"
+        InfobipNotifier(**settings)
+    assert [e["path"] for e in caught.value.errors] == [path]
+    assert path in str(caught.value)
+
+
+def test_templated_settings_are_left_for_the_send(account: Sandbox) -> None:
+    notifier = InfobipNotifier(
+        to=["{{ params.to }}"], text="{{ dag.dag_id }}", channel="whatsapp", sender="{{ params.s }}"
+    )
+    context = {**_context(), "params": {"to": "+41 79 302 67 27", "s": "12"}}
+    notifier.render_template_fields(context)  # as the callback does before notify
+    assert (notifier.to, notifier.sender) == (["+41 79 302 67 27"], "12")
+    with pytest.raises(InputError) as caught:  # rendered wrong: named as the notifier's
+        notifier.notify(context)
+    assert caught.value.errors[0]["path"] == "sender"
     assert account.requests == []
 
 
