@@ -10,9 +10,9 @@ pytest.importorskip("airflow.sdk")
 
 from airflow.sdk import DAG, BaseNotifier
 
-from infobip_connector.errors import InputError
+from infobip_connector.errors import InputError, OutcomeUnknownError
 from infobip_connector.hosts.airflow.notifier import InfobipNotifier
-from infobip_connector.sandbox import Sandbox
+from infobip_connector.sandbox import Fault, Sandbox
 
 from .conftest import task_context
 
@@ -104,3 +104,20 @@ def test_templated_settings_are_left_for_the_send(account: Sandbox) -> None:
 def test_the_channel_is_checked_when_the_dag_is_parsed() -> None:
     with pytest.raises(ValueError, match="channel"):
         InfobipNotifier(to="1", text="x", channel="fax")  # type: ignore[arg-type]
+
+
+def test_an_unknown_outcome_names_the_ids_to_check(
+    account: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    account.script("POST", "/sms/2/text/advanced", Fault(process=True, drop="before_response"))
+    notifier = InfobipNotifier(to="+41 79 302 67 27", text="{{ dag.dag_id }} failed")
+    with pytest.raises(OutcomeUnknownError) as caught:  # Airflow logs it, the DAG goes on
+        notifier(_context())
+    (accepted,) = account.accepted_message_ids
+    assert caught.value.__notes__ == [
+        f"infobip-connector: IDs to check: bulkId={caught.value.details['bulkId']}; "
+        f"messageIds=[{accepted}]"
+    ]
+    captured = capsys.readouterr()
+    logged = [line for line in (captured.out + captured.err).splitlines() if accepted in line]
+    assert logged and "IDs to check: bulkId=" in logged[0]

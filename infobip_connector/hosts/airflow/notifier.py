@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from airflow.sdk import BaseNotifier
 
 from ... import component
-from ...errors import InputError
+from ...errors import ConnectorError, InputError
+from .failures import name_ids
 from .hook import InfobipHook
 from .templating import is_templated
 
@@ -79,6 +80,9 @@ class InfobipNotifier(BaseNotifier):
                 hook.execute(action, inputs)
             except InputError as error:
                 raise in_notifier_terms(error, self.channel, self.to, index) from None
+            except ConnectorError as error:
+                name_ids(error, self.log)  # an unknown outcome: the IDs to check
+                raise
 
 
 #: A placeholder for a value rendered only when the notifier sends (valid by every rule).
