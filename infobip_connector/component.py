@@ -367,7 +367,7 @@ class Component:
 
         declared = self.definition.trigger(trigger)
         registration, request = register_request(
-            declared, url, security, resources=resources, local=_local(settings, transport)
+            declared, url, security, resources=resources, local=settings.is_loopback
         )
         del security  # its secrets would show in tracebacks rendered with their locals
         from .transport import client
@@ -449,7 +449,9 @@ def _prepare(
 def _local(settings: ConnectionSettings, transport: object) -> bool:
     """Whether Infobip's side is on this machine, so it can call back a loopback URL: a
     loopback ``baseUrl``, or the in-process sandbox's transport."""
-    return settings.is_loopback or getattr(transport, "on_this_machine", False) is True
+    # A base URL that is not text is the client's to refuse (ConfigurationError), not ours.
+    loopback = isinstance(settings.base_url, str) and settings.is_loopback
+    return loopback or getattr(transport, "on_this_machine", False) is True
 
 
 def _phone_check(settings: ConnectionSettings) -> PhoneCheck:

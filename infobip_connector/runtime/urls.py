@@ -106,7 +106,7 @@ def callback_url_problem(url: str, *, local: bool, basic: bool = False) -> str |
     if place == "loopback" and not local:
         return (
             "must be a URL Infobip can call: this is a loopback address (only a sandbox on"
-            " this machine, at a loopback baseUrl or in this process, can post to it)"
+            " this machine can post to it)"
         )
     if place == "private":
         return (

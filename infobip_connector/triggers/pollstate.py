@@ -24,9 +24,11 @@ _OWNER = ("trigger", "account")
 _ACCOUNT_BYTES = 8
 
 
-def account_of(base_url: str) -> str:
-    """The ``account`` a state names for a connection to ``base_url`` (normalised)."""
-    data = base_url.rstrip("/").lower().encode("utf-8", "surrogatepass")
+def account_of(base_url: object) -> str:
+    """The ``account`` a state names for a connection to ``base_url`` (normalised). A base
+    URL that is not text still gets one: the client refuses it before anything is sent."""
+    text = base_url if isinstance(base_url, str) else repr(base_url)
+    data = text.rstrip("/").lower().encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=_ACCOUNT_BYTES, person=b"ibc-poll-acct").hexdigest()
 
 
