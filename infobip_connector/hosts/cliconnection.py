@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 KEY_VARIABLE = "INFOBIP_API_KEY"
 BASE_URL_VARIABLE = "INFOBIP_BASE_URL"
+# What `listen` reads when its flags are not given (hosts/listen.py).
+BASIC_AUTH_VARIABLE = "INFOBIP_WEBHOOK_BASIC_AUTH"
+HMAC_SECRET_VARIABLE = "INFOBIP_WEBHOOK_HMAC_SECRET"
 #: The key the CLI hands the embedded sandbox, which accepts any key the connector accepts.
 #: Random per process: a fixed key is a word that can turn up in data, where masking it
 #: would corrupt an ID (a messageId ``sandbox-key-7``).

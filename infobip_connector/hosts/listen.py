@@ -33,6 +33,7 @@ from ..errors import InputError, UsageError
 from ..redaction import get_logger
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import jsonout
+from .cliconnection import BASIC_AUTH_VARIABLE, HMAC_SECRET_VARIABLE
 
 if TYPE_CHECKING:
     from .. import RecentKeys, WebhookSettings
@@ -51,8 +52,6 @@ IDLE_TIMEOUT = 15.0
 TICK = 0.5
 
 #: Where ``--basic-auth`` and ``--hmac-secret`` may come from instead of the command line.
-BASIC_AUTH_VARIABLE = "INFOBIP_WEBHOOK_BASIC_AUTH"
-HMAC_SECRET_VARIABLE = "INFOBIP_WEBHOOK_HMAC_SECRET"
 
 
 @dataclass

@@ -15,16 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from .cliconnection import BASIC_AUTH_VARIABLE, HMAC_SECRET_VARIABLE
 from .cliflags import add_compact, trigger_names
-from .listen import (
-    BASIC_AUTH_VARIABLE,
-    HMAC_SECRET_VARIABLE,
-    Listener,
-    check_path,
-    listen,
-    warn_if_reachable,
-    webhook_settings,
-)
 
 if TYPE_CHECKING:
     from ..component import Component
@@ -68,6 +60,9 @@ def _either(value: str | None, file_value: str | None, option: str) -> str | Non
 def cmd_listen(args: argparse.Namespace) -> None:
     from .. import component
     from .cli import _cannot_listen, _catch_termination, _connection
+
+    # Imported here: aiohttp's web server costs a tenth of a second that `run` never needs.
+    from .listen import Listener, check_path, listen, warn_if_reachable, webhook_settings
 
     _trigger(component, args.trigger, "webhook")
     path = check_path(args.path)

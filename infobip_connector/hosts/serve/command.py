@@ -8,7 +8,6 @@ lands in the log instead of corrupting the answers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import math
 import os
@@ -109,6 +108,9 @@ def run(args: argparse.Namespace, *, read_json: Callable[[str, str], Any]) -> No
 
 
 async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> None:
+    # Imported here, as the other commands' modules are: `run` never needs asyncio.
+    import asyncio
+
     from ... import aclose_pooled_clients
     from .lines import LineReader
     from .worker import Worker
