@@ -152,33 +152,34 @@ def carrying(secrets: Collection[str]) -> Iterator[None]:
         _carried.reset(token)
 
 
-def hidden_values(value: Any) -> list[str]:
-    """Every ``HiddenStr`` inside JSON-like ``value``: the secrets a request body carries.
+def encode_carrying(value: Any) -> tuple[bytes, tuple[str, ...]]:
+    """``orjson.dumps(value)`` and every ``HiddenStr`` inside it: the secrets a body carries.
 
-    Walked with a stack rather than recursion, the plain ``str``, ``dict`` and ``list`` of
-    a request body tested by exact type first: it runs on every request, and a recursive
-    walk building a list per node took about 0.17 s on a 100,000-destination bulk (this
-    one 0.05 s) and 6 µs on a small send (this one 2 µs). Any depth; order not kept.
+    One pass, in orjson's C code: plain JSON types are encoded natively, and with
+    ``OPT_PASSTHROUGH_SUBCLASS`` every subclass of ``str``, ``int``, ``dict`` and ``list``
+    (a ``HiddenStr`` among them) is handed to ``_plain``, which notes it and returns the
+    plain value orjson would have written. So the bytes are ``orjson.dumps(value)``'s, and a
+    100,000-recipient body is not walked a second time in Python to find the secrets.
+    Raises ``orjson.JSONEncodeError`` (a ``TypeError``) for what ``orjson.dumps`` refuses.
     """
     found: list[str] = []
-    stack = [value]
-    pop, more = stack.pop, stack.extend
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is str:
-            continue
-        if kind is dict:
-            more(item.values())
-        elif kind is list:
-            more(item)
-        elif isinstance(item, HiddenStr):
-            found.append(str.__str__(item))
-        elif isinstance(item, dict):
-            more(item.values())
-        elif isinstance(item, list | tuple):
-            more(item)
-    return found
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, str):
+            text = str.__str__(item)
+            if isinstance(item, HiddenStr):
+                found.append(text)
+            return text
+        if isinstance(item, int):
+            return int(item)
+        if isinstance(item, dict):
+            return dict(item)
+        if isinstance(item, list):
+            return list(item)
+        raise TypeError(f"Type is not JSON serializable: {type(item).__name__}")
+
+    encoded = orjson.dumps(value, default=plain, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
+    return encoded, tuple(found)
 
 
 def _secrets() -> tuple[str, ...]:

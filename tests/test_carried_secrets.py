@@ -74,14 +74,15 @@ def test_a_secret_echoed_in_a_success_answer_is_masked() -> None:
 
 
 def test_every_carried_secret_is_found_at_any_depth_in_any_container() -> None:
-    # The walk runs on every request body; it must miss no secret wherever it sits (a
-    # tuple, a dict or str subclass), and no nesting may make it fail.
+    # Found while the body is encoded; it must miss no secret wherever it sits (a tuple,
+    # a dict or str subclass, as deep as orjson writes).
     from collections import OrderedDict
 
-    from infobip_connector.redaction import HiddenStr, hidden_values
+    from infobip_connector.redaction import HiddenStr, encode_carrying
+    from infobip_connector.transport.requestbody import MAX_DEPTH
 
     deep: Any = HiddenStr("at-the-bottom")
-    for _ in range(5000):  # far deeper than Python's recursion limit
+    for _ in range(MAX_DEPTH // 2 - 1):  # the body's own two levels make it the deepest
         deep = {"a": [deep]}
     body = {
         "plain": ["text", 1, 2.5, None, True],
@@ -90,8 +91,55 @@ def test_every_carried_secret_is_found_at_any_depth_in_any_container() -> None:
         "deep": deep,
         "first": HiddenStr("top-level"),
     }
-    assert sorted(hidden_values(body)) == sorted(
+    encoded, carried = encode_carrying(body)
+    assert sorted(carried) == sorted(
         ["at-the-bottom", "in-a-tuple", "in-a-dict-subclass", "top-level"]
     )
-    assert hidden_values(HiddenStr("alone")) == ["alone"]
-    assert hidden_values({"messages": [{"text": "no secret"}]}) == []
+    assert b"at-the-bottom" in encoded
+    assert encode_carrying(HiddenStr("alone")) == (b'"alone"', ("alone",))
+    assert encode_carrying({"messages": [{"text": "no secret"}]})[1] == ()
+
+
+def _deep(levels: int, bottom: Any) -> Any:
+    for _ in range(levels):
+        bottom = {"a": [bottom]}
+    return bottom
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "problem"),
+    [
+        # Past orjson's nesting limit, however far: a typed error, never a bare TypeError.
+        ({"deep": _deep(200, "x")}, "body.deep" + ".a[0]" * 126 + ".a", "nested deeper"),
+        ({"deep": _deep(5000, "x")}, "body.deep" + ".a[0]" * 126 + ".a", "nested deeper"),
+        ({"messages": [{"to": {1, 2}}]}, "body.messages[0].to", "a set"),
+        ({"messages": [{"n": 2**64}]}, "body.messages[0].n", "64-bit"),
+        ({"messages": [{"text": "a\ud800b"}]}, "body.messages[0].text", "UTF-8"),
+        ({"messages": [{1: "x"}]}, "body.messages[0]", "object key"),
+    ],
+)
+def test_a_body_orjson_refuses_is_a_typed_error_naming_the_part_and_no_secret(
+    body: dict[str, Any], path: str, problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from infobip_connector.errors import InputError
+    from infobip_connector.redaction import HiddenStr
+    from infobip_connector.request import InfobipRequest
+    from infobip_connector.transport import client
+    from infobip_connector.transport.connection import settings_for
+
+    sandbox = Sandbox(deliver_reports=False)
+    sandbox.script("POST", "/x/1", Fault(status=200, body={"ok": True}))
+    body = {"secret": HiddenStr(SECRET), **body}
+    request = InfobipRequest("POST", "/x/1", body, kind="send")
+    settings = settings_for(CONNECTION)
+    assert not isinstance(settings, ConnectorError)
+    caplog.set_level(logging.DEBUG, logger="infobip_connector")
+    with pytest.raises(InputError) as caught:
+        client.send(settings, request, sandbox.transport())
+    error = caught.value
+    assert error.errors[0]["path"] == path
+    assert problem in error.errors[0]["message"]
+    shown = str(error.to_dict()) + str(error) + repr(error) + repr(error.__cause__)
+    assert SECRET not in shown and SECRET not in caplog.text
+    assert error.__cause__ is None and error.__suppress_context__
+    assert sandbox.requests == []  # nothing reached Infobip

@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
-import orjson
 
 from .. import safejson
 from .._version import __version__
@@ -40,7 +39,7 @@ from ..errors import (
     UnreachableError,
 )
 from ..outcome import advice, after_arrival, mark_interrupted, unknown
-from ..redaction import HiddenStr, carrying, get_logger, hidden_values, redact, scrub_answer
+from ..redaction import HiddenStr, carrying, get_logger, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
 from . import deadline, idempotent
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
@@ -52,6 +51,7 @@ from .attempts import (
     run_attempt_async,
 )
 from .connection import ConnectionSettings, checked_settings
+from .requestbody import encode_body
 from .target import request_target
 
 # Re-exported: the package's public names (``infobip_connector.InfobipRequest``,
@@ -116,9 +116,11 @@ class _Exchange:
         )
         # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
         bodiless = request.body is None or request.method.upper() in BODILESS
-        self.content = None if bodiless else orjson.dumps(request.body)
+        self.content: bytes | None = None
         #: The secrets the body carries (a webhook's credentials): masked like the key.
-        self.carried = () if bodiless else tuple(hidden_values(request.body))
+        self.carried: tuple[str, ...] = ()
+        if not bodiless:
+            self.content, self.carried = encode_body(request.body)
         self.headers = {
             # Masked in reprs: frames on the way to the socket hold this value.
             "Authorization": HiddenStr("App " + settings.token.get_secret_value()),
