@@ -12,31 +12,41 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+import pytest
 from pydantic import SecretStr
 
+from infobip_connector.errors import ConfigurationError
 from infobip_connector.redaction import HiddenStr, encode_carrying
 from infobip_connector.request import InfobipRequest
 from infobip_connector.transport import client
-from infobip_connector.transport.connection import ConnectionSettings
+from infobip_connector.transport.connection import (
+    ConnectionSettings,
+    checked_settings,
+    settings_for,
+)
 
 KEY = "bench-key-0123456789-abcdef"
 
 
-def python_calls(action: Callable[[], Any]) -> int:
-    """How many Python functions ``action`` calls (C functions not counted)."""
-    calls = 0
+def called(action: Callable[[], Any]) -> list[str]:
+    """The names of the Python functions ``action`` calls, in order (C functions left out)."""
+    names: list[str] = []
 
-    def count(_frame: Any, event: str, _arg: Any) -> None:
-        nonlocal calls
+    def note(frame: Any, event: str, _arg: Any) -> None:
         if event == "call":
-            calls += 1
+            names.append(frame.f_code.co_name)
 
-    sys.setprofile(count)
+    sys.setprofile(note)
     try:
         action()
     finally:
         sys.setprofile(None)
-    return calls
+    return names
+
+
+def python_calls(action: Callable[[], Any]) -> int:
+    """How many Python functions ``action`` calls."""
+    return len(called(action))
 
 
 def sms_body(recipients: int) -> dict[str, Any]:
@@ -68,3 +78,54 @@ def test_the_secrets_a_body_carries_are_found_where_they_are_nested() -> None:
     assert encoded == orjson.dumps(body)
     assert carried == ("pw-9x", "hmac-2")
     assert encode_carrying(sms_body(3)) == (orjson.dumps(sms_body(3)), ())
+
+
+def test_settings_checked_once_are_not_checked_again_while_unchanged() -> None:
+    settings = settings_for({"token": KEY, "baseUrl": "https://api.infobip.com"})
+    assert isinstance(settings, ConnectionSettings)
+    first = checked_settings(settings)
+    again = called(lambda: checked_settings(settings))
+    assert "_checked_or_error" not in again
+    assert "register_secret" not in again
+    assert checked_settings(settings) is first
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("max_attempts", True),  # == 1, and refused: compared by identity, not equality
+        ("max_attempts", 0),
+        ("idempotent_sending", 1),
+        ("base_url", "https://evil.example.com"),
+        ("deadline", float("nan")),
+        ("phone_number_check", "none"),
+        ("token", SecretStr("short")),
+    ],
+)
+def test_a_settings_object_changed_after_its_check_is_checked_again(name: str, value: Any) -> None:
+    settings = ConnectionSettings(token=SecretStr(KEY), max_attempts=1)
+    checked_settings(settings)
+    checked_settings(settings)
+    object.__setattr__(settings, name, value)
+    with pytest.raises(ConfigurationError):
+        checked_settings(settings)
+
+
+def test_a_key_changed_inside_its_secretstr_is_checked_again() -> None:
+    key = KEY + "-changed-inside"  # its own key: the SecretStr is shared with the check's cache
+    settings = ConnectionSettings(token=SecretStr(key))
+    checked_settings(settings)
+    object.__setattr__(settings.token, "_secret_value", "https://api.infobip.com/x")
+    with pytest.raises(ConfigurationError):
+        checked_settings(settings)
+    object.__setattr__(settings.token, "_secret_value", key + "-other")
+    assert checked_settings(settings).token.get_secret_value() == key + "-other"
+
+
+def test_a_subclass_is_checked_on_every_send() -> None:
+    class Computed(ConnectionSettings):
+        pass
+
+    settings = Computed(token=SecretStr(KEY))
+    checked_settings(settings)
+    assert "_checked_or_error" in called(lambda: checked_settings(settings))

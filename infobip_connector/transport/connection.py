@@ -10,9 +10,11 @@ field must not be printed back.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_
 from typing import Any, TypeAlias
 
 from pydantic import SecretStr
@@ -61,7 +63,7 @@ class ConnectionSettings:
     idempotent_sending: bool = False
 
     def __post_init__(self) -> None:
-        canonical = checked_settings(self)
+        canonical = _checked_or_raise(self)
         for name in ("token", "base_url", "connect_timeout", "read_timeout", "deadline"):
             object.__setattr__(self, name, getattr(canonical, name))
 
@@ -79,13 +81,85 @@ def checked_settings(settings: ConnectionSettings) -> ConnectionSettings:
 
     Each field is read once and only what was checked is returned, so a value changed
     behind the check's back (``object.__setattr__``, a subclass property) is never sent.
-    Cached per distinct set of values *and their types* (``True`` is not ``1``).
+    Cached per distinct set of values *and their types* (``True`` is not ``1``), and per
+    settings object while it holds the very values that were checked (see ``_Verified``).
     Raises ``ConfigurationError``, from this frame: the frames below hold the values.
     """
+    known = _verified.get(id(settings))
+    if known is not None and known.still_holds(settings):
+        return known.canonical
+    checked = _checked_or_raise(settings)
+    _Verified.remember(settings, checked)
+    return checked
+
+
+def _checked_or_raise(settings: ConnectionSettings) -> ConnectionSettings:
     checked = _checked_or_error(settings)
     if isinstance(checked, ConfigurationError):
         raise checked
     return checked
+
+
+class _Verified:
+    """A settings object that passed the check, with the very objects it held then.
+
+    An engine sends many times with one settings object (``settings_for`` caches it per
+    connection values); hashing its nine fields and the key for the check's cache on
+    every send cost more than the rest of the policy. The object is known again only
+    while it holds the *same objects* (``is``, not ``==``: ``True == 1``) in its fields and
+    in its key's ``SecretStr``, its class and its key's class being exactly the ones
+    checked; any change, however it was made, goes through the whole check again. The
+    snapshot keeps those objects alive, so their ids cannot be reused by others. Its key
+    stays registered for masking with this object as owner (``register_secret``) for as
+    long as the object lives, so that is not repeated either.
+    """
+
+    __slots__ = ("canonical", "fields", "ref", "secret")
+
+    def __init__(
+        self,
+        ref: weakref.ref[ConnectionSettings],
+        fields: tuple[Any, ...],
+        secret: str,
+        canonical: ConnectionSettings,
+    ) -> None:
+        self.ref = ref
+        self.fields = fields
+        self.secret = secret
+        self.canonical = canonical
+
+    def still_holds(self, settings: ConnectionSettings) -> bool:
+        # Exact classes: a subclass may compute a field, a SecretStr subclass its key.
+        if self.ref() is not settings or type(settings) is not ConnectionSettings:
+            return False
+        now = vars(settings)
+        token = settings.token
+        return (
+            type(token) is SecretStr
+            and token.get_secret_value() is self.secret
+            and len(now) == len(self.fields)
+            and all(map(is_, now.values(), self.fields))
+        )
+
+    @classmethod
+    def remember(cls, settings: ConnectionSettings, canonical: ConnectionSettings) -> None:
+        token = settings.token
+        if type(settings) is not ConnectionSettings or type(token) is not SecretStr:
+            return  # never known again: checked in full each time
+        ident = id(settings)
+        ref = weakref.ref(settings, partial(_forget_verified, ident))
+        fields = tuple(vars(settings).values())
+        _verified[ident] = cls(ref, fields, token.get_secret_value(), canonical)
+
+
+# id(settings) → what it held when checked; an entry leaves when its settings object dies.
+_verified: dict[int, _Verified] = {}
+
+
+def _forget_verified(ident: int, ref: weakref.ref[ConnectionSettings]) -> None:
+    entry = _verified.get(ident)
+    if entry is not None and entry.ref is ref:
+        del _verified[ident]
 
 
 def settings_for(connection: ConnectionSettings | Mapping[str, Any]) -> SettingsOrError:
