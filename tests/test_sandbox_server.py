@@ -295,3 +295,21 @@ def test_answers_leave_in_one_write_with_tcp_nodelay(monkeypatch: pytest.MonkeyP
     assert len(answers) == 1 and len(writes) == 1
     assert answers[0].endswith(response.content)
     assert all(nodelay)
+
+
+def test_a_request_that_arrives_while_stopping_gets_no_answer_not_an_assertion() -> None:
+    """stop() clears the server before aiohttp has finished: a request handled in between
+    is dropped like any other when the server stops, never an AssertionError."""
+    server = SandboxServer(Sandbox())  # never started, as after stop()
+    closed: list[bool] = []
+
+    class Transport:
+        def close(self) -> None:
+            closed.append(True)
+
+    class Request:
+        transport = Transport()
+
+    _, shown = asyncio.run(server._answer(Request()))  # type: ignore[arg-type]
+    assert shown == "no answer (server stopping)"
+    assert closed == [True]

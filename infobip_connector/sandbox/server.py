@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import re
 import sys
+import threading
 import time
 from http import HTTPStatus
 from types import TracebackType
@@ -205,8 +206,10 @@ class SandboxServer:
         return quote(text, safe="/?&=:@!$'()*+,;~")
 
     async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str]:
-        assert self._server is not None
         server = self._server
+        if server is None:
+            # stop() has begun: a request that slipped in meanwhile gets no answer.
+            return self._drop(request), "no answer (server stopping)"
         try:
             body = await read_body(request, self._max_body, BODY_TIMEOUT)
         except BodyRefused as refused:
@@ -215,9 +218,9 @@ class SandboxServer:
             self.sandbox.handle, request.method, _target(request), dict(request.headers), body
         )
         if reply.drop == "hang":
-            await self._hold(request)
+            await self._hold(request, server.stopping)
             return self._drop(request), "no answer (hang)"
-        if reply.delay and await self._wait(reply.delay):
+        if reply.delay and await self._wait(reply.delay, server.stopping):
             return self._drop(request), "no answer (server stopping)"
         if reply.drop == "before_response":
             return self._drop(request), "no answer (dropped)"
@@ -232,10 +235,9 @@ class SandboxServer:
             reply.status
         )
 
-    async def _wait(self, seconds: float) -> bool:
+    @staticmethod
+    async def _wait(seconds: float, stopping: threading.Event) -> bool:
         """Sleep ``seconds``; True when the server began stopping meanwhile."""
-        assert self._server is not None
-        stopping = self._server.stopping
         deadline = time.monotonic() + seconds
         while not stopping.is_set():
             remaining = deadline - time.monotonic()
@@ -244,10 +246,9 @@ class SandboxServer:
             await asyncio.sleep(min(remaining, 0.05))
         return True
 
-    async def _hold(self, request: web.BaseRequest) -> None:
+    @staticmethod
+    async def _hold(request: web.BaseRequest, stopping: threading.Event) -> None:
         """Leave the request unanswered until the client goes away or the server stops."""
-        assert self._server is not None
-        stopping = self._server.stopping
         while not stopping.is_set():
             transport = request.transport
             if transport is None or transport.is_closing():
