@@ -64,9 +64,9 @@ def test_tools_schemas_calls_and_resources_over_stdio() -> None:
         assert list(tools) == component.action_names
         for name, tool in tools.items():
             derived = schema_file(f"{name}.input.schema.json")
-            if KINDS[name] == "send":  # plus the optional execution key, and nothing else
-                key = tool.input_schema["properties"]["idempotency_key"]
-                derived["properties"]["idempotency_key"] = key
+            if KINDS[name] == "send":  # plus the optional execution key and repeated
+                for argument in ("idempotency_key", "repeated"):
+                    derived["properties"][argument] = tool.input_schema["properties"][argument]
             assert tool.input_schema == derived
             assert tool.output_schema == schema_file(f"{name}.output.schema.json")
             assert tool.description.startswith(component.definition.action(name).description)

@@ -20,7 +20,13 @@ from infobip_connector.hosts.cliconnection import SANDBOX_KEY
 from infobip_connector.hosts.mcp import command
 from infobip_connector.hosts.mcp.calls import SANDBOX_META, SANDBOX_NOTE, ToolRunner, UnknownTool
 from infobip_connector.hosts.mcp.resources import build_resources
-from infobip_connector.hosts.mcp.tools import CONFIRM, IDEMPOTENCY_KEY, build_tools, pick_actions
+from infobip_connector.hosts.mcp.tools import (
+    CONFIRM,
+    IDEMPOTENCY_KEY,
+    REPEATED,
+    build_tools,
+    pick_actions,
+)
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
 from .conftest import CANARY, ROOT
@@ -63,10 +69,9 @@ def test_tools_carry_the_derived_schemas_and_the_definitions_words() -> None:
     for name, tool in build_tools(component, component.action_names, confirm_sends=False).items():
         folder = ROOT / "schemas"
         derived = json.loads((folder / f"{name}.input.schema.json").read_text())
-        if KINDS[name] == "send":  # plus the optional execution key, and nothing else
-            derived["properties"][IDEMPOTENCY_KEY] = tool.input_schema["properties"][
-                IDEMPOTENCY_KEY
-            ]
+        if KINDS[name] == "send":  # plus the optional execution key and repeated, nothing else
+            for argument in (IDEMPOTENCY_KEY, REPEATED):
+                derived["properties"][argument] = tool.input_schema["properties"][argument]
         assert tool.input_schema == derived
         assert tool.output_schema == json.loads((folder / f"{name}.output.schema.json").read_text())
         assert tool.description.startswith(component.definition.action(name).description)

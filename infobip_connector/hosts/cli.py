@@ -14,6 +14,7 @@ import gc
 import json
 import logging
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -27,6 +28,7 @@ from ..errors import ConnectorError, InputError, InternalError, UsageError
 from ..redaction import RedactingFilter, redact, sent_ids
 from . import jsonout
 from .cliflags import LazyHelp, action_names, add_compact
+from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
 
 if TYPE_CHECKING:
@@ -257,11 +259,21 @@ def cmd_run(args: argparse.Namespace) -> None:
     key = args.idempotency_key
     if key is not None:
         checked_idempotency_key(key, "--idempotency-key")
+    elif args.repeated:
+        raise UsageError([{"path": "--repeated", "message": REPEATED_ALONE}])
     inputs = _read_json(args.input, "input")
     connection, transport = _connection(args)
-    output = component.execute(
-        args.action, inputs, connection, transport=transport, idempotency_key=key
-    )
+    hinted = key if component.definition.action(args.action).kind == "send" else None
+    retry = f"with --idempotency-key {shlex.quote(key or '')} --repeated"
+    with retry_hint(hinted, detail="idempotencyKey", retry=retry):
+        output = component.execute(
+            args.action,
+            inputs,
+            connection,
+            transport=transport,
+            idempotency_key=key,
+            repeated=args.repeated,
+        )
     _dump(output, pretty=not args.compact)
     _summarise_rejections(output)
 
@@ -448,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="derive the bulkId and messageIds a send leaves empty from KEY, so "
                 "running the same step again reuses them (other actions ignore it)",
             )
+            p.add_argument("--repeated", action="store_true", help=REPEATED_HELP)
         if name == "options":
             p.add_argument("action", help=action_names("one of: ", _has_options))
             p.add_argument("property", help="its path, e.g. messages[].content.templateName")

@@ -66,7 +66,9 @@ EARLIER_EXECUTION = {
 _ADVICE = (
     "Every attempt carried the same messageIds, so with idempotent sending enabled at Infobip "
     "none is sent twice: check the IDs in details against Infobip's delivery reports or logs, "
-    "or run the step again with the same IDs (the same idempotency_key) within the grace period."
+    "or run the step again with the same IDs within the grace period (the same "
+    "idempotency_key, with repeated=True: a message Infobip refuses as a duplicate is then "
+    "reported accepted)."
 )
 
 

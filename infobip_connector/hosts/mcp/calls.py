@@ -11,7 +11,8 @@ unknown tool name.
 
 A send runs with an execution key: the call's ``idempotency_key``, or a new random one.
 An ``outcome_unknown`` error carries it (``details.idempotency_key``) and says to retry with
-it, so a retry reuses the IDs of the attempt whose outcome is unknown.
+it and ``repeated: true``, so a retry reuses the IDs of the attempt whose outcome is unknown
+and a message Infobip refuses as a duplicate is reported accepted.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
-from ...errors import ConnectorError, InputError, InternalError, OutcomeUnknownError
+from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
-from .tools import CONFIRM, IDEMPOTENCY_KEY, ToolSpec
+from ..retryhint import retry_hint
+from .tools import CONFIRM, IDEMPOTENCY_KEY, REPEATED, ToolSpec
 
 if TYPE_CHECKING:
     import httpx
@@ -35,6 +37,10 @@ if TYPE_CHECKING:
 #: Where a result says it came from the embedded emulator (``_meta`` of every result).
 SANDBOX_META = "infobip-connector/sandbox"
 SANDBOX_NOTE = "Sandbox: this came from the embedded Infobip emulator; nothing was sent to Infobip."
+REPEATED_ALONE_MESSAGE = (
+    f"true needs {IDEMPOTENCY_KEY}: the key of the earlier call this one repeats (from its "
+    "outcome_unknown error's details)"
+)
 CONFIRM_MESSAGE = (
     "must be true: this tool sends messages or changes a scheduled bulk, so ask the user first "
     "and call again with confirm: true"
@@ -92,27 +98,27 @@ class ToolRunner:
             raise UnknownTool(f"unknown tool {name!r}; one of: {', '.join(self.tools)}")
         key: str | None = None
         try:
-            values, key = _values(tool, arguments)
-            output = self._component.execute(
-                name, values, self._connection, transport=self._transport, idempotency_key=key
-            )
+            values, key, repeated = _values(tool, arguments)
+            retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
+            with retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry):
+                output = self._component.execute(
+                    name,
+                    values,
+                    self._connection,
+                    transport=self._transport,
+                    idempotency_key=key,
+                    repeated=repeated,
+                )
         except ConnectorError as error:
-            return self._error(error, key)
+            return self._error(error)
         except Exception as exc:
             # A defect, not an input: the agent still gets an error object, never a traceback.
-            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"), key)
+            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
         return self._result(output, is_error=False)
 
-    def _error(self, error: ConnectorError, key: str | None) -> CallResult:
-        data = error.to_dict()
-        if key is not None and isinstance(error, OutcomeUnknownError):
-            data["error"]["details"] = {**data["error"]["details"], IDEMPOTENCY_KEY: key}
-            data["error"]["message"] += (
-                f" To retry, call again with the same arguments and {IDEMPOTENCY_KEY} "
-                f"{key!r} (in details): the same IDs are sent, never new ones."
-            )
+    def _error(self, error: ConnectorError) -> CallResult:
         # As the CLI prints errors: masked again, keeping the IDs the connector sent.
-        data = redact_data(data, sent_ids(error.details))
+        data = redact_data(error.to_dict(), sent_ids(error.details))
         return self._result(data, is_error=True, lead=data["error"]["message"])
 
     def _result(self, data: dict[str, Any], *, is_error: bool, lead: str = "") -> CallResult:
@@ -126,19 +132,25 @@ class ToolRunner:
 
 def _values(
     tool: ToolSpec, arguments: Mapping[str, Any] | None
-) -> tuple[dict[str, Any], str | None]:
-    """The action's values from a call's arguments, and the execution key of a send.
+) -> tuple[dict[str, Any], str | None, bool]:
+    """The action's values from a call's arguments, the execution key of a send, ``repeated``.
 
-    ``confirm`` is checked and taken out, ``idempotency_key`` taken out and checked; a send
-    without one gets a new random key. Raises InputError at ``confirm`` when the tool needs
-    it and it is not ``true``, at ``idempotency_key`` when it is not a usable key.
+    ``confirm`` is checked and taken out, ``idempotency_key`` and ``repeated`` taken out and
+    checked; a send without a key gets a new random one. Raises InputError at ``confirm``
+    when the tool needs it and it is not ``true``, at ``idempotency_key`` when it is not a
+    usable key, at ``repeated`` when it is not a boolean or is true without a key.
     """
     values = dict(arguments) if arguments is not None else {}
     if tool.needs_confirmation and values.pop(CONFIRM, None) is not True:
         raise InputError([{"path": CONFIRM, "message": CONFIRM_MESSAGE}])
     if not tool.takes_idempotency_key:
-        return values, None
+        return values, None, False
     given = values.pop(IDEMPOTENCY_KEY, None)
+    repeated = values.pop(REPEATED, None)
+    if repeated is not None and not isinstance(repeated, bool):
+        raise InputError([{"path": REPEATED, "message": "must be true or false"}])
     if given is None:
-        return values, f"mcp-{uuid.uuid4()}"
-    return values, checked_idempotency_key(given, IDEMPOTENCY_KEY)
+        if repeated:
+            raise InputError([{"path": REPEATED, "message": REPEATED_ALONE_MESSAGE}])
+        return values, f"mcp-{uuid.uuid4()}", False
+    return values, checked_idempotency_key(given, IDEMPOTENCY_KEY), repeated is True

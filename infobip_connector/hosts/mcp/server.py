@@ -31,9 +31,10 @@ INSTRUCTIONS = (
     "out once, so never repeat one after an error that says the outcome is unknown. A failed "
     "call comes back as an error result whose error.details.errors name each wrong field by "
     "path (messages[0].destinations[0].to) and say what is expected; nothing was sent then "
-    "unless error.type is outcome_unknown. A send tool takes an optional idempotency_key; "
-    "after outcome_unknown, retry a send only with the key in error.details.idempotency_key, "
-    "so the same IDs are sent again rather than new ones. The resource "
+    "unless error.type is outcome_unknown. A send tool takes an optional idempotency_key and "
+    "repeated; after outcome_unknown, retry a send only with the key in "
+    "error.details.idempotency_key and repeated: true, so the same IDs are sent again rather "
+    "than new ones and those Infobip already accepted are reported accepted. The resource "
     "infobip-connector://reference lists every property."
 )
 HTTP_PATH = "/mcp"

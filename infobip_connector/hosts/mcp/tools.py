@@ -23,6 +23,8 @@ read-only either, and ``--read-only`` leaves it out with the sends.
 Every send tool also takes an optional ``idempotency_key`` (the component's execution key):
 the same key gives a call made again the same bulkId and messageIds, so an agent that
 retries after ``outcome_unknown`` with the key that error carries does not mint new IDs.
+Its optional ``repeated`` (``execute(repeated=...)``) says such a retry repeats that call,
+so a message Infobip refuses as a duplicate is reported accepted.
 """
 
 from __future__ import annotations
@@ -46,12 +48,22 @@ _KEY_DESCRIPTION = (
     "arguments gives the same bulkId and messageIds. After an outcome_unknown error, retry "
     "only with the key that error carries (error.details.idempotency_key): the IDs stay the "
     "same, so they can be checked, and an account with Infobip's idempotent sending refuses "
-    "a message it already accepted instead of sending it twice. Without it the server picks "
-    "a new key for each call."
+    "a message it already accepted instead of sending it twice; pass repeated: true with it. "
+    "Without it the server picks a new key for each call."
 )
 _KEY_NOTE = (
-    " Send tools take an optional idempotency_key: after an outcome_unknown error, retry with "
-    "the key in error.details.idempotency_key, never without it."
+    " Send tools take an optional idempotency_key and repeated: after an outcome_unknown "
+    "error, retry with the key in error.details.idempotency_key and repeated: true, never "
+    "without the key."
+)
+#: The optional argument of every send tool, handed to ``execute(repeated=...)``.
+REPEATED = "repeated"
+_REPEATED_DESCRIPTION = (
+    "Optional, only with idempotency_key: true when this call repeats an earlier one with "
+    "the same idempotency_key and arguments whose outcome is unknown (it ended in an "
+    "outcome_unknown error). A message Infobip then refuses as a duplicate was sent by that "
+    "call and is reported accepted (listed in confirmedByDuplicateRejection; needs "
+    "idempotentSending on in the connection). Leave it out on a first call."
 )
 
 _HINTS: dict[str, dict[str, bool]] = {
@@ -121,9 +133,9 @@ def build_tools(
 ) -> dict[str, ToolSpec]:
     """The tools of ``names`` by name; with ``confirm_sends`` each send needs ``confirm``.
 
-    The schemas are copies, so a tool's schema can gain ``confirm`` and ``idempotency_key``
-    without touching the component's. Raises ValueError if an action already has an input
-    of either name (the definition would then clash with the tool's argument).
+    The schemas are copies, so a tool's schema can gain ``confirm``, ``idempotency_key`` and
+    ``repeated`` without touching the component's. Raises ValueError if an action already
+    has an input of one of these names (the definition would then clash with the tool's argument).
     """
     tools: dict[str, ToolSpec] = {}
     for name in names:
@@ -135,6 +147,7 @@ def build_tools(
             _add_argument(name, input_schema, CONFIRM, _CONFIRM_SCHEMA, required=True)
         if sends:
             _add_argument(name, input_schema, IDEMPOTENCY_KEY, _KEY_SCHEMA, required=False)
+            _add_argument(name, input_schema, REPEATED, _REPEATED_SCHEMA, required=False)
         tools[name] = ToolSpec(
             name=name,
             title=action.title,
@@ -154,6 +167,7 @@ _CONFIRM_SCHEMA = {
     "type": "boolean",
     "const": True,
 }
+_REPEATED_SCHEMA = {"description": _REPEATED_DESCRIPTION, "type": "boolean"}
 _KEY_SCHEMA = {"description": _KEY_DESCRIPTION, "type": "string", "minLength": 1, "maxLength": 256}
 
 

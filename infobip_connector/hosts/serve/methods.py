@@ -17,10 +17,12 @@ sends. The trigger calls are in ``triggers.py``.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
+from ..retryhint import retry_hint
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
 from .triggers import TriggerMethods
@@ -50,6 +52,7 @@ class Methods:
         self._connections = connections
         # Loaded now, so that a broken definition stops the worker before it reads a line.
         self._actions = tuple(component.action_names)
+        self._kinds = {action.name: action.kind for action in component.definition.actions}
         self._definition = component.definition_json()
         self._phone_checks = tuple(
             component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
@@ -58,6 +61,7 @@ class Methods:
             "action": "string",
             "input": "object",
             "idempotencyKey?": "string",
+            "repeated?": "boolean",
             **_CONNECTION,
         }
         table: dict[str, tuple[dict[str, str], Handler]] = {
@@ -120,13 +124,24 @@ class Methods:
         action = self._check_action(params["action"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
         key = params.get("idempotencyKey")
+        repeated = params.get("repeated", False)
         if key is not None:  # a string (checked with the params): is it a usable key?
             key = checked_idempotency_key(key, "idempotencyKey")
+        elif repeated:
+            raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
         running = self._component.execute_async(
-            action, params["input"], connection, transport=transport, idempotency_key=key
+            action,
+            params["input"],
+            connection,
+            transport=transport,
+            idempotency_key=key,
+            repeated=repeated,
         )
         del connection  # its token would show in tracebacks rendered with their locals
-        return await running
+        hinted = key if self._kinds[action] == "send" else None
+        retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
+        with retry_hint(hinted, detail="idempotencyKey", retry=retry):
+            return await running
 
     async def _options(self, params: Params) -> Any:
         action = self._check_action(params["action"])
