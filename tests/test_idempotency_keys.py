@@ -195,14 +195,21 @@ def test_other_kinds_ignore_a_key() -> None:
 
 
 def _cli(
-    capsys: pytest.CaptureFixture[str], server: SandboxServer, tmp_path: Path, *extra: str
+    capsys: pytest.CaptureFixture[str],
+    server: SandboxServer,
+    tmp_path: Path,
+    *extra: str,
+    inputs: Any = SMS,
+    settings: dict[str, Any] | None = None,
 ) -> tuple[int, str, str]:
+    """``run sendSms`` of ``inputs`` against ``server`` (with connection ``settings``)."""
     from infobip_connector.hosts.cli import main
 
     values = tmp_path / "sms.json"
-    values.write_text(json.dumps(SMS), encoding="utf-8")
+    values.write_text(json.dumps(inputs), encoding="utf-8")
     connection = tmp_path / "connection.json"
-    connection.write_text(json.dumps({"token": KEY, "baseUrl": server.url}), encoding="utf-8")
+    given = {"token": KEY, "baseUrl": server.url, **(settings or {})}
+    connection.write_text(json.dumps(given), encoding="utf-8")
     try:
         main(["run", "sendSms", "--input", str(values), "--connection", str(connection), *extra])
         code = 0

@@ -26,6 +26,7 @@ from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .sandbox_support import KEY
 from .serve_support import by_id, request, run_worker
+from .test_idempotency_keys import _cli
 
 SEND_PATH = "/sms/2/text/advanced"
 CONFIRMED = "confirmedByDuplicateRejection"
@@ -60,21 +61,10 @@ def _assert_confirmed(output: dict[str, Any], account: Sandbox, ids: list[str]) 
 
 
 def _run(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, url: str, *flags: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, server: SandboxServer, *flags: str
 ) -> tuple[int, Any]:
     """``run sendSms`` with ``flags``: the exit code and the output (or the error) as JSON."""
-    from infobip_connector.hosts.cli import main
-
-    values = tmp_path / "sms.json"
-    values.write_text(json.dumps(TWO), encoding="utf-8")
-    connection = tmp_path / "connection.json"
-    connection.write_text(json.dumps({"token": KEY, "baseUrl": url, **SETTINGS}), "utf-8")
-    try:
-        main(["run", "sendSms", "--input", str(values), "--connection", str(connection), *flags])
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
+    code, out, err = _cli(capsys, server, tmp_path, *flags, inputs=TWO, settings=SETTINGS)
     return code, json.loads(out if code == 0 else err.strip().splitlines()[-1])
 
 
@@ -83,7 +73,7 @@ def test_cli_repeated_run_reports_the_lost_runs_messages_accepted(
 ) -> None:
     account = _account()
     with SandboxServer(account) as server:
-        code, first = _run(capsys, tmp_path, server.url, "--idempotency-key", RUN_KEY)
+        code, first = _run(capsys, tmp_path, server, "--idempotency-key", RUN_KEY)
         assert code == 4
         error = first["error"]
         assert error["type"] == "outcome_unknown"
@@ -94,11 +84,11 @@ def test_cli_repeated_run_reports_the_lost_runs_messages_accepted(
         ids = error["details"]["messageIds"]
 
         flags = ("--idempotency-key", RUN_KEY)
-        code, again = _run(capsys, tmp_path, server.url, *flags, "--repeated")
+        code, again = _run(capsys, tmp_path, server, *flags, "--repeated")
         assert code == 0
         _assert_confirmed(again, account, ids)
         # Without --repeated the same duplicates are what they look like: rejections.
-        code, plain = _run(capsys, tmp_path, server.url, *flags)
+        code, plain = _run(capsys, tmp_path, server, *flags)
         assert code == 0 and CONFIRMED not in plain
         assert _statuses(plain) == ["REJECTED_DUPLICATE_MESSAGE_ID"] * 2
 
@@ -108,7 +98,7 @@ def test_cli_repeated_without_a_key_is_a_usage_error_naming_both_flags(
 ) -> None:
     account = Sandbox(KEY, deliver_reports=False, idempotent_sending=True)
     with SandboxServer(account) as server:
-        code, answer = _run(capsys, tmp_path, server.url, "--repeated")
+        code, answer = _run(capsys, tmp_path, server, "--repeated")
     assert code == 2
     error = answer["error"]
     assert error["type"] == "usage"
