@@ -90,6 +90,22 @@ def test_a_messageid_sent_twice_must_come_back_twice() -> None:
     check_accounted({"bulkId": "B1", "messages": [_entry("M1"), _entry("M1")]}, reference)
 
 
+def test_entries_matching_their_recipients_still_account_for_the_ids_sent() -> None:
+    # Each entry names its recipient's messageId in order, so no entry is suspect; the
+    # messageIds sent are others all the same, and the answer names none of them.
+    reference = {"bulkId": "B1", "messageIds": ["M1", "M2"]}
+    recipients = (("X1", "41793026727"), ("X2", "41793026727"))
+    output = {"bulkId": "B1", "messages": [_entry("X1"), _entry("X2")]}
+    with pytest.raises(OutcomeUnknownError) as info:
+        check_accounted(output, reference, recipients)
+    assert info.value.details["missingMessageIds"] == ["M1", "M2"]
+    assert info.value.details["unexpectedMessageIds"] == ["X1", "X2"]
+    # An empty answer to two recipients has no suspect entry either.
+    with pytest.raises(OutcomeUnknownError) as info:
+        check_accounted({"bulkId": "B1", "messages": []}, reference, recipients)
+    assert info.value.details["missingMessageIds"] == ["M1", "M2"]
+
+
 def test_the_same_ids_in_another_order_are_a_success() -> None:
     entries = [_entry("M2"), _entry("M1")]
     output = _run("sendSms", SMS, {"bulkId": "B1", "messages": entries})
