@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +265,42 @@ def test_a_bulk_change_keeps_its_own_advice_and_gains_only_the_key() -> None:
     with pytest.raises(type(plain)), retry_hint(None, detail="key", retry="with K"):
         raise plain
     assert "key" not in plain.details and "with K" not in plain.message
+
+
+def test_serve_refuses_a_second_send_with_a_key_that_is_still_running() -> None:
+    account = Sandbox(KEY, deliver_reports=False)
+    account.script("POST", SEND_PATH, Fault(delay=0.5, process=True))
+    methods = _methods(account)
+    lines = [
+        request(n, "execute", action="sendSms", input=TWO, idempotencyKey=RUN_KEY) for n in (1, 2)
+    ]
+    answers = by_id(run_worker(methods, b"\n".join(lines) + b"\n"))
+    assert "result" in answers[1]
+    refused = answers[2]["error"]
+    assert refused["code"] == -32602
+    assert refused["data"]["error"]["details"]["errors"][0]["path"] == "idempotencyKey"
+    assert len(account.accepted_messages) == 2  # the first send's two messages, once
+
+    # Once the first has answered, the key is free again (a retry, say).
+    again = _execute(methods, input=TWO, idempotencyKey=RUN_KEY)
+    assert "result" in again
+
+
+def test_mcp_refuses_a_second_send_with_a_key_that_is_still_running() -> None:
+    account = Sandbox(KEY, deliver_reports=False)
+    account.script("POST", SEND_PATH, Fault(delay=0.5, process=True))
+    tools = _tools(account)
+    arguments = {**TWO, IDEMPOTENCY_KEY: RUN_KEY}
+    results: list[Any] = []
+    first = threading.Thread(target=lambda: results.append(tools.call("sendSms", arguments)))
+    first.start()
+    time.sleep(0.2)  # the first send is now waiting for its (delayed) answer
+    second = tools.call("sendSms", arguments)
+    first.join()
+    assert not results[0].is_error
+    assert second.is_error
+    error = second.structured["error"]
+    assert error["type"] == "input"
+    assert [e["path"] for e in error["details"]["errors"]] == [IDEMPOTENCY_KEY]
+    assert len(account.accepted_messages) == 2  # the first call's two messages, once
+    assert not tools.call("sendSms", arguments).is_error  # free again once answered

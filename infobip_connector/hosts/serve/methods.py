@@ -53,6 +53,9 @@ class Methods:
         # Loaded now, so that a broken definition stops the worker before it reads a line.
         self._actions = tuple(component.action_names)
         self._kinds = {action.name: action.kind for action in component.definition.actions}
+        # Keys of the sends running now: a second send with one of them would carry the same
+        # IDs at the same time, which only an account with idempotent sending would catch.
+        self._keys_in_flight: set[str] = set()
         self._definition = component.definition_json()
         self._phone_checks = tuple(
             component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
@@ -139,9 +142,22 @@ class Methods:
         )
         del connection  # its token would show in tracebacks rendered with their locals
         hinted = key if self._kinds[action] == "send" else None
+        if hinted is not None and hinted in self._keys_in_flight:
+            running.close()  # never started: nothing was sent
+            raise invalid_params(
+                "idempotencyKey",
+                "a send with this key is still running in this worker: wait for its answer "
+                "(repeat it with repeated: true only if that answer is outcome_unknown)",
+            )
         retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
-        with retry_hint(hinted, detail="idempotencyKey", retry=retry):
-            return await running
+        if hinted is not None:
+            self._keys_in_flight.add(hinted)
+        try:
+            with retry_hint(hinted, detail="idempotencyKey", retry=retry):
+                return await running
+        finally:
+            if hinted is not None:
+                self._keys_in_flight.discard(hinted)
 
     async def _options(self, params: Params) -> Any:
         action = self._check_action(params["action"])
