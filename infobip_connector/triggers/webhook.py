@@ -166,7 +166,7 @@ class WebhookSettings:
             or not isinstance(age, int | float)
             or not 60 <= age <= _LONGEST_AGE
         ):
-            message = f"must be seconds, 60 to {_LONGEST_AGE:g}"
+            message = f"must be seconds, 60 to {_LONGEST_AGE:.0f} (366 days)"
             problems.append({"path": "maxEventAge", "message": message})
         if problems:
             shown = "; ".join(f"{e['path']}: {e['message']}" for e in problems)

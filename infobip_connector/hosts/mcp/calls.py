@@ -17,7 +17,6 @@ and a message Infobip refuses as a duplicate is reported accepted.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
 from ..retryhint import retry_hint
+from ..runningkeys import RunningKeys
 from .tools import CONFIRM, IDEMPOTENCY_KEY, REPEATED, ToolSpec
 
 if TYPE_CHECKING:
@@ -87,10 +87,7 @@ class ToolRunner:
         self._component = component
         self._connection = connection
         self._transport = transport
-        # Keys of the sends running now (calls run on worker threads): a second send with one
-        # of them would carry the same IDs at once, which only idempotent sending would catch.
-        self._keys_in_flight: set[str] = set()
-        self._keys_lock = threading.Lock()
+        self._running_keys = RunningKeys()
 
     def __repr__(self) -> str:
         # The connection holds the key: never part of a repr.
@@ -104,41 +101,25 @@ class ToolRunner:
         key: str | None = None
         try:
             values, key, repeated = _values(tool, arguments)
-            self._claim(key)
-            try:
-                retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
-                with retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry):
-                    output = self._component.execute(
-                        name,
-                        values,
-                        self._connection,
-                        transport=self._transport,
-                        idempotency_key=key,
-                        repeated=repeated,
-                    )
-            finally:
-                if key is not None:
-                    with self._keys_lock:
-                        self._keys_in_flight.discard(key)
+            retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
+            with (
+                self._running_keys.held(key, _key_in_use),
+                retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
+            ):
+                output = self._component.execute(
+                    name,
+                    values,
+                    self._connection,
+                    transport=self._transport,
+                    idempotency_key=key,
+                    repeated=repeated,
+                )
         except ConnectorError as error:
             return self._error(error)
         except Exception as exc:
             # A defect, not an input: the agent still gets an error object, never a traceback.
             return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
         return self._result(output, is_error=False)
-
-    def _claim(self, key: str | None) -> None:
-        """Mark ``key`` as running; InputError at the key when a send with it still runs."""
-        if key is None:
-            return
-        with self._keys_lock:
-            if key in self._keys_in_flight:
-                message = (
-                    "a send with this key is still running: wait for its result (repeat it "
-                    f"with {REPEATED}: true only if that result is outcome_unknown)"
-                )
-                raise InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
-            self._keys_in_flight.add(key)
 
     def _error(self, error: ConnectorError) -> CallResult:
         # As the CLI prints errors: masked again, keeping the IDs the connector sent.
@@ -178,3 +159,11 @@ def _values(
             raise InputError([{"path": REPEATED, "message": REPEATED_ALONE_MESSAGE}])
         return values, f"mcp-{uuid.uuid4()}", False
     return values, checked_idempotency_key(given, IDEMPOTENCY_KEY), repeated is True
+
+
+def _key_in_use() -> Exception:
+    message = (
+        "a send with this key is still running: wait for its result (repeat it with "
+        f"{REPEATED}: true only if that result is outcome_unknown)"
+    )
+    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
 from ..retryhint import retry_hint
+from ..runningkeys import RunningKeys
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
 from .triggers import TriggerMethods
@@ -53,9 +54,7 @@ class Methods:
         # Loaded now, so that a broken definition stops the worker before it reads a line.
         self._actions = tuple(component.action_names)
         self._kinds = {action.name: action.kind for action in component.definition.actions}
-        # Keys of the sends running now: a second send with one of them would carry the same
-        # IDs at the same time, which only an account with idempotent sending would catch.
-        self._keys_in_flight: set[str] = set()
+        self._running_keys = RunningKeys()
         self._definition = component.definition_json()
         self._phone_checks = tuple(
             component.connection_schema()["properties"]["phoneNumberCheck"]["enum"]
@@ -132,6 +131,8 @@ class Methods:
             key = checked_idempotency_key(key, "idempotencyKey")
         elif repeated:
             raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
+        hinted = key if self._kinds[action] == "send" else None
+        retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
         running = self._component.execute_async(
             action,
             params["input"],
@@ -141,23 +142,14 @@ class Methods:
             repeated=repeated,
         )
         del connection  # its token would show in tracebacks rendered with their locals
-        hinted = key if self._kinds[action] == "send" else None
-        if hinted is not None and hinted in self._keys_in_flight:
-            running.close()  # never started: nothing was sent
-            raise invalid_params(
-                "idempotencyKey",
-                "a send with this key is still running in this worker: wait for its answer "
-                "(repeat it with repeated: true only if that answer is outcome_unknown)",
-            )
-        retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
-        if hinted is not None:
-            self._keys_in_flight.add(hinted)
         try:
-            with retry_hint(hinted, detail="idempotencyKey", retry=retry):
+            with (
+                self._running_keys.held(hinted, _key_in_use),
+                retry_hint(hinted, detail="idempotencyKey", retry=retry),
+            ):
                 return await running
         finally:
-            if hinted is not None:
-                self._keys_in_flight.discard(hinted)
+            running.close()  # a no-op once it ran; never started when the key was in use
 
     async def _options(self, params: Params) -> Any:
         action = self._check_action(params["action"])
@@ -224,3 +216,11 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
             raise invalid_params(name, expected)
         given[name] = params[name]
     return given
+
+
+def _key_in_use() -> Exception:
+    return invalid_params(
+        "idempotencyKey",
+        "a send with this key is still running in this worker: wait for its answer "
+        "(repeat it with repeated: true only if that answer is outcome_unknown)",
+    )
