@@ -15,7 +15,7 @@ from infobip_connector import component
 from infobip_connector.hosts.mcp.tools import IDEMPOTENCY_KEY, build_tools
 from infobip_connector.sandbox import Fault, Sandbox
 
-from .test_mcp_tools import KINDS, SMS, runner
+from .test_mcp_tools import KINDS, SMS, call, runner
 
 SMS_PATH = "/sms/2/text/advanced"
 
@@ -42,9 +42,9 @@ def test_every_send_tool_offers_an_optional_documented_key_and_no_other_tool_doe
 
 def test_the_same_key_gives_the_same_ids_and_none_gives_new_ones() -> None:
     tools, _ = runner(["sendSms"])
-    first = tools.call("sendSms", {**SMS, IDEMPOTENCY_KEY: "agent-task-7"})
-    again = tools.call("sendSms", {**SMS, IDEMPOTENCY_KEY: "agent-task-7"})
-    other = tools.call("sendSms", SMS)
+    first = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "agent-task-7"})
+    again = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "agent-task-7"})
+    other = call(tools, "sendSms", SMS)
     assert not (first.is_error or again.is_error or other.is_error)
     assert ids(again.structured) == ids(first.structured)
     assert ids(other.structured)[1] != ids(first.structured)[1]
@@ -58,14 +58,14 @@ def test_an_unknown_outcome_carries_the_key_and_a_retry_with_it_reuses_the_ids(
     box.script("POST", SMS_PATH, Fault(status=500))
     tools, _ = runner(["sendSms"], sandbox=box)
     arguments = SMS if given is None else {**SMS, IDEMPOTENCY_KEY: given}
-    unknown = tools.call("sendSms", arguments)
+    unknown = call(tools, "sendSms", arguments)
     assert unknown.is_error
     error = unknown.structured["error"]
     assert error["type"] == "outcome_unknown"
     key = error["details"][IDEMPOTENCY_KEY]
     assert key == given if given is not None else key.startswith("mcp-")
     assert repr(key) in error["message"] and repr(key) in unknown.text
-    retried = tools.call("sendSms", {**SMS, IDEMPOTENCY_KEY: key})
+    retried = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: key})
     assert not retried.is_error
     assert ids(retried.structured)[1] == error["details"]["messageIds"]
 
@@ -73,23 +73,23 @@ def test_an_unknown_outcome_carries_the_key_and_a_retry_with_it_reuses_the_ids(
 @pytest.mark.parametrize("key", ["", " ", "x" * 257, 5, "tab\there"])
 def test_an_unusable_key_is_an_input_error_naming_it_and_nothing_is_sent(key: Any) -> None:
     tools, _ = runner(["sendSms", "getSmsLogs"])
-    result = tools.call("sendSms", {**SMS, IDEMPOTENCY_KEY: key})
+    result = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: key})
     assert result.is_error
     error = result.structured["error"]
     assert error["type"] == "input"
     assert [e["path"] for e in error["details"]["errors"]] == [IDEMPOTENCY_KEY]
-    assert tools.call("getSmsLogs", {}).structured == {"results": []}
+    assert call(tools, "getSmsLogs", {}).structured == {"results": []}
 
 
 def test_a_read_tool_refuses_the_key_as_an_unknown_input() -> None:
     tools, _ = runner(["getSmsLogs"])
-    result = tools.call("getSmsLogs", {IDEMPOTENCY_KEY: "k"})
+    result = call(tools, "getSmsLogs", {IDEMPOTENCY_KEY: "k"})
     assert result.is_error
     assert result.structured["error"]["details"]["errors"][0]["path"] == IDEMPOTENCY_KEY
 
 
 def test_confirm_and_the_key_go_together() -> None:
     tools, _ = runner(["sendSms"], confirm=True)
-    first = tools.call("sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
-    again = tools.call("sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
+    first = call(tools, "sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
+    again = call(tools, "sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
     assert ids(first.structured) == ids(again.structured)

@@ -7,6 +7,7 @@ through the SDK's client); so it runs in every environment, including one withou
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from typing import Any
@@ -18,7 +19,13 @@ from infobip_connector.errors import UsageError
 from infobip_connector.hosts import mcp as mcp_host
 from infobip_connector.hosts.cliconnection import SANDBOX_KEY
 from infobip_connector.hosts.mcp import command
-from infobip_connector.hosts.mcp.calls import SANDBOX_META, SANDBOX_NOTE, ToolRunner, UnknownTool
+from infobip_connector.hosts.mcp.calls import (
+    SANDBOX_META,
+    SANDBOX_NOTE,
+    CallResult,
+    ToolRunner,
+    UnknownTool,
+)
 from infobip_connector.hosts.mcp.resources import build_resources
 from infobip_connector.hosts.mcp.tools import (
     CONFIRM,
@@ -43,6 +50,11 @@ def runner(
     box = sandbox or Sandbox(deliver_reports=False)
     tools = build_tools(component, names or component.action_names, confirm_sends=confirm)
     return ToolRunner(component, tools, {"token": SANDBOX_KEY}, box.transport(), sandbox=True), box
+
+
+def call(tools: ToolRunner, name: str, arguments: dict[str, Any] | None) -> CallResult:
+    """One call on an event loop of its own, as the server awaits it on its own loop."""
+    return asyncio.run(tools.call(name, arguments))
 
 
 @pytest.mark.parametrize("name", component.action_names)
@@ -122,7 +134,7 @@ def test_read_only_keeps_the_reads_and_refuses_a_send_asked_for() -> None:
 
 def test_a_call_returns_the_output_and_says_it_came_from_the_sandbox() -> None:
     tools, box = runner()
-    result = tools.call("sendSms", SMS)
+    result = call(tools, "sendSms", SMS)
     assert not result.is_error
     assert result.structured["messages"][0]["to"] == "41793026727"
     assert result.meta == {SANDBOX_META: True}
@@ -133,7 +145,7 @@ def test_a_call_returns_the_output_and_says_it_came_from_the_sandbox() -> None:
 
 def test_bad_input_is_an_error_result_naming_each_field_by_path() -> None:
     tools, box = runner()
-    result = tools.call("sendSms", {"messages": [{"destinations": [{"to": "12"}]}], "x": 1})
+    result = call(tools, "sendSms", {"messages": [{"destinations": [{"to": "12"}]}], "x": 1})
     assert result.is_error
     assert result.meta == {SANDBOX_META: True}
     error = result.structured["error"]
@@ -147,7 +159,7 @@ def test_bad_input_is_an_error_result_naming_each_field_by_path() -> None:
 @pytest.mark.parametrize("arguments", [None, {}, {"messages": "hello"}, {"messages": [None]}])
 def test_no_argument_shape_crashes_a_call(arguments: dict[str, Any] | None) -> None:
     tools, box = runner()
-    result = tools.call("sendSms", arguments)
+    result = call(tools, "sendSms", arguments)
     assert result.is_error and result.structured["error"]["type"] == "input"
     assert box.requests == []
 
@@ -156,26 +168,26 @@ def test_no_argument_shape_crashes_a_call(arguments: dict[str, Any] | None) -> N
 def test_a_send_without_confirm_true_sends_nothing(confirm: Any) -> None:
     tools, box = runner(confirm=True)
     arguments = dict(SMS) if confirm is None else {**SMS, CONFIRM: confirm}
-    result = tools.call("sendSms", arguments)
+    result = call(tools, "sendSms", arguments)
     assert result.is_error
     error = result.structured["error"]
     assert [e["path"] for e in error["details"]["errors"]] == [CONFIRM]
     assert "nothing was sent" in error["message"]
     assert box.requests == []
-    sent = tools.call("sendSms", {**SMS, CONFIRM: True})
+    sent = call(tools, "sendSms", {**SMS, CONFIRM: True})
     assert not sent.is_error and len(box.requests) == 1
 
 
 def test_confirm_is_not_asked_of_a_read() -> None:
     tools, _ = runner(confirm=True)
-    assert not tools.call("previewSms", {"text": "Hi"}).is_error
-    assert tools.call("previewSms", {"text": "Hi", CONFIRM: True}).is_error
+    assert not call(tools, "previewSms", {"text": "Hi"}).is_error
+    assert call(tools, "previewSms", {"text": "Hi", CONFIRM: True}).is_error
 
 
 def test_a_tool_left_out_cannot_be_called() -> None:
     tools, box = runner(pick_actions(component, None, read_only=True))
     with pytest.raises(UnknownTool, match="unknown tool 'sendSms'; one of: previewSms"):
-        tools.call("sendSms", SMS)
+        call(tools, "sendSms", SMS)
     assert box.requests == []
 
 
@@ -188,7 +200,7 @@ def test_the_key_never_shows_in_a_result_or_a_repr() -> None:
             None,
             sandbox=False,
         )
-        result = tools.call("sendSms", SMS)
+        result = call(tools, "sendSms", SMS)
     assert result.is_error and result.structured["error"]["type"] == "authentication"
     assert result.meta is None and SANDBOX_NOTE not in result.text
     for shown in (result.text, json.dumps(result.structured), repr(tools)):

@@ -9,10 +9,9 @@ twice; a retry without ``repeated`` reports the same messages rejected as duplic
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import shlex
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 from .sandbox_support import KEY
 from .serve_support import by_id, request, run_worker
 from .test_idempotency_keys import _cli
+from .test_mcp_tools import call
 
 SEND_PATH = "/sms/2/text/advanced"
 CONFIRMED = "confirmedByDuplicateRejection"
@@ -194,24 +194,24 @@ def _tools(account: Sandbox) -> ToolRunner:
 def test_mcp_repeated_call_reports_the_lost_calls_messages_accepted() -> None:
     account = _account()
     tools = _tools(account)
-    first = tools.call("sendSms", TWO)  # no key given: the server picks one and says which
+    first = call(tools, "sendSms", TWO)  # no key given: the server picks one and says which
     assert first.is_error
     error = first.structured["error"]
     key = error["details"][IDEMPOTENCY_KEY]
     assert f"{IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true" in error["message"]
     ids = error["details"]["messageIds"]
 
-    again = tools.call("sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: True})
+    again = call(tools, "sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: True})
     assert not again.is_error
     _assert_confirmed(again.structured, account, ids)
-    plain = tools.call("sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: False})
+    plain = call(tools, "sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: False})
     assert _statuses(plain.structured) == ["REJECTED_DUPLICATE_MESSAGE_ID"] * 2
 
 
 @pytest.mark.parametrize("arguments", [{REPEATED: True}, {REPEATED: "true", IDEMPOTENCY_KEY: "k"}])
 def test_mcp_unusable_repeated_is_an_input_error_naming_it(arguments: dict[str, Any]) -> None:
     account = Sandbox(KEY, deliver_reports=False)
-    result = _tools(account).call("sendSms", {**TWO, **arguments})
+    result = call(_tools(account), "sendSms", {**TWO, **arguments})
     assert result.is_error
     error = result.structured["error"]
     assert error["type"] == "input"
@@ -291,16 +291,19 @@ def test_mcp_refuses_a_second_send_with_a_key_that_is_still_running() -> None:
     account.script("POST", SEND_PATH, Fault(delay=0.5, process=True))
     tools = _tools(account)
     arguments = {**TWO, IDEMPOTENCY_KEY: RUN_KEY}
-    results: list[Any] = []
-    first = threading.Thread(target=lambda: results.append(tools.call("sendSms", arguments)))
-    first.start()
-    time.sleep(0.2)  # the first send is now waiting for its (delayed) answer
-    second = tools.call("sendSms", arguments)
-    first.join()
-    assert not results[0].is_error
+
+    async def both() -> tuple[Any, Any]:
+        # On one event loop, as the server runs its calls.
+        first = asyncio.create_task(tools.call("sendSms", arguments))
+        await asyncio.sleep(0.2)  # the first send is now waiting for its (delayed) answer
+        second = await tools.call("sendSms", arguments)
+        return await first, second
+
+    first, second = asyncio.run(both())
+    assert not first.is_error
     assert second.is_error
     error = second.structured["error"]
     assert error["type"] == "input"
     assert [e["path"] for e in error["details"]["errors"]] == [IDEMPOTENCY_KEY]
     assert len(account.accepted_messages) == 2  # the first call's two messages, once
-    assert not tools.call("sendSms", arguments).is_error  # free again once answered
+    assert not call(tools, "sendSms", arguments).is_error  # free again once answered

@@ -4,7 +4,8 @@ Two sends with one ``idempotency_key`` carry the same IDs. Run at the same time,
 sent unless the account has idempotent sending, and with it the second is refused as a
 duplicate while the first's outcome is still open. So a host refuses a send whose key is
 in use, in its own words (``refusal``), before anything is sent; the key is free again
-once the first send has ended, however it ended. Thread-safe: MCP runs calls on threads.
+once the first send has ended, however it ended. Thread-safe, for a host that runs sends
+on threads (``serve`` and MCP run theirs on one event loop).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """One tool call: arguments in, the action's output or its typed error out, as plain data.
 
 No MCP SDK here: ``server.py`` wraps a :class:`CallResult` into the protocol's result.
-A call runs :meth:`Component.execute` (the sync path, on a worker thread of the server),
-so the checks, the retry policy, the error mapping and the redaction are the component's,
-exactly as for the CLI's ``run``. Every :class:`ConnectorError` becomes an error result
-carrying the error object ``{"error": {"type", "message", "details"}}`` (an input error's
-``details.errors`` name each field by path, e.g. ``messages[0].destinations[0].to``), so
-a model can correct its arguments; nothing is raised to the protocol layer but an
-unknown tool name.
+A call runs :meth:`Component.execute_async` on the server's event loop (the pooled async
+client, as ``serve`` runs ``execute``), so the checks, the retry policy, the error mapping
+and the redaction are the component's, exactly as for the CLI's ``run``. Every
+:class:`ConnectorError` becomes an error result carrying the error object
+``{"error": {"type", "message", "details"}}`` (an input error's ``details.errors`` name
+each field by path, e.g. ``messages[0].destinations[0].to``), so a model can correct its
+arguments; nothing is raised to the protocol layer but an unknown tool name.
 
 A send runs with an execution key: the call's ``idempotency_key``, or a new random one.
 An ``outcome_unknown`` error carries it (``details.idempotency_key``) and says to retry with
@@ -31,8 +31,6 @@ from ..runningkeys import RunningKeys
 from .tools import CONFIRM, IDEMPOTENCY_KEY, REPEATED, ToolSpec
 
 if TYPE_CHECKING:
-    import httpx
-
     from ...component import Component
 
 #: Where a result says it came from the embedded emulator (``_meta`` of every result).
@@ -70,7 +68,8 @@ class ToolRunner:
     """Runs the tools of one server with its one connection.
 
     ``connection`` holds the key (from the environment or a connection file, never from a
-    call); ``transport`` is the sandbox's when ``sandbox`` is true, else None (Infobip).
+    call); ``transport`` is the sandbox's (an ``httpx.AsyncBaseTransport``, as it is sync and
+    async alike) when ``sandbox`` is true, else None (Infobip, through the pooled client).
     """
 
     def __init__(
@@ -78,7 +77,7 @@ class ToolRunner:
         component: Component,
         tools: Mapping[str, ToolSpec],
         connection: dict[str, Any],
-        transport: httpx.BaseTransport | None,
+        transport: Any,
         *,
         sandbox: bool,
     ) -> None:
@@ -93,8 +92,12 @@ class ToolRunner:
         # The connection holds the key: never part of a repr.
         return f"ToolRunner(tools={list(self.tools)}, sandbox={self.sandbox})"
 
-    def call(self, name: str, arguments: Mapping[str, Any] | None) -> CallResult:
-        """Run tool ``name``; raises UnknownTool for a name not offered, nothing else."""
+    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> CallResult:
+        """Run tool ``name``; raises UnknownTool for a name not offered, nothing else.
+
+        Not shielded here: the server awaits it in a scope that a cancelled request does not
+        cut short (``server.py``), so the send ends, and frees its key, however it ends.
+        """
         tool = self.tools.get(name)
         if tool is None:
             raise UnknownTool(f"unknown tool {name!r}; one of: {', '.join(self.tools)}")
@@ -106,7 +109,7 @@ class ToolRunner:
                 self._running_keys.held(key, _key_in_use),
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
             ):
-                output = self._component.execute(
+                output = await self._component.execute_async(
                     name,
                     values,
                     self._connection,

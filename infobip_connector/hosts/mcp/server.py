@@ -2,10 +2,12 @@
 
 The low-level server fits a component whose tools come from a definition: the schemas are
 the derived ones, handed over as they are, where the SDK's decorator API would derive its
-own from Python signatures. Served over stdio (the default) or streamable HTTP. Tool calls
-run on worker threads (``ToolRunner.call``, the component's sync path), so a send that takes
-long does not hold up the protocol, and a cancelled request still lets its send finish and
-be accounted for instead of cutting it off mid-flight.
+own from Python signatures. Served over stdio (the default, ``stdio.py``) or streamable
+HTTP. Tool calls run on the server's event loop (``ToolRunner.call``, the component's async
+path with its pooled client), so a send that takes long does not hold up the protocol. A
+call is awaited in a shielded scope: a cancelled request (``notifications/cancelled``, the
+client leaving) still lets its send finish, free its key and be accounted for instead of
+cutting it off mid-flight; its result is then not sent, as the protocol wants.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import sys
 from typing import Any
 
 import anyio
-import anyio.to_thread
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
