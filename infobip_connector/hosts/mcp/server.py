@@ -64,7 +64,8 @@ def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Serv
         _ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
         try:
-            result = await anyio.to_thread.run_sync(runner.call, params.name, params.arguments)
+            with anyio.CancelScope(shield=True):
+                result = await runner.call(params.name, params.arguments)
         except UnknownTool as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from None
         return types.CallToolResult(
@@ -116,16 +117,19 @@ def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Serv
 
 
 def serve_stdio(server: Server[Any]) -> None:
-    """Serve one client over stdin and stdout until it closes them."""
-    from mcp.server.stdio import stdio_server
-
+    """Serve one client over stdin and stdout until it closes stdin (``stdio.py``)."""
+    from ... import aclose_pooled_clients
     from ..eventloop import loop_factory
+    from .stdio import stdio_streams
 
     factory = loop_factory()  # uvloop when installed, as for serve
 
     async def serve() -> None:
-        async with stdio_server() as (read_stream, write_stream):
-            await server.run(read_stream, write_stream, server.create_initialization_options())
+        try:
+            async with stdio_streams() as (read_stream, write_stream):
+                await server.run(read_stream, write_stream, server.create_initialization_options())
+        finally:
+            await aclose_pooled_clients()  # the async path's connections, as serve does
 
     anyio.run(serve, backend_options={"loop_factory": factory} if factory else None)
 

@@ -1,0 +1,150 @@
+"""The MCP server's stdio transport: one JSON-RPC message per line on stdin and stdout.
+
+The SDK's ``stdio_server`` reads and writes through anyio's file wrappers, so every line
+read, every write and every flush is a trip to a worker thread and back, and each message
+then passes through memory streams and two tasks of the transport's own. Here
+``Server.run`` is handed two streams of the SDK's message type (``SessionMessage``) that do
+the same work on the event loop itself: stdin is read as ``serve`` reads it
+(``serve/lines.py``: a pipe is polled by the loop, a regular file read on a thread), and a
+message sent is written to stdout whole, at once. Each line is parsed and each message
+dumped with the SDK's own calls, as its transport does (``jsonrpc_message_adapter``,
+``model_dump_json`` by alias without unset fields), so the wire is the same.
+
+A line that is not a JSON-RPC message is handed to the server as the exception its parse
+raised, as the SDK's transport hands it (the server logs it and reads on); so is a line
+longer than :data:`MAX_LINE_BYTES`, which is skipped as it arrives rather than kept whole.
+
+The protocol's stdout is a copy of file descriptor 1, taken before descriptor 1 is pointed
+at stderr (as ``serve`` does, and as the SDK's transport does): whatever else writes to
+stdout (a library's print, a C extension) lands in the log instead of corrupting the
+messages. Descriptor 1 is put back when the server ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import Self
+
+import anyio
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+
+from ...redaction import get_logger
+from ..serve.command import MAX_LINE_BYTES
+from ..serve.lines import Item, LineReader, TooLong
+
+log = get_logger("infobip_connector.mcp")
+
+
+class LineTooLong(ValueError):
+    """A line of more than ``limit`` bytes was skipped; it was never read whole."""
+
+
+class _Stream:
+    """``async with`` a stream closes it, as anyio's streams do."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class MessageReader(_Stream):
+    """``Server.run``'s read stream: the messages on the lines of a :class:`LineReader`.
+
+    Yields a ``SessionMessage`` per line, or the exception a line that is no message
+    raised; ends (``anyio.EndOfStream``) at the end of input.
+    """
+
+    def __init__(self, lines: LineReader) -> None:
+        self._lines = lines
+        self._waiting: deque[Item] = deque()
+        self._ended = False
+
+    async def receive(self) -> SessionMessage | Exception:
+        """The next message (or a line's parse error); raises anyio.EndOfStream at the end."""
+        while not self._waiting:
+            group = [] if self._ended else await self._lines.next()
+            if not group:
+                self._ended = True
+                raise anyio.EndOfStream
+            self._waiting.extend(group)
+        line = self._waiting.popleft()
+        if isinstance(line, TooLong):
+            log.warning("skipped a line of more than %d bytes", line.limit)
+            return LineTooLong(f"a line of more than {line.limit} bytes, skipped")
+        try:
+            return SessionMessage(types.jsonrpc_message_adapter.validate_json(line, by_name=False))
+        except Exception as exc:
+            return exc
+
+    def __aiter__(self) -> MessageReader:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        self._ended = True
+
+
+class MessageWriter(_Stream):
+    """``Server.run``'s write stream: each message sent is one line written whole to ``fd``.
+
+    Raises anyio.BrokenResourceError once ``fd`` cannot be written (the client closed its
+    end), which the server takes as a closed connection.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    async def send(self, item: SessionMessage, /) -> None:
+        data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
+        view = memoryview(data.encode("utf-8") + b"\n")
+        try:
+            while view:  # os.write may take part of a large message at a time
+                view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            raise anyio.BrokenResourceError(f"stdout cannot be written: {exc.strerror}") from exc
+
+    async def aclose(self) -> None:
+        pass  # the descriptor is the caller's (``stdio_streams``)
+
+
+@asynccontextmanager
+async def stdio_streams(
+    limit: int = MAX_LINE_BYTES,
+) -> AsyncIterator[tuple[MessageReader, MessageWriter]]:
+    """The read and write streams of ``Server.run`` on this process's stdin and stdout.
+
+    ``limit`` bounds a line, in bytes. Descriptor 1 points at stderr meanwhile (see the
+    module's docstring).
+    """
+    sys.stdout.flush()
+    wire = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        lines = LineReader(sys.stdin.fileno(), limit, asyncio.get_running_loop())
+        lines.start()
+        yield MessageReader(lines), MessageWriter(wire)
+    finally:
+        os.dup2(wire, 1)
+        os.close(wire)

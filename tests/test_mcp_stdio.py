@@ -1,0 +1,114 @@
+"""The MCP server's own stdio transport: lines in, messages out, on the event loop.
+
+In process over pipes for the streams themselves; the server as a subprocess for what a
+client sees on the wire. Skipped when the ``mcp`` extra is not installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+pytest.importorskip("mcp")
+
+import anyio
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+
+from infobip_connector.hosts.mcp.stdio import LineTooLong, MessageReader, MessageWriter
+from infobip_connector.hosts.serve.lines import LineReader
+
+from .conftest import ROOT
+
+PING = b'{"jsonrpc":"2.0","id":7,"method":"ping"}'
+HELLO = {
+    "protocolVersion": "2025-06-18",
+    "capabilities": {},
+    "clientInfo": {"name": "test", "version": "0"},
+}
+
+
+def _read_all(data: bytes, limit: int) -> list[Any]:
+    """What a MessageReader yields for ``data`` written to a pipe and closed."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)
+    os.close(write_end)
+
+    async def read() -> list[Any]:
+        lines = LineReader(read_end, limit, asyncio.get_running_loop())
+        lines.start()
+        async with MessageReader(lines) as reader:
+            return [item async for item in reader]
+
+    try:
+        return asyncio.run(read())
+    finally:
+        os.close(read_end)
+
+
+def test_each_line_is_a_message_and_a_bad_line_its_parse_error() -> None:
+    long_line = b'{"jsonrpc":"2.0","method":"x","params":{"t":"' + b"a" * 200 + b'"}}'
+    items = _read_all(b"not json\n" + long_line + b"\n\n" + PING, limit=100)
+    assert len(items) == 3
+    assert isinstance(items[0], Exception) and not isinstance(items[0], LineTooLong)
+    assert isinstance(items[1], LineTooLong)  # skipped, never kept whole
+    assert isinstance(items[2], SessionMessage)  # the last line needs no newline
+    assert isinstance(items[2].message, types.JSONRPCRequest) and items[2].message.id == 7
+
+
+def test_a_message_is_written_whole_as_the_sdk_dumps_it() -> None:
+    read_end, write_end = os.pipe()
+    message = types.jsonrpc_message_adapter.validate_json(PING)
+
+    async def write() -> None:
+        async with MessageWriter(write_end) as writer:
+            await writer.send(SessionMessage(message))
+
+    asyncio.run(write())
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as wire:
+        written = wire.read()
+    assert written == message.model_dump_json(by_alias=True, exclude_unset=True).encode() + b"\n"
+
+
+def test_a_closed_stdout_is_a_broken_stream_not_a_crash() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    message = types.jsonrpc_message_adapter.validate_json(PING)
+
+    async def write() -> None:
+        await MessageWriter(write_end).send(SessionMessage(message))
+
+    try:
+        with pytest.raises(anyio.BrokenResourceError):
+            asyncio.run(write())
+    finally:
+        os.close(write_end)
+
+
+def test_over_the_wire_a_bad_line_is_skipped_and_the_next_answered() -> None:
+    lines = [
+        b"this is not json",
+        json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode(),
+        b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
+        PING,
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "infobip_connector", "mcp", "--sandbox"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["id"] for a in answers] == [1, 7]
+    assert answers[0]["result"]["serverInfo"]["name"] == "infobip-connector"
+    assert answers[1]["result"] == {}
