@@ -47,6 +47,7 @@ from infobip_connector.request import BODILESS, wire_scalar
 from infobip_connector.runtime.timeutil import infobip_datetime
 from infobip_connector.runtime.urls import callback_url_problem
 from infobip_connector.runtime.values import prune
+from infobip_connector.runtime.whole_numbers import is_whole_number
 
 from .conftest import CANARY, FIXTURES
 from .operations import OPERATIONS
@@ -178,7 +179,12 @@ def _from_schema(schema: Schema, path: Path_, overrides: dict[Path_, Override]) 
     if kind == "string":
         return _string(schema)
     if kind == "integer":
-        return st.integers(schema.get("minimum"), schema.get("maximum"))
+        # Given as int or as an integral float (5.0, -0.0): both are valid, and both must
+        # reach Infobip as an integer (see _expect).
+        low, high = schema.get("minimum"), schema.get("maximum")
+        ints = st.integers(low, high)
+        zero = (low is None or low <= 0) and (high is None or high >= 0)
+        return st.one_of(ints, ints.map(float), *([st.just(-0.0)] if zero else []))
     if kind == "number":
         low, high = schema["minimum"], schema["maximum"]  # every NUMBER here is bounded
         if schema.get("multipleOf") == 1:
@@ -576,8 +582,11 @@ def _expect(prop: Property, want: Any, got: Any, meant: Meant, path: Path_) -> A
         return _PHONE_DIGITS[want]
     if prop.format == "sms-sender":
         return _SENDER_FORMS[want]
-    if prop.type == "NUMBER" and prop.maxNumberPrecision == 0:
-        return int(want)  # a whole number goes out as an integer
+    if is_whole_number(prop):
+        # A whole number goes out as an integer, however it was written (5.0 is 5): compared
+        # by type too, since 5.0 == 5 in Python but Infobip refuses 5.0.
+        assert type(got) is int, (format_path(path), got)
+        return int(want)
     return want
 
 
@@ -614,6 +623,8 @@ def _expected_query(prop: Property, given: Any) -> list[str]:
         return [_PHONE_DIGITS[given]]
     if prop.format == "sms-sender":
         return [_SENDER_FORMS[given]]
+    if is_whole_number(prop):
+        return [wire_scalar(int(given))]  # limit=5, never limit=5.0
     if isinstance(given, list):
         texts = [wire_scalar(item) for item in given]
         return texts if prop.explode else [",".join(texts)]

@@ -24,6 +24,7 @@ from .problems import Parts, input_error, taint
 from .shaping import project
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_for_validation
+from .whole_numbers import WholeNumbers
 
 log = get_logger("infobip_connector.runtime")
 
@@ -42,6 +43,7 @@ class ActionRuntime:
         self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
         self.checks = ActionChecks(action)
         self.placement = Placement(action)
+        self.whole_numbers = WholeNumbers(action.as_property())
 
     def validate(
         self,
@@ -69,7 +71,10 @@ class ActionRuntime:
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
-            pruned, emptied = prune_for_validation(values)
+            pruned, emptied, floats = prune_for_validation(values)
+            if floats:
+                # Before the checks: an ID derived from the values must not depend on it.
+                self.whole_numbers.normalise(pruned)
             problems = self.inputs.problems(pruned)
             problems += self.checks.apply(
                 pruned, now, check=phone_check, taint=taint(problems), derive=derive, local=local

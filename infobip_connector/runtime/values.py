@@ -28,7 +28,7 @@ _INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 
 
 class _Budget:
-    __slots__ = ("chars", "emptied", "values")
+    __slots__ = ("chars", "emptied", "floats", "values")
 
     def __init__(self) -> None:
         self.values = 0
@@ -36,6 +36,9 @@ class _Budget:
         # An object whose members were all empty is kept as {} for validation, so that a
         # required member is reported at its own path (``content.text``, not ``content``).
         self.emptied = False
+        # Whether any float was seen: only then may a whole number need turning into an int
+        # (``whole_numbers``), so inputs without one skip that walk.
+        self.floats = False
 
 
 def _too_large(what: str) -> InputError:
@@ -50,19 +53,20 @@ def prune(value: Any) -> Any:
     List items keep their places, even empty ones: an error must point at the index the
     person sees in their input, and an empty item is reported rather than dropped.
     """
-    pruned, emptied = prune_for_validation(value)
+    pruned, emptied, _ = prune_for_validation(value)
     return drop_emptied(pruned) if emptied else pruned
 
 
-def prune_for_validation(value: Any) -> tuple[Any, bool]:
+def prune_for_validation(value: Any) -> tuple[Any, bool, bool]:
     """``prune``, except that objects whose members were all empty stay as ``{}``.
 
-    The flag says whether there are any: once the values are valid, ``drop_emptied``
-    removes them, so Infobip never receives an object nobody filled in.
+    The first flag says whether there are any: once the values are valid, ``drop_emptied``
+    removes them, so Infobip never receives an object nobody filled in. The second says
+    whether any value is a float (see ``whole_numbers``).
     """
     budget = _Budget()
     try:
-        return _prune(value, budget, 0), budget.emptied
+        return _prune(value, budget, 0), budget.emptied, budget.floats
     except _NotJson:
         raise InputError([_locate_non_json(value)]) from None
 
@@ -111,6 +115,7 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
     if kind is int and -_INTEGER_BOUND < value < _INTEGER_BOUND:
         return value
     if kind is float and math.isfinite(value):
+        budget.floats = True
         return value
     raise _NotJson
 
