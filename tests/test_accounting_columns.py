@@ -1,0 +1,132 @@
+"""The column-wise settling of a large answer agrees with the entry-by-entry test.
+
+``accounting._settled`` reads an answer a column at a time (messageIds, destinations,
+counts, statuses) to settle the usual 100,000-entry answer in C; any entry that would not
+pass the entry-by-entry test of ``_suspects`` must make it answer False, so that the
+suspect entries are still found, each at its index.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from infobip_connector import OutcomeUnknownError
+from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
+
+PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
+RECIPIENTS = tuple((f"M{i}", f"4179{i:07d}") for i in range(50))
+
+
+def _answer() -> list[Any]:
+    return [{"messageId": m, "status": dict(PENDING), "to": to} for m, to in RECIPIENTS]
+
+
+def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(entry: dict[str, Any]) -> None:
+        entry[key] = value
+
+    return change
+
+
+def _status(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(entry: dict[str, Any]) -> None:
+        entry["status"][key] = value
+
+    return change
+
+
+class _Dict(dict[str, Any]):
+    pass
+
+
+# Each change makes entry 7 fail the entry-by-entry test.
+SUSPECT: dict[str, Callable[[dict[str, Any]], None]] = {
+    "another messageId": _set("messageId", "M8"),
+    "no messageId": lambda e: e.pop("messageId"),
+    "another destination": _set("to", RECIPIENTS[8][1]),
+    "a destination with +": lambda e: e.update(to="+" + e["to"]),
+    "a numeric destination": lambda e: e.update(to=int(e["to"])),
+    "messageCount 0": _set("messageCount", 0),
+    "messageCount true": _set("messageCount", True),
+    "messageCount 1.0": _set("messageCount", 1.0),
+    "messageCount text": _set("messageCount", "1"),
+    "groupId as a float": _status("groupId", float(2**60)),
+    "id as a float": _status("id", 26.0),
+}
+
+# Each change leaves entry 7 passing the entry-by-entry test, but unusual for the columns.
+FINE: dict[str, Callable[[dict[str, Any]], None]] = {
+    "no destination": lambda e: e.pop("to"),
+    "messageCount 1": _set("messageCount", 1),
+    "messageCount 3": _set("messageCount", 3),
+    "no status": lambda e: e.pop("status"),
+    "a status that is text": _set("status", "PENDING"),
+    "a status without numbers": _set("status", {"name": "PENDING_ACCEPTED"}),
+    "a groupId that is text": _status("groupId", "1"),
+}
+
+
+@pytest.mark.parametrize("name", list(SUSPECT))
+def test_an_entry_the_full_test_suspects_is_not_settled_by_columns(name: str) -> None:
+    entries = _answer()
+    SUSPECT[name](entries[7])
+    assert not _settled(entries, RECIPIENTS)
+    assert _suspects(entries, RECIPIENTS) == [7]
+
+
+@pytest.mark.parametrize("name", list(FINE))
+def test_an_unusual_but_fine_entry_is_still_settled(name: str) -> None:
+    entries = _answer()
+    FINE[name](entries[7])
+    assert _suspects(entries, RECIPIENTS) == []
+
+
+def test_the_usual_answer_is_settled_by_columns() -> None:
+    entries = _answer()
+    assert _settled(entries, RECIPIENTS)
+    # Every entry with a messageCount of 1 or more is settled as well.
+    for entry in entries:
+        entry["messageCount"] = 2
+    assert _settled(entries, RECIPIENTS)
+
+
+def test_entries_that_are_not_plain_objects_are_left_to_the_full_test() -> None:
+    entries: list[Any] = _answer()
+    entries[3] = _Dict(entries[3])
+    assert not _settled(entries, RECIPIENTS)
+    assert _suspects(entries, RECIPIENTS) == [3]
+    entries = _answer()
+    entries[4] = "not an object"
+    assert not _settled(entries, RECIPIENTS)
+    assert _suspects(entries, RECIPIENTS) == [4]
+    # A status that is a dict of another type is still read for its numbers.
+    entries = _answer()
+    entries[5]["status"] = _Dict(entries[5]["status"], id=26.0)
+    assert _suspects(entries, RECIPIENTS) == [5]
+
+
+def test_a_destination_sent_with_plus_is_checked_entry_by_entry() -> None:
+    recipients = (*RECIPIENTS[:-1], (RECIPIENTS[-1][0], "+" + RECIPIENTS[-1][1]))
+    entries = _answer()
+    entries[-1]["to"] = recipients[-1][1]
+    assert not _settled(entries, recipients)
+    assert _suspects(entries, recipients) == [len(entries) - 1]
+
+
+def test_a_contradiction_in_a_large_answer_is_reported_at_its_place() -> None:
+    recipients = tuple((f"M{i}", f"4179{i:07d}") for i in range(5000))
+    reference = {"bulkId": "B1", "messageIds": [m for m, _ in recipients]}
+    entries: list[dict[str, Any]] = [
+        {"messageId": m, "status": dict(PENDING), "to": to} for m, to in recipients
+    ]
+    check_accounted({"bulkId": "B1", "messages": copy.deepcopy(entries)}, reference, recipients)
+    entries[4321]["status"]["groupId"] = float(2**60)
+    with pytest.raises(OutcomeUnknownError) as info:
+        check_accounted({"bulkId": "B1", "messages": entries}, reference, recipients)
+    assert info.value.details["contradictions"] == [
+        "messages[4321].status.groupId: too large to be read exactly"
+    ]
