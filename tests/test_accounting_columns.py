@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from infobip_connector import OutcomeUnknownError
+from infobip_connector.request import Recipients
 from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
 
 PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
-RECIPIENTS = tuple((f"M{i}", f"4179{i:07d}") for i in range(50))
+RECIPIENTS = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(50))
 
 
 def _answer() -> list[Any]:
@@ -47,7 +48,7 @@ class _Dict(dict[str, Any]):
 SUSPECT: dict[str, Callable[[dict[str, Any]], None]] = {
     "another messageId": _set("messageId", "M8"),
     "no messageId": lambda e: e.pop("messageId"),
-    "another destination": _set("to", RECIPIENTS[8][1]),
+    "another destination": _set("to", RECIPIENTS.tos[8]),
     "a destination with +": lambda e: e.update(to="+" + e["to"]),
     "a numeric destination": lambda e: e.update(to=int(e["to"])),
     "messageCount 0": _set("messageCount", 0),
@@ -110,16 +111,16 @@ def test_entries_that_are_not_plain_objects_are_left_to_the_full_test() -> None:
 
 
 def test_a_destination_sent_with_plus_is_checked_entry_by_entry() -> None:
-    recipients = (*RECIPIENTS[:-1], (RECIPIENTS[-1][0], "+" + RECIPIENTS[-1][1]))
+    recipients = Recipients(RECIPIENTS.ids, [*RECIPIENTS.tos[:-1], "+" + RECIPIENTS.tos[-1]])
     entries = _answer()
-    entries[-1]["to"] = recipients[-1][1]
+    entries[-1]["to"] = recipients.tos[-1]
     assert not _settled(entries, recipients)
     assert _suspects(entries, recipients) == [len(entries) - 1]
 
 
 def test_a_contradiction_in_a_large_answer_is_reported_at_its_place() -> None:
-    recipients = tuple((f"M{i}", f"4179{i:07d}") for i in range(5000))
-    reference = {"bulkId": "B1", "messageIds": [m for m, _ in recipients]}
+    recipients = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(5000))
+    reference = {"bulkId": "B1", "messageIds": list(recipients.ids)}
     entries: list[dict[str, Any]] = [
         {"messageId": m, "status": dict(PENDING), "to": to} for m, to in recipients
     ]
@@ -130,3 +131,43 @@ def test_a_contradiction_in_a_large_answer_is_reported_at_its_place() -> None:
     assert info.value.details["contradictions"] == [
         "messages[4321].status.groupId: too large to be read exactly"
     ]
+
+
+def test_recipients_are_two_columns_of_equal_length() -> None:
+    recipients = Recipients.of([("M1", "41793026727"), ("M2", "41793026728")])
+    assert recipients.ids == ["M1", "M2"]
+    assert list(recipients) == [("M1", "41793026727"), ("M2", "41793026728")]
+    assert len(recipients) == 2
+    with pytest.raises(ValueError, match="as many destinations as messageIds"):
+        Recipients(["M1", "M2"], ["41793026727"])
+
+
+def test_a_bulk_request_lists_each_recipient_in_the_order_sent() -> None:
+    from infobip_connector import component
+
+    values = {
+        "bulkId": "B1",
+        "messages": [
+            {
+                "from": "InfoSMS",
+                "text": "a",
+                "destinations": [{"to": "41793026727", "messageId": "M1"}],
+            },
+            {
+                "from": "InfoSMS",
+                "text": "b",
+                "destinations": [
+                    {"to": "+41 79 302 67 28", "messageId": "M2"},
+                    {"to": "41793026729", "messageId": "M3"},
+                ],
+            },
+        ],
+    }
+    request = component.runtime("sendSms").prepare(values)
+    assert list(request.recipients) == [
+        ("M1", "41793026727"),
+        ("M2", "41793026728"),
+        ("M3", "41793026729"),
+    ]
+    assert request.reference["messageIds"] == ["M1", "M2", "M3"]
+    assert request.reference["messageIds"] is not request.recipients.ids

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.request import Recipients
 from infobip_connector.runtime import action_runtime as runtime
 from infobip_connector.runtime.accounting import check_accounted
 from infobip_connector.transport import client
@@ -94,7 +95,7 @@ def test_entries_matching_their_recipients_still_account_for_the_ids_sent() -> N
     # Each entry names its recipient's messageId in order, so no entry is suspect; the
     # messageIds sent are others all the same, and the answer names none of them.
     reference = {"bulkId": "B1", "messageIds": ["M1", "M2"]}
-    recipients = (("X1", "41793026727"), ("X2", "41793026727"))
+    recipients = Recipients.of([("X1", "41793026727"), ("X2", "41793026727")])
     output = {"bulkId": "B1", "messages": [_entry("X1"), _entry("X2")]}
     with pytest.raises(OutcomeUnknownError) as info:
         check_accounted(output, reference, recipients)

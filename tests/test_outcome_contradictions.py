@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.request import Recipients
 
 from .outcomes import SMS_TWO
 
@@ -106,7 +107,7 @@ def test_a_large_answer_is_checked_entry_by_entry_where_it_departs_from_what_was
     # Entries matching what was sent are settled in bulk; every other one gets the full checks.
     from infobip_connector.runtime.accounting import contradictions
 
-    recipients = tuple((f"M{i}", f"4179{i:07d}") for i in range(1000))
+    recipients = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(1000))
     entries: list[Any] = [
         {"messageId": m, "to": to, "status": dict(PENDING)} for m, to in recipients
     ]

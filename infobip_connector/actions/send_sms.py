@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..request import InfobipRequest
+from ..request import InfobipRequest, Recipients
 from ..runtime.timeutil import infobip_datetime, resolve_send_at
 
 PATH = "/sms/2/text/advanced"
@@ -12,11 +12,12 @@ PATH = "/sms/2/text/advanced"
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
     messages = [_message(m) for m in values["messages"]]
-    # A list comprehension, then a tuple: a generator costs a resumption per recipient.
-    recipients = tuple([(d["messageId"], d["to"]) for m in messages for d in m["destinations"]])
-    reference = {"bulkId": values["bulkId"], "messageIds": [m for m, _ in recipients]}
+    # Two columns of the strings the destinations hold: no object per recipient.
+    ids = [d["messageId"] for m in messages for d in m["destinations"]]
+    tos = [d["to"] for m in messages for d in m["destinations"]]
+    reference = {"bulkId": values["bulkId"], "messageIds": ids[:]}
     body = {**values, "messages": messages}
-    return InfobipRequest("POST", PATH, body, reference, recipients=recipients)
+    return InfobipRequest("POST", PATH, body, reference, recipients=Recipients(ids, tos))
 
 
 def _message(message: dict[str, Any]) -> dict[str, Any]:

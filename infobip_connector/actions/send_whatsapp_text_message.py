@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..request import InfobipRequest
+from ..request import InfobipRequest, Recipients
 
 PATH = "/whatsapp/1/message/text"
 
@@ -16,7 +16,7 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
         PATH,
         values,
         {"messageId": message_id},
-        recipients=((message_id, values["to"]),),
+        recipients=Recipients([message_id], [values["to"]]),
     )
 
 

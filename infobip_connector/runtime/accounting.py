@@ -17,17 +17,13 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 from ..outcome import unknown
-from ..request import message_ids
+from ..request import Recipients, message_ids
 
 #: The messageIds a request carried (see ``request.message_ids``).
 sent_ids = message_ids
-
-_first = itemgetter(0)
-_second = itemgetter(1)
 
 
 def returned_entries(output: dict[str, Any]) -> list[Any]:
@@ -45,18 +41,20 @@ _MAX_LISTED = 100
 def check_accounted(
     output: dict[str, Any],
     reference: dict[str, Any],
-    recipients: tuple[tuple[str, str], ...] = (),
+    recipients: Recipients | None = None,
 ) -> None:
     """Raise ``OutcomeUnknownError`` unless the output names each sent messageId exactly
-    once and contradicts nothing that was sent (``recipients``: messageId, ``to`` pairs)."""
+    once and contradicts nothing that was sent (``recipients``: each messageId with its ``to``)."""
     sent = sent_ids(reference)
     if not sent:
         return
+    if recipients is None:
+        recipients = Recipients()
     entries = returned_entries(output)
     suspects = _suspects(entries, recipients)
     # One entry per recipient and no suspect: each entry names its recipient's messageId, in
     # order. When those are the IDs sent, the answer accounts for them; no second listing.
-    if suspects or len(entries) != len(recipients) or list(map(_first, recipients)) != sent:
+    if suspects or len(entries) != len(recipients) or recipients.ids != sent:
         _check_ids(entries, sent, reference)
     found = contradictions(output, entries, reference, recipients, suspects)
     if found:
@@ -103,7 +101,7 @@ def contradictions(
     output: dict[str, Any],
     entries: list[Any],
     reference: dict[str, Any],
-    recipients: tuple[tuple[str, str], ...],
+    recipients: Recipients,
     suspects: list[int] | None = None,
 ) -> list[str]:
     """What the answer says that cannot be true of what was sent, each with its path.
@@ -144,7 +142,7 @@ def contradictions(
     return found
 
 
-def _suspects(entries: list[Any], recipients: tuple[tuple[str, str], ...]) -> list[int]:
+def _suspects(entries: list[Any], recipients: Recipients) -> list[int]:
     """The indices of the entries that may contradict what was sent; the rest cannot.
 
     The usual answer lists the recipients in the order sent, each with the messageId and
@@ -182,7 +180,7 @@ def _suspects(entries: list[Any], recipients: tuple[tuple[str, str], ...]) -> li
 _WHOLE = {int, type(None)}
 
 
-def _settled(entries: list[Any], recipients: tuple[tuple[str, str], ...]) -> bool:
+def _settled(entries: list[Any], recipients: Recipients) -> bool:
     """Whether every entry passes the test of ``_suspects``, asked one column at a time.
 
     Each column (the entries' messageIds, their ``to``s, statuses...) is read by ``map``
@@ -196,9 +194,9 @@ def _settled(entries: list[Any], recipients: tuple[tuple[str, str], ...]) -> boo
     if set(map(type, entries)) != {dict}:
         return False
     get = dict.get
-    if list(map(get, entries, repeat("messageId"))) != list(map(_first, recipients)):
+    if list(map(get, entries, repeat("messageId"))) != recipients.ids:
         return False
-    sent_to = list(map(_second, recipients))
+    sent_to = recipients.tos
     if list(map(get, entries, repeat("to"))) != sent_to:
         return False
     # A "+" anywhere is rare (numbers go out as digits): those entries get the full test.
