@@ -35,13 +35,14 @@ from typing import Any
 
 import orjson
 
-MASK = "***"
+# Re-exported: the rest of the package asks redaction for the shortest key and the mask.
+from .masking import MASK as MASK
+from .masking import MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
+from .masking import mask_secrets
+
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
 
-# Shorter values would mask IDs, numbers and words in data; the connection refuses keys
-# this short. Infobip's keys are 32 hex digits, a dash and a UUID.
-MIN_SECRET_LENGTH = 16
 #: The connection refuses longer keys; ``snippet`` reads this far past its cut.
 MAX_SECRET_LENGTH = 512
 #: Keys no live settings object holds any more are still masked, up to this many.
@@ -204,15 +205,16 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     Registered keys first: the pattern stops at a space or quote, and a key can contain
     characters the pattern would otherwise cut it at. A key spelled with JSON escapes
     (``\\"``, ``\\/``, ``\\u0041``: a quoted or truncated JSON body) is found too; the text
-    is then returned with those escapes read. An occurrence of a key inside one of the
+    is then returned with those escapes read. So is a key in another letter case or
+    percent-encoded (``masking.mask_secrets``). An occurrence of a key inside one of the
     ``keep`` strings (IDs the connector sent) is left as it is.
     """
     secrets = _secrets()
-    text = _mask_all(text, secrets, keep)
+    text = mask_secrets(text, secrets, keep)
     if "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
-        if plain != text and any(secret in plain for secret in secrets):
-            text = _mask_all(plain, secrets, keep)
+        if plain != text and any(secret.lower() in plain.lower() for secret in secrets):
+            text = mask_secrets(plain, secrets, keep)
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
@@ -231,38 +233,6 @@ _ESCAPE = re.compile(r'\\(?:u00([2-7][0-9a-fA-F])|(["\\/]))')
 def _unescape(match: re.Match[str]) -> str:
     code = match.group(1)
     return chr(int(code, 16)) if code else match.group(2)
-
-
-def _mask_all(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
-    for secret in secrets:
-        if secret in text:
-            text = _mask(text, secret, keep)
-    return text
-
-
-def _mask(text: str, secret: str, keep: Collection[str]) -> str:
-    hosts = [k for k in keep if secret in k and k != secret]
-    if not hosts:
-        return text.replace(secret, MASK)
-    # Spans of the kept strings that hold the key; occurrences inside them stay.
-    kept: list[tuple[int, int]] = []
-    for host in hosts:
-        at = text.find(host)
-        while at != -1:
-            kept.append((at, at + len(host)))
-            at = text.find(host, at + 1)
-    out: list[str] = []
-    last = 0
-    at = text.find(secret)
-    while at != -1:
-        end = at + len(secret)
-        if any(a <= at and end <= b for a, b in kept):
-            at = text.find(secret, at + 1)
-            continue
-        out += (text[last:at], MASK)
-        last = end
-        at = text.find(secret, end)
-    return "".join(out) + text[last:]
 
 
 def snippet(text: str, limit: int) -> str:
@@ -331,7 +301,9 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
 
 def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
     if isinstance(value, str):
-        return value if value in keep or secret not in value else _mask(value, secret, keep)
+        if value in keep or secret.lower() not in value.lower():
+            return value
+        return mask_secrets(value, (secret,), keep)
     if isinstance(value, dict):
         return {k: _mask_one(v, secret, keep) for k, v in value.items()}
     if isinstance(value, list):

@@ -22,6 +22,7 @@ SHARED = {
     "_version",
     "errors",
     "redaction",
+    "masking",
     "outcome",
     "request",
     "safejson",
@@ -74,7 +75,16 @@ AIRFLOW_FREE = {
 }
 
 #: Layers that never do I/O: none may load an HTTP library, even lazily.
-PURE = {"definition", "runtime", "actions", "triggers", "request", "errors", "redaction"}
+PURE = {
+    "definition",
+    "runtime",
+    "actions",
+    "triggers",
+    "request",
+    "errors",
+    "redaction",
+    "masking",
+}
 HTTP_LIBRARIES = {"httpx", "aiohttp", "yarl", "http", "socket", "urllib"}
 
 

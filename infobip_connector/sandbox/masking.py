@@ -19,6 +19,19 @@ _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s
 _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 
 
+# Shorter values would mask words of a path; the connector refuses keys this short (the
+# server's CONNECTOR_MIN_KEY_LENGTH says the same).
+MIN_KEY_LENGTH = 16
+
+
+def without_key(text: str, key: str | None) -> str:
+    """``text`` with ``key`` masked in any letter case; a value too short to be a key (or
+    None) changes nothing."""
+    if not key or len(key) < MIN_KEY_LENGTH:
+        return text
+    return re.sub(re.escape(key), MASK, text, flags=re.IGNORECASE)
+
+
 def shown_url(text: str) -> str:
     """``text`` with the password of every URL in it masked (the user name is kept)."""
     if "://" not in text:

@@ -24,13 +24,14 @@ from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
 from .idempotency import DEFAULT_GRACE_PERIOD
+from .masking import MIN_KEY_LENGTH, without_key
 
 #: The key the start line suggests: long enough for the connector, and not a word that
 #: turns up in data (the connector masks its keys wherever they appear in text).
 EXAMPLE_KEY = "sandbox-key-for-local-tests"
 #: The connector's shortest key (``redaction.MIN_SECRET_LENGTH``; the sandbox layer does not
 #: import the connector's, and a test keeps the two equal).
-CONNECTOR_MIN_KEY_LENGTH = 16
+CONNECTOR_MIN_KEY_LENGTH = MIN_KEY_LENGTH
 # An Authorization value written into a path: the scheme and what follows it.
 _AUTH_IN_PATH = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s/?&]+", re.IGNORECASE)
 
@@ -74,6 +75,11 @@ def _masked_authorization(request: web.BaseRequest) -> str:
         return "-"
     scheme, _, rest = value.strip().partition(" ")
     return f"{scheme} ***" if rest else "***"
+
+
+def _presented_key(request: web.BaseRequest) -> str | None:
+    value = request.headers.get("Authorization")
+    return value.strip().partition(" ")[2].strip() or None if value else None
 
 
 def _target(request: web.BaseRequest) -> str:
@@ -199,9 +205,10 @@ class SandboxServer:
         key (however it was escaped) and any ``App …`` value masked; escaped again so that
         it stays one line of visible characters."""
         text = unquote(_target(request).partition("?")[0])
-        key = self.sandbox.api_key
-        if key:
-            text = text.replace(key, "***")
+        # The sandbox's key and the one the request presents (a base URL whose path holds
+        # the caller's key), in any letter case.
+        for key in (self.sandbox.api_key, _presented_key(request)):
+            text = without_key(text, key)
         text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)} ***", text)
         return quote(text, safe="/?&=:@!$'()*+,;~")
 

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
+from ..masking import mask_secret_in_data
 from ..redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
 
@@ -341,11 +342,26 @@ def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
     if not isinstance(values, Mapping):
         raise _fail("", 'the connection must be an object such as {"token": "..."}')
     try:
-        key = tuple(sorted((k, type(v), v) for k, v in values.items()))
-        hash(key)
-    except TypeError:  # unhashable values or keys that do not sort: parse without caching
-        return _parse_connection(values)
-    return _cached_connection(key)
+        try:
+            key = tuple(sorted((k, type(v), v) for k, v in values.items()))
+            hash(key)
+        except TypeError:  # unhashable values or keys that do not sort: parse without caching
+            return _parse_connection(values)
+        return _cached_connection(key)
+    except ConfigurationError as error:
+        raise _without_token(error, values.get("token")) from None
+
+
+def _without_token(error: ConfigurationError, token: Any) -> ConfigurationError:
+    """``error`` with the connection's own token masked wherever it quotes it.
+
+    The token is registered for masking only once it is accepted; a value refused before
+    or beside it (a member named after it, a base URL holding it) would show it otherwise.
+    """
+    if not isinstance(token, str):
+        return error
+    masked = mask_secret_in_data(error.errors, token)
+    return error if masked == error.errors else ConfigurationError(masked)
 
 
 @lru_cache(maxsize=128)

@@ -1,0 +1,120 @@
+"""Finding keys in text however they are spelled, and masking them (for ``redaction``).
+
+A key is masked where it occurs as given, in any other letter case (an error text that
+echoes it upper-cased) and percent-encoded (a URL or form body quoted back: ``%53%41...``).
+An occurrence inside one of the ``keep`` strings (IDs the connector sent, which an operator
+needs whole) is left there. Keys are printable ASCII (the connection refuses anything else),
+so a case-insensitive match of one is never a different text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from typing import Any
+
+MASK = "***"
+# Shorter values would mask IDs, numbers and words in data; the connection refuses keys
+# this short. Infobip's keys are 32 hex digits, a dash and a UUID.
+MIN_SECRET_LENGTH = 16
+# A percent escape of an ASCII character: the only ones a key is made of.
+_PERCENT = re.compile(r"%([0-7][0-9A-Fa-f])")
+
+
+def _unpercent(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
+def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()) -> str:
+    """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
+
+    Percent-decoding happens only when the decoded text holds a key: the text is then
+    returned decoded (as ``redaction`` does with JSON escapes), every key in it masked.
+    """
+    for secret in secrets:
+        if secret in text:
+            text = _mask(text, secret, keep)
+    if not secrets:
+        return text
+    lowered = text.lower()
+    for secret in secrets:
+        if secret.lower() in lowered:
+            text = _mask_any_case(text, secret, keep)
+            lowered = text.lower()
+    if "%" in text:
+        plain = _PERCENT.sub(_unpercent, text)
+        if plain != text and any(s.lower() in plain.lower() for s in secrets):
+            # Shorter than ``text`` whenever it differs, so this ends.
+            return mask_secrets(plain, secrets, keep)
+    return text
+
+
+def _kept_spans(text: str, holders: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for host in holders:
+        at = text.find(host)
+        while at != -1:
+            spans.append((at, at + len(host)))
+            at = text.find(host, at + 1)
+    return spans
+
+
+def _mask(text: str, secret: str, keep: Collection[str]) -> str:
+    hosts = [k for k in keep if secret in k and k != secret]
+    if not hosts:
+        return text.replace(secret, MASK)
+    kept = _kept_spans(text, hosts)
+    out: list[str] = []
+    last = 0
+    at = text.find(secret)
+    while at != -1:
+        end = at + len(secret)
+        if any(a <= at and end <= b for a, b in kept):
+            at = text.find(secret, at + 1)
+            continue
+        out += (text[last:at], MASK)
+        last = end
+        at = text.find(secret, end)
+    return "".join(out) + text[last:]
+
+
+@lru_cache(maxsize=512)
+def _any_case(secret: str) -> re.Pattern[str]:
+    return re.compile(re.escape(secret), re.IGNORECASE)
+
+
+def _mask_any_case(text: str, secret: str, keep: Collection[str]) -> str:
+    pattern = _any_case(secret)
+    hosts = [k for k in keep if pattern.search(k) and not pattern.fullmatch(k)]
+    kept = _kept_spans(text, hosts)
+
+    def masked(match: re.Match[str]) -> str:
+        start, end = match.span()
+        return match.group(0) if any(a <= start and end <= b for a, b in kept) else MASK
+
+    return pattern.sub(masked, text)
+
+
+def mask_secret_in_data(value: Any, secret: str) -> Any:
+    """JSON-like ``value`` with one key a caller holds masked in every string value.
+
+    For a key not registered (yet) with ``redaction``: the connection's token while its
+    values are refused, the token the editor page sends. Only something that could be a
+    key is looked for (``MIN_SECRET_LENGTH``, the rule ``redaction.register_secret``
+    applies): a one-letter "token" must not garble every word of an answer. Object names
+    are never changed.
+    """
+    if len(secret) < MIN_SECRET_LENGTH:
+        return value
+    return _in_data(value, secret)
+
+
+def _in_data(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return mask_secrets(value, (secret,))
+    if isinstance(value, dict):
+        return {k: _in_data(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_data(v, secret) for v in value]
+    return value

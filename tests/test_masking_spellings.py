@@ -1,0 +1,135 @@
+"""The key is masked however it is spelled, and a value too short to be a key masks nothing.
+
+Spellings: another letter case (an error text echoing the key upper-cased), percent-encoded
+(a URL quoted back), a member name of the connection values (quoted as an error's path), a
+base URL whose path holds the key (the sandbox's log line). The editor masks the token the
+page sends with the package's own rule: values only, and only what could be a key.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from infobip_connector import ConfigurationError, RejectedError, component, connection_from_values
+from infobip_connector.hosts.editor.api import EditorBackend, scrub
+from infobip_connector.masking import mask_secrets
+from infobip_connector.redaction import redact
+from infobip_connector.sandbox import Sandbox, SandboxServer
+
+BASE = "https://xyz.api.infobip.com"
+KEY = "Spelled-Key-5ecret-0042-abcdef"
+SMS = {"bulkId": "B1", "messages": [{"destinations": [{"to": "41793026727"}], "text": "Hi"}]}
+
+
+def _percent(text: str) -> str:
+    return "".join(f"%{ord(c):02X}" for c in text)
+
+
+SPELLINGS = {
+    "upper": KEY.upper(),
+    "lower": KEY.lower(),
+    "percent": _percent(KEY),
+    "percent lower-case hex": _percent(KEY).lower(),
+    "percent upper": _percent(KEY.upper()),
+}
+
+
+def _rejected_with(text: str) -> RejectedError:
+    body = {"requestError": {"serviceException": {"messageId": "BAD", "text": text}}}
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, json=body))
+    with pytest.raises(RejectedError) as info:
+        component.execute("sendSms", SMS, {"token": KEY, "baseUrl": BASE}, transport=transport)
+    return info.value
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_an_error_echoing_the_key_in_another_spelling_masks_it(spelling: str) -> None:
+    error = _rejected_with(f"bad key {spelling} given")
+    shown = json.dumps(error.to_dict()) + str(error) + repr(error)
+    assert spelling not in shown and KEY.lower() not in shown.lower()
+    assert "bad key *** given" in error.message
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+def test_redact_masks_every_spelling_and_keeps_the_text_around_it(spelling: str) -> None:
+    connection_from_values({"token": KEY, "baseUrl": BASE})  # registers the key
+    assert redact(f"at {spelling}; done") == "at ***; done"
+
+
+def test_a_kept_id_holding_the_key_in_another_case_stays_whole() -> None:
+    held = f"ID-{KEY.upper()}-1"
+    assert mask_secrets(f"{held} and {KEY.upper()}", (KEY,), {held}) == f"{held} and ***"
+
+
+def test_text_without_the_key_is_returned_as_it_is() -> None:
+    text = "100% sure: 50%2F50, Ärger, İstanbul"
+    assert mask_secrets(text, (KEY,)) == text
+
+
+@pytest.mark.parametrize(
+    "connection",
+    [
+        {"token": KEY, KEY: 1},
+        {"token": KEY, f"x{KEY.upper()}": 1},
+        {"token": KEY, "baseUrl": BASE, _percent(KEY): "y"},
+    ],
+    ids=["the key", "upper-cased inside", "percent-encoded"],
+)
+def test_a_connection_member_named_after_the_key_is_masked_in_the_error(
+    connection: dict[str, Any],
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        connection_from_values(connection)
+    shown = json.dumps(info.value.to_dict())
+    assert info.value.errors[0]["path"].endswith("***"), shown
+    assert "5ecret" not in shown.lower()
+    # The same through an execution: the error the engine sees.
+    with pytest.raises(ConfigurationError) as again:
+        component.execute("previewSms", {"text": "hi"}, connection, transport=Sandbox().transport())
+    assert "5ecret" not in json.dumps(again.value.to_dict()).lower()
+
+
+def test_the_sandbox_log_masks_the_presented_key_in_a_base_url_path() -> None:
+    log = io.StringIO()
+    with SandboxServer(Sandbox(deliver_reports=False), access_log=log) as server:
+        for spelled in (KEY, KEY.upper(), _percent(KEY)):
+            httpx.post(
+                f"{server.url}/{spelled}/sms/1/preview",
+                json={"text": "hi"},
+                headers={"Authorization": f"App {KEY}"},
+            )
+        # A presented "key" too short to be one masks nothing of the path.
+        httpx.get(f"{server.url}/sms/1/preview", headers={"Authorization": "App sms"})
+    lines = log.getvalue()
+    assert lines.count("\n") == 4
+    assert "5ecret" not in lines.lower()
+    assert lines.count("/***/sms/1/preview") == 3
+    assert "GET /sms/1/preview " in lines
+
+
+# ---------------------------------------------------------------- the editor's answers
+
+
+@pytest.mark.parametrize("token", ["e", "at", "16", "Infobip", "x" * 15])
+def test_the_editor_never_garbles_an_answer_with_a_token_too_short_to_be_a_key(
+    token: str,
+) -> None:
+    status, answer = EditorBackend().run(
+        "previewSms", {"text": "hi"}, {"token": token, "baseUrl": BASE}, False
+    )
+    assert status == 422
+    error = answer["error"]
+    assert set(error) == {"type", "message", "details"}
+    assert error["type"] == "configuration"
+    assert "is too short to be an Infobip API key" in error["message"]
+    assert error["details"]["errors"][0]["path"] == "token"
+
+
+def test_the_editor_masks_values_only_never_names() -> None:
+    value = {KEY: KEY, "note": f"say {KEY.upper()}", "list": [_percent(KEY)], "error": 1}
+    assert scrub(value, KEY) == {KEY: "***", "note": "say ***", "list": ["***"], "error": 1}
