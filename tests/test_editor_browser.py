@@ -90,11 +90,13 @@ def page(
     editor = EditorPage(driver, request.node.name)
     editor.settle()
     yield editor
-    # Typed run errors are answered with 4xx/5xx on purpose; anything else is a page bug.
+    # Typed run and options errors are answered with 4xx/5xx on purpose; anything else is
+    # a page bug.
     problems = [
         entry["message"]
         for entry in driver.get_log("browser")
-        if entry["level"] == "SEVERE" and "/api/run - " not in entry["message"]
+        if entry["level"] == "SEVERE"
+        and not any(api in entry["message"] for api in ("/api/run - ", "/api/options - "))
     ]
     assert not problems, problems
 

@@ -16,6 +16,7 @@ import httpx
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 from infobip_connector.hosts.editor.suggestions import suggestion_lists
+from infobip_connector.masking import mask_secret_in_data
 
 if TYPE_CHECKING:
     from .triggers import Simulator
@@ -152,16 +153,12 @@ class EditorBackend:
 
 
 def scrub(value: Any, secret: str) -> Any:
-    """``value`` with every occurrence of ``secret`` masked, however deep it is."""
-    if not secret:
-        return value
-    if isinstance(value, str):
-        return value.replace(secret, "[redacted]")
-    if isinstance(value, dict):
-        return {scrub(k, secret): scrub(v, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub(item, secret) for item in value]
-    return value
+    """``value`` with ``secret`` masked in its values (never in names), however deep.
+
+    The page sends the token as it is typed, one character at a time: only what could be a
+    key is masked (``masking.mask_secret_in_data``), so an answer is never garbled.
+    """
+    return mask_secret_in_data(value, secret)
 
 
 def _options_answer(options: Any) -> dict[str, Any]:

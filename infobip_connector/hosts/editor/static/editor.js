@@ -173,8 +173,21 @@ function offerOptionsFromInfobip(prop, input, control) {
   const listId = freshId();
   const list = h("datalist", { id: listId });
   input.setAttribute("list", listId);
-  control.el.append(list);
-  page.optionFields.push({ prop, input, list, control, asked: null });
+  // Why there are no choices (an unknown sender, a refused key): shown under the field,
+  // apart from the validation errors, which are redrawn on every edit.
+  const problem = h("div", { class: "options-error", role: "status" });
+  control.el.append(list, problem);
+  page.optionFields.push({ prop, input, list, problem, control, asked: null });
+}
+
+// The error /api/options answered, as one line: each path-named entry, else its message.
+function optionsProblem(error) {
+  if (!error) return "";
+  const entries = (error.details && error.details.errors) || [];
+  const said = entries.length
+    ? entries.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ")
+    : error.message;
+  return `No choices: ${said}`;
 }
 
 // The value at a page path such as "messages[1].from" in the form's current values.
@@ -207,6 +220,7 @@ async function refreshOptions() {
     const values = depends.map((dep) => valueAt(inputs, boundPath(dep, path)));
     if (values.some(isEmpty)) {
       field.list.replaceChildren();
+      field.problem.textContent = "";
       field.asked = null;
       continue;
     }
@@ -217,11 +231,14 @@ async function refreshOptions() {
       action: page.action.name,
       property: path,
       inputs,
-      connection: sandbox ? null : page.connection.get(),
+      connection: sandbox ? null : page.connection.get() || {},
       sandbox,
     };
-    const answer = await callApi("POST", "/api/options", body).catch(() => ({}));
+    const answer = await callApi("POST", "/api/options", body).catch((failure) => ({
+      error: { type: "request", message: `the editor server did not answer (${failure})` },
+    }));
     if (field.asked !== key) continue; // the dependencies changed while it was asked
+    field.problem.textContent = optionsProblem(answer.error);
     const options = Array.isArray(answer.options) ? answer.options : [];
     field.list.replaceChildren(
       ...options.map((option) => h("option", { value: option.value, label: option.label })),
