@@ -102,6 +102,32 @@ def test_processed_then_500_accepts_the_message(send: Any) -> None:
     assert retry["messages"][0]["status"]["name"] == "REJECTED_DUPLICATE_MESSAGE_ID"
 
 
+def test_process_alone_accepts_the_message_and_loses_the_answer(send: Any) -> None:
+    sandbox, post = send
+    sandbox.script("POST", SMS, Fault(process=True))
+    answer = post(SMS, sms("gone"))
+    assert answer.status_code == 500
+    assert sandbox.accepted_message_ids == {"gone"}
+    assert sandbox.requests[-1].outcome == "accepted + fault 500"
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        (Fault(process=True), "fault 500"),
+        (Fault(), "fault 500"),
+        (Fault(status=503, process=True), "fault 503"),
+        (Fault(process=True, delay=0.5), "fault delay 0.5s"),
+        (Fault(process=True, drop="mid_body"), "fault drop mid_body"),
+        (Fault(drop="mid_body"), "fault 500, drop mid_body"),
+        (Fault(drop="before_response"), "fault drop before_response"),
+        (Fault(delay=0.5), "fault 500, delay 0.5s"),
+    ],
+)
+def test_describe_says_what_the_client_sees(fault: Fault, said: str) -> None:
+    assert fault.describe() == said
+
+
 def test_drop_before_response(send: Any) -> None:
     sandbox, post = send
     sandbox.script(

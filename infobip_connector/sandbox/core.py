@@ -412,8 +412,8 @@ class Sandbox(People):
 def _apply(fault: Fault, answer: Answer) -> Answer:
     """The answer as the fault changes it; a processed request keeps its outcome in the log."""
     status, body, headers = answer.status, answer.body, answer.headers
-    if fault.status is not None or not fault.process:
-        status = fault.status if fault.status is not None else 500
+    if fault.replaced_status is not None:
+        status = fault.replaced_status
         body = fault.body if fault.body is not None else wire.error_body(status)
         headers = {}
     outcome = f"{answer.outcome} + {fault.describe()}" if answer.outcome else fault.describe()

@@ -18,12 +18,13 @@ class Fault:
     """One scripted misbehaviour.
 
     ``status`` and ``body`` replace the answer (``body`` defaults to the legacy error body for
-    ``status``); with neither, an unprocessed request gets a 500. ``process=True`` first handles
-    the request normally, so messages are accepted and recorded even though the client sees the
-    fault: with no ``status`` the normal answer is then delayed or dropped. ``delay`` is latency
-    before answering. ``drop`` closes the connection without an answer (``before_response``),
-    after the headers and half the body (``mid_body``), or never answers until the client gives
-    up or the server stops (``hang``).
+    ``status``); with neither, the client gets a 500 (``replaced_status``). ``process=True``
+    first handles the request normally, so messages are accepted and recorded even though the
+    client sees the fault: with no ``status`` but a ``delay`` or ``drop``, the normal answer is
+    then delayed or dropped; with neither, the answer is lost and a 500 is seen instead.
+    ``delay`` is latency before answering. ``drop`` closes the connection without an answer
+    (``before_response``), after the headers and half the body (``mid_body``), or never
+    answers until the client gives up or the server stops (``hang``).
     """
 
     status: int | None = None
@@ -41,15 +42,27 @@ class Fault:
         if self.drop is not None and self.drop not in get_args(Drop):
             raise ValueError(f"drop must be one of {get_args(Drop)}, not {self.drop!r}")
 
-    def describe(self) -> str:
-        parts = []
+    @property
+    def replaced_status(self) -> int | None:
+        """The status that replaces the normal answer; None when the normal answer of a
+        processed request is only delayed or cut (``process`` with a ``delay`` or ``drop``)."""
         if self.status is not None:
-            parts.append(str(self.status))
+            return self.status
+        if self.process and (self.delay or self.drop):
+            return None
+        return 500
+
+    def describe(self) -> str:
+        """What the client sees, e.g. ``fault 500`` or ``fault delay 2s, drop mid_body``."""
+        parts = []
+        status = self.replaced_status
+        if status is not None and self.drop not in ("before_response", "hang"):
+            parts.append(str(status))  # a connection closed before the answer shows none
         if self.delay:
             parts.append(f"delay {self.delay:g}s")
         if self.drop:
             parts.append(f"drop {self.drop}")
-        return "fault " + (", ".join(parts) or "500")
+        return "fault " + ", ".join(parts)
 
 
 _RANDOM_FAULTS: dict[FaultKind, Fault] = {
