@@ -5,6 +5,7 @@ Answers are checked against the published response schemas kept in tests/fixture
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -262,6 +263,37 @@ def test_a_bulk_is_sent_when_its_time_comes(client: httpx.Client, clock: Clock) 
     assert status["status"] == "FINISHED"
     reports = client.get("/sms/3/reports", params={"bulkId": "S-1"}).json()["results"]
     assert len(reports) == 2 and reports[0]["sentAt"] == LATER
+
+
+def test_a_bulk_resumed_after_its_time_is_sent_when_resumed(
+    client: httpx.Client, clock: Clock
+) -> None:
+    scheduled(client)
+    pause = client.put("/sms/1/bulks/status", params={"bulkId": "S-1"}, json={"status": "PAUSED"})
+    assert pause.status_code == 200
+    clock.now += 2 * 86400  # a day past its time, still paused: nothing is sent
+    assert client.get("/sms/3/reports", params={"bulkId": "S-1"}).json()["results"] == []
+    resumed_at = clock.now
+    status = {"status": "PROCESSING"}
+    assert client.put("/sms/1/bulks/status", params={"bulkId": "S-1"}, json=status).is_success
+    clock.now += 60
+    reports = client.get("/sms/3/reports", params={"bulkId": "S-1"}).json()["results"]
+    sent = datetime.fromtimestamp(resumed_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    assert len(reports) == 2 and {r["sentAt"] for r in reports} == {sent}
+    assert all(r["doneAt"] >= r["sentAt"] for r in reports)
+    logs = client.get("/sms/3/logs", params={"bulkId": "S-1"}).json()["results"]
+    assert {entry["sentAt"] for entry in logs} == {sent}
+
+
+def test_a_rescheduled_bulk_is_sent_at_its_new_time(client: httpx.Client, clock: Clock) -> None:
+    scheduled(client)
+    moved = client.put("/sms/1/bulks", params={"bulkId": "S-1"}, json={"sendAt": EVEN_LATER})
+    assert moved.status_code == 200
+    logs = client.get("/sms/3/logs", params={"bulkId": "S-1"}).json()["results"]
+    assert {entry["sentAt"] for entry in logs} == {EVEN_LATER}
+    clock.now += 3 * 86400
+    reports = client.get("/sms/3/reports", params={"bulkId": "S-1"}).json()["results"]
+    assert {r["sentAt"] for r in reports} == {EVEN_LATER}
 
 
 def test_reschedule_moves_a_waiting_bulk(client: httpx.Client) -> None:

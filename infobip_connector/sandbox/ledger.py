@@ -76,6 +76,14 @@ class ScheduledBulk:
     send_at: datetime
     status: BulkStatus = "PENDING"
     message_ids: list[str] = field(default_factory=list)
+    # When a paused bulk was last resumed: one resumed after its time is sent then.
+    resumed_at: datetime | None = None
+
+    def sending_time(self) -> datetime:
+        """When the bulk is (or was) actually sent: its time, or a later resumption."""
+        if self.resumed_at is not None and self.resumed_at > self.send_at:
+            return self.resumed_at
+        return self.send_at
 
 
 def _price(record: SmsRecord) -> dict[str, Any]:
@@ -147,15 +155,30 @@ class SmsLedger:
         self.reports.append(record)
 
     def advance(self) -> None:
-        """Send the scheduled bulks whose time has come (PENDING and PROCESSING ones)."""
+        """Send the scheduled bulks whose time has come (PENDING and PROCESSING ones).
+
+        Each message's ``sentAt`` becomes the time the bulk was actually sent: its
+        ``sendAt``, or its resumption when it was paused past that time.
+        """
         now = self.now()
         for bulk in self.bulks.values():
             if bulk.status in ("PENDING", "PROCESSING") and bulk.send_at <= now:
                 bulk.status = "FINISHED"
+                sent = bulk.sending_time()
                 for message_id in bulk.message_ids:
-                    self._finish(self._by_id[message_id])
+                    record = self._by_id[message_id]
+                    record.sent_at = sent
+                    self._finish(record)
+
+    def reschedule(self, bulk: ScheduledBulk, send_at: datetime) -> None:
+        """Move a waiting bulk: its messages are now due (and logged as sent) at ``send_at``."""
+        bulk.send_at = send_at
+        for message_id in bulk.message_ids:
+            self._by_id[message_id].sent_at = send_at
 
     def set_status(self, bulk: ScheduledBulk, status: BulkStatus) -> None:
+        if bulk.status == "PAUSED" and status == "PROCESSING":
+            bulk.resumed_at = self.now()
         bulk.status = status
         if status == "CANCELED":
             for message_id in bulk.message_ids:

@@ -268,7 +268,7 @@ def reschedule(sandbox: Sandbox, request: Request) -> Answer:
         return bad_request({"sendAt": ["must be in the future"]})
     if send_at > now + SCHEDULE_HORIZON:
         return bad_request({"sendAt": ["must be at most 180 days ahead"]})
-    bulk.send_at = send_at
+    sandbox.ledger.reschedule(bulk, send_at)
     return _send_at_answer(bulk)
 
 
