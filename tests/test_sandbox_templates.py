@@ -184,3 +184,69 @@ def test_sms_failover_and_notify_fields_are_accepted(client: httpx.Client) -> No
     response = client.post(TEMPLATE, json={"messages": [payload]})
     assert response.status_code == 200, response.text
     assert response.json()["messages"][0]["messageId"] == "wa-1"
+
+
+HEADERS = {
+    "TEXT": {"type": "TEXT", "placeholder": "A-17"},
+    "DOCUMENT": {"type": "DOCUMENT", "mediaUrl": "https://example.com/a.pdf", "filename": "a.pdf"},
+    "IMAGE": {"type": "IMAGE", "mediaUrl": "https://example.com/a.png"},
+    "VIDEO": {"type": "VIDEO", "mediaUrl": "https://example.com/a.mp4"},
+    "GIF": {"type": "GIF", "mediaUrl": "https://example.com/a.mp4"},
+    "LOCATION": {"type": "LOCATION", "latitude": 45.8, "longitude": 15.9},
+}
+
+
+@pytest.mark.parametrize("kind", HEADERS)
+def test_every_header_kind_the_connector_accepts_is_served(kind: str, sandbox: Sandbox) -> None:
+    # Through the connector: what it validates and sends, the sandbox must take.
+    from infobip_connector import component
+
+    name = f"t_{kind.lower()}"
+    text = "Order {{1}}" if kind == "TEXT" else None
+    sandbox.add_template(
+        SENDER,
+        Template(name=name, language="en", body="Hi {{1}}", header_format=kind, header_text=text),
+    )
+    values = {"messages": [message(name, header=HEADERS[kind])]}
+    connection = {"token": KEY, "baseUrl": "https://api.infobip.com"}
+    output = component.execute(
+        "sendWhatsappTemplateMessage", values, connection, transport=sandbox.transport()
+    )
+    assert output["messages"][0]["status"]["groupName"] == "PENDING"
+    listed = client_for_listing(sandbox, name)
+    assert listed["structure"]["header"]["format"] == kind
+
+
+def client_for_listing(sandbox: Sandbox, name: str) -> dict[str, Any]:
+    with httpx.Client(
+        transport=sandbox.transport(),
+        base_url="https://api.infobip.com",
+        headers={"Authorization": f"App {KEY}"},
+    ) as http:
+        listed = http.get(f"/whatsapp/2/senders/{SENDER}/templates").json()["templates"]
+    return next(t for t in listed if t["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ({"type": "LOCATION", "latitude": 45.8}, "longitude"),
+        ({"type": "LOCATION", "latitude": 91, "longitude": 0}, "latitude"),
+        ({"type": "LOCATION", "latitude": 0, "longitude": "east"}, "longitude"),
+        ({"type": "GIF"}, "mediaUrl"),
+    ],
+)
+def test_a_location_or_gif_header_must_give_its_members(
+    header: dict[str, Any], field: str, sandbox: Sandbox, client: httpx.Client
+) -> None:
+    kind = header["type"]
+    sandbox.add_template(
+        SENDER, Template(name="t_h", language="en", body="Hi {{1}}", header_format=kind)
+    )
+    found = errors(client.post(TEMPLATE, json={"messages": [message("t_h", header=header)]}))
+    assert f"messages[0].content.templateData.header.{field}" in found, found
+
+
+def test_a_header_format_the_sandbox_cannot_serve_is_refused_when_added() -> None:
+    with pytest.raises(ValueError, match="header_format"):
+        Template(name="t_audio", language="en", body="Hi", header_format="AUDIO")

@@ -2,14 +2,16 @@
 OpenAPI description: ``BulkMessage`` (WhatsApp template messages), ``PreviewRequest``,
 ``BulkRequest`` and ``UpdateStatusRequest`` (scheduled SMS bulks).
 
-Template headers and buttons are checked for the kinds the seeded templates use (text, media
-and document headers; quick-reply, URL and copy-code buttons); carousels, limited-time offers
+Template headers are checked for every kind of ``TemplateHeaderContent`` (text, document,
+image, video, GIF and location), buttons for the kinds the seeded templates use (quick-reply,
+URL and copy-code); carousels, limited-time offers
 and order statuses are refused as unknown fields, since no seeded template has them.
 """
 
 from __future__ import annotations
 
-from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Obj, Str, send_at_problem
+from .templates import HEADER_MEMBERS
+from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Num, Obj, Str, send_at_problem
 
 PREVIEW_REQUEST = Obj(
     {
@@ -24,10 +26,12 @@ BULK_STATUS_REQUEST = Obj({"status": Str(True, enum=("PAUSED", "PROCESSING", "CA
 
 _HEADER = Obj(
     {
-        "type": Str(True, enum=("TEXT", "DOCUMENT", "IMAGE", "VIDEO")),
+        "type": Str(True, enum=tuple(HEADER_MEMBERS)),
         "placeholder": Str(),
         "mediaUrl": Str(min_len=1, max_len=2048, not_blank=True),
         "filename": Str(min_len=1, max_len=240),
+        "latitude": Num(minimum=-90, maximum=90),
+        "longitude": Num(minimum=-180, maximum=180),
     }
 )
 _BUTTON = Obj(

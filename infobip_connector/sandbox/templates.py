@@ -16,6 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{\{\d+\}\}")
+#: The header formats a template may have, each with the members a send's header of that
+#: type must give (``Template*HeaderContent`` of the OpenAPI description; a TEXT header's
+#: placeholder only when the header text has one).
+HEADER_MEMBERS: dict[str, tuple[str, ...]] = {
+    "TEXT": ("placeholder",),
+    "DOCUMENT": ("mediaUrl",),
+    "IMAGE": ("mediaUrl",),
+    "VIDEO": ("mediaUrl",),
+    "GIF": ("mediaUrl",),
+    "LOCATION": ("latitude", "longitude"),
+}
 # The WhatsApp Business Account every seeded template belongs to (invented).
 BUSINESS_ACCOUNT_ID = 111222333444555
 
@@ -42,7 +53,8 @@ class Button:
 
 @dataclass(frozen=True)
 class Template:
-    """An approved template; ``header_format`` is TEXT, IMAGE, VIDEO or DOCUMENT."""
+    """An approved template; ``header_format`` is one of ``HEADER_MEMBERS`` (TEXT, DOCUMENT,
+    IMAGE, VIDEO, GIF or LOCATION), or None; any other is a ValueError."""
 
     name: str
     language: str
@@ -52,6 +64,11 @@ class Template:
     header_text: str | None = None
     buttons: tuple[Button, ...] = ()
     id: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.header_format is not None and self.header_format not in HEADER_MEMBERS:
+            known = ", ".join(HEADER_MEMBERS)
+            raise ValueError(f"header_format must be one of {known}, not {self.header_format!r}")
 
     @property
     def body_placeholders(self) -> int:
@@ -154,10 +171,13 @@ def _check_header(
         return
     if wanted is None or header["type"] != wanted:
         problems[f"{path}.type"] = [f"template header is {wanted or 'absent'}"]
-    elif wanted == "TEXT" and needs_value and not header.get("placeholder"):
-        problems[f"{path}.placeholder"] = ["must not be blank"]
-    elif wanted != "TEXT" and not header.get("mediaUrl"):
-        problems[f"{path}.mediaUrl"] = ["must not be blank"]
+    elif wanted == "TEXT":
+        if needs_value and not header.get("placeholder"):
+            problems[f"{path}.placeholder"] = ["must not be blank"]
+    else:
+        for member in HEADER_MEMBERS[wanted]:
+            if header.get(member) in (None, ""):
+                problems[f"{path}.{member}"] = ["must not be blank"]
 
 
 def _check_buttons(

@@ -38,6 +38,15 @@ class Int:
 
 
 @dataclass(frozen=True)
+class Num:
+    """A JSON number (``type: number``, ``format: double``) within ``minimum`` and ``maximum``."""
+
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
 class Bool:
     required: bool = False
 
@@ -55,7 +64,7 @@ class Arr:
     min_items: int = 0
 
 
-Rule = Str | Int | Bool | Obj | Arr
+Rule = Str | Int | Num | Bool | Obj | Arr
 
 
 @dataclass
@@ -86,6 +95,13 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
             walk.add(path, f"must be greater than or equal to {rule.minimum}")
         elif value > rule.maximum:
             walk.add(path, f"must be less than or equal to {rule.maximum}")
+    elif isinstance(rule, Num):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            walk.add(path, "must be a number")
+        elif rule.minimum is not None and value < rule.minimum:
+            walk.add(path, f"must be greater than or equal to {rule.minimum:g}")
+        elif rule.maximum is not None and value > rule.maximum:
+            walk.add(path, f"must be less than or equal to {rule.maximum:g}")
     elif isinstance(rule, Bool):
         if not isinstance(value, bool):
             walk.add(path, "must be a boolean")
