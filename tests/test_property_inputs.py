@@ -431,6 +431,8 @@ def valid_inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
     seen: set[str] = set()
     for path, prop in _declared(root, values):
         parent, key = _parent(values, path), path[-1]
+        if "noComma" in prop.rules and isinstance(parent[key], str):
+            parent[key] = parent[key].replace(",", "_")  # Infobip's log filters split at commas
         if prop.generatedId and isinstance(parent[key], str) and parent[key]:
             # IDs must differ within a request: a repeat is an input error.
             if parent[key] in seen:

@@ -48,6 +48,7 @@ Rule = Literal[
     "instant",
     "mncNeedsMcc",
     "sentSinceBeforeUntil",
+    "noComma",
 ]
 # How an editor presents an action's property: in the form ("essential") or folded into a
 # collapsed "Additional fields" group ("additional"), as low-code editors do. The YAML keeps

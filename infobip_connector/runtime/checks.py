@@ -18,7 +18,7 @@ from typing import Any
 
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
-from .filter_rules import instant, mnc_needs_mcc, sent_since_before_until
+from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .template_rules import template_button, template_buttons, template_data, template_header
@@ -94,7 +94,10 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "instant": instant,
     "mncNeedsMcc": mnc_needs_mcc,
     "sentSinceBeforeUntil": sent_since_before_until,
+    "noComma": no_comma,
 }
+# Rules a recipient's ID may have and still be checked a list at a time (_Pass.recipients).
+_LISTED_ID_RULES = frozenset({"noComma"})
 
 
 # ---------------------------------------------------------------- the pass over values
@@ -135,8 +138,9 @@ class _Plan:
         # Nothing to do where a value is given; set by _plan.
         self.idle = False
         # For an object whose checked members are all phone numbers or IDs (a recipient):
-        # (phone member names, ID members as (name, length limit)); see _Pass.recipients.
-        self.flat: tuple[tuple[str, ...], tuple[tuple[str, int | None], ...]] | None = None
+        # (phone member names, ID members as (name, length limit, whether noComma applies));
+        # see _Pass.recipients.
+        self.flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -203,13 +207,14 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
     )
     if plan.prop is None and plan.star is None:
         phones: list[str] = []
-        ids: list[tuple[str, int | None]] = []
+        ids: list[tuple[str, int | None, bool]] = []
         for name, member in plan.keys.items():
-            plain = member.prop is not None and not member.prop.rules and not member.keys
-            if plain and member.leaf == "phone":
+            rules = set(member.prop.rules) if member.prop is not None else set()
+            plain = member.prop is not None and not member.keys
+            if plain and not rules and member.leaf == "phone":
                 phones.append(name)
-            elif plain and member.generated:
-                ids.append((name, member.limit))
+            elif plain and rules <= _LISTED_ID_RULES and member.generated:
+                ids.append((name, member.limit, "noComma" in rules))
             elif not member.idle:
                 break
         else:
@@ -268,7 +273,7 @@ class _Pass:
 
     def recipients(
         self,
-        flat: tuple[tuple[str, ...], tuple[tuple[str, int | None], ...]],
+        flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]],
         items: list[Any],
         trail: Trail,
     ) -> None:
@@ -291,7 +296,7 @@ class _Pass:
                             item[name] = normalize_phone(raw, check)
                         except ValueError as exc:
                             self.problem(((trail, index), name), "", str(exc))
-        for name, limit in ids:
+        for name, limit, comma_free in ids:
             given = [item.get(name) for item in items]
             if None in given:
                 self.missing_ids.extend(
@@ -305,6 +310,10 @@ class _Pass:
                     if name in item and over_limit(item[name], limit):
                         self.given_id(name, limit, item[name], (trail, index))
                 given = [value for value in given if not over_limit(value, limit)]
+            if comma_free and "," in "".join(given):  # one search in C, not one per ID
+                for index, item in enumerate(items):
+                    if "," in item.get(name, ""):
+                        self.problem(((trail, index), name), "", COMMA_SPLIT)
             # One set update in C instead of a lookup per recipient; which IDs repeat, and
             # where, is only worked out when some do (see duplicate_ids).
             seen = self.seen.setdefault(name, set())

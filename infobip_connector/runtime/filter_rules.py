@@ -3,7 +3,8 @@
 A date-time filter (``sentSince``, ``sentUntil`` of ``GET /sms/3/logs``) is an instant: its
 offset is part of it, as OpenAPI's ``format: date-time`` requires. The rules between an
 action's inputs get all its values: Infobip needs the mobile country code with a network
-code, and a time range that ends before it starts finds nothing. Each rule returns problems
+code, and a time range that ends before it starts finds nothing. An ID the logs are
+filtered by holds no comma, whether it is sent or filtered by. Each rule returns problems
 as ``{"path": below the value, "message": ...}``.
 """
 
@@ -23,6 +24,21 @@ def instant(value: Any, now: datetime) -> Problems:
         parse_instant(value, "the date and time")
     except ValueError as exc:
         return [{"path": "", "message": str(exc)}]
+    return []
+
+
+#: Why an ID may not hold a comma: the SMS logs (``GET /sms/3/logs``) read their ``bulkId``,
+#: ``messageId`` and ``campaignReferenceId`` filters as "multiple comma-separated values".
+COMMA_SPLIT = (
+    "must not contain a comma: Infobip's SMS logs split their ID filters at commas, so an "
+    "ID holding one could never be looked up"
+)
+
+
+def no_comma(value: Any, now: datetime) -> Problems:
+    """An ID sent or filtered by that Infobip's log filters would split (``noComma``)."""
+    if isinstance(value, str) and "," in value:
+        return [{"path": "", "message": COMMA_SPLIT}]
     return []
 
 

@@ -7,6 +7,7 @@ These run in every environment; the tests that need Airflow are in the other mod
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +25,7 @@ from infobip_connector.hosts.airflow.connection_form import (
     layout,
 )
 from infobip_connector.hosts.airflow.delivery import (
+    MAX_FILTER_CHARS,
     log_queries,
     message_ids_of,
     progress,
@@ -230,6 +232,27 @@ def test_logs_are_read_100_ids_at_a_time() -> None:
     assert [len(q["messageId"]) for q in queries] == [100, 100, 50]
     assert [q["limit"] for q in queries] == [100, 100, 50]
     assert [i for q in queries for i in q["messageId"]] == ids
+
+
+@pytest.mark.parametrize("length", [36, 100, 200])
+def test_each_joined_filter_stays_within_2048_characters(length: int) -> None:
+    ids = [f"{i:04d}".ljust(length, "x") for i in range(250)]
+    queries = list(log_queries(ids))
+    assert all(len(",".join(q["messageId"])) <= MAX_FILTER_CHARS for q in queries)
+    assert all(len(q["messageId"]) <= 100 for q in queries)
+    assert [i for q in queries for i in q["messageId"]] == ids
+    # As full as the limit allows: one more ID would not have fitted.
+    for query, following in itertools.pairwise(queries):
+        assert len(",".join([*query["messageId"], following["messageId"][0]])) > MAX_FILTER_CHARS
+    for query in queries:
+        component.validate_input("getSmsLogs", query)
+
+
+def test_a_message_id_with_a_comma_is_refused_where_it_was_given() -> None:
+    with pytest.raises(InputError) as caught:
+        message_ids_of({"messages": [{"messageId": "m1"}, {"messageId": "m,2"}]})
+    assert caught.value.errors[0]["path"] == "message_ids.messages[1].messageId"
+    assert "comma" in caught.value.errors[0]["message"]
 
 
 def _entry(message_id: str, group: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ delivery reports (``getSmsDeliveryReports``, ``GET /sms/3/reports``): the logs a
 so a poke can be repeated any number of times, retried after a network failure, and run by
 several sensors at once; a pull hands each report out once, so a sensor would take reports
 another consumer (a webhook, another DAG) needs, and a pull whose answer was lost would
-lose them for good. Logs list the messages of the last 48 hours, up to 100 IDs per request.
+lose them for good. Logs list the messages of the last 48 hours, up to 100 IDs per request
+and 2,048 characters of IDs, comma-joined.
 
 No Airflow import; no I/O.
 """
@@ -25,6 +26,9 @@ FINAL_GROUPS = frozenset({"DELIVERED", "UNDELIVERABLE", "EXPIRED", "REJECTED"})
 LOGS_ACTION = "getSmsLogs"
 #: ``getSmsLogs`` takes at most this many message IDs per request.
 IDS_PER_REQUEST = 100
+#: The ``messageId`` filter of ``GET /sms/3/logs``: "Maximum length 2048 characters", its
+#: IDs comma-separated (100 IDs of 36 characters already take 3,699).
+MAX_FILTER_CHARS = 2048
 #: The longest message ID a send takes (Send SMS ``destinations[].messageId``, Send
 #: WhatsApp ``messageId``: 200 UTF-16 code units); a longer one names no message.
 MAX_MESSAGE_ID_LENGTH = 200
@@ -91,10 +95,19 @@ def _check_as_queried(found: dict[str, str]) -> None:
 
 
 def log_queries(message_ids: list[str]) -> Iterator[dict[str, Any]]:
-    """``getSmsLogs`` inputs covering ``message_ids``, 100 IDs per request (one page each:
-    a message has one log entry, and the limit allows 1,000)."""
-    for start in range(0, len(message_ids), IDS_PER_REQUEST):
-        chunk = message_ids[start : start + IDS_PER_REQUEST]
+    """``getSmsLogs`` inputs covering ``message_ids`` in order: at most 100 IDs per request,
+    and no more than fit ``MAX_FILTER_CHARS`` once comma-joined, as Infobip reads the filter
+    (one page each: a message has one log entry, and the limit allows 1,000)."""
+    chunk: list[str] = []
+    joined = -1  # the length of the chunk's IDs joined by commas
+    for message_id in message_ids:
+        grown = joined + 1 + len(message_id)
+        if chunk and (len(chunk) == IDS_PER_REQUEST or grown > MAX_FILTER_CHARS):
+            yield {"messageId": chunk, "limit": len(chunk)}
+            chunk, grown = [], len(message_id)
+        chunk.append(message_id)
+        joined = grown
+    if chunk:
         yield {"messageId": chunk, "limit": len(chunk)}
 
 
