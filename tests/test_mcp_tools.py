@@ -138,8 +138,9 @@ def test_a_call_returns_the_output_and_says_it_came_from_the_sandbox() -> None:
     assert not result.is_error
     assert result.structured["messages"][0]["to"] == "41793026727"
     assert result.meta == {SANDBOX_META: True}
-    assert result.text.startswith(SANDBOX_NOTE)
-    assert json.loads(result.text.split("\n", 1)[1]) == result.structured
+    note, shown = result.text.split("\n")  # the note, then the output on one line
+    assert note == SANDBOX_NOTE
+    assert json.loads(shown) == result.structured
     assert len(box.requests) == 1
 
 
@@ -152,7 +153,9 @@ def test_bad_input_is_an_error_result_naming_each_field_by_path() -> None:
     assert error["type"] == "input"
     paths = [e["path"] for e in error["details"]["errors"]]
     assert paths == ["messages[0].destinations[0].to", "messages[0].text", "x"]
-    assert "messages[0].destinations[0].to" in result.text
+    note, message, shown = result.text.split("\n")  # the note, the message, the error object
+    assert note == SANDBOX_NOTE and message == error["message"]
+    assert "messages[0].destinations[0].to" in shown and json.loads(shown) == result.structured
     assert box.requests == []
 
 

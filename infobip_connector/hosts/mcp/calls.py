@@ -54,8 +54,8 @@ class UnknownTool(LookupError):
 class CallResult:
     """What a call gives back: ``structured`` matches the output schema unless ``is_error``.
 
-    ``text`` is the same for a reader (JSON, after the sandbox note when there is one);
-    ``meta`` goes into the result's ``_meta``.
+    ``text`` is the same for a reader: the JSON on one line (after the sandbox note and an
+    error's message, each on a line of their own); ``meta`` goes into the result's ``_meta``.
     """
 
     structured: dict[str, Any]
@@ -133,7 +133,9 @@ class ToolRunner:
         parts = [SANDBOX_NOTE] if self.sandbox else []
         if lead:
             parts.append(lead)
-        parts.append(jsonout.encode(data).decode("utf-8").rstrip("\n"))
+        # On one line: the text repeats structuredContent for clients that read text only,
+        # and indenting it would cost a model more tokens and the protocol more escaping.
+        parts.append(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n"))
         meta = {SANDBOX_META: True} if self.sandbox else None
         return CallResult(data, "\n".join(parts), is_error, meta)
 
