@@ -14,11 +14,13 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import islice, repeat
 from typing import Any
 
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
+from .phone_lines import settled_count
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .template_rules import template_button, template_buttons, template_data, template_header
@@ -286,8 +288,12 @@ class _Pass:
         phones, ids = flat
         check = self.check
         table = shapes(check)
+        get = dict.get
         for name in phones:
-            for index, item in enumerate(items):
+            # Numbers already in Infobip's form are settled by one search over all of them;
+            # from the first that is not, each gets the per-number test.
+            start = settled_count(list(map(get, items, repeat(name))), check)
+            for index, item in enumerate(islice(items, start, None), start):
                 raw = item.get(name)
                 if raw is not None:
                     match = table.get((raw[:3], len(raw)))

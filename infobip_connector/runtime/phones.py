@@ -11,7 +11,8 @@ A bulk cannot afford a parse per recipient (several microseconds each), so digit
 already in Infobip's form are checked by one compiled regular expression per country
 code and length, built from the same metadata and equivalent to the parse: a number
 the expression accepts is exactly what the parse would return; any other goes through
-the parse itself (see ``_fast_pattern``).
+the parse itself (see ``_fast_pattern``). A bulk's numbers are matched by the same
+expressions all at once (phone_lines.py).
 """
 
 from __future__ import annotations
@@ -83,12 +84,15 @@ def normalize_phone(raw: str, check: PhoneCheck = "valid") -> str:
 
 def _learn(key: tuple[str, int], check: PhoneCheck) -> Matcher:
     head, length = key
-    if not (head.isascii() and head.isdigit() and len(head) == 3) or head[0] == "0":
-        return _never
-    size = next((n for n in (1, 2, 3) if int(head[:n]) in _CODES), 0)
-    match = _fast_pattern(int(head[:size]), length - size, check) if size else _never
+    code = calling_code(head)
+    match = _fast_pattern(code, length - len(str(code)), check) if code is not None else _never
     _SHAPES[check][key] = match
     return match
+
+
+#: Where a number ends in a fast pattern: the end of the text, or of a line (see phone_lines.py).
+END = r"\Z"
+LINE_END = r"(?=\n)"
 
 
 @lru_cache(maxsize=2048)
@@ -102,36 +106,54 @@ def _fast_pattern(code: int, length: int, check: PhoneCheck) -> Matcher:
     regions of the code in order; a region with ``leading_digits`` claims a number by
     prefix, one without by validating it).
     """
+    source = fast_source(code, length, check, END)
+    return _never if source is None else re.compile(source, re.ASCII).fullmatch
+
+
+@lru_cache(maxsize=2048)
+def fast_source(code: int, length: int, check: PhoneCheck, end: str) -> str | None:
+    """The expression of ``_fast_pattern`` (None: no number of this shape is settled by
+    one), every number's end written as ``end``: ``END``, or ``LINE_END`` to test a line
+    of a text (compiled with ``re.ASCII``)."""
     regions = _CODES.get(code, ())
     main = PhoneMetadata.metadata_for_region_or_calling_code(code, regions[0]) if regions else None
     if main is None or not 2 <= length <= 17:
-        return _never
+        return None
     if check == "possible":
         number = phonenumbers.PhoneNumber(country_code=code, national_number=int("1" * length))
         if not phonenumbers.is_possible_number(number):
-            return _never
+            return None
         body = rf"\d{{{length}}}"
     else:
-        found = _valid_body(code, regions, length)
+        found = _valid_body(code, regions, length, end)
         if found is None:
-            return _never
+            return None
         body = found
     prefix = main.national_prefix_for_parsing
     guard = f"(?!(?:{prefix}))" if prefix else ""
-    return re.compile(rf"{code}{guard}(?:{body})\Z", re.ASCII).fullmatch
+    return rf"{code}{guard}(?:{body}){end}"
 
 
-def _valid_body(code: int, regions: tuple[str, ...], length: int) -> str | None:
+def calling_code(head: str) -> int | None:
+    """The calling code the first three characters of a number in Infobip's form start
+    with, or None (not three ASCII digits, a leading 0, no such code)."""
+    if not (head.isascii() and head.isdigit() and len(head) == 3) or head[0] == "0":
+        return None
+    size = next((n for n in (1, 2, 3) if int(head[:n]) in _CODES), 0)
+    return int(head[:size]) if size else None
+
+
+def _valid_body(code: int, regions: tuple[str, ...], length: int, end: str) -> str | None:
     if len(regions) == 1:
         metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, regions[0])
-        return _region_pattern(metadata, length) if metadata is not None else None
+        return _region_pattern(metadata, length, end) if metadata is not None else None
     branches: list[str] = []
     claimed = ""  # negative lookaheads for the regions tried before
     for region in regions:
         metadata = PhoneMetadata.metadata_for_region(region, None)
         if metadata is None:
             continue
-        valid = _region_pattern(metadata, length)
+        valid = _region_pattern(metadata, length, end)
         if metadata.leading_digits is not None:
             claim = f"(?:{metadata.leading_digits})"
             if valid is not None:
@@ -139,18 +161,18 @@ def _valid_body(code: int, regions: tuple[str, ...], length: int) -> str | None:
             claimed += f"(?!{claim})"
         elif valid is not None:
             branches.append(f"{claimed}{valid}")
-            claimed += rf"(?!{valid}\Z)"
+            claimed += rf"(?!{valid}{end})"
     return "|".join(f"(?:{b})" for b in branches) if branches else None
 
 
-def _region_pattern(metadata: PhoneMetadata, length: int) -> str | None:
+def _region_pattern(metadata: PhoneMetadata, length: int, end: str) -> str | None:
     general = _desc_pattern(metadata.general_desc, length)
     if general is None:
         return None
     types = [p for t in _TYPES if (p := _desc_pattern(getattr(metadata, t), length))]
     if not types:
         return None
-    return rf"(?=(?:{general})\Z)(?:" + "|".join(f"(?:{p})" for p in types) + ")"
+    return rf"(?=(?:{general}){end})(?:" + "|".join(f"(?:{p})" for p in types) + ")"
 
 
 def _desc_pattern(desc: object, length: int) -> str | None:
