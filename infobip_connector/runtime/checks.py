@@ -20,7 +20,7 @@ from typing import Any
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
-from .phone_lines import settled_count
+from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
 from .template_rules import template_button, template_buttons, template_data, template_header
@@ -290,9 +290,11 @@ class _Pass:
         table = shapes(check)
         get = dict.get
         for name in phones:
-            # Numbers already in Infobip's form are settled by one search over all of them;
+            # A bulk's numbers already in Infobip's form are settled by one match over all;
             # from the first that is not, each gets the per-number test.
-            start = settled_count(list(map(get, items, repeat(name))), check)
+            start = 0
+            if len(items) >= BULK:
+                start = settled_count(list(map(get, items, repeat(name))), check)
             for index, item in enumerate(islice(items, start, None), start):
                 raw = item.get(name)
                 if raw is not None:

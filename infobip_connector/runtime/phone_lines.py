@@ -21,6 +21,9 @@ from .phones import LINE_END, calling_code, fast_source
 
 #: More shapes (heads times lengths) than this in one list: each number is tested on its own.
 MAX_SHAPES = 16
+#: Fewer numbers than this are tested one at a time: the expression for a new set of shapes
+#: is compiled once, a cost a few numbers do not repay.
+BULK = 32
 
 _head = itemgetter(slice(0, 3))
 
