@@ -54,10 +54,9 @@ class Component:
 
     def definition_json(self) -> dict[str, Any]:
         """The definition as plain JSON data, as ``infobip-connector definition`` prints it."""
-        data: dict[str, Any] = _drop_defaults(
-            # by_alias: the keys as connector.yaml writes them ("in", not "location").
-            self.definition.model_dump(mode="json", exclude_none=True, by_alias=True)
-        )
+        from .definition.checked import as_json  # pydantic: not needed to run an action
+
+        data: dict[str, Any] = _drop_defaults(as_json(self.definition))
         return data
 
     @property

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from infobip_connector import InputError, component
+from infobip_connector.definition.checked import validate
 from infobip_connector.definition.model import Property, format_path, walk
 from infobip_connector.errors import ConnectorError
 from infobip_connector.runtime.timeutil import infobip_datetime
@@ -206,6 +207,7 @@ def test_the_year_is_always_written_with_four_digits(moment: datetime, wire: str
 
 def test_a_date_time_query_parameter_must_carry_the_instant_rule() -> None:
     with pytest.raises(ValueError, match="instant"):
-        Property.model_validate(
-            {"name": "since", "type": "DATE_TIME", "in": "query", "controlType": "DATE_TIME"}
+        validate(
+            Property,
+            {"name": "since", "type": "DATE_TIME", "in": "query", "controlType": "DATE_TIME"},
         )

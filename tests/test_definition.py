@@ -12,6 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from infobip_connector import component
+from infobip_connector.definition.checked import validate
 from infobip_connector.definition.model import (
     DefinitionError,
     Property,
@@ -278,4 +279,4 @@ def test_the_component_instance_whatever_is_imported_first() -> None:
 @pytest.mark.parametrize("declared", [{"type": "STRING"}, {"type": "INTEGER", "maxLength": 3}])
 def test_digits_are_a_string_with_a_length_cap(declared: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="digits"):
-        Property.model_validate({"name": "code", "format": "digits", **declared})
+        validate(Property, {"name": "code", "format": "digits", **declared})

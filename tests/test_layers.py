@@ -54,6 +54,8 @@ HOST_EXCEPTIONS = {
     ("hosts.cli", "definition.project"),
     ("hosts.cli", "definition.model"),
     ("hosts.cli", "definition.reference"),
+    # ... and ``schemas`` the checked copy of the packaged one the loader reads.
+    ("hosts.cli", "definition.compiled"),
     # The CLI's stderr summary of REJECTED entries uses the runtime's one definition of them.
     ("hosts.cli", "runtime.action_runtime"),
     # The MCP server offers the property reference as a resource, rendered like ``docs``.

@@ -259,20 +259,22 @@ def test_a_removal_that_keeps_failing_says_it_is_safe_to_repeat() -> None:
 
 
 def test_registration_belongs_to_webhook_triggers_only() -> None:
-    from pydantic import ValidationError
+    from pydantic import TypeAdapter, ValidationError
 
+    from infobip_connector.definition.checked import validate
     from infobip_connector.definition.model import Trigger
 
-    declared = component.definition.trigger("newInboundSms").model_dump(by_alias=True)
+    trigger = component.definition.trigger("newInboundSms")
+    declared = TypeAdapter(Trigger).dump_python(trigger, by_alias=True)
     declared.update(types=["POLLING"], webhook=None)
     with pytest.raises(ValidationError, match="'registration' belongs to a trigger with"):
-        Trigger.model_validate(declared)
+        validate(Trigger, declared)
     declared["registration"] = None
-    assert Trigger.model_validate(declared).registration is None
+    assert validate(Trigger, declared).registration is None
     declared["registration"] = {"channel": "EMAIL", "events": ["DELIVERY"]}
     declared.update(
         types=["WEBHOOK", "POLLING"],
         webhook={"operation": "x", "contentTypes": ["application/json"]},
     )
     with pytest.raises(ValidationError):
-        Trigger.model_validate(declared)
+        validate(Trigger, declared)

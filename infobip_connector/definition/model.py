@@ -1,20 +1,21 @@
 """Typed model of ``connector.yaml`` and its loader.
 
-The pydantic models are the meta-schema: ``schemas/connector.meta.schema.json``
-is derived from them, so engines in other languages can check a definition
-with the same rules the loader applies.
+The classes are frozen stdlib dataclasses, so reading a definition needs neither pydantic
+nor YAML: the packaged, unchanged ``connector.yaml`` is read from its checked copy
+(``compiled.py``). pydantic validates these same classes (``checked.py``): their fields,
+field constraints (``metadata``) and ``__post_init__`` checks are the meta-schema, and
+``schemas/connector.meta.schema.json`` is derived from them, so engines in other languages
+can check a definition with the same rules the loader applies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Any, ClassVar, Literal, TypeVar
 
 PropertyType = Literal["STRING", "INTEGER", "NUMBER", "BOOLEAN", "DATE_TIME", "ARRAY", "OBJECT"]
 ControlType = Literal[
@@ -79,15 +80,28 @@ class DefinitionError(Exception):
     """``connector.yaml`` is broken; the message names the offending key."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Model:
+    """Base of the definition's classes: frozen dataclasses whose fields are given by name
+    (``kw_only``: a required field may follow optional ones, in the YAML's order)."""
+
+    # What pydantic reads (``checked.py``): unknown keys are errors, and ``in`` may be
+    # given by its field name ``location`` too.
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "populate_by_name": True}
 
 
+# Field constraints (``pattern``, ``ge``, ``alias``...) are in each field's ``metadata``:
+# pydantic reads the keys there that are arguments of its ``Field``. A list that defaults
+# to a fresh ``[]`` is shown with that default in the meta-schema.
+_EMPTY_LIST: dict[str, Any] = {"json_schema_extra": {"default": []}}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Option(_Model):
     label: str
     value: str | bool | int | float
 
 
+@dataclass(frozen=True, kw_only=True)
 class OptionsFrom(_Model):
     """Options taken from Infobip at edit time (``component.options``).
 
@@ -96,14 +110,15 @@ class OptionsFrom(_Model):
     whose values it needs; the options are offered once they all have values.
     """
 
-    function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    dependsOn: list[str] = []
+    function: str = field(metadata={"pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"})
+    dependsOn: list[str] = field(default_factory=list, metadata=_EMPTY_LIST)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Property(_Model):
     """One property of a connection, an action's input, or an action's output."""
 
-    name: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9]*$")
+    name: str | None = field(default=None, metadata={"pattern": r"^[A-Za-z][A-Za-z0-9]*$"})
     label: str | None = None
     type: PropertyType
     controlType: ControlType | None = None
@@ -112,13 +127,13 @@ class Property(_Model):
     default: Any = None
     placeholder: str | None = None
     example: str | None = None
-    minLength: int | None = Field(default=None, ge=0)
-    maxLength: int | None = Field(default=None, ge=0)
+    minLength: int | None = field(default=None, metadata={"ge": 0})
+    maxLength: int | None = field(default=None, metadata={"ge": 0})
     minValue: float | None = None
     maxValue: float | None = None
-    maxNumberPrecision: int | None = Field(default=None, ge=0)
-    minItems: int | None = Field(default=None, ge=0)
-    maxItems: int | None = Field(default=None, ge=0)
+    maxNumberPrecision: int | None = field(default=None, metadata={"ge": 0})
+    minItems: int | None = field(default=None, metadata={"ge": 0})
+    maxItems: int | None = field(default=None, metadata={"ge": 0})
     uniqueItems: bool = False
     options: list[Option] | None = None
     properties: list[Property] | None = None
@@ -127,13 +142,13 @@ class Property(_Model):
     advanced: bool = False
     format: Format | None = None
     generatedId: bool = False
-    rules: list[Rule] = []
+    rules: list[Rule] = field(default_factory=list, metadata=_EMPTY_LIST)
     alsoAcceptsString: str | None = None
     presentation: Presentation | None = None
     suggestions: Suggestions | None = None
     multiline: bool = False
     # ``in`` is a Python keyword: the field is ``location`` in code, ``in`` in YAML.
-    location: Location = Field(default="body", alias="in")
+    location: Location = field(default="body", metadata={"alias": "in"})
     # OpenAPI's ``explode`` for a query array: repeated pairs (true) or comma-joined.
     explode: bool = True
     optionsFrom: OptionsFrom | None = None
@@ -141,8 +156,7 @@ class Property(_Model):
     # editor's empty list is pruned as "not given"); filled by runtime/checks.py.
     sentWhenEmpty: dict[str, Any] | list[Any] | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Property:
+    def __post_init__(self) -> None:
         # An empty path value would change the path ("/senders//templates").
         filled = self.type == "INTEGER" or (self.type == "STRING" and (self.minLength or 0) >= 1)
         if self.location == "path" and not (self.required and filled):
@@ -192,7 +206,6 @@ class Property(_Model):
             raise ValueError("every property of an OBJECT needs a 'name'")
         if len(set(names)) != len(names):
             raise ValueError("property names of an OBJECT must be unique")
-        return self
 
     @property
     def option_values(self) -> list[Any]:
@@ -215,6 +228,7 @@ def _is_instance(value: Any, types: tuple[type, ...]) -> bool:
     return isinstance(value, types)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Output(_Model):
     type: Literal["OBJECT"]
     properties: list[Property]
@@ -224,22 +238,26 @@ class Output(_Model):
         return Property(name="output", type="OBJECT", properties=self.properties)
 
 
+@dataclass(frozen=True, kw_only=True)
 class Action(_Model):
-    name: str = Field(pattern=r"^[a-z][A-Za-z0-9]*$")
+    name: str = field(metadata={"pattern": r"^[a-z][A-Za-z0-9]*$"})
     title: str
     description: str
     kind: Kind
     # Whether every messageId the request carries must come back in the answer
     # (runtime/accounting.py): declared by actions that send messages with IDs.
     accountsMessages: bool = False
-    executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    executor: str = field(metadata={"pattern": r"^[A-Za-z_][\w.]*$"})
     # Checks between inputs (one input needs another, one time before another).
-    rules: list[Rule] = []
+    rules: list[Rule] = field(default_factory=list, metadata=_EMPTY_LIST)
     properties: list[Property]
     output: Output
 
-    @model_validator(mode="after")
-    def _placed(self) -> Action:
+    def __post_init__(self) -> None:
+        self._placed()
+        self._presented()
+
+    def _placed(self) -> None:
         # Only top-level inputs are parameters; nested ones always travel in the body.
         nested = [
             format_path(path)
@@ -253,10 +271,8 @@ class Action(_Model):
             )
         if self.accountsMessages and self.kind != "send":
             raise ValueError("'accountsMessages' belongs to actions of kind 'send'")
-        return self
 
-    @model_validator(mode="after")
-    def _presented(self) -> Action:
+    def _presented(self) -> None:
         # Every input is placed explicitly: a forgotten key would otherwise decide silently
         # whether a field is in sight or folded away.
         unplaced = [
@@ -270,23 +286,25 @@ class Action(_Model):
                 + ", ".join(unplaced[:5])
                 + (f" and {len(unplaced) - 5} more" if len(unplaced) > 5 else "")
             )
-        return self
 
     def as_property(self) -> Property:
         """The action's inputs seen as one OBJECT property, the root of every input path."""
         return Property(name="input", type="OBJECT", properties=self.properties, rules=self.rules)
 
 
+@dataclass(frozen=True, kw_only=True)
 class HttpHeader(_Model):
     name: str
-    value: str = Field(pattern=r"\{token\}")
+    value: str = field(metadata={"pattern": r"\{token\}"})
 
 
+@dataclass(frozen=True, kw_only=True)
 class ConnectionTest(_Model):
     method: Literal["GET"]
-    path: str = Field(pattern=r"^/")
+    path: str = field(metadata={"pattern": r"^/"})
 
 
+@dataclass(frozen=True, kw_only=True)
 class Authorization(_Model):
     name: str
     title: str
@@ -295,9 +313,10 @@ class Authorization(_Model):
     properties: list[Property]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Connection(_Model):
     version: int
-    authorizations: list[Authorization] = Field(min_length=1)
+    authorizations: list[Authorization] = field(metadata={"min_length": 1})
 
 
 # How a trigger learns of its events: Infobip posts them (WEBHOOK) or the engine asks a
@@ -307,37 +326,41 @@ TriggerType = Literal["WEBHOOK", "POLLING"]
 WebhookContentType = Literal["application/json", "application/xml"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class WebhookSource(_Model):
     """What Infobip posts: the webhook of its OpenAPI description, in these content types."""
 
-    operation: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    contentTypes: list[WebhookContentType] = Field(min_length=1)
+    operation: str = field(metadata={"pattern": r"^[a-z][a-z0-9-]*$"})
+    contentTypes: list[WebhookContentType] = field(metadata={"min_length": 1})
 
 
+@dataclass(frozen=True, kw_only=True)
 class WebhookRegistration(_Model):
     """The subscription of Infobip's Subscriptions API a webhook's events come from: its
     channel and events (https://infobip.com/docs/cpaas-x/subscriptions-management)."""
 
     channel: Literal["SMS", "WHATSAPP"]
-    events: list[Literal["INBOUND_MESSAGE", "DELIVERY", "SEEN"]] = Field(min_length=1)
+    events: list[Literal["INBOUND_MESSAGE", "DELIVERY", "SEEN"]] = field(metadata={"min_length": 1})
 
 
+@dataclass(frozen=True, kw_only=True)
 class PollingSource(_Model):
     """The consume action a poll runs, and how many items one poll takes at most."""
 
     action: str
-    limit: int = Field(default=100, ge=1, le=1000)
+    limit: int = field(default=100, metadata={"ge": 1, "le": 1000})
 
 
+@dataclass(frozen=True, kw_only=True)
 class Trigger(_Model):
     """Something that starts a workflow: one event per item Infobip reports."""
 
-    name: str = Field(pattern=r"^[a-z][A-Za-z0-9]*$")
+    name: str = field(metadata={"pattern": r"^[a-z][A-Za-z0-9]*$"})
     title: str
     description: str
-    types: list[TriggerType] = Field(min_length=1, max_length=2)
+    types: list[TriggerType] = field(metadata={"min_length": 1, "max_length": 2})
     # The module with events_from_body / event_key (infobip_connector/triggers/).
-    executor: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    executor: str = field(metadata={"pattern": r"^[A-Za-z_][\w.]*$"})
     webhook: WebhookSource | None = None
     # How register_webhook asks Infobip to post to a URL (only with a webhook).
     registration: WebhookRegistration | None = None
@@ -345,8 +368,7 @@ class Trigger(_Model):
     # One event, as the next step sees it (declared like an action's output).
     output: Output
 
-    @model_validator(mode="after")
-    def _sources(self) -> Trigger:
+    def __post_init__(self) -> None:
         if len(set(self.types)) != len(self.types):
             raise ValueError("'types' lists each of WEBHOOK and POLLING at most once")
         if ("WEBHOOK" in self.types) != (self.webhook is not None):
@@ -355,9 +377,9 @@ class Trigger(_Model):
             raise ValueError("a trigger has a 'polling' block exactly when 'types' has POLLING")
         if self.registration is not None and self.webhook is None:
             raise ValueError("'registration' belongs to a trigger with a 'webhook' block")
-        return self
 
 
+@dataclass(frozen=True, kw_only=True)
 class ComponentDefinition(_Model):
     name: str
     title: str
@@ -366,11 +388,10 @@ class ComponentDefinition(_Model):
     version: int
     icon: str
     connection: Connection
-    actions: list[Action] = Field(min_length=1)
-    triggers: list[Trigger] = []
+    actions: list[Action] = field(metadata={"min_length": 1})
+    triggers: list[Trigger] = field(default_factory=list, metadata=_EMPTY_LIST)
 
-    @model_validator(mode="after")
-    def _unique_actions(self) -> ComponentDefinition:
+    def __post_init__(self) -> None:
         names = [a.name for a in self.actions]
         if len(set(names)) != len(names):
             raise ValueError("action names must be unique")
@@ -384,7 +405,6 @@ class ComponentDefinition(_Model):
                     f"trigger {trigger.name} polls {trigger.polling.action!r}, "
                     "which is not an action of kind 'consume'"
                 )
-        return self
 
     @cached_property
     def actions_by_name(self) -> dict[str, Action]:
@@ -450,67 +470,37 @@ def default_definition_path() -> Path:
     return Path(str(resources.files("infobip_connector").joinpath("connector.yaml")))
 
 
-def _error_location(loc: tuple[int | str, ...], raw: Any) -> str:
-    """Turn pydantic's location into a readable key path such as ``actions[0].properties[1].type``.
-
-    Index steps are annotated with the ``name`` found there, so the message names the
-    property a person would search for.
-    """
-    parts: list[str] = []
-    node = raw
-    for step in loc:
-        if isinstance(step, int):
-            name = (
-                node[step].get("name")
-                if isinstance(node, list) and step < len(node) and isinstance(node[step], dict)
-                else None
-            )
-            parts.append(f"[{step}]" + (f"({name})" if name else ""))
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-        elif step in _UNION_BRANCHES:
-            continue
-        else:
-            parts.append(("." if parts else "") + step)
-            node = node.get(step) if isinstance(node, dict) else None
-    return "".join(parts)
-
-
-_UNION_BRANCHES = {"str", "bool", "int", "float", "function-after[_consistent(), Property]"}
-
-
 def parse_definition(raw: Any, source: str = "connector.yaml") -> ComponentDefinition:
-    try:
-        return ComponentDefinition.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"  {_error_location(tuple(err['loc']), raw) or '(top level)'}: {err['msg']}"
-            for err in exc.errors()[:10]
-        ]
-        raise DefinitionError(
-            f"{source} is not a valid component definition:\n" + "\n".join(lines)
-        ) from None
+    """Check a definition's parsed YAML (pydantic, ``checked.py``); DefinitionError if broken."""
+    from .checked import parse_definition as parse
+
+    return parse(raw, source)
 
 
 def load_definition(path: str | Path | None = None) -> ComponentDefinition:
-    """Load and check a component definition (the packaged ``connector.yaml`` by default)."""
+    """Load and check a component definition (the packaged ``connector.yaml`` by default).
+
+    The packaged file, unchanged since ``infobip-connector schemas`` checked it, is read from
+    that checked copy; any other file, or an edited one, is parsed and checked now.
+    Raises DefinitionError naming the file and, for a broken definition, the key at fault.
+    """
     source = Path(path) if path is not None else default_definition_path()
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_bytes()
     except OSError as exc:
         raise DefinitionError(f"cannot read {source}: {exc.strerror}") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        raw = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{source.name} is not valid YAML: {exc}") from None
-    return parse_definition(raw, source.name)
+    from .compiled import packaged_definition
+
+    known = packaged_definition(text)
+    if known is not None:
+        return known
+    from .checked import load_text
+
+    return load_text(text, source.name)
 
 
 def meta_schema() -> dict[str, Any]:
     """JSON Schema (Draft 2020-12) that ``connector.yaml`` must satisfy."""
-    schema = ComponentDefinition.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "urn:infobip-connector:schemas:connector.meta",
-        **schema,
-    }
+    from .checked import meta_schema as derived
+
+    return derived()

@@ -7,6 +7,7 @@ keeps the checked-in copies in sync with ``connector.yaml``.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from .model import Action, ComponentDefinition, Output, Property, Trigger, meta_schema
@@ -92,7 +93,7 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         schema["enum"] = prop.option_values
     if prop.optionsFrom and not for_output:
         # An annotation: an editor asks ``component.options`` for this field's choices.
-        schema["x-optionsFrom"] = prop.optionsFrom.model_dump()
+        schema["x-optionsFrom"] = asdict(prop.optionsFrom)
     if prop.default is not None:
         schema["default"] = prop.default
     examples = [e for e in (prop.example, prop.placeholder) if e]

@@ -200,6 +200,9 @@ def cmd_schemas(args: argparse.Namespace) -> None:
             for extra in sorted(folder.glob("*.json"))
             if extra.name not in schemas
         ]
+    from ..definition.compiled import sync_checked_copy
+
+    problems += sync_checked_copy(project.root, project.definition, check=args.check)
     if problems:
         raise _out_of_sync(problems, project)
     verb = "checked" if args.check else "wrote"

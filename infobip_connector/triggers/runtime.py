@@ -10,6 +10,7 @@ a trigger returns validates against ``component.event_schema(trigger)``.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any, Protocol, cast
 
 from ..definition.model import ComponentDefinition, Property, Trigger
@@ -45,7 +46,7 @@ class TriggerRuntime:
         # (``OTHER_FORMAT_FIELDS``), so they are not dropped before the module sees them.
         other: list[Property] = list(getattr(self.module, "OTHER_FORMAT_FIELDS", ()))
         fields = [*(self.event.properties or []), *other]
-        self.body = _body(self.event.model_copy(update={"properties": fields})) if other else events
+        self.body = _body(replace(self.event, properties=fields)) if other else events
 
     @property
     def name(self) -> str:
