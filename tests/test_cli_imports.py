@@ -4,8 +4,14 @@ host's machinery (the per-step cost of figure 7 in `python -m bench`)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from infobip_connector.sandbox import SandboxServer
+
+from .conftest import ROOT
 
 # Modules only `listen`, `sandbox`, `editor`, `serve` or `mcp` need.
 NOT_FOR_RUN = [
@@ -31,3 +37,42 @@ def test_parsing_a_run_command_loads_no_other_commands_machinery() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert json.loads(done.stdout) == []
+
+
+# Modules a `run` of the installed component does without: the definition is read from its
+# checked copy (no YAML, no pydantic models or validators) and the key travels in the
+# connector's own SecretStr (no pydantic).
+NOT_FOR_A_STEP = ["yaml", "pydantic", "pydantic_core", "annotated_types"]
+
+STEP = """
+import json, sys
+from infobip_connector.hosts import cli
+cli.main(["run", "sendSms", "--input", sys.argv[1]])
+sys.stderr.write(json.dumps(sorted(name for name in {names} if name in sys.modules)))
+"""
+
+
+def test_a_run_step_imports_neither_yaml_nor_pydantic(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    message = tmp_path / "message.json"
+    message.write_text(
+        json.dumps({"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hi"}]})
+    )
+    env = {
+        **os.environ,
+        "INFOBIP_API_KEY": "imports-key-5d1c9a7e",
+        "INFOBIP_BASE_URL": server.url,
+        "PYTHONPATH": str(ROOT),
+    }
+    code = STEP.format(names=json.dumps(NOT_FOR_A_STEP))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(message)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["messages"][0]["status"]["groupName"] == "PENDING"
+    assert json.loads(done.stderr.splitlines()[-1]) == []

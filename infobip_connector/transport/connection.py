@@ -15,15 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import is_
-from typing import Any, TypeAlias
-
-from pydantic import SecretStr
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
 from ..masking import mask_secret_in_data
 from ..redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
+from .secret import SecretStr, is_exactly_secret, is_secret
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -33,6 +32,9 @@ __all__ = [
     "normalize_base_url",
     "settings_for",
 ]
+
+if TYPE_CHECKING:
+    from .secret import Secret
 
 SettingsOrError: TypeAlias = "ConnectionSettings | ConfigurationError"
 
@@ -50,7 +52,8 @@ class ConnectionSettings:
     Raises ``ConfigurationError`` naming the connection property (``baseUrl``, ``token``).
     """
 
-    token: SecretStr = field(repr=False)
+    # The connector's SecretStr (``transport/secret.py``) or pydantic's.
+    token: Secret = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
     connect_timeout: float = 5.0  # seconds
     read_timeout: float = 30.0  # seconds
@@ -136,7 +139,7 @@ class _Verified:
         now = vars(settings)
         token = settings.token
         return (
-            type(token) is SecretStr
+            is_exactly_secret(token)
             and token.get_secret_value() is self.secret
             and len(now) == len(self.fields)
             and all(map(is_, now.values(), self.fields))
@@ -145,7 +148,7 @@ class _Verified:
     @classmethod
     def remember(cls, settings: ConnectionSettings, canonical: ConnectionSettings) -> None:
         token = settings.token
-        if type(settings) is not ConnectionSettings or type(token) is not SecretStr:
+        if type(settings) is not ConnectionSettings or not is_exactly_secret(token):
             return  # never known again: checked in full each time
         ident = id(settings)
         ref = weakref.ref(settings, partial(_forget_verified, ident))
@@ -192,7 +195,7 @@ def _unreadable(exc: Exception) -> ConfigurationError:
 
 def _checked_or_error(settings: ConnectionSettings) -> SettingsOrError:
     token = settings.token
-    if isinstance(token, SecretStr) and not isinstance(token.get_secret_value(), str):
+    if is_secret(token) and not isinstance(token.get_secret_value(), str):
         # Before the cache: SecretStr("k") and SecretStr(b"k") hash alike.
         return _fail("token", TOKEN_TYPE)
     # The key travels as a SecretStr (its repr is masked) even in the cache key.
@@ -241,6 +244,7 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
     secret, base, allow, connect, read, deadline, attempts, check, idempotent = (
         v for _, v in fields
     )
+    secret = _own_secret(secret)
     check_token(secret)
     if not isinstance(allow, bool):
         raise _fail("allowCustomHost", "must be true or false")
@@ -269,6 +273,17 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
     return made
 
 
+def _own_secret(token: Any) -> Any:
+    """A text key in another ``SecretStr`` (pydantic's, or a subclass that might compute
+    its key on each call) read once into the connector's own, so the key checked is the
+    key sent, and settings made either way compare equal."""
+    if type(token) is not SecretStr and is_secret(token):
+        value = token.get_secret_value()
+        if isinstance(value, str):
+            return SecretStr(value)
+    return token
+
+
 def check_token(secret: Any) -> None:
     """Refuse a token that could not travel in a header unchanged; one rule for every path.
 
@@ -277,9 +292,9 @@ def check_token(secret: Any) -> None:
     token as a ``SecretStr``; the plain text is never held in a local of this frame.
     Raises ``ConfigurationError`` at ``token``; never quotes the token.
     """
-    if secret is None or (isinstance(secret, SecretStr) and secret.get_secret_value() == ""):
+    if secret is None or (is_secret(secret) and secret.get_secret_value() == ""):
         raise _fail("token", "is required: the API key from the Infobip web interface")
-    if not isinstance(secret, SecretStr) or not isinstance(secret.get_secret_value(), str):
+    if not is_secret(secret) or not isinstance(secret.get_secret_value(), str):
         raise _fail("token", TOKEN_TYPE)
     if not secret.get_secret_value().strip():
         raise _fail("token", "is required: the API key from the Infobip web interface")

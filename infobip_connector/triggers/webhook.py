@@ -32,18 +32,21 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from pydantic import SecretStr
 
 from ..errors import ConfigurationError, ConnectorError, InputError
+from ..transport.secret import SecretStr, is_secret
 from .age import DEFAULT_MAX_EVENT_AGE, stale
 from .bodies import MAX_BODY_BYTES, BodyError, media_type, read_body
 from .items import log_refused
 from .recent import RecentKeys
 from .runtime import TriggerRuntime
 from .security import SIGNATURE_HEADERS, basic_ok, hmac_ok
+
+if TYPE_CHECKING:
+    from ..transport.secret import Secret
 
 #: Headers whose repetition makes a request ambiguous (which one would be checked?).
 _SINGLE = frozenset({"authorization", "content-type", *SIGNATURE_HEADERS})
@@ -107,8 +110,8 @@ class WebhookSettings:
     as ``SecretStr``: a repr, log or error never shows them. Bad settings: ConfigurationError.
     """
 
-    basic_auth: tuple[str, SecretStr] | None = None
-    hmac_secret: SecretStr | None = None
+    basic_auth: tuple[str, Secret] | None = None
+    hmac_secret: Secret | None = None
     allow_unauthenticated: bool = False
     hmac_headers: tuple[str, ...] = SIGNATURE_HEADERS
     max_body_bytes: int = MAX_BODY_BYTES
@@ -222,9 +225,9 @@ class WebhookSettings:
         )
 
 
-def _secret(value: Any) -> SecretStr | None:
-    if isinstance(value, SecretStr):
-        return value
+def _secret(value: Any) -> Secret | None:
+    if is_secret(value):
+        return cast("Secret", value)
     return SecretStr(value) if isinstance(value, str) else None
 
 
