@@ -40,9 +40,9 @@ def test_parsing_a_run_command_loads_no_other_commands_machinery() -> None:
 
 
 # Modules a `run` of the installed component does without: the definition is read from its
-# checked copy (no YAML, no pydantic models or validators) and the key travels in the
-# connector's own SecretStr (no pydantic).
-NOT_FOR_A_STEP = ["yaml", "pydantic", "pydantic_core", "annotated_types"]
+# checked copy (no YAML, no pydantic models or validators), the key travels in the
+# connector's own SecretStr (no pydantic), and a sync send needs no event loop (asyncio).
+NOT_FOR_A_STEP = ["yaml", "pydantic", "pydantic_core", "annotated_types", "asyncio"]
 
 STEP = """
 import json, sys
@@ -52,7 +52,7 @@ sys.stderr.write(json.dumps(sorted(name for name in {names} if name in sys.modul
 """
 
 
-def test_a_run_step_imports_neither_yaml_nor_pydantic(
+def test_a_run_step_imports_no_yaml_pydantic_or_event_loop(
     server: SandboxServer, tmp_path: Path
 ) -> None:
     message = tmp_path / "message.json"

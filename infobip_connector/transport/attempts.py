@@ -7,7 +7,6 @@ which ``client.py`` judges.
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import sys
 import threading
@@ -100,6 +99,8 @@ def run_attempt(
 async def run_attempt_async(
     transport: httpx.AsyncBaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
 ) -> Answer:
+    import asyncio  # here: a sync run (a CLI step) never loads the event loop
+
     try:
         async with asyncio.timeout(max(limit.remaining(), 0.001)):
             response = await transport.handle_async_request(_httpx_request(attempt))

@@ -18,7 +18,6 @@ sending it again. What that changes is in ``idempotent.py``.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from dataclasses import dataclass
@@ -396,6 +395,8 @@ async def _exchange_async(exchange: _Exchange, transport: httpx.AsyncBaseTranspo
         step = exchange.judge(outcome)
         if not isinstance(step, _Retry):
             return step
+        import asyncio  # here: a sync run (a CLI step) never loads the event loop
+
         await asyncio.sleep(step.delay)
 
 
