@@ -129,3 +129,23 @@ def test_a_subclass_is_checked_on_every_send() -> None:
     settings = Computed(token=SecretStr(KEY))
     checked_settings(settings)
     assert "_checked_or_error" in called(lambda: checked_settings(settings))
+
+
+def test_a_base_url_is_read_once_to_know_whether_it_is_loopback() -> None:
+    settings = ConnectionSettings(token=SecretStr(KEY), base_url="https://costs.api.infobip.com")
+    assert settings.is_loopback is False
+    assert "_split" not in called(lambda: settings.is_loopback)
+    local = ConnectionSettings(token=SecretStr(KEY), base_url="http://127.0.0.1:8080")
+    assert local.is_loopback is True
+    assert "_split" not in called(lambda: local.is_loopback)
+
+
+def test_a_base_url_of_a_str_subclass_is_read_each_time() -> None:
+    from infobip_connector.transport.baseurl import is_loopback_url
+
+    class Text(str):
+        pass
+
+    url = Text("http://localhost:9000")
+    assert is_loopback_url(url) is True
+    assert "_split" in called(lambda: is_loopback_url(url))

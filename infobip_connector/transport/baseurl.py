@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import ConfigurationError
 
@@ -165,7 +166,25 @@ def normalize_base_url(raw: str, *, allow_custom_host: bool = False) -> str:
 
 
 def is_loopback_url(url: str) -> bool:
-    """Whether a base URL points at this machine (``localhost`` or a loopback address)."""
+    """Whether a base URL points at this machine (``localhost`` or a loopback address).
+
+    Asked on every send (may Infobip call back a loopback URL?) with the same few base
+    URLs, and parsing one costs more than the rest of the send's set-up (``ipaddress``
+    raises twice on a host name): the answer, which depends on the text alone, is kept
+    per URL. Only for an exact ``str`` of a usable length: a subclass may read differently
+    each time, and the cache must not keep large values alive.
+    """
+    if type(url) is str and len(url) <= MAX_BASE_URL_LENGTH:
+        return _loopback_text(url)
+    return _parsed_loopback(url)
+
+
+@lru_cache(maxsize=256)
+def _loopback_text(url: str) -> bool:
+    return _parsed_loopback(url)
+
+
+def _parsed_loopback(url: str) -> bool:
     try:
         return _split(url).loopback
     except ConfigurationError:
