@@ -27,8 +27,8 @@ import re
 import threading
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from functools import partial
 from typing import Any
@@ -139,18 +139,31 @@ def _refresh_snapshot() -> None:
 _carried: ContextVar[tuple[str, ...]] = ContextVar("carried_secrets", default=())
 
 
-@contextmanager
-def carrying(secrets: Collection[str]) -> Iterator[None]:
-    """Mask ``secrets`` (any length) in ``redact`` for the duration of the block."""
-    added = tuple(s for s in secrets if s)
-    if not added:
-        yield
-        return
-    token = _carried.set(tuple(sorted({*_carried.get(), *added}, key=len, reverse=True)))
-    try:
-        yield
-    finally:
-        _carried.reset(token)
+class _Carrying:
+    """The block of ``carrying`` for secrets that are there: set on entry, reset on exit."""
+
+    __slots__ = ("_added", "_token")
+
+    def __init__(self, added: tuple[str, ...]) -> None:
+        self._added = added
+
+    def __enter__(self) -> None:
+        merged = {*_carried.get(), *self._added}
+        self._token = _carried.set(tuple(sorted(merged, key=len, reverse=True)))
+
+    def __exit__(self, *exc_info: object) -> None:
+        _carried.reset(self._token)
+
+
+# Nearly every request carries no secret: its block is this shared one, which does nothing
+# (a generator-based context manager per send cost as much as encoding a small body).
+_CARRYING_NOTHING = nullcontext()
+
+
+def carrying(secrets: Collection[str]) -> AbstractContextManager[None]:
+    """Mask ``secrets`` (any length) in ``redact`` for the duration of the ``with`` block."""
+    added = tuple(s for s in secrets if s) if secrets else ()
+    return _Carrying(added) if added else _CARRYING_NOTHING
 
 
 def encode_carrying(value: Any) -> tuple[bytes, tuple[str, ...]]:

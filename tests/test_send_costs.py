@@ -16,7 +16,7 @@ import pytest
 from pydantic import SecretStr
 
 from infobip_connector.errors import ConfigurationError
-from infobip_connector.redaction import HiddenStr, encode_carrying
+from infobip_connector.redaction import HiddenStr, carrying, encode_carrying
 from infobip_connector.request import InfobipRequest
 from infobip_connector.transport import client
 from infobip_connector.transport.connection import (
@@ -149,3 +149,11 @@ def test_a_base_url_of_a_str_subclass_is_read_each_time() -> None:
     url = Text("http://localhost:9000")
     assert is_loopback_url(url) is True
     assert "_split" in called(lambda: is_loopback_url(url))
+
+
+def test_a_request_carrying_no_secret_costs_no_context_of_its_own() -> None:
+    def block() -> None:
+        with carrying(()):
+            pass
+
+    assert called(block) == ["block", "carrying", "__enter__", "__exit__"]
