@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 from pydantic import SecretStr
@@ -19,6 +20,7 @@ from infobip_connector.errors import ConfigurationError
 from infobip_connector.redaction import HiddenStr, carrying, encode_carrying
 from infobip_connector.request import InfobipRequest
 from infobip_connector.transport import client
+from infobip_connector.transport.attempts import _httpx_request
 from infobip_connector.transport.connection import (
     ConnectionSettings,
     checked_settings,
@@ -157,3 +159,23 @@ def test_a_request_carrying_no_secret_costs_no_context_of_its_own() -> None:
             pass
 
     assert called(block) == ["block", "carrying", "__enter__", "__exit__"]
+
+
+def test_request_headers_are_encoded_once_per_distinct_set() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["Authorization"])
+        return httpx.Response(200, json={"ok": True})
+
+    transport = httpx.MockTransport(answer)
+    body = InfobipRequest("POST", "/sms/2/text/advanced", sms_body(1))
+    first = ConnectionSettings(token=SecretStr(KEY))
+    client.send(first, body, transport)
+    attempt = client._Exchange(first, body).next_attempt()
+    # Each header is read once, where httpx adds its own (Host, Content-Length); not twice.
+    encoded = called(lambda: _httpx_request(attempt)).count("_normalize_header_key")
+    assert encoded == len(_httpx_request(attempt).headers.raw)
+    # Another key is another set of headers: never the cached one of the first key.
+    client.send(ConnectionSettings(token=SecretStr(KEY + "-second")), body, transport)
+    assert seen == [f"App {KEY}", f"App {KEY}-second"]
