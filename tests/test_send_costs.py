@@ -179,3 +179,18 @@ def test_request_headers_are_encoded_once_per_distinct_set() -> None:
     # Another key is another set of headers: never the cached one of the first key.
     client.send(ConnectionSettings(token=SecretStr(KEY + "-second")), body, transport)
     assert seen == [f"App {KEY}", f"App {KEY}-second"]
+
+
+def test_an_answer_without_deprecation_headers_is_not_searched_by_name() -> None:
+    from infobip_connector.transport.answers import Answer, warn_deprecation
+
+    plain = Answer(200, httpx.Headers({"Content-Type": "application/json"}), b"{}")
+    assert "__getitem__" not in called(lambda: warn_deprecation(plain, "/sms/2/text/advanced"))
+
+
+def test_a_target_without_parameters_is_not_encoded() -> None:
+    from infobip_connector.transport.target import request_target
+
+    calls = called(lambda: request_target("/sms/2/text/advanced", {}, ()))
+    assert calls == ["<lambda>", "request_target"]
+    assert request_target("/sms/1/logs", {}, (("limit", "5"),)) == "/sms/1/logs?limit=5"

@@ -48,6 +48,8 @@ def request_target(path: str, params: Mapping[str, str], query: Iterable[tuple[s
     Raises ``InputError`` (nothing sent) at the longest parameter when the target would be
     over ``MAX_TARGET_CHARS`` characters, e.g. a hundred long IDs in one filter.
     """
+    if not params and not query and "{" not in path and len(path) <= MAX_TARGET_CHARS:
+        return path  # a send's target: nothing to fill, encode or measure by parameter
     pairs = list(query)
     encoded = encode_query(pairs)
     filled = fill_path(path, params) if params or "{" in path else path
