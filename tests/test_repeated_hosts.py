@@ -144,6 +144,9 @@ def test_serve_repeated_execute_reports_the_lost_runs_messages_accepted() -> Non
     again = _execute(methods, input=TWO, idempotencyKey=RUN_KEY, repeated=True)
     _assert_confirmed(again["result"], account, ids)
     plain = _execute(methods, input=TWO, idempotencyKey=RUN_KEY, repeated=False)
+    assert plain["result"] == again["result"]  # the worker remembers the key: replayed
+    # A new worker has forgotten it: the same duplicates are what they look like.
+    plain = _execute(_methods(account), input=TWO, idempotencyKey=RUN_KEY, repeated=False)
     assert _statuses(plain["result"]) == ["REJECTED_DUPLICATE_MESSAGE_ID"] * 2
 
 
@@ -205,6 +208,9 @@ def test_mcp_repeated_call_reports_the_lost_calls_messages_accepted() -> None:
     assert not again.is_error
     _assert_confirmed(again.structured, account, ids)
     plain = call(tools, "sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: False})
+    assert plain.structured == again.structured  # the server remembers the key: replayed
+    # A new server has forgotten it: the same duplicates are what they look like.
+    plain = call(_tools(account), "sendSms", {**TWO, IDEMPOTENCY_KEY: key, REPEATED: False})
     assert _statuses(plain.structured) == ["REJECTED_DUPLICATE_MESSAGE_ID"] * 2
 
 

@@ -1,40 +1,185 @@
-"""The execution keys of the sends a long-running host (``serve``, MCP) is running now.
+"""The execution keys of a long-running host (``serve``, MCP): those running, those finished.
 
 Two sends with one ``idempotency_key`` carry the same IDs. Run at the same time, both are
 sent unless the account has idempotent sending, and with it the second is refused as a
 duplicate while the first's outcome is still open. So a host refuses a send whose key is
-in use, in its own words (``refusal``), before anything is sent; the key is free again
-once the first send has ended, however it ended. Thread-safe, for a host that runs sends
-on threads (``serve`` and MCP run theirs on one event loop).
+in use, in its own words (``refusal``), before anything is sent.
+
+A send that ENDED with its outcome known is remembered too (:class:`Finished`): its
+result and the fingerprint of what it sent (:func:`fingerprint`: the action, the values
+as given and the connection). A repeat of that key is then answered from memory, nothing
+sent: the same fingerprint gets the stored result back (a replay, which the host marks as
+such), another one an error in the host's words (``reused``: the key names another
+message). Without this, a repeat of a finished send would send the messages a second time
+on an account without idempotent sending (the default). A send that ended without a
+result (an error, ``outcome_unknown``, a cancellation) is not remembered: its key stays
+usable, for a fresh send after a definite error or a retry with ``repeated`` after an
+unknown outcome, as before.
+
+Memory is bounded: the last :data:`KEEP_KEYS` finished keys, each for :data:`KEEP_SECONDS`
+at most, and at most :data:`KEEP_BYTES` of fingerprinted values in all (a result grows with
+the messages sent, roughly as the values do), oldest forgotten first. A day covers an
+engine's or an agent's retries of one step (and matches Infobip's default idempotency
+window); the bounds keep a server that runs for months flat. Only for the life of the
+process: a restarted host has forgotten every key. Thread-safe, for a host that runs
+sends on threads (``serve`` and MCP run theirs on one event loop).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+#: How many finished keys are remembered at most (the oldest are forgotten first).
+KEEP_KEYS = 10_000
+#: How long a finished key is remembered, in seconds (a day).
+KEEP_SECONDS = 24 * 3600.0
+#: How many bytes of fingerprinted values (canonical JSON) the finished keys may stand for.
+KEEP_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Print:
+    """What a send sent: ``digest`` (SHA-256, hex) and ``size`` (bytes of canonical JSON)."""
+
+    digest: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A send whose key ended with a result: what it sent, its result, when (monotonic s)."""
+
+    sent: Print
+    result: Any
+    at: float
+
+
+class Claim:
+    """What :meth:`RunningKeys.held` gives the block it guards.
+
+    ``replay``: the stored :class:`Finished` of an earlier send of the same message with the
+    same key (the block sends nothing and answers its result), or None (the block runs and
+    calls :meth:`finish` with its result once the outcome is known).
+    """
+
+    def __init__(self, replay: Finished | None = None) -> None:
+        self.replay = replay
+        self.result: Any = None
+        self.done = False
+
+    def finish(self, result: Any) -> None:
+        """The send ended with ``result`` (its outcome known): remember it for repeats."""
+        self.result = result
+        self.done = True
+
+
+def fingerprint(action: str, values: Any, scope: Mapping[str, Any] | None = None) -> Print | None:
+    """The fingerprint of sending ``values`` through ``action`` with connection ``scope``.
+
+    Canonical JSON (keys sorted, no spaces) of the three, hashed: the same arguments give the
+    same digest whatever the order of their members. ``scope`` may hold the API key: only
+    its hash is kept. None when the values are not JSON data (no key is remembered then).
+    """
+    try:
+        text = json.dumps(
+            [action, values, scope], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+    except (TypeError, ValueError):
+        return None
+    data = text.encode("utf-8", "surrogatepass")
+    return Print(hashlib.sha256(data).hexdigest(), len(data))
 
 
 class RunningKeys:
-    """A set of keys in use, claimed for the length of a ``with`` block."""
+    """The keys in use (claimed for the length of a ``with`` block) and the finished ones."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        keep_keys: int = KEEP_KEYS,
+        keep_seconds: float = KEEP_SECONDS,
+        keep_bytes: int = KEEP_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._keys: set[str] = set()
+        self._finished: OrderedDict[str, Finished] = OrderedDict()
+        self._bytes = 0
+        self._keep = (keep_keys, keep_seconds, keep_bytes)
+        self._clock = clock
         self._lock = threading.Lock()
 
     @contextmanager
-    def held(self, key: str | None, refusal: Callable[[], Exception]) -> Iterator[None]:
-        """Hold ``key`` (None: nothing to hold) for the block; raises ``refusal()`` when a
-        block holding it is still running."""
+    def held(
+        self,
+        key: str | None,
+        refusal: Callable[[], Exception],
+        *,
+        sent: Print | None = None,
+        reused: Callable[[], Exception] | None = None,
+    ) -> Iterator[Claim]:
+        """Hold ``key`` (None: nothing to hold) for the block, which gets a :class:`Claim`.
+
+        Raises ``refusal()`` when a block holding the key is still running. With ``sent``
+        (the block's :func:`fingerprint`) a finished key is looked up first: the same
+        fingerprint gives a claim to replay (the key is not held), another raises
+        ``reused()``. A result given to :meth:`Claim.finish` is remembered when the block
+        ends, whether or not it ends with an exception (the caller may be cancelled after
+        the outcome is known).
+        """
         if key is None:
-            yield
+            yield Claim()
             return
         with self._lock:
             if key in self._keys:
                 raise refusal()
-            self._keys.add(key)
+            earlier = self._earlier(key)
+            if earlier is not None and sent is not None and reused is not None:
+                if earlier.sent != sent:
+                    raise reused()
+                replay: Finished | None = earlier
+            else:
+                replay = None
+                self._keys.add(key)
+        claim = Claim(replay)
+        if replay is not None:
+            yield claim
+            return
         try:
-            yield
+            yield claim
         finally:
             with self._lock:
                 self._keys.discard(key)
+                if claim.done and sent is not None:
+                    self._remember(key, Finished(sent, claim.result, self._clock()))
+
+    def _earlier(self, key: str) -> Finished | None:
+        """The finished send of ``key`` still remembered (older ones forgotten first)."""
+        _, keep_seconds, _ = self._keep
+        now = self._clock()
+        while self._finished:
+            oldest_key, oldest = next(iter(self._finished.items()))
+            if now - oldest.at <= keep_seconds:
+                break
+            self._forget(oldest_key)
+        return self._finished.get(key)
+
+    def _remember(self, key: str, finished: Finished) -> None:
+        keep_keys, _, keep_bytes = self._keep
+        if key in self._finished:
+            self._forget(key)
+        self._finished[key] = finished
+        self._bytes += finished.sent.size
+        while self._finished and (len(self._finished) > keep_keys or self._bytes > keep_bytes):
+            self._forget(next(iter(self._finished)))
+
+    def _forget(self, key: str) -> None:
+        gone = self._finished.pop(key)
+        self._bytes -= gone.sent.size

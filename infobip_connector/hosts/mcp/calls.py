@@ -12,7 +12,10 @@ arguments; nothing is raised to the protocol layer but an unknown tool name.
 A send runs with an execution key: the call's ``idempotency_key``, or a new random one.
 An ``outcome_unknown`` error carries it (``details.idempotency_key``) and says to retry with
 it and ``repeated: true``, so a retry reuses the IDs of the attempt whose outcome is unknown
-and a message Infobip refuses as a duplicate is reported accepted.
+and a message Infobip refuses as a duplicate is reported accepted. A send whose key ended
+with a result earlier in this server is not sent again (``runningkeys.py``): the same
+arguments get that result back, marked as a replay (:data:`REPLAY_META`), other arguments
+an input error at ``idempotency_key``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
 from ..retryhint import retry_hint
-from ..runningkeys import RunningKeys
+from ..runningkeys import RunningKeys, fingerprint
 from .tools import CONFIRM, IDEMPOTENCY_KEY, REPEATED, ToolSpec
 
 if TYPE_CHECKING:
@@ -39,6 +42,12 @@ SANDBOX_NOTE = "Sandbox: this came from the embedded Infobip emulator; nothing w
 REPEATED_ALONE_MESSAGE = (
     f"true needs {IDEMPOTENCY_KEY}: the key of the earlier call this one repeats (from its "
     "outcome_unknown error's details)"
+)
+#: Where a result says it repeats an earlier send's result and nothing was sent (``_meta``).
+REPLAY_META = "infobip-connector/replay"
+REPLAY_NOTE = (
+    "Replay: a send with this idempotency_key and these arguments already ended in this "
+    "server; this is its result again, and nothing was sent this time."
 )
 CONFIRM_MESSAGE = (
     "must be true: this tool sends messages or changes a scheduled bulk, so ask the user first "
@@ -62,6 +71,8 @@ class CallResult:
     text: str
     is_error: bool
     meta: dict[str, Any] | None = None
+    #: The execution key the call ran with (a send's), for the log of a lost answer.
+    key: str | None = None
 
 
 class ToolRunner:
@@ -105,10 +116,14 @@ class ToolRunner:
         try:
             values, key, repeated = _values(tool, arguments)
             retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
+            sent = None if key is None else fingerprint(name, values)
             with (
-                self._running_keys.held(key, _key_in_use),
+                self._running_keys.held(key, _key_in_use, sent=sent, reused=_key_reused) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
             ):
+                if claim.replay is not None:
+                    replay = claim.replay.result
+                    return self._result(replay, is_error=False, lead=REPLAY_NOTE, key=key)
                 output = await self._component.execute_async(
                     name,
                     values,
@@ -117,27 +132,37 @@ class ToolRunner:
                     idempotency_key=key,
                     repeated=repeated,
                 )
+                claim.finish(output)  # kept even when this call was cancelled meanwhile
         except ConnectorError as error:
-            return self._error(error)
+            return self.error_result(error, key)
         except Exception as exc:
             # A defect, not an input: the agent still gets an error object, never a traceback.
-            return self._error(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
-        return self._result(output, is_error=False)
+            internal = InternalError(f"internal error: {type(exc).__name__}: {exc}")
+            return self.error_result(internal, key)
+        return self._result(output, is_error=False, key=key)
 
-    def _error(self, error: ConnectorError) -> CallResult:
-        # As the CLI prints errors: masked again, keeping the IDs the connector sent.
+    def error_result(self, error: ConnectorError, key: str | None = None) -> CallResult:
+        """The error result of ``error``, as the CLI prints errors: masked again, keeping
+        the IDs the connector sent; ``key``: the execution key the call ran with."""
         data = redact_data(error.to_dict(), sent_ids(error.details))
-        return self._result(data, is_error=True, lead=data["error"]["message"])
+        if key is None and error.type == "outcome_unknown":
+            found = data["error"]["details"].get(IDEMPOTENCY_KEY)
+            key = found if isinstance(found, str) else None
+        return self._result(data, is_error=True, lead=data["error"]["message"], key=key)
 
-    def _result(self, data: dict[str, Any], *, is_error: bool, lead: str = "") -> CallResult:
+    def _result(
+        self, data: dict[str, Any], *, is_error: bool, lead: str = "", key: str | None = None
+    ) -> CallResult:
         parts = [SANDBOX_NOTE] if self.sandbox else []
         if lead:
             parts.append(lead)
         # On one line: the text repeats structuredContent for clients that read text only,
         # and indenting it would cost a model more tokens and the protocol more escaping.
         parts.append(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n"))
-        meta = {SANDBOX_META: True} if self.sandbox else None
-        return CallResult(data, "\n".join(parts), is_error, meta)
+        meta: dict[str, Any] = {SANDBOX_META: True} if self.sandbox else {}
+        if lead == REPLAY_NOTE:
+            meta[REPLAY_META] = True
+        return CallResult(data, "\n".join(parts), is_error, meta or None, key)
 
 
 def _values(
@@ -168,7 +193,15 @@ def _values(
 
 def _key_in_use() -> Exception:
     message = (
-        "a send with this key is still running: wait for its result (repeat it with "
-        f"{REPEATED}: true only if that result is outcome_unknown)"
+        "a send with this key is still running: nothing was sent; call again with the same "
+        "arguments once it has ended and its result is given back (nothing is sent twice)"
+    )
+    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
+
+
+def _key_reused() -> Exception:
+    message = (
+        "was used in this server by a send of other arguments, which has ended: a key stands "
+        "for one message, so nothing was sent; give this send a key of its own"
     )
     return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])

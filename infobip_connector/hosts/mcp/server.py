@@ -35,8 +35,13 @@ INSTRUCTIONS = (
     "unless error.type is outcome_unknown. A send tool takes an optional idempotency_key and "
     "repeated; after outcome_unknown, retry a send only with the key in "
     "error.details.idempotency_key and repeated: true, so the same IDs are sent again rather "
-    "than new ones and those Infobip already accepted are reported accepted. The resource "
-    "infobip-connector://reference lists every property."
+    "than new ones; only when the account has Infobip's idempotent sending (connection "
+    "option idempotentSending) are those Infobip already accepted refused and reported "
+    "accepted, otherwise such a retry sends them again, so check the IDs with getSmsLogs "
+    "first. A send that ended with a result is remembered by key for this server's life "
+    "(24 hours at most): the same key and arguments return that result again, marked as a "
+    "replay, and nothing is sent; the key with other arguments is an input error. The "
+    "resource infobip-connector://reference lists every property."
 )
 HTTP_PATH = "/mcp"
 

@@ -22,14 +22,17 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
+from ...redaction import get_logger
 from ..retryhint import retry_hint
-from ..runningkeys import RunningKeys
+from ..runningkeys import RunningKeys, fingerprint
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
 from .triggers import TriggerMethods
 
 if TYPE_CHECKING:
     from ...component import Component
+
+log = get_logger("infobip_connector.serve")
 
 Params = dict[str, Any]
 Handler = Callable[[Params], Awaitable[Any]]
@@ -133,6 +136,9 @@ class Methods:
             raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
         hinted = key if self._kinds[action] == "send" else None
         retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
+        # A finished key is answered from memory (runningkeys.py); the connection is part
+        # of what was sent, so another account's send is never replayed.
+        sent = None if hinted is None else fingerprint(action, params["input"], connection)
         running = self._component.execute_async(
             action,
             params["input"],
@@ -144,10 +150,17 @@ class Methods:
         del connection  # its token would show in tracebacks rendered with their locals
         try:
             with (
-                self._running_keys.held(hinted, _key_in_use),
+                self._running_keys.held(
+                    hinted, _key_in_use, sent=sent, reused=_key_reused
+                ) as claim,
                 retry_hint(hinted, detail="idempotencyKey", retry=retry),
             ):
-                return await running
+                if claim.replay is not None:
+                    log.info("execute %s: key %r ended before, its result replayed", action, key)
+                    return claim.replay.result
+                output = await running
+                claim.finish(output)
+                return output
         finally:
             running.close()  # a no-op once it ran; never started when the key was in use
 
@@ -221,6 +234,15 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
 def _key_in_use() -> Exception:
     return invalid_params(
         "idempotencyKey",
-        "a send with this key is still running in this worker: wait for its answer "
-        "(repeat it with repeated: true only if that answer is outcome_unknown)",
+        "a send with this key is still running in this worker: nothing was sent; send the "
+        "request again once it has ended and its result is given back (nothing is sent twice)",
+    )
+
+
+def _key_reused() -> Exception:
+    return invalid_params(
+        "idempotencyKey",
+        "was used in this worker by a send of other input or another connection, which has "
+        "ended: a key stands for one message, so nothing was sent; give this send a key of "
+        "its own",
     )
