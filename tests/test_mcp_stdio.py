@@ -92,7 +92,7 @@ def test_a_closed_stdout_is_a_broken_stream_not_a_crash() -> None:
         os.close(write_end)
 
 
-def test_over_the_wire_a_bad_line_is_skipped_and_the_next_answered() -> None:
+def test_over_the_wire_a_bad_line_is_answered_and_the_next_too() -> None:
     lines = [
         b"this is not json",
         json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": HELLO}).encode(),
@@ -109,6 +109,7 @@ def test_over_the_wire_a_bad_line_is_skipped_and_the_next_answered() -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     answers = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [a["id"] for a in answers] == [1, 7]
-    assert answers[0]["result"]["serverInfo"]["name"] == "infobip-connector"
-    assert answers[1]["result"] == {}
+    assert [a["id"] for a in answers] == [None, 1, 7]
+    assert answers[0]["error"]["code"] == -32700  # a parse error, as JSON-RPC wants
+    assert answers[1]["result"]["serverInfo"]["name"] == "infobip-connector"
+    assert answers[2]["result"] == {}

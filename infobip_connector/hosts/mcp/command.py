@@ -27,6 +27,8 @@ INSTALL = 'pip install "infobip-connector[mcp]"'
 SDK_MODULES = frozenset({"mcp", "mcp_types", "uvicorn", "starlette", "sse_starlette"})
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Seconds the calls in flight get once the server stops (as ``serve``'s ``--grace``).
+GRACE = 5.0
 
 Connect = Callable[[], "tuple[dict[str, Any], httpx.BaseTransport | None]"]
 #: ``(error, host, port)`` to the usage error saying why the address cannot be bound.
@@ -34,7 +36,10 @@ CannotListen = Callable[[OSError, str, int], UsageError]
 
 
 def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -> None:
-    """The command's options; ``port`` parses ``--port`` as the other servers do."""
+    """The command's options; ``port`` parses ``--port`` as the other servers do, and
+    ``--grace`` is read as ``serve`` reads its own."""
+    from ..serve.command import _seconds as seconds  # one reading of seconds for both
+
     parser.add_argument(
         "--read-only", action="store_true", help="offer only the tools that change nothing"
     )
@@ -71,6 +76,13 @@ def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -
         metavar="URL",
         help="with --http: also answer browser requests from this origin, such as "
         "https://app.example.com (repeatable; default: the allowed hosts' http(s) origins)",
+    )
+    parser.add_argument(
+        "--grace",
+        type=seconds,
+        default=GRACE,
+        help="seconds the calls in flight get once the server stops (SIGTERM, SIGINT, SIGHUP, "
+        f"or the end of input over stdio) before they are cancelled (default: {GRACE:g})",
     )
     parser.add_argument("--connection", help="JSON file with token and baseUrl")
     parser.add_argument(
@@ -111,15 +123,16 @@ def run(args: argparse.Namespace, connect: Connect, cannot_listen: CannotListen)
         sandbox=args.sandbox,
     )
     del connection  # its token would show in tracebacks rendered with their locals
-    server = server_module.build_server(runner, build_resources(component))
+    in_flight = server_module.InFlight(runner, args.grace)
+    server = server_module.build_server(runner, build_resources(component), in_flight)
     if host is None:
-        server_module.serve_stdio(server)
+        server_module.serve_stdio(server, in_flight)
         return
     try:
         sock = server_module.listen(host, port)
     except OSError as exc:
         raise cannot_listen(exc, host, port) from None
-    server_module.serve_http(server, sock, guard)
+    server_module.serve_http(server, sock, guard, in_flight)
 
 
 def _sdk() -> Any:

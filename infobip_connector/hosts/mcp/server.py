@@ -5,15 +5,18 @@ the derived ones, handed over as they are, where the SDK's decorator API would d
 own from Python signatures. Served over stdio (the default, ``stdio.py``) or streamable
 HTTP. Tool calls run on the server's event loop (``ToolRunner.call``, the component's async
 path with its pooled client), so a send that takes long does not hold up the protocol. A
-call is awaited in a shielded scope: a cancelled request (``notifications/cancelled``, the
-client leaving) still lets its send finish, free its key and be accounted for instead of
-cutting it off mid-flight; its result is then not sent, as the protocol wants.
+call runs through ``inflight.py``: a cancelled request (``notifications/cancelled``, the
+client leaving) still lets its send finish, free its key and be accounted for (kept by key,
+logged) instead of cutting it off mid-flight; its result is then not sent, as the protocol
+wants. Stopping (signals, the end of input) is ``stopping.py``'s.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
+from collections.abc import Generator
 from typing import Any
 
 import anyio
@@ -22,9 +25,13 @@ from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
 from ..._version import __version__
+from .badlines import AnsweringReader
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
+from .command import GRACE
 from .httpguard import HttpGuard
+from .inflight import InFlight
 from .resources import ResourceSpec
+from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter, on_stop_signals
 
 INSTRUCTIONS = (
     "Infobip SMS and WhatsApp actions, one tool each. Tools marked destructive send paid "
@@ -46,8 +53,11 @@ INSTRUCTIONS = (
 HTTP_PATH = "/mcp"
 
 
-def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Server[Any]:
-    """A low-level MCP server offering ``runner``'s tools and ``resources``."""
+def build_server(
+    runner: ToolRunner, resources: dict[str, ResourceSpec], in_flight: InFlight | None = None
+) -> Server[Any]:
+    """A low-level MCP server offering ``runner``'s tools and ``resources``; its calls run
+    through ``in_flight`` (a new one with the default grace period when None)."""
 
     async def list_tools(
         _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
@@ -65,12 +75,14 @@ def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Serv
         ]
         return types.ListToolsResult(tools=tools)
 
+    calls = InFlight(runner, GRACE) if in_flight is None else in_flight
+
     async def call_tool(
-        _ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+        ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
         try:
-            with anyio.CancelScope(shield=True):
-                result = await runner.call(params.name, params.arguments)
+            # Run to its end even when the request is cancelled (inflight.py).
+            result = await calls.call(ctx.request_id, params.name, params.arguments)
         except UnknownTool as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from None
         return types.CallToolResult(
@@ -108,6 +120,12 @@ def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Serv
         )
         return types.ReadResourceResult(contents=[contents])
 
+    async def list_resource_templates(
+        _ctx: ServerRequestContext[Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        # None: the resources are fixed URIs. Answered, as the capability is advertised.
+        return types.ListResourceTemplatesResult(resource_templates=[])
+
     instructions = f"{INSTRUCTIONS} {SANDBOX_NOTE}" if runner.sandbox else INSTRUCTIONS
     return Server(
         "infobip-connector",
@@ -118,11 +136,13 @@ def build_server(runner: ToolRunner, resources: dict[str, ResourceSpec]) -> Serv
         on_call_tool=call_tool,
         on_list_resources=list_resources,
         on_read_resource=read_resource,
+        on_list_resource_templates=list_resource_templates,
     )
 
 
-def serve_stdio(server: Server[Any]) -> None:
-    """Serve one client over stdin and stdout until it closes stdin (``stdio.py``)."""
+def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
+    """Serve one client over stdin and stdout (``stdio.py``) until it closes stdin or a
+    stop signal; either way the calls in flight end first (``stopping.py``)."""
     from ... import aclose_pooled_clients
     from ..eventloop import loop_factory
     from .stdio import stdio_streams
@@ -130,10 +150,16 @@ def serve_stdio(server: Server[Any]) -> None:
     factory = loop_factory()  # uvloop when installed, as for serve
 
     async def serve() -> None:
+        stopper = Stopper(in_flight)
+        remove = on_stop_signals(stopper.signalled)
         try:
             async with stdio_streams() as (read_stream, write_stream):
-                await server.run(read_stream, write_stream, server.create_initialization_options())
+                writer = TellingWriter(write_stream, in_flight)
+                reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
+                await server.run(reader, writer, server.create_initialization_options())
         finally:
+            remove()
+            in_flight.report("its answer could not be written (stdout closed)")
             await aclose_pooled_clients()  # the async path's connections, as serve does
 
     anyio.run(serve, backend_options={"loop_factory": factory} if factory else None)
@@ -161,7 +187,9 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_http(server: Server[Any], sock: socket.socket, guard: HttpGuard) -> None:
+def serve_http(
+    server: Server[Any], sock: socket.socket, guard: HttpGuard, in_flight: InFlight
+) -> None:
     """Serve streamable HTTP at ``/mcp`` on the listening ``sock`` until stopped.
 
     The SDK's DNS-rebinding protection is on whatever the address: it answers only the
@@ -181,5 +209,28 @@ def serve_http(server: Server[Any], sock: socket.socket, guard: HttpGuard) -> No
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    anyio.run(uvicorn.Server(config).serve, [sock])
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=HTTP_CLOSE_SECONDS
+    )
+
+    class Web(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            # Uvicorn's own handling exits at once and raises the signal again: Stopper's
+            # lets the calls in flight end and be answered first.
+            yield
+
+    web = Web(config)
+
+    async def serve() -> None:
+        stopper = Stopper(in_flight)
+        stopper.then(lambda: setattr(web, "should_exit", True))
+        remove = on_stop_signals(stopper.signalled)
+        try:
+            await web.serve([sock])
+        finally:
+            remove()
+            # Over HTTP the answers go out on their own responses, unseen from here.
+            in_flight.report("ended while the server stopped; its HTTP response may be gone")
+
+    anyio.run(serve)

@@ -64,7 +64,23 @@ class _Stream:
         await self.aclose()
 
 
-class MessageReader(_Stream):
+class ReadStream(_Stream):
+    """Iterating a read stream receives from it until its end, as anyio's streams do."""
+
+    async def receive(self) -> SessionMessage | Exception:
+        raise NotImplementedError
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> SessionMessage | Exception:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+
+class MessageReader(ReadStream):
     """``Server.run``'s read stream: the messages on the lines of a :class:`LineReader`.
 
     Yields a ``SessionMessage`` per line, or the exception a line that is no message
@@ -92,15 +108,6 @@ class MessageReader(_Stream):
             return SessionMessage(types.jsonrpc_message_adapter.validate_json(line, by_name=False))
         except Exception as exc:
             return exc
-
-    def __aiter__(self) -> MessageReader:
-        return self
-
-    async def __anext__(self) -> SessionMessage | Exception:
-        try:
-            return await self.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
 
     async def aclose(self) -> None:
         self._ended = True

@@ -1,0 +1,67 @@
+"""A stdio line that is no JSON-RPC message gets a JSON-RPC error, as the specification wants.
+
+The stdio transport hands ``Server.run`` the exception a bad line raised, and the SDK only
+logs it: the client waits for an answer that never comes. Here such a line is answered on
+the spot with ``id: null`` (its id could not be read): -32700 for a line that is not JSON,
+-32600 for JSON that is no JSON-RPC message or a line past the length bound. Only the SDK's
+public message types are used; the answer goes out through the same write stream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
+
+from ...redaction import get_logger
+
+log = get_logger("infobip_connector.mcp")
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+
+
+def bad_line_answer(problem: Exception) -> SessionMessage:
+    """The error answer to a line whose parse raised ``problem``."""
+    if isinstance(problem, ValidationError) and _not_json(problem):
+        code, message = PARSE_ERROR, "Parse error: the line is not JSON"
+    else:
+        code, message = INVALID_REQUEST, f"Invalid Request: {_why(problem)}"
+    error = types.JSONRPCError(
+        jsonrpc="2.0", id=None, error=types.ErrorData(code=code, message=message)
+    )
+    return SessionMessage(error)
+
+
+class AnsweringReader:
+    """``Server.run``'s read stream: ``inner``'s messages; a bad line is answered on ``writer``
+    and skipped, rather than handed to the SDK, which would only log it."""
+
+    def __init__(self, inner: Any, writer: Any) -> None:
+        self._inner = inner
+        self._writer = writer
+
+    async def receive(self) -> SessionMessage | Exception:
+        """The next message; raises anyio.EndOfStream at the end of input."""
+        while True:
+            item: SessionMessage | Exception = await self._inner.receive()
+            if not isinstance(item, Exception):
+                return item
+            log.debug("a line that is no JSON-RPC message: %s", type(item).__name__)
+            await self._writer.send(bad_line_answer(item))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _not_json(problem: ValidationError) -> bool:
+    return any(error.get("type") == "json_invalid" for error in problem.errors())
+
+
+def _why(problem: Exception) -> str:
+    if isinstance(problem, ValidationError):
+        return "not a JSON-RPC 2.0 request, notification or response"
+    # A line past the bound says so itself (stdio.LineTooLong); nothing else quotes input.
+    return str(problem)[:200]

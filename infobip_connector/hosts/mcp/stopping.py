@@ -1,0 +1,162 @@
+"""How the MCP server stops: end of input or a stop signal, with no call's outcome lost.
+
+As ``serve`` does: on SIGTERM, SIGINT or SIGHUP (Docker, a desktop client, Ctrl-C) and, over
+stdio, at the end of input, the server takes no new call, gives those in flight ``grace``
+seconds and then cancels them, answers each (its result, or ``outcome_unknown`` with its
+IDs and key) while the transport is open, and logs one line for each whose answer was not
+seen written (``inflight.py``). A second signal cuts the grace short.
+
+Over stdio the SDK's ``Server.run`` is handed wrapped streams: the read stream ends only
+once the calls in flight have ended and their answers were written (the SDK's loop cancels
+every handler when its input ends), and the write stream tells which answers went out.
+Over HTTP uvicorn is told to exit once the calls have ended, so their answers go out on
+their open responses first; uvicorn's own signal handling (exit at once, the signal raised
+again) is left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+
+from ...redaction import get_logger
+from .inflight import InFlight
+from .stdio import ReadStream, _Stream  # the same stream protocol as the transport's
+
+log = get_logger("infobip_connector.mcp")
+
+#: The signals that stop the server, as for ``serve`` (no SIGHUP on Windows).
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+#: Seconds an HTTP server waits for open connections (an idle event stream) once stopping.
+HTTP_CLOSE_SECONDS = 2
+
+
+def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
+    """Call ``handler`` on each stop signal; gives the function that removes it again."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        # Some loops (Windows) take no signal handlers: the default action applies there.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(number, handler)
+            installed.append(number)
+
+    def remove() -> None:
+        for number in installed:
+            loop.remove_signal_handler(number)
+
+    return remove
+
+
+class Stopper:
+    """Drives one server's stop: :meth:`begin` from a signal handler or the end of input."""
+
+    def __init__(self, in_flight: InFlight) -> None:
+        self.in_flight = in_flight
+        self.done = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._then: list[Callable[[], None]] = []
+        self._signals = 0
+
+    def signalled(self) -> None:
+        """A stop signal: the first starts stopping, another cuts the grace short."""
+        self._signals += 1
+        if self._signals > 1:
+            self.in_flight.hurry()
+            return
+        log.warning("stopping: no new calls; those in flight get their grace period")
+        self.begin()
+
+    def begin(self) -> None:
+        """Start stopping, unless it has started (the end of input after a signal)."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._stop())
+
+    def then(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once stopped (at once if already)."""
+        if self.done.is_set():
+            action()
+        else:
+            self._then.append(action)
+
+    async def _stop(self) -> None:
+        """Stop taking calls, let those in flight end, wait for their answers to go out."""
+        try:
+            await self.in_flight.stop()
+            await self.in_flight.settle()
+        finally:
+            self.done.set()
+            for action in self._then:
+                action()
+
+
+class StoppingReader(ReadStream):
+    """``Server.run``'s read stream: ``inner``'s messages until its end or a stop.
+
+    Reading goes on while stopping (a new call is then answered ``stopped``). At the end of
+    input, or once a stop has run, the stream ends (``anyio.EndOfStream``) only after the
+    calls in flight have ended and their answers went out.
+    """
+
+    def __init__(self, inner: Any, stopper: Stopper) -> None:
+        self._inner = inner
+        self._stopper = stopper
+        self._scope: anyio.CancelScope | None = None
+        self._ended = False
+        stopper.then(self._end)
+
+    def _end(self) -> None:
+        self._ended = True
+        if self._scope is not None:
+            self._scope.cancel()
+
+    async def receive(self) -> SessionMessage | Exception:
+        """The next message; raises anyio.EndOfStream once input ended or stopped."""
+        if not self._ended:
+            with anyio.CancelScope() as self._scope:
+                try:
+                    message: SessionMessage | Exception = await self._inner.receive()
+                    return message
+                except anyio.EndOfStream:
+                    self._ended = True
+            self._scope = None
+        self._stopper.begin()  # the end of input stops the server as a signal does
+        await self._stopper.done.wait()
+        raise anyio.EndOfStream
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class TellingWriter(_Stream):
+    """``Server.run``'s write stream: ``inner``'s, telling ``in_flight`` each answer written."""
+
+    def __init__(self, inner: Any, in_flight: InFlight) -> None:
+        self._inner = inner
+        self._in_flight = in_flight
+        in_flight.watch()
+
+    async def send(self, item: SessionMessage, /) -> None:
+        message = item.message
+        if not isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
+            await self._inner.send(item)
+            return
+        try:
+            await self._inner.send(item)
+        except Exception:
+            self._in_flight.undelivered(message.id, "its answer could not be written")
+            raise
+        self._in_flight.delivered(message.id)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
