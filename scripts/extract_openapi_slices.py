@@ -112,14 +112,51 @@ def _inline(spec: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         return {**target, **_inline(spec, siblings, seen)} if siblings else target
     result: dict[str, Any] = {}
+    branches: list[dict[str, Any]] = []
     for key, value in node.items():
         if key in _PROSE:
+            continue
+        if key == "discriminator" and isinstance(value, dict) and "mapping" in value:
+            # The mapping names the variants (header and button types) by reference only;
+            # inline each as "if the type is V, then the variant applies", so the slice
+            # validates a variant's members and lists them for the definition comparison.
+            result[key] = {"propertyName": value["propertyName"]}
+            branches = _variants(spec, value, seen)
             continue
         if key in _NAMED and isinstance(value, dict):
             result[key] = {name: _inline(spec, sub, seen) for name, sub in value.items()}
         else:
             result[key] = _inline(spec, value, seen)
+    if branches:
+        result["allOf"] = [*result.get("allOf", []), *branches]
     return result
+
+
+def _is_base(spec: dict[str, Any], part: dict[str, Any]) -> bool:
+    return "$ref" in part and "discriminator" in _lookup(spec, part["$ref"])
+
+
+def _variants(
+    spec: dict[str, Any], discriminator: dict[str, Any], seen: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """One ``if``/``then`` per mapped variant. A variant's ``allOf`` references to discriminated
+    bases (its own, and others it may also stand for, such as the buttons a carousel card
+    allows) are left out: a base only restates the discriminator, and inlining it again
+    would recurse."""
+    name = discriminator["propertyName"]
+    branches = []
+    for value, pointer in discriminator["mapping"].items():
+        variant = dict(_lookup(spec, pointer))
+        parts = [part for part in variant.pop("allOf", []) if not _is_base(spec, part)]
+        if parts:
+            variant["allOf"] = parts
+        branches.append(
+            {
+                "if": {"properties": {name: {"const": value}}, "required": [name]},
+                "then": _inline(spec, variant, (*seen, pointer)),
+            }
+        )
+    return branches
 
 
 def _schema_at(spec: dict[str, Any], location: tuple[str, ...]) -> tuple[str, Any]:

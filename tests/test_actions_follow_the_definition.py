@@ -42,6 +42,13 @@ def test_the_operation_is_current_in_the_openapi_description(action: str) -> Non
     described = spec["paths"][op.path][op.method.lower()]
     assert described["operationId"] == op.operation_id
     assert not described.get("deprecated"), f"{op.operation_id} is superseded"
+    # Every query and path parameter of the operation is an input placed there (the body's
+    # properties: test_definition_mirrors_operations.py).
+    parameters = {p["name"] for p in described.get("parameters", []) if p.get("in") != "header"}
+    placed = {
+        p.name for p in component.definition.action(action).properties if p.location != "body"
+    }
+    assert parameters == placed
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -44,9 +44,56 @@ def test_spec_copy_matches_shared() -> None:
     assert shared.read_text() == SPEC.read_text()
 
 
+# Request properties of Infobip's operations that the component reference (which predates
+# them) leaves out; the definition mirrors the operation, so the reference's rows are compared
+# with the definition minus these (action, path).
+BEYOND_THE_COMPONENT_REFERENCE = {
+    ("sendSms", "messages.campaignReferenceId"),
+    ("sendSms", "messages.regional.indiaDlt.telemarketerId"),
+    ("sendSms", "messages.regional.southKorea.title"),
+    ("sendWhatsappTextMessage", "context"),
+}
+
+
+def _pruned(props: list[Property], action: str, path: str = "") -> list[Property]:
+    kept = []
+    for prop in props:
+        where = f"{path}.{prop.name}" if path else str(prop.name)
+        if (action, where) in BEYOND_THE_COMPONENT_REFERENCE:
+            continue
+        update: dict[str, Any] = {}
+        if prop.properties:
+            update["properties"] = _pruned(prop.properties, action, where)
+        if prop.items is not None and prop.items.properties:
+            items = prop.items.model_copy(
+                update={"properties": _pruned(prop.items.properties, action, where)}
+            )
+            update["items"] = items
+        kept.append(prop.model_copy(update=update))
+    return kept
+
+
+def _as_in_the_component_reference() -> Any:
+    definition = component.definition
+    actions = [
+        a.model_copy(update={"properties": _pruned(a.properties, a.name)})
+        for a in definition.actions
+    ]
+    return definition.model_copy(update={"actions": actions})
+
+
+def test_properties_beyond_the_component_reference_are_declared() -> None:
+    # Each exception names a property the definition has, so the list cannot go stale.
+    for action, path in BEYOND_THE_COMPONENT_REFERENCE:
+        props = component.definition.action(action).properties
+        for name in path.split("."):
+            prop = next(p for p in props if p.name == name)
+            props = prop.properties or (prop.items.properties if prop.items else None) or []
+
+
 def test_reference_carries_every_row_of_the_spec() -> None:
     spec_rows = _rows(SPEC.read_text())
-    ours = _rows(render_reference(component.definition))
+    ours = _rows(render_reference(_as_in_the_component_reference()))
     assert len(spec_rows) == 22
     missing = [row for row in spec_rows if row not in ours]
     assert missing == []
@@ -55,7 +102,7 @@ def test_reference_carries_every_row_of_the_spec() -> None:
 def test_every_spec_property_has_the_spec_type_and_control_type() -> None:
     """Walk the spec tables section by section and find each row in the definition."""
     text = SPEC.read_text()
-    definition = component.definition
+    definition = _as_in_the_component_reference()
     sections = re.split(r"^### ", text, flags=re.M)[1:]
     checked = 0
     for section in sections:

@@ -1,0 +1,136 @@
+"""The request properties mirrored from Infobip's operations go on the wire as written, the
+body stays valid against the published request schema, their limits are the spec's, and the
+sandbox accepts what the spec accepts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from infobip_connector import component
+from infobip_connector.sandbox import Sandbox
+
+from .action_support import refused_at, run
+from .conftest import FIXTURES
+from .operations import OPERATIONS
+from .sandbox_support import KEY
+
+
+def _slice(action: str) -> dict[str, Any]:
+    name = OPERATIONS[action].request_slice
+    assert name is not None
+    schema: dict[str, Any] = json.loads((FIXTURES / "openapi" / name).read_text("utf-8"))
+    return schema
+
+
+def _sent(action: str, values: dict[str, Any], sandbox: Sandbox | None = None) -> Any:
+    """The body ``action`` sends for ``values`` to a sandbox (which must accept it), checked
+    against the published request schema."""
+    sandbox = sandbox or Sandbox(api_key=KEY, deliver_reports=False)
+    _output, exchange = run(action, values, sandbox)
+    assert exchange.status == 200, exchange.answer
+    jsonschema.Draft202012Validator(_slice(action)).validate(exchange.body)
+    return exchange.body
+
+
+def _sms(**message: Any) -> dict[str, Any]:
+    base = {"destinations": [{"to": "41793026727", "messageId": "m-1"}], "text": "Hi"}
+    return {"bulkId": "b-1", "messages": [{**base, **message}]}
+
+
+def test_send_sms_campaign_reference_id_is_sent_and_found_in_the_logs() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    body = _sent("sendSms", _sms(campaignReferenceId="summer-2026"), sandbox)
+    assert body["messages"][0] == {
+        "destinations": [{"to": "41793026727", "messageId": "m-1"}],
+        "text": "Hi",
+        "campaignReferenceId": "summer-2026",
+    }
+    logs, _exchange = run("getSmsLogs", {"campaignReferenceId": ["summer-2026"]}, sandbox)
+    assert [entry["messageId"] for entry in logs["results"]] == ["m-1"]
+
+
+def test_send_sms_campaign_reference_id_has_the_specs_limit() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    _sent("sendSms", _sms(campaignReferenceId="c" * 255))
+    paths = refused_at("sendSms", _sms(campaignReferenceId="c" * 256), sandbox)
+    assert paths == ["messages[0].campaignReferenceId"]
+
+
+@pytest.mark.parametrize("value", ["ALL", "NONE"])
+def test_send_sms_takes_every_transliteration_preview_sms_takes(value: str) -> None:
+    body = _sent("sendSms", _sms(transliteration=value))
+    assert body["messages"][0]["transliteration"] == value
+
+
+def test_send_sms_and_preview_sms_offer_the_same_transliterations() -> None:
+    # Infobip's TransliterationCode serves both operations; a text previewed with one value
+    # must be sendable with it.
+    def offered(action: str, path: tuple[str, ...]) -> list[Any]:
+        schema = component.input_schema(action)
+        for name in path:
+            schema = schema["properties"][name]
+            schema = schema.get("items", schema)
+        return list(schema["enum"])
+
+    sms = offered("sendSms", ("messages", "transliteration"))
+    assert sorted(sms) == sorted(offered("previewSms", ("transliteration",)))
+    assert {"ALL", "NONE"} <= set(sms)
+
+
+def test_send_sms_regional_fields_of_india_and_south_korea() -> None:
+    regional = {
+        "indiaDlt": {
+            "principalEntityId": "pe-1",
+            "contentTemplateId": "ct-1",
+            "telemarketerId": "tm-1",
+        },
+        "southKorea": {"resellerCode": 123456789, "title": "Notice"},
+    }
+    body = _sent("sendSms", _sms(regional=regional))
+    assert body["messages"][0]["regional"] == regional
+
+
+def test_send_sms_south_korea_title_has_the_specs_limit() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    _sent("sendSms", _sms(regional={"southKorea": {"title": "t" * 66}}))
+    paths = refused_at("sendSms", _sms(regional={"southKorea": {"title": "t" * 67}}), sandbox)
+    assert paths == ["messages[0].regional.southKorea.title"]
+
+
+def test_whatsapp_text_reply_context_is_sent_at_the_top_level() -> None:
+    values = {
+        "from": "447860099299",
+        "to": "41793026727",
+        "messageId": "w-1",
+        "content": {"text": "Thanks"},
+        "context": {"replyToMessageId": "inbound-7"},
+    }
+    assert _sent("sendWhatsappTextMessage", values) == values
+
+
+def test_whatsapp_template_reply_context_is_sent_per_message() -> None:
+    message = {
+        "from": "447860099299",
+        "to": "41793026727",
+        "messageId": "w-1",
+        "content": {
+            "templateName": "welcome",
+            "language": "en",
+            "templateData": {"body": {"placeholders": ["Ann"]}},
+        },
+        "context": {"replyToMessageId": "inbound-7"},
+    }
+    body = _sent("sendWhatsappTemplateMessage", {"bulkId": "b-1", "messages": [message]})
+    assert body == {"bulkId": "b-1", "messages": [message]}
+
+
+@pytest.mark.parametrize("context", [{"callbackData": "x"}, {"replyToMessageId": "a\u202eb"}])
+def test_a_reply_context_without_a_usable_id_is_refused(context: dict[str, Any]) -> None:
+    values = {"from": "447860099299", "to": "41793026727", "content": {"text": "Thanks"}}
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    paths = refused_at("sendWhatsappTextMessage", {**values, "context": context}, sandbox)
+    assert "context.replyToMessageId" in paths
