@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import jsonschema
 import pytest
 
-from infobip_connector import component
-from infobip_connector.sandbox import Sandbox
+from infobip_connector import InputError, component
+from infobip_connector.sandbox import Sandbox, Template
+from infobip_connector.sandbox.templates import Button
 
 from .action_support import refused_at, run
 from .conftest import FIXTURES
@@ -134,3 +136,113 @@ def test_a_reply_context_without_a_usable_id_is_refused(context: dict[str, Any])
     sandbox = Sandbox(api_key=KEY, deliver_reports=False)
     paths = refused_at("sendWhatsappTextMessage", {**values, "context": context}, sandbox)
     assert "context.replyToMessageId" in paths
+
+
+_BUTTONS = [
+    ("FLOW", {"type": "FLOW", "flowToken": "flow-token-1"}),
+    ("FLOW", {"type": "FLOW"}),
+    ("CATALOG", {"type": "CATALOG", "thumbnailProductRetailerId": "sku-1"}),
+    (
+        "MULTI_PRODUCT",
+        {
+            "type": "MULTI_PRODUCT",
+            "thumbnailProductRetailerId": "sku-1",
+            "sections": [
+                {"title": "Shoes", "productRetailerIds": ["sku-1", "sku-2"]},
+                {"title": "Socks", "productRetailerIds": ["sku-3"]},
+            ],
+        },
+    ),
+    ("VOICE_CALL", {"type": "VOICE_CALL", "callValidityPeriod": 43200, "callContextPayload": "c"}),
+    ("VOICE_CALL", {"type": "VOICE_CALL"}),
+]
+
+
+def _template_send(*buttons: dict[str, Any]) -> dict[str, Any]:
+    content = {
+        "templateName": "with_button",
+        "language": "en",
+        "templateData": {"body": {"placeholders": ["Ann"]}, "buttons": list(buttons)},
+    }
+    message = {"from": "447860099299", "to": "41793026727", "messageId": "w-1", "content": content}
+    return {"bulkId": "b-1", "messages": [message]}
+
+
+@pytest.mark.parametrize(("kind", "button"), _BUTTONS)
+def test_template_buttons_of_every_offered_type_are_sent_as_written(
+    kind: str, button: dict[str, Any]
+) -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    sandbox.add_template(
+        "447860099299",
+        Template(name="with_button", language="en", body="Hi {{1}}", buttons=(Button(kind, "Go"),)),
+    )
+    values = _template_send(button)
+    assert _sent("sendWhatsappTemplateMessage", values, sandbox) == values
+
+
+@pytest.mark.parametrize(
+    ("button", "path", "message"),
+    [
+        ({"type": "MULTI_PRODUCT"}, "sections", "is required when type is MULTI_PRODUCT"),
+        ({"type": "QUICK_REPLY"}, "parameter", "is required when type is QUICK_REPLY"),
+        (
+            {"type": "QUICK_REPLY", "parameter": "p", "flowToken": "t"},
+            "flowToken",
+            "does not belong to a button of type QUICK_REPLY (it takes parameter)",
+        ),
+        (
+            {"type": "FLOW", "parameter": "p"},
+            "parameter",
+            "does not belong to a button of type FLOW (it takes flowToken)",
+        ),
+        (
+            {"type": "VOICE_CALL", "callValidityPeriod": 43201},
+            "callValidityPeriod",
+            "43200",
+        ),
+        (
+            {
+                "type": "MULTI_PRODUCT",
+                "sections": [{"title": "t" * 25, "productRetailerIds": ["a"]}],
+            },
+            "sections[0].title",
+            "24",
+        ),
+        ({"type": "ORDER_DETAILS"}, "type", "one of"),
+    ],
+)
+def test_a_button_takes_the_members_of_its_type(
+    button: dict[str, Any], path: str, message: str
+) -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    try:
+        run("sendWhatsappTemplateMessage", _template_send(button), sandbox)
+    except InputError as exc:
+        assert sandbox.requests == []
+        where = f"messages[0].content.templateData.buttons[0].{path}"
+        found = {e["path"]: e["message"] for e in exc.errors}
+        assert message in found[where], found
+        return
+    raise AssertionError(f"{button} was accepted")
+
+
+def test_the_sandbox_checks_a_buttons_required_members_as_infobip_describes_them() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    sandbox.add_template(
+        "447860099299",
+        Template(
+            name="with_button",
+            language="en",
+            body="Hi {{1}}",
+            buttons=(Button("MULTI_PRODUCT", "See"),),
+        ),
+    )
+    with httpx.Client(transport=sandbox.transport(), base_url="https://api.infobip.com") as http:
+        answer = http.post(
+            "/whatsapp/1/message/template",
+            json=_template_send({"type": "MULTI_PRODUCT"}),
+            headers={"Authorization": f"App {KEY}"},
+        )
+    assert answer.status_code == 400
+    assert "messages[0].content.templateData.buttons[0].sections" in answer.text

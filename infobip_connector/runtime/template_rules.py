@@ -29,6 +29,23 @@ HEADER_MEMBERS: dict[str, tuple[str, ...]] = {
 }
 _ALL_HEADER_MEMBERS = ("placeholder", "mediaUrl", "filename", "latitude", "longitude")
 
+#: Members of each button type (``TemplateQuickReplyButtonContent``, ...): (required,
+#: optional), from the OpenAPI description's ``required`` lists. ORDER_DETAILS is not offered.
+BUTTON_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "QUICK_REPLY": (("parameter",), ()),
+    "URL": (("parameter",), ()),
+    "COPY_CODE": (("parameter",), ()),
+    "FLOW": ((), ("flowToken",)),
+    "CATALOG": ((), ("thumbnailProductRetailerId",)),
+    "MULTI_PRODUCT": (("sections",), ("thumbnailProductRetailerId",)),
+    "VOICE_CALL": ((), ("callValidityPeriod", "callContextPayload")),
+}
+_ALL_BUTTON_MEMBERS = tuple(
+    dict.fromkeys(
+        name for needed, optional in BUTTON_MEMBERS.values() for name in needed + optional
+    )
+)
+
 #: ``parameter`` limits per button type (UTF-16 code units), the OpenAPI description's
 #: ``maxLength``. It gives none for a URL button's extension: that one is bounded by the
 #: ``maxLength`` of every ``parameter`` in ``connector.yaml`` (2,000, WhatsApp's limit for a
@@ -97,29 +114,44 @@ def _spaces(place: str, value: str) -> Problems:
 
 def template_header(header: dict[str, Any], now: datetime) -> Problems:
     """The members of ``header`` are those of its ``type``: each given, no other."""
-    kind = header["type"]
-    wanted = HEADER_MEMBERS[kind]
-    problems = [
-        {"path": name, "message": f"is required when type is {kind}"}
-        for name in wanted
-        if name not in header
-    ]
-    takes = " and ".join(wanted)
-    problems += [
-        {"path": name, "message": f"does not belong to a header of type {kind} (it takes {takes})"}
-        for name in _ALL_HEADER_MEMBERS
-        if name in header and name not in wanted
-    ]
-    return problems
+    wanted = HEADER_MEMBERS[header["type"]]
+    return _members(header, "a header", wanted, (), _ALL_HEADER_MEMBERS)
 
 
 def template_button(button: dict[str, Any], now: datetime) -> Problems:
-    """A button's ``parameter`` is within the limit of its ``type``."""
+    """The members of ``button`` are those of its ``type`` (the required ones given), and a
+    ``parameter`` is within the limit of its type."""
+    needed, optional = BUTTON_MEMBERS[button["type"]]
+    problems = _members(button, "a button", needed, optional, _ALL_BUTTON_MEMBERS)
     limit = BUTTON_PARAMETER_LIMITS.get(button["type"])
-    parameter = button["parameter"]
-    if limit is not None and over_limit(parameter, limit):
-        return [{"path": "parameter", "message": too_long(limit, parameter)}]
-    return []
+    parameter = button.get("parameter")
+    if limit is not None and isinstance(parameter, str) and over_limit(parameter, limit):
+        problems.append({"path": "parameter", "message": too_long(limit, parameter)})
+    return problems
+
+
+def _members(
+    value: dict[str, Any],
+    what: str,
+    needed: tuple[str, ...],
+    optional: tuple[str, ...],
+    every: tuple[str, ...],
+) -> Problems:
+    """``needed`` members of ``value`` given, and none of ``every`` but those and ``optional``."""
+    kind = value["type"]
+    problems = [
+        {"path": name, "message": f"is required when type is {kind}"}
+        for name in needed
+        if name not in value
+    ]
+    takes = " and ".join(needed + optional)
+    said = f"it takes {takes}" if takes else "it takes no other member"
+    problems += [
+        {"path": name, "message": f"does not belong to {what} of type {kind} ({said})"}
+        for name in every
+        if name in value and name not in needed + optional
+    ]
+    return problems
 
 
 def template_buttons(buttons: list[dict[str, Any]], now: datetime) -> Problems:

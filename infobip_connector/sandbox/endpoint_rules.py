@@ -3,15 +3,15 @@ OpenAPI description: ``BulkMessage`` (WhatsApp template messages), ``PreviewRequ
 ``BulkRequest`` and ``UpdateStatusRequest`` (scheduled SMS bulks).
 
 Template headers are checked for every kind of ``TemplateHeaderContent`` (text, document,
-image, video, GIF and location), buttons for the kinds the seeded templates use (quick-reply,
-URL and copy-code); carousels, limited-time offers
-and order statuses are refused as unknown fields, since no seeded template has them.
+image, video, GIF and location), buttons for every type but ORDER_DETAILS; carousels,
+limited-time offers and order statuses are refused as unknown fields, since no seeded
+template has them.
 """
 
 from __future__ import annotations
 
 from .templates import HEADER_MEMBERS
-from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Num, Obj, Str, send_at_problem
+from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Int, Num, Obj, Str, send_at_problem
 
 PREVIEW_REQUEST = Obj(
     {
@@ -34,10 +34,37 @@ _HEADER = Obj(
         "longitude": Num(minimum=-180, maximum=180),
     }
 )
+# The members of every button type (``TemplateButtonContent``'s variants); which ones a type
+# requires, and its parameter's limit, are checked with the template (templates.py).
+# ORDER_DETAILS buttons (an order and its payment) are not emulated: refused by type.
 _BUTTON = Obj(
     {
-        "type": Str(True, enum=("QUICK_REPLY", "URL", "COPY_CODE")),
-        "parameter": Str(True, max_len=128),
+        "type": Str(
+            True,
+            enum=(
+                "QUICK_REPLY",
+                "URL",
+                "COPY_CODE",
+                "FLOW",
+                "CATALOG",
+                "MULTI_PRODUCT",
+                "VOICE_CALL",
+            ),
+        ),
+        "parameter": Str(),
+        "flowToken": Str(max_len=3000),
+        "thumbnailProductRetailerId": Str(max_len=3000),
+        "sections": Arr(
+            Obj(
+                {
+                    "title": Str(True, max_len=24),
+                    "productRetailerIds": Arr(Str(max_len=3000), required=True),
+                }
+            ),
+            min_items=1,
+        ),
+        "callValidityPeriod": Int(minimum=1, maximum=43200),
+        "callContextPayload": Str(min_len=1, max_len=512),
     }
 )
 _TEMPLATE_CONTENT = Obj(

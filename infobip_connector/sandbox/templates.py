@@ -3,8 +3,9 @@
 Every sender starts with the same seeded templates (``SEEDED``); ``Sandbox.add_template``
 adds more. A send must name an approved template of its sender in its language, give exactly
 as many body placeholders as the template's body has ``{{n}}``, a header of the template's
-header format (with a placeholder when the header text has one) and one button parameter per
-dynamic button (URL with a ``{{1}}`` in its address, quick reply, copy code), in order.
+header format (with a placeholder when the header text has one) and one button per button
+that takes values (URL with a ``{{1}}`` in its address, quick reply, copy code, flow, catalog,
+multi-product, voice call), of its type and with the members that type requires, in order.
 Anything else is answered 400 with validation errors by field path, in the
 ``requestError.serviceException`` shape of the endpoint's published 400 answers.
 """
@@ -33,8 +34,9 @@ BUSINESS_ACCOUNT_ID = 111222333444555
 
 @dataclass(frozen=True)
 class Button:
-    """``type`` is QUICK_REPLY, URL or COPY_CODE; a URL button is dynamic when its ``url``
-    has a placeholder; quick-reply and copy-code buttons always take a parameter."""
+    """``type`` is QUICK_REPLY, URL, COPY_CODE, FLOW, CATALOG, MULTI_PRODUCT or VOICE_CALL; a
+    URL button is dynamic when its ``url`` has a placeholder; every other type always takes
+    values in a send (a parameter, a flow token, products, a call's settings)."""
 
     type: str
     text: str
@@ -180,9 +182,36 @@ def _check_header(
                 problems[f"{path}.{member}"] = ["must not be blank"]
 
 
+#: What each button type must carry, and ``parameter``'s limit where the OpenAPI description
+#: gives one (``TemplateQuickReplyButtonContent``, ``TemplateCopyCodeButtonContent``, ...).
+_BUTTON_NEEDS = {
+    "QUICK_REPLY": "parameter",
+    "URL": "parameter",
+    "COPY_CODE": "parameter",
+    "MULTI_PRODUCT": "sections",
+}
+_PARAMETER_LIMITS = {"QUICK_REPLY": 128, "COPY_CODE": 15}
+
+
+def _check_button_members(
+    buttons: list[dict[str, Any]], path: str, problems: dict[str, list[str]]
+) -> None:
+    for index, button in enumerate(buttons):
+        needed = _BUTTON_NEEDS.get(button["type"])
+        if needed is not None and button.get(needed) is None:
+            problems[f"{path}[{index}].{needed}"] = ["must not be null"]
+        limit = _PARAMETER_LIMITS.get(button["type"])
+        parameter = button.get("parameter")
+        # Lengths in UTF-16 code units, as the live service measures them.
+        units = len(parameter.encode("utf-16-le", "surrogatepass")) // 2 if parameter else 0
+        if limit is not None and units > limit:
+            problems[f"{path}[{index}].parameter"] = [f"size must be between 0 and {limit}"]
+
+
 def _check_buttons(
     template: Template, buttons: list[dict[str, Any]], path: str, problems: dict[str, list[str]]
 ) -> None:
+    _check_button_members(buttons, path, problems)
     dynamic = [button for button in template.buttons if button.dynamic]
     if len(buttons) != len(dynamic):
         problems[path] = [
