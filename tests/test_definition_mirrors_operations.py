@@ -39,18 +39,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
         "messages[].content.templateData.buttons[].data",
     ): "a FLOW button's data is a free-form JSON object (screen data), which the definition's "
     "property model cannot declare; the flow token is mirrored",
-    (
-        "sendWhatsappTemplateMessage",
-        "messages[].content.templateData.carousel",
-    ): "carousel templates are not mirrored yet; the README and the reference say so",
-    (
-        "sendWhatsappTemplateMessage",
-        "messages[].content.templateData.orderStatus",
-    ): "order-status templates are not mirrored yet; the README and the reference say so",
-    (
-        "sendWhatsappTemplateMessage",
-        "messages[].content.templateData.limitedTimeOffer",
-    ): "limited-time-offer templates are not mirrored yet; the README and the reference say so",
 }
 
 # Properties the definition declares that the spec's request schema does not have: why.

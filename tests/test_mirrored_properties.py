@@ -38,6 +38,17 @@ def _sent(action: str, values: dict[str, Any], sandbox: Sandbox | None = None) -
     return exchange.body
 
 
+def _refusals(action: str, values: dict[str, Any]) -> dict[str, str]:
+    """The message of each path an ``InputError`` names for ``values``; nothing was sent."""
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    try:
+        run(action, values, sandbox)
+    except InputError as exc:
+        assert sandbox.requests == []
+        return {e["path"]: e["message"] for e in exc.errors}
+    raise AssertionError(f"{action} accepted {values!r}")
+
+
 def _sms(**message: Any) -> dict[str, Any]:
     base = {"destinations": [{"to": "41793026727", "messageId": "m-1"}], "text": "Hi"}
     return {"bulkId": "b-1", "messages": [{**base, **message}]}
@@ -215,16 +226,8 @@ def test_template_buttons_of_every_offered_type_are_sent_as_written(
 def test_a_button_takes_the_members_of_its_type(
     button: dict[str, Any], path: str, message: str
 ) -> None:
-    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
-    try:
-        run("sendWhatsappTemplateMessage", _template_send(button), sandbox)
-    except InputError as exc:
-        assert sandbox.requests == []
-        where = f"messages[0].content.templateData.buttons[0].{path}"
-        found = {e["path"]: e["message"] for e in exc.errors}
-        assert message in found[where], found
-        return
-    raise AssertionError(f"{button} was accepted")
+    found = _refusals("sendWhatsappTemplateMessage", _template_send(button))
+    assert message in found[f"messages[0].content.templateData.buttons[0].{path}"], found
 
 
 def test_the_sandbox_checks_a_buttons_required_members_as_infobip_describes_them() -> None:
@@ -246,3 +249,174 @@ def test_the_sandbox_checks_a_buttons_required_members_as_infobip_describes_them
         )
     assert answer.status_code == 400
     assert "messages[0].content.templateData.buttons[0].sections" in answer.text
+
+
+def _template_data(**parts: Any) -> dict[str, Any]:
+    content = {
+        "templateName": "welcome",
+        "language": "en",
+        "templateData": {"body": {"placeholders": ["Ann"]}, **parts},
+    }
+    message = {"from": "447860099299", "to": "41793026727", "messageId": "w-1", "content": content}
+    return {"bulkId": "b-1", "messages": [message]}
+
+
+_CAROUSEL = {
+    "cards": [
+        {
+            "header": {"type": "IMAGE", "mediaUrl": "https://example.com/a.png"},
+            "body": {"placeholders": ["Shoes"]},
+            "buttons": [{"type": "QUICK_REPLY", "parameter": "buy-1"}],
+        },
+        {
+            "header": {"type": "VIDEO", "mediaUrl": "https://example.com/b.mp4"},
+            "buttons": [
+                {"type": "URL", "parameter": "item/2"},
+                {"type": "QUICK_REPLY", "parameter": "buy-2"},
+            ],
+        },
+    ]
+}
+_ORDER_STATUS = {
+    "orderStatuses": [
+        {
+            "type": "ORDER_STATUS",
+            "payment": {"type": "UPI_PAYU", "id": "p" * 25},
+            "status": "SHIPPED",
+            "description": "On its way",
+        },
+        {
+            "type": "ORDER_STATUS",
+            "payment": {"type": "BRAZIL", "id": "A-1_b.2"},
+            "status": "PENDING",
+        },
+    ]
+}
+
+
+@pytest.mark.parametrize("parts", [{"carousel": _CAROUSEL}, {"orderStatus": _ORDER_STATUS}])
+def test_template_carousels_and_order_statuses_are_sent_as_written(parts: dict[str, Any]) -> None:
+    values = _template_data(**parts)
+    assert _sent("sendWhatsappTemplateMessage", values) == values
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("2030-01-01T10:00:00Z", "2030-01-01T10:00:00.000+0000"),
+        ("2030-01-01T12:30:00.250+02:00", "2030-01-01T12:30:00.250+0200"),
+    ],
+)
+def test_a_limited_time_offer_expires_at_the_instant_given_written_as_infobip_reads_it(
+    given: str, sent: str
+) -> None:
+    body = _sent(
+        "sendWhatsappTemplateMessage", _template_data(limitedTimeOffer={"expirationTime": given})
+    )
+    data = body["messages"][0]["content"]["templateData"]
+    assert data["limitedTimeOffer"] == {"expirationTime": sent}
+
+
+def test_the_sandbox_takes_the_specs_own_expiration_time_example() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    with httpx.Client(transport=sandbox.transport(), base_url="https://api.infobip.com") as http:
+        answer = http.post(
+            "/whatsapp/1/message/template",
+            json=_template_data(limitedTimeOffer={"expirationTime": "2030-01-01T10:00:00Z"}),
+            headers={"Authorization": f"App {KEY}"},
+        )
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    ("parts", "path", "message"),
+    [
+        (
+            {"limitedTimeOffer": {"expirationTime": "2030-01-01T10:00:00"}},
+            "limitedTimeOffer.expirationTime",
+            "offset",
+        ),
+        (
+            {
+                "orderStatus": {
+                    "orderStatuses": [
+                        {
+                            **_ORDER_STATUS["orderStatuses"][0],
+                            "payment": {"type": "UPI_PAYU", "id": "p" * 26},
+                        }
+                    ]
+                }
+            },
+            "orderStatus.orderStatuses[0].payment.id",
+            "UPI_PAYU",
+        ),
+        (
+            {
+                "orderStatus": {
+                    "orderStatuses": [
+                        {
+                            **_ORDER_STATUS["orderStatuses"][0],
+                            "payment": {"type": "BRAZIL", "id": "a b"},
+                        }
+                    ]
+                }
+            },
+            "orderStatus.orderStatuses[0].payment.id",
+            "BRAZIL",
+        ),
+        (
+            {
+                "orderStatus": {
+                    "orderStatuses": [
+                        {**_ORDER_STATUS["orderStatuses"][0], "description": "d" * 121}
+                    ]
+                }
+            },
+            "orderStatus.orderStatuses[0].description",
+            "120",
+        ),
+        (
+            {"carousel": {"cards": [{"body": {"placeholders": ["x"]}}]}},
+            "carousel.cards[0].header",
+            "required",
+        ),
+        (
+            {"carousel": {"cards": [{"header": {"type": "IMAGE"}}]}},
+            "carousel.cards[0].header.mediaUrl",
+            "required when type is IMAGE",
+        ),
+        (
+            {
+                "carousel": {
+                    "cards": [
+                        {
+                            "header": {"type": "IMAGE", "mediaUrl": "https://e.com/a.png"},
+                            "buttons": [{"type": "FLOW", "parameter": "x"}],
+                        }
+                    ]
+                }
+            },
+            "carousel.cards[0].buttons[0].type",
+            "one of",
+        ),
+        (
+            {
+                "carousel": {
+                    "cards": [
+                        {
+                            "header": {"type": "IMAGE", "mediaUrl": "https://e.com/a.png"},
+                            "buttons": [{"type": "QUICK_REPLY", "parameter": "q" * 129}],
+                        }
+                    ]
+                }
+            },
+            "carousel.cards[0].buttons[0].parameter",
+            "128",
+        ),
+    ],
+)
+def test_template_parts_are_checked_before_sending(
+    parts: dict[str, Any], path: str, message: str
+) -> None:
+    found = _refusals("sendWhatsappTemplateMessage", _template_data(**parts))
+    assert message in found[f"messages[0].content.templateData.{path}"], found

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..request import InfobipRequest, NoSuchChoice, OptionsSource
+from ..runtime.timeutil import infobip_datetime, parse_instant
 
 PATH = "/whatsapp/1/message/template"
 TEMPLATES_PATH = "/whatsapp/2/senders/{sender}/templates"
@@ -22,12 +23,24 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
     """The body as given. ``values`` are checked and complete: ``bulkId`` and every
     ``messageId`` assigned, and ``templateData.body.placeholders`` filled when left empty
     (``sentWhenEmpty``), so the reference names every message for reconciling an unknown
-    outcome."""
+    outcome. A limited-time offer's ``expirationTime`` (checked to carry its offset) is written
+    as Infobip reads date-times."""
     reference = {
         "bulkId": values["bulkId"],
         "messageIds": [m["messageId"] for m in values["messages"]],
     }
-    return InfobipRequest("POST", PATH, values, reference)
+    messages = [_message(m) for m in values["messages"]]
+    return InfobipRequest("POST", PATH, {**values, "messages": messages}, reference)
+
+
+def _message(message: dict[str, Any]) -> dict[str, Any]:
+    data = message["content"].get("templateData", {})
+    offer = data.get("limitedTimeOffer")
+    if offer is None:
+        return message
+    expires = infobip_datetime(parse_instant(offer["expirationTime"], "expirationTime"))
+    data = {**data, "limitedTimeOffer": {**offer, "expirationTime": expires}}
+    return {**message, "content": {**message["content"], "templateData": data}}
 
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:

@@ -46,6 +46,7 @@ Rule = Literal[
     "templateHeader",
     "templateButton",
     "templateButtons",
+    "orderPayment",
     "instant",
     "mncNeedsMcc",
     "sentSinceBeforeUntil",

@@ -23,7 +23,13 @@ from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_si
 from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
-from .template_rules import template_button, template_buttons, template_data, template_header
+from .template_rules import (
+    order_payment,
+    template_button,
+    template_buttons,
+    template_data,
+    template_header,
+)
 from .timeutil import (
     PAST_GRACE,
     SCHEDULE_HORIZON,
@@ -93,6 +99,7 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "templateHeader": template_header,
     "templateButton": template_button,
     "templateButtons": template_buttons,
+    "orderPayment": order_payment,
     "instant": instant,
     "mncNeedsMcc": mnc_needs_mcc,
     "sentSinceBeforeUntil": sent_since_before_until,

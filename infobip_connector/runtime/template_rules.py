@@ -154,6 +154,32 @@ def _members(
     return problems
 
 
+#: A payment ID of an order status: ``InteractiveOrderUPIPayUPaymentStatus`` takes 1 to 25
+#: characters, every other payment type the pattern ``[A-Za-z0-9\-_.]{1,35}`` (written
+#: without anchors in the description; read as the whole ID).
+UPI_PAYU_ID_LIMIT = 25
+_PAYMENT_ID = re.compile(r"[A-Za-z0-9\-_.]{1,35}")
+
+
+def order_payment(payment: dict[str, Any], now: datetime) -> Problems:
+    """The ``id`` of an order status's ``payment`` in the form its ``type`` takes."""
+    payment_id = payment["id"]
+    if payment["type"] == "UPI_PAYU":
+        if over_limit(payment_id, UPI_PAYU_ID_LIMIT):
+            said = too_long(UPI_PAYU_ID_LIMIT, payment_id)
+            return [{"path": "id", "message": f"{said} for a UPI_PAYU payment"}]
+        return []
+    if _PAYMENT_ID.fullmatch(payment_id) is None:
+        return [
+            {
+                "path": "id",
+                "message": "must be 1 to 35 letters (A-Z, a-z), digits, '-', '_' or '.' "
+                f"for a {payment['type']} payment",
+            }
+        ]
+    return []
+
+
 def template_buttons(buttons: list[dict[str, Any]], now: datetime) -> Problems:
     """At most two dynamic URL buttons and one copy code button per message."""
     problems = []

@@ -4,11 +4,13 @@ OpenAPI description: ``BulkMessage`` (WhatsApp template messages), ``PreviewRequ
 
 Template headers are checked for every kind of ``TemplateHeaderContent`` (text, document,
 image, video, GIF and location), buttons for every type but ORDER_DETAILS; carousels,
-limited-time offers and order statuses are refused as unknown fields, since no seeded
-template has them.
+limited-time offers and order statuses by their shape only (no seeded template has them, and
+``Template`` cannot describe them).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from .templates import HEADER_MEMBERS
 from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Int, Num, Obj, Str, send_at_problem
@@ -67,6 +69,80 @@ _BUTTON = Obj(
         "callContextPayload": Str(min_len=1, max_len=512),
     }
 )
+_PAYMENT_TYPES = (
+    "UPI_PAYU",
+    "BRAZIL",
+    "BRAZIL_PIX_DC",
+    "PG_PAYU",
+    "PG_RAZORPAY",
+    "BRAZIL_LINK",
+    "BRAZIL_BOLETO",
+    "UPI_INTENT",
+    "UPI_LINK",
+)
+_ORDER_STATUSES = ("PENDING", "PROCESSING", "PARTIALLY_SHIPPED", "SHIPPED", "COMPLETED", "CANCELED")
+# TemplateCarouselContent, TemplateLimitedTimeOfferContent and TemplateOrderStatusContent:
+# their shapes are checked; whether the template has a carousel, an offer or an order status
+# is not emulated.
+_CAROUSEL = Obj(
+    {
+        "cards": Arr(
+            Obj(
+                {
+                    "header": Obj(_HEADER.fields, required=True),
+                    "body": Obj({"placeholders": Arr(Str(), required=True)}),
+                    "buttons": Arr(
+                        Obj(
+                            {
+                                "type": Str(True, enum=("QUICK_REPLY", "URL")),
+                                "parameter": Str(True, min_len=1),
+                            }
+                        ),
+                        min_items=1,
+                    ),
+                }
+            ),
+            required=True,
+            min_items=1,
+        )
+    }
+)
+
+
+def _date_time_problem(text: str) -> str | None:
+    """The description gives the format ``yyyy-MM-dd'T'HH:mm:ss.SSSZ`` and the example
+    ``2030-01-01T10:00:00Z`` (its ``format: date-time``); both are taken, with an offset."""
+    if send_at_problem(text) is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return "must be a date-time with an offset"
+    return None if moment.tzinfo is not None else "must be a date-time with an offset"
+
+
+_LIMITED_TIME_OFFER = Obj({"expirationTime": Str(True, check=_date_time_problem)})
+_ORDER_STATUS = Obj(
+    {
+        "orderStatuses": Arr(
+            Obj(
+                {
+                    "type": Str(True, enum=("ORDER_STATUS",)),
+                    "payment": Obj(
+                        {
+                            "type": Str(True, enum=_PAYMENT_TYPES),
+                            "id": Str(True, min_len=1, max_len=35),
+                        },
+                        required=True,
+                    ),
+                    "status": Str(True, enum=_ORDER_STATUSES),
+                    "description": Str(max_len=120),
+                }
+            ),
+            required=True,
+        )
+    }
+)
 _TEMPLATE_CONTENT = Obj(
     {
         "templateName": Str(True, 1, 512, not_blank=True),
@@ -75,6 +151,9 @@ _TEMPLATE_CONTENT = Obj(
                 "body": Obj({"placeholders": Arr(Str(), required=True)}, required=True),
                 "header": _HEADER,
                 "buttons": Arr(_BUTTON),
+                "carousel": _CAROUSEL,
+                "limitedTimeOffer": _LIMITED_TIME_OFFER,
+                "orderStatus": _ORDER_STATUS,
             },
             required=True,
         ),
