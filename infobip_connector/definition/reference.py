@@ -66,6 +66,32 @@ def _table(rows: list[str], header: str = _HEADER) -> str:
     return header + "\n" + "\n".join(rows)
 
 
+def anchor(heading: str) -> str:
+    """The fragment a Markdown renderer (GitHub's rule) gives ``heading``: lower case, spaces
+    to hyphens, everything but letters, digits, ``-`` and ``_`` dropped."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -_")
+    return "#" + kept.replace(" ", "-")
+
+
+def details_heading(item: Action | Trigger) -> str:
+    """The heading of ``item`` in the field details part."""
+    prefix = "Trigger: " if isinstance(item, Trigger) else ""
+    return f"{prefix}{item.title} (`{item.name}`)"
+
+
+def _pointers(item: Action | Trigger, outputs: list[Property]) -> str:
+    # The tables above keep the component reference's format, which names no output member
+    # and shows nested inputs as type signatures only; these lines say both and point to the
+    # full rules.
+    names = ", ".join(f"`{p.name}`" for p in outputs)
+    where = anchor(details_heading(item))
+    return (
+        f"Output members, in the order of the rows: {names}. Every property by name, nested "
+        f"ones included, with its required members, limits and allowed values: "
+        f"[field details]({where}).\n\n"
+    )
+
+
 def _action_section(action: Action) -> str:
     outputs = [output_row(p) for p in action.output.properties]
     return (
@@ -73,7 +99,9 @@ def _action_section(action: Action) -> str:
         + _table([property_row(p) for p in action.properties])
         + "\n\n\n### Output\n\n\n\nType: OBJECT\n\n#### Properties\n\n"
         + _table(outputs, _OUTPUT_HEADER)
-        + "\n\n\n\n\n"
+        + "\n\n"
+        + _pointers(action, action.output.properties)
+        + "\n\n\n"
     )
 
 
@@ -83,7 +111,9 @@ def _trigger_section(trigger: Trigger) -> str:
         f"### {trigger.title}\n{trigger.description}\n\nType: {', '.join(trigger.types)}\n\n"
         "### Output\n\n\n\nType: OBJECT\n\n#### Properties\n\n"
         + _table(outputs, _OUTPUT_HEADER)
-        + "\n\n\n\n\n"
+        + "\n\n"
+        + _pointers(trigger, trigger.output.properties)
+        + "\n\n\n"
     )
 
 
@@ -195,7 +225,7 @@ def render_reference(component: ComponentDefinition) -> str:
     parts.append(f"### Connection: {auth.title}\n\n")
     parts.append(_details(Property(name="c", type="OBJECT", properties=auth.properties), "Fields"))
     for action in component.actions:
-        parts.append(f"\n### {action.title} (`{action.name}`)\n\n")
+        parts.append(f"\n### {details_heading(action)}\n\n")
         parts.append(f"Kind: `{action.kind}` — {KIND_MEANINGS[action.kind]}\n\n")
         if action.rules:
             listed = ", ".join(f"`{rule}`" for rule in action.rules)
@@ -205,7 +235,7 @@ def render_reference(component: ComponentDefinition) -> str:
         parts.append(_details(action.output.as_property(), "Output"))
         parts.append(_sample("Sample output", action.output.sample))
     for trigger in component.triggers:
-        parts.append(f"\n### Trigger: {trigger.title} (`{trigger.name}`)\n\n")
+        parts.append(f"\n### {details_heading(trigger)}\n\n")
         parts.append(_trigger_sources(trigger))
         parts.append(_details(trigger.output.as_property(), "Event"))
         parts.append(_sample("Sample event", trigger.output.sample))
