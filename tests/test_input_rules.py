@@ -40,7 +40,17 @@ BASE: dict[str, dict[str, Any]] = {
                             "type": "DOCUMENT",
                             "mediaUrl": "https://example.com/a.pdf",
                             "filename": "a.pdf",
-                        }
+                        },
+                        "carousel": {
+                            "cards": [
+                                {
+                                    "header": {
+                                        "type": "IMAGE",
+                                        "mediaUrl": "https://example.com/a.png",
+                                    }
+                                }
+                            ]
+                        },
                     },
                 },
                 "smsFailover": {"from": "InfoSMS", "text": "Hello"},
@@ -187,13 +197,17 @@ def test_lengths_are_counted_in_utf16_code_units(
     action, path, prop = field
     assert prop.maxLength is not None
     emoji = "😀" * (prop.maxLength // 2 + 1)  # within the limit in code points, over in UTF-16
-    values, where = _with(action, path, emoji)
     if path[-2:] == ("header", "placeholder"):
-        # A placeholder belongs to a TEXT header (the base header is a DOCUMENT).
-        values["messages"][0]["content"]["templateData"]["header"] = {
-            "type": "TEXT",
-            "placeholder": emoji,
-        }
+        # A placeholder belongs to a TEXT header (the base headers are a DOCUMENT and an IMAGE).
+        values, where = _with(action, path[:-1], {"type": "TEXT", "placeholder": emoji})
+        where += ".placeholder"
+    elif path[-2:] == ("header", "filename"):
+        # A file name belongs to a DOCUMENT header (a carousel card's base header is an IMAGE).
+        document = {"type": "DOCUMENT", "mediaUrl": "https://example.com/a.pdf", "filename": emoji}
+        values, where = _with(action, path[:-1], document)
+        where += ".filename"
+    else:
+        values, where = _with(action, path, emoji)
     mine = [e for e in _errors(action, values) if e["path"] == where]
     assert len(mine) == 1, mine
     if prop.format is None:
