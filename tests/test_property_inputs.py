@@ -362,22 +362,38 @@ def _template_header(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
     return header()
 
 
+# Button types whose members are all optional: the type alone is a whole button.
+_BARE_BUTTONS = ("FLOW", "CATALOG", "VOICE_CALL")
+
+
 def _template_button(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
     parameter = schema["properties"]["parameter"]
+    offered = schema["properties"]["type"]["enum"]  # a carousel card's buttons offer fewer
     by_type = {
-        kind: _string({**parameter, "maxLength": limit, "x-maxLengthUtf16": limit})
-        if limit is not None
-        else _string(parameter)
+        kind: (
+            _string({**parameter, "maxLength": limit, "x-maxLengthUtf16": limit})
+            if limit is not None
+            else _string(parameter)
+        ).map(lambda text, kind=kind: {"type": kind, "parameter": text})
         for kind, limit in _BUTTON_LIMITS.items()
+        if kind in offered
     }
-    return st.sampled_from(sorted(by_type)).flatmap(
-        lambda kind: by_type[kind].map(lambda text: {"type": kind, "parameter": text})
-    )
+    by_type.update({kind: st.just({"type": kind}) for kind in _BARE_BUTTONS if kind in offered})
+    return st.sampled_from(sorted(by_type)).flatmap(lambda kind: by_type[kind])
+
+
+def _order_payment(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
+    # An ID every payment type takes: the pattern, within UPI_PAYU's 25 characters.
+    kinds = st.sampled_from(schema["properties"]["type"]["enum"])
+    ids = st.from_regex(r"[A-Za-z0-9\-_.]{1,25}", fullmatch=True)
+    return st.builds(lambda kind, id_: {"type": kind, "id": id_}, kinds, ids)
 
 
 def _template_buttons(schema: Schema) -> st.SearchStrategy[list[dict[str, Any]]]:
     # At most two dynamic URL buttons and one copy code button.
-    return st.lists(_template_button(schema["items"]), max_size=3).filter(
+    smallest, largest = schema.get("minItems", 0), min(3, schema.get("maxItems", 3))
+    buttons = st.lists(_template_button(schema["items"]), min_size=smallest, max_size=largest)
+    return buttons.filter(
         lambda buttons: (
             [b["type"] for b in buttons].count("URL") <= 2
             and [b["type"] for b in buttons].count("COPY_CODE") <= 1
@@ -406,6 +422,7 @@ def _overrides(action: str) -> dict[Path_, Override]:
         "templateHeader": _template_header,
         "templateButton": _template_button,
         "templateButtons": _template_buttons,
+        "orderPayment": _order_payment,
         "instant": lambda s: _instant(s),
     }
     found: dict[Path_, Override] = {}
