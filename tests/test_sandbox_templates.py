@@ -164,7 +164,7 @@ def test_a_header_for_a_template_without_one_is_rejected(client: httpx.Client) -
         ),
         (
             {"messages": [message(carousel={"cards": []})]},
-            "messages[0].content.templateData.carousel",
+            "messages[0].content.templateData.carousel.cards",
         ),
         ({"messages": [message()], "bulkId": "b" * 101}, "bulkId"),
     ],
