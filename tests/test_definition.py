@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -65,21 +66,16 @@ def _pruned(props: list[Property], action: str, path: str = "") -> list[Property
         if prop.properties:
             update["properties"] = _pruned(prop.properties, action, where)
         if prop.items is not None and prop.items.properties:
-            items = prop.items.model_copy(
-                update={"properties": _pruned(prop.items.properties, action, where)}
-            )
+            items = replace(prop.items, properties=_pruned(prop.items.properties, action, where))
             update["items"] = items
-        kept.append(prop.model_copy(update=update))
+        kept.append(replace(prop, **update))
     return kept
 
 
 def _as_in_the_component_reference() -> Any:
     definition = component.definition
-    actions = [
-        a.model_copy(update={"properties": _pruned(a.properties, a.name)})
-        for a in definition.actions
-    ]
-    return definition.model_copy(update={"actions": actions})
+    actions = [replace(a, properties=_pruned(a.properties, a.name)) for a in definition.actions]
+    return replace(definition, actions=actions)
 
 
 def test_properties_beyond_the_component_reference_are_declared() -> None:
