@@ -56,7 +56,24 @@ def test_lost_answers_are_summarised_without_their_content(
         assert part not in text
     assert "request 'b1' (validate): it succeeded" in text
     assert "request 'b2' (validate): error -32002 input" in text
-    assert "request 'b3' (execute): it succeeded" in text
+    assert "request 'b3' (execute): it succeeded; IDs: bulkId=" in text
+    assert "messageIds=[" in text.split("request 'b3'")[1]
+
+
+def test_a_lost_result_names_the_ids_it_holds_and_nothing_else() -> None:
+    result = {
+        "bulkId": "b-7",
+        "messages": [{"messageId": "m-1", "to": "41793026727"}, {"messageId": "m-2"}],
+        "events": [{"messageId": "e-1", "text": CODE}],
+    }
+    answer = {"jsonrpc": "2.0", "id": 3, "result": result}
+    summary = lost_summary(answer, "execute")
+    assert summary == (
+        "request 3 (execute): it succeeded; IDs: bulkId=b-7; messageIds=[m-1, m-2, e-1]"
+    )
+    assert lost_summary({"jsonrpc": "2.0", "id": 4, "result": [1]}, "x") == (
+        "request 4 (x): it succeeded"
+    )
 
 
 def test_an_unreadable_line_and_an_unknown_method_are_summarised_too(

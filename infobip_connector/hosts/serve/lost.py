@@ -3,8 +3,10 @@
 Only a summary, the same for a lone answer and for each member of a batch: the request's
 id, its method, and for an error its JSON-RPC code and the connector's error type, with
 the bulkId and messageIds of an ``outcome_unknown`` (what the operator checks before
-sending again). Never the result or the error's text and details: those may quote message
-texts (one-time codes), phone numbers or a value given where a key was expected.
+sending again), and those of a result that names them (a send that succeeded, the items a
+poll or a consume handed out: what the operator reconciles). Never the result or the
+error's text and details: those may quote message texts (one-time codes), phone numbers or
+a value given where a key was expected.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def lost_summary(answer: dict[str, Any], method: str | None) -> str:
         about += f" ({_shown(method)})"
     error = answer.get("error")
     if not isinstance(error, dict):
-        return f"{about}: it succeeded"
+        named = _ids_of_result(answer.get("result"))
+        return f"{about}: it succeeded" + (f"; IDs: {ids_text(named)}" if named else "")
     summary = f"{about}: error {error.get('code')}"
     details: dict[str, Any] = {}
     data = error.get("data")
@@ -35,6 +38,30 @@ def lost_summary(answer: dict[str, Any], method: str | None) -> str:
     if any(key in details for key in ("bulkId", "messageId", "messageIds")):
         summary += f"; IDs to check: {ids_text(details)}"
     return summary
+
+
+#: The members of a result whose items carry a ``messageId``: a send's messages, the items
+#: a consume read (``results``), the events of a poll.
+_ITEM_LISTS = ("messages", "results", "events")
+
+
+def _ids_of_result(result: Any) -> dict[str, Any]:
+    """The bulkId and messageIds a result names (``{}``: none); IDs only, never content."""
+    if not isinstance(result, dict):
+        return {}
+    named: dict[str, Any] = {}
+    if isinstance(result.get("bulkId"), str):
+        named["bulkId"] = result["bulkId"]
+    ids = [
+        item["messageId"]
+        for member in _ITEM_LISTS
+        if isinstance(result.get(member), list)
+        for item in result[member]
+        if isinstance(item, dict) and isinstance(item.get("messageId"), str)
+    ]
+    if ids:
+        named["messageIds"] = ids
+    return named
 
 
 def _shown(text: str) -> str:
