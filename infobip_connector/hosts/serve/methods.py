@@ -9,7 +9,9 @@ they are.
 
 ``execute`` runs on the async path (``component.execute_async``), so many run at once on
 the worker's event loop. ``options`` and ``testConnection`` exist only as synchronous calls;
-they run in the loop's thread pool, so a slow read does not hold the others up.
+they run in the loop's thread pool, so a slow read does not hold the others up (cut off by
+a stop, they are answered ``outcome_unknown``: a thread cannot tell whether its request left).
+A keyless send gets a key of the worker's own, which an ``outcome_unknown`` names.
 ``validate`` checks a value in the loop's own thread, as ``execute_async`` does before it
 sends. The trigger calls are in ``triggers.py``.
 """
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from ... import outcome
 from ...component import checked_idempotency_key
 from ...redaction import get_logger
 from ..retryhint import retry_hint
@@ -134,6 +138,10 @@ class Methods:
             key = checked_idempotency_key(key, "idempotencyKey")
         elif repeated:
             raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
+        elif self._kinds[action] == "send":
+            # A key of the worker's own, as MCP mints one: the IDs then follow from it, and an
+            # outcome_unknown names it, so a safe retry exists for a keyless send too.
+            key = f"serve-{uuid.uuid4()}"
         hinted = key if self._kinds[action] == "send" else None
         retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
         # A finished key is answered from memory (runningkeys.py); the connection is part
@@ -168,7 +176,7 @@ class Methods:
         action = self._check_action(params["action"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
         values = params.get("input", {})
-        return await asyncio.to_thread(
+        return await _read_in_thread(
             self._component.options,
             action,
             params["property"],
@@ -179,7 +187,7 @@ class Methods:
 
     async def _test_connection(self, params: Params) -> Any:
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
-        return await asyncio.to_thread(
+        return await _read_in_thread(
             self._component.test_connection, connection, transport=transport
         )
 
@@ -229,6 +237,21 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
             raise invalid_params(name, expected)
         given[name] = params[name]
     return given
+
+
+async def _read_in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` (a synchronous read that may call Infobip) in a thread.
+
+    A thread cannot be stopped: cancelled (the worker's grace period is over), its request
+    may already be at Infobip, so the cancellation carries an ``outcome_unknown`` (reading is
+    safe to repeat) rather than leaving the worker to answer ``stopped``, which says nothing
+    was sent.
+    """
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    except asyncio.CancelledError as exc:
+        outcome.mark_interrupted(exc, {}, "read")
+        raise
 
 
 def _key_in_use() -> Exception:

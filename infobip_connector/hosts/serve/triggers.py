@@ -8,9 +8,11 @@ which events start workflows. The worker lives on between calls, so the componen
 window of events already returned drops the repeats Infobip posts again. An answer with events
 carries a ``release`` token: an engine that could not use them calls ``releaseWebhook`` with
 it before answering Infobip 5xx, so Infobip's retry returns them again
-(``WebhookAnswer.release``). ``poll`` runs the
-trigger's consume action (synchronous: in the loop's thread pool) and returns the events
-and the state to pass to the next poll.
+(``WebhookAnswer.release``). ``poll`` runs the trigger's consume action and returns the
+events and the state to pass to the next poll. It runs on the worker's loop
+(``poll_async``), so a poll cut off by a stop is answered as its request stands:
+``stopped`` only when nothing had left, otherwise ``outcome_unknown`` naming the trigger
+(the items it took may be lost).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import secrets
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from ... import WebhookRequest
+from ... import WebhookRequest, outcome
+from ...errors import OutcomeUnknownError
 from .connections import ABSENT, Connections
 from .protocol import invalid_params
 
@@ -92,9 +95,18 @@ class TriggerMethods:
     async def poll(self, params: Params) -> Any:
         trigger = self._check(params["trigger"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
-        result = await asyncio.to_thread(
-            self._component.poll, trigger, connection, params.get("state"), transport=transport
-        )
+        try:
+            result = await self._component.poll_async(
+                trigger, connection, params.get("state"), transport=transport
+            )
+        except OutcomeUnknownError as exc:
+            exc.details = {**exc.details, "trigger": trigger}
+            raise
+        except asyncio.CancelledError as exc:
+            unknown = getattr(exc, outcome.ATTRIBUTE, None)
+            if isinstance(unknown, OutcomeUnknownError):
+                unknown.details = {**unknown.details, "trigger": trigger}
+            raise
         return result.to_json()
 
     def _check(self, trigger: str) -> str:
