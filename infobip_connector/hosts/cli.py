@@ -26,7 +26,7 @@ from .. import outcome, safejson
 from .._version import __version__
 from ..errors import ConnectorError, InputError, InternalError, UsageError
 from ..redaction import RedactingFilter, redact, sent_ids
-from . import jsonout
+from . import jsonout, stopsignals
 from .cliflags import LazyHelp, action_names, add_compact
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
@@ -582,7 +582,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     100,000-destination run). What is left at the end is frozen, so the interpreter's
     final collection skips it too.
     """
+    if argv is None and "serve" in sys.argv[1:]:
+        # Before the slow imports: a stop signal from now on is answered, not fatal.
+        stopsignals.hold()
     args = build_parser().parse_args(argv)
+    if args.command != "serve":
+        stopsignals.release()
     one_shot = argv is None and args.command not in SERVERS
     if one_shot:
         gc.disable()

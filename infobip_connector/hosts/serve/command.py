@@ -16,6 +16,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .. import stopsignals
+from .output import output_closed
+
 if TYPE_CHECKING:
     from .methods import Methods
 
@@ -25,7 +28,6 @@ MAX_IN_FLIGHT = 100
 MAX_LINE_BYTES = 50 * 1024 * 1024
 #: Seconds the requests in flight get after SIGTERM (Docker waits 10 before SIGKILL).
 GRACE = 5.0
-_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
 def _bounded_int(low: int, high: int) -> Callable[[str], int]:
@@ -116,18 +118,28 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
     from .worker import Worker
 
     loop = asyncio.get_running_loop()
-    worker = Worker(methods, _writer(answers), max_in_flight=args.max_in_flight, grace=args.grace)
-    for name in _STOP_SIGNALS:
+    worker = Worker(
+        methods,
+        _writer(answers),
+        max_in_flight=args.max_in_flight,
+        grace=args.grace,
+        output_closed=output_closed(answers),
+    )
+    for name in stopsignals.NAMES:
         number = getattr(signal, name, None)  # no SIGHUP on Windows
         if number is not None:
             # Some loops (Windows) take no signal handlers: Ctrl-C then ends the process.
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(number, worker.stop)
+    held = stopsignals.held()
+    stopsignals.release()  # a signal that came during start-up reaches the worker now
     reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop)
     reader.start()
     try:
-        await worker.serve(reader.next)
+        await worker.serve(reader.next, reader.ready)
     finally:
+        if held:  # every answer is out: later signals wait for the exit (0) unanswered
+            stopsignals.hold()
         await aclose_pooled_clients()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ log = get_logger("infobip_connector.serve")
 CHUNK = 1 << 16
 #: Groups of lines read but not yet taken by the worker.
 READ_AHEAD = 4
+#: Reads at most taken by :meth:`LineReader.ready` (4 MiB): what a stopping worker answers.
+READY_CHUNKS = 64
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,26 @@ class LineReader:
             self._paused = False
             self._loop.add_reader(self._fd, self._readable)
         return group
+
+    def ready(self) -> list[Item]:
+        """The lines read ahead or waiting in the pipe now, taken without waiting.
+
+        For a worker that stops: it answers them (``stopped``) rather than leave a request
+        the client wrote before the stop without an answer. At most ``READY_CHUNKS`` reads;
+        a regular file (read by the thread) gives what was read ahead only.
+        """
+        items = [item for group in self._drained() for item in group]
+        for _ in range(READY_CHUNKS if self._polled else 0):
+            if self._ended or not select.select([self._fd], [], [], 0)[0]:
+                break
+            items.extend(item for group in self._take(self._chunk()) for item in group)
+        return items  # a line still being written (no newline yet) is not one
+
+    def _drained(self) -> list[list[Item]]:
+        groups = []
+        while not self._groups.empty():
+            groups.append(self._groups.get_nowait())
+        return groups
 
     def _take(self, chunk: bytes | None) -> list[list[Item]]:
         """The groups ``chunk`` completes (``None``: nothing to read yet; ``b""``: the end)."""

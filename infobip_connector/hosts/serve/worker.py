@@ -11,10 +11,15 @@ answers, written when the last is done.
 
 Stopping (end of input, SIGTERM, or stdout closed by the client): the dispatcher stops
 reading, and the calls it had read but not started are answered ``stopped`` (nothing
-sent). The calls in flight run on; after SIGTERM they get ``grace`` seconds (a second
-signal: none), then are cancelled, and a cancelled request that may have reached
-Infobip is answered ``outcome_unknown`` with the IDs to check (``outcome.py`` attaches
-them), otherwise ``stopped``. Only then does the worker return.
+sent), as are those of the lines already waiting in the pipe when it stops (``ready``): a
+line the client wrote before the stop is answered, never dropped. A stop that comes
+before the worker serves (a signal during start-up) takes effect as it starts. Before it
+runs the lines of a read, the worker checks that stdout still has a reader
+(``output_closed``): once the client closed it, nothing more is run. The calls in flight
+run on; after SIGTERM they get ``grace`` seconds (a second signal: none), then are
+cancelled, and a cancelled request that may have reached Infobip is answered
+``outcome_unknown`` with the IDs to check (``outcome.py`` attaches them), otherwise
+``stopped``. Only then does the worker return.
 """
 
 from __future__ import annotations
@@ -109,11 +114,14 @@ class Worker:
         *,
         max_in_flight: int,
         grace: float,
+        output_closed: Callable[[], bool] = lambda: False,
     ) -> None:
         self._methods = methods
         self._write = write
         self._max_in_flight = max_in_flight
         self._grace = grace
+        self._output_gone = output_closed
+        self._early_stops = 0  # stop() called before serve(): applied as it starts
         self._tasks: set[asyncio.Task[None]] = set()
         self._dispatcher: asyncio.Task[None] | None = None
         self._stopped: asyncio.Future[None] | None = None
@@ -126,9 +134,19 @@ class Worker:
     def _stopping(self) -> bool:
         return self._stopped is not None and self._stopped.done()
 
-    async def serve(self, next_group: Callable[[], Awaitable[list[Item]]]) -> None:
-        """Run every call read from ``next_group`` until it gives ``[]`` or :meth:`stop`."""
+    async def serve(
+        self,
+        next_group: Callable[[], Awaitable[list[Item]]],
+        ready: Callable[[], list[Item]] = list,
+    ) -> None:
+        """Run every call read from ``next_group`` until it gives ``[]`` or :meth:`stop`.
+
+        ``ready`` gives, without waiting, the lines already read or waiting in the input
+        when the worker stops: they are answered ``stopped``.
+        """
         self._stopped = asyncio.get_running_loop().create_future()
+        for _ in range(min(self._early_stops, 2)):
+            self.stop()
         slots = asyncio.Semaphore(self._max_in_flight)
         self._dispatcher = asyncio.create_task(self._dispatch(next_group, slots))
         try:
@@ -137,6 +155,8 @@ class Worker:
             except asyncio.CancelledError:
                 if not self._stopping:
                     raise  # cancelled from outside, not by stop()
+            if self._stopping:
+                self._refuse(ready())
             while self._tasks:
                 await asyncio.wait(set(self._tasks))
         finally:
@@ -149,7 +169,8 @@ class Worker:
         flight.
         """
         if self._stopped is None:
-            return  # not serving yet
+            self._early_stops += 1  # not serving yet
+            return
         if self._stopping:
             self._cancel_in_flight()
             return
@@ -181,18 +202,35 @@ class Worker:
                 self._reading = False
             if not group:
                 return
+            if not self._output_closed and self._output_gone():
+                self._output_lost("its reader is gone")
             for item in group:
-                line = too_long(item.limit) if isinstance(item, TooLong) else read_line(item)
-                reply = _Reply(self, line)
-                for answer in line.answers:
-                    reply.add(answer)
+                line, reply = self._opened(item)
                 for call in line.calls:
                     if not await self._slot(slots):
-                        reply.add(_stopped(call) if call.answered else None, self._method_of(call))
+                        self._refuse_call(call, reply)
                         continue
                     task = asyncio.create_task(self._run(call, reply, slots))
                     self._tasks.add(task)
                     task.add_done_callback(self._finished)
+
+    def _opened(self, item: Item) -> tuple[Line, _Reply]:
+        """The line ``item`` holds and where its answers go, its immediate errors given."""
+        line = too_long(item.limit) if isinstance(item, TooLong) else read_line(item)
+        reply = _Reply(self, line)
+        for answer in line.answers:
+            reply.add(answer)
+        return line, reply
+
+    def _refuse_call(self, call: Call, reply: _Reply) -> None:
+        reply.add(_stopped(call) if call.answered else None, self._method_of(call))
+
+    def _refuse(self, items: list[Item]) -> None:
+        """Answer the lines ``items`` as a stopped worker does: nothing of them is run."""
+        for item in items:
+            line, reply = self._opened(item)
+            for call in line.calls:
+                self._refuse_call(call, reply)
 
     async def _slot(self, slots: asyncio.Semaphore) -> bool:
         """Whether a slot was taken; false once the worker is stopping."""
@@ -264,14 +302,17 @@ class Worker:
                 self._write(queued[0][0] if len(queued) == 1 else b"".join(d for d, _ in queued))
                 return
             except OSError as exc:
-                self._output_closed = True
-                log.warning("stdout is closed (%s): stopping; answers go to this log", exc)
-                if self._stopped is not None and not self._stopped.done():
-                    # Nobody reads the answers: take no more calls, finish those in flight.
-                    self._stopped.set_result(None)
-                    self._end_if_idle()
+                self._output_lost(str(exc))
         for _, summaries in queued:
             _log_lost(summaries)
+
+    def _output_lost(self, why: str) -> None:
+        """Nobody reads the answers: take no more calls, finish those in flight, log."""
+        self._output_closed = True
+        log.warning("stdout is closed (%s): stopping; answers go to this log", why)
+        if self._stopped is not None and not self._stopped.done():
+            self._stopped.set_result(None)
+            self._end_if_idle()
 
 
 def _log_lost(summaries: list[str]) -> None:

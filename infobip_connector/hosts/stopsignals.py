@@ -1,0 +1,52 @@
+"""The stop signals of a worker process, held from its first moments to its last.
+
+``serve`` answers every request it reads, also when told to stop: SIGTERM (SIGINT, SIGHUP)
+makes it stop reading and answer. Its handlers can only be installed once its event loop
+runs, after the imports of the component (a second or more on a busy machine); a signal
+arriving before would end the process by the default action, with the client's first
+requests unanswered. So the command line blocks these signals first thing
+(:func:`hold`): one that arrives stays pending, and is delivered to the worker's handler
+the moment :func:`release` unblocks it. Once the worker has answered everything, it blocks
+them again (:func:`hold`) for the rest of the process: the loop's closing restores the
+default actions, and a signal arriving then (a supervisor sending SIGTERM, then SIGINT)
+would turn a clean exit 0 into a death by signal.
+
+POSIX only (``signal.pthread_sigmask``); elsewhere these do nothing. Only a process's own
+entry point calls :func:`hold` (never a library call): the mask is the calling thread's,
+inherited by the threads it starts.
+"""
+
+from __future__ import annotations
+
+import signal
+
+#: The signals that ask a worker to stop.
+NAMES = ("SIGTERM", "SIGINT", "SIGHUP")
+
+_held = False
+
+
+def _numbers() -> set[signal.Signals]:
+    return {getattr(signal, name) for name in NAMES if hasattr(signal, name)}
+
+
+def hold() -> None:
+    """Block the stop signals: one that arrives waits until :func:`release`."""
+    global _held
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
+        _held = True
+
+
+def held() -> bool:
+    """Whether :func:`hold` blocked the signals (and :func:`release` has not yet)."""
+    return _held
+
+
+def release() -> None:
+    """Unblock the stop signals held: any that arrived is delivered now, to the handlers of
+    this moment. Does nothing when they are not held."""
+    global _held
+    if _held:
+        _held = False
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _numbers())
