@@ -48,6 +48,9 @@ _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "object": (lambda value: isinstance(value, dict), "must be an object"),
     "any": (lambda value: True, ""),
 }
+#: The methods answered from the component alone (nothing reaches Infobip): asking again
+#: costs nothing, so a batch whose answer grows too large may leave theirs out.
+LOCAL_METHODS = frozenset({"definition", "schema", "eventSchema", "validate"})
 # A member is written ``name`` (required) or ``name?`` (optional), with its kind.
 _CONNECTION = {"connection?": "object"}
 

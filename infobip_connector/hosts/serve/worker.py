@@ -29,14 +29,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ... import outcome
-from ...errors import ConnectorError, InternalError
+from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import get_logger
 from .ids import encode_answer
 from .lines import Item, TooLong
 from .lost import lost_summary
-from .methods import Methods
+from .methods import LOCAL_METHODS, Methods
 from .protocol import (
     INTERNAL_ERROR,
+    INVALID_REQUEST,
     NOT_RUN,
     Call,
     Line,
@@ -51,6 +52,8 @@ from .protocol import (
 log = get_logger("infobip_connector.serve")
 
 Answer = dict[str, Any]
+#: Bytes a batch's answer may take before the answers of ``LOCAL_METHODS`` are left out.
+MAX_BATCH_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 class Stopped(ConnectorError):
@@ -79,14 +82,31 @@ def _encode(answer: Answer | list[bytes]) -> bytes:
         return encode_answer(error_answer(answer["id"], INTERNAL_ERROR, error))
 
 
+def _too_large(answer: Answer) -> bytes:
+    """The answer of a batch member whose own would take the batch's past its bound."""
+    message = (
+        f"the answer of this batch passed {MAX_BATCH_ANSWER_BYTES} bytes: this request's "
+        "answer is left out (nothing was run at Infobip); send it on a line of its own"
+    )
+    error = InputError([{"path": "", "message": message}], message)
+    return _encode(error_answer(answer["id"], INVALID_REQUEST, error))
+
+
 class _Reply:
-    """Where the answers of one line go: out at once, or gathered for a batch's array."""
+    """Where the answers of one line go: out at once, or gathered for a batch's array.
+
+    A batch's array is bounded: past ``MAX_BATCH_ANSWER_BYTES``, the answer of a method
+    the worker answers by itself (``LOCAL_METHODS``: a line of a thousand ``definition``
+    calls would otherwise be a 100 MB answer) is replaced by an error saying to ask on a
+    line of its own. The answers of requests that went to Infobip are always kept whole.
+    """
 
     def __init__(self, worker: Worker, line: Line) -> None:
         self._worker = worker
         self._batch = line.batch
         self._left = len(line.calls) + len(line.answers)
         self._gathered: list[bytes] = []
+        self._size = 0
         self._summaries: list[str] = []  # what the log says of each answer if it is lost
 
     def add(self, answer: Answer | None, method: str | None = None) -> None:
@@ -98,6 +118,9 @@ class _Reply:
             if not self._batch:
                 self._worker.send(encoded, [summary])
                 return
+            if self._size + len(encoded) > MAX_BATCH_ANSWER_BYTES and method in LOCAL_METHODS:
+                encoded = _too_large(answer)
+            self._size += len(encoded)
             self._gathered.append(encoded[:-1])
             self._summaries.append(summary)
         if self._batch and self._left == 0 and self._gathered:
