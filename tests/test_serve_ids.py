@@ -62,17 +62,59 @@ def test_an_id_past_the_range_of_a_double_is_answered_as_written(spelling: str) 
 @pytest.mark.parametrize(
     "line",
     [
-        f'{{"jsonrpc": "2.0", "id": 1, "method": "x", "params": {{"n": {HUGE}}}}}',
-        f'{{"jsonrpc": "2.0", "id": {HUGE}, "method": "x", "params": [1E400]}}',
         f'{{"jsonrpc": "2.0", "id": {HUGE}, "method": "x",}}',
         f'{{"jsonrpc": "2.0", "id": {HUGE}',
-        f"[{HUGE}]",
+        '{"jsonrpc": "2.0", "id": 1, "method": "x", "params": {"n": NaN}}',
+        b'{"jsonrpc": "2.0", "id": 1, "method": "x", "params": {"n": "\xff"}}'.decode("latin-1"),
     ],
 )
-def test_a_huge_number_elsewhere_or_broken_json_stays_a_parse_error(line: str) -> None:
-    [answer] = raw_answers(line.encode() + b"\n")
+def test_a_line_that_is_not_json_stays_a_parse_error(line: str) -> None:
+    [answer] = raw_answers(line.encode("latin-1" if "\xff" in line else "utf-8") + b"\n")
     assert json.loads(answer)["error"]["code"] == -32700
     assert json.loads(answer)["id"] is None
+
+
+@pytest.mark.parametrize(
+    ("spelling", "path"),
+    [
+        (HUGE, "n"),
+        ("1e400", "n"),
+        ('"\\ud800"', "n"),
+        ('{"\\udc00": 1}', "n"),
+        ('[1, "a\\ud800b"]', "n[1]"),
+    ],
+)
+def test_a_value_strict_json_refuses_in_params_is_answered_with_the_id(
+    spelling: str, path: str
+) -> None:
+    good = '{"jsonrpc": "2.0", "id": "ok", "method": "definition"}'
+    bad = f'{{"jsonrpc": "2.0", "id": -0, "method": "definition", "params": {{"n": {spelling}}}}}'
+    [lone, batched] = raw_answers(f"{bad}\n[{good}, {bad}]\n".encode())
+    assert lone.startswith(b'{"jsonrpc":"2.0","id":-0,"error":{"code":-32602,')
+    error = json.loads(lone)["error"]
+    assert error["data"]["error"]["details"]["errors"][0]["path"] == path
+    members = {str(m["id"]): m for m in json.loads(batched)}
+    assert "result" in members["ok"] and members["0"]["error"]["code"] == -32602
+
+
+def test_a_value_strict_json_refuses_outside_params_is_an_invalid_request() -> None:
+    lines = [
+        '{"jsonrpc": "2.0", "id": 5, "method": "\\ud800"}',
+        '{"jsonrpc": "2.0", "id": "\\ud800", "method": "definition"}',
+        f"[{HUGE}]",
+    ]
+    answers = [json.loads(a) for a in raw_answers(("\n".join(lines) + "\n").encode())]
+    assert answers[0]["id"] == 5 and answers[0]["error"]["code"] == -32600
+    assert answers[0]["error"]["data"]["error"]["details"]["errors"][0]["path"] == "method"
+    assert answers[1]["id"] is None and answers[1]["error"]["code"] == -32600
+    assert answers[2][0]["id"] is None and answers[2][0]["error"]["code"] == -32600
+
+
+@pytest.mark.parametrize("spelling", ["-0", "-0.0", "0", "-0e0"])
+def test_a_zero_id_comes_back_with_its_sign(spelling: str) -> None:
+    line = f'{{"jsonrpc": "2.0", "id": {spelling}, "method": "definition", "params": {{}}}}'
+    [answer] = raw_answers(f"{line}\n".encode())
+    assert answer.startswith(f'{{"jsonrpc":"2.0","id":{spelling},"result":'.encode())
 
 
 def test_distinct_big_ids_never_collide_in_a_batch_or_apart() -> None:

@@ -3,11 +3,13 @@
 JSON-RPC 2.0 wants an answer's ``id`` to be the same value as its request's. The line
 parser (orjson) reads an integer past 64 bits as a float, and a number written with a
 fraction or an exponent (``2.50``, ``1E2``) as the nearest float: two distinct ids would
-come back as one rounded float. The specification only says ids SHOULD NOT have fractional
-parts, so they are not refused; the id keeps its spelling from the line instead
+come back as one rounded float, and ``-0`` as ``0``. The specification only says ids
+SHOULD NOT have fractional parts, so they are not refused; the id keeps its spelling from
+the line instead
 (:class:`NumberId`) and the answer carries that spelling (:func:`encode_answer`).
 
-Only a line whose id was read as a float is scanned a second time, and only its top-level
+Only a line whose id was read as a float (or as a zero, on a line with a minus sign) is
+scanned a second time, and only its top-level
 members: nested values are skipped by a loop (no recursion, so the deepest params orjson
 accepts are fine) whose strings are read by the json module's C ``scanstring``.
 """
@@ -52,43 +54,23 @@ class NumberId:
 
 def keep_spelling(raw: bytes, document: Any) -> None:
     """Replace each float ``id`` in ``document`` (a request object or a batch of them) by
-    its spelling; ``raw`` is the line it was parsed from, known to be strict JSON."""
+        its spelling; ``raw`` is the line it was parsed from, JSON by the grammar (a number past
+    a double's range is read as infinity, and so respelled, ``lenient.py``)."""
     batch = isinstance(document, list)
     items = document if batch else [document]
-    if not any(isinstance(item, dict) and type(item.get("id")) is float for item in items):
+    negative = b"-" in raw
+    if not any(isinstance(item, dict) and _respelled(item.get("id"), negative) for item in items):
         return
     text = raw.decode("utf-8")
     for item, span in zip(items, _id_spans(text, batch=batch), strict=True):
-        if isinstance(item, dict) and type(item.get("id")) is float and span is not None:
+        if isinstance(item, dict) and _respelled(item.get("id"), negative) and span is not None:
             item["id"] = NumberId(text[span[0] : span[1]])
 
 
-def without_huge_ids(raw: bytes) -> tuple[Any, list[NumberId | None]] | None:
-    """A line refused only because a numeric id overflows a double (``1E400``, 400 digits).
-
-    Such an id is still a JSON number, and the client still wants it back: each numeric id
-    is read as written and replaced by ``0``, and the line parsed again. Gives the document
-    and, per request object, the id to put back (None: not a number); None when the line
-    is still not JSON (or was not JSON before: a syntax error stays one).
-    """
-    from ... import safejson
-
-    try:
-        text = raw.decode("utf-8")
-        start = _skip_space(text, 0)
-        batch = text[start] == "["
-        spans = _id_spans(text, batch=batch)
-    except (UnicodeDecodeError, IndexError, ValueError):
-        return None
-    edited = text
-    for span in reversed([s for s in spans if s is not None]):
-        edited = edited[: span[0]] + "0" + edited[span[1] :]
-    try:
-        document = safejson.loads(edited)
-    except safejson.JsonError:
-        return None
-    ids = [None if span is None else NumberId(text[span[0] : span[1]]) for span in spans]
-    return document, ids
+def _respelled(request_id: Any, negative: bool) -> bool:
+    """Whether an id read as ``request_id`` may differ from its spelling: a float, or a
+    zero when the line has a minus sign (``-0`` is read as ``0``)."""
+    return type(request_id) is float or (negative and type(request_id) is int and request_id == 0)
 
 
 def encode_answer(answer: dict[str, Any]) -> bytes:

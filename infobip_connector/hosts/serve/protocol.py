@@ -24,7 +24,8 @@ from typing import Any
 from ... import safejson
 from ...errors import ConnectorError, InputError
 from ...redaction import redact_data, sent_ids
-from .ids import NumberId, keep_spelling, without_huge_ids
+from . import lenient
+from .ids import NumberId, keep_spelling
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -118,19 +119,19 @@ def too_long(limit: int) -> Line:
 
 def read_line(raw: bytes) -> Line:
     """The calls and immediate errors of one line (without its newline)."""
+    strict = True
     try:
         document = safejson.loads(raw)
     except safejson.JsonError as exc:
-        rescued = without_huge_ids(raw) if "infinity" in str(exc) else None
-        if rescued is None:
+        document = lenient.loads(raw) if lenient.may_read(str(exc)) else None
+        if document is None:
             # The reason names a position, never the text: the line may hold a key.
             return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
-        document = _with_ids(*rescued)
-    else:
-        keep_spelling(raw, document)
+        strict = False
+    keep_spelling(raw, document)
     if not isinstance(document, list):
         line = Line()
-        _add(line, document)
+        _add(line, document, strict)
         return line
     if not document:
         return Line(answers=[_refused(INVALID_REQUEST, "invalid request: an empty batch")])
@@ -139,33 +140,44 @@ def read_line(raw: bytes) -> Line:
         return Line(answers=[_refused(INVALID_REQUEST, message)])
     line = Line(batch=True)
     for item in document:
-        _add(line, item)
+        _add(line, item, strict)
     return line
 
 
-def _with_ids(document: Any, ids: list[NumberId | None]) -> Any:
-    """``document`` with each request object's numeric id put back as written."""
-    items = document if isinstance(document, list) else [document]
-    for item, request_id in zip(items, ids, strict=True):
-        if isinstance(item, dict) and request_id is not None:
-            item["id"] = request_id
-    return document
+def _add(line: Line, item: Any, strict: bool = True) -> None:
+    """Add ``item``'s call to ``line``, or the invalid-request answer it gets instead.
 
-
-def _add(line: Line, item: Any) -> None:
-    """Add ``item``'s call to ``line``, or the invalid-request answer it gets instead."""
+    ``strict`` false: the line was read by the grammar alone (``lenient.py``), and a
+    request holding a value strict JSON refuses is answered, with its id, naming it.
+    """
     if not isinstance(item, dict):
         line.answers.append(_refused(INVALID_REQUEST, "invalid request: not a request object"))
         return
     has_id = "id" in item
     request_id = item.get("id")
     id_ok = request_id is None or (type(request_id) in _ID_TYPES)
+    unreadable = None if strict else lenient.unreadable(item)
+    if unreadable is not None and unreadable[0] == "id":
+        id_ok = False
     problem = _problem(item, id_ok)
     if problem is not None:
         line.answers.append(_refused(INVALID_REQUEST, problem, request_id if id_ok else None))
         return
+    if unreadable is not None:
+        line.answers.append(_unreadable(request_id, *unreadable))
+        return
     params = item.get("params", {})
     line.calls.append(Call(request_id, item["method"], params, answered=has_id))
+
+
+def _unreadable(request_id: Any, path: str, why: str) -> dict[str, Any]:
+    """The answer to a request holding, at ``path``, a value strict JSON refuses."""
+    if path.startswith("params."):
+        error = invalid_params(path[len("params.") :], why).error
+        return error_answer(request_id, INVALID_PARAMS, error)
+    message = f"invalid request: {path}: {why}"
+    error = InputError([{"path": path, "message": why}], message)
+    return error_answer(request_id, INVALID_REQUEST, error)
 
 
 def _problem(item: dict[str, Any], id_ok: bool) -> str | None:
