@@ -93,7 +93,7 @@ def test_a_wrong_signature_is_refused_without_quoting_the_secret() -> None:
         ({"cookies": {}}, "request.cookies"),
         ({"method": 5}, "request.method"),
         ({"headers": ["Content-Type"]}, "request.headers"),
-        ({"headers": {"X-Hub-Signature-256": 5}}, "request.headers"),
+        ({"headers": {"X-Hub-Signature-256": 5}}, "request.headers.X-Hub-Signature-256"),
     ],
 )
 def test_a_malformed_webhook_call_is_invalid_params(given: dict[str, Any], path: str) -> None:

@@ -28,6 +28,8 @@ from .values import prune
 _NORMALISED = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 _STEP = re.compile(r"([A-Za-z][A-Za-z0-9]*)|\[(\d*)\]|\.")
+# A whole path: names joined by single dots, each name followed by any indices.
+_PATH = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\[\d*\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[\d*\])*)*")
 
 
 def parse_path(text: Any, field: str = "property") -> list[str | int | None]:
@@ -37,7 +39,7 @@ def parse_path(text: Any, field: str = "property") -> list[str | int | None]:
     """
     parts: list[str | int | None] = []
     pos = 0
-    if isinstance(text, str) and len(text) <= 500:
+    if isinstance(text, str) and len(text) <= 500 and _PATH.fullmatch(text):
         while pos < len(text):
             m = _STEP.match(text, pos)
             if m is None or m.end() == pos:
@@ -93,7 +95,10 @@ class OptionsRuntime:
             steps = self._bind(parse_path(dep, "dependsOn"))
             where = format_path(steps)
             prop = _property_at(self.action.as_property(), steps, "dependsOn", dep)
-            value = _value_at(values, steps)
+            value, wrong = _value_at(values, steps)
+            if wrong is not None:
+                problems.append(wrong)
+                continue
             if value is None:
                 problems.append(
                     {"path": where, "message": f"is required for the options of {self.shown}"}
@@ -212,13 +217,18 @@ def _property_at(root: Property, steps: list[Any], field: str, shown: Any) -> Pr
     return prop
 
 
-def _value_at(values: Any, steps: list[str | int]) -> Any:
+def _value_at(values: Any, steps: list[str | int]) -> tuple[Any, dict[str, str] | None]:
+    """The value at ``steps`` (None: not given), or the problem of a value on the way that
+    is not the list or object the path goes through (``messages`` given as an object)."""
     node = values
-    for step in steps:
+    for n, step in enumerate(steps):
+        if node is None:
+            return None, None
         if isinstance(step, str) and isinstance(node, dict):
             node = node.get(step)
-        elif isinstance(step, int) and isinstance(node, list) and step < len(node):
-            node = node[step]
+        elif isinstance(step, int) and isinstance(node, list):
+            node = node[step] if step < len(node) else None
         else:
-            return None
-    return node
+            expected = "must be an object" if isinstance(step, str) else "must be a list"
+            return None, {"path": format_path(steps[:n]), "message": expected}
+    return node, None

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import is_
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 SettingsOrError: TypeAlias = "ConnectionSettings | ConfigurationError"
 
+_T = TypeVar("_T")
 TOKEN_TYPE = "must be text: the API key from the Infobip web interface"
 #: Longer than any Infobip key; a bound keeps error snippets (cut after masking) whole.
 MAX_TOKEN_LENGTH = MAX_SECRET_LENGTH
@@ -241,28 +242,45 @@ def _checked(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
 
 
 def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
+    """The settings the checked ``fields`` make; ConfigurationError naming every bad one
+    (not only the first: a user fixing one setting at a time would find them one by one)."""
     secret, base, allow, connect, read, deadline, attempts, check, idempotent = (
         v for _, v in fields
     )
     secret = _own_secret(secret)
-    check_token(secret)
+    problems: list[dict[str, str]] = []
+    _collect(problems, lambda: check_token(secret))
     if not isinstance(allow, bool):
-        raise _fail("allowCustomHost", "must be true or false")
+        problems.append({"path": "allowCustomHost", "message": "must be true or false"})
+    base_url = None
     if not isinstance(base, str):
-        raise _fail("baseUrl", "must be text such as xxxxx.api.infobip.com")
+        problems.append(
+            {"path": "baseUrl", "message": "must be text such as xxxxx.api.infobip.com"}
+        )
+    elif isinstance(allow, bool):  # otherwise which hosts it may name is not known
+        base_url = _collect(problems, lambda: normalize_base_url(base, allow_custom_host=allow))
+    timeouts = [
+        _collect(problems, lambda: _number("connectTimeout", connect, 0.1, 120)),
+        _collect(problems, lambda: _number("readTimeout", read, 0.1, 600)),
+        _collect(problems, lambda: _number("deadline", deadline, 0.1, 3600)),
+    ]
     if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 10:
-        raise _fail("maxAttempts", "must be a whole number from 1 to 10")
+        problems.append({"path": "maxAttempts", "message": "must be a whole number from 1 to 10"})
     if check not in PHONE_CHECKS:
-        raise _fail("phoneNumberCheck", f"must be one of: {', '.join(PHONE_CHECKS)}")
+        message = f"must be one of: {', '.join(PHONE_CHECKS)}"
+        problems.append({"path": "phoneNumberCheck", "message": message})
     if not isinstance(idempotent, bool):
-        raise _fail("idempotentSending", "must be true or false")
+        problems.append({"path": "idempotentSending", "message": "must be true or false"})
+    if problems:
+        raise ConfigurationError(problems)
+    connect, read, deadline = timeouts
     made = object.__new__(ConnectionSettings)  # checked here; no second check
     made.__dict__.update(
         token=secret,
-        base_url=normalize_base_url(base, allow_custom_host=allow),
-        connect_timeout=_number("connectTimeout", connect, 0.1, 120),
-        read_timeout=_number("readTimeout", read, 0.1, 600),
-        deadline=_number("deadline", deadline, 0.1, 3600),
+        base_url=base_url,
+        connect_timeout=connect,
+        read_timeout=read,
+        deadline=deadline,
         max_attempts=attempts,
         allow_custom_host=allow,
         phone_number_check=check,
@@ -282,6 +300,15 @@ def _own_secret(token: Any) -> Any:
         if isinstance(value, str):
             return SecretStr(value)
     return token
+
+
+def _collect(problems: list[dict[str, str]], check: Callable[[], _T]) -> _T | None:
+    """What ``check`` returns, or None with the problems of its ConfigurationError kept."""
+    try:
+        return check()
+    except ConfigurationError as error:
+        problems.extend(error.errors)
+        return None
 
 
 def check_token(secret: Any) -> None:

@@ -126,22 +126,23 @@ class WebhookSettings:
                 username, password = None, None
             secret = _secret(password)
             if not _credential(username) or ":" in str(username):
-                problems.append(
-                    {"path": "basicAuth.username", "message": "must be 1 to 255 characters, no ':'"}
-                )
+                message = _text_expected(username, "1 to 255 characters, no ':'")
+                problems.append({"path": "basicAuth.username", "message": message})
             if secret is None or not _credential(secret.get_secret_value()):
-                problems.append(
-                    {"path": "basicAuth.password", "message": "must be 1 to 255 characters"}
-                )
+                message = _text_expected(password, "1 to 255 characters")
+                problems.append({"path": "basicAuth.password", "message": message})
             else:
                 object.__setattr__(self, "basic_auth", (username, secret))
         if self.hmac_secret is not None:
             secret = _secret(self.hmac_secret)
             if secret is None or not _credential(secret.get_secret_value(), 4096):
-                problems.append({"path": "hmacSecret", "message": "must be 1 to 4096 characters"})
+                message = _text_expected(self.hmac_secret, "1 to 4096 characters")
+                problems.append({"path": "hmacSecret", "message": message})
             else:
                 object.__setattr__(self, "hmac_secret", secret)
-        if (
+        if not isinstance(self.allow_unauthenticated, bool):
+            problems.append({"path": "allowUnauthenticated", "message": "must be true or false"})
+        elif (
             self.basic_auth is None
             and self.hmac_secret is None
             and self.allow_unauthenticated is not True
@@ -206,8 +207,9 @@ class WebhookSettings:
             raise ConfigurationError([{"path": "settings", "message": "must be an object"}])
         unknown = [name for name in values if name not in _SETTINGS]
         if unknown:
+            expected = f"is not a webhook setting ({', '.join(_SETTINGS)})"
             raise ConfigurationError(
-                [{"path": str(unknown[0])[:60], "message": "is not a webhook setting"}]
+                [{"path": str(name)[:60], "message": expected} for name in unknown]
             )
         basic: Any = values.get("basicAuth")
         if basic is not None:
@@ -229,6 +231,13 @@ def _secret(value: Any) -> Secret | None:
     if is_secret(value):
         return cast("Secret", value)
     return SecretStr(value) if isinstance(value, str) else None
+
+
+def _text_expected(value: Any, rule: str) -> str:
+    """What a credential must be, said of ``value`` (never quoted: it may be the secret)."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return f"must be {rule}" if isinstance(value, str) else f"must be a string of {rule}"
 
 
 def _credential(value: Any, longest: int = _MAX_CREDENTIAL) -> bool:

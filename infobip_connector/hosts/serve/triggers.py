@@ -135,8 +135,14 @@ def _request(request: dict[str, Any]) -> WebhookRequest:
     if not isinstance(given.get("method", ""), str):
         raise invalid_params("request.method", "must be a string")
     headers = given.get("headers", {})
-    if not (isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())):
-        raise invalid_params("request.headers", "must be an object of strings")
+    if not isinstance(headers, dict):
+        raise invalid_params("request.headers", "must be an object of header names to strings")
+    for name, value in headers.items():
+        if not isinstance(value, str):
+            shown = name if len(name) <= 64 else name[:64] + "…"
+            raise invalid_params(
+                f"request.headers.{shown}", "must be a string (the header's value)"
+            )
     if ("body" in given) == ("bodyBase64" in given):
         raise invalid_params("request.body", "give the body as text (body) or bodyBase64")
     if "bodyBase64" in given:
