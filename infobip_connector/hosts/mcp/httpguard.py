@@ -9,13 +9,24 @@ address: the bound address and the loopback names by default, plus what ``--allo
 and ``--allowed-origin`` add (the name other machines use, a browser client's page). It is
 never switched off. Plain data (no SDK): ``server.py`` hands the lists to the SDK's
 ``TransportSecuritySettings``, whose patterns are exact values or ``value:*`` (any port).
+
+The SDK compares the header's text with the patterns, and only on ``/mcp``: ``Host:
+LOCALHOST`` was refused, ``127.0.0.1:PORT@evil.com`` and a second ``Host`` or ``Origin``
+header let through, and the port of ``Host`` never compared. So :func:`guarded` checks
+every request first, on every path, and hands the SDK the canonical values: exactly one
+``Host``, naming an allowed host in any case, with no user part, on the server's own port
+(or a ``name:port`` given with ``--allowed-host``); at most one ``Origin``, one origin
+(not a comma-joined list), allowed by the same rules (a page's origin may have any port).
+Otherwise 421 (Host) or 403 (Origin), as the SDK answers.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 from ...errors import UsageError
 
@@ -24,6 +35,12 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _SCHEMES = ("http", "https")
 # ``name``, ``name:port``, ``[v6]`` or ``[v6]:port``.
 _HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^:\[\]/]+)(?::(?P<port>[0-9]{1,5}))?")
+# A Host header: a DNS name or address (no user part, no path), with an optional port.
+_HOST_HEADER = re.compile(
+    r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(?P<port>[0-9]{1,5}))?"
+)
+# An Origin header: one serialized origin, scheme://host[:port].
+_ORIGIN = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#,\s]+)")
 
 
 @dataclass(frozen=True)
@@ -90,3 +107,81 @@ def _is_v6(text: str) -> bool:
 def _wrong(option: str, given: str, expected: str) -> UsageError:
     shown = given if len(given) <= 100 else given[:100] + "…"
     return UsageError([{"path": option, "message": f"{shown!r}: give {expected}"}])
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def canonical_host(values: list[str], guard: HttpGuard, port: int) -> str | None:
+    """The ``Host`` to pass on (lower case), or None to refuse: ``values`` are the request's
+    Host headers, ``port`` the server's own."""
+    if len(values) != 1:
+        return None
+    found = _HOST_HEADER.fullmatch(values[0].strip())
+    if found is None:
+        return None
+    name, given = found["name"].lower(), found["port"]
+    if given is None:
+        return name if name in guard.hosts else None
+    shown = f"{name}:{int(given)}"
+    if shown in guard.hosts or (int(given) == port and f"{name}:*" in guard.hosts):
+        return shown
+    return None
+
+
+def canonical_origin(values: list[str], guard: HttpGuard) -> str | None:
+    """The ``Origin`` to pass on (lower case), or None to refuse; ``values`` are the
+    request's Origin headers (at least one)."""
+    if len(values) != 1:
+        return None
+    found = _ORIGIN.fullmatch(values[0].strip())
+    if found is None or found["scheme"].lower() not in _SCHEMES:
+        return None
+    host = _HOST_HEADER.fullmatch(found["host"])
+    if host is None:
+        return None
+    base = f"{found['scheme'].lower()}://{host['name'].lower()}"
+    if host["port"] is None:
+        return base if base in guard.origins else None
+    shown = f"{base}:{int(host['port'])}"
+    return shown if shown in guard.origins or f"{base}:*" in guard.origins else None
+
+
+def guarded(app: App, guard: HttpGuard, port: int) -> App:
+    """``app`` (ASGI) behind the Host and Origin check, for a server on ``port``."""
+
+    async def check(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", []))
+        hosts = [v.decode("latin-1") for k, v in headers if k.lower() == b"host"]
+        origins = [v.decode("latin-1") for k, v in headers if k.lower() == b"origin"]
+        host = canonical_host(hosts, guard, port)
+        if host is None:
+            await _refuse(send, 421, "Invalid Host header")
+            return
+        origin = canonical_origin(origins, guard) if origins else None
+        if origins and origin is None:
+            await _refuse(send, 403, "Invalid Origin header")
+            return
+        kept = [(k, v) for k, v in headers if k.lower() not in (b"host", b"origin")]
+        kept.append((b"host", host.encode("ascii")))
+        if origin is not None:
+            kept.append((b"origin", origin.encode("ascii")))
+        await app({**scope, "headers": kept}, receive, send)
+
+    return check
+
+
+async def _refuse(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -28,7 +28,7 @@ from ..._version import __version__
 from .badlines import AnsweringReader
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
 from .command import GRACE
-from .httpguard import HttpGuard
+from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
 from .resources import ResourceSpec
 from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter, on_stop_signals
@@ -206,11 +206,12 @@ def serve_http(
     )
     app = server.streamable_http_app(streamable_http_path=HTTP_PATH, transport_security=security)
     bound = sock.getsockname()
+    checked = guarded(app, guard, bound[1])  # every path, the header's exact rules
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=HTTP_CLOSE_SECONDS
+        checked, log_level="warning", lifespan="on", timeout_graceful_shutdown=HTTP_CLOSE_SECONDS
     )
 
     class Web(uvicorn.Server):
