@@ -37,3 +37,19 @@ def test_the_node_example_sends_and_reads_typed_errors() -> None:
     ]
     assert steps["unknown method"]["code"] == -32601
     assert steps["exit"] == {"code": 0}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_node_example_says_clearly_when_the_worker_is_not_on_path() -> None:
+    assert NODE is not None
+    done = subprocess.run(
+        [NODE, str(ROOT / "examples" / "node" / "send-sms.mjs"), "no-such-infobip-connector"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 1 and done.stdout == b""
+    assert "no-such-infobip-connector: it is not on PATH" in err
+    assert "source .venv/bin/activate" in err
+    assert "ENOENT" not in err and "node:internal" not in err  # no unhandled stack

@@ -21,26 +21,36 @@ async function failure(promise) {
   }
 }
 
-const definition = await worker.call("definition");
-show("definition", { actions: definition.actions.map((action) => action.name) });
+async function main() {
+  const definition = await worker.call("definition");
+  show("definition", { actions: definition.actions.map((action) => action.name) });
 
-// Requests run at once; each answer carries its request's id.
-const [sent, invalid, unknown] = await Promise.all([
-  worker.call("execute", {
-    action: "sendSms",
-    input: { messages: [{ destinations: [{ to: "+41 79 302 67 27" }], text: "Hello from Node.js" }] },
-  }),
-  failure(
+  // Requests run at once; each answer carries its request's id.
+  const [sent, invalid, unknown] = await Promise.all([
     worker.call("execute", {
       action: "sendSms",
-      input: { messages: [{ destinations: [{ to: "12" }], text: "" }] },
+      input: { messages: [{ destinations: [{ to: "+41 79 302 67 27" }], text: "Hello from Node.js" }] },
     }),
-  ),
-  failure(worker.call("sendFax")),
-]);
-const [message] = sent.messages;
-show("sent", { bulkId: sent.bulkId, messageId: message.messageId, status: message.status.groupName });
-show("invalid input", invalid); // type "input", each problem at its path: nothing was sent
-show("unknown method", unknown); // JSON-RPC -32601
+    failure(
+      worker.call("execute", {
+        action: "sendSms",
+        input: { messages: [{ destinations: [{ to: "12" }], text: "" }] },
+      }),
+    ),
+    failure(worker.call("sendFax")),
+  ]);
+  const [message] = sent.messages;
+  show("sent", { bulkId: sent.bulkId, messageId: message.messageId, status: message.status.groupName });
+  show("invalid input", invalid); // type "input", each problem at its path: nothing was sent
+  show("unknown method", unknown); // JSON-RPC -32601
 
-show("exit", { code: await worker.close() });
+  show("exit", { code: await worker.close() });
+}
+
+try {
+  await main();
+} catch (error) {
+  // A clear message (the worker could not start, it stopped), not an unhandled stack.
+  console.error(`send-sms: ${error.message}`);
+  process.exitCode = 1;
+}

@@ -23,7 +23,24 @@ export class InfobipWorker {
     this.child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
     this.pending = new Map();
     this.nextId = 1;
-    this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
+    this.failure = null; // set when the worker could not be started
+    this.exited = new Promise((resolve) => {
+      this.child.on("exit", (code) => resolve(code));
+      this.child.on("error", () => resolve(null));
+    });
+    // Without this listener a worker that cannot start (the command is not on PATH: the
+    // venv is not activated) crashes the whole program with an unhandled ENOENT.
+    this.child.on("error", (error) => {
+      this.failure = new Error(
+        error.code === "ENOENT"
+          ? `cannot start ${command[0]}: it is not on PATH. Activate the virtual environment ` +
+              "the connector is installed in (source .venv/bin/activate) or give its full path."
+          : `cannot start ${command[0]}: ${error.message}`,
+      );
+      for (const { reject } of this.pending.values()) reject(this.failure);
+      this.pending.clear();
+    });
+    this.child.stdin.on("error", () => {}); // a worker that is gone: reported by the above
     createInterface({ input: this.child.stdout }).on("line", (line) => this.#answer(line));
     this.child.stdout.on("close", () => {
       for (const { reject } of this.pending.values()) reject(new Error("the worker stopped"));
@@ -35,6 +52,7 @@ export class InfobipWorker {
   call(method, params = {}) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.failure !== null) return reject(this.failure);
       this.pending.set(id, { resolve, reject });
       this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
     });
