@@ -134,6 +134,13 @@ def test_mcp_a_repeat_of_a_finished_send_is_replayed_and_nothing_is_sent() -> No
     assert repeated.structured == first.structured and _sent(box) == 1
 
 
+def test_mcp_keys_made_for_keyless_calls_are_not_remembered() -> None:
+    tools, box = runner(["sendSms"])
+    for _ in range(3):
+        assert not call(tools, "sendSms", SMS).is_error
+    assert _sent(box) == 3 and not tools._running_keys._finished
+
+
 def test_mcp_a_finished_key_given_with_other_arguments_is_an_input_error() -> None:
     tools, box = runner(["sendSms"])
     call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup"})
@@ -171,6 +178,16 @@ def test_serve_a_repeat_of_a_finished_execute_is_answered_from_memory() -> None:
     [again] = _execute(methods, line)
     assert "bulkId" in first["result"] and again["result"] == first["result"]
     assert _sent(box) == 1
+
+
+def test_serve_keys_made_for_keyless_sends_are_not_remembered() -> None:
+    box = Sandbox(KEY, deliver_reports=False)
+    methods = methods_for(box.transport())
+    line = request(1, "execute", action="sendSms", input=SMS)
+    for _ in range(3):
+        [answer] = _execute(methods, line)
+        assert "bulkId" in answer["result"]
+    assert _sent(box) == 3 and not methods._running_keys._finished
 
 
 def test_serve_a_finished_key_is_not_replayed_for_another_connection() -> None:

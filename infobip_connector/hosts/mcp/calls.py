@@ -116,7 +116,10 @@ class ToolRunner:
         try:
             values, key, repeated = _values(tool, arguments)
             retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
-            sent = None if key is None else fingerprint(name, values)
+            # A key minted here is not remembered: no caller can repeat it, and keyless calls
+            # would push the callers' own keys out of the bounded memory (runningkeys.py).
+            given = arguments is not None and arguments.get(IDEMPOTENCY_KEY) is not None
+            sent = fingerprint(name, values) if given and key is not None else None
             with (
                 self._running_keys.held(key, _key_in_use, sent=sent, reused=_key_reused) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),

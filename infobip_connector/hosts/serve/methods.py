@@ -148,8 +148,11 @@ class Methods:
         hinted = key if self._kinds[action] == "send" else None
         retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
         # A finished key is answered from memory (runningkeys.py); the connection is part
-        # of what was sent, so another account's send is never replayed.
-        sent = None if hinted is None else fingerprint(action, params["input"], connection)
+        # of what was sent, so another account's send is never replayed. A key the worker
+        # made is not remembered: no caller can repeat it, and keyless traffic would push
+        # the callers' own keys out of the bounded memory.
+        given = params.get("idempotencyKey") is not None
+        sent = fingerprint(action, params["input"], connection) if given and hinted else None
         running = self._component.execute_async(
             action,
             params["input"],
