@@ -44,6 +44,16 @@ class JsonError(ValueError):
     """The data is not strict JSON (or nests deeper than :data:`MAX_DEPTH`)."""
 
 
+def encodes_as_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: False when it holds a lone UTF-16 surrogate,
+    which no JSON writer, HTTP body or Infobip field can carry."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
     """The JSON value in ``data`` (UTF-8 bytes or text); raises :class:`JsonError` otherwise."""
     try:

@@ -14,6 +14,7 @@ from typing import Any
 from ..definition.model import format_path
 from ..errors import InputError
 from ..redaction import snippet
+from ..safejson import encodes_as_utf8
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.
@@ -165,7 +166,7 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
             texts += 1
             if item:
                 chars += len(item)
-                if not item.isascii() and _bad_text(item):
+                if not item.isascii() and not encodes_as_utf8(item):
                     raise _NotJson
                 out[key] = item
             continue
@@ -203,7 +204,7 @@ def _as_plain(value: Any) -> Any:
 
 def _text(value: str, budget: _Budget) -> str:
     _count_chars(budget, len(value))
-    if not value.isascii() and _bad_text(value):
+    if not value.isascii() and not encodes_as_utf8(value):
         raise _NotJson
     return value
 
@@ -220,14 +221,6 @@ def _count_chars(budget: _Budget, chars: int) -> None:
         raise _too_large(f"more than {MAX_TEXT_CHARS:,} characters of text")
 
 
-def _bad_text(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _show(value: Any) -> str:
     # Masked before it is cut: a cut key would no longer be recognised.
     return snippet(json.dumps(value, ensure_ascii=True, default=repr), 60)
@@ -239,7 +232,7 @@ def _locate_non_json(value: Any) -> dict[str, str]:
         item, path = stack.pop()
         where = format_path(path)
         if isinstance(item, str):
-            if _bad_text(item):
+            if not encodes_as_utf8(item):
                 return {"path": where, "message": "is not valid Unicode text (lone surrogate)"}
         elif (
             isinstance(item, int)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..redaction import encode_carrying
+from ..safejson import encodes_as_utf8
 
 #: Deepest nesting orjson writes (``orjson.dumps`` refuses the 255th level).
 MAX_DEPTH = 254
@@ -46,7 +47,7 @@ def _refused(body: Any) -> tuple[str, str]:
         if value is None or isinstance(value, bool | float):
             continue
         if isinstance(value, str):
-            if not _utf8(value):
+            if not encodes_as_utf8(value):
                 return path, "text that is not valid UTF-8 (a lone surrogate)"
         elif isinstance(value, int):
             if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
@@ -67,11 +68,3 @@ def _refused(body: Any) -> tuple[str, str]:
             return path, f"a {type(value).__name__}, which is not a JSON value"
     # orjson counts levels its own way for subclasses (a dict subclass goes through a hook).
     return "body", f"nested deeper than orjson writes ({MAX_DEPTH} levels)"
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

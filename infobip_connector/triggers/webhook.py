@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 
 from ..errors import ConfigurationError, ConnectorError, InputError
+from ..safejson import encodes_as_utf8
 from ..transport.secret import SecretStr, is_secret
 from .age import DEFAULT_MAX_EVENT_AGE, stale
 from .bodies import MAX_BODY_BYTES, BodyError, media_type, read_body
@@ -241,13 +242,8 @@ def _text_expected(value: Any, rule: str) -> str:
 
 
 def _credential(value: Any, longest: int = _MAX_CREDENTIAL) -> bool:
-    if not isinstance(value, str) or not 1 <= len(value) <= longest:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate could never be sent
-        return False
-    return True
+    # A lone surrogate could never be sent.
+    return isinstance(value, str) and 1 <= len(value) <= longest and encodes_as_utf8(value)
 
 
 @dataclass(frozen=True)
