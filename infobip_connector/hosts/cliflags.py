@@ -12,6 +12,7 @@ every start would cost what ``--help`` alone needs.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -67,3 +68,17 @@ def trigger_names(start: str, wanted: Callable[[Any], bool]) -> LazyHelp:
         return [t.name for t in component.definition.triggers if wanted(t)]
 
     return LazyHelp(start, names)
+
+
+def grace_seconds(text: str) -> float:
+    """``--grace``: seconds from 0 to 3600 (``serve`` and ``mcp`` read it alike).
+
+    Raises ``argparse.ArgumentTypeError`` naming the value and the range otherwise.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and 0 <= value <= 3600):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds from 0 to 3600")
+    return value

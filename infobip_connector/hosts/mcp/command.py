@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
+from ..cliflags import grace_seconds
 from ..startcheck import check_connection
 from .httpguard import guard_for
 
@@ -38,8 +39,6 @@ CannotListen = Callable[[OSError, str, int], UsageError]
 def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -> None:
     """The command's options; ``port`` parses ``--port`` as the other servers do, and
     ``--grace`` is read as ``serve`` reads its own."""
-    from ..serve.command import _seconds as seconds  # one reading of seconds for both
-
     parser.add_argument(
         "--read-only", action="store_true", help="offer only the tools that change nothing"
     )
@@ -79,7 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -
     )
     parser.add_argument(
         "--grace",
-        type=seconds,
+        type=grace_seconds,
         default=GRACE,
         help="seconds the calls in flight get once the server stops (SIGTERM, SIGINT, SIGHUP, "
         f"or the end of input over stdio) before they are cancelled (default: {GRACE:g})",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import stopsignals
+from ..cliflags import grace_seconds
 from .output import output_closed
 
 if TYPE_CHECKING:
@@ -43,16 +43,6 @@ def _bounded_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (math.isfinite(value) and 0 <= value <= 3600):
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds from 0 to 3600")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``serve``."""
     parser.add_argument("--connection", help="default connection: JSON file with token and baseUrl")
@@ -75,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--grace",
-        type=_seconds,
+        type=grace_seconds,
         default=GRACE,
         help=f"seconds requests in flight get after SIGTERM (default: {GRACE:g})",
     )
