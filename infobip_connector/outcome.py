@@ -122,3 +122,30 @@ def ids_text(details: Mapping[str, Any]) -> str:
         elif value is not None:
             parts.append(f"{key}={value}")
     return "; ".join(parts) or "(none)"
+
+
+#: The members of an output whose items carry a ``messageId``: a send's messages, the items a
+#: consume or read returned (``results``), the events of a poll.
+_ITEM_LISTS = ("messages", "results", "events")
+
+
+def result_ids(result: Any) -> dict[str, Any]:
+    """The IDs an action's output (or a poll's answer) names, for a log line of a host that
+    could not deliver it: ``{"bulkId": str, "messageId": str, "messageIds": [str, ...]}``
+    with the members it has, ``{}`` when it names none. IDs only, never content."""
+    if not isinstance(result, Mapping):
+        return {}
+    named: dict[str, Any] = {}
+    for key in ("bulkId", "messageId"):
+        if isinstance(result.get(key), str):
+            named[key] = result[key]
+    ids = [
+        item["messageId"]
+        for member in _ITEM_LISTS
+        if isinstance(result.get(member), list)
+        for item in result[member]
+        if isinstance(item, Mapping) and isinstance(item.get("messageId"), str)
+    ]
+    if ids:
+        named["messageIds"] = ids
+    return named

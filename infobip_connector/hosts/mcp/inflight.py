@@ -225,20 +225,10 @@ def _log(entry: _Call, result: CallResult, why: str) -> None:
 
 
 def result_ids(structured: Mapping[str, Any]) -> dict[str, Any]:
-    """The IDs a result names: ``bulkId``, ``messageIds`` (of messages, reports, inbound
-    messages), or those of an error's details; empty when it names none."""
+    """The IDs a result names: those of an error's details, or ``outcome.result_ids`` of an
+    output; empty when it names none."""
     error = structured.get("error")
     if isinstance(error, Mapping):
         details = error.get("details")
         return dict(details) if isinstance(details, Mapping) else {}
-    found: dict[str, Any] = {}
-    if isinstance(structured.get("bulkId"), str):
-        found["bulkId"] = structured["bulkId"]
-    ids = [structured["messageId"]] if isinstance(structured.get("messageId"), str) else []
-    for member in ("messages", "results"):
-        items = structured.get(member)
-        if isinstance(items, list):
-            ids += [i["messageId"] for i in items if isinstance(i, Mapping) and "messageId" in i]
-    if ids:
-        found["messageIds"] = ids
-    return found
+    return outcome.result_ids(structured)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...outcome import ids_text
+from ...outcome import ids_text, result_ids
 
 #: Longest method name or id shown; a client chooses both.
 _SHOWN = 64
@@ -26,7 +26,7 @@ def lost_summary(answer: dict[str, Any], method: str | None) -> str:
         about += f" ({_shown(method)})"
     error = answer.get("error")
     if not isinstance(error, dict):
-        named = _ids_of_result(answer.get("result"))
+        named = result_ids(answer.get("result"))
         return f"{about}: it succeeded" + (f"; IDs: {ids_text(named)}" if named else "")
     summary = f"{about}: error {error.get('code')}"
     details: dict[str, Any] = {}
@@ -38,30 +38,6 @@ def lost_summary(answer: dict[str, Any], method: str | None) -> str:
     if any(key in details for key in ("bulkId", "messageId", "messageIds")):
         summary += f"; IDs to check: {ids_text(details)}"
     return summary
-
-
-#: The members of a result whose items carry a ``messageId``: a send's messages, the items
-#: a consume read (``results``), the events of a poll.
-_ITEM_LISTS = ("messages", "results", "events")
-
-
-def _ids_of_result(result: Any) -> dict[str, Any]:
-    """The bulkId and messageIds a result names (``{}``: none); IDs only, never content."""
-    if not isinstance(result, dict):
-        return {}
-    named: dict[str, Any] = {}
-    if isinstance(result.get("bulkId"), str):
-        named["bulkId"] = result["bulkId"]
-    ids = [
-        item["messageId"]
-        for member in _ITEM_LISTS
-        if isinstance(result.get(member), list)
-        for item in result[member]
-        if isinstance(item, dict) and isinstance(item.get("messageId"), str)
-    ]
-    if ids:
-        named["messageIds"] = ids
-    return named
 
 
 def _shown(text: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from ... import outcome
@@ -50,6 +51,9 @@ from .protocol import (
 )
 
 log = get_logger("infobip_connector.serve")
+
+#: Makes the log line of an answer stdout could not take (``lost.lost_summary``).
+Summary = Callable[[], str]
 
 Answer = dict[str, Any]
 #: Bytes a batch's answer may take before the answers of ``LOCAL_METHODS`` are left out.
@@ -107,14 +111,16 @@ class _Reply:
         self._left = len(line.calls) + len(line.answers)
         self._gathered: list[bytes] = []
         self._size = 0
-        self._summaries: list[str] = []  # what the log says of each answer if it is lost
+        # What the log says of each answer if it is lost, made only then: a summary walks
+        # every messageId of the answer.
+        self._summaries: list[Summary] = []
 
     def add(self, answer: Answer | None, method: str | None = None) -> None:
         """The answer of one of the line's calls (None for a notification) to ``method``."""
         self._left -= 1
         if answer is not None:
             encoded = _encode(answer)
-            summary = lost_summary(answer, method)
+            summary = partial(lost_summary, answer, method)
             if not self._batch:
                 self._worker.send(encoded, [summary])
                 return
@@ -151,7 +157,7 @@ class Worker:
         self._output_closed = False
         self._reading = False  # the dispatcher is waiting for input
         # Answers waiting for the end of this turn of the loop: (line, log lines if lost).
-        self._outbox: list[tuple[bytes, list[str]]] = []
+        self._outbox: list[tuple[bytes, list[Summary]]] = []
 
     @property
     def _stopping(self) -> bool:
@@ -301,12 +307,13 @@ class Worker:
         # A name the client made up may be anything (a phone number): not logged.
         return call.method if self._methods.knows(call.method) else None
 
-    def send(self, data: bytes, summaries: list[str]) -> None:
+    def send(self, data: bytes, summaries: list[Summary]) -> None:
         """Queue one line of answer; it is written with the others of this turn of the loop.
 
-        ``summaries`` has one line per answer in ``data`` (a batch's array has several),
-        made by :func:`lost.lost_summary`: what the log says if stdout is closed, never the
-        answer itself, which may hold message texts and phone numbers.
+        ``summaries`` has one per answer in ``data`` (a batch's array has several), each
+        making the line of :func:`lost.lost_summary` when called: what the log says if
+        stdout is closed, never the answer itself, which may hold message texts and phone
+        numbers.
         """
         if self._output_closed:
             _log_lost(summaries)
@@ -338,6 +345,6 @@ class Worker:
             self._end_if_idle()
 
 
-def _log_lost(summaries: list[str]) -> None:
+def _log_lost(summaries: list[Summary]) -> None:
     for summary in summaries:
-        log.warning("answer not delivered: %s", summary)
+        log.warning("answer not delivered: %s", summary())
