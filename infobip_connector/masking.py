@@ -18,8 +18,9 @@ MASK = "***"
 # Shorter values would mask IDs, numbers and words in data; the connection refuses keys
 # this short. Infobip's keys are 32 hex digits, a dash and a UUID.
 MIN_SECRET_LENGTH = 16
-# A percent escape of an ASCII character: the only ones a key is made of.
-_PERCENT = re.compile(r"%([0-7][0-9A-Fa-f])")
+# A percent escape of a visible ASCII character (``!`` to ``~``): the only ones a key is made
+# of. Control characters stay escaped, so decoding a text never adds a line break to a log.
+_PERCENT = re.compile(r"%(2[1-9A-Fa-f]|[3-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
 
 
 def _unpercent(match: re.Match[str]) -> str:

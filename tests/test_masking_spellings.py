@@ -66,6 +66,13 @@ def test_a_kept_id_holding_the_key_in_another_case_stays_whole() -> None:
     assert mask_secrets(f"{held} and {KEY.upper()}", (KEY,), {held}) == f"{held} and ***"
 
 
+def test_decoding_a_percent_encoded_key_never_decodes_control_characters() -> None:
+    # The text around a percent-encoded key is decoded with it; a %0A there must not become a
+    # line break (a forged log line), nor any other control character.
+    text = f"x {_percent(KEY)} %0aEVIL %0D%09%7F%00 %41"
+    assert mask_secrets(text, (KEY,)) == "x *** %0aEVIL %0D%09%7F%00 A"
+
+
 def test_text_without_the_key_is_returned_as_it_is() -> None:
     text = "100% sure: 50%2F50, Ärger, İstanbul"
     assert mask_secrets(text, (KEY,)) == text
