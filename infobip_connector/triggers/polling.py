@@ -51,6 +51,10 @@ class PollResult(tuple[list[dict[str, Any]], dict[str, Any]]):
         result.refused = list(refused or [])
         return result
 
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        # copy and pickle rebuild it through __new__, which takes ``refused`` too.
+        return (self[0], self[1], self.refused)
+
     @property
     def events(self) -> list[dict[str, Any]]:
         return self[0]

@@ -108,10 +108,8 @@ def _empty(prop: Property | None) -> Any:
 def _leaf(text: str, prop: Property) -> Any:
     """``text`` as ``prop``'s type; text that is not one stays text (the checks refuse it)."""
     value = text.strip()
-    if (
-        len(value) > _MAX_DIGITS
-    ):  # int() refuses longer; no field of Infobip's is a number this long
-        return value
+    if prop.type in ("INTEGER", "NUMBER") and len(value) > _MAX_DIGITS:
+        return value  # int() refuses longer; no field of Infobip's is a number this long
     if prop.type == "INTEGER" and _WHOLE.fullmatch(value):
         return int(value)
     if prop.type == "NUMBER" and _NUMBER.fullmatch(value):

@@ -67,7 +67,7 @@ def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
             item, at = item.get("messageId"), f"{at}.messageId"
         if not isinstance(item, str) or not item.strip():
             raise _input(at, "must be a message ID (text)")
-        if len(item.encode("utf-16-le")) > 2 * MAX_MESSAGE_ID_LENGTH:
+        if len(item.encode("utf-16-le", "surrogatepass")) > 2 * MAX_MESSAGE_ID_LENGTH:
             raise _input(at, f"must be at most {MAX_MESSAGE_ID_LENGTH} characters, as sent")
         found.setdefault(item, at)
     if not found:
