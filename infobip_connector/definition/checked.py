@@ -80,7 +80,7 @@ def _error_location(loc: tuple[int | str, ...], raw: Any) -> str:
     return "".join(parts)
 
 
-_UNION_BRANCHES = {"str", "bool", "int", "float", "function-after[_consistent(), Property]"}
+_UNION_BRANCHES = {"str", "bool", "int", "float"}
 
 
 def parse_definition(raw: Any, source: str = "connector.yaml") -> ComponentDefinition:
