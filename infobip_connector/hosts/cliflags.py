@@ -70,6 +70,11 @@ def trigger_names(start: str, wanted: Callable[[Any], bool]) -> LazyHelp:
     return LazyHelp(start, names)
 
 
+#: Seconds the requests in flight get once ``serve`` or ``mcp`` is told to stop (``--grace``;
+#: Docker waits 10 before SIGKILL).
+GRACE = 5.0
+
+
 def grace_seconds(text: str) -> float:
     """``--grace``: seconds from 0 to 3600 (``serve`` and ``mcp`` read it alike).
 

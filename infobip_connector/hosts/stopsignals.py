@@ -18,7 +18,9 @@ inherited by the threads it starts.
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Callable
 
 #: The signals that ask a worker to stop.
 NAMES = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -50,3 +52,26 @@ def release() -> None:
     if _held:
         _held = False
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _numbers())
+
+
+def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
+    """Call ``handler`` on each stop signal in the running event loop; gives the function
+    that removes it again. Signals a loop cannot handle (Windows) keep their default action.
+    """
+    import asyncio  # not at import time: this module is read first thing, before the loop
+
+    loop = asyncio.get_running_loop()
+    installed = []
+    for name in NAMES:
+        number = getattr(signal, name, None)  # no SIGHUP on Windows
+        if number is None:
+            continue
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(number, handler)
+            installed.append(number)
+
+    def remove() -> None:
+        for number in installed:
+            loop.remove_signal_handler(number)
+
+    return remove

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
-from ..cliflags import grace_seconds
+from ..cliflags import GRACE, grace_seconds
 from ..startcheck import check_connection
 from .httpguard import guard_for
 
@@ -28,8 +28,6 @@ INSTALL = 'pip install "infobip-connector[mcp]"'
 SDK_MODULES = frozenset({"mcp", "mcp_types", "uvicorn", "starlette", "sse_starlette"})
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-#: Seconds the calls in flight get once the server stops (as ``serve``'s ``--grace``).
-GRACE = 5.0
 
 Connect = Callable[[], "tuple[dict[str, Any], httpx.BaseTransport | None]"]
 #: ``(error, host, port)`` to the usage error saying why the address cannot be bound.

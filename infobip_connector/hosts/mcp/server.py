@@ -25,13 +25,14 @@ from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
 from ..._version import __version__
+from ..cliflags import GRACE
+from ..stopsignals import on_stop_signals
 from .badlines import AnsweringReader
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
-from .command import GRACE
 from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
 from .resources import ResourceSpec
-from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter, on_stop_signals
+from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter
 
 INSTRUCTIONS = (
     "Infobip SMS and WhatsApp actions, one tool each. Tools marked destructive send paid "

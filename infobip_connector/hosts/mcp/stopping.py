@@ -17,8 +17,6 @@ again) is left out.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -32,30 +30,8 @@ from .stdio import ReadStream, _Stream  # the same stream protocol as the transp
 
 log = get_logger("infobip_connector.mcp")
 
-#: The signals that stop the server, as for ``serve`` (no SIGHUP on Windows).
-STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 #: Seconds an HTTP server waits for open connections (an idle event stream) once stopping.
 HTTP_CLOSE_SECONDS = 2
-
-
-def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
-    """Call ``handler`` on each stop signal; gives the function that removes it again."""
-    loop = asyncio.get_running_loop()
-    installed = []
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is None:
-            continue
-        # Some loops (Windows) take no signal handlers: the default action applies there.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(number, handler)
-            installed.append(number)
-
-    def remove() -> None:
-        for number in installed:
-            loop.remove_signal_handler(number)
-
-    return remove
 
 
 class Stopper:

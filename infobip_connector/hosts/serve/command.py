@@ -8,15 +8,13 @@ lands in the log instead of corrupting the answers.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import stopsignals
-from ..cliflags import grace_seconds
+from ..cliflags import GRACE, grace_seconds
 from .output import output_closed
 
 if TYPE_CHECKING:
@@ -26,8 +24,6 @@ if TYPE_CHECKING:
 MAX_IN_FLIGHT = 100
 #: Default longest request line, the CLI's limit on an input file.
 MAX_LINE_BYTES = 50 * 1024 * 1024
-#: Seconds the requests in flight get after SIGTERM (Docker waits 10 before SIGKILL).
-GRACE = 5.0
 
 
 def _bounded_int(low: int, high: int) -> Callable[[str], int]:
@@ -115,12 +111,7 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
         grace=args.grace,
         output_closed=output_closed(answers),
     )
-    for name in stopsignals.NAMES:
-        number = getattr(signal, name, None)  # no SIGHUP on Windows
-        if number is not None:
-            # Some loops (Windows) take no signal handlers: Ctrl-C then ends the process.
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(number, worker.stop)
+    stopsignals.on_stop_signals(worker.stop)  # for the life of the loop
     held = stopsignals.held()
     stopsignals.release()  # a signal that came during start-up reaches the worker now
     reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop)
