@@ -122,15 +122,16 @@ class RunningKeys:
         key: str | None,
         refusal: Callable[[], Exception],
         *,
-        sent: Print | None = None,
-        reused: Callable[[], Exception] | None = None,
+        sent: Print | None,
+        reused: Callable[[], Exception],
     ) -> Iterator[Claim]:
         """Hold ``key`` (None: nothing to hold) for the block, which gets a :class:`Claim`.
 
         Raises ``refusal()`` when a block holding the key is still running. With ``sent``
         (the block's :func:`fingerprint`) a finished key is looked up first: the same
         fingerprint gives a claim to replay (the key is not held), another raises
-        ``reused()``. A result given to :meth:`Claim.finish` is remembered when the block
+        ``reused()``; ``sent`` None (a key the host made) is neither looked up nor
+        remembered. A result given to :meth:`Claim.finish` is remembered when the block
         ends, whether or not it ends with an exception (the caller may be cancelled after
         the outcome is known).
         """
@@ -141,7 +142,7 @@ class RunningKeys:
             if key in self._keys:
                 raise refusal()
             earlier = self._earlier(key)
-            if earlier is not None and sent is not None and reused is not None:
+            if earlier is not None and sent is not None:
                 if earlier.sent != sent:
                     raise reused()
                 replay: Finished | None = earlier
