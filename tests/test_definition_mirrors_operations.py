@@ -34,11 +34,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
         "messages[].content.templateData.buttons[].action",
     ): "ORDER_DETAILS buttons (an order with items, amounts and payment settings) are not "
     "mirrored yet; the README and the reference say so",
-    (
-        "sendWhatsappTemplateMessage",
-        "messages[].content.templateData.buttons[].data",
-    ): "a FLOW button's data is a free-form JSON object (screen data), which the definition's "
-    "property model cannot declare; the flow token is mirrored",
 }
 
 # Properties the definition declares that the spec's request schema does not have: why.

@@ -571,3 +571,24 @@ def test_a_trigger_shows_its_sample_and_simulates_a_reply(page: EditorPage) -> N
     [event] = json.loads(events.text)
     assert event["text"] == "See you at 9"
     jsonschema.validate(event, component.event_schema("newInboundSms"))
+
+
+def test_flow_data_is_a_json_field_checked_as_it_is_typed(page: EditorPage) -> None:
+    page.choose_action("Send WhatsApp Template Message")
+    data = "messages[0].content.templateData"
+    page.unfold(data)
+    page.open_additional(data)
+    page.add_item(f"{data}.buttons")
+    button = f"{data}.buttons[0]"
+    page.choose(f"{button}.type", "Flow")
+    assert page.control(f"{button}.data").tag_name == "textarea"
+    page.type(f"{button}.data", '{"name": "Ana"')
+    assert "not valid JSON" in page.error_at(f"{button}.data")
+    page.type(f"{button}.data", '{"customer": {"name": "Ana", "tags": ["a"]}}')
+    page.settle()
+    assert page.error_at(f"{button}.data") == ""
+    sent = page.input_json()["messages"][0]["content"]["templateData"]["buttons"][0]
+    assert sent == {"type": "FLOW", "data": {"customer": {"name": "Ana", "tags": ["a"]}}}
+    page.type(f"{button}.data", '["a"]')
+    assert "must be an object" in page.error_at(f"{button}.data")
+    page.screenshot("flow-data")

@@ -31,6 +31,8 @@ ControlType = Literal[
     "URL",
     "PHONE",
     "EMAIL",
+    # A JSON text field: the value of an OBJECT with free members (``freeMembers``).
+    "JSON",
 ]
 Format = Literal["phone", "sms-sender", "http-url", "callback-url", "identifier", "digits"]
 # The connection option phoneNumberCheck: how strictly phone numbers are checked (phones.py).
@@ -67,6 +69,16 @@ Location = Literal["body", "query", "path"]
 Kind = Literal["send", "read", "consume"]
 
 _T = TypeVar("_T")
+
+#: An OBJECT with ``freeMembers`` (screen data, a map of custom parameters) holds values the
+#: definition does not spell out, so their shape is bounded here: members nested at most this
+#: deep below it, and its compact JSON text (``json.dumps`` with ``,``/``:`` separators, no
+#: ASCII escapes) at most this many characters. Infobip's description states neither; the
+#: bounds keep a runaway value from reaching it and are far above a flow's first screen.
+FREE_MAX_DEPTH = 10
+FREE_MAX_JSON_CHARS = 20_000
+# The types a free OBJECT's ``values`` may be: one scalar each (a map of strings).
+_FREE_VALUE_TYPES = ("STRING", "INTEGER", "NUMBER", "BOOLEAN")
 
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
@@ -156,6 +168,10 @@ class Property(_Model):
     # What the connector sends for a member Infobip requires when it is left empty (an
     # editor's empty list is pruned as "not given"); filled by runtime/checks.py.
     sentWhenEmpty: dict[str, Any] | list[Any] | None = None
+    # An OBJECT whose members the person names (no ``properties``): any JSON value each, or
+    # what ``values`` describes. Bounded by FREE_MAX_DEPTH and FREE_MAX_JSON_CHARS.
+    freeMembers: bool = False
+    values: Property | None = None
 
     def __post_init__(self) -> None:
         # An empty path value would change the path ("/senders//templates").
@@ -175,8 +191,7 @@ class Property(_Model):
             raise ValueError("a required property is 'essential'; it cannot be 'additional'")
         if self.suggestions and self.type != "STRING":
             raise ValueError("'suggestions' only belongs to STRING")
-        if self.type == "OBJECT" and not self.properties:
-            raise ValueError("an OBJECT property needs 'properties'")
+        self._free()
         if self.type != "OBJECT" and self.properties is not None:
             raise ValueError(f"'properties' only belongs to OBJECT, not {self.type}")
         if self.type == "ARRAY" and self.items is None:
@@ -208,6 +223,25 @@ class Property(_Model):
         if len(set(names)) != len(names):
             raise ValueError("property names of an OBJECT must be unique")
 
+    def _free(self) -> None:
+        """An OBJECT has ``properties`` or ``freeMembers``; ``values`` is one scalar type."""
+        if self.freeMembers and (self.type != "OBJECT" or self.properties is not None):
+            raise ValueError("'freeMembers' belongs to an OBJECT without 'properties'")
+        if self.type == "OBJECT" and not self.properties and not self.freeMembers:
+            raise ValueError("an OBJECT property needs 'properties' (or 'freeMembers: true')")
+        if self.values is not None and not self.freeMembers:
+            raise ValueError("'values' belongs to an OBJECT with 'freeMembers: true'")
+        if self.values is not None and self.values.type not in _FREE_VALUE_TYPES:
+            raise ValueError("'values' is one of " + ", ".join(_FREE_VALUE_TYPES))
+        if self.freeMembers and self.controlType not in (None, "JSON"):
+            raise ValueError("an OBJECT with 'freeMembers' has 'controlType: JSON'")
+        if self.controlType == "JSON" and not self.freeMembers:
+            raise ValueError("'controlType: JSON' belongs to an OBJECT with 'freeMembers: true'")
+        if self.freeMembers and (self.alsoAcceptsString or self.sentWhenEmpty is not None):
+            raise ValueError(
+                "an OBJECT with 'freeMembers' takes no 'alsoAcceptsString' or 'sentWhenEmpty'"
+            )
+
     @property
     def option_values(self) -> list[Any]:
         return [o.value for o in self.options or []]
@@ -216,6 +250,8 @@ class Property(_Model):
         """The property that describes ``value[key]`` of a value of this property."""
         if isinstance(key, int):
             return self.items if self.type == "ARRAY" else None
+        if self.freeMembers:
+            return self.values
         for prop in self.properties or []:
             if prop.name == key:
                 return prop

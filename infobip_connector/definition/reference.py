@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import json
 
-from .model import Action, ComponentDefinition, Property, Trigger, format_path, walk
+from .model import (
+    FREE_MAX_DEPTH,
+    FREE_MAX_JSON_CHARS,
+    Action,
+    ComponentDefinition,
+    Property,
+    Trigger,
+    format_path,
+    walk,
+)
 
 _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"
@@ -181,7 +190,20 @@ def _constraints(prop: Property) -> str:
         said.append("options from Infobip" + (f" once {after} filled" if after else ""))
     if prop.alsoAcceptsString:
         said.append("or text: " + prop.alsoAcceptsString)
+    if prop.freeMembers:
+        said.append(_free_members(prop.values))
     return "; ".join(said)
+
+
+def _free_members(values: Property | None) -> str:
+    """What an OBJECT with ``freeMembers`` takes, and its bounds."""
+    each: str = "any JSON value" if values is None else values.type
+    if values is not None and values.maxLength is not None:
+        each += f" of at most {values.maxLength} characters"
+    return (
+        f"members named freely, each {each}; at most {FREE_MAX_DEPTH} levels deep and "
+        f"{FREE_MAX_JSON_CHARS:,} characters as JSON"
+    )
 
 
 def _details(root: Property, heading: str) -> str:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .model import Action, ComponentDefinition, Output, Property, Trigger, meta_schema
+from .model import (
+    FREE_MAX_DEPTH,
+    FREE_MAX_JSON_CHARS,
+    Action,
+    ComponentDefinition,
+    Output,
+    Property,
+    Trigger,
+    meta_schema,
+)
 from .texts import (
     HTTP_URL_PATTERN,
     IDENTIFIER_PATTERN,
@@ -57,7 +66,9 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
     if prop.description:
         schema["description"] = prop.description
     schema["type"] = _JSON_TYPES[prop.type]
-    if prop.type == "OBJECT":
+    if prop.type == "OBJECT" and prop.freeMembers:
+        _free_members(schema, prop, for_output)
+    elif prop.type == "OBJECT":
         children = prop.properties or []
         schema["properties"] = {
             c.name: property_schema(c, for_output=for_output) for c in children if c.name
@@ -105,6 +116,20 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         # An annotation, not an assertion: validators ignore it, form builders read it.
         schema[PRESENTATION_KEYWORD] = prop.presentation
     return schema
+
+
+def _free_members(schema: dict[str, Any], prop: Property, for_output: bool) -> None:
+    """An object whose members the person names: any name but an empty one, each value any
+    JSON value or of the declared ``values``; its depth and size bounds as annotations (a
+    JSON Schema cannot state them; the connector checks them, ``runtime/free_values.py``)."""
+    schema["propertyNames"] = {"minLength": 1}
+    values = prop.values
+    schema["additionalProperties"] = (
+        property_schema(values, for_output=for_output) if values is not None else True
+    )
+    if not for_output:
+        schema["x-maxDepth"] = FREE_MAX_DEPTH
+        schema["x-maxJsonLength"] = FREE_MAX_JSON_CHARS
 
 
 def _string_pattern(prop: Property, for_output: bool) -> str | None:

@@ -35,7 +35,7 @@ BUTTON_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "QUICK_REPLY": (("parameter",), ()),
     "URL": (("parameter",), ()),
     "COPY_CODE": (("parameter",), ()),
-    "FLOW": ((), ("flowToken",)),
+    "FLOW": ((), ("flowToken", "data")),
     "CATALOG": ((), ("thumbnailProductRetailerId",)),
     "MULTI_PRODUCT": (("sections",), ("thumbnailProductRetailerId",)),
     "VOICE_CALL": ((), ("callValidityPeriod", "callContextPayload")),

@@ -148,6 +148,9 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
         return f"needs at least {kind.limit} item{'s' if kind.limit != 1 else ''}"
     if name == "MaxItems":
         return f"allows at most {kind.limit} items (got {len(value)})"
+    if name == "PropertyNames":
+        # The one rule on the names of an object with free members (schemas._free_members).
+        return "has a member with an empty name; every member needs a name"
     if name == "UniqueItems":
         return "must not list the same value twice"
     if name == "Pattern":

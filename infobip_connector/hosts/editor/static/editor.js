@@ -75,6 +75,7 @@ function labelOf(prop) {
 }
 
 function controlTypeOf(prop) {
+  if (prop.freeMembers) return "JSON";
   return prop.controlType || DEFAULT_CONTROL[prop.type] || "TEXT";
 }
 
@@ -262,6 +263,51 @@ function renderTextArea(prop, ctx) {
   });
   if (typeof prop.default === "string") input.value = prop.default;
   return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
+}
+
+// An OBJECT with free members (screen data, a map of custom parameters): JSON typed as
+// text. It is parsed on every keystroke and text that is not JSON is said under the field
+// at once; it is still handed on as text, so the server's check names the field as well
+// (it expects an object) and nothing is sent.
+function renderJson(prop, ctx) {
+  const input = h("textarea", {
+    id: freshId(),
+    rows: 4,
+    class: "json",
+    placeholder: prop.placeholder || '{"name": "value"}',
+    spellcheck: "false",
+    required: prop.required,
+  });
+  if (prop.default && typeof prop.default === "object") {
+    input.value = JSON.stringify(prop.default, null, 2);
+  }
+  const parsed = () => {
+    if (input.value.trim() === "") return { value: undefined, problem: "" };
+    try {
+      return { value: JSON.parse(input.value), problem: "" };
+    } catch (failure) {
+      return { value: input.value, problem: `not valid JSON: ${failure.message}` };
+    }
+  };
+  const control = leaf(prop, ctx, input, () => parsed().value);
+  input.addEventListener("input", () => {
+    const { problem } = parsed();
+    if (problem) input.dataset.problem = problem;
+    else delete input.dataset.problem;
+    showJsonProblem(input);
+  });
+  return control;
+}
+
+// A JSON field's own parse problem: more telling than the server's "must be an object, not
+// text", so it is shown after the server's errors too.
+function showJsonProblem(input) {
+  const field = input.closest(".field");
+  const problem = input.dataset.problem || "";
+  // Without one, the slot waits for the server's check, which follows every input.
+  field.querySelector(":scope > .field-error").textContent = problem;
+  field.classList.toggle("has-error", problem !== "");
+  input.setAttribute("aria-invalid", String(problem !== ""));
 }
 
 function renderSelect(prop, ctx) {
@@ -499,6 +545,7 @@ const RENDERERS = {
   PHONE: renderTextInput("tel"),
   EMAIL: renderTextInput("email"),
   TEXT_AREA: renderTextArea,
+  JSON: renderJson,
   SELECT: renderSelect,
   MULTI_SELECT: renderMultiSelect,
   INTEGER: renderNumber,
@@ -607,6 +654,9 @@ function showErrors(errors) {
         error.message,
       ),
     );
+  }
+  for (const input of document.querySelectorAll("main textarea.json[data-problem]")) {
+    showJsonProblem(input);
   }
   const state = byId("validation-state");
   state.dataset.state = errors.length ? "invalid" : "valid";
