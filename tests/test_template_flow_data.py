@@ -179,3 +179,16 @@ def test_the_meta_schema_declares_free_members() -> None:
 
     text = json.dumps(meta_schema())
     assert '"freeMembers"' in text and '"JSON"' in text
+
+
+def test_whole_number_values_of_free_members_are_sent_as_integers() -> None:
+    from infobip_connector.runtime.whole_numbers import WholeNumbers
+
+    counts = Property(
+        name="counts", type="OBJECT", freeMembers=True, values=Property(type="INTEGER")
+    )
+    root = Property(name="input", type="OBJECT", properties=[counts])
+    values: dict[str, Any] = {"counts": {"a": 5.0, "b": 2}}
+    WholeNumbers(root).normalise(values)
+    assert values == {"counts": {"a": 5, "b": 2}}
+    assert type(values["counts"]["a"]) is int

@@ -22,12 +22,14 @@ _LONG = 2.0**63
 class _Plan:
     """The places below one property that hold whole numbers, keyed like its values."""
 
-    __slots__ = ("items", "leaf", "members")
+    __slots__ = ("every", "items", "leaf", "members")
 
     def __init__(self, leaf: bool = False) -> None:
         self.leaf = leaf
         self.members: dict[str, _Plan] = {}
         self.items: _Plan | None = None
+        # Every member of an object with free members whose ``values`` are whole numbers.
+        self.every: _Plan | None = None
 
 
 def is_whole_number(prop: Property) -> bool:
@@ -46,7 +48,9 @@ def _plan(prop: Property) -> _Plan | None:
             plan.members[child.name] = sub
     if prop.items is not None:
         plan.items = _plan(prop.items)
-    return plan if plan.members or plan.items is not None else None
+    if prop.values is not None:
+        plan.every = _plan(prop.values)
+    return plan if plan.members or plan.items is not None or plan.every is not None else None
 
 
 class WholeNumbers:
@@ -70,7 +74,11 @@ def _fix(value: Any, plan: _Plan) -> Any:
         if type(value) is float and value.is_integer() and -_LONG <= value < _LONG:
             return int(value)
         return value
-    if type(value) is dict:
+    if type(value) is dict and plan.every is not None:
+        every = plan.every
+        for name, member in value.items():
+            value[name] = _fix(member, every)
+    elif type(value) is dict:
         for name, sub in plan.members.items():
             if name in value:
                 value[name] = _fix(value[name], sub)
