@@ -132,18 +132,18 @@ def _component(project: Project) -> Component:
     return component
 
 
-def _summarise_rejections(output: dict[str, Any]) -> None:
-    from ..runtime.action_runtime import rejected_messages
+def _summarise_rejections(kind: str, output: dict[str, Any]) -> None:
+    """Lists on stderr the messages a send's answer reports REJECTED; nothing for other kinds."""
+    from ..runtime.action_runtime import recipient, send_rejections
 
-    rejected = rejected_messages(output)
+    rejected, total = send_rejections(kind, output)
     if not rejected:
         return
-    total = len(output.get("messages", [output]))
     sys.stderr.write(f"warning: Infobip rejected {len(rejected)} of {total} message(s):\n")
     for entry in rejected[:20]:
-        status = entry.get("status", {})
+        status = entry["status"]
         sys.stderr.write(
-            f"  {entry.get('messageId')} to {entry.get('to')}: {status.get('name')}"
+            f"  {entry.get('messageId')} to {recipient(entry)}: {status.get('name')}"
             f" ({status.get('description', '')})\n"
         )
 
@@ -266,7 +266,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         raise UsageError([{"path": "--repeated", "message": REPEATED_ALONE}])
     inputs = _read_json(args.input, "input")
     connection, transport = _connection(args)
-    hinted = key if component.definition.action(args.action).kind == "send" else None
+    kind = component.definition.action(args.action).kind
+    hinted = key if kind == "send" else None
     retry = f"with --idempotency-key {shlex.quote(key or '')} --repeated"
     with retry_hint(hinted, detail="idempotencyKey", retry=retry):
         output = component.execute(
@@ -278,7 +279,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             repeated=args.repeated,
         )
     _dump(output, pretty=not args.compact)
-    _summarise_rejections(output)
+    _summarise_rejections(kind, output)
 
 
 def cmd_options(args: argparse.Namespace) -> None:

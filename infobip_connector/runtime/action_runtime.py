@@ -138,8 +138,6 @@ class ActionRuntime:
                 if self.action.accountsMessages:
                     check_accounted(shaped, request.reference, request.recipients)
             if self.action.kind == "send":
-                # Only a send's answer carries statuses of messages it just submitted; a read
-                # of logs lists old REJECTED messages that need no warning now.
                 _log_rejections(self.action.name, shaped)
         except Exception as exc:
             raise after_arrival(exc, request.reference, request.kind) from None
@@ -172,30 +170,55 @@ def _derive(
     return ids
 
 
-def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:
-    """The entries of an output whose status is in Infobip's REJECTED group."""
-    entries = [output]
+def message_entries(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of a send's output that report one message each: those with a ``status``.
+
+    A single-message send (``sendWhatsappTextMessage``) answers with one such object, a bulk
+    send with a list of them (``messages``); the count is what a summary calls the total.
+    """
+    entries: list[Any] = [output]
     for value in output.values():
         if type(value) is list:
             entries.extend(value)
+    return [entry for entry in entries if type(entry) is dict and type(entry.get("status")) is dict]
+
+
+def rejected_messages(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of an output whose status is in Infobip's REJECTED group."""
     return [
         entry
-        for entry in entries
-        if type(entry) is dict
-        and type(status := entry.get("status")) is dict
-        and status.get("groupId") == REJECTED_GROUP
+        for entry in message_entries(output)
+        if entry["status"].get("groupId") == REJECTED_GROUP
     ]
 
 
+def send_rejections(kind: str, output: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The REJECTED entries of a send's output and how many messages it reports in all.
+
+    Empty for every kind but ``send``: only a send's answer carries statuses of messages it
+    just submitted; a read of logs or a consume of reports lists old REJECTED messages that
+    need no warning now (README, "Only sends warn about REJECTED statuses").
+    """
+    if kind != "send":
+        return [], 0
+    return rejected_messages(output), len(message_entries(output))
+
+
+def recipient(entry: dict[str, Any]) -> Any:
+    """The address a message entry was sent to: ``to`` in send answers, ``destination`` in logs."""
+    return entry.get("to", entry.get("destination"))
+
+
 def _log_rejections(action: str, output: dict[str, Any]) -> None:
-    rejected = rejected_messages(output)
+    rejected, total = send_rejections("send", output)
     if rejected:
         first = rejected[0]
         log.warning(
-            "%s: Infobip accepted the request but rejected %d message(s), e.g. %s to %s: %s",
+            "%s: Infobip accepted the request but rejected %d of %d message(s), e.g. %s to %s: %s",
             action,
             len(rejected),
+            total,
             first.get("messageId"),
-            first.get("to"),
+            recipient(first),
             first["status"].get("name"),
         )
