@@ -23,8 +23,33 @@ MIN_SECRET_LENGTH = 16
 _PERCENT = re.compile(r"%(2[1-9A-Fa-f]|[3-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
 
 
+_PERCENT_BYTES = re.compile(_PERCENT.pattern.encode())
+
+
 def _unpercent(match: re.Match[str]) -> str:
     return chr(int(match.group(1), 16))
+
+
+def _unpercent_bytes(match: re.Match[bytes]) -> bytes:
+    return bytes((int(match.group(1), 16),))
+
+
+def may_hold(data: bytes, secret: str) -> bool:
+    """Whether ``data`` (UTF-8 text) may spell ``secret`` in a way ``mask_secrets`` masks.
+
+    A quick test before walking parsed data: the key in any letter case, or percent-encoded
+    (decoded once, as ``mask_secrets`` decodes). Keys are ASCII, so ASCII case folding of the
+    bytes is enough.
+    """
+    needle = secret.lower().encode()
+    if needle in data.lower():
+        return True
+    return b"%" in data and needle in _PERCENT_BYTES.sub(_unpercent_bytes, data).lower()
+
+
+def may_hold_text(text: str, secret: str) -> bool:
+    """``may_hold`` for a ``str``: the key in any letter case, or a ``%`` that may encode it."""
+    return secret.lower() in text.lower() or "%" in text
 
 
 def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()) -> str:

@@ -38,7 +38,7 @@ import orjson
 # Re-exported: the rest of the package asks redaction for the shortest key and the mask.
 from .masking import MASK as MASK
 from .masking import MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
-from .masking import mask_secrets
+from .masking import mask_secrets, may_hold, may_hold_text
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
@@ -293,19 +293,21 @@ def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
 def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any]) -> Any:
     """``body`` (parsed from ``raw``) with ``secret`` masked if the answer echoes it.
 
-    Only this connection's own key is looked for: another tenant's key cannot be in its
-    answer, and masking it there could only corrupt data. Values equal to the IDs the
-    request sent (``sent_ids(reference)``) stay whole. Answers are large and an echo is
-    rare, so the parsed data is only walked when the raw bytes hold the key, or hold
-    escapes (``\\u0041``, ``\\/``) that could spell it; then the key is looked for in a
-    compact re-encoding, where nothing is escaped.
+    Masked in every spelling the logs mask (``masking.mask_secrets``: as given, in any
+    letter case, percent-encoded). Only this connection's own key is looked for: another
+    tenant's key cannot be in its answer, and masking it there could only corrupt data.
+    Values equal to the IDs the request sent (``sent_ids(reference)``) stay whole. Answers
+    are large and an echo is rare, so the parsed data is only walked when the raw bytes may
+    spell the key (``masking.may_hold``), or hold escapes (``\\u0041``, ``\\/``) that could;
+    then a compact re-encoding, where nothing is escaped, is tested the same way.
     """
-    needle = secret.encode()
-    if needle not in raw:
+    if not may_hold(raw, secret):
         if b"\\" not in raw:
             return body
         try:
-            if orjson.dumps(secret)[1:-1] not in orjson.dumps(body):
+            compact = orjson.dumps(body)
+            escaped = orjson.dumps(secret)[1:-1].decode()  # a key holding '"' or '\\'
+            if not may_hold(compact, secret) and not may_hold(compact, escaped):
                 return body
         except TypeError:  # integers past 64 bits: walk instead
             pass
@@ -314,7 +316,7 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
 
 def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
     if isinstance(value, str):
-        if value in keep or secret.lower() not in value.lower():
+        if value in keep or not may_hold_text(value, secret):
             return value
         return mask_secrets(value, (secret,), keep)
     if isinstance(value, dict):

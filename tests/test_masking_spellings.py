@@ -140,3 +140,53 @@ def test_the_editor_never_garbles_an_answer_with_a_token_too_short_to_be_a_key(
 def test_the_editor_masks_values_only_never_names() -> None:
     value = {KEY: KEY, "note": f"say {KEY.upper()}", "list": [_percent(KEY)], "error": 1}
     assert scrub(value, KEY) == {KEY: "***", "note": "say ***", "list": ["***"], "error": 1}
+
+
+def _answered(body: dict[str, Any], raw: bytes | None = None) -> dict[str, Any]:
+    content = raw if raw is not None else json.dumps(body).encode()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, content=content, headers={"Content-Type": "application/json"}
+        )
+    )
+    output: dict[str, Any] = component.execute(
+        "previewSms", {"text": "x"}, {"token": KEY, "baseUrl": BASE}, transport=transport
+    )
+    return output
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS.values(), ids=SPELLINGS.keys())
+@pytest.mark.parametrize("escaped", [False, True], ids=["plain", "json-escaped"])
+def test_an_output_echoing_the_key_in_another_spelling_masks_it(
+    spelling: str, escaped: bool
+) -> None:
+    text = f"pre {spelling} post"
+    body = {"originalText": text, "previews": [{"textPreview": text, "messageCount": 1}]}
+    raw = json.dumps(body, ensure_ascii=True).encode()
+    if escaped:  # every letter as a \u escape: the raw bytes spell nothing
+        raw = raw.replace(text.encode(), "".join(f"\\u{ord(c):04x}" for c in text).encode())
+    output = _answered(body, raw)
+    assert output["originalText"] == "pre *** post"
+    assert output["previews"][0]["textPreview"] == "pre *** post"
+
+
+def test_an_output_with_percent_signs_but_no_key_is_returned_as_it_is() -> None:
+    text = "100% sure, 50%41 off, %zz"
+    output = _answered({"originalText": text, "previews": [{"textPreview": text}]})
+    assert output["originalText"] == text
+
+
+def test_the_cli_masks_an_output_echoing_the_key_in_another_case(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    from infobip_connector.hosts.cli import main
+
+    with SandboxServer(Sandbox(KEY, deliver_reports=False)) as server:
+        connection = tmp_path / "connection.json"
+        connection.write_text(json.dumps({"token": KEY, "baseUrl": server.url}))
+        values = tmp_path / "values.json"
+        values.write_text(json.dumps({"text": f"pre {KEY.upper()} post x{_percent(KEY)}y"}))
+        main(["run", "previewSms", "--input", str(values), "--connection", str(connection)])
+    out = capsys.readouterr().out
+    assert KEY.lower() not in out.lower() and _percent(KEY) not in out
+    assert json.loads(out)["originalText"] == "pre *** post x***y"
