@@ -122,25 +122,26 @@ def _mask_any_case(text: str, secret: str, keep: Collection[str]) -> str:
     return pattern.sub(masked, text)
 
 
-def mask_secret_in_data(value: Any, secret: str) -> Any:
+def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> Any:
     """JSON-like ``value`` with one key a caller holds masked in every string value.
 
     For a key not registered (yet) with ``redaction``: the connection's token while its
     values are refused, the token the editor page sends. Only something that could be a
     key is looked for (``MIN_SECRET_LENGTH``, the rule ``redaction.register_secret``
     applies): a one-letter "token" must not garble every word of an answer. Object names
-    are never changed.
+    are never changed, nor are the ``keep`` strings (IDs the connector sent) or a key
+    inside one of them, as ``redaction.redact_data`` keeps them.
     """
     if len(secret) < MIN_SECRET_LENGTH:
         return value
-    return _in_data(value, secret)
+    return _in_data(value, secret, keep)
 
 
-def _in_data(value: Any, secret: str) -> Any:
+def _in_data(value: Any, secret: str, keep: Collection[str]) -> Any:
     if isinstance(value, str):
-        return mask_secrets(value, (secret,))
+        return value if value in keep else mask_secrets(value, (secret,), keep)
     if isinstance(value, dict):
-        return {k: _in_data(v, secret) for k, v in value.items()}
+        return {k: _in_data(v, secret, keep) for k, v in value.items()}
     if isinstance(value, list):
-        return [_in_data(v, secret) for v in value]
+        return [_in_data(v, secret, keep) for v in value]
     return value

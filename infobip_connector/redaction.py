@@ -290,6 +290,25 @@ def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(ids)
 
 
+def named_ids(values: Any) -> frozenset[str]:
+    """The IDs ``values`` (an action's inputs, however deep) names for the connector to send.
+
+    Every string under a ``bulkId``, ``messageId`` or ``messageIds`` member: the caller's
+    own IDs, which a host masking an answer itself keeps whole (``sent_ids`` for the IDs
+    an error's details name).
+    """
+    ids: set[str] = set()
+    stack = [values]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            ids |= sent_ids(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return frozenset(ids)
+
+
 def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any]) -> Any:
     """``body`` (parsed from ``raw``) with ``secret`` masked if the answer echoes it.
 

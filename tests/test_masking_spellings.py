@@ -190,3 +190,36 @@ def test_the_cli_masks_an_output_echoing_the_key_in_another_case(
     out = capsys.readouterr().out
     assert KEY.lower() not in out.lower() and _percent(KEY) not in out
     assert json.loads(out)["originalText"] == "pre *** post x***y"
+
+
+def test_the_editor_keeps_the_ids_it_sent_whole_in_outputs_and_errors() -> None:
+    from infobip_connector.sandbox import Fault
+
+    token = "AbCdEfGhIjKlMnOp"
+    ids = {"bulkId": f"bulk-{token}", "messageId": f"msg-{token}"}
+    values = {
+        "bulkId": ids["bulkId"],
+        "messages": [
+            {"destinations": [{"to": "41793026727", "messageId": ids["messageId"]}], "text": "hi"}
+        ],
+    }
+    sandbox = Sandbox(token, deliver_reports=False)
+    with SandboxServer(sandbox) as server:
+        connection = {"token": token, "baseUrl": server.url}
+        status, answer = EditorBackend().run("sendSms", values, connection, False)
+        assert status == 200, answer
+        output = answer["output"]
+        assert output["bulkId"] == ids["bulkId"]
+        assert output["messages"][0]["messageId"] == ids["messageId"]
+        sandbox.script("POST", "/sms/2/text/advanced", Fault(process=True))
+        again = {**values, "bulkId": f"again-{token}"}
+        status, answer = EditorBackend().run("sendSms", again, connection, False)
+    details = answer["error"]["details"]
+    assert answer["error"]["type"] == "outcome_unknown"
+    assert (details["bulkId"], details["messageIds"]) == (f"again-{token}", [ids["messageId"]])
+
+
+def test_the_editor_masks_the_key_beside_an_id_it_sent() -> None:
+    kept = frozenset({f"msg-{KEY}"})
+    value = {"messageId": f"msg-{KEY}", "note": f"{KEY} and msg-{KEY}"}
+    assert scrub(value, KEY, kept) == {"messageId": f"msg-{KEY}", "note": f"*** and msg-{KEY}"}

@@ -142,3 +142,11 @@ def test_deciding_a_tries_end_never_raises(monkeypatch: pytest.MonkeyPatch) -> N
         failures.ending(unknown, kind="send", idempotent_sending=False, log=log),
         AirflowFailException,
     )
+
+
+def test_the_ids_to_check_keep_an_id_holding_the_key_whole() -> None:
+    from infobip_connector.redaction import register_secret
+
+    register_secret(KEY)
+    error = OutcomeUnknownError("lost", {"bulkId": f"bulk-{KEY}", "messageIds": [f"m-{KEY}"]})
+    assert failures.ids_part(error) == f"; IDs to check: bulkId=bulk-{KEY}; messageIds=[m-{KEY}]"

@@ -32,7 +32,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from ...errors import ConnectorError, OutcomeUnknownError, RateLimitedError, UnreachableError
 from ...outcome import ids_text
-from ...redaction import redact
+from ...redaction import redact, sent_ids
 
 
 class ErrorLog(Protocol):
@@ -130,5 +130,5 @@ def ids_part(error: ConnectorError) -> str:
         shown = ids_text(error.details)
     except Exception:  # the IDs are still in the details; the handler must go on
         return "; IDs to check: see the error's details"
-    # Sent IDs stay whole in details; a log line masks even an ID spelling a known key.
-    return "" if shown == "(none)" else f"; IDs to check: {redact(shown)}"
+    # The IDs sent stay whole (README, "Connection"): a known key elsewhere is masked.
+    return "" if shown == "(none)" else f"; IDs to check: {redact(shown, sent_ids(error.details))}"

@@ -17,6 +17,7 @@ from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 from infobip_connector.hosts.editor.suggestions import suggestion_lists
 from infobip_connector.masking import mask_secret_in_data
+from infobip_connector.redaction import named_ids, sent_ids
 
 if TYPE_CHECKING:
     from .triggers import Simulator
@@ -66,6 +67,7 @@ class EditorBackend:
             lambda conn, transport: {
                 "output": component.execute(name, inputs, conn, transport=transport)
             },
+            keep=named_ids(inputs),
         )
 
     def options(
@@ -90,10 +92,13 @@ class EditorBackend:
         connection: Any,
         sandbox: Any,
         call: Callable[[Any, httpx.BaseTransport | None], dict[str, Any]],
+        keep: frozenset[str] = frozenset(),
     ) -> tuple[int, dict[str, Any]]:
         """``call(connection, transport)`` against the sandbox or Infobip, as (status, body).
 
-        Every answer, errors included, has the token masked.
+        Every answer, errors included, has the token masked, except in the IDs the connector
+        sent (``keep``, the inputs' IDs, and those an error's details name), which the CLI
+        and the library return whole too.
         """
         if not isinstance(sandbox, bool):
             raise RequestError("'sandbox' must be true or false")
@@ -107,11 +112,12 @@ class EditorBackend:
             else:
                 answer = call(connection, None)
         except ConnectorError as exc:
-            return _STATUS_BY_TYPE.get(exc.type, 502), scrub(exc.to_dict(), token)
+            kept = keep | sent_ids(exc.details)
+            return _STATUS_BY_TYPE.get(exc.type, 502), scrub(exc.to_dict(), token, kept)
         except Exception as exc:  # a bug must reach the page as an answer, not a hung request
             error = {"type": "internal", "message": f"{type(exc).__name__}: {exc}", "details": {}}
             return 500, scrub({"error": error}, token)
-        return 200, scrub(answer, token)
+        return 200, scrub(answer, token, keep)
 
     def trigger(self, name: Any) -> dict[str, Any]:
         """A trigger's description, event schema, sample and what can be simulated."""
@@ -152,13 +158,13 @@ class EditorBackend:
         return action
 
 
-def scrub(value: Any, secret: str) -> Any:
-    """``value`` with ``secret`` masked in its values (never in names), however deep.
+def scrub(value: Any, secret: str, keep: frozenset[str] = frozenset()) -> Any:
+    """``value`` with ``secret`` masked in its values (never in names, nor in ``keep``).
 
     The page sends the token as it is typed, one character at a time: only what could be a
     key is masked (``masking.mask_secret_in_data``), so an answer is never garbled.
     """
-    return mask_secret_in_data(value, secret)
+    return mask_secret_in_data(value, secret, keep)
 
 
 def _options_answer(options: Any) -> dict[str, Any]:
