@@ -345,6 +345,25 @@ def test_xml_numbers_stay_within_what_json_encoders_write() -> None:
         assert refused_paths(result) == ["results[0].messageCount"], count
 
 
+@pytest.mark.parametrize("count", ["1.0", "1e0", "1E2", "-0.0", "2.50e1", "1.5", "1e-1"])
+def test_xml_and_json_read_a_number_in_an_integer_field_the_same(count: str) -> None:
+    json_body = (
+        '{"results": [{"messageId": "1", "messageCount": ' + count + ', "to": "41793026727"}]}'
+    )
+    xml_body = (
+        "<r><results><result><messageId>1</messageId><to>41793026727</to>"
+        f"<messageCount>{count}</messageCount></result></results></r>"
+    )
+    from_json = answer("smsDeliveryReport", signed(json_body))
+    from_xml = answer("smsDeliveryReport", signed(xml_body, kind="application/xml"))
+    assert (from_xml.status, from_xml.events) == (from_json.status, from_json.events), count
+    assert refused_paths(from_xml) == refused_paths(from_json), count
+    if float(count).is_integer():
+        assert from_xml.events[0]["messageCount"] == int(float(count))
+    else:
+        assert refused_paths(from_xml) == ["results[0].messageCount"]
+
+
 def test_a_trigger_without_a_webhook_is_the_hosts_error_not_an_answer() -> None:
     runtime = copy.copy(component.trigger_runtime("newInboundSms"))
     # A trigger the definition's checks would refuse: copied, not validated again.

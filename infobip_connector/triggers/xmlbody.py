@@ -10,7 +10,8 @@ Read exactly as strictly as JSON: a leaf whose text is not its declared type (``
 ``١٢`` for a number, ``yes`` for a boolean) stays text, an element declared as a value that
 holds elements is read as an object, and one declared as an object that holds text is read as
 that text, so the event checks (``items.py``) refuse that item at the element's path, exactly
-as they refuse the same mistyped field in JSON. Numbers follow JSON's grammar; an integer
+as they refuse the same mistyped field in JSON. Numbers follow JSON's grammar, for INTEGER
+fields too (``1.0``, ``1E2``, ``-0.0`` are read as JSON reads them: whole numbers); an integer
 keeps every digit (the checks refuse one past 64 bits).
 
 Safety: expat (the standard library's parser) with no DTD at all: a document type or entity
@@ -110,11 +111,11 @@ def _leaf(text: str, prop: Property) -> Any:
     value = text.strip()
     if prop.type in ("INTEGER", "NUMBER") and len(value) > _MAX_DIGITS:
         return value  # int() refuses longer; no field of Infobip's is a number this long
-    if prop.type == "INTEGER" and _WHOLE.fullmatch(value):
-        return int(value)
-    if prop.type == "NUMBER" and _NUMBER.fullmatch(value):
+    if prop.type in ("INTEGER", "NUMBER") and _NUMBER.fullmatch(value):
         if _WHOLE.fullmatch(value):
             return int(value)  # as a JSON reader gives "1" (and "0.5" as a float)
+        # An INTEGER written "1.0", "1E2" or "-0.0" is read as the float JSON gives, so the
+        # event checks take it as the whole number it is (and refuse "1.5") in both forms.
         number = float(value)
         return number if math.isfinite(number) else value
     if prop.type == "BOOLEAN" and value in ("true", "false"):
