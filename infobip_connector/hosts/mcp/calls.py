@@ -56,7 +56,12 @@ CONFIRM_MESSAGE = (
 
 
 class UnknownTool(LookupError):
-    """A call names no tool this server offers (another action may be switched off)."""
+    """A call names no tool this server offers (another action may be switched off);
+    ``expected`` says which names it offers."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.expected = expected
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,10 @@ class ToolRunner:
         """
         tool = self.tools.get(name)
         if tool is None:
-            raise UnknownTool(f"unknown tool {name!r}; one of: {', '.join(self.tools)}")
+            offered = ", ".join(self.tools)
+            raise UnknownTool(
+                f"unknown tool {name!r}; one of: {offered}", f"must be one of: {offered}"
+            )
         key: str | None = None
         try:
             values, key, repeated = _values(tool, arguments)

@@ -22,12 +22,12 @@ from typing import Any
 import anyio
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
-from mcp.shared.exceptions import MCPError
 
 from ..._version import __version__
 from ..cliflags import GRACE
 from ..stopsignals import on_stop_signals
 from .badlines import AnsweringReader
+from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
 from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
@@ -85,7 +85,9 @@ def build_server(
             # Run to its end even when the request is cancelled (inflight.py).
             result = await calls.call(ctx.request_id, params.name, params.arguments)
         except UnknownTool as exc:
-            raise MCPError(types.INVALID_PARAMS, str(exc)) from None
+            raise invalid_params(
+                [{"path": "params.name", "message": exc.expected}], str(exc)
+            ) from None
         return types.CallToolResult(
             content=[types.TextContent(text=result.text)],
             structured_content=result.structured,
@@ -115,7 +117,8 @@ def build_server(
         found = resources.get(str(params.uri))
         if found is None:
             known = ", ".join(resources)
-            raise MCPError(types.INVALID_PARAMS, f"unknown resource {params.uri}; one of: {known}")
+            wrong = [{"path": "params.uri", "message": f"must be one of: {known}"}]
+            raise invalid_params(wrong, f"unknown resource {params.uri}; one of: {known}")
         contents = types.TextResourceContents(
             uri=found.uri, mime_type=found.mime_type, text=found.text
         )
@@ -128,7 +131,7 @@ def build_server(
         return types.ListResourceTemplatesResult(resource_templates=[])
 
     instructions = f"{INSTRUCTIONS} {SANDBOX_NOTE}" if runner.sandbox else INSTRUCTIONS
-    return Server(
+    server: Server[Any] = Server(
         "infobip-connector",
         version=__version__,
         title="Infobip connector",
@@ -139,6 +142,8 @@ def build_server(
         on_read_resource=read_resource,
         on_list_resource_templates=list_resource_templates,
     )
+    server.middleware.append(ParamsErrors())  # inside the SDK's tracing, which sees its error
+    return server
 
 
 def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
