@@ -18,16 +18,25 @@ The protocol's stdout is a copy of file descriptor 1, taken before descriptor 1 
 at stderr (as ``serve`` does, and as the SDK's transport does): whatever else writes to
 stdout (a library's print, a C extension) lands in the log instead of corrupting the
 messages. Descriptor 1 is put back when the server ends.
+
+A client that reads its stdin slowly, or not at all for a while, fills the pipe: a blocking
+write would then hold the whole event loop (every call, the signals, the reading of stdin)
+until the client reads. So a pipe or socket is written without blocking
+(:func:`nonblocking`): what the pipe takes now is written, and the rest waits for the loop
+to report the descriptor writable, while the other tasks run on. Messages go out whole and
+one after the other (a lock); a send cancelled halfway leaves the rest of its line to the
+next send, which writes it first, so the wire never holds a broken line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import sys
 from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -116,24 +125,70 @@ class MessageReader(ReadStream):
 class MessageWriter(_Stream):
     """``Server.run``'s write stream: each message sent is one line written whole to ``fd``.
 
-    Raises anyio.BrokenResourceError once ``fd`` cannot be written (the client closed its
-    end), which the server takes as a closed connection.
+    On a non-blocking ``fd`` (:func:`nonblocking`) a full pipe makes a send wait on the loop
+    for room, never block it. Raises anyio.BrokenResourceError once ``fd`` cannot be written
+    (the client closed its end), which the server takes as a closed connection.
     """
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
+        self._lock = asyncio.Lock()  # one message whole before the next
+        self._rest = b""  # what a cancelled send left of its line: written first
 
     async def send(self, item: SessionMessage, /) -> None:
         data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
-        view = memoryview(data.encode("utf-8") + b"\n")
+        async with self._lock:
+            view = memoryview(self._rest + data.encode("utf-8") + b"\n")
+            try:
+                while view:  # the pipe may take part of a message at a time
+                    try:
+                        view = view[os.write(self._fd, view) :]
+                    except BlockingIOError:
+                        await self._writable()
+            except OSError as exc:
+                view = memoryview(b"")
+                raise anyio.BrokenResourceError(
+                    f"stdout cannot be written: {exc.strerror}"
+                ) from exc
+            finally:
+                self._rest = bytes(view)  # empty unless cancelled while waiting for room
+
+    async def _writable(self) -> None:
+        """Wait until the loop reports ``fd`` writable (the client read, or closed its end)."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_writer(self._fd, wake)
         try:
-            while view:  # os.write may take part of a large message at a time
-                view = view[os.write(self._fd, view) :]
-        except OSError as exc:
-            raise anyio.BrokenResourceError(f"stdout cannot be written: {exc.strerror}") from exc
+            await ready
+        finally:
+            loop.remove_writer(self._fd)
 
     async def aclose(self) -> None:
         pass  # the descriptor is the caller's (``stdio_streams``)
+
+
+@contextmanager
+def nonblocking(fd: int) -> Iterator[None]:
+    """``fd`` non-blocking meanwhile when it is a pipe or socket, as it was afterwards.
+
+    Only those can stall on a reader; a regular file never does, and a terminal is left as
+    it is (its flags are the shell's too). The flag belongs to the open file, which other
+    processes may share, hence put back.
+    """
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)) or not os.get_blocking(fd):
+        yield
+        return
+    os.set_blocking(fd, False)
+    try:
+        yield
+    finally:
+        os.set_blocking(fd, True)
 
 
 @asynccontextmanager
@@ -142,8 +197,8 @@ async def stdio_streams(
 ) -> AsyncIterator[tuple[MessageReader, MessageWriter]]:
     """The read and write streams of ``Server.run`` on this process's stdin and stdout.
 
-    ``limit`` bounds a line, in bytes. Descriptor 1 points at stderr meanwhile (see the
-    module's docstring).
+    ``limit`` bounds a line, in bytes. Descriptor 1 points at stderr meanwhile, and the
+    protocol's stdout is written without blocking (see the module's docstring).
     """
     sys.stdout.flush()
     wire = os.dup(1)
@@ -151,7 +206,8 @@ async def stdio_streams(
     try:
         lines = LineReader(sys.stdin.fileno(), limit, asyncio.get_running_loop())
         lines.start()
-        yield MessageReader(lines), MessageWriter(wire)
+        with nonblocking(wire):
+            yield MessageReader(lines), MessageWriter(wire)
     finally:
         os.dup2(wire, 1)
         os.close(wire)
