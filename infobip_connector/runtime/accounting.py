@@ -51,6 +51,11 @@ def check_accounted(
     if recipients is None:
         recipients = Recipients()
     entries = returned_entries(output)
+    # A single message answered by one entry, the usual small send: settled at once.
+    if len(entries) == 1 == len(recipients) and _single_settled(
+        output, reference, sent, recipients
+    ):
+        return
     suspects = _suspects(entries, recipients)
     # One entry per recipient and no suspect: each entry names its recipient's messageId, in
     # order. When those are the IDs sent, the answer accounts for them; no second listing.
@@ -158,22 +163,45 @@ def _suspects(entries: list[Any], recipients: Recipients) -> list[int]:
     return [
         index
         for index, (entry, (sent_id, sent_to)) in enumerate(zip(entries, recipients, strict=True))
-        if not (
-            type(entry) is dict
-            and entry.get("messageId") == sent_id
-            # A "+" in front is checked in full: the answer may write numbers so.
-            and ((to := entry.get("to")) is None or (to == sent_to and to[:1] != "+"))
-            and (
-                (count := entry.get("messageCount")) is None or (type(count) is int and count >= 1)
-            )
-            and (
-                not isinstance(status := entry.get("status"), dict)
-                or not (
-                    isinstance(status.get("groupId"), float) or isinstance(status.get("id"), float)
-                )
-            )
-        )
+        if not _plain(entry, sent_id, sent_to)
     ]
+
+
+def _plain(entry: Any, sent_id: str, sent_to: str) -> bool:
+    """Whether one entry names the messageId and ``to`` sent together and nothing unreadable.
+
+    The test of ``_suspects``: a plain dict with that messageId, that ``to`` (or none), a
+    ``messageCount`` of 1 or more (or none) and no status number that is a float.
+    """
+    return (
+        type(entry) is dict
+        and entry.get("messageId") == sent_id
+        # A "+" in front is checked in full: the answer may write numbers so.
+        and ((to := entry.get("to")) is None or (to == sent_to and to[:1] != "+"))
+        and ((count := entry.get("messageCount")) is None or (type(count) is int and count >= 1))
+        and (
+            not isinstance(status := entry.get("status"), dict)
+            or not (isinstance(status.get("groupId"), float) or isinstance(status.get("id"), float))
+        )
+    )
+
+
+def _single_settled(
+    output: dict[str, Any], reference: dict[str, Any], sent: list[str], recipients: Recipients
+) -> bool:
+    """Whether the one entry answering a one-recipient send leaves nothing to report.
+
+    The usual answer to a single message, settled without the column passes and listings
+    sized for a bulk: the one messageId sent is the recipient's, the entry is ``_plain``
+    for that recipient, and the answer names no other ``bulkId``. Exactly the case where
+    the full checks find nothing; anything else (False) goes through them, and they say
+    what is wrong.
+    """
+    sent_id = recipients.ids[0]
+    if sent != [sent_id] or not _plain(returned_entries(output)[0], sent_id, recipients.tos[0]):
+        return False
+    bulk = output.get("bulkId")
+    return bulk is None or "bulkId" not in reference or bulk == reference["bulkId"]
 
 
 # The types a settled column may hold; anything else goes to the entry-by-entry test.
