@@ -19,7 +19,7 @@ class _PausedGc:
 
     Collection resumes when the last block exits, and only if it was enabled when the first
     one entered, so an application that turned it off keeps it off. A class rather than a
-    generator-based context manager: a small send enters it three times.
+    generator-based context manager: a small send enters it more than once.
     """
 
     __slots__ = ("_depth", "_lock", "_resume")
