@@ -10,7 +10,6 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -46,26 +45,64 @@ def pooled_transport() -> httpx.HTTPTransport:
 
 
 def _httpx_request(attempt: dict[str, Any]) -> httpx.Request:
-    return httpx.Request(
-        attempt["method"],
+    content: bytes | None = attempt["content"]
+    method: str = attempt["method"]
+    request = httpx.Request(
+        method,
         attempt["url"],
-        content=attempt["content"],
-        headers=_wire_headers(tuple(attempt["headers"].items())),
+        headers=_wire_headers(
+            method,
+            attempt["url"],
+            tuple(attempt["headers"].items()),
+            None if content is None else len(content),
+        ),
+        # A stream given whole: httpx then adds no headers of its own (they are all in the
+        # set above already) and leaves the copying and checking of them out.
+        stream=httpx.ByteStream(b"" if content is None else content),
         extensions={"timeout": attempt["timeout"].as_dict()},
     )
+    request.read()  # as httpx does with content given whole: a transport may read it again
+    return request
 
 
-@lru_cache(maxsize=64)
-def _wire_headers(pairs: tuple[tuple[str, str], ...]) -> httpx.Headers:
-    """The headers of a request as httpx holds them, made once per distinct set of headers.
+#: (method, id of the URL, headers, body length) → (that URL, the request's headers).
+_header_sets: dict[tuple[Any, ...], tuple[httpx.URL, httpx.Headers]] = {}
+_MAX_HEADER_SETS = 256
+#: Header names whose presence changes what httpx adds for a body.
+_BODY_HEADERS = frozenset({"content-length", "transfer-encoding"})
 
-    A request copies an ``httpx.Headers`` it is given as it is, where a dict has each name
-    and value checked and encoded again: that cost a sixth of a small send. The same few
-    sets recur (one per key and body or none), and the cache is keyed by all their text, so
-    any change makes a set of its own. Never changed in place (``httpx.Request`` copies it);
-    its repr masks the Authorization value, as httpx does for every ``Headers``.
+
+def _wire_headers(
+    method: str, url: httpx.URL, pairs: tuple[tuple[str, str], ...], length: int | None
+) -> httpx.Headers:
+    """A request's headers as httpx holds them, made once per distinct request shape.
+
+    Exactly the ones httpx makes for the same method, URL, headers and a body of that
+    length (its ``Host`` and ``Content-Length`` included); a request given them copies
+    them as they are, where headers given as a dict, with ``content``, have each name and
+    value checked and encoded and the whole set rebuilt: that cost a third of a small send.
+    The same few shapes recur (one per key, target and body length); the cache is keyed by
+    all the headers' text, so any change makes a set of its own. The URL is held by its
+    entry, so its id is never another's while the entry lives, and an entry is used only
+    for that very object. Never changed in place (``httpx.Request`` copies it); its repr
+    masks the Authorization value, as httpx does for every ``Headers``.
     """
-    return httpx.Headers(dict(pairs))
+    key = (method, id(url), pairs, length)
+    known = _header_sets.get(key)
+    if known is not None and known[0] is url:
+        return known[1]
+    if length is not None and length > 1 and _BODY_HEADERS.isdisjoint(n.lower() for n, _ in pairs):
+        # Another length of a known shape: httpx's set for a 1-byte body, whose
+        # Content-Length (the one such header in it) says this length instead.
+        headers = httpx.Headers(_wire_headers(method, url, pairs, 1))
+        headers["Content-Length"] = str(length)
+    else:
+        body = None if length is None else bytes(length)
+        headers = httpx.Request(method, url, headers=dict(pairs), content=body).headers
+    if len(_header_sets) >= _MAX_HEADER_SETS:
+        _header_sets.clear()
+    _header_sets[key] = (url, headers)
+    return headers
 
 
 class AnswerTooLarge(httpx.ReadError):
