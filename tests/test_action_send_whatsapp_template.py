@@ -430,6 +430,7 @@ def test_the_template_picker_lists_the_senders_approved_templates() -> None:
         {"value": "welcome", "label": "welcome (de, en)"},
         {"value": "order_update", "label": "order_update (en)"},
         {"value": "verification_code", "label": "verification_code (en)"},
+        {"value": "order_payment", "label": "order_payment (en)"},
     ]
     assert [(r.method, r.path) for r in sandbox.requests] == [
         ("GET", f"/whatsapp/2/senders/{SENDER}/templates")
@@ -520,6 +521,7 @@ def test_cli_options_over_a_socket(server: SandboxServer, sandbox: Sandbox, tmp_
         "welcome",
         "order_update",
         "verification_code",
+        "order_payment",
     ]
 
 

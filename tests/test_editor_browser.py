@@ -528,10 +528,11 @@ def test_template_and_language_pickers_offer_the_senders_templates(page: EditorP
         return found
 
     page.type("messages[0].from", "+44 7860 099299")
-    assert offered(name, 3) == [
+    assert offered(name, 4) == [
         ["welcome", "welcome (de, en)"],
         ["order_update", "order_update (en)"],
         ["verification_code", "verification_code (en)"],
+        ["order_payment", "order_payment (en)"],
     ]
     page.type(name, "welcome")
     assert offered(language, 2) == [["de", "de"], ["en", "en"]]

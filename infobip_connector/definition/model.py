@@ -49,6 +49,8 @@ Rule = Literal[
     "templateButton",
     "templateButtons",
     "orderPayment",
+    "orderDetails",
+    "orderDetailsPayment",
     "instant",
     "mncNeedsMcc",
     "sentSinceBeforeUntil",

@@ -21,6 +21,7 @@ from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
 from .free_values import free_member_problems
+from .order_rules import order_details, order_details_payment
 from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem
@@ -101,6 +102,8 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "templateButton": template_button,
     "templateButtons": template_buttons,
     "orderPayment": order_payment,
+    "orderDetails": order_details,
+    "orderDetailsPayment": order_details_payment,
     "instant": instant,
     "mncNeedsMcc": mnc_needs_mcc,
     "sentSinceBeforeUntil": sent_since_before_until,

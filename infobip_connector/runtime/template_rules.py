@@ -30,7 +30,8 @@ HEADER_MEMBERS: dict[str, tuple[str, ...]] = {
 _ALL_HEADER_MEMBERS = ("placeholder", "mediaUrl", "filename", "latitude", "longitude")
 
 #: Members of each button type (``TemplateQuickReplyButtonContent``, ...): (required,
-#: optional), from the OpenAPI description's ``required`` lists. ORDER_DETAILS is not offered.
+#: optional), from the OpenAPI description's ``required`` lists (an ORDER_DETAILS button's
+#: ``action`` has rules of its own, ``order_rules.py``).
 BUTTON_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "QUICK_REPLY": (("parameter",), ()),
     "URL": (("parameter",), ()),
@@ -39,6 +40,7 @@ BUTTON_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "CATALOG": ((), ("thumbnailProductRetailerId",)),
     "MULTI_PRODUCT": (("sections",), ("thumbnailProductRetailerId",)),
     "VOICE_CALL": ((), ("callValidityPeriod", "callContextPayload")),
+    "ORDER_DETAILS": (("action",), ()),
 }
 _ALL_BUTTON_MEMBERS = tuple(
     dict.fromkeys(
@@ -115,14 +117,14 @@ def _spaces(place: str, value: str) -> Problems:
 def template_header(header: dict[str, Any], now: datetime) -> Problems:
     """The members of ``header`` are those of its ``type``: each given, no other."""
     wanted = HEADER_MEMBERS[header["type"]]
-    return _members(header, "a header", wanted, (), _ALL_HEADER_MEMBERS)
+    return type_members(header, "a header", wanted, (), _ALL_HEADER_MEMBERS)
 
 
 def template_button(button: dict[str, Any], now: datetime) -> Problems:
     """The members of ``button`` are those of its ``type`` (the required ones given), and a
     ``parameter`` is within the limit of its type."""
     needed, optional = BUTTON_MEMBERS[button["type"]]
-    problems = _members(button, "a button", needed, optional, _ALL_BUTTON_MEMBERS)
+    problems = type_members(button, "a button", needed, optional, _ALL_BUTTON_MEMBERS)
     limit = BUTTON_PARAMETER_LIMITS.get(button["type"])
     parameter = button.get("parameter")
     if limit is not None and isinstance(parameter, str) and over_limit(parameter, limit):
@@ -130,7 +132,7 @@ def template_button(button: dict[str, Any], now: datetime) -> Problems:
     return problems
 
 
-def _members(
+def type_members(
     value: dict[str, Any],
     what: str,
     needed: tuple[str, ...],
@@ -158,7 +160,7 @@ def _members(
 #: characters, every other payment type the pattern ``[A-Za-z0-9\-_.]{1,35}`` (written
 #: without anchors in the description; read as the whole ID).
 UPI_PAYU_ID_LIMIT = 25
-_PAYMENT_ID = re.compile(r"[A-Za-z0-9\-_.]{1,35}")
+PAYMENT_ID = re.compile(r"[A-Za-z0-9\-_.]{1,35}")
 
 
 def order_payment(payment: dict[str, Any], now: datetime) -> Problems:
@@ -169,14 +171,15 @@ def order_payment(payment: dict[str, Any], now: datetime) -> Problems:
             said = too_long(UPI_PAYU_ID_LIMIT, payment_id)
             return [{"path": "id", "message": f"{said} for a UPI_PAYU payment"}]
         return []
-    if _PAYMENT_ID.fullmatch(payment_id) is None:
-        return [
-            {
-                "path": "id",
-                "message": "must be 1 to 35 letters (A-Z, a-z), digits, '-', '_' or '.' "
-                f"for a {payment['type']} payment",
-            }
-        ]
+    return payment_id_problems(payment_id, payment["type"])
+
+
+def payment_id_problems(payment_id: str, kind: str) -> Problems:
+    """A payment ``id`` of ``kind`` matching ``PAYMENT_ID`` whole."""
+    if PAYMENT_ID.fullmatch(payment_id) is None:
+        said = "must be 1 to 35 letters (A-Z, a-z), digits, '-', '_' or '.'"
+        message = f"{said} for a {kind} payment"
+        return [{"path": "id", "message": message}]
     return []
 
 

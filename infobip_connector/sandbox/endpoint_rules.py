@@ -3,7 +3,8 @@ OpenAPI description: ``BulkMessage`` (WhatsApp template messages), ``PreviewRequ
 ``BulkRequest`` and ``UpdateStatusRequest`` (scheduled SMS bulks).
 
 Template headers are checked for every kind of ``TemplateHeaderContent`` (text, document,
-image, video, GIF and location), buttons for every type but ORDER_DETAILS; carousels,
+image, video, GIF and location), buttons for every type (an ORDER_DETAILS button's order and
+payment in ``order_details.py``); carousels,
 limited-time offers and order statuses by their shape only (no seeded template has them, and
 ``Template`` cannot describe them).
 """
@@ -12,8 +13,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .order_details import ORDER_DETAILS_ACTION
 from .templates import HEADER_MEMBERS
-from .validation import TRANSLITERATIONS, URL_OPTIONS, Arr, Int, Num, Obj, Str, send_at_problem
+from .validation import (
+    TRANSLITERATIONS,
+    URL_OPTIONS,
+    Arr,
+    Free,
+    Int,
+    Num,
+    Obj,
+    Str,
+    send_at_problem,
+)
 
 PREVIEW_REQUEST = Obj(
     {
@@ -38,7 +50,6 @@ _HEADER = Obj(
 )
 # The members of every button type (``TemplateButtonContent``'s variants); which ones a type
 # requires, and its parameter's limit, are checked with the template (templates.py).
-# ORDER_DETAILS buttons (an order and its payment) are not emulated: refused by type.
 _BUTTON = Obj(
     {
         "type": Str(
@@ -51,10 +62,12 @@ _BUTTON = Obj(
                 "CATALOG",
                 "MULTI_PRODUCT",
                 "VOICE_CALL",
+                "ORDER_DETAILS",
             ),
         ),
         "parameter": Str(),
         "flowToken": Str(max_len=3000),
+        "data": Free(),
         "thumbnailProductRetailerId": Str(max_len=3000),
         "sections": Arr(
             Obj(
@@ -67,6 +80,7 @@ _BUTTON = Obj(
         ),
         "callValidityPeriod": Int(minimum=1, maximum=43200),
         "callContextPayload": Str(min_len=1, max_len=512),
+        "action": ORDER_DETAILS_ACTION,
     }
 )
 _PAYMENT_TYPES = (

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .order_details import payment_problems
+
 _PLACEHOLDER = re.compile(r"\{\{\d+\}\}")
 #: The header formats a template may have, each with the members a send's header of that
 #: type must give (``Template*HeaderContent`` of the OpenAPI description; a TEXT header's
@@ -34,13 +36,21 @@ BUSINESS_ACCOUNT_ID = 111222333444555
 
 @dataclass(frozen=True)
 class Button:
-    """``type`` is QUICK_REPLY, URL, COPY_CODE, FLOW, CATALOG, MULTI_PRODUCT or VOICE_CALL; a
-    URL button is dynamic when its ``url`` has a placeholder; every other type always takes
-    values in a send (a parameter, a flow token, products, a call's settings)."""
+    """``type`` is QUICK_REPLY, URL, COPY_CODE, FLOW, CATALOG, MULTI_PRODUCT, VOICE_CALL or
+    ORDER_DETAILS; a URL button is dynamic when its ``url`` has a placeholder; every other type
+    always takes values in a send (a parameter, a flow token, products, a call's settings, an
+    order)."""
 
     type: str
     text: str
     url: str | None = None
+    # An ORDER_DETAILS button's payment region, BRAZIL or INDIA (``OrderDetailsButtonApiData``
+    # of the template listing requires it).
+    variant: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.type == "ORDER_DETAILS") != (self.variant in ("BRAZIL", "INDIA")):
+            raise ValueError("an ORDER_DETAILS button, and only one, has variant BRAZIL or INDIA")
 
     @property
     def dynamic(self) -> bool:
@@ -50,6 +60,8 @@ class Button:
         shown: dict[str, Any] = {"type": self.type, "text": self.text}
         if self.url is not None:
             shown["url"] = self.url
+        if self.variant is not None:
+            shown["variant"] = self.variant
         return shown
 
 
@@ -125,6 +137,13 @@ SEEDED: tuple[Template, ...] = (
         buttons=(Button("URL", "Copy code", "https://www.whatsapp.com/otp/code/?otp={{1}}"),),
         id="1000000004",
     ),
+    Template(
+        "order_payment",
+        "en",
+        "Your order {{1}} is ready. Review it and pay below.",
+        buttons=(Button("ORDER_DETAILS", "Review and pay", variant="INDIA"),),
+        id="1000000005",
+    ),
 )
 
 
@@ -189,6 +208,7 @@ _BUTTON_NEEDS = {
     "URL": "parameter",
     "COPY_CODE": "parameter",
     "MULTI_PRODUCT": "sections",
+    "ORDER_DETAILS": "action",
 }
 _PARAMETER_LIMITS = {"QUICK_REPLY": 128, "COPY_CODE": 15}
 
@@ -200,6 +220,8 @@ def _check_button_members(
         needed = _BUTTON_NEEDS.get(button["type"])
         if needed is not None and button.get(needed) is None:
             problems[f"{path}[{index}].{needed}"] = ["must not be null"]
+        if button["type"] == "ORDER_DETAILS" and button.get("action") is not None:
+            problems.update(payment_problems(button["action"], f"{path}[{index}].action"))
         limit = _PARAMETER_LIMITS.get(button["type"])
         parameter = button.get("parameter")
         # Lengths in UTF-16 code units, as the live service measures them.

@@ -64,7 +64,16 @@ class Arr:
     min_items: int = 0
 
 
-Rule = Str | Int | Num | Bool | Obj | Arr
+@dataclass(frozen=True)
+class Free:
+    """An object whose members the sender names (``additionalProperties``): each value as
+    ``values`` says, or any JSON value when it is None."""
+
+    values: Rule | None = None
+    required: bool = False
+
+
+Rule = Str | Int | Num | Bool | Obj | Arr | Free
 
 
 @dataclass
@@ -107,6 +116,12 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
             walk.add(path, "must be a boolean")
     elif isinstance(rule, Obj):
         _check_obj(rule, value, path, walk)
+    elif isinstance(rule, Free):
+        if not isinstance(value, dict):
+            walk.add(path, "must be an object")
+        elif rule.values is not None:
+            for key, item in value.items():
+                _check(rule.values, item, _join(path, key), walk)
     else:
         if not isinstance(value, list):
             walk.add(path, "must be an array")

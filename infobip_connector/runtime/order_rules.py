@@ -1,0 +1,87 @@
+"""Rules of a WhatsApp template's ORDER_DETAILS button that a JSON Schema cannot say.
+
+Infobip's OpenAPI description (``TemplateOrderDetailsActionContent``) gives the order's
+``payment`` a ``type`` discriminator (``TemplateAllowedOrderPaymentDetails``), each type its
+own members, and a BRAZIL_PAYMENTS payment a list of payments discriminated the same way
+(``InteractiveAllowedOrderBrazilPaymentsDetails``: BRAZIL_PIX_DC, BRAZIL_BOLETO or
+BRAZIL_LINK, the schema's options). ``connector.yaml`` declares one object
+with every member, as it does for buttons; these rules say which members each type takes.
+Each rule gets a schema-valid value and returns ``{"path": below the value, "message"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .template_rules import Problems, payment_id_problems, type_members
+
+_PIX = (("id", "code", "merchantName", "keyType", "key"), ("flowType",))
+_BOLETO = (("id", "code"), ())
+_LINK = (("id", "paymentLink"), ())
+
+#: Members of each payment type: (required, optional), from the ``required`` lists of
+#: ``InteractiveOrder*PaymentDetails``. PG_PAYU's ``callbackData`` (a list of strings) is
+#: left out: one member cannot be both that list and PG_RAZORPAY's map of strings, and the
+#: connector declares the map.
+PAYMENT_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "BRAZIL_PIX_DC": _PIX,
+    "BRAZIL_LINK": _LINK,
+    "BRAZIL_BOLETO": _BOLETO,
+    "BRAZIL_PAYMENTS": (("payments",), ()),
+    "PG_PAYU": (("id",), ("beneficiary",)),
+    "PG_RAZORPAY": (("id",), ("beneficiary", "callbackData")),
+    "UPI_INTENT": (("id", "format"), ("beneficiary",)),
+    "UPI_LINK": (("id", "paymentLink"), ("beneficiary",)),
+}
+_ALL_PAYMENT_MEMBERS = tuple(
+    dict.fromkeys(
+        name for needed, optional in PAYMENT_MEMBERS.values() for name in needed + optional
+    )
+)
+
+#: ``paymentConfiguration``, per the description: "Can be omitted for Brazil PIX, UPI Link
+#: and must be omitted for Brazil link, Brazil Boleto, Brazil Payments and UPI Intent
+#: payment" (so the payment gateways, PG_PAYU and PG_RAZORPAY, need one).
+CONFIGURATION_REFUSED = frozenset({"BRAZIL_LINK", "BRAZIL_BOLETO", "BRAZIL_PAYMENTS", "UPI_INTENT"})
+CONFIGURATION_REQUIRED = frozenset({"PG_PAYU", "PG_RAZORPAY"})
+#: ``orderDetailsType: QUICK_PAY`` is "applicable for PG PayU and PG Razorpay".
+QUICK_PAY_TYPES = CONFIGURATION_REQUIRED
+
+
+def order_details_payment(payment: dict[str, Any], now: datetime) -> Problems:
+    """The members of an order's ``payment`` (or of one of a BRAZIL_PAYMENTS payment's
+    ``payments``) are those of its ``type``, and its ``id`` is in the described form."""
+    kind = payment["type"]
+    needed, optional = PAYMENT_MEMBERS[kind]
+    problems = type_members(payment, "a payment", needed, optional, _ALL_PAYMENT_MEMBERS)
+    if kind == "PG_PAYU" and "callbackData" in payment:
+        problems = [p for p in problems if p["path"] != "callbackData"]
+        problems.append(
+            {
+                "path": "callbackData",
+                "message": "is not offered for PG_PAYU (Infobip takes a list of strings there; "
+                "the map of strings is PG_RAZORPAY's)",
+            }
+        )
+    payment_id = payment.get("id")
+    if isinstance(payment_id, str):
+        problems += payment_id_problems(payment_id, kind)
+    return problems
+
+
+def order_details(action: dict[str, Any], now: datetime) -> Problems:
+    """``paymentConfiguration`` and ``orderDetailsType`` as the payment's type allows them."""
+    kind = action["payment"]["type"]
+    problems = []
+    if "paymentConfiguration" in action and kind in CONFIGURATION_REFUSED:
+        message = f"must be left out for a {kind} payment"
+        problems.append({"path": "paymentConfiguration", "message": message})
+    if "paymentConfiguration" not in action and kind in CONFIGURATION_REQUIRED:
+        message = f"is required for a {kind} payment: the name of its payment configuration"
+        problems.append({"path": "paymentConfiguration", "message": message})
+    order = action["order"]
+    if "orderDetailsType" in order and kind not in QUICK_PAY_TYPES:
+        message = f"QUICK_PAY applies to PG_PAYU and PG_RAZORPAY payments only, not {kind}"
+        problems.append({"path": "order.orderDetailsType", "message": message})
+    return problems
