@@ -6,19 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
-from infobip_connector import component
 from infobip_connector.definition.model import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS, Property
 from infobip_connector.definition.schemas import property_schema
-from infobip_connector.errors import InputError
 
 from .sandbox_support import conforms
+from .template_support import SENDER, input_problems, sent_body
 
-ACTION = "sendWhatsappTemplateMessage"
-CONNECTION = {"token": "template-token-9a4e", "baseUrl": "https://xyz12.api.infobip.com"}
-SENDER = "447860099299"
 BUTTON = "messages[0].content.templateData.buttons[0]"
 # Screen data as a flow's first screen reads it; the values are objects, as Infobip's
 # description of ``data`` (additionalProperties: object) has them, with text and lists inside.
@@ -40,34 +35,10 @@ def _values(button: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sent(values: dict[str, Any]) -> dict[str, Any]:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        body = json.loads(request.content)
-        status = {"groupId": 1, "groupName": "PENDING", "id": 7, "name": "PENDING_ENROUTE"}
-        messages = [
-            {"to": m["to"], "messageId": m["messageId"], "status": status} for m in body["messages"]
-        ]
-        return httpx.Response(200, json={"messages": messages, "bulkId": body["bulkId"]})
-
-    component.execute(ACTION, values, CONNECTION, transport=httpx.MockTransport(handler))
-    assert len(seen) == 1
-    sent: dict[str, Any] = json.loads(seen[0].content)
-    return sent
-
-
-def _problems(values: dict[str, Any]) -> dict[str, str]:
-    with pytest.raises(InputError) as caught:
-        component.validate_input(ACTION, values)
-    return {e["path"]: e["message"] for e in caught.value.errors}
-
-
 def test_a_flow_button_with_data_is_sent_exactly() -> None:
     button = {"type": "FLOW", "flowToken": "tok-1", "data": FLOW_DATA}
     values = _values(button)
-    sent = _sent(values)
+    sent = sent_body(values)
     assert sent == values
     conforms("whatsapp_template_request.json", sent)
 
@@ -81,7 +52,7 @@ def test_a_flow_button_with_data_is_sent_exactly() -> None:
     ],
 )
 def test_data_that_is_not_an_object_is_refused_at_its_path(data: Any, words: str) -> None:
-    problems = _problems(_values({"type": "FLOW", "data": data}))
+    problems = input_problems(_values({"type": "FLOW", "data": data}))
     assert list(problems) == [f"{BUTTON}.data"]
     assert words in problems[f"{BUTTON}.data"]
 
@@ -96,8 +67,8 @@ def _nested(levels: int) -> dict[str, Any]:
 
 def test_data_nested_too_deep_is_refused_where_it_goes_too_deep() -> None:
     at_limit = _values({"type": "FLOW", "data": _nested(FREE_MAX_DEPTH)})
-    assert _sent(at_limit)["messages"][0]["content"]["templateData"]["buttons"][0]["data"]
-    problems = _problems(_values({"type": "FLOW", "data": _nested(FREE_MAX_DEPTH + 1)}))
+    assert sent_body(at_limit)["messages"][0]["content"]["templateData"]["buttons"][0]["data"]
+    problems = input_problems(_values({"type": "FLOW", "data": _nested(FREE_MAX_DEPTH + 1)}))
     where = f"{BUTTON}.data" + ".k" * FREE_MAX_DEPTH
     assert list(problems) == [where]
     assert f"deeper than {FREE_MAX_DEPTH} levels" in problems[where]
@@ -107,14 +78,14 @@ def test_a_deep_list_counts_as_deep() -> None:
     value: Any = [1]
     for _ in range(FREE_MAX_DEPTH):
         value = [value]
-    problems = _problems(_values({"type": "FLOW", "data": {"rows": value}}))
+    problems = input_problems(_values({"type": "FLOW", "data": {"rows": value}}))
     (where,) = problems
     assert where.startswith(f"{BUTTON}.data.rows[0]")
 
 
 def test_data_over_the_size_bound_is_refused_at_data() -> None:
     data = {f"field{i}": {"v": "x" * 100} for i in range(FREE_MAX_JSON_CHARS // 100)}
-    problems = _problems(_values({"type": "FLOW", "data": data}))
+    problems = input_problems(_values({"type": "FLOW", "data": data}))
     assert list(problems) == [f"{BUTTON}.data"]
     assert f"at most {FREE_MAX_JSON_CHARS:,}" in problems[f"{BUTTON}.data"]
 
@@ -122,18 +93,18 @@ def test_data_over_the_size_bound_is_refused_at_data() -> None:
 def test_a_member_name_with_dots_and_brackets_is_named_as_given() -> None:
     # The problem's place is built from parts, so a name is never read as a path.
     data = {"a.b[0]": _nested(FREE_MAX_DEPTH)}
-    problems = _problems(_values({"type": "FLOW", "data": data}))
+    problems = input_problems(_values({"type": "FLOW", "data": data}))
     (where,) = problems
     assert where.startswith(f"{BUTTON}.data.a.b[0].k")
 
 
 def test_data_belongs_to_a_flow_button_only() -> None:
-    problems = _problems(_values({"type": "QUICK_REPLY", "parameter": "p", "data": {"a": {}}}))
+    problems = input_problems(_values({"type": "QUICK_REPLY", "parameter": "p", "data": {"a": {}}}))
     assert "does not belong to a button of type QUICK_REPLY" in problems[f"{BUTTON}.data"]
 
 
 def test_an_empty_member_name_is_refused() -> None:
-    problems = _problems(_values({"type": "FLOW", "data": {"": {"a": 1}}}))
+    problems = input_problems(_values({"type": "FLOW", "data": {"": {"a": 1}}}))
     assert list(problems) == [f"{BUTTON}.data"]
     assert "empty name" in problems[f"{BUTTON}.data"]
 

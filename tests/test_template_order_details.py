@@ -5,21 +5,18 @@ the sandbox's approved ``order_payment`` template taking such a button."""
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import httpx
 import pytest
 
 from infobip_connector import component
-from infobip_connector.errors import InputError
 from infobip_connector.sandbox import Sandbox, Template
 from infobip_connector.sandbox.templates import Button
 
 from .sandbox_support import KEY, conforms
+from .template_support import ACTION, SENDER, input_problems, sent_body
 
-ACTION = "sendWhatsappTemplateMessage"
-SENDER = "447860099299"
 BUTTON = "messages[0].content.templateData.buttons[0]"
 ACTION_PATH = f"{BUTTON}.action"
 
@@ -116,39 +113,10 @@ def _values(action: Any, button_type: str = "ORDER_DETAILS") -> dict[str, Any]:
     }
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
-    body = json.loads(request.content)
-    status = {"groupId": 1, "groupName": "PENDING", "id": 7, "name": "PENDING_ENROUTE"}
-    messages = [
-        {"to": m["to"], "messageId": m["messageId"], "status": status} for m in body["messages"]
-    ]
-    return httpx.Response(200, json={"messages": messages, "bulkId": body["bulkId"]})
-
-
-def _sent(values: dict[str, Any]) -> dict[str, Any]:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return _answer(request)
-
-    connection = {"token": "order-token-5d1c", "baseUrl": "https://xyz12.api.infobip.com"}
-    component.execute(ACTION, values, connection, transport=httpx.MockTransport(handler))
-    assert len(seen) == 1
-    sent: dict[str, Any] = json.loads(seen[0].content)
-    return sent
-
-
-def _problems(values: dict[str, Any]) -> dict[str, str]:
-    with pytest.raises(InputError) as caught:
-        component.validate_input(ACTION, values)
-    return {e["path"]: e["message"] for e in caught.value.errors}
-
-
 @pytest.mark.parametrize("order", [RAZORPAY_ORDER, BRAZIL_ORDER], ids=["razorpay", "brazil"])
 def test_a_full_order_details_button_is_sent_exactly(order: dict[str, Any]) -> None:
     values = _values(order)
-    sent = _sent(values)
+    sent = sent_body(values)
     assert sent == values
     conforms("whatsapp_template_request.json", sent)
 
@@ -221,7 +189,7 @@ def _with(change: dict[str, Any], base: dict[str, Any] = RAZORPAY_ORDER) -> dict
 def test_a_payment_takes_the_members_of_its_type(
     order: dict[str, Any], path: str, words: str
 ) -> None:
-    problems = _problems(_values(order))
+    problems = input_problems(_values(order))
     assert words in problems.get(f"{ACTION_PATH}.{path}", ""), problems
 
 
@@ -234,12 +202,12 @@ def test_payment_configuration_and_quick_pay_follow_the_payment_type() -> None:
             "callbackData": None,
         }
     )
-    problems = _problems(_values(link))
+    problems = input_problems(_values(link))
     assert "left out for a BRAZIL_LINK" in problems[f"{ACTION_PATH}.paymentConfiguration"]
     assert "QUICK_PAY applies" in problems[f"{ACTION_PATH}.order.orderDetailsType"]
     unconfigured = copy.deepcopy(RAZORPAY_ORDER)
     del unconfigured["paymentConfiguration"]
-    problems = _problems(_values(unconfigured))
+    problems = input_problems(_values(unconfigured))
     assert "required for a PG_RAZORPAY" in problems[f"{ACTION_PATH}.paymentConfiguration"]
 
 
@@ -248,18 +216,20 @@ def test_an_order_needs_its_required_parts() -> None:
     del order["order"]["tax"]
     order["order"]["items"][0]["quantity"] = 0
     del order["totalAmount"]
-    problems = _problems(_values(order))
+    problems = input_problems(_values(order))
     assert problems[f"{ACTION_PATH}.order.tax"] == "is required"
     assert problems[f"{ACTION_PATH}.totalAmount"] == "is required"
     assert "at least 1" in problems[f"{ACTION_PATH}.order.items[0].quantity"]
 
 
 def test_the_action_belongs_to_an_order_details_button_only() -> None:
-    problems = _problems(_values(RAZORPAY_ORDER, "QUICK_REPLY"))
+    problems = input_problems(_values(RAZORPAY_ORDER, "QUICK_REPLY"))
     assert "does not belong to a button of type QUICK_REPLY" in problems[ACTION_PATH]
     content = _values(None)["messages"][0]["content"]
     content["templateData"]["buttons"] = [{"type": "ORDER_DETAILS"}]
-    problems = _problems({"messages": [{"from": SENDER, "to": "41793026727", "content": content}]})
+    problems = input_problems(
+        {"messages": [{"from": SENDER, "to": "41793026727", "content": content}]}
+    )
     assert problems[ACTION_PATH] == "is required when type is ORDER_DETAILS"
 
 
@@ -268,7 +238,7 @@ def test_a_non_object_action_or_payment_is_a_typed_error() -> None:
         ("order", ACTION_PATH),
         ({**RAZORPAY_ORDER, "payment": 3}, f"{ACTION_PATH}.payment"),
     ):
-        problems = _problems(_values(action))
+        problems = input_problems(_values(action))
         assert "must be an object" in problems[path], problems
 
 
