@@ -152,6 +152,7 @@ def test_a_reply_context_without_a_usable_id_is_refused(context: dict[str, Any])
 _BUTTONS = [
     ("FLOW", {"type": "FLOW", "flowToken": "flow-token-1"}),
     ("FLOW", {"type": "FLOW"}),
+    ("FLOW", {"type": "FLOW", "flowToken": "flow-token-1", "data": {"screen": {"step": 1}}}),
     ("CATALOG", {"type": "CATALOG", "thumbnailProductRetailerId": "sku-1"}),
     (
         "MULTI_PRODUCT",
@@ -205,7 +206,7 @@ def test_template_buttons_of_every_offered_type_are_sent_as_written(
         (
             {"type": "FLOW", "parameter": "p"},
             "parameter",
-            "does not belong to a button of type FLOW (it takes flowToken)",
+            "does not belong to a button of type FLOW (it takes flowToken and data)",
         ),
         (
             {"type": "VOICE_CALL", "callValidityPeriod": 43201},
@@ -220,7 +221,7 @@ def test_template_buttons_of_every_offered_type_are_sent_as_written(
             "sections[0].title",
             "24",
         ),
-        ({"type": "ORDER_DETAILS"}, "type", "one of"),
+        ({"type": "ORDER_DETAILS"}, "action", "is required when type is ORDER_DETAILS"),
     ],
 )
 def test_a_button_takes_the_members_of_its_type(
