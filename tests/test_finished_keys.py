@@ -215,3 +215,34 @@ def test_serve_a_finished_key_with_other_input_is_invalid_params() -> None:
     [problem] = other["error"]["data"]["error"]["details"]["errors"]
     assert problem["path"] == "idempotencyKey" and "other input" in problem["message"]
     assert _sent(box) == 1
+
+
+# -- the input as the connector reads it -----------------------------------------------------
+
+#: SMS spelled otherwise: a spaced number, a null optional member, members in another order.
+SMS_RESPELLED = {
+    "bulkId": None,
+    "messages": [{"text": SMS["messages"][0]["text"], "destinations": [{"to": "+4179 302-6727"}]}],
+}
+
+
+def test_mcp_a_repeat_spelled_otherwise_is_the_same_send_replayed() -> None:
+    tools, box = runner(["sendSms"])
+    first = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup"})
+    again = call(tools, "sendSms", {**SMS_RESPELLED, IDEMPOTENCY_KEY: "dup"})
+    assert not again.is_error, again.structured
+    assert again.meta is not None and again.meta[REPLAY_META] is True
+    assert again.structured == first.structured and _sent(box) == 1
+
+
+def test_serve_a_repeat_spelled_otherwise_is_the_same_send_replayed() -> None:
+    box = Sandbox(KEY, deliver_reports=False)
+    methods = methods_for(box.transport())
+    [first] = _execute(
+        methods, request(1, "execute", action="sendSms", input=SMS, idempotencyKey="K")
+    )
+    [again] = _execute(
+        methods, request(2, "execute", action="sendSms", input=SMS_RESPELLED, idempotencyKey="K")
+    )
+    assert again.get("result") == first["result"], again
+    assert _sent(box) == 1

@@ -5,16 +5,16 @@ sent unless the account has idempotent sending, and with it the second is refuse
 duplicate while the first's outcome is still open. So a host refuses a send whose key is
 in use, in its own words (``refusal``), before anything is sent.
 
-A send that ENDED with its outcome known is remembered too (:class:`Finished`): its
-result and the fingerprint of what it sent (:func:`fingerprint`: the action, the values
-as given and the connection). A repeat of that key is then answered from memory, nothing
-sent: the same fingerprint gets the stored result back (a replay, which the host marks as
-such), another one an error in the host's words (``reused``: the key names another
-message). Without this, a repeat of a finished send would send the messages a second time
-on an account without idempotent sending (the default). A send that ended without a
-result (an error, ``outcome_unknown``, a cancellation) is not remembered: its key stays
-usable, for a fresh send after a definite error or a retry with ``repeated`` after an
-unknown outcome, as before.
+A send that ENDED with its outcome known is remembered too (:class:`Finished`): its result
+and the fingerprint of what it sent (:func:`fingerprint`: the action, the values as the
+connector reads them, ``sendprint.py``, and the connection). A repeat of that key is then
+answered from memory, nothing sent: the same fingerprint gets the stored result back (a
+replay, which the host marks as such), another one an error in the host's words (``reused``:
+the key names another message). Without this, a repeat of a finished send would send the
+messages a second time on an account without idempotent sending (the default). A send that
+ended without a result (an error, ``outcome_unknown``, a cancellation) is not remembered:
+its key stays usable, for a fresh send after a definite error or a retry with ``repeated``
+after an unknown outcome, as before.
 
 Memory is bounded: the last :data:`KEEP_KEYS` finished keys, each for :data:`KEEP_SECONDS`
 at most, and at most :data:`KEEP_BYTES` of fingerprinted values in all (a result grows with
@@ -131,9 +131,9 @@ class RunningKeys:
         (the block's :func:`fingerprint`) a finished key is looked up first: the same
         fingerprint gives a claim to replay (the key is not held), another raises
         ``reused()``; ``sent`` None (a key the host made) is neither looked up nor
-        remembered. A result given to :meth:`Claim.finish` is remembered when the block
-        ends, whether or not it ends with an exception (the caller may be cancelled after
-        the outcome is known).
+        remembered here (:meth:`keep` remembers it once the host hands it out). A result
+        given to :meth:`Claim.finish` is remembered when the block ends, whether or not it
+        ends with an exception (the caller may be cancelled after the outcome is known).
         """
         if key is None:
             yield Claim()
@@ -160,6 +160,14 @@ class RunningKeys:
                 self._keys.discard(key)
                 if claim.done and sent is not None:
                     self._remember(key, Finished(sent, claim.result, self._clock()))
+
+    def keep(self, key: str, sent: Print, result: Any) -> None:
+        """Remember ``key`` (one the host made, not looked up so far) as a finished send of
+        ``sent`` that ended with ``result``: the host now hands the key to its caller as the
+        way to get that result again, so a repeat with it must be a replay, never a send."""
+        with self._lock:
+            if key not in self._finished:
+                self._remember(key, Finished(sent, result, self._clock()))
 
     def _earlier(self, key: str) -> Finished | None:
         """The finished send of ``key`` still remembered (older ones forgotten first)."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
@@ -30,7 +30,8 @@ from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
 from ..retryhint import retry_hint
-from ..runningkeys import RunningKeys, fingerprint
+from ..runningkeys import Print, RunningKeys
+from ..sendprint import send_print
 from .tools import CONFIRM, IDEMPOTENCY_KEY, REPEATED, ToolSpec
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ class CallResult:
     meta: dict[str, Any] | None = None
     #: The execution key the call ran with (a send's), for the log of a lost answer.
     key: str | None = None
+    #: The fingerprint of a send that ended with a result under a key this server made
+    #: (not remembered until it is handed out, :meth:`ToolRunner.keep`).
+    minted: Print | None = None
 
 
 class ToolRunner:
@@ -124,10 +128,12 @@ class ToolRunner:
         try:
             values, key, repeated = _values(tool, arguments)
             retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
-            # A key minted here is not remembered: no caller can repeat it, and keyless calls
-            # would push the callers' own keys out of the bounded memory (runningkeys.py).
+            read = self._print(name, values, key)
+            # A key minted here is looked up by nobody and remembered only once it is handed
+            # out (:meth:`keep`, the log of a lost answer): keyless calls would otherwise push
+            # the callers' own keys out of the bounded memory (runningkeys.py).
             given = arguments is not None and arguments.get(IDEMPOTENCY_KEY) is not None
-            sent = fingerprint(name, values) if given and key is not None else None
+            sent = read if given else None
             with (
                 self._running_keys.held(key, _key_in_use, sent=sent, reused=_key_reused) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
@@ -150,7 +156,22 @@ class ToolRunner:
             # A defect, not an input: the agent still gets an error object, never a traceback.
             internal = InternalError(f"internal error: {type(exc).__name__}: {exc}")
             return self.error_result(internal, key)
-        return self._result(output, is_error=False, key=key)
+        result = self._result(output, is_error=False, key=key)
+        return result if given else replace(result, minted=read)
+
+    def _print(self, name: str, values: dict[str, Any], key: str | None) -> Print | None:
+        """The ledger's fingerprint of a send with ``key`` (None: not a send), its values
+        read as the connector reads them (``sendprint.py``)."""
+        if key is None:
+            return None
+        return send_print(self._component, name, values, self._connection, key)
+
+    def keep(self, result: CallResult) -> None:
+        """Remember the key this server made for a send that ended with ``result``, now
+        that a log line hands it out: the same call with that key is then a replay,
+        nothing sent again (a key handed out as the way back must be one the server knows)."""
+        if result.minted is not None and result.key is not None and not result.is_error:
+            self._running_keys.keep(result.key, result.minted, result.structured)
 
     def error_result(self, error: ConnectorError, key: str | None = None) -> CallResult:
         """The error result of ``error``, as the CLI prints errors: masked again, keeping

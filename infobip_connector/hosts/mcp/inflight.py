@@ -119,7 +119,7 @@ class InFlight:
         except anyio.get_cancelled_exc_class():
             self._unanswered.pop(_key(request_id), None)
             if self._accounted(name):
-                _log(entry, result, "its request was cancelled, so the client never got this")
+                self._lost(entry, result, "its request was cancelled, so the client never got this")
             raise
         return result
 
@@ -143,7 +143,7 @@ class InFlight:
         """The transport could not write the answer to ``request_id``: logged now."""
         found = self._unanswered.pop(_key(request_id), None)
         if found is not None:
-            _log(*found, why)
+            self._lost(*found, why)
         if not self._unanswered:
             self._answered.set()
 
@@ -178,8 +178,14 @@ class InFlight:
     def report(self, why: str) -> None:
         """Log each call that ended while stopping and whose answer was not seen written."""
         for entry, result in self._unanswered.values():
-            _log(entry, result, why)
+            self._lost(entry, result, why)
         self._unanswered.clear()
+
+    def _lost(self, entry: _Call, result: CallResult, why: str) -> None:
+        """Log a call whose answer the client may not have; the key the line names is kept
+        (a send's key this server made included), so the same call with it is a replay."""
+        self._runner.keep(result)
+        _log(entry, result, why)
 
 
 async def _ended(task: asyncio.Task[CallResult], runner: ToolRunner) -> CallResult:

@@ -28,7 +28,8 @@ from ... import outcome
 from ...component import checked_idempotency_key
 from ...redaction import get_logger
 from ..retryhint import retry_hint
-from ..runningkeys import RunningKeys, fingerprint
+from ..runningkeys import RunningKeys
+from ..sendprint import send_print
 from .connections import ABSENT, Connections
 from .protocol import invalid_params, method_not_found
 from .triggers import TriggerMethods
@@ -147,12 +148,18 @@ class Methods:
             key = f"serve-{uuid.uuid4()}"
         hinted = key if self._kinds[action] == "send" else None
         retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
-        # A finished key is answered from memory (runningkeys.py); the connection is part
-        # of what was sent, so another account's send is never replayed. A key the worker
-        # made is not remembered: no caller can repeat it, and keyless traffic would push
-        # the callers' own keys out of the bounded memory.
+        # A finished key is answered from memory (runningkeys.py), the input compared as
+        # the connector reads it (sendprint.py); the connection is part of what was sent,
+        # so another account's send is never replayed. A key the worker made is not
+        # remembered: no caller can repeat it (a lost answer is logged only once stdout is
+        # closed, and the worker then stops), and keyless traffic would push the callers'
+        # own keys out of the bounded memory.
         given = params.get("idempotencyKey") is not None
-        sent = fingerprint(action, params["input"], connection) if given and hinted else None
+        sent = (
+            send_print(self._component, action, params["input"], connection, hinted, connection)
+            if given and hinted
+            else None
+        )
         running = self._component.execute_async(
             action,
             params["input"],
