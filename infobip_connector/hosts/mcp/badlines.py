@@ -3,7 +3,8 @@
 The stdio transport hands ``Server.run`` the exception a bad line raised, and the SDK only
 logs it: the client waits for an answer that never comes. Here such a line is answered on
 the spot with ``id: null`` (its id could not be read): -32700 for a line that is not JSON,
--32600 for JSON that is no JSON-RPC message or a line past the length bound. Only the SDK's
+-32600 for JSON that is no JSON-RPC message (with its id when ``lineparse`` could read one)
+or a line past the length bound. Only the SDK's
 public message types are used; the answer goes out through the same write stream.
 """
 
@@ -16,6 +17,7 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
 from ...redaction import get_logger
+from .lineparse import BadRequest, NotJson
 
 log = get_logger("infobip_connector.mcp")
 
@@ -24,13 +26,17 @@ INVALID_REQUEST = -32600
 
 
 def bad_line_answer(problem: Exception) -> SessionMessage:
-    """The error answer to a line whose parse raised ``problem``."""
-    if isinstance(problem, ValidationError) and _not_json(problem):
+    """The error answer to a line whose parse raised ``problem``: ``id: null``, or the id
+    a :class:`lineparse.BadRequest` could read."""
+    if isinstance(problem, NotJson) or (
+        isinstance(problem, ValidationError) and _not_json(problem)
+    ):
         code, message = PARSE_ERROR, "Parse error: the line is not JSON"
     else:
         code, message = INVALID_REQUEST, f"Invalid Request: {_why(problem)}"
+    request_id = problem.request_id if isinstance(problem, BadRequest) else None
     error = types.JSONRPCError(
-        jsonrpc="2.0", id=None, error=types.ErrorData(code=code, message=message)
+        jsonrpc="2.0", id=request_id, error=types.ErrorData(code=code, message=message)
     )
     return SessionMessage(error)
 
@@ -63,5 +69,6 @@ def _not_json(problem: ValidationError) -> bool:
 def _why(problem: Exception) -> str:
     if isinstance(problem, ValidationError):
         return "not a JSON-RPC 2.0 request, notification or response"
-    # A line past the bound says so itself (stdio.LineTooLong); nothing else quotes input.
+    # A line past the bound (stdio.LineTooLong) and a request lineparse refused say so
+    # themselves; neither quotes input.
     return str(problem)[:200]

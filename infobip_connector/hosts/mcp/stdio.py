@@ -41,12 +41,12 @@ from types import TracebackType
 from typing import Self
 
 import anyio
-import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
 from ..serve.command import MAX_LINE_BYTES
 from ..serve.lines import Item, LineReader, TooLong
+from .lineparse import encoded, parse_line
 
 log = get_logger("infobip_connector.mcp")
 
@@ -113,10 +113,7 @@ class MessageReader(ReadStream):
         if isinstance(line, TooLong):
             log.warning("skipped a line of more than %d bytes", line.limit)
             return LineTooLong(f"a line of more than {line.limit} bytes, skipped")
-        try:
-            return SessionMessage(types.jsonrpc_message_adapter.validate_json(line, by_name=False))
-        except Exception as exc:
-            return exc
+        return parse_line(line)
 
     async def aclose(self) -> None:
         self._ended = True
@@ -136,9 +133,9 @@ class MessageWriter(_Stream):
         self._rest = b""  # what a cancelled send left of its line: written first
 
     async def send(self, item: SessionMessage, /) -> None:
-        data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
+        data = encoded(item.message)
         async with self._lock:
-            view = memoryview(self._rest + data.encode("utf-8") + b"\n")
+            view = memoryview(self._rest + data)
             try:
                 while view:  # the pipe may take part of a message at a time
                     try:

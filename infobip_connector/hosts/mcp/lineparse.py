@@ -1,0 +1,115 @@
+"""One stdio line read as a JSON-RPC message, so that no request goes unanswered.
+
+The SDK's parse (``jsonrpc_message_adapter``) is fast and right for nearly every line; it
+fails a client two ways, which are mended here, on those lines alone:
+
+- A request id of another shape (``1E2``, ``3.0``, ``1.5``, ``null``, ``true``, ``[1]``)
+  does not fit the request type (a strict integer or a string), so the line is read as a
+  notification, which nobody answers: the client waits on that id for ever. A number whose
+  value is whole (``1E2``, ``3.0``, ``-0.0``) is that integer, as in every JSON reader that
+  has integers; any other id is an invalid request (-32600, ``id: null``, as its id cannot
+  be written back), answered and logged.
+- A line that is JSON by the grammar but holds a string escape that is half of a UTF-16
+  pair (``"\\ud800"``) is refused by the SDK's reader as not JSON (-32700 without the id),
+  so that request is never answered either. It is read with the standard library instead
+  and handled as usual: a tool's arguments holding such a text get the connector's input
+  error naming the member (``messages[0].text``), as ``serve`` does.
+
+And a line that is not JSON (``NaN``, ``Infinity``, which the SDK's reader admits) is a
+parse error, -32700, as the README says. The answer to a request whose id holds such a
+half pair is written with the escape (:func:`encoded`), which is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
+
+from ...redaction import get_logger
+from ..serve import lenient
+
+log = get_logger("infobip_connector.mcp")
+
+#: Words only a line that is not strict JSON can hold outside a string (``NaN``, ``-Infinity``).
+_CONSTANTS = (b"NaN", b"Infinity")
+
+
+class NotJson(ValueError):
+    """The line is not JSON (-32700)."""
+
+
+class BadRequest(ValueError):
+    """The line is JSON but no JSON-RPC message (-32600); ``request_id``: its id when it
+    could be read and written back, else None. The text names no value of the line."""
+
+    def __init__(self, message: str, request_id: int | str | None = None) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
+def parse_line(line: bytes) -> SessionMessage | Exception:
+    """The message of one line, or the :class:`NotJson` / :class:`BadRequest` to answer."""
+    adapter = types.jsonrpc_message_adapter
+    try:
+        message = adapter.validate_json(line, by_name=False)
+    except ValidationError:
+        return _read_again(line)
+    if isinstance(message, types.JSONRPCNotification):
+        # A notification has no id: one that has is a request the SDK could not read so.
+        document = lenient.loads(line)
+        if isinstance(document, dict) and "id" in document:
+            return _request(document)
+    elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
+        return NotJson("the line is not JSON")
+    return SessionMessage(message)
+
+
+def _read_again(line: bytes) -> SessionMessage | Exception:
+    """A line the SDK refused, read by the grammar: not JSON, or a request to mend."""
+    document = lenient.loads(line)
+    if document is None:
+        return NotJson("the line is not JSON")
+    if not isinstance(document, dict):
+        return BadRequest("not a JSON-RPC 2.0 request, notification or response")
+    return _request(document) if "id" in document else _message(document, None)
+
+
+def _request(document: dict[str, Any]) -> SessionMessage | Exception:
+    """``document`` (a JSON object with an ``id``) as a request, its whole-number id an int."""
+    request_id = document["id"]
+    if isinstance(request_id, float) and math.isfinite(request_id) and request_id.is_integer():
+        request_id = document["id"] = int(request_id)
+    if isinstance(request_id, bool) or not isinstance(request_id, (int, str)):
+        log.warning(
+            "answered a request whose id is %s with -32600: an id must be an integer or a string",
+            type(request_id).__name__ if request_id is not None else "null",
+        )
+        why = "`id` must be an integer or a string (a notification has no `id`)"
+        return BadRequest(f"not a JSON-RPC 2.0 request: {why}")
+    return _message(document, request_id)
+
+
+def _message(document: dict[str, Any], request_id: int | str | None) -> SessionMessage | Exception:
+    try:
+        return SessionMessage(
+            types.jsonrpc_message_adapter.validate_python(document, by_name=False)
+        )
+    except ValidationError:
+        return BadRequest("not a JSON-RPC 2.0 request, notification or response", request_id)
+
+
+def encoded(message: types.JSONRPCMessage) -> bytes:
+    """``message`` as one line of JSON; a text holding half of a UTF-16 pair (an id read by
+    :func:`parse_line`) written as its escape, which UTF-8 cannot carry otherwise."""
+    try:
+        data = message.model_dump_json(by_alias=True, exclude_unset=True)
+    except PydanticSerializationError:
+        dumped = message.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        data = json.dumps(dumped, separators=(",", ":"))
+    return data.encode("utf-8") + b"\n"

@@ -1,0 +1,113 @@
+"""Every stdio line that holds a request gets an answer, whatever the shape of its id.
+
+The SDK's reader takes a request whose id is not a strict integer or a string for a
+notification, and refuses a line holding half of a UTF-16 pair as not JSON: either way
+the request was never answered and its client waited for ever (``hosts/mcp/lineparse.py``).
+Skipped when the ``mcp`` extra is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+pytest.importorskip("mcp")
+
+import mcp_types as types
+from mcp.shared.message import SessionMessage
+
+from infobip_connector.hosts.mcp.lineparse import BadRequest, NotJson, encoded, parse_line
+
+from .conftest import ROOT
+
+HELLO = {
+    "protocolVersion": "2025-06-18",
+    "capabilities": {},
+    "clientInfo": {"name": "test", "version": "0"},
+}
+SEND = (
+    '{"name":"sendSms","arguments":{"messages":[{"destinations":[{"to":"+41793026727"}],'
+    '"text":"\\ud800"}]}}'
+)
+
+
+def _line(request_id: str, method: str, params: str = "{}") -> bytes:
+    return f'{{"jsonrpc":"2.0","id":{request_id},"method":"{method}","params":{params}}}'.encode()
+
+
+@pytest.mark.parametrize(("written", "read"), [("1E2", 100), ("3.0", 3), ("-0.0", 0)])
+def test_a_whole_number_id_is_that_integer(written: str, read: int) -> None:
+    parsed = parse_line(_line(written, "ping"))
+    assert isinstance(parsed, SessionMessage)
+    assert isinstance(parsed.message, types.JSONRPCRequest) and parsed.message.id == read
+
+
+@pytest.mark.parametrize("written", ["1.5", "null", "true", "[1]", '{"a":1}', "1e400"])
+def test_another_id_is_an_invalid_request_not_a_notification(written: str) -> None:
+    parsed = parse_line(_line(written, "tools/list"))
+    assert isinstance(parsed, BadRequest) and "`id`" in str(parsed)
+
+
+def test_a_notification_and_a_plain_request_are_read_as_the_sdk_reads_them() -> None:
+    note = parse_line(b'{"jsonrpc":"2.0","method":"notifications/initialized"}')
+    assert isinstance(note, SessionMessage)
+    assert isinstance(note.message, types.JSONRPCNotification)
+    text = parse_line(_line("5", "x", '{"t":"NaN and Infinity are words here"}'))
+    assert isinstance(text, SessionMessage) and isinstance(text.message, types.JSONRPCRequest)
+
+
+@pytest.mark.parametrize(
+    "line", [b"NaN", b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":NaN}}']
+)
+def test_a_line_with_nan_is_not_json(line: bytes) -> None:
+    assert isinstance(parse_line(line), NotJson)
+
+
+def test_a_half_surrogate_keeps_the_request_and_its_id() -> None:
+    parsed = parse_line(_line("12", "tools/call", SEND))
+    assert isinstance(parsed, SessionMessage)
+    assert isinstance(parsed.message, types.JSONRPCRequest) and parsed.message.id == 12
+    on_id = parse_line(_line('"\\udfff"', "ping"))
+    assert isinstance(on_id, SessionMessage)
+    assert isinstance(on_id.message, types.JSONRPCRequest)
+    answer = types.JSONRPCResponse(jsonrpc="2.0", id=on_id.message.id, result={})
+    assert json.loads(encoded(answer)) == {"jsonrpc": "2.0", "id": "\udfff", "result": {}}
+
+
+def test_over_the_wire_every_request_line_is_answered() -> None:
+    lines = [
+        json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}).encode(),
+        b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
+        _line("1E2", "tools/list"),
+        _line("1.5", "tools/list"),
+        _line("null", "tools/list"),
+        _line("true", "tools/list"),
+        _line("[1]", "tools/list"),
+        _line("12", "tools/call", SEND),
+        _line('"\\ud800"', "ping"),
+        b"NaN",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "infobip_connector", "mcp", "--sandbox"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    answers: list[dict[str, Any]] = [json.loads(line) for line in done.stdout.splitlines()]
+    by_id = {json.dumps(a.get("id")): a for a in answers if a.get("id") is not None}
+    assert "tools" in by_id["100"]["result"]
+    unnamed = [a["error"]["code"] for a in answers if a.get("id") is None]
+    assert sorted(unnamed) == [-32700] + [-32600] * 4
+    sent = by_id["12"]["result"]
+    assert sent["isError"] is True
+    paths = [e["path"] for e in sent["structuredContent"]["error"]["details"]["errors"]]
+    assert paths == ["messages[0].text"]
+    assert by_id[json.dumps("\ud800")]["result"] == {}
+    assert len(answers) == len(lines) - 1  # one answer per line but the notification
