@@ -14,6 +14,14 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+if sys.argv and sys.argv[0].endswith("infobip-connector"):
+    # The console script's own process (its first import is this package): a long-lived
+    # command holds the stop signals before anything else loads (hosts/stopsignals.py).
+    from .hosts import stopsignals as _stopsignals
+
+    if _stopsignals.wanted(sys.argv[1:]):
+        _stopsignals.hold()
+
 from ._version import __version__
 from .errors import (
     AuthenticationError,

@@ -1,9 +1,9 @@
 import sys
 
-if "serve" in sys.argv[1:]:
-    # Before the command line's imports: a stop signal from now on is answered, not fatal.
-    from .hosts import stopsignals
+from .hosts import stopsignals
 
+if stopsignals.wanted(sys.argv[1:]):
+    # Before the command line's imports: a stop signal from now on is answered, not fatal.
     stopsignals.hold()
 
 from .hosts.cli import main

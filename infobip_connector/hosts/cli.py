@@ -583,11 +583,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     100,000-destination run). What is left at the end is frozen, so the interpreter's
     final collection skips it too.
     """
-    if argv is None and "serve" in sys.argv[1:]:
+    if argv is None and stopsignals.wanted(sys.argv[1:]):
         # Before the slow imports: a stop signal from now on is answered, not fatal.
         stopsignals.hold()
     args = build_parser().parse_args(argv)
-    if args.command != "serve":
+    if args.command not in stopsignals.COMMANDS:
         stopsignals.release()
     one_shot = argv is None and args.command not in SERVERS
     if one_shot:

@@ -1,18 +1,20 @@
 """The stop signals of a worker process, held from its first moments to its last.
 
-``serve`` answers every request it reads, also when told to stop: SIGTERM (SIGINT, SIGHUP)
-makes it stop reading and answer. Its handlers can only be installed once its event loop
-runs, after the imports of the component (a second or more on a busy machine); a signal
-arriving before would end the process by the default action, with the client's first
-requests unanswered. So the command line blocks these signals first thing
-(:func:`hold`): one that arrives stays pending, and is delivered to the worker's handler
+``serve`` and ``mcp`` (:data:`COMMANDS`) answer every request they read, also when told to
+stop: SIGTERM (SIGINT, SIGHUP) makes them stop reading and answer. Their handlers can only
+be installed once the event loop runs, after the imports of the component (a second or more
+on a busy machine); a signal arriving before would end the process by the default action,
+with the client's first requests unanswered. So the process blocks these signals first thing
+(:func:`hold`: the package's first lines under the console script, ``__main__`` and the
+CLI's ``main``): one that arrives stays pending, and is delivered to the worker's handler
 the moment :func:`release` unblocks it. Once the worker has answered everything, it blocks
 them again (:func:`hold`) for the rest of the process: the loop's closing restores the
 default actions, and a signal arriving then (a supervisor sending SIGTERM, then SIGINT)
 would turn a clean exit 0 into a death by signal.
 
 POSIX only (``signal.pthread_sigmask``); elsewhere these do nothing. Only a process's own
-entry point calls :func:`hold` (never a library call): the mask is the calling thread's,
+entry point calls :func:`hold` (never a library call; the package's first lines do only in
+the console script's own process): the mask is the calling thread's,
 inherited by the threads it starts.
 """
 
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 #: The signals that ask a worker to stop.
 NAMES = ("SIGTERM", "SIGINT", "SIGHUP")
+#: The long-lived commands that answer a stop signal: held from their first moments.
+COMMANDS = frozenset({"serve", "mcp"})
 
 _held = False
 
@@ -38,6 +42,13 @@ def hold() -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
         _held = True
+
+
+def wanted(argv: Sequence[str]) -> bool:
+    """Whether the command line ``argv`` (without the program) runs one of :data:`COMMANDS`:
+    read before the parser loads, so any argument naming one counts (a command that turns
+    out to be another releases the signals once parsed)."""
+    return any(word in COMMANDS for word in argv)
 
 
 def held() -> bool:
@@ -75,3 +86,22 @@ def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
             loop.remove_signal_handler(number)
 
     return remove
+
+
+@contextlib.contextmanager
+def handling(handler: Callable[[], None]) -> Iterator[None]:
+    """``handler`` on each stop signal for the block (:func:`on_stop_signals`).
+
+    The signals held since start-up are released once it is in place, so one that came
+    meanwhile reaches it now; when the block ends (every answer given) they are held again
+    before the handler goes, so a later one waits for the exit rather than kill the process.
+    """
+    remove = on_stop_signals(handler)
+    was_held = held()
+    release()
+    try:
+        yield
+    finally:
+        if was_held:
+            hold()
+        remove()

@@ -25,7 +25,7 @@ from mcp.server import Server, ServerRequestContext
 
 from ..._version import __version__
 from ..cliflags import GRACE
-from ..stopsignals import on_stop_signals
+from ..stopsignals import handling
 from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
@@ -157,14 +157,13 @@ def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
 
     async def serve() -> None:
         stopper = Stopper(in_flight)
-        remove = on_stop_signals(stopper.signalled)
         try:
-            async with stdio_streams() as (read_stream, write_stream):
-                writer = TellingWriter(write_stream, in_flight)
-                reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
-                await server.run(reader, writer, server.create_initialization_options())
+            with handling(stopper.signalled):
+                async with stdio_streams() as (read_stream, write_stream):
+                    writer = TellingWriter(write_stream, in_flight)
+                    reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
+                    await server.run(reader, writer, server.create_initialization_options())
         finally:
-            remove()
             in_flight.report("its answer could not be written (stdout closed)")
             await aclose_pooled_clients()  # the async path's connections, as serve does
 
@@ -232,11 +231,10 @@ def serve_http(
     async def serve() -> None:
         stopper = Stopper(in_flight)
         stopper.then(lambda: setattr(web, "should_exit", True))
-        remove = on_stop_signals(stopper.signalled)
         try:
-            await web.serve([sock])
+            with handling(stopper.signalled):
+                await web.serve([sock])
         finally:
-            remove()
             # Over HTTP the answers go out on their own responses, unseen from here.
             in_flight.report("ended while the server stopped; its HTTP response may be gone")
 
