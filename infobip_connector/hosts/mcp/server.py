@@ -33,6 +33,7 @@ from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
 from .resources import ResourceSpec
 from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter
+from .unread import answer_unread
 
 INSTRUCTIONS = (
     "Infobip SMS and WhatsApp actions, one tool each. Tools marked destructive send paid "
@@ -163,6 +164,7 @@ def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
                     writer = TellingWriter(write_stream, in_flight)
                     reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
                     await server.run(reader, writer, server.create_initialization_options())
+                    await answer_unread(read_stream.unread(), write_stream)
         finally:
             in_flight.report("its answer could not be written (stdout closed)")
             await aclose_pooled_clients()  # the async path's connections, as serve does

@@ -109,14 +109,31 @@ class MessageReader(ReadStream):
                 self._ended = True
                 raise anyio.EndOfStream
             self._waiting.extend(group)
-        line = self._waiting.popleft()
-        if isinstance(line, TooLong):
-            log.warning("skipped a line of more than %d bytes", line.limit)
-            return LineTooLong(f"a line of more than {line.limit} bytes, skipped")
-        return parse_line(line)
+        return _message(self._waiting.popleft())
+
+    def unread(self) -> list[SessionMessage | Exception]:
+        """The messages of the lines read ahead or waiting in the input now, taken without
+        waiting; the input is then closed (``LineReader.close``), so a later write fails.
+
+        For a server that stopped: it answers them (not run) rather than leave a request
+        the client wrote before the end without an answer.
+        """
+        items = [*self._waiting, *self._lines.ready()]
+        self._waiting.clear()
+        self._ended = True
+        self._lines.close()
+        return [_message(item) for item in items]
 
     async def aclose(self) -> None:
         self._ended = True
+
+
+def _message(line: Item) -> SessionMessage | Exception:
+    """The message of ``line``, or the exception to answer it with."""
+    if isinstance(line, TooLong):
+        log.warning("skipped a line of more than %d bytes", line.limit)
+        return LineTooLong(f"a line of more than {line.limit} bytes, skipped")
+    return parse_line(line)
 
 
 class MessageWriter(_Stream):

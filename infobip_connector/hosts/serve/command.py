@@ -119,6 +119,7 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
     try:
         await worker.serve(reader.next, reader.ready)
     finally:
+        reader.close()  # its last lines are answered: a later write fails at once (EPIPE)
         if held:  # every answer is out: later signals wait for the exit (0) unanswered
             stopsignals.hold()
         await aclose_pooled_clients()

@@ -148,6 +148,27 @@ class LineReader:
             items.extend(item for group in self._take(self._chunk()) for item in group)
         return items  # a line still being written (no newline yet) is not one
 
+    def close(self) -> None:
+        """Read no more, and close the pipe's end: a client that writes later gets EPIPE
+        at once, rather than a line nobody will read or answer.
+
+        For a stopping worker, right after it answered :meth:`ready`'s lines. The
+        descriptor stays open, on the null device, so nothing else takes its number.
+        """
+        self._ended = True
+        if self._polled:
+            self._loop.remove_reader(self._fd)
+        try:
+            null = os.open(os.devnull, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.dup2(null, self._fd)
+        except OSError as exc:
+            log.debug("stdin left open (%s)", exc.strerror)
+        finally:
+            os.close(null)
+
     def _drained(self) -> list[list[Item]]:
         groups = []
         while not self._groups.empty():

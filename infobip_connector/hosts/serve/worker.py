@@ -171,7 +171,8 @@ class Worker:
         """Run every call read from ``next_group`` until it gives ``[]`` or :meth:`stop`.
 
         ``ready`` gives, without waiting, the lines already read or waiting in the input
-        when the worker stops: they are answered ``stopped``.
+        when the worker stops, and again once its calls in flight have ended: they are
+        answered ``stopped``.
         """
         self._stopped = asyncio.get_running_loop().create_future()
         for _ in range(min(self._early_stops, 2)):
@@ -188,6 +189,8 @@ class Worker:
                 self._refuse(ready())
             while self._tasks:
                 await asyncio.wait(set(self._tasks))
+            if self._stopping:  # the lines written while those ended: the caller then
+                self._refuse(ready())  # closes the input (``LineReader.close``)
         finally:
             self._flush()  # the last turn's answers
 
