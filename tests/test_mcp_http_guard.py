@@ -121,7 +121,10 @@ def test_on_all_addresses_a_foreign_host_or_origin_is_refused(on_all_addresses: 
     assert status("127.0.0.1", port, f"evil.example:{port}") == 421
     assert status("127.0.0.1", port, f"127.0.0.1:{port}", "http://evil.example") == 403
     assert status("127.0.0.1", port, f"localhost:{port}") == 200
-    assert status("127.0.0.1", port, f"mcp.example.test:{port}", "http://localhost:5173") == 200
+    assert status("127.0.0.1", port, f"mcp.example.test:{port}", f"http://localhost:{port}") == 200
+    # Another local web app (a dev server) is not the server's own page.
+    assert status("127.0.0.1", port, f"localhost:{port}", "http://localhost:5173") == 403
+    assert status("127.0.0.1", port, "localhost") == 421  # no port: port 80
 
 
 def test_another_loopback_address_is_guarded_too() -> None:

@@ -53,6 +53,8 @@ def status(*headers: tuple[str, str], path: str = "/mcp") -> tuple[int, dict[str
         "10.0.0.5:8001",
         f"127.0.0.1:{PORT}/x",
         "",
+        "localhost",  # no port is port 80, not the server's
+        "127.0.0.1",
     ],
 )
 def test_a_host_with_another_port_or_a_user_part_is_refused(host: str) -> None:
@@ -65,7 +67,7 @@ def test_a_host_with_another_port_or_a_user_part_is_refused(host: str) -> None:
         (f"LOCALHOST:{PORT}", f"localhost:{PORT}"),
         (f"Mcp.Example.Test:{PORT}", f"mcp.example.test:{PORT}"),
         ("10.0.0.5:8000", "10.0.0.5:8000"),
-        ("localhost", "localhost"),
+        ("mcp.example.test", "mcp.example.test"),  # given without a port: a proxy's name
         (f"[::1]:{PORT}", f"[::1]:{PORT}"),
     ],
 )
@@ -94,6 +96,10 @@ def test_two_host_or_two_origin_headers_are_refused() -> None:
         f"http://user@localhost:{PORT}",
         "https://app.example:8444",
         "ftp://localhost",
+        "http://localhost:1234",  # another local web app: not the server's port
+        "http://localhost:3000",
+        "http://127.0.0.1",  # port 80
+        "https://localhost",  # port 443
     ],
 )
 def test_an_origin_that_is_not_one_allowed_origin_is_refused(origin: str) -> None:
@@ -103,9 +109,9 @@ def test_an_origin_that_is_not_one_allowed_origin_is_refused(origin: str) -> Non
 @pytest.mark.parametrize(
     ("origin", "passed"),
     [
-        ("HTTP://LocalHost:5173", "http://localhost:5173"),
+        (f"HTTP://LocalHost:{PORT}", f"http://localhost:{PORT}"),
         ("https://APP.example:8443", "https://app.example:8443"),
-        ("http://127.0.0.1", "http://127.0.0.1"),
+        (f"https://127.0.0.1:{PORT}", f"https://127.0.0.1:{PORT}"),
     ],
 )
 def test_an_allowed_origin_is_passed_on_in_lower_case(origin: str, passed: str) -> None:
@@ -116,3 +122,29 @@ def test_an_allowed_origin_is_passed_on_in_lower_case(origin: str, passed: str) 
 def test_every_path_is_checked_before_it_is_routed() -> None:
     assert status(("Host", "evil.example"), path="/mcp/")[0] == 421
     assert status(("Host", "evil.example"), path="/")[0] == 421
+
+
+def test_on_port_80_a_host_without_a_port_is_the_servers_own() -> None:
+    reached: list[int] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(1)
+
+    async def run(host: str, origin: str) -> None:
+        scope = {
+            "type": "http",
+            "path": "/mcp",
+            "headers": [(b"host", host.encode()), (b"origin", origin.encode())],
+        }
+        await guarded(app, guard_for("127.0.0.1", None, None), 80)(scope, _receive, _ignore)
+
+    asyncio.run(run("localhost", "http://localhost"))
+    assert reached == [1]
+
+
+async def _receive() -> dict[str, Any]:
+    return {"type": "http.request", "body": b""}
+
+
+async def _ignore(message: dict[str, Any]) -> None:
+    pass

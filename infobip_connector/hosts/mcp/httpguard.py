@@ -15,8 +15,11 @@ LOCALHOST`` was refused, ``127.0.0.1:PORT@evil.com`` and a second ``Host`` or ``
 header let through, and the port of ``Host`` never compared. So :func:`guarded` checks
 every request first, on every path, and hands the SDK the canonical values: exactly one
 ``Host``, naming an allowed host in any case, with no user part, on the server's own port
-(or a ``name:port`` given with ``--allowed-host``); at most one ``Origin``, one origin
-(not a comma-joined list), allowed by the same rules (a page's origin may have any port).
+(or a ``name:port`` given with ``--allowed-host``; no port is port 80, so a bare
+``localhost`` is the server only on port 80); at most one ``Origin``, one origin (not a
+comma-joined list), of the server's own names on its own port (another local web app, a
+dev server on :3000, must not drive the tools through a browser), or one given with
+``--allowed-origin`` (on any port when given without one).
 Otherwise 421 (Host) or 403 (Origin), as the SDK answers.
 """
 
@@ -33,6 +36,8 @@ from ...errors import UsageError
 #: Names every HTTP server is reached by on its own machine.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _SCHEMES = ("http", "https")
+#: The port a Host or Origin without one names.
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 # ``name``, ``name:port``, ``[v6]`` or ``[v6]:port``.
 _HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^:\[\]/]+)(?::(?P<port>[0-9]{1,5}))?")
 # A Host header: a DNS name or address (no user part, no path), with an optional port.
@@ -45,10 +50,18 @@ _ORIGIN = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>[^/?#,\s]+
 
 @dataclass(frozen=True)
 class HttpGuard:
-    """The ``Host`` and ``Origin`` patterns the server answers (others: 421 and 403)."""
+    """The ``Host`` and ``Origin`` patterns the server answers (others: 421 and 403).
+
+    ``hosts`` and ``origins`` are the SDK's patterns; ``own`` the names the server is known
+    by without flags (its address, the loopback names), which a ``Host`` or ``Origin`` must
+    name with the server's own port (no port: the scheme's default); ``given_origins`` the
+    patterns of ``--allowed-origin``, which may name any port.
+    """
 
     hosts: tuple[str, ...]
     origins: tuple[str, ...]
+    own: tuple[str, ...] = ()
+    given_origins: tuple[str, ...] = ()
 
 
 def guard_for(bound: str, hosts: list[str] | None, origins: list[str] | None) -> HttpGuard:
@@ -67,13 +80,19 @@ def guard_for(bound: str, hosts: list[str] | None, origins: list[str] | None) ->
     ]
     for given in hosts or []:
         allowed_hosts.extend(_host_patterns(given, "--allowed-host", given))
+    given_origins: list[str] = []
     for given in origins or []:
         scheme, separator, rest = given.partition("://")
         if scheme.lower() not in _SCHEMES or not separator:
             raise _wrong("--allowed-origin", given, "http://NAME or https://NAME[:PORT]")
         prefix = f"{scheme.lower()}://"
-        allowed_origins.extend(prefix + p for p in _host_patterns(rest, "--allowed-origin", given))
-    return HttpGuard(tuple(dict.fromkeys(allowed_hosts)), tuple(dict.fromkeys(allowed_origins)))
+        given_origins.extend(prefix + p for p in _host_patterns(rest, "--allowed-origin", given))
+    return HttpGuard(
+        tuple(dict.fromkeys(allowed_hosts)),
+        tuple(dict.fromkeys(allowed_origins + given_origins)),
+        tuple(dict.fromkeys(names)),
+        tuple(dict.fromkeys(given_origins)),
+    )
 
 
 def _host_patterns(text: str, option: str, given: str) -> list[str]:
@@ -125,6 +144,10 @@ def canonical_host(values: list[str], guard: HttpGuard, port: int) -> str | None
         return None
     name, given = found["name"].lower(), found["port"]
     if given is None:
+        # No port is port 80: a name of the server's own only when that is its port; a
+        # name given with --allowed-host without a port as it is (a proxy in front).
+        if name in guard.own:
+            return name if port == _DEFAULT_PORTS["http"] else None
         return name if name in guard.hosts else None
     shown = f"{name}:{int(given)}"
     if shown in guard.hosts or (int(given) == port and f"{name}:*" in guard.hosts):
@@ -132,9 +155,13 @@ def canonical_host(values: list[str], guard: HttpGuard, port: int) -> str | None
     return None
 
 
-def canonical_origin(values: list[str], guard: HttpGuard) -> str | None:
+def canonical_origin(values: list[str], guard: HttpGuard, port: int) -> str | None:
     """The ``Origin`` to pass on (lower case), or None to refuse; ``values`` are the
-    request's Origin headers (at least one)."""
+    request's Origin headers (at least one), ``port`` the server's own.
+
+    A page of the server's own names must be on its port (another local web app, a dev
+    server on :3000, must not drive the tools); one ``--allowed-origin`` gives as given.
+    """
     if len(values) != 1:
         return None
     found = _ORIGIN.fullmatch(values[0].strip())
@@ -143,11 +170,15 @@ def canonical_origin(values: list[str], guard: HttpGuard) -> str | None:
     host = _HOST_HEADER.fullmatch(found["host"])
     if host is None:
         return None
-    base = f"{found['scheme'].lower()}://{host['name'].lower()}"
-    if host["port"] is None:
-        return base if base in guard.origins else None
-    shown = f"{base}:{int(host['port'])}"
-    return shown if shown in guard.origins or f"{base}:*" in guard.origins else None
+    scheme, name = found["scheme"].lower(), host["name"].lower()
+    base = f"{scheme}://{name}"
+    shown = base if host["port"] is None else f"{base}:{int(host['port'])}"
+    if shown in guard.given_origins or f"{base}:*" in guard.given_origins:
+        return shown
+    if name not in guard.own:
+        return None
+    named = _DEFAULT_PORTS[scheme] if host["port"] is None else int(host["port"])
+    return shown if named == port else None
 
 
 def guarded(app: App, guard: HttpGuard, port: int) -> App:
@@ -164,7 +195,7 @@ def guarded(app: App, guard: HttpGuard, port: int) -> App:
         if host is None:
             await _refuse(send, 421, "Invalid Host header")
             return
-        origin = canonical_origin(origins, guard) if origins else None
+        origin = canonical_origin(origins, guard, port) if origins else None
         if origins and origin is None:
             await _refuse(send, 403, "Invalid Origin header")
             return
