@@ -8,6 +8,8 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.hosts.editor import EditorServer
+from infobip_connector.hosts.editor.triggers import Simulator
+from infobip_connector.sandbox import Fault, Sandbox
 
 from .test_editor_server import post_json, request, server
 
@@ -69,3 +71,30 @@ def test_bad_simulations_are_request_errors(
 def test_an_unknown_trigger_has_no_schema(server: EditorServer) -> None:
     status, answer = post_json(server, "/api/trigger", {"trigger": "nope"})
     assert status == 400 and "unknown trigger" in answer["error"]["message"]
+
+
+def test_a_simulation_shows_the_items_the_poll_refused() -> None:
+    account = Sandbox()
+    simulator = Simulator(account)
+    simulator.simulate("newInboundSms", {"text": "first"})  # the state now holds a poll
+    good = {
+        "messageId": "in-2",
+        "from": "41793026727",
+        "to": "447860099299",
+        "text": "second",
+        "receivedAt": "2026-11-30T16:30:00.000+0000",
+    }
+    body = {"results": [good, {"from": 5}], "messageCount": 2, "pendingMessageCount": 0}
+    account.script("GET", "/sms/1/inbox/reports", Fault(status=200, body=body, process=True))
+    answer = simulator.simulate("newInboundSms", {"text": "second"})
+    assert [e["text"] for e in answer["events"]] == ["second"]
+    [refused] = answer["refused"]
+    assert refused["path"] == "results[1]" and refused["item"] == {"from": 5}
+    assert refused["errors"] and all(e["path"].startswith("results[1]") for e in refused["errors"])
+
+
+def test_the_page_shows_the_refused_items(server: EditorServer) -> None:
+    status, _, script = request(server, "GET", "/static/triggers.js")
+    assert status == 200 and b"answer.refused" in script and b"trigger-refused" in script
+    status, _, page = request(server, "GET", "/")
+    assert status == 200 and b'id="trigger-refused"' in page

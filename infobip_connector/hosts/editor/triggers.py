@@ -61,7 +61,10 @@ class Simulator:
         self._lock = threading.Lock()
 
     def simulate(self, name: Any, values: Any) -> dict[str, Any]:
-        """``{"events": [...]}``: the events the trigger emits after the simulated action.
+        """``{"events": [...], "refused": [...]}``: the events the trigger emits after the
+        simulated action, and the items the poll took that the trigger refused (each
+        ``{"path", "errors", "item"}``, as ``PollResult.refused``): taken from Infobip's
+        queue, they are shown rather than lost from view.
 
         Raises RequestError for a trigger that is not simulated or values that are not an
         object of texts; the sandbox's own checks come back as the typed error.
@@ -73,13 +76,14 @@ class Simulator:
         reply = _reply_values(values)
         with self._lock:
             self._sandbox.receive_sms(reply["from"], reply["to"], reply["text"])
-            events, self._states[trigger] = component.poll(
+            polled = component.poll(
                 trigger,
                 dict(SANDBOX_CONNECTION),
                 self._states.get(trigger),
                 transport=self._sandbox.transport(),
             )
-        return {"events": events}
+            self._states[trigger] = polled.state
+        return {"events": polled.events, "refused": polled.refused}
 
 
 def _reply_values(values: Any) -> dict[str, str]:

@@ -11,6 +11,12 @@ function showTriggerJson(id, value) {
   byId(id).textContent = JSON.stringify(value, null, 2);
 }
 
+// The items a poll took from the queue but refused: shown, since they are gone from it.
+function showRefused(refused) {
+  byId("trigger-refused-box").hidden = refused.length === 0;
+  showTriggerJson("trigger-refused", refused);
+}
+
 function renderSimulation(info) {
   const box = byId("trigger-simulate");
   if (!info.simulate) {
@@ -32,6 +38,7 @@ function renderSimulation(info) {
     const answer = await callApi("POST", "/api/simulate", { trigger: info.name, values });
     byId("trigger-events").dataset.state = answer.error ? "error" : "done";
     showTriggerJson("trigger-events", answer.error ? answer : answer.events);
+    showRefused(answer.error ? [] : answer.refused || []);
   });
   box.replaceChildren(...fields, button);
 }
@@ -47,6 +54,7 @@ async function selectTrigger(name) {
   showTriggerJson("trigger-schema", info.eventSchema);
   showTriggerJson("trigger-sample", info.sample);
   byId("trigger-events").textContent = "";
+  showRefused([]);
   renderSimulation(info);
 }
 
