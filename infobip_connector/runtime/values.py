@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any
 
-from ..definition.model import format_path
 from ..errors import InputError
+from ..nonjson import Limits, locate
 from ..redaction import snippet
 from ..safejson import encodes_as_utf8
 
@@ -226,36 +226,20 @@ def _show(value: Any) -> str:
     return snippet(json.dumps(value, ensure_ascii=True, default=repr), 60)
 
 
+#: What input values may hold: a bounded integer, a finite number, any nesting (the pruning
+#: walk bounds that on its own).
+_INPUT = Limits(integers=(1 - _INTEGER_BOUND, _INTEGER_BOUND - 1))
+
+
 def _locate_non_json(value: Any) -> dict[str, str]:
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
-    while stack:
-        item, path = stack.pop()
-        where = format_path(path)
-        if isinstance(item, str):
-            if not encodes_as_utf8(item):
-                return {"path": where, "message": "is not valid Unicode text (lone surrogate)"}
-        elif (
-            isinstance(item, int)
-            and not isinstance(item, bool)
-            and not -_INTEGER_BOUND < item < _INTEGER_BOUND
-        ):
-            return {
-                "path": where,
-                "message": f"is a number of more than {MAX_INTEGER_DIGITS} digits, "
-                "which no field takes",
-            }
-        elif isinstance(item, float) and not math.isfinite(item):
-            return {
-                "path": where,
-                "message": "must be a finite number (NaN and Infinity are not JSON)",
-            }
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                if not isinstance(key, str):
-                    return {"path": where, "message": f"object keys must be text, not {_show(key)}"}
-                stack.append((child, (*path, key)))
-        elif isinstance(item, list | tuple):
-            stack.extend((child, (*path, i)) for i, child in enumerate(item))
-        elif item is not None and not isinstance(item, bool | int | float):
-            return {"path": where, "message": f"{type(item).__name__} is not JSON data"}
-    return {"path": "", "message": "is not JSON data"}
+    found = locate(value, _INPUT)
+    if found is None:
+        return {"path": "", "message": "is not JSON data"}
+    messages = {
+        "surrogate": "is not valid Unicode text (lone surrogate)",
+        "integer": f"is a number of more than {MAX_INTEGER_DIGITS} digits, which no field takes",
+        "float": "must be a finite number (NaN and Infinity are not JSON)",
+        "key": f"object keys must be text, not {_show(found.value)}",
+        "type": f"{type(found.value).__name__} is not JSON data",
+    }
+    return {"path": found.path, "message": messages[found.kind]}

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import InputError
+from ..nonjson import Limits, locate
 from ..redaction import encode_carrying
-from ..safejson import encodes_as_utf8
 
 #: Deepest nesting orjson writes (``orjson.dumps`` refuses the 255th level).
 MAX_DEPTH = 254
@@ -39,32 +39,22 @@ def encode_body(body: Any) -> tuple[bytes, tuple[str, ...]]:
         ) from None  # orjson's refusal names only a type; the path says more
 
 
+#: What orjson writes: 64-bit integers (signed or not), NaN and Infinity (as null), nesting
+#: to its limit.
+_BODY = Limits(integers=_INT_RANGE, non_finite=True, max_depth=MAX_DEPTH, root="body")
+
+
 def _refused(body: Any) -> tuple[str, str]:
     """The path of the first part of ``body`` orjson refuses, and what is wrong with it."""
-    stack: list[tuple[Any, str, int]] = [(body, "body", 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if value is None or isinstance(value, bool | float):
-            continue
-        if isinstance(value, str):
-            if not encodes_as_utf8(value):
-                return path, "text that is not valid UTF-8 (a lone surrogate)"
-        elif isinstance(value, int):
-            if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
-                return path, "an integer outside the 64-bit range JSON numbers are sent in"
-        elif isinstance(value, dict | list | tuple):
-            if depth >= MAX_DEPTH:
-                return path, f"nested deeper than {MAX_DEPTH} levels"
-            if isinstance(value, dict):
-                for key in value:
-                    if not isinstance(key, str):
-                        return path, f"an object key that is not text ({type(key).__name__})"
-                items = [(item, f"{path}.{key}") for key, item in value.items()]
-            else:
-                items = [(item, f"{path}[{n}]") for n, item in enumerate(value)]
-            # Reversed onto the stack, so the first refused part in order is reported.
-            stack.extend((item, where, depth + 1) for item, where in reversed(items))
-        else:
-            return path, f"a {type(value).__name__}, which is not a JSON value"
-    # orjson counts levels its own way for subclasses (a dict subclass goes through a hook).
-    return "body", f"nested deeper than orjson writes ({MAX_DEPTH} levels)"
+    found = locate(body, _BODY)
+    if found is None:
+        # orjson counts levels its own way for subclasses (a dict subclass goes through a hook).
+        return "body", f"nested deeper than orjson writes ({MAX_DEPTH} levels)"
+    messages = {
+        "surrogate": "text that is not valid UTF-8 (a lone surrogate)",
+        "integer": "an integer outside the 64-bit range JSON numbers are sent in",
+        "depth": f"nested deeper than {MAX_DEPTH} levels",
+        "key": f"an object key that is not text ({type(found.value).__name__})",
+        "type": f"a {type(found.value).__name__}, which is not a JSON value",
+    }
+    return found.path, messages[found.kind]
