@@ -38,6 +38,9 @@ from .redaction import get_logger
 
 #: Deepest nesting accepted: orjson's own limit, far beyond any real input or answer.
 MAX_DEPTH = 1024
+#: Documents this long or longer are parsed with the cycle collector held back; a shorter
+#: one makes too few objects for a collection to matter, and the pause would cost more.
+PAUSE_FROM = 64 * 1024
 
 
 class JsonError(ValueError):
@@ -57,6 +60,8 @@ def encodes_as_utf8(text: str) -> bool:
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
     """The JSON value in ``data`` (UTF-8 bytes or text); raises :class:`JsonError` otherwise."""
     try:
+        if len(data) < PAUSE_FROM:
+            return orjson.loads(data)
         # Parsing a large answer allocates hundreds of thousands of acyclic objects, which
         # would otherwise set off full collections of the whole heap.
         with paused_gc:

@@ -1,7 +1,8 @@
-"""Reading a send's answer holds the cycle collector back for a bulk, not for one message.
+"""Reading an answer holds the cycle collector back for a bulk, not for one message.
 
 A bulk's answer builds many containers at once (see ``gcpause.py``); one message's answer
-is a few dicts, for which entering and leaving the pause costs more than reading it.
+is a few dicts, for which entering and leaving the pause costs more than reading it. So
+does parsing it: only a large document is parsed with collection paused.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import gc
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
-from infobip_connector import component
+from infobip_connector import component, safejson
 from infobip_connector.runtime import action_runtime as runtime
 from infobip_connector.runtime.accounting import check_accounted
 
@@ -53,3 +55,21 @@ def test_one_message_answer_leaves_the_collector_alone(monkeypatch: pytest.Monke
     one: dict[str, Any] = copy.deepcopy(SMS_TWO)
     del one["messages"][0]["destinations"][1]
     assert _collector_while_reading(one, monkeypatch)
+
+
+@pytest.mark.parametrize("size", [10, safejson.PAUSE_FROM - 1, safejson.PAUSE_FROM, 300_000])
+def test_only_a_large_document_is_parsed_with_collection_paused(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    parse = orjson.loads
+
+    def spy(data: Any) -> Any:
+        seen.append(gc.isenabled())
+        return parse(data)
+
+    monkeypatch.setattr(orjson, "loads", spy)
+    document = b'"' + b"x" * (size - 2) + b'"'
+    assert safejson.loads(document) == "x" * (size - 2)
+    assert seen == [size < safejson.PAUSE_FROM]
+    assert gc.isenabled()
