@@ -177,8 +177,8 @@ def test_request_headers_are_encoded_once_per_distinct_set() -> None:
     # and httpx prepares nothing of its own for a request of a shape already seen.
     names = called(lambda: _httpx_request(attempt))
     assert "_normalize_header_key" not in names and "_prepare" not in names
-    names = [k for k, _ in _httpx_request(attempt).headers.raw]
-    assert names[0] == b"Host" and names[-1] == b"Content-Length"
+    wire = [k for k, _ in _httpx_request(attempt).headers.raw]
+    assert wire[0] == b"Host" and wire[-1] == b"Content-Length"
     # Another key is another set of headers: never the cached one of the first key.
     client.send(ConnectionSettings(token=SecretStr(KEY + "-second")), body, transport)
     assert seen == [f"App {KEY}", f"App {KEY}-second"]

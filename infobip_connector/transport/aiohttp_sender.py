@@ -15,6 +15,7 @@ import ssl
 import threading
 import warnings
 import weakref
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -96,7 +97,7 @@ async def request(
     method: str,
     url: httpx.URL,
     content: bytes | None,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
     timeout: httpx.Timeout,
     deadline: float,
 ) -> Answer:

@@ -27,7 +27,6 @@ from typing import Any
 import httpx
 
 from .. import safejson
-from .._version import __version__
 from ..errors import (
     AuthenticationError,
     ConfigurationError,
@@ -38,7 +37,7 @@ from ..errors import (
     UnreachableError,
 )
 from ..outcome import advice, after_arrival, mark_interrupted, unknown
-from ..redaction import HiddenStr, carrying, get_logger, redact, scrub_answer
+from ..redaction import carrying, get_logger, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
 from . import deadline, idempotent
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
@@ -50,6 +49,7 @@ from .attempts import (
     run_attempt_async,
 )
 from .connection import ConnectionSettings, checked_settings
+from .plan import plan_for
 from .requestbody import encode_body
 from .target import request_target
 
@@ -65,7 +65,6 @@ __all__ = [
 
 log = get_logger("infobip_connector.client")
 
-USER_AGENT = f"infobip-connector/{__version__}"
 MAX_RETRY_AFTER = 30.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
@@ -120,14 +119,9 @@ class _Exchange:
         self.carried: tuple[str, ...] = ()
         if not bodiless:
             self.content, self.carried = encode_body(request.body)
-        self.headers = {
-            # Masked in reprs: frames on the way to the socket hold this value.
-            "Authorization": HiddenStr("App " + settings.token.get_secret_value()),
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
-        if self.content is not None:
-            self.headers["Content-Type"] = "application/json"
+        #: Made once per connection: headers (the key's value masked in reprs) and timeouts.
+        self.plan = plan_for(settings)
+        self.headers = self.plan.headers if self.content is None else self.plan.body_headers
         self.deadline = deadline.Deadline(settings.deadline)
         self.attempt = 0
         #: Whether an attempt may have reached Infobip and not provably failed to.
@@ -142,13 +136,8 @@ class _Exchange:
         self.attempt += 1
         self.maybe_sent = True
         left = max(self.deadline.remaining(), 0.001)
-        s = self.settings
-        timeout = httpx.Timeout(
-            connect=min(s.connect_timeout, left),
-            read=min(s.read_timeout, left),
-            write=min(s.read_timeout, left),
-            pool=min(s.connect_timeout, left),
-        )
+        plan = self.plan
+        timeout = plan.timeout if left >= plan.longest else plan.timeout_within(left)
         return {
             "method": self.request.method,
             "url": self.url,
