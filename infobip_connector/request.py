@@ -23,7 +23,7 @@ KINDS: tuple[Kind, ...] = ("send", "read", "consume", "remove")
 BODILESS = frozenset({"GET", "HEAD", "DELETE"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Recipients:
     """Each messageId a send carries with its destination (``to``), as two columns.
 
@@ -36,9 +36,12 @@ class Recipients:
     ids: list[str] = field(default_factory=list)
     tos: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        if len(self.ids) != len(self.tos):
+    def __init__(self, ids: list[str] | None = None, tos: list[str] | None = None) -> None:
+        ids = [] if ids is None else ids
+        tos = [] if tos is None else tos
+        if len(ids) != len(tos):
             raise ValueError("recipients: as many destinations as messageIds are needed")
+        _store(self, {"ids": ids, "tos": tos})
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Recipients:
@@ -53,7 +56,7 @@ class Recipients:
         return zip(self.ids, self.tos, strict=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class InfobipRequest:
     """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome.
 
@@ -85,6 +88,43 @@ class InfobipRequest:
     kind: Kind = "send"
     recipients: Recipients = field(default_factory=Recipients, repr=False)
     confirmable: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        reference: dict[str, Any] | None = None,
+        path_params: Mapping[str, str] | None = None,
+        query: tuple[tuple[str, str], ...] = (),
+        kind: Kind = "send",
+        recipients: Recipients | None = None,
+        confirmable: frozenset[str] = frozenset(),
+    ) -> None:
+        _store(
+            self,
+            {
+                "method": method,
+                "path": path,
+                "body": body,
+                "reference": {} if reference is None else reference,
+                "path_params": {} if path_params is None else path_params,
+                "query": query,
+                "kind": kind,
+                "recipients": Recipients() if recipients is None else recipients,
+                "confirmable": confirmable,
+            },
+        )
+
+
+def _store(instance: object, values: dict[str, Any]) -> None:
+    """Set the fields of a frozen dataclass instance at once.
+
+    A frozen dataclass's generated ``__init__`` sets each field through
+    ``object.__setattr__``: for a request's nine fields that costs more than the rest of
+    building a small send's request. The instance stays as frozen (assignment still raises).
+    """
+    instance.__dict__.update(values)
 
 
 def message_ids(reference: Mapping[str, Any]) -> list[str]:
