@@ -148,3 +148,16 @@ def test_an_id_derived_from_the_values_does_not_depend_on_how_a_number_is_writte
     first = runtime.prepare(as_int, idempotency_key="run-1/task-1")
     second = runtime.prepare(as_float, idempotency_key="run-1/task-1")
     assert first.reference == second.reference
+
+
+@pytest.mark.parametrize(
+    ("action", "path", "prop"), PLACES, ids=[f"{a}:{format_path(p)}" for a, p, _ in PLACES]
+)
+def test_a_fraction_is_told_as_a_whole_number_with_the_value_given(
+    action: str, path: Path_, prop: Property
+) -> None:
+    with pytest.raises(InputError) as caught:
+        component.validate_input(action, _skeleton(path, 5.5))
+    where = format_path(path).replace("[*]", "[0]")
+    messages = [e["message"] for e in caught.value.errors if e["path"] == where]
+    assert messages == ["must be a whole number (got 5.5)"], caught.value.errors

@@ -127,7 +127,12 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
     if name == "Type":
         if prop is not None and prop.alsoAcceptsString:
             return f"must be an object or text; {prop.alsoAcceptsString}{got}"
-        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(kind.types))
+        types = _as_list(kind.types)
+        if "integer" in types and json_type(value) == "number":
+            # "a whole number, not a number" would contradict itself: say what was given,
+            # as a NUMBER without decimals does (MultipleOf below).
+            return f"must be a whole number{got}"
+        expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         return f"must be {expected}, not {_TYPE_WORDS.get(json_type(value), json_type(value))}"
     if name == "Enum":
         allowed = ", ".join(_show(o) for o in kind.options)
