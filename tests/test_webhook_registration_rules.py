@@ -152,3 +152,17 @@ def test_unregistering_says_what_was_removed_and_what_was_already_gone() -> None
         "smsDeliveryReport", registration, CONNECTION, transport=transport
     )
     assert again == {"removed": [], "alreadyGone": ["subscription", "profile", "security"]}
+
+
+def test_the_url_length_is_counted_in_utf16_code_units_as_infobip_counts() -> None:
+    base = "https://hooks.example.com/"
+    emoji = "\U0001f600"
+    fits = base + emoji * ((512 - len(base)) // 2)  # 512 code units, 269 code points
+    too_long = fits + emoji  # 514 code units, 270 code points
+    error = refused(CONNECTION, too_long, BASIC)
+    assert [e["path"] for e in error.errors] == ["url"]
+    assert "got 514" in error.errors[0]["message"]
+    sandbox = Sandbox(deliver_reports=False)
+    component.register_webhook(
+        "newInboundSms", fits, CONNECTION, security=BASIC, transport=sandbox.transport()
+    )

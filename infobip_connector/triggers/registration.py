@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..definition.model import Trigger, WebhookRegistration
-from ..definition.texts import HTTP_URL_PATTERN
+from ..definition.texts import HTTP_URL_PATTERN, too_long, utf16_length
 from ..errors import InputError, RejectedError
 from ..redaction import HiddenStr
 from ..request import InfobipRequest
@@ -37,7 +37,7 @@ from .webhook import WebhookSettings
 
 # IDs go into URL paths; Infobip wants no character that needs encoding.
 _ID = re.compile(r"[A-Za-z0-9._~-]{1,255}")
-_MAX_URL = 512  # NotificationProfile.webhook.notifyUrl
+_MAX_URL = 512  # NotificationProfile.webhook.notifyUrl, in UTF-16 code units
 _HTTP_URL = re.compile(HTTP_URL_PATTERN)
 _MAX_RESOURCES = 255
 # A short code an SMS is received on: digits only, shorter than any phone number.
@@ -169,8 +169,8 @@ def _url_problem(url: Any, *, basic: bool, local: bool) -> str | None:
     problem = http_url_problem(url)
     if problem is not None:
         return f"must be an http:// or https:// URL: {problem}"
-    if len(url) > _MAX_URL:
-        return f"must be at most {_MAX_URL} characters (Infobip's limit)"
+    if utf16_length(url) > _MAX_URL:
+        return too_long(_MAX_URL, url)
     authority = re.split(r"[/?#]", url.split("://", 1)[1], maxsplit=1)[0]
     if "@" in authority:
         return (

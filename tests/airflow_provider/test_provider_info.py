@@ -248,6 +248,15 @@ def test_each_joined_filter_stays_within_2048_characters(length: int) -> None:
         component.validate_input("getSmsLogs", query)
 
 
+def test_the_joined_filter_is_measured_in_utf16_code_units() -> None:
+    ids = message_ids_of(["\U0001f600" * 99 + f"{i:02d}" for i in range(30)])
+    queries = list(log_queries(ids))
+    for query in queries:
+        joined = ",".join(query["messageId"])
+        assert len(joined.encode("utf-16-le")) // 2 <= MAX_FILTER_CHARS
+    assert [len(q["messageId"]) for q in queries] == [10, 10, 10]
+
+
 def test_a_message_id_with_a_comma_is_refused_where_it_was_given() -> None:
     with pytest.raises(InputError) as caught:
         message_ids_of({"messages": [{"messageId": "m1"}, {"messageId": "m,2"}]})

@@ -26,8 +26,8 @@ FINAL_GROUPS = frozenset({"DELIVERED", "UNDELIVERABLE", "EXPIRED", "REJECTED"})
 LOGS_ACTION = "getSmsLogs"
 #: ``getSmsLogs`` takes at most this many message IDs per request.
 IDS_PER_REQUEST = 100
-#: The ``messageId`` filter of ``GET /sms/3/logs``: "Maximum length 2048 characters", its
-#: IDs comma-separated (100 IDs of 36 characters already take 3,699).
+#: The ``messageId`` filter of ``GET /sms/3/logs``: "Maximum length 2048 characters" (UTF-16
+#: code units), its IDs comma-separated (100 IDs of 36 characters already take 3,699).
 MAX_FILTER_CHARS = 2048
 #: The longest message ID a send takes (Send SMS ``destinations[].messageId``, Send
 #: WhatsApp ``messageId``: 200 UTF-16 code units); a longer one names no message.
@@ -67,7 +67,7 @@ def message_ids_of(value: Any, path: str = "message_ids") -> list[str]:
             item, at = item.get("messageId"), f"{at}.messageId"
         if not isinstance(item, str) or not item.strip():
             raise _input(at, "must be a message ID (text)")
-        if len(item.encode("utf-16-le", "surrogatepass")) > 2 * MAX_MESSAGE_ID_LENGTH:
+        if utf16_length(item) > MAX_MESSAGE_ID_LENGTH:
             raise _input(at, f"must be at most {MAX_MESSAGE_ID_LENGTH} characters, as sent")
         found.setdefault(item, at)
     if not found:
@@ -96,19 +96,27 @@ def _check_as_queried(found: dict[str, str]) -> None:
 
 def log_queries(message_ids: list[str]) -> Iterator[dict[str, Any]]:
     """``getSmsLogs`` inputs covering ``message_ids`` in order: at most 100 IDs per request,
-    and no more than fit ``MAX_FILTER_CHARS`` once comma-joined, as Infobip reads the filter
-    (one page each: a message has one log entry, and the limit allows 1,000)."""
+    and no more than fit ``MAX_FILTER_CHARS`` once comma-joined, counted in UTF-16 code units
+    as Infobip counts characters (one page each: a message has one log entry, and the limit
+    allows 1,000)."""
     chunk: list[str] = []
-    joined = -1  # the length of the chunk's IDs joined by commas
+    joined = -1  # the UTF-16 length of the chunk's IDs joined by commas
     for message_id in message_ids:
-        grown = joined + 1 + len(message_id)
+        units = utf16_length(message_id)
+        grown = joined + 1 + units
         if chunk and (len(chunk) == IDS_PER_REQUEST or grown > MAX_FILTER_CHARS):
             yield {"messageId": chunk, "limit": len(chunk)}
-            chunk, grown = [], len(message_id)
+            chunk, grown = [], units
         chunk.append(message_id)
         joined = grown
     if chunk:
         yield {"messageId": chunk, "limit": len(chunk)}
+
+
+def utf16_length(text: str) -> int:
+    """``text``'s length in UTF-16 code units, the unit of Infobip's limits on characters
+    (a host cannot reach ``definition.texts``; a lone surrogate counts one, as it is sent)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def progress(
