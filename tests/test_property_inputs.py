@@ -274,9 +274,11 @@ def _send_at(draw: st.DrawFn, schema: Schema) -> tuple[Any, datetime]:
 
 
 @st.composite
-def _instant(draw: st.DrawFn, schema: Schema) -> str:
-    """An ISO-8601 date-time with its offset (or Z), as the ``instant`` rule takes it."""
-    moment = NOW + timedelta(seconds=draw(st.integers(-30 * 24 * 3600, 30 * 24 * 3600)))
+def _instant(draw: st.DrawFn, schema: Schema, *, future: bool = False) -> str:
+    """An ISO-8601 date-time with its offset (or Z), as the ``instant`` rule takes it;
+    ``future``: after ``NOW``, as an offer's expiration must be."""
+    earliest = 1 if future else -30 * 24 * 3600
+    moment = NOW + timedelta(seconds=draw(st.integers(earliest, 30 * 24 * 3600)))
     shifted = moment.astimezone(timezone(timedelta(minutes=15 * draw(st.integers(-48, 56)))))
     text = shifted.isoformat(timespec=draw(st.sampled_from(["seconds", "milliseconds"])))
     style = draw(st.sampled_from(["colon", "no colon", "Z", "space"]))
@@ -432,6 +434,8 @@ def _overrides(action: str) -> dict[Path_, Override]:
         for rule in prop.rules:
             if rule in by_rule:
                 found[path] = by_rule[rule]
+        if path[-1:] == ("expirationTime",):  # an offer that has expired is refused
+            found[path] = lambda s: _instant(s, future=True)
     return found
 
 

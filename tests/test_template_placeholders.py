@@ -4,6 +4,7 @@ than four spaces in a row, no line break or tab."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -74,3 +75,21 @@ def test_line_breaks_and_tabs_are_refused(value: str) -> None:
     header = {"type": "TEXT", "placeholder": value}
     found = problems({"body": {"placeholders": []}, "header": header})
     assert list(found) == ["messages[0].content.templateData.header.placeholder"]
+
+
+OFFER = "messages[0].content.templateData.limitedTimeOffer.expirationTime"
+
+
+@pytest.mark.parametrize("ago", [timedelta(days=365 * 6), timedelta(minutes=5)])
+def test_a_limited_time_offer_that_has_expired_is_refused(ago: timedelta) -> None:
+    past = (datetime.now(UTC) - ago).isoformat(timespec="seconds")
+    data = {"body": {"placeholders": ["x"]}, "limitedTimeOffer": {"expirationTime": past}}
+    found = problems(data)
+    assert list(found) == [OFFER]
+    assert "is in the past" in found[OFFER]
+
+
+def test_a_limited_time_offer_that_expires_later_passes() -> None:
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat(timespec="seconds")
+    data = {"body": {"placeholders": ["x"]}, "limitedTimeOffer": {"expirationTime": later}}
+    component.validate_input(ACTION, message(data))

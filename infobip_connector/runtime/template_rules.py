@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..definition.texts import over_limit, too_long
+from .timeutil import parse_instant
 
 Problems = list[dict[str, str]]
 
@@ -77,7 +78,7 @@ _SPACES = re.compile(f" {{{MOST_SPACES_IN_A_ROW + 1},}}")
 def template_data(data: dict[str, Any], now: datetime) -> Problems:
     """The placeholders of ``templateData`` within WhatsApp's limits: no more than four
     spaces in a row (body and header), and each body value at most 1,024 characters when
-    a header or buttons are given."""
+    a header or buttons are given; a limited-time offer that has not expired yet."""
     body = data.get("body")
     placeholders = body.get("placeholders", []) if isinstance(body, dict) else []
     with_parts = bool(data.get("header")) or bool(data.get("buttons"))
@@ -100,7 +101,24 @@ def template_data(data: dict[str, Any], now: datetime) -> Problems:
     header = data.get("header")
     if isinstance(header, dict) and isinstance(header.get("placeholder"), str):
         problems += _spaces("header.placeholder", header["placeholder"])
-    return problems
+    return problems + _expired_offer(data.get("limitedTimeOffer"), now)
+
+
+def _expired_offer(offer: Any, now: datetime) -> Problems:
+    """An offer whose ``expirationTime`` has passed: the recipient would get an expired code,
+    as a past ``sendAt`` would never be sent. A time that does not parse is the ``instant``
+    rule's to report."""
+    text = offer.get("expirationTime") if isinstance(offer, dict) else None
+    if not isinstance(text, str):
+        return []
+    try:
+        moment = parse_instant(text, "the expiration time")
+    except ValueError:
+        return []
+    if moment > now:
+        return []
+    message = f"{moment.isoformat()} is in the past: the offer would arrive already expired"
+    return [{"path": "limitedTimeOffer.expirationTime", "message": message}]
 
 
 def _spaces(place: str, value: str) -> Problems:
