@@ -132,3 +132,24 @@ def test_cli_fetches_reports_over_a_socket(server: SandboxServer) -> None:
     (report,) = json.loads(result.stdout)["results"]
     assert report["bulkId"] == bulk_id and report["to"] == "41793026727"
     assert KEY not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("filters", "named"),
+    [
+        ({}, "sentSince"),
+        ({"limit": 10}, "sentSince"),
+        ({"bulkId": "b-1"}, "with the same bulkId lists"),
+        ({"messageId": "m-1", "entityId": "e-1"}, "with the same messageId / entityId lists"),
+    ],
+)
+def test_a_lost_pull_advises_a_look_up_the_request_allows(
+    account: Sandbox, filters: dict[str, Any], named: str
+) -> None:
+    account.script("GET", PATH, Fault(process=True))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        component.execute(ACTION, filters, CONNECTION, transport=account.transport())
+    look_up = caught.value.details["lookUp"]
+    assert "Get SMS Logs" in look_up and named in look_up
+    if not {"bulkId", "messageId"} & filters.keys():
+        assert "bulkId" not in look_up and "messageId" not in look_up
