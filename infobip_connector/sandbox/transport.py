@@ -54,6 +54,9 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     #: The sandbox answering runs in this process: it can post reports to loopback URLs.
     on_this_machine = True
+    #: What the client's logs and errors name instead of the base URL's host, to which
+    #: nothing is sent: ``GET sandbox:/sms/3/logs``.
+    log_name = "sandbox"
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox

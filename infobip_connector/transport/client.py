@@ -109,9 +109,11 @@ class _Exchange:
         settings = checked_settings(settings)
         self.settings = settings
         self.request = request
-        self.url = _url(
-            settings.base_url + request_target(request.path, request.path_params, request.query)
-        )
+        target = request_target(request.path, request.path_params, request.query)
+        self.url = _url(settings.base_url + target)
+        # Where logs and errors say the request goes (see ``answered_by``).
+        self.shown_url: object = self.url
+        self.shown_host, self._target = settings.base_url, target
         # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
         bodiless = request.body is None or request.method.upper() in BODILESS
         self.content: bytes | None = None
@@ -130,6 +132,14 @@ class _Exchange:
         self.repeats_sends = idempotent.retries_sends(settings, request)
         #: Whether an earlier attempt ended ambiguously: it may have been accepted.
         self.uncertain = False
+
+    def answered_by(self, carrier: object) -> None:
+        """Name a transport that answers in this process (the sandbox's ``log_name``) in logs
+        and errors instead of the base URL: nothing goes to that host then."""
+        name = getattr(carrier, "log_name", None)
+        if isinstance(name, str):
+            self.shown_url = f"{name}:{self._target}"
+            self.shown_host = f"the {name}"
 
     def next_attempt(self) -> dict[str, Any]:
         """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
@@ -188,10 +198,11 @@ class _Exchange:
     def after_exception(self, failure: _Failure) -> _Retry:
         """Map a transport failure: a retry when nothing was sent, else raise."""
         what = f"{failure.kind.__name__}: {failure.text or 'no detail'}"
-        log.debug("%s %s attempt %d failed: %s", self.request.method, self.url, self.attempt, what)
+        shown = self.shown_url
+        log.debug("%s %s attempt %d failed: %s", self.request.method, shown, self.attempt, what)
         if issubclass(failure.kind, _NOT_SENT):
             final = UnreachableError(
-                f"Could not connect to {self.settings.base_url} ({what}); nothing was sent.",
+                f"Could not connect to {self.shown_host} ({what}); nothing was sent.",
                 self._where(),
             )
             return self._retry_or_fail(_backoff(self.attempt), final)
@@ -208,7 +219,8 @@ class _Exchange:
     def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
         status = response.status_code
-        log.debug("%s %s attempt %d: HTTP %d", self.request.method, self.url, self.attempt, status)
+        shown = self.shown_url
+        log.debug("%s %s attempt %d: HTTP %d", self.request.method, shown, self.attempt, status)
         warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             try:
@@ -330,6 +342,7 @@ def send(
     """
     carrier = transport if transport is not None else pooled_transport()
     exchange = _Exchange(settings, request)
+    exchange.answered_by(carrier)
     try:
         # Errors and log records made while sending mask the secrets the body carries.
         with carrying(exchange.carried):
@@ -358,6 +371,7 @@ async def send_async(
     Cancellation propagates as usual, with the IDs attached when the request may have arrived.
     """
     exchange = _Exchange(settings, request)
+    exchange.answered_by(transport)
     try:
         with carrying(exchange.carried):
             return await _exchange_async(exchange, transport)
