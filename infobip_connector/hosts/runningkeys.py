@@ -32,8 +32,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +115,6 @@ class RunningKeys:
         self._clock = clock
         self._lock = threading.Lock()
 
-    @contextmanager
     def held(
         self,
         key: str | None,
@@ -124,42 +122,45 @@ class RunningKeys:
         *,
         sent: Print | None,
         reused: Callable[[], Exception],
-    ) -> Iterator[Claim]:
-        """Hold ``key`` (None: nothing to hold) for the block, which gets a :class:`Claim`.
+    ) -> _Hold:
+        """Hold ``key`` (None: nothing to hold) for a ``with`` block, given a :class:`Claim`.
 
-        Raises ``refusal()`` when a block holding the key is still running. With ``sent``
-        (the block's :func:`fingerprint`) a finished key is looked up first: the same
-        fingerprint gives a claim to replay (the key is not held), another raises
+        Raises ``refusal()`` on entering when a block holding the key is still running.
+        With ``sent`` (the block's :func:`fingerprint`) a finished key is looked up first:
+        the same fingerprint gives a claim to replay (the key is not held), another raises
         ``reused()``; ``sent`` None (a key the host made) is neither looked up nor
         remembered here (:meth:`keep` remembers it once the host hands it out). A result
         given to :meth:`Claim.finish` is remembered when the block ends, whether or not it
-        ends with an exception (the caller may be cancelled after the outcome is known).
+        ends with an exception (the caller may be cancelled after the outcome is known). A
+        plain object, not a generator: ``serve`` enters one per request.
         """
-        if key is None:
-            yield Claim()
-            return
+        return _Hold(self, key, refusal, sent, reused)
+
+    def _claim(
+        self,
+        key: str,
+        refusal: Callable[[], Exception],
+        sent: Print | None,
+        reused: Callable[[], Exception],
+    ) -> Claim:
+        """The claim of a block about to run with ``key``; the key held unless replayed."""
         with self._lock:
             if key in self._keys:
                 raise refusal()
-            earlier = self._earlier(key)
+            earlier = self._earlier(key) if self._finished else None
             if earlier is not None and sent is not None:
                 if earlier.sent != sent:
                     raise reused()
-                replay: Finished | None = earlier
-            else:
-                replay = None
-                self._keys.add(key)
-        claim = Claim(replay)
-        if replay is not None:
-            yield claim
-            return
-        try:
-            yield claim
-        finally:
-            with self._lock:
-                self._keys.discard(key)
-                if claim.done and sent is not None:
-                    self._remember(key, Finished(sent, claim.result, self._clock()))
+                return Claim(earlier)
+            self._keys.add(key)
+        return Claim()
+
+    def _release(self, key: str, claim: Claim, sent: Print | None) -> None:
+        """The block holding ``key`` ended: free the key, remember a finished send."""
+        with self._lock:
+            self._keys.discard(key)
+            if claim.done and sent is not None:
+                self._remember(key, Finished(sent, claim.result, self._clock()))
 
     def keep(self, key: str, sent: Print, result: Any) -> None:
         """Remember ``key`` (one the host made, not looked up so far) as a finished send of
@@ -192,3 +193,36 @@ class RunningKeys:
     def _forget(self, key: str) -> None:
         gone = self._finished.pop(key)
         self._bytes -= gone.sent.size
+
+
+class _Hold:
+    """The ``with`` block of :meth:`RunningKeys.held`: claims on entry, releases on exit."""
+
+    __slots__ = ("_claim", "_key", "_keys", "_refusal", "_reused", "_sent")
+
+    def __init__(
+        self,
+        keys: RunningKeys,
+        key: str | None,
+        refusal: Callable[[], Exception],
+        sent: Print | None,
+        reused: Callable[[], Exception],
+    ) -> None:
+        self._keys = keys
+        self._key = key
+        self._refusal = refusal
+        self._sent = sent
+        self._reused = reused
+        self._claim: Claim | None = None
+
+    def __enter__(self) -> Claim:
+        if self._key is None:
+            return Claim()
+        claim = self._keys._claim(self._key, self._refusal, self._sent, self._reused)
+        if claim.replay is None:
+            self._claim = claim  # held: released on exit
+        return claim
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._claim is not None and self._key is not None:
+            self._keys._release(self._key, self._claim, self._sent)

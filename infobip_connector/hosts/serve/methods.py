@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ... import outcome
 from ...component import checked_idempotency_key
 from ...redaction import get_logger
-from ..retryhint import retry_hint
+from ..retryhint import add_retry_hint
 from ..runningkeys import RunningKeys
 from ..sendprint import send_print
 from .connections import ABSENT, Connections
@@ -137,27 +137,29 @@ class Methods:
         action = self._check_action(params["action"])
         connection, transport = self._connections.for_request(params.get("connection", ABSENT))
         key = params.get("idempotencyKey")
+        given = key is not None
         repeated = params.get("repeated", False)
-        if key is not None:  # a string (checked with the params): is it a usable key?
+        send = self._kinds[action] == "send"
+        if given:  # a string (checked with the params): is it a usable key?
             key = checked_idempotency_key(key, "idempotencyKey")
         elif repeated:
             raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
-        elif self._kinds[action] == "send":
+        elif send:
             # A key of the worker's own, as MCP mints one: the IDs then follow from it, and an
             # outcome_unknown names it, so a safe retry exists for a keyless send too.
             key = f"serve-{uuid.uuid4()}"
-        hinted = key if self._kinds[action] == "send" else None
-        retry = f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
+        hinted = key if send else None
         # A finished key is answered from memory (runningkeys.py), the input compared as
         # the connector reads it (sendprint.py); the connection is part of what was sent,
-        # so another account's send is never replayed. A key the worker made is not
-        # remembered: no caller can repeat it (a lost answer is logged only once stdout is
-        # closed, and the worker then stops), and keyless traffic would push the callers'
-        # own keys out of the bounded memory.
-        given = params.get("idempotencyKey") is not None
+        # so another account's send is never replayed. A key the worker made is neither
+        # held nor remembered: no caller can give it while its send runs (a fresh UUID),
+        # nor repeat it after (a lost answer is logged only once stdout is closed, and the
+        # worker then stops), and keyless traffic would push the callers' own keys out of
+        # the bounded memory.
+        held = hinted if given else None
         sent = (
-            send_print(self._component, action, params["input"], connection, hinted, connection)
-            if given and hinted
+            send_print(self._component, action, params["input"], connection, held, connection)
+            if held
             else None
         )
         running = self._component.execute_async(
@@ -170,18 +172,17 @@ class Methods:
         )
         del connection  # its token would show in tracebacks rendered with their locals
         try:
-            with (
-                self._running_keys.held(
-                    hinted, _key_in_use, sent=sent, reused=_key_reused
-                ) as claim,
-                retry_hint(hinted, detail="idempotencyKey", retry=retry),
-            ):
+            with self._running_keys.held(held, _key_in_use, sent=sent, reused=_key_reused) as claim:
                 if claim.replay is not None:
                     log.info("execute %s: key %r ended before, its result replayed", action, key)
                     return claim.replay.result
                 output = await running
                 claim.finish(output)
                 return output
+        except BaseException as exc:
+            if hinted is not None:  # an outcome_unknown says how to send again safely
+                add_retry_hint(exc, hinted, detail="idempotencyKey", retry=_retry(hinted))
+            raise
         finally:
             running.close()  # a no-op once it ran; never started when the key was in use
 
@@ -265,6 +266,11 @@ async def _read_in_thread(function: Callable[..., Any], *args: Any, **kwargs: An
     except asyncio.CancelledError as exc:
         outcome.mark_interrupted(exc, {}, "read")
         raise
+
+
+def _retry(key: str) -> str:
+    """How an ``outcome_unknown`` of a send with ``key`` is sent again (``retryhint.py``)."""
+    return f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
 
 
 def _key_in_use() -> Exception:
