@@ -56,6 +56,10 @@ def keep_spelling(raw: bytes, document: Any) -> None:
     """Replace each float ``id`` in ``document`` (a request object or a batch of them) by
         its spelling; ``raw`` is the line it was parsed from, JSON by the grammar (a number past
     a double's range is read as infinity, and so respelled, ``lenient.py``)."""
+    if type(document) is dict:  # the usual line, one request: is its id a plain one?
+        request_id = document.get("id")
+        if type(request_id) is not float and (type(request_id) is not int or request_id != 0):
+            return
     batch = isinstance(document, list)
     items = document if batch else [document]
     negative = b"-" in raw

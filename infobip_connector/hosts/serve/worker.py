@@ -147,7 +147,8 @@ class Worker:
     ) -> None:
         self._methods = methods
         self._write = write
-        self._max_in_flight = max_in_flight
+        self._free = max_in_flight  # slots: calls that may start now
+        self._slot_freed: asyncio.Future[None] | None = None  # the dispatcher waits on it
         self._grace = grace
         self._output_gone = output_closed
         self._early_stops = 0  # stop() called before serve(): applied as it starts
@@ -177,8 +178,7 @@ class Worker:
         self._stopped = asyncio.get_running_loop().create_future()
         for _ in range(min(self._early_stops, 2)):
             self.stop()
-        slots = asyncio.Semaphore(self._max_in_flight)
-        self._dispatcher = asyncio.create_task(self._dispatch(next_group, slots))
+        self._dispatcher = asyncio.create_task(self._dispatch(next_group))
         try:
             try:
                 await self._dispatcher
@@ -207,6 +207,7 @@ class Worker:
             self._cancel_in_flight()
             return
         self._stopped.set_result(None)
+        self._wake_dispatcher()
         asyncio.get_running_loop().call_later(self._grace, self._cancel_in_flight)
         self._end_if_idle()
 
@@ -223,9 +224,8 @@ class Worker:
         self._tasks.discard(task)
         self._end_if_idle()
 
-    async def _dispatch(
-        self, next_group: Callable[[], Awaitable[list[Item]]], slots: asyncio.Semaphore
-    ) -> None:
+    async def _dispatch(self, next_group: Callable[[], Awaitable[list[Item]]]) -> None:
+        create_task = asyncio.get_running_loop().create_task
         while not (self._stopping and not self._tasks):
             self._reading = True
             try:
@@ -239,10 +239,12 @@ class Worker:
             for item in group:
                 line, reply = self._opened(item)
                 for call in line.calls:
-                    if not await self._slot(slots):
+                    if self._free and not self._stopping:
+                        self._free -= 1  # the usual case: a slot is free, nothing to wait for
+                    elif not await self._slot():
                         self._refuse_call(call, reply)
                         continue
-                    task = asyncio.create_task(self._run(call, reply, slots))
+                    task = create_task(self._run(call, reply))
                     self._tasks.add(task)
                     task.add_done_callback(self._finished)
 
@@ -264,26 +266,28 @@ class Worker:
             for call in line.calls:
                 self._refuse_call(call, reply)
 
-    async def _slot(self, slots: asyncio.Semaphore) -> bool:
-        """Whether a slot was taken; false once the worker is stopping."""
-        if self._stopping:
-            return False
-        if not slots.locked():
-            await slots.acquire()  # free: returns at once
-            return True
-        assert self._stopped is not None
-        taking: asyncio.Future[Any] = asyncio.ensure_future(slots.acquire())
-        stopped: asyncio.Future[Any] = self._stopped
-        await asyncio.wait({taking, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        if not taking.done():
-            taking.cancel()
-            return False
-        if self._stopping:
-            slots.release()
-            return False
-        return True
+    async def _slot(self) -> bool:
+        """Take a slot once one is free; false (none taken) once the worker is stopping.
 
-    async def _run(self, call: Call, reply: _Reply, slots: asyncio.Semaphore) -> None:
+        Only the dispatcher takes slots, so one waiter at most: a counter and a future,
+        not a semaphore, which cost a coroutine per call even when a slot was free.
+        """
+        while not self._stopping:
+            if self._free:
+                self._free -= 1
+                return True
+            self._slot_freed = asyncio.get_running_loop().create_future()
+            await self._slot_freed
+            self._slot_freed = None
+        return False
+
+    def _wake_dispatcher(self) -> None:
+        """A slot was freed or the worker is stopping: the dispatcher looks again."""
+        waiter = self._slot_freed
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _run(self, call: Call, reply: _Reply) -> None:
         try:
             answer = result_answer(call.id, await self._methods.call(call.method, call.params))
         except RpcError as exc:
@@ -303,7 +307,9 @@ class Worker:
             error = InternalError(f"internal error: {type(exc).__name__}")
             answer = error_answer(call.id, INTERNAL_ERROR, error)
         finally:
-            slots.release()
+            self._free += 1
+            if self._slot_freed is not None:
+                self._wake_dispatcher()
         reply.add(answer if call.answered else None, self._method_of(call))
 
     def _method_of(self, call: Call) -> str | None:
@@ -345,6 +351,7 @@ class Worker:
         log.warning("stdout is closed (%s): stopping; answers go to this log", why)
         if self._stopped is not None and not self._stopped.done():
             self._stopped.set_result(None)
+            self._wake_dispatcher()
             self._end_if_idle()
 
 
