@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import stat
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
@@ -44,6 +43,7 @@ import anyio
 from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
+from ..nonblocking import nonblocking
 from ..serve.command import MAX_LINE_BYTES
 from ..serve.lines import Item, LineReader, TooLong
 from .lineparse import encoded, parse_line
@@ -184,25 +184,6 @@ class MessageWriter(_Stream):
 
     async def aclose(self) -> None:
         pass  # the descriptor is the caller's (``stdio_streams``)
-
-
-@contextmanager
-def nonblocking(fd: int) -> Iterator[None]:
-    """``fd`` non-blocking meanwhile when it is a pipe or socket, as it was afterwards.
-
-    Only those can stall on a reader; a regular file never does, and a terminal is left as
-    it is (its flags are the shell's too). The flag belongs to the open file, which other
-    processes may share, hence put back.
-    """
-    mode = os.fstat(fd).st_mode
-    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)) or not os.get_blocking(fd):
-        yield
-        return
-    os.set_blocking(fd, False)
-    try:
-        yield
-    finally:
-        os.set_blocking(fd, True)
 
 
 @asynccontextmanager

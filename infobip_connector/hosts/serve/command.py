@@ -19,6 +19,7 @@ from .output import output_closed
 
 if TYPE_CHECKING:
     from .methods import Methods
+    from .writer import Output
 
 #: Default bound on requests in flight: the pooled async client's connections.
 MAX_IN_FLIGHT = 100
@@ -99,6 +100,20 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
     # Imported here, as the other commands' modules are: `run` never needs asyncio.
     import asyncio
 
+    from ..nonblocking import nonblocking
+    from .writer import BlockingOutput, PipeOutput
+
+    loop = asyncio.get_running_loop()
+    with nonblocking(answers) as pipe:
+        output = PipeOutput(answers, loop) if pipe else BlockingOutput(_writer(answers))
+        await _serve_on(methods, output, answers, args)
+
+
+async def _serve_on(
+    methods: Methods, output: Output, answers: int, args: argparse.Namespace
+) -> None:
+    import asyncio
+
     from ... import aclose_pooled_clients
     from .lines import LineReader
     from .worker import Worker
@@ -106,7 +121,7 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
     loop = asyncio.get_running_loop()
     worker = Worker(
         methods,
-        _writer(answers),
+        output,
         max_in_flight=args.max_in_flight,
         grace=args.grace,
         output_closed=output_closed(answers),

@@ -7,7 +7,8 @@ finish. The answers finished in one turn of the event loop go out in one write a
 end of that turn (each still a line of its own): with many requests in flight, a write
 per answer was a system call and a wake-up of the reader per request, the largest cost
 of ``serve`` over the in-process path. A batch's answer is the array of its calls'
-answers, written when the last is done.
+answers, written when the last is done. The write never blocks the loop (``writer.py``):
+while too many answers wait for a slow client, no slot is free and no new call starts.
 
 Stopping (end of input, SIGTERM, or stdout closed by the client): the dispatcher stops
 reading, and the calls it had read but not started are answered ``stopped`` (nothing
@@ -19,7 +20,8 @@ runs the lines of a read, the worker checks that stdout still has a reader
 run on; after SIGTERM they get ``grace`` seconds (a second signal: none), then are
 cancelled, and a cancelled request that may have reached Infobip is answered
 ``outcome_unknown`` with the IDs to check (``outcome.py`` attaches them), otherwise
-``stopped``. Only then does the worker return.
+``stopped``. Only then, and once the answers waiting for the client are written (or
+stdout failed), does the worker return.
 """
 
 from __future__ import annotations
@@ -49,11 +51,9 @@ from .protocol import (
     result_answer,
     too_long,
 )
+from .writer import BlockingOutput, Output, Summary
 
 log = get_logger("infobip_connector.serve")
-
-#: Makes the log line of an answer stdout could not take (``lost.lost_summary``).
-Summary = Callable[[], str]
 
 Answer = dict[str, Any]
 #: Bytes a batch's answer may take before the answers of ``LOCAL_METHODS`` are left out.
@@ -134,19 +134,24 @@ class _Reply:
 
 
 class Worker:
-    """Runs the calls of the lines it is given; ``write`` sends whole encoded answer lines."""
+    """Runs the calls of the lines it is given; ``write`` sends whole encoded answer lines.
+
+    ``write`` is an :class:`~.writer.Output` (a pipe written without blocking, whose
+    congestion holds back new calls) or a function that writes each line at once.
+    """
 
     def __init__(
         self,
         methods: Methods,
-        write: Callable[[bytes], None],
+        write: Callable[[bytes], None] | Output,
         *,
         max_in_flight: int,
         grace: float,
         output_closed: Callable[[], bool] = lambda: False,
     ) -> None:
         self._methods = methods
-        self._write = write
+        self._output = BlockingOutput(write) if callable(write) else write
+        self._output.attach(self._lost_queued, self._wake_dispatcher)
         self._free = max_in_flight  # slots: calls that may start now
         self._slot_freed: asyncio.Future[None] | None = None  # the dispatcher waits on it
         self._grace = grace
@@ -191,6 +196,8 @@ class Worker:
                 await asyncio.wait(set(self._tasks))
             if self._stopping:  # the lines written while those ended: the caller then
                 self._refuse(ready())  # closes the input (``LineReader.close``)
+            self._flush()
+            await self._output.drained()  # the client may be reading slowly
         finally:
             self._flush()  # the last turn's answers
 
@@ -239,7 +246,7 @@ class Worker:
             for item in group:
                 line, reply = self._opened(item)
                 for call in line.calls:
-                    if self._free and not self._stopping:
+                    if self._free and not self._stopping and not self._output.congested():
                         self._free -= 1  # the usual case: a slot is free, nothing to wait for
                     elif not await self._slot():
                         self._refuse_call(call, reply)
@@ -269,11 +276,13 @@ class Worker:
     async def _slot(self) -> bool:
         """Take a slot once one is free; false (none taken) once the worker is stopping.
 
-        Only the dispatcher takes slots, so one waiter at most: a counter and a future,
-        not a semaphore, which cost a coroutine per call even when a slot was free.
+        A slot is free while fewer than ``max_in_flight`` calls run and the output is not
+        congested (a client that does not read gets no more answers to queue). Only the
+        dispatcher takes slots, so one waiter at most: a counter and a future, not a
+        semaphore, which cost a coroutine per call even when a slot was free.
         """
         while not self._stopping:
-            if self._free:
+            if self._free and not self._output.congested():
                 self._free -= 1
                 return True
             self._slot_freed = asyncio.get_running_loop().create_future()
@@ -282,7 +291,7 @@ class Worker:
         return False
 
     def _wake_dispatcher(self) -> None:
-        """A slot was freed or the worker is stopping: the dispatcher looks again."""
+        """A slot was freed, the output has room, or the worker is stopping: look again."""
         waiter = self._slot_freed
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -338,12 +347,22 @@ class Worker:
             return
         if not self._output_closed:
             try:
-                self._write(queued[0][0] if len(queued) == 1 else b"".join(d for d, _ in queued))
+                if len(queued) == 1:
+                    self._output.write(*queued[0])
+                else:
+                    data = b"".join([data for data, _ in queued])
+                    self._output.write(data, [one for _, some in queued for one in some])
                 return
             except OSError as exc:
                 self._output_lost(str(exc))
         for _, summaries in queued:
             _log_lost(summaries)
+
+    def _lost_queued(self, why: str, summaries: list[Summary]) -> None:
+        """A write of queued answers failed: those not delivered are logged."""
+        if not self._output_closed:
+            self._output_lost(why)
+        _log_lost(summaries)
 
     def _output_lost(self, why: str) -> None:
         """Nobody reads the answers: take no more calls, finish those in flight, log."""
