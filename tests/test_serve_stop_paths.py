@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from typing import Any
 
 import httpx
@@ -139,6 +140,9 @@ def test_a_keyless_send_cut_off_names_the_key_the_worker_gave_it() -> None:
         details = answers[request_id]["error"]["data"]["error"]["details"]
         assert details["bulkId"] and details["messageIds"]
         assert details["idempotencyKey"].startswith("serve-")
+        minted = uuid.UUID(details["idempotencyKey"][len("serve-") :])
+        assert minted.version == 4 and minted.variant == uuid.RFC_4122  # a random UUID
+        assert details["idempotencyKey"] == f"serve-{minted}"
         assert "idempotencyKey" in answers[request_id]["error"]["message"]
         keys.add(details["idempotencyKey"])
     assert len(keys) == 2  # one key per send: never a repeat of another request

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
+import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,9 @@ _KINDS: dict[str, tuple[type, str]] = {
     "object": (dict, "must be an object"),
     "any": (object, ""),
 }
+# The version (4) and variant (RFC 4122) bits of a random UUID, as ``uuid.UUID`` sets them.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
 #: The methods answered from the component alone (nothing reaches Infobip): asking again
 #: costs nothing, so a batch whose answer grows too large may leave theirs out.
 LOCAL_METHODS = frozenset({"definition", "schema", "eventSchema", "validate"})
@@ -147,7 +150,7 @@ class Methods:
         elif send:
             # A key of the worker's own, as MCP mints one: the IDs then follow from it, and an
             # outcome_unknown names it, so a safe retry exists for a keyless send too.
-            key = f"serve-{uuid.uuid4()}"
+            key = _minted_key()
         hinted = key if send else None
         # A finished key is answered from memory (runningkeys.py), the input compared as
         # the connector reads it (sendprint.py); the connection is part of what was sent,
@@ -267,6 +270,14 @@ async def _read_in_thread(function: Callable[..., Any], *args: Any, **kwargs: An
     except asyncio.CancelledError as exc:
         outcome.mark_interrupted(exc, {}, "read")
         raise
+
+
+def _minted_key() -> str:
+    """``serve-`` and a random (version 4) UUID, as ``uuid.uuid4`` makes it, without its
+    object: the key of each keyless send, so its cost is per request."""
+    number = int.from_bytes(os.urandom(16), "big") & _UUID_CLEAR | _UUID_SET
+    digits = f"{number:032x}"
+    return f"serve-{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def _retry(key: str) -> str:

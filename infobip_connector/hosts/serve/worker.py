@@ -159,15 +159,12 @@ class Worker:
         self._early_stops = 0  # stop() called before serve(): applied as it starts
         self._tasks: set[asyncio.Task[None]] = set()
         self._dispatcher: asyncio.Task[None] | None = None
-        self._stopped: asyncio.Future[None] | None = None
+        self._serving = False
+        self._stopping = False  # no new call starts; read by the dispatcher per call
         self._output_closed = False
         self._reading = False  # the dispatcher is waiting for input
         # Answers waiting for the end of this turn of the loop: (line, log lines if lost).
         self._outbox: list[tuple[bytes, list[Summary]]] = []
-
-    @property
-    def _stopping(self) -> bool:
-        return self._stopped is not None and self._stopped.done()
 
     async def serve(
         self,
@@ -180,7 +177,7 @@ class Worker:
         when the worker stops, and again once its calls in flight have ended: they are
         answered ``stopped``.
         """
-        self._stopped = asyncio.get_running_loop().create_future()
+        self._serving = True
         for _ in range(min(self._early_stops, 2)):
             self.stop()
         self._dispatcher = asyncio.create_task(self._dispatch(next_group))
@@ -207,13 +204,13 @@ class Worker:
         Lines read meanwhile are answered ``stopped``; the worker ends once nothing is in
         flight.
         """
-        if self._stopped is None:
+        if not self._serving:
             self._early_stops += 1  # not serving yet
             return
         if self._stopping:
             self._cancel_in_flight()
             return
-        self._stopped.set_result(None)
+        self._stopping = True
         self._wake_dispatcher()
         asyncio.get_running_loop().call_later(self._grace, self._cancel_in_flight)
         self._end_if_idle()
@@ -368,8 +365,8 @@ class Worker:
         """Nobody reads the answers: take no more calls, finish those in flight, log."""
         self._output_closed = True
         log.warning("stdout is closed (%s): stopping; answers go to this log", why)
-        if self._stopped is not None and not self._stopped.done():
-            self._stopped.set_result(None)
+        if self._serving and not self._stopping:
+            self._stopping = True
             self._wake_dispatcher()
             self._end_if_idle()
 
