@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from ... import safejson
 from ...errors import ConnectorError, InputError
 from ...redaction import redact_data, sent_ids
@@ -41,8 +39,6 @@ _CODE_BY_EXIT = {2: -32002, 3: -32003, 4: -32004, 5: -32005}
 #: A batch may hold at most this many requests; a longer one is answered by one error.
 MAX_BATCH = 1000
 _ID_TYPES = (str, int, float, NumberId)
-#: Bytes up to which a line is parsed without pausing the garbage collector (``_parsed``).
-_SHORT_LINE = 64 * 1024
 
 
 class RpcError(Exception):
@@ -125,7 +121,7 @@ def read_line(raw: bytes) -> Line:
     """The calls and immediate errors of one line (without its newline)."""
     strict = True
     try:
-        document = _parsed(raw)
+        document = safejson.loads(raw)
     except safejson.JsonError as exc:
         document = lenient.loads(raw) if lenient.may_read(str(exc)) else None
         if document is None:
@@ -146,21 +142,6 @@ def read_line(raw: bytes) -> Line:
     for item in document:
         _add(line, item, strict)
     return line
-
-
-def _parsed(raw: bytes) -> Any:
-    """The JSON value of ``raw``; raises ``safejson.JsonError`` for a line that is not JSON.
-
-    A short line (most requests) is read by orjson directly: ``safejson`` pauses the
-    garbage collector around a parse, which only pays for large documents, and its error
-    is wanted only for a line that fails (read again through it then).
-    """
-    if len(raw) <= _SHORT_LINE:
-        try:
-            return orjson.loads(raw)
-        except Exception:  # any refusal: explained by safejson below
-            pass
-    return safejson.loads(raw)
 
 
 def _add(line: Line, item: Any, strict: bool = True) -> None:
