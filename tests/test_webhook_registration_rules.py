@@ -166,3 +166,25 @@ def test_the_url_length_is_counted_in_utf16_code_units_as_infobip_counts() -> No
     component.register_webhook(
         "newInboundSms", fits, CONNECTION, security=BASIC, transport=sandbox.transport()
     )
+
+
+@pytest.mark.parametrize(
+    ("settings", "path"),
+    [
+        ({"basicAuth": {"username": "\U0001f600" * 128, "password": "pw"}}, "basicAuth.username"),
+        (
+            {"basicAuth": {"username": "infobip", "password": "\U0001f600" * 128}},
+            "basicAuth.password",
+        ),
+        ({"hmacSecret": "\U0001f600" * 2049}, "hmacSecret"),
+    ],
+)
+def test_credential_lengths_are_counted_in_utf16_code_units(
+    settings: dict[str, Any], path: str
+) -> None:
+    # 128 emoji are 256 UTF-16 code units: over Infobip's 255, though 128 code points.
+    from infobip_connector import ConfigurationError, WebhookSettings
+
+    with pytest.raises((ConfigurationError, InputError)) as caught:
+        WebhookSettings.from_values(settings)
+    assert [e["path"] for e in caught.value.errors] == [path]

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 
+from ..definition.texts import utf16_length
 from ..errors import ConfigurationError, ConnectorError, InputError
 from ..safejson import encodes_as_utf8
 from ..transport.secret import SecretStr, is_secret
@@ -242,8 +243,8 @@ def _text_expected(value: Any, rule: str) -> str:
 
 
 def _credential(value: Any, longest: int = _MAX_CREDENTIAL) -> bool:
-    # A lone surrogate could never be sent.
-    return isinstance(value, str) and 1 <= len(value) <= longest and encodes_as_utf8(value)
+    # A lone surrogate could never be sent. Infobip counts characters in UTF-16 code units.
+    return isinstance(value, str) and 1 <= utf16_length(value) <= longest and encodes_as_utf8(value)
 
 
 @dataclass(frozen=True)
