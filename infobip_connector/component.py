@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .definition.model import PHONE_CHECKS, ComponentDefinition, PhoneCheck, load_definition
@@ -132,14 +134,10 @@ class Component:
         """
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
-        if isinstance(settings, ConfigurationError):
-            raise settings
-        runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key, transport, repeated)
-        from .transport import client
-
-        body = client.send(settings, request, transport)
-        return runtime.finish(body, request)
+        checked, runtime, request = self._prepared(
+            action, values, settings, transport, now, idempotency_key, repeated
+        )
+        return runtime.finish(_client().send(checked, request, transport), request)
 
     async def execute_async(
         self,
@@ -156,13 +154,10 @@ class Component:
         same)."""
         settings = settings_for(connection)
         del connection  # its token would show in tracebacks rendered with their locals
-        if isinstance(settings, ConfigurationError):
-            raise settings
-        runtime = self.runtime(action)
-        request = _prepare(runtime, values, settings, now, idempotency_key, transport, repeated)
-        from .transport import client
-
-        body = await client.send_async(settings, request, transport)
+        checked, runtime, request = self._prepared(
+            action, values, settings, transport, now, idempotency_key, repeated
+        )
+        body = await _client().send_async(checked, request, transport)
         return runtime.finish(body, request)
 
     def options(
@@ -290,11 +285,10 @@ class Component:
         from .triggers.pollstate import account_of
 
         def fetch(values: dict[str, Any]) -> Any:
-            from .transport import client
-
-            runtime, request = self._pull(action, values, settings)
+            _, runtime, request = self._prepared(action, values, settings, transport)
             # As sent: the trigger checks each item and refuses a bad one alone.
-            return runtime.finish(client.send(settings, request, transport), request, as_sent=True)
+            body = _client().send(settings, request, transport)
+            return runtime.finish(body, request, as_sent=True)
 
         return poll(runtime, fetch, state, now=now, account=account_of(settings.base_url))
 
@@ -313,21 +307,41 @@ class Component:
         from .triggers.pollstate import account_of
 
         async def fetch(values: dict[str, Any]) -> Any:
-            from .transport import client
-
-            runtime, request = self._pull(action, values, settings)
-            body = await client.send_async(settings, request, transport)
+            _, runtime, request = self._prepared(action, values, settings, transport)
+            body = await _client().send_async(settings, request, transport)
             return runtime.finish(body, request, as_sent=True)
 
         account = account_of(settings.base_url)
         return await poll_async(runtime, fetch, state, now=now, account=account)
 
-    def _pull(
-        self, action: str, values: dict[str, Any], settings: ConnectionSettings
-    ) -> tuple[ActionRuntime, InfobipRequest]:
-        """The runtime and the request of one run of a poll's consume ``action``."""
+    def _prepared(
+        self,
+        action: str,
+        values: Any,
+        settings: ConnectionSettings | ConfigurationError,
+        transport: object,
+        now: datetime | None = None,
+        idempotency_key: object = None,
+        repeated: bool = False,
+    ) -> tuple[ConnectionSettings, ActionRuntime, InfobipRequest]:
+        """The checked settings, the runtime and the request of one run of ``action``: the
+        steps an execution and each fetch of a poll share before sending (then
+        ``client.send`` and ``runtime.finish``). Raises the connection's ConfigurationError
+        first, then InputError for a bad key (checked before the values) or bad values;
+        nothing is sent then."""
+        if isinstance(settings, ConfigurationError):
+            raise settings
         runtime = self.runtime(action)
-        return runtime, _prepare(runtime, values, settings, None, None, None)
+        key = None if idempotency_key is None else checked_idempotency_key(idempotency_key)
+        request = runtime.prepare(
+            values,
+            now,
+            phone_check=_phone_check(settings),
+            idempotency_key=key,
+            repeated=repeated is True,
+            local=_local(settings, transport),
+        )
+        return settings, runtime, request
 
     def _polling(
         self, trigger: str, connection: Connection
@@ -424,25 +438,22 @@ def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
     return checked_key(key, where)
 
 
-def _prepare(
-    runtime: ActionRuntime,
-    values: Any,
-    settings: ConnectionSettings,
-    now: datetime | None,
-    idempotency_key: object,
-    transport: object,
-    repeated: bool = False,
-) -> InfobipRequest:
-    """The request of one execution, its key checked first (nothing is sent on a bad one)."""
-    key = None if idempotency_key is None else checked_idempotency_key(idempotency_key)
-    return runtime.prepare(
-        values,
-        now,
-        phone_check=_phone_check(settings),
-        idempotency_key=key,
-        repeated=repeated is True,
-        local=_local(settings, transport),
-    )
+def _client() -> ModuleType:
+    """``transport.client``, imported on the first execution (see ``Connection``).
+
+    Looked up in ``sys.modules`` once loaded: an import statement run on every send resolves
+    the package and its from-list again, which costs more than the lookup of the steps
+    around it.
+    """
+    loaded = sys.modules.get(_CLIENT)
+    if loaded is None:
+        from .transport import client
+
+        loaded = client
+    return loaded
+
+
+_CLIENT = "infobip_connector.transport.client"
 
 
 def _local(settings: ConnectionSettings, transport: object) -> bool:

@@ -197,3 +197,28 @@ def test_a_target_without_parameters_is_not_encoded() -> None:
     calls = called(lambda: request_target("/sms/2/text/advanced", {}, ()))
     assert calls == ["<lambda>", "request_target"]
     assert request_target("/sms/1/logs", {}, (("limit", "5"),)) == "/sms/1/logs?limit=5"
+
+
+def test_an_execution_and_a_poll_run_no_import_machinery() -> None:
+    from infobip_connector import component
+    from infobip_connector.sandbox import Sandbox
+
+    from .sandbox_support import KEY as SANDBOX_KEY
+
+    account = Sandbox(api_key=SANDBOX_KEY)
+    connection = {"token": SANDBOX_KEY}
+    values = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Hi"}]}
+
+    def send() -> None:
+        component.execute("sendSms", values, connection, transport=account.transport())
+
+    def poll() -> None:
+        component.poll("newInboundSms", connection, None, transport=account.transport())
+
+    for action in (send, poll):
+        action()  # the first run loads the HTTP side
+        names = called(action)
+        # A relative import statement resolves its package and from-list on every run.
+        assert "_handle_fromlist" not in names, action.__name__
+        # One shared preparation per execution, the same for a send and a poll's fetch.
+        assert names.count("_prepared") == 1, action.__name__
