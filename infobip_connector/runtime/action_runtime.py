@@ -219,8 +219,10 @@ def recipient(entry: dict[str, Any]) -> Any:
 
 
 def _log_rejections(action: str, output: dict[str, Any]) -> None:
-    rejected, total = send_rejections("send", output)
+    rejected = rejected_messages(output)
     if rejected:
+        # Counted only for the warning: nearly every answer has nothing rejected.
+        total = len(message_entries(output))
         first = rejected[0]
         log.warning(
             "%s: Infobip accepted the request but rejected %d of %d message(s), e.g. %s to %s: %s",
