@@ -29,6 +29,10 @@ def _answer() -> dict[str, Any]:
     return {"bulkId": "B1", "messages": [entry]}
 
 
+def _args(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    return answer, answer["messages"][0]
+
+
 def _changed(name: str, changes: dict[str, Any]) -> dict[str, Any]:
     answer = _answer()
     changes[name](answer["messages"][0])
@@ -36,20 +40,20 @@ def _changed(name: str, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_usual_answer_is_settled_at_once() -> None:
-    assert _single_settled(_answer(), REFERENCE, ["M7"], ONE)
+    assert _single_settled(*_args(_answer()), REFERENCE, ["M7"], ONE)
     check_accounted(_answer(), REFERENCE, ONE)
     # One message sent alone: its reference names a messageId, and no bulkId may come back.
     alone = {"messageId": "M7"}
     answer = _answer()
     del answer["bulkId"]
-    assert _single_settled(answer, alone, ["M7"], ONE)
+    assert _single_settled(*_args(answer), alone, ["M7"], ONE)
     check_accounted(answer, alone, ONE)
 
 
 @pytest.mark.parametrize("name", list(FINE))
 def test_an_unusual_but_fine_entry_is_settled_at_once(name: str) -> None:
     answer = _changed(name, FINE)
-    assert _single_settled(answer, REFERENCE, ["M7"], ONE)
+    assert _single_settled(*_args(answer), REFERENCE, ["M7"], ONE)
     check_accounted(answer, REFERENCE, ONE)
 
 
@@ -66,7 +70,7 @@ def test_a_suspect_entry_goes_through_the_full_checks(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answer = _changed(name, SUSPECT)
-    assert not _single_settled(answer, REFERENCE, ["M7"], ONE)
+    assert not _single_settled(*_args(answer), REFERENCE, ["M7"], ONE)
     said = _outcome(answer, REFERENCE)
     # The same as the full checks say with the quick settling turned off.
     monkeypatch.setattr(accounting, "_single_settled", lambda *_: False)
@@ -77,7 +81,7 @@ def test_a_suspect_entry_goes_through_the_full_checks(
 
 def test_another_bulk_id_is_a_contradiction() -> None:
     answer = {**_answer(), "bulkId": "B2"}
-    assert not _single_settled(answer, REFERENCE, ["M7"], ONE)
+    assert not _single_settled(*_args(answer), REFERENCE, ["M7"], ONE)
     with pytest.raises(OutcomeUnknownError) as info:
         check_accounted(answer, REFERENCE, ONE)
     assert info.value.details["contradictions"] == ["bulkId: not the bulkId sent"]
@@ -86,7 +90,7 @@ def test_another_bulk_id_is_a_contradiction() -> None:
 def test_a_reference_naming_other_ids_is_listed_in_full() -> None:
     # The recipient's messageId is not the one the reference says was sent.
     reference = {"bulkId": "B1", "messageIds": ["M8"]}
-    assert not _single_settled(_answer(), reference, ["M8"], ONE)
+    assert not _single_settled(*_args(_answer()), reference, ["M8"], ONE)
     with pytest.raises(OutcomeUnknownError) as info:
         check_accounted(_answer(), reference, ONE)
     assert info.value.details["missingMessageIds"] == ["M8"]

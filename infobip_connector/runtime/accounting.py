@@ -52,8 +52,8 @@ def check_accounted(
         recipients = Recipients()
     entries = returned_entries(output)
     # A single message answered by one entry, the usual small send: settled at once.
-    if len(entries) == 1 == len(recipients) and _single_settled(
-        output, reference, sent, recipients
+    if len(entries) == 1 == len(recipients.ids) and _single_settled(
+        output, entries[0], reference, sent, recipients
     ):
         return
     suspects = _suspects(entries, recipients)
@@ -187,9 +187,13 @@ def _plain(entry: Any, sent_id: str, sent_to: str) -> bool:
 
 
 def _single_settled(
-    output: dict[str, Any], reference: dict[str, Any], sent: list[str], recipients: Recipients
+    output: dict[str, Any],
+    entry: Any,
+    reference: dict[str, Any],
+    sent: list[str],
+    recipients: Recipients,
 ) -> bool:
-    """Whether the one entry answering a one-recipient send leaves nothing to report.
+    """Whether ``entry``, the one answering a one-recipient send, leaves nothing to report.
 
     The usual answer to a single message, settled without the column passes and listings
     sized for a bulk: the one messageId sent is the recipient's, the entry is ``_plain``
@@ -198,7 +202,7 @@ def _single_settled(
     what is wrong.
     """
     sent_id = recipients.ids[0]
-    if sent != [sent_id] or not _plain(returned_entries(output)[0], sent_id, recipients.tos[0]):
+    if sent != [sent_id] or not _plain(entry, sent_id, recipients.tos[0]):
         return False
     bulk = output.get("bulkId")
     return bulk is None or "bulkId" not in reference or bulk == reference["bulkId"]
