@@ -17,6 +17,8 @@ import pytest
 from infobip_connector import OutcomeUnknownError
 from infobip_connector.request import Recipients
 from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
+from infobip_connector.runtime.action_runtime import send_rejections
+from infobip_connector.runtime.columns import Columns
 
 PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
 RECIPIENTS = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(50))
@@ -171,3 +173,49 @@ def test_a_bulk_request_lists_each_recipient_in_the_order_sent() -> None:
     ]
     assert request.reference["messageIds"] == ["M1", "M2", "M3"]
     assert request.reference["messageIds"] is not request.recipients.ids
+
+
+def test_a_float_among_statuses_without_numbers_is_not_settled() -> None:
+    # The numbers are summed in C; a missing one makes the sum fail, and the types decide.
+    entries = _answer()
+    entries[2]["status"] = {"name": "PENDING_ACCEPTED"}
+    entries[9]["status"]["id"] = float(2**60)
+    assert not _settled(entries, RECIPIENTS)
+    assert _suspects(entries, RECIPIENTS) == [9]
+    # Booleans are no floats: the entry-by-entry test lets them through, and so do columns.
+    entries = _answer()
+    entries[4]["status"]["groupId"] = True
+    assert _suspects(entries, RECIPIENTS) == []
+
+
+def test_columns_read_each_field_once_and_refuse_what_is_not_an_object() -> None:
+    entries = _answer()
+    columns = Columns(entries)
+    groups = columns.of("status", "groupId")
+    assert groups == [1] * len(entries)
+    assert columns.of("status", "groupId") is groups
+    assert columns.of("to") == RECIPIENTS.tos
+    entries[3]["status"] = "PENDING"
+    with pytest.raises(TypeError):
+        Columns(entries).of("status", "groupId")
+
+
+def test_rejected_entries_are_found_through_the_columns_or_without_them() -> None:
+    rejected = {"groupId": 5, "groupName": "REJECTED", "id": 6, "name": "REJECTED_NETWORK"}
+    entries = _answer()
+    output = {"bulkId": "B1", "messages": entries}
+    assert send_rejections("send", output, Columns(entries)) == ([], 50)
+    entries[6]["status"] = dict(rejected)
+    # A status that is not an object: no columns to read, the entries are read one by one.
+    entries[8]["status"] = "odd"
+    for columns in (Columns(entries), None, Columns(list(entries))):
+        assert send_rejections("send", output, columns) == ([entries[6]], 49)
+    entries[8]["status"] = _Dict(PENDING)  # not a plain object: not counted
+    assert send_rejections("send", output, Columns(entries)) == ([entries[6]], 49)
+    entries[8]["status"] = dict(PENDING)
+    columns = Columns(entries)
+    check_accounted(output, {"bulkId": "B1", "messageIds": RECIPIENTS.ids}, RECIPIENTS, columns)
+    assert send_rejections("send", output, columns) == ([entries[6]], 50)
+    entries[6]["status"] = dict(PENDING)
+    assert send_rejections("send", output, Columns(entries)) == ([], 50)
+    assert send_rejections("read", output, Columns(entries)) == ([], 0)

@@ -135,7 +135,7 @@ def test_keyboard_interrupt_in_flight_keeps_the_ids(caplog: pytest.LogCaptureFix
 def test_keyboard_interrupt_while_shaping_keeps_the_ids(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def interrupted(output: Any, reference: Any, recipients: Any = ()) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runtime, "check_accounted", interrupted)
