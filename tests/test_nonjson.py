@@ -69,3 +69,10 @@ def test_the_request_body_error_is_unchanged() -> None:
     assert raised.value.errors == [
         {"path": "body.messages[0].to", "message": "a set, which is not a JSON value"}
     ]
+
+
+def test_an_integer_too_long_to_print_is_told_without_printing_it() -> None:
+    with pytest.raises(InputError) as raised:
+        values.prune({"n": [10**5000]})
+    assert raised.value.errors[0]["path"] == "n[0]"
+    assert "more than 100 digits" in raised.value.errors[0]["message"]

@@ -235,11 +235,16 @@ def _locate_non_json(value: Any) -> dict[str, str]:
     found = locate(value, _INPUT)
     if found is None:
         return {"path": "", "message": "is not JSON data"}
+    if found.kind == "key":  # the key is quoted: the other kinds' values may not print
+        return {
+            "path": found.path,
+            "message": f"object keys must be text, not {_show(found.value)}",
+        }
+    if found.kind == "type":
+        return {"path": found.path, "message": f"{type(found.value).__name__} is not JSON data"}
     messages = {
         "surrogate": "is not valid Unicode text (lone surrogate)",
         "integer": f"is a number of more than {MAX_INTEGER_DIGITS} digits, which no field takes",
         "float": "must be a finite number (NaN and Infinity are not JSON)",
-        "key": f"object keys must be text, not {_show(found.value)}",
-        "type": f"{type(found.value).__name__} is not JSON data",
     }
     return {"path": found.path, "message": messages[found.kind]}
