@@ -90,12 +90,12 @@ class _NotJson(Exception):
     """Raised mid-walk; the slower path-tracking walk then names the place."""
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | dict | list) and not value)
-
-
 def _prune(value: Any, budget: _Budget, depth: int) -> Any:
-    _count_values(budget, 1)
+    # The counts are kept inline here and in _members (not through _count_values): a small
+    # send passes here a handful of times, and a call each costs more than the sum.
+    budget.values += 1
+    if budget.values > MAX_VALUES:
+        _count_values(budget, 0)  # raises
     if depth > MAX_DEPTH:
         raise _too_large(f"nested deeper than {MAX_DEPTH} levels")
     kind = type(value)
@@ -171,14 +171,21 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
                 out[key] = item
             continue
         kept = _prune(item, budget, depth + 1)
-        if not _is_empty(kept):
+        if kept or (kept is not None and type(kept) not in _SIZED):  # not empty
             out[key] = kept
         elif type(kept) is dict and item:
             out[key] = kept
             budget.emptied = True
-    _count_values(budget, texts)
-    _count_chars(budget, chars)
+    budget.values += texts
+    budget.chars += chars
+    if budget.values > MAX_VALUES or budget.chars > MAX_TEXT_CHARS:
+        _count_values(budget, 0)  # raises for the values first, as the walk always did
+        _count_chars(budget, 0)
     return out
+
+
+# The kinds of plain value (after _as_plain) that are empty when falsy: "", {} and [].
+_SIZED = frozenset({str, dict, list})
 
 
 _PLAIN = {str, dict, list, tuple, int, float, bool, type(None)}
