@@ -131,6 +131,7 @@ class _Plan:
         "leaf",
         "limit",
         "prop",
+        "short",
         "star",
         "unique",
     )
@@ -152,6 +153,9 @@ class _Plan:
         self.unique = self.generated and in_list
         # Nothing to do where a value is given; set by _plan.
         self.idle = False
+        # The limit of a text whose only check is its length (a message's text): members
+        # decides one of at most half as many characters without a call; set by _plan.
+        self.short: int | None = None
         # For an object whose checked members are all phone numbers or IDs (a recipient):
         # (phone member names, ID members as (name, length limit, whether noComma applies));
         # see _Pass.recipients.
@@ -221,6 +225,18 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
         and not plan.keys
         and plan.star is None
     )
+    if (
+        plan.prop is not None
+        and plan.limit is not None
+        and plan.form is None
+        and not plan.generated
+        and plan.fill is None
+        and not plan.prop.rules
+        and not plan.prop.freeMembers
+        and not plan.keys
+        and plan.star is None
+    ):
+        plan.short = plan.limit
     if plan.prop is None and plan.star is None:
         phones: list[str] = []
         ids: list[tuple[str, int | None, bool]] = []
@@ -387,8 +403,16 @@ class _Pass:
     def members(self, plan: _Plan, value: dict[str, Any], trail: Trail) -> None:
         for name, child in plan.keys.items():
             if name in value:
-                if not child.idle:
-                    self.visit(child, value, name, value[name], (trail, name))
+                if child.idle:
+                    continue
+                given = value[name]
+                short = child.short
+                if short is not None and type(given) is str and len(given) * 2 <= short:
+                    continue  # a text whose only check is its length, well within it
+                if child.prop is None:
+                    self.enter(child, given, (trail, name))  # no checks here, only below
+                else:
+                    self.visit(child, value, name, given, (trail, name))
             elif child.generated:
                 self.missing_ids.append((value, name, trail))
             elif child.fill is not None:
