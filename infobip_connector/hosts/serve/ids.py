@@ -35,7 +35,8 @@ _HEAD = b'{"jsonrpc":"2.0","id":null'
 
 
 class NumberId:
-    """A numeric request id orjson cannot hold exactly, kept as written (``text``)."""
+    """A numeric request id orjson cannot hold exactly, kept as written (``text``); also a
+    string id holding half of a UTF-16 pair, as its JSON escape (UTF-8 cannot carry it)."""
 
     __slots__ = ("text",)
 

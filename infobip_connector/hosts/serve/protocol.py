@@ -18,6 +18,7 @@ the CLI prints: ``{"error": {"type", "message", "details"}}``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +53,13 @@ class RpcError(Exception):
 
 def invalid_params(path: str, message: str) -> RpcError:
     """-32602 naming the member of ``params`` at fault (``action``, ``connection``...)."""
-    problem = [{"path": path, "message": message}]
-    return RpcError(INVALID_PARAMS, InputError(problem, f"invalid params: {path}: {message}"))
+    return invalid_members([{"path": path, "message": message}])
+
+
+def invalid_members(problems: list[dict[str, str]]) -> RpcError:
+    """-32602 naming every member of ``params`` at fault (``{"path", "message"}`` each)."""
+    shown = "; ".join(f"{p['path']}: {p['message']}" for p in problems[:5])
+    return RpcError(INVALID_PARAMS, InputError(problems, f"invalid params: {shown}"))
 
 
 def method_not_found(message: str) -> RpcError:
@@ -158,7 +164,10 @@ def _add(line: Line, item: Any, strict: bool = True) -> None:
     id_ok = request_id is None or (type(request_id) in _ID_TYPES)
     unreadable = None if strict else lenient.unreadable(item)
     if unreadable is not None and unreadable[0] == "id":
-        id_ok = False
+        id_ok = isinstance(request_id, str)
+        if id_ok:  # a string, JSON by the grammar: answered with it, written as its escape
+            request_id = NumberId(json.dumps(request_id))
+            unreadable = lenient.unreadable({k: v for k, v in item.items() if k != "id"})
     problem = _problem(item, id_ok)
     if problem is not None:
         line.answers.append(_refused(INVALID_REQUEST, problem, request_id if id_ok else None))
