@@ -272,3 +272,22 @@ def test_a_host_other_than_loopback_is_served_with_a_warning(
     args = argparse.Namespace(http=True, host=None, port=0)
     assert command._address(args) == ("127.0.0.1", 0)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("confirm", [False, True])
+def test_an_unknown_argument_lists_the_tools_own_arguments_too(confirm: bool) -> None:
+    tools, box = runner(["sendSms", "getSmsLogs"], confirm=confirm)
+    arguments = {**SMS, "bogus": 1, **({"confirm": True} if confirm else {})}
+    result = call(tools, "sendSms", arguments)
+    [problem] = result.structured["error"]["details"]["errors"]
+    assert problem["path"] == "bogus"
+    expected = problem["message"].split("expected one of: ")[1].split(", ")
+    assert {"messages", "idempotency_key", "repeated"} <= set(expected)
+    assert ("confirm" in expected) is confirm
+    assert "idempotency_key" in result.structured["error"]["message"]
+    # A read takes none of them, and nested objects list only their own members.
+    read = call(tools, "getSmsLogs", {"bogus": 1})
+    assert "idempotency_key" not in read.structured["error"]["message"]
+    nested = call(tools, "sendSms", {"messages": [{**SMS["messages"][0], "bogus": 1}]})
+    assert "idempotency_key" not in nested.structured["error"]["message"]
+    assert not box.requests

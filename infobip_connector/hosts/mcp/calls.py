@@ -150,6 +150,8 @@ class ToolRunner:
                     repeated=repeated,
                 )
                 claim.finish(output)  # kept even when this call was cancelled meanwhile
+        except InputError as error:
+            return self.error_result(_naming_arguments(error, tool), key)
         except ConnectorError as error:
             return self.error_result(error, key)
         except Exception as exc:
@@ -221,6 +223,31 @@ def _values(
             raise InputError([{"path": REPEATED, "message": REPEATED_ALONE_MESSAGE}])
         return values, f"mcp-{uuid.uuid4()}", False
     return values, checked_idempotency_key(given, IDEMPOTENCY_KEY), repeated is True
+
+
+#: How the action's checks list the properties an object takes (``runtime/validation.py``).
+_EXPECTED = "; expected one of: "
+
+
+def _naming_arguments(error: InputError, tool: ToolSpec) -> InputError:
+    """``error`` with the tool's own arguments (``idempotency_key``, ``repeated``,
+    ``confirm``) added where it lists the top-level properties expected: the action's
+    checks know only the action's, and an agent told the list would drop the others."""
+    own = [IDEMPOTENCY_KEY, REPEATED] if tool.takes_idempotency_key else []
+    own += [CONFIRM] if tool.needs_confirmation else []
+    if not own or type(error) is not InputError:
+        return error
+    message, errors = error.message, []
+    for entry in error.errors:
+        path, text = entry.get("path", ""), entry.get("message", "")
+        if _EXPECTED in text and "." not in path and "[" not in path:
+            longer = f"{text}, {', '.join(own)}"
+            message = message.replace(text, longer)
+            entry = {**entry, "message": longer}
+        errors.append(entry)
+    named = InputError(errors, message)
+    named.details.update({k: v for k, v in error.details.items() if k != "errors"})
+    return named
 
 
 def _key_in_use() -> Exception:
