@@ -39,17 +39,30 @@ def test_the_node_example_sends_and_reads_typed_errors() -> None:
     assert steps["exit"] == {"code": 0}
 
 
-@pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_the_node_example_says_clearly_when_the_worker_is_not_on_path() -> None:
+def _cannot_start(command: str) -> str:
+    """What the example prints on stderr when ``command`` cannot be started (exit 1)."""
     assert NODE is not None
     done = subprocess.run(
-        [NODE, str(ROOT / "examples" / "node" / "send-sms.mjs"), "no-such-infobip-connector"],
+        [NODE, str(ROOT / "examples" / "node" / "send-sms.mjs"), command],
         capture_output=True,
         timeout=120,
         check=False,
     )
-    err = done.stderr.decode()
     assert done.returncode == 1 and done.stdout == b""
+    err = done.stderr.decode()
+    assert "ENOENT" not in err and "node:internal" not in err  # no unhandled stack
+    return err
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_node_example_says_clearly_when_the_worker_is_not_on_path() -> None:
+    err = _cannot_start("no-such-infobip-connector")
     assert "no-such-infobip-connector: it is not on PATH" in err
     assert "source .venv/bin/activate" in err
-    assert "ENOENT" not in err and "node:internal" not in err  # no unhandled stack
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_node_example_says_a_full_path_given_does_not_exist() -> None:
+    err = _cannot_start("/nonexistent/bin/x")
+    assert "/nonexistent/bin/x: no such file" in err
+    assert "PATH" not in err

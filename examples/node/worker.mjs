@@ -32,10 +32,13 @@ export class InfobipWorker {
     // venv is not activated) crashes the whole program with an unhandled ENOENT.
     this.child.on("error", (error) => {
       this.failure = new Error(
-        error.code === "ENOENT"
-          ? `cannot start ${command[0]}: it is not on PATH. Activate the virtual environment ` +
-              "the connector is installed in (source .venv/bin/activate) or give its full path."
-          : `cannot start ${command[0]}: ${error.message}`,
+        error.code !== "ENOENT"
+          ? `cannot start ${command[0]}: ${error.message}`
+          : command[0].includes("/") || command[0].includes("\\")
+            ? `cannot start ${command[0]}: no such file. Give the full path of the connector's ` +
+              "command in its virtual environment (.venv/bin/infobip-connector)."
+            : `cannot start ${command[0]}: it is not on PATH. Activate the virtual environment ` +
+              "the connector is installed in (source .venv/bin/activate) or give its full path.",
       );
       for (const { reject } of this.pending.values()) reject(this.failure);
       this.pending.clear();
