@@ -94,3 +94,22 @@ def test_an_unknown_outcome_names_the_ids_to_check() -> None:
         "request 9 (execute): error -32004 outcome_unknown; "
         "IDs to check: bulkId=b-1; messageIds=[m-1, m-2]"
     )
+
+
+def test_a_lost_send_names_its_execution_key_given_or_made(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    data = (
+        request("k1", "execute", action="sendSms", input=VALID, idempotencyKey="step-7")
+        + b"\n"
+        + request("k2", "execute", action="sendSms", input=VALID)
+        + b"\n"
+        + request("k3", "validate", action="sendSms", input=VALID)
+        + b"\n"
+    )
+    text = lost_log(data, caplog)
+    line = {n: text.split(f"request '{n}'")[1].split("\n")[0] for n in ("k1", "k2", "k3")}
+    assert line["k1"].startswith(" (execute): it succeeded; IDs: bulkId=")
+    assert line["k1"].endswith("; idempotencyKey='step-7'")
+    assert "; idempotencyKey='serve-" in line["k2"]
+    assert "idempotencyKey" not in line["k3"]  # not a send: no key

@@ -19,15 +19,19 @@ from ...outcome import ids_text, result_ids
 _SHOWN = 64
 
 
-def lost_summary(answer: dict[str, Any], method: str | None) -> str:
-    """One line about ``answer`` to the request calling ``method`` (None: not read)."""
+def lost_summary(answer: dict[str, Any], method: str | None, key: str | None = None) -> str:
+    """One line about ``answer`` to the request calling ``method`` (None: not read);
+    ``key``: the execution key of the send it answers (given or the worker's own)."""
     about = f"request {_shown(repr(answer.get('id')))}"
     if method is not None:
         about += f" ({_shown(method)})"
+    named_key = f"; idempotencyKey={_shown(repr(key))}" if key is not None else ""
     error = answer.get("error")
     if not isinstance(error, dict):
         named = result_ids(answer.get("result"))
-        return f"{about}: it succeeded" + (f"; IDs: {ids_text(named)}" if named else "")
+        # Sent: the key names it (to reconcile), never a retry, which would send it again.
+        ids = f"; IDs: {ids_text(named)}" if named else ""
+        return f"{about}: it succeeded{ids}{named_key}"
     summary = f"{about}: error {error.get('code')}"
     details: dict[str, Any] = {}
     data = error.get("data")
@@ -35,9 +39,9 @@ def lost_summary(answer: dict[str, Any], method: str | None) -> str:
         summary += f" {_shown(str(data['error'].get('type')))}"
         found = data["error"].get("details")
         details = found if isinstance(found, dict) else {}
-    if any(key in details for key in ("bulkId", "messageId", "messageIds")):
+    if any(name in details for name in ("bulkId", "messageId", "messageIds")):
         summary += f"; IDs to check: {ids_text(details)}"
-    return summary
+    return summary + named_key
 
 
 def _shown(text: str) -> str:

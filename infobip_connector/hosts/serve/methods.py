@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from ... import outcome
@@ -41,6 +42,9 @@ log = get_logger("infobip_connector.serve")
 
 Params = dict[str, Any]
 Handler = Callable[[Params], Awaitable[Any]]
+#: The execution key of the send the current task runs (given or made): the log line of an
+#: answer that could not be delivered names it (``lost.py``). Each call is a task of its own.
+EXECUTION_KEY: ContextVar[str | None] = ContextVar("execution_key", default=None)
 
 # What each kind of member must be, and how an error says so.
 _KINDS: dict[str, tuple[type, str]] = {
@@ -152,6 +156,7 @@ class Methods:
             # outcome_unknown names it, so a safe retry exists for a keyless send too.
             key = _minted_key()
         hinted = key if send else None
+        EXECUTION_KEY.set(hinted)
         # A finished key is answered from memory (runningkeys.py), the input compared as
         # the connector reads it (sendprint.py); the connection is part of what was sent,
         # so another account's send is never replayed. A key the worker made is neither

@@ -37,7 +37,7 @@ from ...redaction import get_logger
 from .ids import encode_answer
 from .lines import Item, TooLong
 from .lost import lost_summary
-from .methods import LOCAL_METHODS, Methods
+from .methods import EXECUTION_KEY, LOCAL_METHODS, Methods
 from .protocol import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
@@ -115,12 +115,13 @@ class _Reply:
         # every messageId of the answer.
         self._summaries: list[Summary] = []
 
-    def add(self, answer: Answer | None, method: str | None = None) -> None:
-        """The answer of one of the line's calls (None for a notification) to ``method``."""
+    def add(self, answer: Answer | None, method: str | None = None, key: str | None = None) -> None:
+        """The answer of one of the line's calls (None for a notification) to ``method``;
+        ``key``: the execution key of the send it answers."""
         self._left -= 1
         if answer is not None:
             encoded = _encode(answer)
-            summary = partial(lost_summary, answer, method)
+            summary = partial(lost_summary, answer, method, key)
             if not self._batch:
                 self._worker.send(encoded, [summary])
                 return
@@ -316,7 +317,8 @@ class Worker:
             self._free += 1
             if self._slot_freed is not None:
                 self._wake_dispatcher()
-        reply.add(answer if call.answered else None, self._method_of(call))
+        key = EXECUTION_KEY.get()  # set by this task's execute, if it was a send
+        reply.add(answer if call.answered else None, self._method_of(call), key)
 
     def _method_of(self, call: Call) -> str | None:
         # A name the client made up may be anything (a phone number): not logged.
