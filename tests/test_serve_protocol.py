@@ -261,8 +261,9 @@ def test_null_and_wrong_type_params_are_invalid_params_naming_them(
 ) -> None:
     [answer] = serve(request(1, method, **params))
     assert code(answer) == -32602
-    [problem] = answer["error"]["data"]["error"]["details"]["errors"]
-    assert problem["path"] == path
+    # Every bad member is named (the webhook call here has others: its trigger, its body).
+    problems = answer["error"]["data"]["error"]["details"]["errors"]
+    [problem] = [p for p in problems if p["path"] == path]
     if message is not None:
         assert problem["message"].startswith(message)
 

@@ -160,3 +160,25 @@ def test_release_webhook_lets_infobips_retry_return_the_events_again() -> None:
         assert caught.value.code == -32602
 
     asyncio.run(calls())
+
+
+def test_every_bad_member_of_a_webhook_call_is_named_at_once() -> None:
+    call = {**call_of(inbound_body()), "headers": {"Content-Type": 5}}
+    bad_settings = {"allowUnauthenticated": "yes", "hmacSecret": 5}
+    answers = serve(
+        request(1, "handleWebhook", trigger="newInboundSms", request=call, settings=bad_settings),
+        request(2, "handleWebhook", trigger="newFax", request=call_of(inbound_body())),
+        request(3, "execute", action=5, input=[]),
+    )
+    paths = {
+        n: {p["path"] for p in answers[n]["error"]["data"]["error"]["details"]["errors"]}
+        for n in (1, 2, 3)
+    }
+    assert all(answers[n]["error"]["code"] == -32602 for n in (1, 2, 3))
+    assert paths[1] == {
+        "request.headers.Content-Type",
+        "settings.allowUnauthenticated",
+        "settings.hmacSecret",
+    }
+    assert paths[2] == {"trigger", "settings"}
+    assert paths[3] == {"action", "input"}

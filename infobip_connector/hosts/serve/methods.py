@@ -32,7 +32,7 @@ from ..retryhint import add_retry_hint
 from ..runningkeys import RunningKeys
 from ..sendprint import send_print
 from .connections import ABSENT, Connections
-from .protocol import invalid_params, method_not_found
+from .protocol import invalid_members, invalid_params, method_not_found
 from .triggers import TriggerMethods
 
 if TYPE_CHECKING:
@@ -237,28 +237,32 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
     """``params`` when its members are the ones ``declared``, of their kinds.
 
     An optional member given as ``null`` is left out of the result (not given); a required
-    one given as ``null`` is missing. Raises RpcError (invalid params) naming the first
-    member at fault.
+    one given as ``null`` is missing. Raises RpcError (invalid params) naming every member
+    at fault.
     """
     if not isinstance(params, dict):
         raise invalid_params("params", "must be an object of named members (not an array)")
+    problems = []
     for name in params:
         if name not in declared:
             shown = name if len(name) <= 64 else name[:64] + "…"
             expected = ", ".join(declared) or "none"
-            raise invalid_params(shown, f"is not a member of this method's params ({expected})")
+            why = f"is not a member of this method's params ({expected})"
+            problems.append({"path": shown, "message": why})
     given: Params = {}
     for name, (kind, required) in declared.items():
         value = params.get(name)
         if value is None:
             if required:
                 why = "is required" if name not in params else "is required (null is not given)"
-                raise invalid_params(name, why)
+                problems.append({"path": name, "message": why})
             continue
         accepted, expected = _KINDS[kind]
         if not isinstance(value, accepted):
-            raise invalid_params(name, expected)
+            problems.append({"path": name, "message": expected})
         given[name] = value
+    if problems:
+        raise invalid_members(problems)
     return given
 
 

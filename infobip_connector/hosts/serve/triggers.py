@@ -24,10 +24,10 @@ import secrets
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from ... import WebhookRequest, outcome
-from ...errors import OutcomeUnknownError
+from ... import WebhookRequest, WebhookSettings, outcome
+from ...errors import ConnectorError, OutcomeUnknownError
 from .connections import ABSENT, Connections
-from .protocol import invalid_params
+from .protocol import invalid_members, invalid_params
 
 if TYPE_CHECKING:
     from ... import WebhookAnswer
@@ -45,7 +45,9 @@ class TriggerMethods:
 
     members = {
         "eventSchema": {"trigger": "string"},
-        "handleWebhook": {"trigger": "string", "request": "object", "settings": "object"},
+        # ``settings`` is required, checked with the trigger and the request (every bad
+        # member named at once), so it is declared optional here.
+        "handleWebhook": {"trigger": "string", "request": "object", "settings?": "object"},
         "releaseWebhook": {"release": "string"},
         "poll": {"trigger": "string", "state?": "any", "connection?": "object"},
     }
@@ -60,10 +62,17 @@ class TriggerMethods:
         return self._component.event_schema(self._check(params["trigger"]))
 
     async def handle_webhook(self, params: Params) -> Any:
-        trigger = self._check(params["trigger"])
-        answer = self._component.handle_webhook(
-            trigger, _request(params["request"]), params["settings"]
-        )
+        # Every bad member named at once: the trigger, the request's, and then the
+        # settings' too (alone, the component's ConfigurationError names each of those).
+        problems = [] if params["trigger"] in self._triggers else [self._unknown(params["trigger"])]
+        request, problems = _request(params["request"], problems)
+        if "settings" not in params:
+            problems.append({"path": "settings", "message": "is required"})
+        if problems:
+            settings = params.get("settings")
+            found = _settings_problems(settings) if settings is not None else []
+            raise invalid_members(problems + found)
+        answer = self._component.handle_webhook(params["trigger"], request, params["settings"])
         result = {
             "status": answer.status,
             "events": answer.events,
@@ -111,50 +120,73 @@ class TriggerMethods:
 
     def _check(self, trigger: str) -> str:
         if trigger not in self._triggers:
-            shown = trigger if len(trigger) <= 64 else trigger[:64] + "…"
-            raise invalid_params(
-                "trigger", f"unknown trigger {shown!r}; one of: {', '.join(self._triggers)}"
-            )
+            raise invalid_members([self._unknown(trigger)])
         return trigger
 
+    def _unknown(self, trigger: str) -> dict[str, str]:
+        """The problem of an unknown ``trigger``, at ``trigger``."""
+        shown = trigger if len(trigger) <= 64 else trigger[:64] + "…"
+        why = f"unknown trigger {shown!r}; one of: {', '.join(self._triggers)}"
+        return {"path": "trigger", "message": why}
 
-def _request(request: dict[str, Any]) -> WebhookRequest:
-    """The webhook call an engine received, from its JSON form; RpcError when malformed.
+
+def _request(
+    request: dict[str, Any], problems: list[dict[str, str]]
+) -> tuple[WebhookRequest, list[dict[str, str]]]:
+    """The webhook call an engine received, from its JSON form, and ``problems`` with
+    every member of it that is malformed added (with any problem, the request is a
+    placeholder not to be used).
 
     The params' rule holds inside ``request`` too: a member that is ``null`` is not given,
     one of the wrong JSON type is invalid params. What the values hold (a method name,
     header names) is WebhookRequest's to check: its InputError names ``request.method`` or
     ``request.headers``.
     """
+    found = list(problems)
+
+    def bad(path: str, message: str) -> None:
+        found.append({"path": path, "message": message})
+
     for name in request:
         if name not in _REQUEST_MEMBERS:
             shown = name if len(name) <= 64 else name[:64] + "…"
-            members = ", ".join(_REQUEST_MEMBERS)
-            raise invalid_params(f"request.{shown}", f"is not a member of request ({members})")
+            bad(f"request.{shown}", f"is not a member of request ({', '.join(_REQUEST_MEMBERS)})")
     given = {name: value for name, value in request.items() if value is not None}
     if not isinstance(given.get("method", ""), str):
-        raise invalid_params("request.method", "must be a string")
+        bad("request.method", "must be a string")
     headers = given.get("headers", {})
     if not isinstance(headers, dict):
-        raise invalid_params("request.headers", "must be an object of header names to strings")
+        bad("request.headers", "must be an object of header names to strings")
+        headers = {}
     for name, value in headers.items():
         if not isinstance(value, str):
             shown = name if len(name) <= 64 else name[:64] + "…"
-            raise invalid_params(
-                f"request.headers.{shown}", "must be a string (the header's value)"
-            )
+            bad(f"request.headers.{shown}", "must be a string (the header's value)")
+    body: Any = ""
     if ("body" in given) == ("bodyBase64" in given):
-        raise invalid_params("request.body", "give the body as text (body) or bodyBase64")
-    if "bodyBase64" in given:
+        bad("request.body", "give the body as text (body) or bodyBase64")
+    elif "bodyBase64" in given:
         encoded = given["bodyBase64"]
         try:
             if not isinstance(encoded, str):
                 raise ValueError
-            body: Any = base64.b64decode(encoded, validate=True)
+            body = base64.b64decode(encoded, validate=True)
         except (ValueError, binascii.Error):
-            raise invalid_params("request.bodyBase64", "must be base64 text") from None
-    else:
+            bad("request.bodyBase64", "must be base64 text")
+    elif isinstance(given["body"], str):
         body = given["body"]
-        if not isinstance(body, str):
-            raise invalid_params("request.body", "must be text (bytes: bodyBase64)")
-    return WebhookRequest(given.get("method", "POST"), given.get("headers", {}), body)
+    else:
+        bad("request.body", "must be text (bytes: bodyBase64)")
+    if found:  # not to be used: no check of what its values hold meanwhile
+        return WebhookRequest("POST", {}, b""), found
+    return WebhookRequest(given.get("method", "POST"), headers, body), found
+
+
+def _settings_problems(settings: dict[str, Any]) -> list[dict[str, str]]:
+    """What is wrong with the webhook ``settings``, each at its path under ``settings``."""
+    try:
+        WebhookSettings.from_values(settings)
+    except ConnectorError as error:
+        errors = error.details.get("errors", [])
+        return [{"path": f"settings.{e['path']}", "message": e["message"]} for e in errors]
+    return []
