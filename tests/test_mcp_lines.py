@@ -111,3 +111,30 @@ def test_over_the_wire_every_request_line_is_answered() -> None:
     assert paths == ["messages[0].text"]
     assert by_id[json.dumps("\ud800")]["result"] == {}
     assert len(answers) == len(lines) - 1  # one answer per line but the notification
+
+
+def test_over_http_every_request_is_answered_too() -> None:
+    import httpx
+
+    from .test_mcp_http_guard import serving
+
+    for port in serving():
+        url = f"http://127.0.0.1:{port}/mcp"
+        headers = {
+            "Host": f"127.0.0.1:{port}",
+            "Accept": "application/json, text/event-stream",
+            "Content-Type": "application/json",
+        }
+        with httpx.Client(timeout=30, headers=headers) as client:
+            hello = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}
+            started = client.post(url, json=hello)
+            headers["mcp-session-id"] = started.headers["mcp-session-id"]
+            headers["mcp-protocol-version"] = "2025-06-18"
+            note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+            assert client.post(url, json=note, headers=headers).status_code == 202
+            whole = client.post(url, content=_line("1E2", "ping"), headers=headers)
+            assert whole.status_code == 200 and '"id":100' in whole.text
+            for written in ("1.5", "null", "true"):
+                refused = client.post(url, content=_line(written, "ping"), headers=headers)
+                assert refused.status_code == 400
+                assert refused.json()["error"]["code"] == -32600

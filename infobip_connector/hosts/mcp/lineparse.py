@@ -61,13 +61,22 @@ def parse_line(line: bytes) -> SessionMessage | Exception:
     except ValidationError:
         return _read_again(line)
     if isinstance(message, types.JSONRPCNotification):
-        # A notification has no id: one that has is a request the SDK could not read so.
-        document = lenient.loads(line)
-        if isinstance(document, dict) and "id" in document:
-            return _request(document)
+        mended = mended_request(line)
+        if mended is not None:
+            return mended
     elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
         return NotJson("the line is not JSON")
     return SessionMessage(message)
+
+
+def mended_request(line: bytes) -> SessionMessage | Exception | None:
+    """The request of ``line``, which the SDK's reader takes for a notification: a whole
+    number id made that integer, another id a :class:`BadRequest`; None when ``line`` is
+    a notification indeed (it has no ``id``)."""
+    document = lenient.loads(line)
+    if isinstance(document, dict) and "id" in document:
+        return _request(document)
+    return None
 
 
 def _read_again(line: bytes) -> SessionMessage | Exception:

@@ -30,6 +30,7 @@ from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
 from .httpguard import HttpGuard, guarded
+from .httpids import ids_mended
 from .inflight import InFlight
 from .resources import ResourceSpec
 from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter
@@ -213,7 +214,8 @@ def serve_http(
     )
     app = server.streamable_http_app(streamable_http_path=HTTP_PATH, transport_security=security)
     bound = sock.getsockname()
-    checked = guarded(app, guard, bound[1])  # every path, the header's exact rules
+    # Every path, the header's exact rules; then each request answered whatever its id.
+    checked = guarded(ids_mended(app), guard, bound[1])
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()
