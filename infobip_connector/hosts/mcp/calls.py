@@ -21,8 +21,9 @@ an input error at ``idempotency_key``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...component import checked_idempotency_key
@@ -79,9 +80,9 @@ class CallResult:
     meta: dict[str, Any] | None = None
     #: The execution key the call ran with (a send's), for the log of a lost answer.
     key: str | None = None
-    #: The fingerprint of a send that ended with a result under a key this server made
-    #: (not remembered until it is handed out, :meth:`ToolRunner.keep`).
-    minted: Print | None = None
+    #: Makes the fingerprint of a send that ended with a result under a key this server
+    #: made (not remembered until it is handed out, :meth:`ToolRunner.keep`; made only then).
+    minted: Callable[[], Print | None] | None = None
 
 
 class ToolRunner:
@@ -128,12 +129,11 @@ class ToolRunner:
         try:
             values, key, repeated = _values(tool, arguments)
             retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
-            read = self._print(name, values, key)
             # A key minted here is looked up by nobody and remembered only once it is handed
             # out (:meth:`keep`, the log of a lost answer): keyless calls would otherwise push
             # the callers' own keys out of the bounded memory (runningkeys.py).
             given = arguments is not None and arguments.get(IDEMPOTENCY_KEY) is not None
-            sent = read if given else None
+            sent = self._print(name, values, key) if given else None
             with (
                 self._running_keys.held(key, _key_in_use, sent=sent, reused=_key_reused) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
@@ -159,7 +159,7 @@ class ToolRunner:
             internal = InternalError(f"internal error: {type(exc).__name__}: {exc}")
             return self.error_result(internal, key)
         result = self._result(output, is_error=False, key=key)
-        return result if given else replace(result, minted=read)
+        return result if given else replace(result, minted=partial(self._print, name, values, key))
 
     def _print(self, name: str, values: dict[str, Any], key: str | None) -> Print | None:
         """The ledger's fingerprint of a send with ``key`` (None: not a send), its values
@@ -173,7 +173,9 @@ class ToolRunner:
         that a log line hands it out: the same call with that key is then a replay,
         nothing sent again (a key handed out as the way back must be one the server knows)."""
         if result.minted is not None and result.key is not None and not result.is_error:
-            self._running_keys.keep(result.key, result.minted, result.structured)
+            sent = result.minted()
+            if sent is not None:
+                self._running_keys.keep(result.key, sent, result.structured)
 
     def error_result(self, error: ConnectorError, key: str | None = None) -> CallResult:
         """The error result of ``error``, as the CLI prints errors: masked again, keeping
