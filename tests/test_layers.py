@@ -27,6 +27,7 @@ SHARED = {
     "request",
     "safejson",
     "gcpause",
+    "nonjson",
     "webserver",
 }
 
