@@ -96,8 +96,29 @@ def _too_large(answer: Answer) -> bytes:
     return _encode(error_answer(answer["id"], INVALID_REQUEST, error))
 
 
+class _Lone:
+    """Where the answers of a line that is not a batch go: each out at once, as a line.
+
+    Holds nothing of the line, so one serves every such line of a worker (no object per
+    request).
+    """
+
+    __slots__ = ("_worker",)
+
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    def add(self, answer: Answer | None, method: str | None = None, key: str | None = None) -> None:
+        """The answer of one of the line's calls (None for a notification) to ``method``;
+        ``key``: the execution key of the send it answers."""
+        if answer is not None:
+            # What the log says if the answer is lost, made only then: a summary walks
+            # every messageId of the answer.
+            self._worker.send(_encode(answer), [partial(lost_summary, answer, method, key)])
+
+
 class _Reply:
-    """Where the answers of one line go: out at once, or gathered for a batch's array.
+    """Where the answers of a batch go: gathered for the batch's array.
 
     A batch's array is bounded: past ``MAX_BATCH_ANSWER_BYTES``, the answer of a method
     the worker answers by itself (``LOCAL_METHODS``: a line of a thousand ``definition``
@@ -107,13 +128,10 @@ class _Reply:
 
     def __init__(self, worker: Worker, line: Line) -> None:
         self._worker = worker
-        self._batch = line.batch
         self._left = len(line.calls) + len(line.answers)
         self._gathered: list[bytes] = []
         self._size = 0
-        # What the log says of each answer if it is lost, made only then: a summary walks
-        # every messageId of the answer.
-        self._summaries: list[Summary] = []
+        self._summaries: list[Summary] = []  # made only if lost, as ``_Lone`` makes them
 
     def add(self, answer: Answer | None, method: str | None = None, key: str | None = None) -> None:
         """The answer of one of the line's calls (None for a notification) to ``method``;
@@ -122,15 +140,12 @@ class _Reply:
         if answer is not None:
             encoded = _encode(answer)
             summary = partial(lost_summary, answer, method, key)
-            if not self._batch:
-                self._worker.send(encoded, [summary])
-                return
             if self._size + len(encoded) > MAX_BATCH_ANSWER_BYTES and method in LOCAL_METHODS:
                 encoded = _too_large(answer)
             self._size += len(encoded)
             self._gathered.append(encoded[:-1])
             self._summaries.append(summary)
-        if self._batch and self._left == 0 and self._gathered:
+        if self._left == 0 and self._gathered:
             self._worker.send(_encode(self._gathered), self._summaries)
 
 
@@ -153,6 +168,7 @@ class Worker:
         self._methods = methods
         self._output = BlockingOutput(write) if callable(write) else write
         self._output.attach(self._lost_queued, self._wake_dispatcher)
+        self._lone = _Lone(self)
         self._free = max_in_flight  # slots: calls that may start now
         self._slot_freed: asyncio.Future[None] | None = None  # the dispatcher waits on it
         self._grace = grace
@@ -253,15 +269,15 @@ class Worker:
                     self._tasks.add(task)
                     task.add_done_callback(self._finished)
 
-    def _opened(self, item: Item) -> tuple[Line, _Reply]:
+    def _opened(self, item: Item) -> tuple[Line, _Reply | _Lone]:
         """The line ``item`` holds and where its answers go, its immediate errors given."""
         line = too_long(item.limit) if isinstance(item, TooLong) else read_line(item)
-        reply = _Reply(self, line)
+        reply = _Reply(self, line) if line.batch else self._lone
         for answer in line.answers:
             reply.add(answer)
         return line, reply
 
-    def _refuse_call(self, call: Call, reply: _Reply) -> None:
+    def _refuse_call(self, call: Call, reply: _Reply | _Lone) -> None:
         reply.add(_stopped(call) if call.answered else None, self._method_of(call))
 
     def _refuse(self, items: list[Item]) -> None:
@@ -294,7 +310,7 @@ class Worker:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def _run(self, call: Call, reply: _Reply) -> None:
+    async def _run(self, call: Call, reply: _Reply | _Lone) -> None:
         try:
             answer = result_answer(call.id, await self._methods.call(call.method, call.params))
         except RpcError as exc:
