@@ -30,17 +30,28 @@ class _PausedGc:
         self._resume = False
 
     def __enter__(self) -> None:
-        with self._lock:
-            if self._depth == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
+        # acquire/release rather than ``with self._lock``: a small send enters and leaves
+        # this more than once, and the with-protocol's lookups cost more than the work.
+        lock = self._lock
+        lock.acquire()
+        try:
+            if not self._depth:
+                self._resume = _isenabled()
+                _disable()
             self._depth += 1
+        finally:
+            lock.release()
 
     def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
+        lock = self._lock
+        lock.acquire()
+        try:
             self._depth -= 1
-            if self._depth == 0 and self._resume:
-                gc.enable()
+            if not self._depth and self._resume:
+                _enable()
+        finally:
+            lock.release()
 
 
+_isenabled, _disable, _enable = gc.isenabled, gc.disable, gc.enable
 paused_gc = _PausedGc()
