@@ -30,6 +30,8 @@ from .whole_numbers import WholeNumbers
 log = get_logger("infobip_connector.runtime")
 
 REJECTED_GROUP = 5
+# What the schema found no problem with taints no place (problems.taint of nothing).
+_UNTAINTED: frozenset[Parts] = frozenset()
 
 
 class ActionRuntime:
@@ -78,7 +80,12 @@ class ActionRuntime:
                 self.whole_numbers.normalise(pruned)
             problems = self.inputs.problems(pruned)
             problems += self.checks.apply(
-                pruned, now, check=phone_check, taint=taint(problems), derive=derive, local=local
+                pruned,
+                now,
+                check=phone_check,
+                taint=taint(problems) if problems else _UNTAINTED,
+                derive=derive,
+                local=local,
             )
             if problems:
                 raise input_error(problems, values)
