@@ -17,7 +17,7 @@ import pytest
 from infobip_connector import OutcomeUnknownError
 from infobip_connector.request import Recipients
 from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
-from infobip_connector.runtime.action_runtime import send_rejections
+from infobip_connector.runtime.action_runtime import _unrejected, rejected_messages
 from infobip_connector.runtime.columns import Columns
 
 PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
@@ -204,18 +204,18 @@ def test_rejected_entries_are_found_through_the_columns_or_without_them() -> Non
     rejected = {"groupId": 5, "groupName": "REJECTED", "id": 6, "name": "REJECTED_NETWORK"}
     entries = _answer()
     output = {"bulkId": "B1", "messages": entries}
-    assert send_rejections("send", output, Columns(entries)) == ([], 50)
+    assert rejected_messages(output, _unrejected(output, Columns(entries))) == []
+    assert _unrejected(output, Columns(entries)) is entries
     entries[6]["status"] = dict(rejected)
-    # A status that is not an object: no columns to read, the entries are read one by one.
-    entries[8]["status"] = "odd"
-    for columns in (Columns(entries), None, Columns(list(entries))):
-        assert send_rejections("send", output, columns) == ([entries[6]], 49)
-    entries[8]["status"] = _Dict(PENDING)  # not a plain object: not counted
-    assert send_rejections("send", output, Columns(entries)) == ([entries[6]], 49)
-    entries[8]["status"] = dict(PENDING)
+    for status in ("odd", None, _Dict(PENDING), dict(PENDING)):
+        entries[8]["status"] = status
+        # A status that is not an object: no column to read, the entries are read one by one.
+        for columns in (Columns(entries), None, Columns(list(entries))):
+            assert _unrejected(output, columns) is None
+            assert rejected_messages(output, _unrejected(output, columns)) == [entries[6]]
     columns = Columns(entries)
     check_accounted(output, {"bulkId": "B1", "messageIds": RECIPIENTS.ids}, RECIPIENTS, columns)
-    assert send_rejections("send", output, columns) == ([entries[6]], 50)
-    entries[6]["status"] = dict(PENDING)
-    assert send_rejections("send", output, Columns(entries)) == ([], 50)
-    assert send_rejections("read", output, Columns(entries)) == ([], 0)
+    assert rejected_messages(output, _unrejected(output, columns)) == [entries[6]]
+    # A REJECTED status of another dict type is found as well.
+    entries[6]["status"] = _Dict(rejected)
+    assert _unrejected(output, Columns(entries)) is None

@@ -224,36 +224,29 @@ def rejected_messages(
     ]
 
 
-def send_rejections(
-    kind: str, output: dict[str, Any], columns: Columns | None = None
-) -> tuple[list[dict[str, Any]], int]:
+def send_rejections(kind: str, output: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """The REJECTED entries of a send's output and how many messages it reports in all.
 
     Empty for every kind but ``send``: only a send's answer carries statuses of messages it
     just submitted; a read of logs or a consume of reports lists old REJECTED messages that
     need no warning now (README, "Only sends warn about REJECTED statuses").
-    ``columns``: one of the output's lists with its fields read (see ``_unrejected``).
     """
     if kind != "send":
         return [], 0
-    skip = _unrejected(output, columns)
-    counted = len(skip) if skip is not None else 0
-    return rejected_messages(output, skip), len(message_entries(output, skip)) + counted
+    return rejected_messages(output), len(message_entries(output))
 
 
 def _unrejected(output: dict[str, Any], columns: Columns | None) -> list[Any] | None:
-    """The list of ``columns``, if it is one of ``output``'s and its columns show that each
-    of its entries reports a message (a dict with a dict ``status``) and none is REJECTED:
-    then it needs no walk in Python. None otherwise (the entries are then read one by one).
+    """The list of ``columns``, if it is one of ``output``'s and its ``status.groupId``
+    column shows that none of its entries is REJECTED: then it needs no walk in Python.
+    None otherwise (the entries are then read one by one).
     """
     if columns is None or not any(value is columns.entries for value in output.values()):
         return None
     try:
-        if not (columns.dicts() and columns.dicts("status")):
-            return None
         if REJECTED_GROUP in columns.of("status", "groupId"):
             return None
-    except TypeError:  # an entry that is not a dict: no status column to read
+    except TypeError:  # an entry or a status that is not a dict: no column to read
         return None
     return columns.entries
 
