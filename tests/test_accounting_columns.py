@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from infobip_connector import OutcomeUnknownError
-from infobip_connector.request import Recipients
+from infobip_connector.request import InfobipRequest, Recipients
 from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
 from infobip_connector.runtime.action_runtime import _unrejected, rejected_messages
 from infobip_connector.runtime.columns import Columns
@@ -219,3 +219,38 @@ def test_rejected_entries_are_found_through_the_columns_or_without_them() -> Non
     # A REJECTED status of another dict type is found as well.
     entries[6]["status"] = _Dict(rejected)
     assert _unrejected(output, Columns(entries)) is None
+
+
+def test_a_field_the_entries_cannot_hold_is_not_read() -> None:
+    entries = _answer()
+    entries[3]["messageCount"] = 0
+    assert Columns(entries, frozenset({"messageId", "to", "status"})).of("messageCount") == [
+        None
+    ] * len(entries)
+    assert Columns(entries).of("messageCount")[3] == 0
+
+
+@pytest.mark.parametrize(
+    ("action", "declared"), [("sendSms", False), ("sendWhatsappTemplateMessage", True)]
+)
+def test_a_bulk_answer_is_read_for_the_fields_its_output_declares(
+    action: str, declared: bool
+) -> None:
+    from infobip_connector import component
+
+    runtime = component.runtime(action)
+    entries = _answer()
+    entries[7]["messageCount"] = 0
+    reference = {"bulkId": "B1", "messageIds": RECIPIENTS.ids}
+    request = InfobipRequest("POST", "/x", None, reference, recipients=RECIPIENTS)
+    body = {"bulkId": "B1", "messages": entries}
+    if not declared:
+        # Send SMS declares no messageCount: the fitted output drops it, nothing to contradict.
+        output = runtime.finish(copy.deepcopy(body), request)
+        assert all("messageCount" not in entry for entry in output["messages"])
+        return
+    with pytest.raises(OutcomeUnknownError) as info:
+        runtime.finish(body, request)
+    assert info.value.details["contradictions"] == [
+        "messages[7].messageCount: not a whole number of 1 or more"
+    ]

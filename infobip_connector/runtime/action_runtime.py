@@ -18,7 +18,7 @@ from ..redaction import get_logger
 from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
-from .columns import Columns
+from .columns import Columns, declared_fields
 from .idempotency import derived_ids
 from .placement import Placement
 from .problems import Parts, input_error, taint
@@ -43,6 +43,15 @@ class ActionRuntime:
                 raise TypeError(f"executor {action.executor} of {action.name} lacks {required}()")
         self.inputs = SchemaValidator(input_schema(component, action), action.as_property())
         self._output_prop = action.output.as_property()
+        # What a fitted output's entries may hold (see _read): a bulk's ``messages`` items,
+        # or the output itself when it is the one entry.
+        listed = next((c for c in self._output_prop.properties or [] if c.name == "messages"), None)
+        self._entry_fields = (
+            declared_fields(listed.items)
+            if listed is not None and listed.type == "ARRAY"
+            else None,
+            declared_fields(self._output_prop),
+        )
         self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
         self.checks = ActionChecks(action)
         self.placement = Placement(action)
@@ -168,7 +177,13 @@ class ActionRuntime:
         if len(request.recipients.ids) > 1 and (
             self.action.accountsMessages or self.action.kind == "send"
         ):
-            columns = Columns(returned_entries(shaped))
+            entries = returned_entries(shaped)
+            # Fitted to the declared output (not as sent), the entries hold declared fields
+            # only: an undeclared one (Send SMS declares no messageCount) needs no reading.
+            fields = None
+            if not as_sent:
+                fields = self._entry_fields[0 if entries is shaped.get("messages") else 1]
+            columns = Columns(entries, fields)
         if self.action.accountsMessages:
             check_accounted(shaped, request.reference, request.recipients, columns)
         return shaped, columns

@@ -11,6 +11,8 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Any
 
+from ..definition.model import Property
+
 _get = dict.get
 
 
@@ -21,20 +23,29 @@ class Columns:
     where absent, in the entries' order. It raises TypeError when an entry (or, for a
     path, a value on the way) is not a dict: callers then read entry by entry. A dict of
     another type is read as a dict.
+
+    ``fields``: when known, every name an entry may hold (the entries were fitted to a
+    declared object, which allows no other member): the column of any other name is all
+    None without a read.
     """
 
-    __slots__ = ("_dicts", "_read", "entries")
+    __slots__ = ("_dicts", "_read", "entries", "fields")
 
-    def __init__(self, entries: list[Any]) -> None:
+    def __init__(self, entries: list[Any], fields: frozenset[str] | None = None) -> None:
         self.entries = entries
+        self.fields = fields
         self._read: dict[tuple[str, ...], list[Any]] = {}
         self._dicts: dict[tuple[str, ...], bool] = {}
 
     def of(self, *path: str) -> list[Any]:
         column = self._read.get(path)
         if column is None:
-            holders = self.of(*path[:-1]) if len(path) > 1 else self.entries
-            column = list(map(_get, holders, repeat(path[-1])))
+            if len(path) > 1:
+                column = list(map(_get, self.of(*path[:-1]), repeat(path[-1])))
+            elif self.fields is not None and path[0] not in self.fields:
+                column = [None] * len(self.entries)
+            else:
+                column = list(map(_get, self.entries, repeat(path[0])))
             self._read[path] = column
         return column
 
@@ -46,3 +57,11 @@ class Columns:
             values = self.of(*path) if path else self.entries
             known = self._dicts[path] = set(map(type, values)) == {dict}
         return known
+
+
+def declared_fields(prop: Property | None) -> frozenset[str] | None:
+    """The member names an object fitted to ``prop`` may hold, or None when any may be
+    there (not a declared object, or one with free members)."""
+    if prop is None or prop.type != "OBJECT" or prop.freeMembers:
+        return None
+    return frozenset(child.name for child in prop.properties or [] if child.name)
