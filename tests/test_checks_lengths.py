@@ -40,3 +40,18 @@ def test_a_nested_text_is_checked_below_a_place_without_checks() -> None:
     errors = _errors({"text": "hi", "regional": {"southKorea": {"title": title}}})
     assert [e["path"] for e in errors] == ["messages[0].regional.southKorea.title"]
     assert _send({"text": "hi", "regional": {"southKorea": {"title": "a" * 66}}})
+
+
+def test_a_given_id_over_its_limit_is_refused_and_one_within_it_kept() -> None:
+    def send(bulk_id: str) -> dict[str, Any]:
+        message = {"destinations": [{"to": "41793026727"}], "text": "hi"}
+        inputs = {"bulkId": bulk_id, "messages": [message]}
+        return component.runtime("sendSms").validate(inputs)
+
+    assert send("b" * 100)["bulkId"] == "b" * 100
+    assert send("\U0001f600" * 50)["bulkId"] == "\U0001f600" * 50  # 100 UTF-16 units
+    for bulk_id in ("b" * 101, "\U0001f600" * 51):
+        with pytest.raises(InputError) as caught:
+            send(bulk_id)
+        assert [e["path"] for e in caught.value.errors] == ["bulkId"]
+        assert "at most 100 characters" in caught.value.errors[0]["message"]

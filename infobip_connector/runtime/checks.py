@@ -451,7 +451,7 @@ class _Pass:
         self, name: str, limit: int | None, value: str, owner: Trail, *, unique: bool = True
     ) -> None:
         """A client-assigned ID given as member ``name`` of the object at ``owner``."""
-        if limit is not None and over_limit(value, limit):
+        if limit is not None and len(value) * 2 > limit and over_limit(value, limit):
             self.problem((owner, name), "", too_long(limit, value))
             self.too_long.add(value)
             return
