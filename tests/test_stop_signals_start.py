@@ -67,6 +67,7 @@ def _blocked(pid: int) -> int:
 @linux_only
 @pytest.mark.parametrize("transport", [[], ["--http", "--port", "0"]])
 def test_mcp_a_stop_signal_during_start_up_is_answered_not_fatal(transport: list[str]) -> None:
+    pytest.importorskip("mcp", reason="the mcp extra is not installed")
     server = subprocess.Popen(
         [sys.executable, "-m", "infobip_connector", "mcp", "--sandbox", *transport],
         stdin=subprocess.PIPE,
