@@ -15,7 +15,7 @@ import pytest
 
 from infobip_connector import InputError, component
 from infobip_connector.definition.model import PhoneCheck
-from infobip_connector.runtime.phone_lines import MAX_SHAPES, settled_count
+from infobip_connector.runtime.phone_lines import MAX_SHAPES, _heads, settled_count
 from infobip_connector.runtime.phones import normalize_phone, shapes
 
 from .test_phones import _candidates
@@ -95,3 +95,16 @@ def test_numbers_after_the_settled_run_are_normalised_and_checked_at_their_place
     checked = component.validate_input("sendSms", _bulk(numbers))
     sent = [d["to"] for d in checked["messages"][0]["destinations"]]
     assert sent == [f"4179{i:07d}" for i in range(300)]
+
+
+def test_the_heads_of_a_list_are_found_by_searches_as_by_slicing_each_number() -> None:
+    candidates = [*_candidates(400, seed=31), "", "4", "41", "+4", "4.1", "(41", "41\u0661"]
+    for size in (1, 2, 5, 40):
+        for start in range(0, len(candidates) - size, size):
+            chunk = candidates[start : start + size]
+            lines = "\n" + "\n".join(chunk) + "\n"
+            heads = frozenset(n[:3] for n in chunk)
+            assert _heads(lines, 99) == heads, chunk
+            assert _heads(lines, len(heads) - 1) is None
+    numbers = ["41793026727", "41", "41893026727", "4", "41"]
+    assert _heads("\n" + "\n".join(numbers) + "\n", 9) == {"417", "41", "418", "4"}
