@@ -22,7 +22,7 @@ from infobip_connector import (
     __version__,
     component,
 )
-from infobip_connector.transport import client
+from infobip_connector.transport import answers, client
 
 BASE = "https://xyz12.api.infobip.com"
 SMS_URL = BASE + "/sms/2/text/advanced"
@@ -468,8 +468,14 @@ def test_rejected_messages_inside_200_are_kept_and_logged(
 
 
 def test_deprecation_headers_warn_once(
-    httpx_mock: HTTPXMock, connection: dict[str, str], caplog: pytest.LogCaptureFixture
+    httpx_mock: HTTPXMock,
+    connection: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Once per process: start from a process that has warned of nothing yet, whatever ran before.
+    monkeypatch.setattr(answers, "_deprecations_seen", set())
+
     def deprecated(request: httpx.Request) -> httpx.Response:
         answer = sms_answer(request)
         answer.headers.update({"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"})
