@@ -24,8 +24,10 @@ write would then hold the whole event loop (every call, the signals, the reading
 until the client reads. So a pipe or socket is written without blocking
 (:func:`nonblocking`): what the pipe takes now is written, and the rest waits for the loop
 to report the descriptor writable, while the other tasks run on. Messages go out whole and
-one after the other (a lock); a send cancelled halfway leaves the rest of its line to the
-next send, which writes it first, so the wire never holds a broken line.
+one after the other: each is queued whole before its send waits, so a send cancelled
+halfway leaves its line (or the rest of it) to the next send, and what is still queued
+when the server ends is written, blocking, before the process exits (the end of input or
+a stop signal cancels the sends still waiting): the wire never holds a broken line.
 """
 
 from __future__ import annotations
@@ -146,26 +148,41 @@ class MessageWriter(_Stream):
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._lock = asyncio.Lock()  # one message whole before the next
-        self._rest = b""  # what a cancelled send left of its line: written first
+        self._lock = asyncio.Lock()  # one writer of the queue at a time
+        # Whole lines not yet written, in order. A send queues its line before it waits,
+        # so a send cancelled while waiting (for the lock, or for room) leaves its line
+        # here whole, for the next send or for :meth:`flush` at the end.
+        self._pending = bytearray()
 
     async def send(self, item: SessionMessage, /) -> None:
-        data = encoded(item.message)
+        self._pending += encoded(item.message)
         async with self._lock:
-            view = memoryview(self._rest + data)
             try:
-                while view:  # the pipe may take part of a message at a time
+                while self._pending:  # the pipe may take part of a message at a time
                     try:
-                        view = view[os.write(self._fd, view) :]
+                        del self._pending[: os.write(self._fd, self._pending)]
                     except BlockingIOError:
                         await self._writable()
             except OSError as exc:
-                view = memoryview(b"")
                 raise anyio.BrokenResourceError(
                     f"stdout cannot be written: {exc.strerror}"
                 ) from exc
-            finally:
-                self._rest = bytes(view)  # empty unless cancelled while waiting for room
+
+    def flush(self) -> None:
+        """Write what is still queued, blocking until it is all out; for the end, once
+        ``fd`` is blocking again. Logs the answers lost when ``fd`` cannot be written
+        (the client closed its end) rather than raise: the process is ending anyway.
+        """
+        try:
+            while self._pending:
+                del self._pending[: os.write(self._fd, self._pending)]
+        except OSError as exc:
+            log.warning(
+                "lost %d answer line(s) at the end: stdout cannot be written (%s)",
+                self._pending.count(b"\n"),
+                exc.strerror,
+            )
+            self._pending.clear()
 
     async def _writable(self) -> None:
         """Wait until the loop reports ``fd`` writable (the client read, or closed its end)."""
@@ -201,8 +218,15 @@ async def stdio_streams(
     try:
         lines = LineReader(sys.stdin.fileno(), limit, asyncio.get_running_loop())
         lines.start()
-        with nonblocking(wire):
-            yield MessageReader(lines), MessageWriter(wire)
+        writer = MessageWriter(wire)
+        try:
+            with nonblocking(wire):
+                yield MessageReader(lines), writer
+        finally:
+            # Blocking again: every answer already produced goes out whole before the
+            # process ends, however its send ended (cancelled at the end of input, or by
+            # a stop signal); the line cut off mid-way is finished, never left cut.
+            writer.flush()
     finally:
         os.dup2(wire, 1)
         os.close(wire)
