@@ -19,11 +19,8 @@ from infobip_connector.hosts.mcp.server import build_server
 from infobip_connector.hosts.mcp.tools import build_tools
 from infobip_connector.sandbox import Sandbox
 
-HELLO = {
-    "protocolVersion": "2025-06-18",
-    "capabilities": {},
-    "clientInfo": {"name": "test", "version": "0"},
-}
+from .mcp_messages import HELLO
+
 #: ``send(message)`` and ``answer(request_id)`` (waits for it, takes it out).
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Answer = Callable[[int], Awaitable[dict[str, Any]]]

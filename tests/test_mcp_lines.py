@@ -23,12 +23,8 @@ from mcp.shared.message import SessionMessage
 from infobip_connector.hosts.mcp.lineparse import BadRequest, NotJson, encoded, parse_line
 
 from .conftest import ROOT
+from .mcp_messages import HELLO
 
-HELLO = {
-    "protocolVersion": "2025-06-18",
-    "capabilities": {},
-    "clientInfo": {"name": "test", "version": "0"},
-}
 SEND = (
     '{"name":"sendSms","arguments":{"messages":[{"destinations":[{"to":"+41793026727"}],'
     '"text":"\\ud800"}]}}'

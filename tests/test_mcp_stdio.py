@@ -25,13 +25,9 @@ from infobip_connector.hosts.mcp.stdio import LineTooLong, MessageReader, Messag
 from infobip_connector.hosts.serve.lines import LineReader
 
 from .conftest import ROOT
+from .mcp_messages import HELLO
 
 PING = b'{"jsonrpc":"2.0","id":7,"method":"ping"}'
-HELLO = {
-    "protocolVersion": "2025-06-18",
-    "capabilities": {},
-    "clientInfo": {"name": "test", "version": "0"},
-}
 
 
 def _read_all(data: bytes, limit: int) -> list[Any]:

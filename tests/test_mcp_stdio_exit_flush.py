@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from .mcp_messages import initialize
+
 pytest.importorskip("mcp")
 
 COUNT = 24
@@ -17,16 +19,7 @@ COUNT = 24
 
 def _requests() -> bytes:
     lines = [
-        {
-            "jsonrpc": "2.0",
-            "id": 0,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "1"},
-            },
-        },
+        initialize(0),
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         *({"jsonrpc": "2.0", "id": n, "method": "tools/list"} for n in range(1, COUNT + 1)),
     ]

@@ -30,7 +30,8 @@ import httpx
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .conftest import ROOT
-from .mcp_support import HELLO, in_process
+from .mcp_messages import HELLO
+from .mcp_support import in_process
 
 KEY = "mcp-stop-key-4f1e-9a8b7c6d"
 SEND_PATH = "/sms/2/text/advanced"

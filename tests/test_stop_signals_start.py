@@ -18,20 +18,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .mcp_messages import initialize
 
 linux_only = pytest.mark.skipif(
     not Path("/proc/self/status").exists(), reason="reads /proc (Linux)"
 )
-HELLO = {
-    "jsonrpc": "2.0",
-    "id": 0,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "0"},
-    },
-}
+HELLO = initialize(0)
 PROBE = (
     "import signal, sys; sys.argv = ['/venv/bin/infobip-connector', *sys.argv[1:]]; "
     "import infobip_connector; "

@@ -25,19 +25,11 @@ import pytest
 from infobip_connector.hosts.serve.lines import LineReader
 
 from .conftest import ROOT
+from .mcp_messages import initialize
 from .serve_support import request, spawn
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pipes")
-HELLO = {
-    "jsonrpc": "2.0",
-    "id": 0,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "0"},
-    },
-}
+HELLO = initialize(0)
 
 
 @posix_only
