@@ -117,7 +117,7 @@ def encoded(message: types.JSONRPCMessage) -> bytes:
     """``message`` as one line of JSON; a text holding half of a UTF-16 pair (an id read by
     :func:`parse_line`) written as its escape, which UTF-8 cannot carry otherwise."""
     try:
-        data = message.model_dump_json(by_alias=True, exclude_unset=True)
+        data: str = message.model_dump_json(by_alias=True, exclude_unset=True)
     except PydanticSerializationError:
         dumped = message.model_dump(by_alias=True, exclude_unset=True, mode="json")
         data = json.dumps(dumped, separators=(",", ":"))
