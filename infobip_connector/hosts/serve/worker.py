@@ -341,7 +341,8 @@ class Worker:
         return call.method if self._methods.knows(call.method) else None
 
     def send(self, data: bytes, summaries: list[Summary]) -> None:
-        """Queue one line of answer; it is written with the others of this turn of the loop.
+        """Queue one line of answer; it is written with the others of this turn of the loop,
+        or at once when no other call runs.
 
         ``summaries`` has one per answer in ``data`` (a batch's array has several), each
         making the line of :func:`lost.lost_summary` when called: what the log says if
@@ -353,7 +354,13 @@ class Worker:
             return
         self._outbox.append((data, summaries))
         if len(self._outbox) == 1:
-            asyncio.get_running_loop().call_soon(self._flush)
+            if len(self._tasks) > 1:
+                asyncio.get_running_loop().call_soon(self._flush)
+            else:
+                # No other call runs, so no other answer can join this one's write: it goes
+                # now, not a turn of the loop later (a client sending one request at a time
+                # waits on it).
+                self._flush()
 
     def _flush(self) -> None:
         """Write the queued lines at once; once stdout is closed, log what could not be told."""
