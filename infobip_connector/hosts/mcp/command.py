@@ -79,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -
         type=grace_seconds,
         default=GRACE,
         help="seconds the calls in flight get once the server stops (SIGTERM, SIGINT, SIGHUP, "
-        f"or the end of input over stdio) before they are cancelled (default: {GRACE:g})",
+        "or the end of input over stdio) before they are cancelled, and over stdio the answers "
+        f"the client has not read yet at the end (default: {GRACE:g})",
     )
     parser.add_argument("--connection", help="JSON file with token and baseUrl")
     parser.add_argument(

@@ -13,12 +13,13 @@ the request does not cut short: a send is never cut off mid-flight by the client
   cancels them: a cancelled send that may have reached Infobip ends ``outcome_unknown`` with
   its IDs and key (``outcome.py``), which is answered while the transport is open. A
   second stop cancels at once.
-- A send or pull whose answer could not be written is logged in one line as well: over
-  stdio the transport says so (:meth:`InFlight.undelivered`, or no :meth:`delivered` by
-  the end); over HTTP, where the response is out of sight, each one that ended while
-  the server stopped. A read's lost answer is not logged: it is safe to ask again.
+- A call whose answer could not be written is logged in one line as well: over stdio the
+  transport says so (:meth:`InFlight.undelivered`, or no :meth:`delivered` by the end),
+  for every call; over HTTP, where the response is out of sight, each send or pull that
+  ended while the server stopped (a read is safe to ask for again).
 
-The lines are redacted (``get_logger``) and name IDs, never message texts or numbers.
+The lines are ``serve``'s (``serve/lost.py``), redacted (``get_logger``), and name IDs,
+never message texts or numbers.
 Not the SDK's: ``server.py`` hands calls here; asyncio tasks, as the server's loop is.
 """
 
@@ -36,6 +37,7 @@ import anyio.lowlevel
 from ... import outcome
 from ...errors import ConnectorError
 from ...redaction import get_logger
+from ..serve.lost import LOST, lost_line
 from .calls import CallResult, ToolRunner
 
 log = get_logger("infobip_connector.mcp")
@@ -81,10 +83,15 @@ class InFlight:
         self._idle.set()
         self._stopping = False
         self._watching = False  # the transport tells which answers it wrote (stdio)
-        # Results of sends and pulls, by request id, until their answer is written: those
-        # that end while stopping, and (``watch``) every one.
-        self._unanswered: dict[str, tuple[_Call, CallResult]] = {}
+        # Results by request id until their answer is written: of the sends and pulls that
+        # end while stopping, and (``watch``) of every call.
+        self._unanswered: dict[str, tuple[Any, str, CallResult]] = {}  # id, tool, result
         self._answered = asyncio.Event()
+
+    @property
+    def grace(self) -> float:
+        """Seconds the calls in flight get once the server stops (``--grace``)."""
+        return self._grace
 
     @property
     def stopping(self) -> bool:
@@ -101,7 +108,10 @@ class InFlight:
         cancellation is then raised as the SDK expects.
         """
         if self._stopping:
-            return self._runner.error_result(Stopped(STOPPED_MESSAGE))
+            refused = self._runner.error_result(Stopped(STOPPED_MESSAGE))
+            if self._watching:  # its answer too is accounted for, and logged if lost
+                self._unanswered[_key(request_id)] = (request_id, name, refused)
+            return refused
         entry = _Call(request_id, name, asyncio.ensure_future(self._runner.call(name, arguments)))
         self._calls.add(entry)
         self._idle.clear()
@@ -112,14 +122,15 @@ class InFlight:
             self._calls.discard(entry)
             if not self._calls:
                 self._idle.set()
-        if (self._watching or self._stopping) and self._accounted(name):
-            self._unanswered[_key(request_id)] = (entry, result)
+        if self._watching or (self._stopping and self._accounted(name)):
+            self._unanswered[_key(request_id)] = (request_id, name, result)
         try:
             await anyio.lowlevel.checkpoint()  # a cancellation held off meanwhile is raised here
         except anyio.get_cancelled_exc_class():
             self._unanswered.pop(_key(request_id), None)
             if self._accounted(name):
-                self._lost(entry, result, "its request was cancelled, so the client never got this")
+                why = "its request was cancelled, so the client never got this"
+                self._lost(request_id, name, result, why)
             raise
         return result
 
@@ -139,13 +150,15 @@ class InFlight:
         if self._unanswered.pop(_key(request_id), None) is not None and not self._unanswered:
             self._answered.set()
 
-    def undelivered(self, request_id: Any, why: str) -> None:
-        """The transport could not write the answer to ``request_id``: logged now."""
+    def undelivered(self, request_id: Any, why: str) -> bool:
+        """The transport could not write the answer to ``request_id``: logged now, when it
+        answers a call of this server's (gives whether it did)."""
         found = self._unanswered.pop(_key(request_id), None)
         if found is not None:
             self._lost(*found, why)
         if not self._unanswered:
             self._answered.set()
+        return found is not None
 
     async def stop(self) -> None:
         """Take no new calls; give those in flight ``grace`` seconds, then cancel them.
@@ -177,15 +190,15 @@ class InFlight:
 
     def report(self, why: str) -> None:
         """Log each call that ended while stopping and whose answer was not seen written."""
-        for entry, result in self._unanswered.values():
-            self._lost(entry, result, why)
+        for request_id, tool, result in self._unanswered.values():
+            self._lost(request_id, tool, result, why)
         self._unanswered.clear()
 
-    def _lost(self, entry: _Call, result: CallResult, why: str) -> None:
+    def _lost(self, request_id: Any, tool: str, result: CallResult, why: str) -> None:
         """Log a call whose answer the client may not have; the key the line names is kept
         (a send's key this server made included), so the same call with it is a replay."""
         self._runner.keep(result)
-        _log(entry, result, why)
+        _log(request_id, tool, result, why)
 
 
 async def _ended(task: asyncio.Task[CallResult], runner: ToolRunner) -> CallResult:
@@ -208,26 +221,23 @@ def _key(request_id: Any) -> str:
     return f"{type(request_id).__name__}:{request_id}"
 
 
-def _log(entry: _Call, result: CallResult, why: str) -> None:
-    """One line for a call whose answer the client may not have: tool, id, outcome, IDs."""
-    found = result_ids(result.structured)
+def _log(request_id: Any, tool: str, result: CallResult, why: str) -> None:
+    """Serve's line for a call whose answer the client may not have: tool, id, outcome, IDs,
+    key (``serve/lost.py``)."""
+    error = None
     if result.is_error:
-        error = result.structured.get("error", {})
-        what = f"error {error.get('type')}"
-    else:
-        what = "it succeeded"
-    key = f"; idempotency_key={result.key!r}" if result.key is not None else ""
-    shown = repr(entry.request_id)[:64]
-    ids = outcome.ids_text(found)
-    log.warning(
-        "answer not delivered: request %s (%s): %s; %s; IDs: %s%s",
-        shown,
-        entry.tool,
-        what,
-        why,
-        ids,
-        key,
+        found = result.structured.get("error")
+        error = str(found.get("type") if isinstance(found, Mapping) else None)
+    line = lost_line(
+        request_id,
+        tool,
+        error=error,
+        ids=result_ids(result.structured),
+        key=result.key,
+        key_name="idempotency_key",
+        why=why,
     )
+    log.warning(LOST, line)
 
 
 def result_ids(structured: Mapping[str, Any]) -> dict[str, Any]:

@@ -161,13 +161,13 @@ def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
         stopper = Stopper(in_flight)
         try:
             with handling(stopper.signalled):
-                async with stdio_streams() as (read_stream, write_stream):
+                async with stdio_streams(drain=in_flight.grace) as (read_stream, write_stream):
                     writer = TellingWriter(write_stream, in_flight)
                     reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
                     await server.run(reader, writer, server.create_initialization_options())
-                    await answer_unread(read_stream.unread(), write_stream)
+                    answer_unread(read_stream.unread(), write_stream)
         finally:
-            in_flight.report("its answer could not be written (stdout closed)")
+            in_flight.report("its answer was never written")
             await aclose_pooled_clients()  # the async path's connections, as serve does
 
     anyio.run(serve, backend_options={"loop_factory": factory} if factory else None)

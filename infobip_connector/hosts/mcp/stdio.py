@@ -26,28 +26,36 @@ until the client reads. So a pipe or socket is written without blocking
 to report the descriptor writable, while the other tasks run on. Messages go out whole and
 one after the other: each is queued whole before its send waits, so a send cancelled
 halfway leaves its line (or the rest of it) to the next send, and what is still queued
-when the server ends is written, blocking, before the process exits (the end of input or
-a stop signal cancels the sends still waiting): the wire never holds a broken line.
+when the server ends is written before the process exits (the end of input or a stop
+signal cancels the sends still waiting): the wire never holds a broken line. That last
+write waits ``--grace`` seconds at most, as ``serve``'s does: a client that neither reads
+nor closes its end cannot keep the process alive; each answer it did not take is logged
+on stderr in ``serve``'s line (``serve/lost.py``: id, and a send's IDs and key).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import select
 import sys
+import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
 import anyio
+import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
+from ..cliflags import GRACE
 from ..nonblocking import nonblocking
 from ..serve.command import MAX_LINE_BYTES
 from ..serve.lines import Item, LineReader, TooLong
+from ..serve.lost import LOST, lost_summary
 from .lineparse import encoded, parse_line
 
 log = get_logger("infobip_connector.mcp")
@@ -144,45 +152,80 @@ class MessageWriter(_Stream):
     On a non-blocking ``fd`` (:func:`nonblocking`) a full pipe makes a send wait on the loop
     for room, never block it. Raises anyio.BrokenResourceError once ``fd`` cannot be written
     (the client closed its end), which the server takes as a closed connection.
+
+    Each line keeps its message until it is out: ``written`` is told of each answer written
+    whole, ``lost`` of each that never will be (``fd`` failed, or :meth:`flush` gave up), so
+    the log names every lost answer (by default serve's line, ``serve/lost.py``).
     """
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
         self._lock = asyncio.Lock()  # one writer of the queue at a time
-        # Whole lines not yet written, in order. A send queues its line before it waits,
-        # so a send cancelled while waiting (for the lock, or for room) leaves its line
-        # here whole, for the next send or for :meth:`flush` at the end.
-        self._pending = bytearray()
+        # Whole lines not yet written, in order, the first maybe in part, with their
+        # messages. A send queues its line before it waits, so a send cancelled while
+        # waiting (for the lock, or for room) leaves its line here whole, for the next
+        # send or for :meth:`flush` at the end.
+        self._queue: deque[tuple[memoryview, types.JSONRPCMessage]] = deque()
+        self._broken: str | None = None  # why ``fd`` cannot be written, once it cannot
+        self.written: Callable[[types.JSONRPCMessage], None] = lambda message: None
+        self.lost: Callable[[types.JSONRPCMessage, str], None] = log_lost
+
+    def queue(self, item: SessionMessage) -> None:
+        """Queue ``item``'s line without waiting: written by the next send or :meth:`flush`
+        (for the answers of the end, which must not wait on a client that does not read)."""
+        if self._broken is not None:
+            self.lost(item.message, self._broken)
+        else:
+            self._queue.append((memoryview(encoded(item.message)), item.message))
 
     async def send(self, item: SessionMessage, /) -> None:
-        self._pending += encoded(item.message)
+        self.queue(item)
         async with self._lock:
-            try:
-                while self._pending:  # the pipe may take part of a message at a time
-                    try:
-                        del self._pending[: os.write(self._fd, self._pending)]
-                    except BlockingIOError:
-                        await self._writable()
-            except OSError as exc:
-                raise anyio.BrokenResourceError(
-                    f"stdout cannot be written: {exc.strerror}"
-                ) from exc
+            while self._queue:  # the pipe may take part of a message at a time
+                try:
+                    self._write_some()
+                except BlockingIOError:
+                    await self._writable()
+                except OSError as exc:
+                    self._fail(f"stdout cannot be written: {exc.strerror}")
+            if self._broken is not None:
+                raise anyio.BrokenResourceError(self._broken)
 
-    def flush(self) -> None:
-        """Write what is still queued, blocking until it is all out; for the end, once
-        ``fd`` is blocking again. Logs the answers lost when ``fd`` cannot be written
-        (the client closed its end) rather than raise: the process is ending anyway.
+    def flush(self, timeout: float) -> None:
+        """Write what is still queued, waiting at most ``timeout`` seconds for room; for the
+        end, with the loop no longer writing. What the client does not take by then (it
+        neither reads nor closes its end), or cannot (it closed it), is given up and each
+        answer told to ``lost`` rather than raised: the process is ending anyway.
         """
-        try:
-            while self._pending:
-                del self._pending[: os.write(self._fd, self._pending)]
-        except OSError as exc:
-            log.warning(
-                "lost %d answer line(s) at the end: stdout cannot be written (%s)",
-                self._pending.count(b"\n"),
-                exc.strerror,
-            )
-            self._pending.clear()
+        deadline = time.monotonic() + timeout
+        while self._queue:
+            try:
+                self._write_some()
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self._fd], [], left)[1]:
+                    self._fail(f"stdout was not read within the grace period ({timeout:g}s)")
+            except OSError as exc:
+                self._fail(f"stdout cannot be written: {exc.strerror}")
+
+    def _write_some(self) -> None:
+        """Write what ``fd`` takes of the first line; raises OSError (BlockingIOError: no
+        room now)."""
+        data, message = self._queue[0]
+        done = os.write(self._fd, data)
+        if done < len(data):
+            self._queue[0] = (data[done:], message)
+        else:
+            self._queue.popleft()
+            self.written(message)
+
+    def _fail(self, why: str) -> None:
+        """Give up every line queued (a line cut off mid-way too): each is lost, for ``why``."""
+        self._broken = self._broken or why
+        given_up = [message for _, message in self._queue]
+        self._queue.clear()
+        for message in given_up:
+            self.lost(message, why)
 
     async def _writable(self) -> None:
         """Wait until the loop reports ``fd`` writable (the client read, or closed its end)."""
@@ -203,13 +246,22 @@ class MessageWriter(_Stream):
         pass  # the descriptor is the caller's (``stdio_streams``)
 
 
+def log_lost(message: types.JSONRPCMessage, why: str) -> None:
+    """Log the answer ``message`` as not delivered, in serve's line (``serve/lost.py``);
+    a request or notification of the server's own is not an answer, and not logged."""
+    if isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
+        answer = message.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        log.warning(LOST, lost_summary(answer, None, why=why))
+
+
 @asynccontextmanager
 async def stdio_streams(
-    limit: int = MAX_LINE_BYTES,
+    limit: int = MAX_LINE_BYTES, drain: float = GRACE
 ) -> AsyncIterator[tuple[MessageReader, MessageWriter]]:
     """The read and write streams of ``Server.run`` on this process's stdin and stdout.
 
-    ``limit`` bounds a line, in bytes. Descriptor 1 points at stderr meanwhile, and the
+    ``limit`` bounds a line, in bytes; ``drain``: the seconds the answers still queued at
+    the end get to go out (``--grace``). Descriptor 1 points at stderr meanwhile, and the
     protocol's stdout is written without blocking (see the module's docstring).
     """
     sys.stdout.flush()
@@ -219,14 +271,15 @@ async def stdio_streams(
         lines = LineReader(sys.stdin.fileno(), limit, asyncio.get_running_loop())
         lines.start()
         writer = MessageWriter(wire)
-        try:
-            with nonblocking(wire):
+        with nonblocking(wire):
+            try:
                 yield MessageReader(lines), writer
-        finally:
-            # Blocking again: every answer already produced goes out whole before the
-            # process ends, however its send ended (cancelled at the end of input, or by
-            # a stop signal); the line cut off mid-way is finished, never left cut.
-            writer.flush()
+            finally:
+                # Every answer already produced goes out whole before the process ends,
+                # however its send ended (cancelled at the end of input, or by a stop
+                # signal), the line cut off mid-way finished, if the client reads it
+                # within ``drain`` seconds; each one it does not is logged.
+                writer.flush(drain)
     finally:
         os.dup2(wire, 1)
         os.close(wire)

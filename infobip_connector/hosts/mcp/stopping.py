@@ -26,7 +26,7 @@ from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
 from .inflight import InFlight
-from .stdio import ReadStream, _Stream  # the same stream protocol as the transport's
+from .stdio import MessageWriter, ReadStream, _Stream, log_lost  # the transport's protocol
 
 log = get_logger("infobip_connector.mcp")
 
@@ -115,24 +115,31 @@ class StoppingReader(ReadStream):
 
 
 class TellingWriter(_Stream):
-    """``Server.run``'s write stream: ``inner``'s, telling ``in_flight`` each answer written."""
+    """``Server.run``'s write stream: ``inner``'s (a :class:`~.stdio.MessageWriter`), telling
+    ``in_flight`` of each answer written whole, or lost (each one logged)."""
 
-    def __init__(self, inner: Any, in_flight: InFlight) -> None:
+    def __init__(self, inner: MessageWriter, in_flight: InFlight) -> None:
         self._inner = inner
         self._in_flight = in_flight
         in_flight.watch()
+        inner.written = self._written
+        inner.lost = self._lost
 
     async def send(self, item: SessionMessage, /) -> None:
-        message = item.message
-        if not isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
-            await self._inner.send(item)
-            return
-        try:
-            await self._inner.send(item)
-        except Exception:
-            self._in_flight.undelivered(message.id, "its answer could not be written")
-            raise
-        self._in_flight.delivered(message.id)
+        await self._inner.send(item)
+
+    def _written(self, message: types.JSONRPCMessage) -> None:
+        if isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
+            self._in_flight.delivered(message.id)
+
+    def _lost(self, message: types.JSONRPCMessage, why: str) -> None:
+        # A tool call's line names its tool, outcome, IDs and key; any other answer's, what
+        # the message itself says (serve's line).
+        if not (
+            isinstance(message, types.JSONRPCResponse | types.JSONRPCError)
+            and self._in_flight.undelivered(message.id, why)
+        ):
+            log_lost(message, why)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -5,24 +5,20 @@ client wrote meanwhile may still wait in the pipe. Each request among them is an
 with a JSON-RPC error (-32000, its ``data`` the ``stopped`` error object: nothing was
 run, safe to send again), a line that is no message as any bad line is; notifications
 need no answer. The input is closed right after (``stdio.MessageReader.unread``), so a
-line written later fails at the client (EPIPE) rather than wait unanswered. With stdout
-closed, each request is logged in one line instead.
+line written later fails at the client (EPIPE) rather than wait unanswered. The answers are
+queued, not waited for: they go out with the last write (``stdio.MessageWriter.flush``,
+bounded by ``--grace``), and each one stdout cannot take is logged in ``serve``'s line.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-from ...redaction import get_logger
 from ..serve.protocol import NOT_RUN
 from .badlines import bad_line_answer
 from .inflight import Stopped
-
-log = get_logger("infobip_connector.mcp")
+from .stdio import MessageWriter
 
 UNREAD_MESSAGE = (
     "The server stopped before it read this request: nothing was run. Send it again to a "
@@ -30,8 +26,9 @@ UNREAD_MESSAGE = (
 )
 
 
-async def answer_unread(messages: list[SessionMessage | Exception], writer: Any) -> None:
-    """Answer on ``writer`` each request of ``messages`` (the lines a stopped server left)."""
+def answer_unread(messages: list[SessionMessage | Exception], writer: MessageWriter) -> None:
+    """Queue on ``writer`` an answer to each request of ``messages`` (the lines a stopped
+    server left)."""
     error = Stopped(UNREAD_MESSAGE).to_dict()
     for message in messages:
         if isinstance(message, Exception):
@@ -43,12 +40,4 @@ async def answer_unread(messages: list[SessionMessage | Exception], writer: Any)
             )
         else:
             continue
-        try:
-            await writer.send(answer)
-        except anyio.BrokenResourceError:
-            shown = repr(getattr(answer.message, "id", None))[:64]
-            log.warning(
-                "answer not delivered: request %s: not run, the server stopped before it read "
-                "it; safe to send again (stdout closed)",
-                shown,
-            )
+        writer.queue(answer)

@@ -64,7 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--grace",
         type=grace_seconds,
         default=GRACE,
-        help=f"seconds requests in flight get after SIGTERM (default: {GRACE:g})",
+        help="seconds requests in flight get after SIGTERM, and the answers the client has "
+        f"not read yet at the end (default: {GRACE:g})",
     )
 
 

@@ -1,47 +1,80 @@
-"""What the log says of an answer the worker could not deliver (the client closed stdout).
+"""What the log says of an answer a host could not deliver: one line per answer.
 
-Only a summary, the same for a lone answer and for each member of a batch: the request's
-id, its method, and for an error its JSON-RPC code and the connector's error type, with
+``serve`` and the MCP server write the same line (``lost_line``) for each answer the client
+never got (stdout closed, or not read before the end): the request's id, its method or
+tool, whether it succeeded or the error (JSON-RPC code and the connector's error type),
 the bulkId and messageIds of an ``outcome_unknown`` (what the operator checks before
-sending again), and those of a result that names them (a send that succeeded, the items a
-poll or a consume handed out: what the operator reconciles). Never the result or the
-error's text and details: those may quote message texts (one-time codes), phone numbers or
-a value given where a key was expected.
+sending again) and of a result that names them (a send that succeeded, the items a poll or
+a consume handed out: what the operator reconciles), and a send's idempotency key. Never
+the result or the error's text and details: those may quote message texts (one-time
+codes), phone numbers or a value given where a key was expected.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...outcome import ids_text, result_ids
 
 #: Longest method name or id shown; a client chooses both.
 _SHOWN = 64
+#: The members of a result or an error's details that a line names.
+_ID_NAMES = ("bulkId", "messageId", "messageIds")
+#: How the log line starts; the rest is ``lost_line``'s.
+LOST = "answer not delivered: %s"
 
 
-def lost_summary(answer: dict[str, Any], method: str | None, key: str | None = None) -> str:
-    """One line about ``answer`` to the request calling ``method`` (None: not read);
-    ``key``: the execution key of the send it answers (given or the worker's own)."""
-    about = f"request {_shown(repr(answer.get('id')))}"
+def lost_line(
+    request_id: Any,
+    method: str | None,
+    *,
+    error: str | None = None,
+    ids: Mapping[str, Any] | None = None,
+    key: str | None = None,
+    key_name: str = "idempotencyKey",
+    why: str | None = None,
+) -> str:
+    """The line (after ``LOST``'s prefix) for the lost answer to request ``request_id``.
+
+    ``method``: the method or tool called (None: not known, or a name the client made up);
+    ``error``: ``"CODE TYPE"`` (or a part) of an error answer, None for a success; ``ids``:
+    where its bulkId and messageIds are (a result's, ``outcome.result_ids``, or an error's
+    details); ``key``: the execution key of the send it answers, named ``key_name`` as the
+    host's clients write it; ``why``: why it was lost, when the host says so per line.
+    """
+    line = f"request {_shown(repr(request_id))}"
     if method is not None:
-        about += f" ({_shown(method)})"
-    named_key = f"; idempotencyKey={_shown(repr(key))}" if key is not None else ""
-    error = answer.get("error")
-    if not isinstance(error, dict):
-        named = result_ids(answer.get("result"))
+        line += f" ({_shown(method)})"
+    line += ": it succeeded" if error is None else f": error {error}"
+    if why:
+        line += f"; {why}"
+    if ids and any(name in ids for name in _ID_NAMES):
         # Sent: the key names it (to reconcile), never a retry, which would send it again.
-        ids = f"; IDs: {ids_text(named)}" if named else ""
-        return f"{about}: it succeeded{ids}{named_key}"
-    summary = f"{about}: error {error.get('code')}"
-    details: dict[str, Any] = {}
+        line += f"; {'IDs' if error is None else 'IDs to check'}: {ids_text(ids)}"
+    if key is not None:
+        line += f"; {key_name}={_shown(repr(key))}"
+    return line
+
+
+def lost_summary(
+    answer: Mapping[str, Any], method: str | None, key: str | None = None, why: str | None = None
+) -> str:
+    """:func:`lost_line` of the JSON-RPC ``answer`` to the request calling ``method`` (None:
+    not read); ``key``: the execution key of the send it answers (given or the worker's own)."""
+    error = answer.get("error")
+    if not isinstance(error, Mapping):
+        return lost_line(
+            answer.get("id"), method, ids=result_ids(answer.get("result")), key=key, why=why
+        )
+    failure = str(error.get("code"))
+    details: Mapping[str, Any] = {}
     data = error.get("data")
-    if isinstance(data, dict) and isinstance(data.get("error"), dict):
-        summary += f" {_shown(str(data['error'].get('type')))}"
+    if isinstance(data, Mapping) and isinstance(data.get("error"), Mapping):
+        failure += f" {_shown(str(data['error'].get('type')))}"
         found = data["error"].get("details")
-        details = found if isinstance(found, dict) else {}
-    if any(name in details for name in ("bulkId", "messageId", "messageIds")):
-        summary += f"; IDs to check: {ids_text(details)}"
-    return summary + named_key
+        details = found if isinstance(found, Mapping) else {}
+    return lost_line(answer.get("id"), method, error=failure, ids=details, key=key, why=why)
 
 
 def _shown(text: str) -> str:

@@ -21,7 +21,8 @@ run on; after SIGTERM they get ``grace`` seconds (a second signal: none), then a
 cancelled, and a cancelled request that may have reached Infobip is answered
 ``outcome_unknown`` with the IDs to check (``outcome.py`` attaches them), otherwise
 ``stopped``. Only then, and once the answers waiting for the client are written (or
-stdout failed), does the worker return.
+stdout failed, or ``grace`` seconds passed: each answer given up is logged, as for a
+closed stdout), does the worker return.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import get_logger
 from .ids import encode_answer
 from .lines import Item, TooLong
-from .lost import lost_summary
+from .lost import LOST, lost_summary
 from .methods import EXECUTION_KEY, LOCAL_METHODS, Methods
 from .protocol import (
     INTERNAL_ERROR,
@@ -211,9 +212,24 @@ class Worker:
             if self._stopping:  # the lines written while those ended: the caller then
                 self._refuse(ready())  # closes the input (``LineReader.close``)
             self._flush()
-            await self._output.drained()  # the client may be reading slowly
+            await self._drained()
         finally:
             self._flush()  # the last turn's answers
+
+    async def _drained(self) -> None:
+        """Wait for the client to read the answers still queued, ``grace`` seconds at most:
+        one that neither reads nor closes its end must not keep the worker for ever. Those
+        it did not take by then are logged, as when stdout is closed."""
+        given_up = await self._output.drained(self._grace)
+        if given_up:
+            self._output_closed = True  # whatever comes later is logged, not written
+            log.warning(
+                "stdout was not read within the grace period (%gs): %d answer(s) given up, "
+                "each logged here",
+                self._grace,
+                len(given_up),
+            )
+            _log_lost(given_up)
 
     def stop(self) -> None:
         """Take no more calls; those in flight get ``grace`` seconds (none when called again).
@@ -398,4 +414,4 @@ class Worker:
 
 def _log_lost(summaries: list[Summary]) -> None:
     for summary in summaries:
-        log.warning("answer not delivered: %s", summary())
+        log.warning(LOST, summary())

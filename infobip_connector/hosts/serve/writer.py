@@ -11,7 +11,10 @@ grow. A regular file or a terminal (never a stall the loop must outlive) is writ
 once by :class:`BlockingOutput`, as is a test's list.
 
 Each queued line keeps the summaries of its answers (``lost.py``): once a write fails
-(the client closed its end), those never delivered are logged, as for a failed write.
+(the client closed its end), those never delivered are logged, as for a failed write. At
+the end the worker waits for the queue to empty only so long (``drained``'s ``timeout``,
+``--grace``): a client that neither reads nor closes its end would otherwise keep the
+process alive for ever, so what is still queued then is given up and logged the same way.
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ class Output(Protocol):
     def congested(self) -> bool:
         """Whether so much is queued that no new call should start."""
 
-    async def drained(self) -> None:
-        """Return once everything queued is written, or writing has failed."""
+    async def drained(self, timeout: float) -> list[Summary]:
+        """Return once everything queued is written, writing has failed, or ``timeout``
+        seconds have passed; then gives the summaries of the answers given up on (none
+        written whole), which are not written afterwards."""
 
 
 class BlockingOutput:
@@ -62,8 +67,8 @@ class BlockingOutput:
     def congested(self) -> bool:
         return False
 
-    async def drained(self) -> None:
-        return
+    async def drained(self, timeout: float) -> list[Summary]:
+        return []  # every write went out whole, or failed, before it returned
 
 
 class PipeOutput:
@@ -97,11 +102,23 @@ class PipeOutput:
     def congested(self) -> bool:
         return self._queued > HIGH_WATER
 
-    async def drained(self) -> None:
+    async def drained(self, timeout: float) -> list[Summary]:
         if self._queue:
             waiter = self._loop.create_future()
             self._waiters.append(waiter)
-            await waiter
+            timer = self._loop.call_later(timeout, self._wake)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+        if not self._queue:
+            return []
+        # The client did not read it in time: it is dropped, the line cut off mid-way too.
+        self._loop.remove_writer(self._fd)
+        given_up = [summary for _, summaries in self._queue for summary in summaries]
+        self._queue.clear()
+        self._queued = 0
+        return given_up
 
     def _enqueue(self, data: memoryview, summaries: list[Summary]) -> None:
         self._queue.append((data, summaries))
