@@ -10,7 +10,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from infobip_connector.hosts.serve import worker
+from infobip_connector.hosts.serve import replies
 
 from .serve_support import request, run_worker, sandbox_methods, send_sms
 
@@ -20,7 +20,7 @@ BOUND = 400_000
 def test_a_batch_of_many_definitions_gets_an_answer_within_the_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(worker, "MAX_BATCH_ANSWER_BYTES", BOUND, raising=False)
+    monkeypatch.setattr(replies, "MAX_BATCH_ANSWER_BYTES", BOUND, raising=False)
     calls = [request(n, "definition") for n in range(40)]
     line = b"[" + b",".join(calls) + b"]\n"
     [answers] = run_worker(sandbox_methods(), line)
@@ -37,7 +37,7 @@ def test_a_batch_of_many_definitions_gets_an_answer_within_the_bound(
 def test_answers_of_requests_that_went_to_infobip_are_kept_past_the_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(worker, "MAX_BATCH_ANSWER_BYTES", 1000)
+    monkeypatch.setattr(replies, "MAX_BATCH_ANSWER_BYTES", 1000)
     calls = [request("d", "definition"), send_sms("s"), request("v", "schema", action="sendSms")]
     [answers] = run_worker(sandbox_methods(), b"[" + b",".join(calls) + b"]\n")
     by_id = {a["id"]: a for a in answers}

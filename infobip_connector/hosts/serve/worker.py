@@ -29,19 +29,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
 from ... import outcome
-from ...errors import ConnectorError, InputError, InternalError
+from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
-from .ids import encode_answer
 from .lines import Item, TooLong
-from .lost import LOST, lost_summary
-from .methods import EXECUTION_KEY, LOCAL_METHODS, Methods
+from .lost import LOST
+from .methods import EXECUTION_KEY, Methods
 from .protocol import (
     INTERNAL_ERROR,
-    INVALID_REQUEST,
     NOT_RUN,
     Call,
     Line,
@@ -52,13 +49,12 @@ from .protocol import (
     result_answer,
     too_long,
 )
+from .replies import Lone, Reply
 from .writer import BlockingOutput, Output, Summary
 
 log = get_logger("infobip_connector.serve")
 
 Answer = dict[str, Any]
-#: Bytes a batch's answer may take before the answers of ``LOCAL_METHODS`` are left out.
-MAX_BATCH_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 class Stopped(ConnectorError):
@@ -74,80 +70,6 @@ def _stopped(call: Call) -> Answer:
         "send it again to a running worker."
     )
     return error_answer(call.id, NOT_RUN, error)
-
-
-def _encode(answer: Answer | list[bytes]) -> bytes:
-    """One answer, or a batch of encoded answers, as one line."""
-    if isinstance(answer, list):
-        return b"[" + b",".join(answer) + b"]\n"
-    try:
-        return encode_answer(answer)
-    except (TypeError, ValueError) as exc:
-        error = InternalError(f"internal error: the result is not JSON ({type(exc).__name__})")
-        return encode_answer(error_answer(answer["id"], INTERNAL_ERROR, error))
-
-
-def _too_large(answer: Answer) -> bytes:
-    """The answer of a batch member whose own would take the batch's past its bound."""
-    message = (
-        f"the answer of this batch passed {MAX_BATCH_ANSWER_BYTES} bytes: this request's "
-        "answer is left out (nothing was run at Infobip); send it on a line of its own"
-    )
-    error = InputError([{"path": "", "message": message}], message)
-    return _encode(error_answer(answer["id"], INVALID_REQUEST, error))
-
-
-class _Lone:
-    """Where the answers of a line that is not a batch go: each out at once, as a line.
-
-    Holds nothing of the line, so one serves every such line of a worker (no object per
-    request).
-    """
-
-    __slots__ = ("_worker",)
-
-    def __init__(self, worker: Worker) -> None:
-        self._worker = worker
-
-    def add(self, answer: Answer | None, method: str | None = None, key: str | None = None) -> None:
-        """The answer of one of the line's calls (None for a notification) to ``method``;
-        ``key``: the execution key of the send it answers."""
-        if answer is not None:
-            # What the log says if the answer is lost, made only then: a summary walks
-            # every messageId of the answer.
-            self._worker.send(_encode(answer), [partial(lost_summary, answer, method, key)])
-
-
-class _Reply:
-    """Where the answers of a batch go: gathered for the batch's array.
-
-    A batch's array is bounded: past ``MAX_BATCH_ANSWER_BYTES``, the answer of a method
-    the worker answers by itself (``LOCAL_METHODS``: a line of a thousand ``definition``
-    calls would otherwise be a 100 MB answer) is replaced by an error saying to ask on a
-    line of its own. The answers of requests that went to Infobip are always kept whole.
-    """
-
-    def __init__(self, worker: Worker, line: Line) -> None:
-        self._worker = worker
-        self._left = len(line.calls) + len(line.answers)
-        self._gathered: list[bytes] = []
-        self._size = 0
-        self._summaries: list[Summary] = []  # made only if lost, as ``_Lone`` makes them
-
-    def add(self, answer: Answer | None, method: str | None = None, key: str | None = None) -> None:
-        """The answer of one of the line's calls (None for a notification) to ``method``;
-        ``key``: the execution key of the send it answers."""
-        self._left -= 1
-        if answer is not None:
-            encoded = _encode(answer)
-            summary = partial(lost_summary, answer, method, key)
-            if self._size + len(encoded) > MAX_BATCH_ANSWER_BYTES and method in LOCAL_METHODS:
-                encoded = _too_large(answer)
-            self._size += len(encoded)
-            self._gathered.append(encoded[:-1])
-            self._summaries.append(summary)
-        if self._left == 0 and self._gathered:
-            self._worker.send(_encode(self._gathered), self._summaries)
 
 
 class Worker:
@@ -169,7 +91,7 @@ class Worker:
         self._methods = methods
         self._output = BlockingOutput(write) if callable(write) else write
         self._output.attach(self._lost_queued, self._wake_dispatcher)
-        self._lone = _Lone(self)
+        self._lone = Lone(self.send)
         self._free = max_in_flight  # slots: calls that may start now
         self._slot_freed: asyncio.Future[None] | None = None  # the dispatcher waits on it
         self._grace = grace
@@ -285,15 +207,15 @@ class Worker:
                     self._tasks.add(task)
                     task.add_done_callback(self._finished)
 
-    def _opened(self, item: Item) -> tuple[Line, _Reply | _Lone]:
+    def _opened(self, item: Item) -> tuple[Line, Reply | Lone]:
         """The line ``item`` holds and where its answers go, its immediate errors given."""
         line = too_long(item.limit) if isinstance(item, TooLong) else read_line(item)
-        reply = _Reply(self, line) if line.batch else self._lone
+        reply = Reply(self.send, line) if line.batch else self._lone
         for answer in line.answers:
             reply.add(answer)
         return line, reply
 
-    def _refuse_call(self, call: Call, reply: _Reply | _Lone) -> None:
+    def _refuse_call(self, call: Call, reply: Reply | Lone) -> None:
         reply.add(_stopped(call) if call.answered else None, self._method_of(call))
 
     def _refuse(self, items: list[Item]) -> None:
@@ -326,7 +248,7 @@ class Worker:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def _run(self, call: Call, reply: _Reply | _Lone) -> None:
+    async def _run(self, call: Call, reply: Reply | Lone) -> None:
         try:
             answer = result_answer(call.id, await self._methods.call(call.method, call.params))
         except RpcError as exc:
