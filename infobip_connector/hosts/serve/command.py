@@ -130,7 +130,7 @@ async def _serve_on(
     stopsignals.on_stop_signals(worker.stop)  # for the life of the loop
     held = stopsignals.held()
     stopsignals.release()  # a signal that came during start-up reaches the worker now
-    reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop)
+    reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop, worker.take_now)
     reader.start()
     try:
         await worker.serve(reader.next, reader.ready)

@@ -16,6 +16,7 @@ import os
 import select
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...redaction import get_logger
@@ -105,8 +106,16 @@ class LineReader:
     read error, logged).
     """
 
-    def __init__(self, fd: int, limit: int, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        fd: int,
+        limit: int,
+        loop: asyncio.AbstractEventLoop,
+        take_now: Callable[[list[Item]], bool] | None = None,
+    ) -> None:
         self._fd = fd
+        # Offered each group read while none waits: true when it took the group itself.
+        self._take_now = take_now
         self._splitter = Splitter(limit)
         self._loop = loop
         self._groups: asyncio.Queue[list[Item]] = asyncio.Queue()
@@ -196,7 +205,10 @@ class LineReader:
             return b""
 
     def _readable(self) -> None:
+        take_now = self._take_now
         for group in self._take(self._chunk()):
+            if group and take_now is not None and self._groups.empty() and take_now(group):
+                continue  # started from here, a turn of the loop sooner
             self._groups.put_nowait(group)
         if self._ended or self._groups.qsize() >= READ_AHEAD:
             self._loop.remove_reader(self._fd)
