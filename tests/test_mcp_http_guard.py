@@ -97,6 +97,26 @@ def serving(*flags: str) -> Iterator[int]:
         server.wait(timeout=30)
 
 
+def opened_session(client: httpx.Client, port: int) -> tuple[str, dict[str, str]]:
+    """The URL of the server at ``port`` and the headers of a session ``client`` opened
+    there (``initialize``, then ``notifications/initialized``)."""
+    from .mcp_messages import HELLO
+
+    url = f"http://127.0.0.1:{port}/mcp"
+    headers = {
+        "Host": f"127.0.0.1:{port}",
+        "Accept": "application/json, text/event-stream",
+        "Content-Type": "application/json",
+    }
+    hello = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}
+    started = client.post(url, json=hello, headers=headers)
+    headers["mcp-session-id"] = started.headers["mcp-session-id"]
+    headers["mcp-protocol-version"] = "2025-06-18"
+    note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+    assert client.post(url, json=note, headers=headers).status_code == 202
+    return url, headers
+
+
 def status(address: str, port: int, host: str, origin: str | None = None) -> int:
     headers = {"Host": host, "Accept": "application/json, text/event-stream"}
     if origin is not None:

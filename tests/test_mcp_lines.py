@@ -74,6 +74,19 @@ def test_a_half_surrogate_keeps_the_request_and_its_id() -> None:
     assert json.loads(encoded(answer)) == {"jsonrpc": "2.0", "id": "\udfff", "result": {}}
 
 
+def test_bytes_not_utf8_in_a_text_keep_the_request_and_its_id() -> None:
+    parsed = parse_line(_line("13", "tools/call", SEND).replace(b"\\ud800", b"\xff\xfe"))
+    assert isinstance(parsed, SessionMessage)
+    assert isinstance(parsed.message, types.JSONRPCRequest) and parsed.message.id == 13
+    assert parsed.message.params is not None
+    assert parsed.message.params["arguments"]["messages"][0]["text"] == "\udcff\udcfe"
+
+
+def test_a_batch_is_refused_saying_so() -> None:
+    parsed = parse_line(b"[" + _line("1", "ping") + b"]")
+    assert isinstance(parsed, BadRequest) and "batch" in str(parsed)
+
+
 def test_over_the_wire_every_request_line_is_answered() -> None:
     lines = [
         json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}).encode(),
@@ -84,6 +97,7 @@ def test_over_the_wire_every_request_line_is_answered() -> None:
         _line("true", "tools/list"),
         _line("[1]", "tools/list"),
         _line("12", "tools/call", SEND),
+        _line("13", "tools/call", SEND).replace(b"\\ud800", b"\xff"),
         _line('"\\ud800"', "ping"),
         b"NaN",
     ]
@@ -101,10 +115,11 @@ def test_over_the_wire_every_request_line_is_answered() -> None:
     assert "tools" in by_id["100"]["result"]
     unnamed = [a["error"]["code"] for a in answers if a.get("id") is None]
     assert sorted(unnamed) == [-32700] + [-32600] * 4
-    sent = by_id["12"]["result"]
-    assert sent["isError"] is True
-    paths = [e["path"] for e in sent["structuredContent"]["error"]["details"]["errors"]]
-    assert paths == ["messages[0].text"]
+    for request_id in ("12", "13"):  # half a pair, bytes that are not UTF-8
+        sent = by_id[request_id]["result"]
+        assert sent["isError"] is True
+        paths = [e["path"] for e in sent["structuredContent"]["error"]["details"]["errors"]]
+        assert paths == ["messages[0].text"]
     assert by_id[json.dumps("\ud800")]["result"] == {}
     assert len(answers) == len(lines) - 1  # one answer per line but the notification
 
@@ -112,22 +127,11 @@ def test_over_the_wire_every_request_line_is_answered() -> None:
 def test_over_http_every_request_is_answered_too() -> None:
     import httpx
 
-    from .test_mcp_http_guard import serving
+    from .test_mcp_http_guard import opened_session, serving
 
     for port in serving():
-        url = f"http://127.0.0.1:{port}/mcp"
-        headers = {
-            "Host": f"127.0.0.1:{port}",
-            "Accept": "application/json, text/event-stream",
-            "Content-Type": "application/json",
-        }
-        with httpx.Client(timeout=30, headers=headers) as client:
-            hello = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}
-            started = client.post(url, json=hello)
-            headers["mcp-session-id"] = started.headers["mcp-session-id"]
-            headers["mcp-protocol-version"] = "2025-06-18"
-            note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
-            assert client.post(url, json=note, headers=headers).status_code == 202
+        with httpx.Client(timeout=30) as client:
+            url, headers = opened_session(client, port)
             whole = client.post(url, content=_line("1E2", "ping"), headers=headers)
             assert whole.status_code == 200 and '"id":100' in whole.text
             for written in ("1.5", "null", "true"):

@@ -25,13 +25,13 @@ PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 
 
-def bad_line_answer(problem: Exception) -> SessionMessage:
-    """The error answer to a line whose parse raised ``problem``: ``id: null``, or the id
-    a :class:`lineparse.BadRequest` could read."""
+def bad_line_answer(problem: Exception, what: str = "line") -> SessionMessage:
+    """The error answer to a ``what`` (a line, an HTTP body) whose parse raised ``problem``:
+    ``id: null``, or the id a :class:`lineparse.BadRequest` could read."""
     if isinstance(problem, NotJson) or (
         isinstance(problem, ValidationError) and _not_json(problem)
     ):
-        code, message = PARSE_ERROR, "Parse error: the line is not JSON"
+        code, message = PARSE_ERROR, f"Parse error: the {what} is not JSON"
     else:
         code, message = INVALID_REQUEST, f"Invalid Request: {_why(problem)}"
     request_id = problem.request_id if isinstance(problem, BadRequest) else None

@@ -10,10 +10,12 @@ fails a client two ways, which are mended here, on those lines alone:
   has integers; any other id is an invalid request (-32600, ``id: null``, as its id cannot
   be written back), answered and logged.
 - A line that is JSON by the grammar but holds a string escape that is half of a UTF-16
-  pair (``"\\ud800"``) is refused by the SDK's reader as not JSON (-32700 without the id),
-  so that request is never answered either. It is read with the standard library instead
-  and handled as usual: a tool's arguments holding such a text get the connector's input
-  error naming the member (``messages[0].text``), as ``serve`` does.
+  pair (``"\\ud800"``), or bytes in a string that are not UTF-8 (each read as such a half,
+  as Python's ``surrogateescape`` does), is refused by the SDK's reader as not JSON (-32700
+  without the id), so that request is never answered either. It is read with the
+  standard library instead and handled as usual: a tool's arguments holding such a text
+  get the connector's input error naming the member (``messages[0].text``), as ``serve``
+  does. (Over HTTP, where the SDK reads the body again, ``httpbody.py`` answers it.)
 
 And a line that is not JSON (``NaN``, ``Infinity``, which the SDK's reader admits) is a
 parse error, -32700, as the README says. The answer to a request whose id holds such a
@@ -55,25 +57,40 @@ class BadRequest(ValueError):
 
 def parse_line(line: bytes) -> SessionMessage | Exception:
     """The message of one line, or the :class:`NotJson` / :class:`BadRequest` to answer."""
+    return read_line(line)[0]
+
+
+def read_line(line: bytes) -> tuple[SessionMessage | Exception, bool]:
+    """:func:`parse_line`'s answer, and whether it is the message the SDK's own reader makes
+    of ``line`` (False: a message mended or read by the grammar alone, or an exception)."""
     adapter = types.jsonrpc_message_adapter
     try:
         message = adapter.validate_json(line, by_name=False)
     except ValidationError:
-        return _read_again(line)
+        return _read_again(line), False
     if isinstance(message, types.JSONRPCNotification):
         mended = mended_request(line)
         if mended is not None:
-            return mended
+            return mended, False
     elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
-        return NotJson("the line is not JSON")
-    return SessionMessage(message)
+        return NotJson("the line is not JSON"), False
+    return SessionMessage(message), True
+
+
+def read_document(line: bytes) -> Any | None:
+    """``line`` read by the grammar alone, bytes that are not UTF-8 each a lone surrogate
+    (``lenient.unreadable`` finds them); None when it is not JSON at all."""
+    document = lenient.loads(line)
+    if document is None:
+        document = lenient.loads(line, "surrogateescape")
+    return document
 
 
 def mended_request(line: bytes) -> SessionMessage | Exception | None:
     """The request of ``line``, which the SDK's reader takes for a notification: a whole
     number id made that integer, another id a :class:`BadRequest`; None when ``line`` is
     a notification indeed (it has no ``id``)."""
-    document = lenient.loads(line)
+    document = read_document(line)
     if isinstance(document, dict) and "id" in document:
         return _request(document)
     return None
@@ -81,9 +98,11 @@ def mended_request(line: bytes) -> SessionMessage | Exception | None:
 
 def _read_again(line: bytes) -> SessionMessage | Exception:
     """A line the SDK refused, read by the grammar: not JSON, or a request to mend."""
-    document = lenient.loads(line)
+    document = read_document(line)
     if document is None:
         return NotJson("the line is not JSON")
+    if isinstance(document, list):
+        return BadRequest("a batch (a JSON array) is not supported: send each message alone")
     if not isinstance(document, dict):
         return BadRequest("not a JSON-RPC 2.0 request, notification or response")
     return _request(document) if "id" in document else _message(document, None)

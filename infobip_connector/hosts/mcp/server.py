@@ -29,8 +29,8 @@ from ..stopsignals import handling
 from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
+from .httpbody import MAX_BODY_BYTES, bodies_read
 from .httpguard import HttpGuard, guarded
-from .httpids import ids_mended
 from .inflight import InFlight
 from .resources import ResourceSpec
 from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter
@@ -212,10 +212,14 @@ def serve_http(
         allowed_hosts=list(guard.hosts),
         allowed_origins=list(guard.origins),
     )
-    app = server.streamable_http_app(streamable_http_path=HTTP_PATH, transport_security=security)
+    app = server.streamable_http_app(
+        streamable_http_path=HTTP_PATH,
+        transport_security=security,
+        max_request_body_size=MAX_BODY_BYTES,
+    )
     bound = sock.getsockname()
-    # Every path, the header's exact rules; then each request answered whatever its id.
-    checked = guarded(ids_mended(app), guard, bound[1])
+    # Every path, the header's exact rules; then each body answered as its stdio line is.
+    checked = guarded(bodies_read(app), guard, bound[1])
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()

@@ -31,10 +31,13 @@ def may_read(reason: str) -> bool:
     return any(word in reason for word in _REASONS)
 
 
-def loads(raw: bytes) -> Any | None:
-    """The document of ``raw`` read by the grammar alone; None when it is not JSON at all."""
+def loads(raw: bytes, errors: str = "strict") -> Any | None:
+    """The document of ``raw`` read by the grammar alone; None when it is not JSON at all.
+
+    ``errors``: how bytes that are not UTF-8 are decoded (``"surrogateescape"``: each a
+    lone surrogate, so a string holding them is found by :func:`unreadable`)."""
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8", errors)
         return json.loads(text, parse_constant=_no_constant, parse_int=_integer)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
