@@ -19,6 +19,7 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.definition.model import Property
+from infobip_connector.definition.schemas import property_schema
 
 from .conftest import FIXTURES
 from .operations import OPERATIONS
@@ -28,11 +29,16 @@ BODY_ACTIONS = [name for name in component.action_names if OPERATIONS[name].requ
 # Request properties of the spec the definition leaves out on purpose: (action, path) -> why.
 # A path stands for itself and everything below it. An entry that no longer matches a
 # missing property fails the test, so the list only shrinks as properties are added.
-# Paths do not show a member's type: an ORDER_DETAILS payment's callbackData is a list of
-# strings for PG_PAYU and a map of strings for PG_RAZORPAY in the spec; the definition
-# declares the map (one member cannot be both), and runtime/order_rules.py refuses it for
-# PG_PAYU with that reason.
+# Paths do not show a member's type: test_every_member_takes_the_json_types_of_the_spec
+# compares those (an ORDER_DETAILS payment's callbackData is a list of strings for PG_PAYU
+# and a map of strings for PG_RAZORPAY: a ONE_OF of both forms).
 NOT_MIRRORED: dict[tuple[str, str], str] = {}
+
+# Members whose JSON types differ from the spec's on purpose: (action, path) -> why.
+TYPES_DIFFER: dict[tuple[str, str], str] = {
+    ("sendSms", "messages[].sendAt"): "sendAt's parts, sent as one string",
+    ("rescheduleSms", "sendAt"): "sendAt's parts, sent as one string",
+}
 
 # Properties the definition declares that the spec's request schema does not have: why.
 NOT_IN_SPEC: dict[tuple[str, str], str] = {
@@ -147,6 +153,45 @@ def test_every_value_the_spec_allows_is_offered(action: str) -> None:
         left_out, _why = VALUES_NOT_OFFERED.get((action, where), (frozenset(), ""))
         assert allowed - offered == set(left_out), f"{action} {where}"
         assert offered <= allowed, f"{action} {where} offers values the spec does not have"
+
+
+def spec_types(schema: dict[str, Any]) -> dict[str, set[str]]:
+    """The JSON types the spec gives each path, over all its variants (a member that is a
+    list for one discriminated type and a map for another has both)."""
+    types: dict[str, set[str]] = {}
+    for where, sub in _walk(schema):
+        given = sub.get("type")
+        if given is not None:
+            types.setdefault(where, set()).update([given] if isinstance(given, str) else given)
+    return types
+
+
+def declared_types(prop: Property) -> set[str]:
+    """The JSON types the derived schema gives a declared property (each of a ONE_OF's
+    forms); a number that must be a multiple of 1 is an integer."""
+    schema = property_schema(prop)
+    if schema.get("multipleOf") == 1:
+        return {"integer"}
+    given = schema["type"]
+    return {given} if isinstance(given, str) else set(given)
+
+
+@pytest.mark.parametrize("action", BODY_ACTIONS)
+def test_every_member_takes_the_json_types_of_the_spec(action: str) -> None:
+    spec = spec_types(_request_schema(action))
+    differ = {
+        where: (sorted(declared_types(prop)), sorted(spec[where]))
+        for where, prop in _body_properties(action).items()
+        if where in spec and declared_types(prop) != spec[where]
+    }
+    assert differ.keys() == {p for (a, p) in TYPES_DIFFER if a == action}, differ
+
+
+def test_the_type_comparison_sees_each_variants_form() -> None:
+    # callbackData is an array in the PG_PAYU variant and an object in PG_RAZORPAY's: were
+    # only one variant read, the member could take one form and still pass.
+    where = "messages[].content.templateData.buttons[].action.payment.callbackData"
+    assert spec_types(_request_schema("sendWhatsappTemplateMessage"))[where] == {"array", "object"}
 
 
 def test_the_comparison_sees_discriminated_variants() -> None:

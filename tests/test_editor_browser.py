@@ -574,14 +574,20 @@ def test_a_trigger_shows_its_sample_and_simulates_a_reply(page: EditorPage) -> N
     jsonschema.validate(event, component.event_schema("newInboundSms"))
 
 
-def test_flow_data_is_a_json_field_checked_as_it_is_typed(page: EditorPage) -> None:
+def _first_template_button(page: EditorPage, label: str) -> str:
+    """Add a template button of type ``label`` to a new template message; its path."""
     page.choose_action("Send WhatsApp Template Message")
     data = "messages[0].content.templateData"
     page.unfold(data)
     page.open_additional(data)
     page.add_item(f"{data}.buttons")
     button = f"{data}.buttons[0]"
-    page.choose(f"{button}.type", "Flow")
+    page.choose(f"{button}.type", label)
+    return button
+
+
+def test_flow_data_is_a_json_field_checked_as_it_is_typed(page: EditorPage) -> None:
+    button = _first_template_button(page, "Flow")
     assert page.control(f"{button}.data").tag_name == "textarea"
     page.type(f"{button}.data", '{"name": "Ana"')
     assert "not valid JSON" in page.error_at(f"{button}.data")
@@ -593,3 +599,23 @@ def test_flow_data_is_a_json_field_checked_as_it_is_typed(page: EditorPage) -> N
     page.type(f"{button}.data", '["a"]')
     assert "must be an object" in page.error_at(f"{button}.data")
     page.screenshot("flow-data")
+
+
+def test_a_payments_callback_data_is_a_json_field_taking_a_list_or_an_object(
+    page: EditorPage,
+) -> None:
+    button = _first_template_button(page, "Order details")
+    payment = f"{button}.action.payment"
+    page.choose(f"{payment}.type", "PG PayU")
+    field = f"{payment}.callbackData"
+    assert page.control(field).tag_name == "textarea"
+    page.type(field, '["A-17", "whatsapp"]')
+    assert page.error_at(field) == ""
+    sent = page.input_json()["messages"][0]["content"]["templateData"]["buttons"][0]
+    assert sent["action"]["payment"]["callbackData"] == ["A-17", "whatsapp"]
+    page.type(field, '["A-17", ""]')
+    # No field of its own below the JSON field: the item's error is listed by its path.
+    assert any(f"{field}[1]" in e and "must not be empty" in e for e in page.top_errors())
+    page.type(field, '{"orderRef": "A-17"}')
+    assert "must be a list of texts for a PG_PAYU payment" in page.error_at(field)
+    page.screenshot("callback-data")

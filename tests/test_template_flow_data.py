@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from infobip_connector.definition.model import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS, Property
+from infobip_connector.definition.model import Property
+from infobip_connector.definition.open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
 from infobip_connector.definition.schemas import property_schema
 
 from .sandbox_support import conforms

@@ -20,7 +20,8 @@ from .template_support import ACTION, SENDER, input_problems, sent_body
 BUTTON = "messages[0].content.templateData.buttons[0]"
 ACTION_PATH = f"{BUTTON}.action"
 
-# Every member of an order, with a PG_RAZORPAY payment (the one with a callbackData map).
+# Every member of an order, with a PG_RAZORPAY payment (the one with a callbackData map;
+# PG_PAYU's list is in test_template_callback_data.py).
 RAZORPAY_ORDER: dict[str, Any] = {
     "payment": {
         "type": "PG_RAZORPAY",
@@ -151,7 +152,7 @@ def _with(change: dict[str, Any], base: dict[str, Any] = RAZORPAY_ORDER) -> dict
         (
             _with({"type": "PG_PAYU"}),
             "payment.callbackData",
-            "not offered for PG_PAYU",
+            "must be a list of texts for a PG_PAYU payment",
         ),
         (_with({"id": "pay 1"}), "payment.id", "must be"),
         (_with({"type": "PG_RAZORPAY", "postalCode": "1"}), "payment.postalCode", "unknown"),
@@ -176,7 +177,11 @@ def _with(change: dict[str, Any], base: dict[str, Any] = RAZORPAY_ORDER) -> dict
         # Values of the callbackData map and the beneficiary's postal code.
         (_with({"callbackData": {"a": 5}}), "payment.callbackData.a", "must be text"),
         (_with({"callbackData": {"a": "x" * 256}}), "payment.callbackData.a", "at most 255"),
-        (_with({"callbackData": ["a", "b"]}), "payment.callbackData", "must be an object"),
+        (
+            _with({"callbackData": ["a", "b"]}),
+            "payment.callbackData",
+            "must be an object of texts for a PG_RAZORPAY payment",
+        ),
         (
             _with(
                 {"beneficiary": {**RAZORPAY_ORDER["payment"]["beneficiary"], "postalCode": "56"}}

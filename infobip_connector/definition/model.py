@@ -17,7 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
-PropertyType = Literal["STRING", "INTEGER", "NUMBER", "BOOLEAN", "DATE_TIME", "ARRAY", "OBJECT"]
+from .open_shapes import FORM_OF_VALUE, check_forms, check_free_members
+
+# ONE_OF: a member that takes one of a few declared ``forms`` (a list or a map of texts).
+PropertyType = Literal[
+    "STRING", "INTEGER", "NUMBER", "BOOLEAN", "DATE_TIME", "ARRAY", "OBJECT", "ONE_OF"
+]
 ControlType = Literal[
     "TEXT",
     "TEXT_AREA",
@@ -31,7 +36,8 @@ ControlType = Literal[
     "URL",
     "PHONE",
     "EMAIL",
-    # A JSON text field: the value of an OBJECT with free members (``freeMembers``).
+    # A JSON text field: the value of an OBJECT with free members (``freeMembers``) or of a
+    # ONE_OF property (``forms``).
     "JSON",
 ]
 Format = Literal["phone", "sms-sender", "http-url", "callback-url", "identifier", "digits"]
@@ -71,16 +77,6 @@ Location = Literal["body", "query", "path"]
 Kind = Literal["send", "read", "consume"]
 
 _T = TypeVar("_T")
-
-#: An OBJECT with ``freeMembers`` (screen data, a map of custom parameters) holds values the
-#: definition does not spell out, so their shape is bounded here: members nested at most this
-#: deep below it, and its compact JSON text (``json.dumps`` with ``,``/``:`` separators, no
-#: ASCII escapes) at most this many characters. Infobip's description states neither; the
-#: bounds keep a runaway value from reaching it and are far above a flow's first screen.
-FREE_MAX_DEPTH = 10
-FREE_MAX_JSON_CHARS = 20_000
-# The types a free OBJECT's ``values`` may be: one scalar each (a map of strings).
-_FREE_VALUE_TYPES = ("STRING", "INTEGER", "NUMBER", "BOOLEAN")
 
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
@@ -174,6 +170,10 @@ class Property(_Model):
     # what ``values`` describes. Bounded by FREE_MAX_DEPTH and FREE_MAX_JSON_CHARS.
     freeMembers: bool = False
     values: Property | None = None
+    # A ONE_OF property takes one of these (unnamed) forms, told apart by the value's JSON
+    # type: at most one ARRAY of scalars and one OBJECT with free members. Bounded as free
+    # members are (FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS).
+    forms: list[Property] | None = None
 
     def __post_init__(self) -> None:
         # An empty path value would change the path ("/senders//templates").
@@ -193,7 +193,8 @@ class Property(_Model):
             raise ValueError("a required property is 'essential'; it cannot be 'additional'")
         if self.suggestions and self.type != "STRING":
             raise ValueError("'suggestions' only belongs to STRING")
-        self._free()
+        check_free_members(self)
+        check_forms(self)
         if self.type != "OBJECT" and self.properties is not None:
             raise ValueError(f"'properties' only belongs to OBJECT, not {self.type}")
         if self.type == "ARRAY" and self.items is None:
@@ -225,24 +226,17 @@ class Property(_Model):
         if len(set(names)) != len(names):
             raise ValueError("property names of an OBJECT must be unique")
 
-    def _free(self) -> None:
-        """An OBJECT has ``properties`` or ``freeMembers``; ``values`` is one scalar type."""
-        if self.freeMembers and (self.type != "OBJECT" or self.properties is not None):
-            raise ValueError("'freeMembers' belongs to an OBJECT without 'properties'")
-        if self.type == "OBJECT" and not self.properties and not self.freeMembers:
-            raise ValueError("an OBJECT property needs 'properties' (or 'freeMembers: true')")
-        if self.values is not None and not self.freeMembers:
-            raise ValueError("'values' belongs to an OBJECT with 'freeMembers: true'")
-        if self.values is not None and self.values.type not in _FREE_VALUE_TYPES:
-            raise ValueError("'values' is one of " + ", ".join(_FREE_VALUE_TYPES))
-        if self.freeMembers and self.controlType not in (None, "JSON"):
-            raise ValueError("an OBJECT with 'freeMembers' has 'controlType: JSON'")
-        if self.controlType == "JSON" and not self.freeMembers:
-            raise ValueError("'controlType: JSON' belongs to an OBJECT with 'freeMembers: true'")
-        if self.freeMembers and (self.alsoAcceptsString or self.sentWhenEmpty is not None):
-            raise ValueError(
-                "an OBJECT with 'freeMembers' takes no 'alsoAcceptsString' or 'sentWhenEmpty'"
-            )
+    def form(self, value: Any) -> Property | None:
+        """The form of this ONE_OF property that ``value`` takes (by its JSON type), or None
+        when it takes none (or this is no ONE_OF)."""
+        kind = FORM_OF_VALUE.get(type(value))
+        return next((f for f in self.forms or [] if f.type == kind), None)
+
+    @property
+    def open_shape(self) -> bool:
+        """Whether values of this property hold members or items the definition does not
+        name one by one (``freeMembers`` or ``forms``): bounded by ``free_values``."""
+        return self.freeMembers or self.forms is not None
 
     @property
     def option_values(self) -> list[Any]:
@@ -250,6 +244,9 @@ class Property(_Model):
 
     def child(self, key: str | int) -> Property | None:
         """The property that describes ``value[key]`` of a value of this property."""
+        if self.forms is not None:
+            form = self.form([] if isinstance(key, int) else {})
+            return form.child(key) if form is not None else None
         if isinstance(key, int):
             return self.items if self.type == "ARRAY" else None
         if self.freeMembers:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 
 from .model import (
-    FREE_MAX_DEPTH,
-    FREE_MAX_JSON_CHARS,
     Action,
     ComponentDefinition,
     Property,
@@ -19,6 +17,7 @@ from .model import (
     format_path,
     walk,
 )
+from .open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
 
 _HEADER = (
     "|      Name      |     Type     |     Control Type     |     Description     |\n"
@@ -51,7 +50,16 @@ def signature(prop: Property, *, output_item: bool = False) -> str:
     if prop.type == "ARRAY":
         assert prop.items is not None
         return "[" + signature(prop.items, output_item=output_item) + "]"
+    if prop.forms is not None:
+        return " \\| ".join(_form_signature(form) for form in prop.forms)
     return prop.type
+
+
+def _form_signature(form: Property) -> str:
+    """A form of a ONE_OF: ``[STRING]`` for a list, ``{STRING}`` for free members."""
+    if form.freeMembers:
+        return "{" + (form.values.type if form.values is not None else "ANY") + "}"
+    return signature(form)
 
 
 def _named(prop: Property, sigil: str) -> str:
@@ -192,16 +200,34 @@ def _constraints(prop: Property) -> str:
         said.append("or text: " + prop.alsoAcceptsString)
     if prop.freeMembers:
         said.append(_free_members(prop.values))
+    if prop.forms is not None:
+        said.append("one of: " + " or ".join(map(_form, prop.forms)))
     return "; ".join(said)
+
+
+def _form(form: Property) -> str:
+    """What one form of a ONE_OF takes, in words."""
+    if form.freeMembers:
+        return "an object of " + _free_members(form.values)
+    assert form.items is not None
+    most = f"at most {form.maxItems} " if form.maxItems is not None else ""
+    return f"a list of {most}{_each(form.items)}"
+
+
+def _each(values: Property | None) -> str:
+    """The type of a free member's value (or a list form's item), with its length bounds."""
+    each: str = "any JSON value" if values is None else values.type
+    if values is not None and values.maxLength is not None:
+        low = values.minLength or 0
+        each += f" of {low} to {values.maxLength}" if low else f" of at most {values.maxLength}"
+        each += " characters"
+    return each
 
 
 def _free_members(values: Property | None) -> str:
     """What an OBJECT with ``freeMembers`` takes, and its bounds."""
-    each: str = "any JSON value" if values is None else values.type
-    if values is not None and values.maxLength is not None:
-        each += f" of at most {values.maxLength} characters"
     return (
-        f"members named freely, each {each}; at most {FREE_MAX_DEPTH} levels deep and "
+        f"members named freely, each {_each(values)}; at most {FREE_MAX_DEPTH} levels deep and "
         f"{FREE_MAX_JSON_CHARS:,} characters as JSON"
     )
 

@@ -11,8 +11,6 @@ from dataclasses import asdict
 from typing import Any
 
 from .model import (
-    FREE_MAX_DEPTH,
-    FREE_MAX_JSON_CHARS,
     Action,
     ComponentDefinition,
     Output,
@@ -20,6 +18,7 @@ from .model import (
     Trigger,
     meta_schema,
 )
+from .open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
 from .texts import (
     HTTP_URL_PATTERN,
     IDENTIFIER_PATTERN,
@@ -65,7 +64,10 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         schema["title"] = prop.label
     if prop.description:
         schema["description"] = prop.description
-    schema["type"] = _JSON_TYPES[prop.type]
+    if prop.forms is not None:
+        _one_of(schema, prop.forms, for_output)
+    else:
+        schema["type"] = _JSON_TYPES[prop.type]
     if prop.type == "OBJECT" and prop.freeMembers:
         _free_members(schema, prop, for_output)
     elif prop.type == "OBJECT":
@@ -127,6 +129,19 @@ def _free_members(schema: dict[str, Any], prop: Property, for_output: bool) -> N
     schema["additionalProperties"] = (
         property_schema(values, for_output=for_output) if values is not None else True
     )
+    if not for_output:
+        schema["x-maxDepth"] = FREE_MAX_DEPTH
+        schema["x-maxJsonLength"] = FREE_MAX_JSON_CHARS
+
+
+def _one_of(schema: dict[str, Any], forms: list[Property], for_output: bool) -> None:
+    """A member taking one of ``forms`` (``type: ONE_OF``): ``oneOf`` their schemas, as
+    Infobip's description gives each payment type its own ``callbackData``. ``type`` lists
+    the forms' JSON types as well, so a value of none of them is told so at the member
+    (``runtime/validation.py`` reads a value's errors out of the form its type picks); the
+    bounds of free members apply to the whole value (``runtime/free_values.py``)."""
+    schema["type"] = [_JSON_TYPES[form.type] for form in forms]
+    schema["oneOf"] = [property_schema(form, for_output=for_output) for form in forms]
     if not for_output:
         schema["x-maxDepth"] = FREE_MAX_DEPTH
         schema["x-maxJsonLength"] = FREE_MAX_JSON_CHARS

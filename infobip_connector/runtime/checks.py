@@ -20,7 +20,7 @@ from typing import Any
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
-from .free_values import free_member_problems
+from .free_values import open_shape_problems
 from .order_rules import order_details, order_details_payment
 from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
@@ -199,7 +199,7 @@ def _has_checks(prop: Property) -> bool:
         or bool(prop.rules)
         or prop.generatedId
         or prop.sentWhenEmpty is not None
-        or prop.freeMembers
+        or prop.open_shape
         or (prop.maxLength is not None and prop.type == "STRING")
     )
 
@@ -221,7 +221,7 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
         and plan.limit is None
         and not plan.unique
         and plan.fill is None
-        and not (plan.prop is not None and (plan.prop.rules or plan.prop.freeMembers))
+        and not (plan.prop is not None and (plan.prop.rules or plan.prop.open_shape))
         and not plan.keys
         and plan.star is None
     )
@@ -232,7 +232,7 @@ def _plan(prop: Property, in_list: bool = False) -> _Plan:
         and not plan.generated
         and plan.fill is None
         and not plan.prop.rules
-        and not plan.prop.freeMembers
+        and not plan.prop.open_shape
         and not plan.keys
         and plan.star is None
     ):
@@ -441,8 +441,8 @@ class _Pass:
             for rule in prop.rules:
                 for found in RULES[rule](value, self.now):
                     self.problem(trail, found["path"], found["message"])
-            if prop.freeMembers:
-                for below, message in free_member_problems(value, prop.values):
+            if prop.open_shape:
+                for below, message in open_shape_problems(value, prop):
                     self.problems.append(((*_flatten(trail), *below), message))
         if plan.keys or plan.star is not None:
             self.enter(plan, value, trail)

@@ -62,6 +62,6 @@ class Columns:
 def declared_fields(prop: Property | None) -> frozenset[str] | None:
     """The member names an object fitted to ``prop`` may hold, or None when any may be
     there (not a declared object, or one with free members)."""
-    if prop is None or prop.type != "OBJECT" or prop.freeMembers:
+    if prop is None or prop.type != "OBJECT" or prop.open_shape:
         return None
     return frozenset(child.name for child in prop.properties or [] if child.name)

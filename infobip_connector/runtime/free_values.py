@@ -1,11 +1,13 @@
-"""Bounds of an OBJECT with free members (``freeMembers`` in ``connector.yaml``).
+"""Bounds of an OBJECT with free members (``freeMembers`` in ``connector.yaml``) and of a
+ONE_OF property's value (``forms``: a list of texts, or such an object).
 
-Such an object (a WhatsApp Flow's first-screen ``data``, Razorpay's ``callbackData`` map)
-holds values the definition does not spell out, so the JSON Schema says only what its
-members may be; how deep and how large it may grow is checked here, on a schema-valid value:
-members nested at most ``FREE_MAX_DEPTH`` levels below it, its compact JSON text at most
-``FREE_MAX_JSON_CHARS`` characters, and text values of a declared ``values`` type within
-that type's ``maxLength`` counted as Infobip counts (UTF-16 code units).
+Such a value (a WhatsApp Flow's first-screen ``data``, an order payment's ``callbackData``)
+holds members or items the definition does not spell out one by one, so the JSON Schema
+says only what each may be; how deep and how large it may grow is checked here, on a
+schema-valid value: members nested at most ``FREE_MAX_DEPTH`` levels below it, its compact
+JSON text at most ``FREE_MAX_JSON_CHARS`` characters, and text values of a declared
+``values`` (or list ``items``) type within that type's ``maxLength`` counted as Infobip
+counts (UTF-16 code units).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..definition.model import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS, Property
+from ..definition.model import Property
+from ..definition.open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
 from ..definition.texts import over_limit, too_long
 
 # (path below the free object as parts, message): parts, not a dotted path, since a
@@ -21,10 +24,22 @@ from ..definition.texts import over_limit, too_long
 Problems = list[tuple[tuple[str | int, ...], str]]
 
 
-def free_member_problems(value: dict[str, Any], values: Property | None) -> Problems:
-    """Problems of the free object ``value``, each at its place below the object.
+def open_shape_problems(value: Any, prop: Property) -> Problems:
+    """Problems of a schema-valid value of ``prop``, an OBJECT with free members or a ONE_OF
+    (of the form its JSON type picks), each at its place below the value."""
+    if prop.forms is None:
+        return free_member_problems(value, prop.values)
+    form = prop.form(value)
+    if form is None:  # of no form: the schema refused it at this place
+        return []
+    return free_member_problems(value, form.values if form.freeMembers else form.items)
 
-    ``values``: the declared type of each member's value, or None for any JSON value.
+
+def free_member_problems(value: dict[str, Any] | list[Any], values: Property | None) -> Problems:
+    """Problems of the free object (or list) ``value``, each at its place below it.
+
+    ``values``: the declared type of each member's value (or item), or None for any JSON
+    value.
     """
     deep = _too_deep(value, (), 1)
     if deep is not None:
@@ -33,9 +48,10 @@ def free_member_problems(value: dict[str, Any], values: Property | None) -> Prob
     problems: Problems = []
     limit = values.maxLength if values is not None and values.type == "STRING" else None
     if limit is not None:
+        places = value.items() if isinstance(value, dict) else enumerate(value)
         problems += [
-            ((name,), too_long(limit, member))
-            for name, member in value.items()
+            ((place,), too_long(limit, member))
+            for place, member in places
             if isinstance(member, str) and over_limit(member, limit)
         ]
     size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))

@@ -21,15 +21,13 @@ _BOLETO = (("id", "code"), ())
 _LINK = (("id", "paymentLink"), ())
 
 #: Members of each payment type: (required, optional), from the ``required`` lists of
-#: ``InteractiveOrder*PaymentDetails``. PG_PAYU's ``callbackData`` (a list of strings) is
-#: left out: one member cannot be both that list and PG_RAZORPAY's map of strings, and the
-#: connector declares the map.
+#: ``InteractiveOrder*PaymentDetails``.
 PAYMENT_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "BRAZIL_PIX_DC": _PIX,
     "BRAZIL_LINK": _LINK,
     "BRAZIL_BOLETO": _BOLETO,
     "BRAZIL_PAYMENTS": (("payments",), ()),
-    "PG_PAYU": (("id",), ("beneficiary",)),
+    "PG_PAYU": (("id",), ("beneficiary", "callbackData")),
     "PG_RAZORPAY": (("id",), ("beneficiary", "callbackData")),
     "UPI_INTENT": (("id", "format"), ("beneficiary",)),
     "UPI_LINK": (("id", "paymentLink"), ("beneficiary",)),
@@ -39,6 +37,15 @@ _ALL_PAYMENT_MEMBERS = tuple(
         name for needed, optional in PAYMENT_MEMBERS.values() for name in needed + optional
     )
 )
+
+#: The form of ``callbackData`` each payment type takes (``callbackData`` is a ONE_OF of
+#: both): ``InteractiveOrderUPIPGPayUPaymentDetails`` a list of strings (up to 4, each 1 to
+#: 255 characters: the list form's own limits), ``InteractiveOrderUPIPGRazorpayPaymentDetails``
+#: an object of strings.
+CALLBACK_DATA_FORMS: dict[str, tuple[type, str, str]] = {
+    "PG_PAYU": (list, "a list of texts", '["A-17"]'),
+    "PG_RAZORPAY": (dict, "an object of texts", '{"orderRef": "A-17"}'),
+}
 
 #: ``paymentConfiguration``, per the description: "Can be omitted for Brazil PIX, UPI Link
 #: and must be omitted for Brazil link, Brazil Boleto, Brazil Payments and UPI Intent
@@ -55,19 +62,25 @@ def order_details_payment(payment: dict[str, Any], now: datetime) -> Problems:
     kind = payment["type"]
     needed, optional = PAYMENT_MEMBERS[kind]
     problems = type_members(payment, "a payment", needed, optional, _ALL_PAYMENT_MEMBERS)
-    if kind == "PG_PAYU" and "callbackData" in payment:
-        problems = [p for p in problems if p["path"] != "callbackData"]
-        problems.append(
-            {
-                "path": "callbackData",
-                "message": "is not offered for PG_PAYU (Infobip takes a list of strings there; "
-                "the map of strings is PG_RAZORPAY's)",
-            }
-        )
+    problems += _callback_data_form(payment, kind)
     payment_id = payment.get("id")
     if isinstance(payment_id, str):
         problems += payment_id_problems(payment_id, kind)
     return problems
+
+
+def _callback_data_form(payment: dict[str, Any], kind: str) -> Problems:
+    """``callbackData`` in the form of the payment's type (another type's is refused)."""
+    form = CALLBACK_DATA_FORMS.get(kind)
+    given = payment.get("callbackData")
+    # An empty map stays ``{}`` while it is checked and is then dropped (not given).
+    if form is None or not given or isinstance(given, form[0]):
+        return []
+    message = f"must be {form[1]} for a {kind} payment, such as {form[2]}"
+    for other, (shape, said, _) in CALLBACK_DATA_FORMS.items():
+        if isinstance(given, shape):
+            message += f" ({said} is {other}'s form)"
+    return [{"path": "callbackData", "message": message}]
 
 
 def order_details(action: dict[str, Any], now: datetime) -> Problems:

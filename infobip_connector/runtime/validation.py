@@ -8,6 +8,7 @@ name the field by its path and say what is expected.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -78,7 +79,7 @@ class SchemaValidator:
         except (ValueError, TypeError, OverflowError) as exc:
             return [((), f"not JSON data: {exc}")]
         chosen: dict[Parts, tuple[int, Any]] = {}
-        for err in raw:
+        for err in self._in_forms(raw):
             kind: Any = err.kind
             name = type(kind).__name__
             parts = tuple(err.instance_path)
@@ -91,6 +92,21 @@ class SchemaValidator:
             if held is None or rank < held[0]:
                 chosen[parts] = (rank, err)
         return [(parts, partial(self._explain, err)) for parts, (_, err) in chosen.items()]
+
+    def _in_forms(self, raw: list[Any]) -> Iterator[Any]:
+        """``raw``, with a ONE_OF property's ``oneOf`` failure replaced by the errors of the
+        form the value's JSON type picks (each at its own place, ``callbackData[2]``); a
+        value of no form is told so by the ``type`` error beside it (schemas._one_of)."""
+        for err in raw:
+            if type(err.kind).__name__ != "OneOfNotValid":
+                yield err
+                continue
+            prop = self._property_at(list(err.instance_path))
+            form = prop.form(err.instance) if prop is not None else None
+            if prop is None or prop.forms is None:
+                yield err
+            elif form is not None:
+                yield from self._in_forms(list(err.kind.context[prop.forms.index(form)]))
 
     def _property_at(self, parts: list[str | int]) -> Property | None:
         prop: Property | None = self._root

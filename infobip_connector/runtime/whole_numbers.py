@@ -50,6 +50,13 @@ def _plan(prop: Property) -> _Plan | None:
         plan.items = _plan(prop.items)
     if prop.values is not None:
         plan.every = _plan(prop.values)
+    for form in prop.forms or []:
+        # A ONE_OF's list form plans its items, its object form its members: _fix tells
+        # them apart by the value's type, as the forms are.
+        if form.items is not None:
+            plan.items = _plan(form.items)
+        if form.values is not None:
+            plan.every = _plan(form.values)
     return plan if plan.members or plan.items is not None or plan.every is not None else None
 
 

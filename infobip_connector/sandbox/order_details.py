@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .validation import Arr, Free, Int, Obj, Str
+from .validation import Arr, Forms, Free, Int, Obj, Str
 
 _INT32_MAX = 2**31 - 1
 
@@ -68,7 +68,10 @@ _PAYMENT = Obj(
             Obj({**_BRAZIL_MEMBERS, "type": Str(True, enum=_BRAZIL_PAYMENT_TYPES)}), min_items=1
         ),
         "beneficiary": _BENEFICIARY,
-        "callbackData": Free(Str(min_len=1, max_len=255)),
+        # PG_PAYU's list (InteractiveOrderUPIPGPayUPaymentDetails) or PG_RAZORPAY's map.
+        "callbackData": Forms(
+            Arr(Str(min_len=1, max_len=255), max_items=4), Free(Str(min_len=1, max_len=255))
+        ),
         "format": Obj({"type": Str(True, enum=("LINK",)), "paymentLink": Str(True)}),
     },
     required=True,
@@ -138,6 +141,13 @@ _PAYMENT_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "UPI_LINK": (("id", "paymentLink"), ("id", "paymentLink", "beneficiary")),
 }
 
+#: The form of ``callbackData`` of the types that take it: a list of strings for PG_PAYU, a
+#: map of strings for PG_RAZORPAY (the other is refused as its type's deserializer would).
+_CALLBACK_DATA_FORMS: dict[str, tuple[type, str]] = {
+    "PG_PAYU": (list, "must be an array"),
+    "PG_RAZORPAY": (dict, "must be an object"),
+}
+
 
 def payment_problems(action: dict[str, Any], path: str) -> dict[str, list[str]]:
     """The members of the order's payment (and of a BRAZIL_PAYMENTS payment's payments) that
@@ -158,3 +168,7 @@ def _members_of_type(payment: dict[str, Any], path: str, problems: dict[str, lis
     for name in payment:
         if name != "type" and name not in every and payment[name] is not None:
             problems[f"{path}.{name}"] = ["unrecognized field"]
+    form = _CALLBACK_DATA_FORMS.get(payment["type"])
+    given = payment.get("callbackData")
+    if form is not None and given is not None and not isinstance(given, form[0]):
+        problems[f"{path}.callbackData"] = [form[1]]

@@ -62,6 +62,7 @@ class Arr:
     items: Rule
     required: bool = False
     min_items: int = 0
+    max_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,18 @@ class Free:
     required: bool = False
 
 
-Rule = Str | Int | Num | Bool | Obj | Arr | Free
+@dataclass(frozen=True)
+class Forms:
+    """A member that is a list (``array``) or an object (``map``), as the discriminated types
+    of its owner give it one or the other (an order payment's ``callbackData``): each form
+    checked as its rule says; which form a type takes is its owner's check."""
+
+    array: Arr
+    map: Free
+    required: bool = False
+
+
+Rule = Str | Int | Num | Bool | Obj | Arr | Free | Forms
 
 
 @dataclass
@@ -116,6 +128,11 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
             walk.add(path, "must be a boolean")
     elif isinstance(rule, Obj):
         _check_obj(rule, value, path, walk)
+    elif isinstance(rule, Forms):
+        if isinstance(value, list | dict):
+            _check(rule.array if isinstance(value, list) else rule.map, value, path, walk)
+        else:
+            walk.add(path, "must be an array or an object")
     elif isinstance(rule, Free):
         if not isinstance(value, dict):
             walk.add(path, "must be an object")
@@ -128,6 +145,8 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
             return
         if len(value) < rule.min_items:
             walk.add(path, "must not be empty")
+        if rule.max_items is not None and len(value) > rule.max_items:
+            walk.add(path, f"size must be between {rule.min_items} and {rule.max_items}")
         for index, item in enumerate(value):
             item_path = f"{path}[{index}]"
             if item is None:

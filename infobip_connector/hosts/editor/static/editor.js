@@ -75,7 +75,7 @@ function labelOf(prop) {
 }
 
 function controlTypeOf(prop) {
-  if (prop.freeMembers) return "JSON";
+  if (prop.freeMembers || prop.forms) return "JSON";
   return prop.controlType || DEFAULT_CONTROL[prop.type] || "TEXT";
 }
 
@@ -265,10 +265,11 @@ function renderTextArea(prop, ctx) {
   return leaf(prop, ctx, input, () => (input.value === "" ? undefined : input.value));
 }
 
-// An OBJECT with free members (screen data, a map of custom parameters): JSON typed as
-// text. It is parsed on every keystroke and text that is not JSON is said under the field
-// at once; it is still handed on as text, so the server's check names the field as well
-// (it expects an object) and nothing is sent.
+// An OBJECT with free members (screen data, a map of custom parameters) or a ONE_OF (a
+// list or a map of texts): JSON typed as text. It is parsed on every keystroke and text
+// that is not JSON is said under the field at once; it is still handed on as text, so the
+// server's check names the field as well (it expects an object or a list) and nothing is
+// sent.
 function renderJson(prop, ctx) {
   const input = h("textarea", {
     id: freshId(),
