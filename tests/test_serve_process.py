@@ -132,3 +132,24 @@ def test_a_client_writing_faster_than_the_worker_runs_gets_every_answer() -> Non
     answers = answers_of(stdout)
     assert [a["id"] for a in answers] == list(range(400))  # one at a time: in order
     assert all("result" in a for a in answers)
+
+
+def test_a_stop_does_not_wait_for_a_read_it_cut_off(
+    server: SandboxServer, sandbox: Sandbox
+) -> None:
+    """A read runs on a thread nothing can stop; once its request is answered as cut off,
+    the worker exits without waiting for the read's own timeout (30 s here)."""
+    sandbox.script("GET", "/account/1/balance", Fault(drop="hang"))
+    worker = spawn("--grace", "0")
+    assert worker.stdin is not None
+    connection = {"token": KEY, "baseUrl": server.url, "readTimeout": 30}
+    worker.stdin.write(request(1, "testConnection", connection=connection) + b"\n")
+    worker.stdin.flush()
+    wait_for(lambda: sandbox.request_counts["/account/1/balance"], "the read reached it")
+    worker.send_signal(signal.SIGTERM)
+    # Well inside the read timeout: before, the exit waited for the hung read to time out.
+    stdout, stderr = worker.communicate(timeout=15)
+    assert worker.returncode == 0, stderr
+    [answer] = answers_of(stdout)
+    assert answer["id"] == 1 and answer["error"]["code"] == -32004
+    assert b"Traceback" not in stderr

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ... import outcome
 from ...component import checked_idempotency_key
 from ...redaction import get_logger
+from ..daemoncall import call_in_daemon_thread
 from ..retryhint import add_retry_hint
 from ..runningkeys import RunningKeys
 from ..sendprint import send_print
@@ -272,10 +273,10 @@ async def _read_in_thread(function: Callable[..., Any], *args: Any, **kwargs: An
     A thread cannot be stopped: cancelled (the worker's grace period is over), its request
     may already be at Infobip, so the cancellation carries an ``outcome_unknown`` (reading is
     safe to repeat) rather than leaving the worker to answer ``stopped``, which says nothing
-    was sent.
+    was sent. The thread is a daemon: the worker's exit does not wait for a read it gave up.
     """
     try:
-        return await asyncio.to_thread(function, *args, **kwargs)
+        return await call_in_daemon_thread(function, *args, **kwargs)
     except asyncio.CancelledError as exc:
         outcome.mark_interrupted(exc, {}, "read")
         raise
