@@ -11,6 +11,8 @@ given by the caller (the sandbox, tests) still go through httpx.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import ssl
 import threading
 import warnings
@@ -141,7 +143,7 @@ def _as_httpx(exc: Exception) -> Exception:
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(text)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(text)
+        return httpx.ConnectError(_connect_text(exc))
     if isinstance(exc, asyncio.TimeoutError):  # a read timeout, or the deadline
         return httpx.ReadTimeout(text)
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
@@ -153,6 +155,17 @@ def _as_httpx(exc: Exception) -> Exception:
     if isinstance(exc, aiohttp.ClientError):
         return httpx.RemoteProtocolError(text)
     return exc
+
+
+def _connect_text(exc: aiohttp.ClientConnectorError) -> str:
+    """Why the connection failed, as the synchronous path words it (``[Errno 111]
+    Connection refused``), without aiohttp's ``ssl:default``, which reads as if TLS were
+    involved even for a plain ``http`` URL."""
+    cause = exc.os_error
+    if isinstance(cause, socket.gaierror) or not cause.errno:  # a name lookup's own words
+        return str(cause) or type(cause).__name__
+    # asyncio words it "Connect call failed (host, port)": the system's text says why.
+    return f"[Errno {cause.errno}] {os.strerror(cause.errno)}"
 
 
 def _decoding_text(text: str) -> str:
