@@ -42,9 +42,14 @@ def _reused() -> Exception:
     return InputError([{"path": "key", "message": "reused"}])
 
 
+def _dropped(ids: str) -> Exception:
+    return InputError([{"path": "key", "message": f"dropped; check {ids}"}])
+
+
 def _run(keys: RunningKeys, key: str, values: Any, result: Any) -> Any:
     """One guarded send of ``values``: the replayed result, or ``result`` now remembered."""
-    with keys.held(key, _refused, sent=fingerprint("a", values), reused=_reused) as claim:
+    sent = fingerprint("a", values)
+    with keys.held(key, _refused, sent=sent, reused=_reused, dropped=_dropped) as claim:
         if claim.replay is not None:
             return claim.replay.result
         claim.finish(result)
@@ -64,7 +69,7 @@ def test_a_block_that_ends_without_a_result_leaves_the_key_free() -> None:
     keys = RunningKeys()
     with (
         pytest.raises(RuntimeError),
-        keys.held("k", _refused, sent=fingerprint("a", 1), reused=_reused),
+        keys.held("k", _refused, sent=fingerprint("a", 1), reused=_reused, dropped=_dropped),
     ):
         raise RuntimeError("outcome unknown")
     assert _run(keys, "k", 2, "sent") == "sent"  # another message: the key was never used
@@ -74,7 +79,9 @@ def test_a_result_known_before_a_cancellation_is_still_remembered() -> None:
     keys = RunningKeys()
     with (
         pytest.raises(asyncio.CancelledError),
-        keys.held("k", _refused, sent=fingerprint("a", 1), reused=_reused) as claim,
+        keys.held(
+            "k", _refused, sent=fingerprint("a", 1), reused=_reused, dropped=_dropped
+        ) as claim,
     ):
         claim.finish("done")
         raise asyncio.CancelledError
@@ -84,7 +91,7 @@ def test_a_result_known_before_a_cancellation_is_still_remembered() -> None:
 def test_a_running_key_is_refused_even_for_the_same_message() -> None:
     keys = RunningKeys()
     with (
-        keys.held("k", _refused, sent=fingerprint("a", 1), reused=_reused),
+        keys.held("k", _refused, sent=fingerprint("a", 1), reused=_reused, dropped=_dropped),
         pytest.raises(InputError, match="running"),
     ):
         _run(keys, "k", 1, "x")
@@ -100,10 +107,22 @@ def test_finished_keys_are_bounded_by_count_age_and_size() -> None:
     now[0] = 11.0
     assert _run(keys, "k2", 1, "later") == "later"  # forgotten after keep_seconds
 
+
+def test_past_the_byte_bound_a_result_is_dropped_but_its_key_is_never_sent_again() -> None:
     small = RunningKeys(keep_bytes=fingerprint("a", "x" * 50).size + 5)  # type: ignore[union-attr]
-    _run(small, "a", "x" * 50, 1)
-    _run(small, "b", "x" * 50, 2)
-    assert _run(small, "a", "x" * 50, "new") == "new"  # pushed out by size
+    _run(small, "a", "x" * 50, {"bulkId": "B-a", "messages": [{"messageId": "M-a"}]})
+    _run(small, "b", "x" * 50, {"bulkId": "B-b", "messages": [{"messageId": "M-b"}]})
+    # The same send again: an error naming its IDs, never a new send.
+    with pytest.raises(InputError, match=r"dropped; check bulkId=B-a; messageIds=\[M-a\]"):
+        _run(small, "a", "x" * 50, "new")
+    # Other input with that key is still the other-input error.
+    with pytest.raises(InputError, match="reused"):
+        _run(small, "a", "y" * 50, "new")
+    assert _run(small, "b", "x" * 50, "new")["bulkId"] == "B-b"  # the newest is kept whole
+    # A dropped key goes by the key and age bounds like any other.
+    for n in range(3):
+        _run(small, f"c{n}", 1, n)
+    assert len(small._finished) == 5 and small._bytes <= small._keep[2]
 
 
 def test_the_fingerprint_depends_on_action_values_and_scope_only() -> None:
@@ -246,3 +265,42 @@ def test_serve_a_repeat_spelled_otherwise_is_the_same_send_replayed() -> None:
     )
     assert again.get("result") == first["result"], again
     assert _sent(box) == 1
+
+
+# -- past the byte bound ---------------------------------------------------------------------
+
+
+def test_serve_a_repeat_whose_result_was_dropped_is_an_error_naming_its_ids() -> None:
+    box = Sandbox(KEY, deliver_reports=False)
+    methods = methods_for(box.transport())
+    methods._running_keys = RunningKeys(keep_bytes=1)  # every result dropped at once
+    line = request(1, "execute", action="sendSms", input=SMS, idempotencyKey="K")
+    [first] = _execute(methods, line)
+    [again] = _execute(methods, line)
+    assert _sent(box) == 1
+    assert again["error"]["code"] == -32602
+    [problem] = again["error"]["data"]["error"]["details"]["errors"]
+    assert problem["path"] == "idempotencyKey"
+    assert "no longer kept; nothing was sent" in problem["message"]
+    assert first["result"]["bulkId"] in problem["message"]
+    assert first["result"]["messages"][0]["messageId"] in problem["message"]
+    [other] = _execute(
+        methods, request(2, "execute", action="sendSms", input=OTHER, idempotencyKey="K")
+    )
+    assert "other input" in other["error"]["message"] and _sent(box) == 1
+
+
+def test_mcp_a_repeat_whose_result_was_dropped_is_an_error_naming_its_ids() -> None:
+    tools, box = runner(["sendSms"])
+    tools._running_keys = RunningKeys(keep_bytes=1)  # every result dropped at once
+    first = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup"})
+    again = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup", REPEATED: True})
+    assert _sent(box) == 1 and again.is_error
+    error = again.structured["error"]
+    assert error["type"] == "input"
+    [problem] = error["details"]["errors"]
+    assert problem["path"] == IDEMPOTENCY_KEY
+    assert "no longer kept; nothing was sent" in problem["message"]
+    assert first.structured["bulkId"] in problem["message"]
+    other = call(tools, "sendSms", {**OTHER, IDEMPOTENCY_KEY: "dup"})
+    assert "other arguments" in other.structured["error"]["message"] and _sent(box) == 1

@@ -17,8 +17,12 @@ its key stays usable, for a fresh send after a definite error or a retry with ``
 after an unknown outcome, as before.
 
 Memory is bounded: the last :data:`KEEP_KEYS` finished keys, each for :data:`KEEP_SECONDS`
-at most, and at most :data:`KEEP_BYTES` of fingerprinted values in all (a result grows with
-the messages sent, roughly as the values do), oldest forgotten first. A day covers an
+at most, oldest forgotten first. The results are bounded too: past :data:`KEEP_BYTES` of
+fingerprinted values (a result grows with the messages sent, roughly as the values do),
+the oldest results are dropped, but never their keys: a dropped key keeps its digest and
+the IDs its result named (:func:`outcome.ids_text`, a few hundred bytes at most), so a
+repeat of the same send gets ``dropped(ids)``, an error saying nothing was sent and which
+IDs to check, never a second send; other input still gets ``reused()``. A day covers an
 engine's or an agent's retries of one step (and matches Infobip's default idempotency
 window); the bounds keep a server that runs for months flat. Only for the life of the
 process: a restarted host has forgotten every key. Thread-safe, for a host that runs
@@ -33,15 +37,23 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from ..outcome import ids_text, result_ids
 
 #: How many finished keys are remembered at most (the oldest are forgotten first).
 KEEP_KEYS = 10_000
 #: How long a finished key is remembered, in seconds (a day).
 KEEP_SECONDS = 24 * 3600.0
-#: How many bytes of fingerprinted values (canonical JSON) the finished keys may stand for.
+#: How many bytes of fingerprinted values (canonical JSON) the kept results may stand for;
+#: past it the oldest results are dropped (their keys, digests and IDs kept).
 KEEP_BYTES = 64 * 1024 * 1024
+
+
+#: The errors of a finished key given again: another send (``reused``), or the same send
+#: whose result is no longer kept (``dropped``, given the IDs it named).
+_Errors = tuple[Callable[[], Exception], Callable[[str], Exception]]
 
 
 @dataclass(frozen=True)
@@ -54,11 +66,16 @@ class Print:
 
 @dataclass(frozen=True)
 class Finished:
-    """A send whose key ended with a result: what it sent, its result, when (monotonic s)."""
+    """A send whose key ended with a result: what it sent, its result, when (monotonic s).
+
+    ``ids``: None while ``result`` is kept; once it is dropped (the byte bound), ``result``
+    is None and ``ids`` the IDs it named, as a log line writes them (``ids_text``).
+    """
 
     sent: Print
     result: Any
     at: float
+    ids: str | None = None
 
 
 class Claim:
@@ -110,6 +127,8 @@ class RunningKeys:
     ) -> None:
         self._keys: set[str] = set()
         self._finished: OrderedDict[str, Finished] = OrderedDict()
+        # The keys whose result is still kept, oldest first, with the bytes each stands for.
+        self._kept: OrderedDict[str, int] = OrderedDict()
         self._bytes = 0
         self._keep = (keep_keys, keep_seconds, keep_bytes)
         self._clock = clock
@@ -122,26 +141,28 @@ class RunningKeys:
         *,
         sent: Print | None,
         reused: Callable[[], Exception],
+        dropped: Callable[[str], Exception],
     ) -> _Hold:
         """Hold ``key`` (None: nothing to hold) for a ``with`` block, given a :class:`Claim`.
 
         Raises ``refusal()`` on entering when a block holding the key is still running.
         With ``sent`` (the block's :func:`fingerprint`) a finished key is looked up first:
-        the same fingerprint gives a claim to replay (the key is not held), another raises
-        ``reused()``; ``sent`` None (a key the host made) is neither looked up nor
-        remembered here (:meth:`keep` remembers it once the host hands it out). A result
-        given to :meth:`Claim.finish` is remembered when the block ends, whether or not it
-        ends with an exception (the caller may be cancelled after the outcome is known). A
-        plain object, not a generator: ``serve`` enters one per request.
+        the same fingerprint gives a claim to replay (the key is not held), or raises
+        ``dropped(ids)`` when that result is no longer kept (``ids``: the IDs it named),
+        another fingerprint raises ``reused()``; ``sent`` None (a key the host made) is
+        neither looked up nor remembered here (:meth:`keep` remembers it once the host
+        hands it out). A result given to :meth:`Claim.finish` is remembered when the block
+        ends, whether or not it ends with an exception (the caller may be cancelled after
+        the outcome is known). A plain object, not a generator: ``serve`` enters one per request.
         """
-        return _Hold(self, key, refusal, sent, reused)
+        return _Hold(self, key, refusal, sent, (reused, dropped))
 
     def _claim(
         self,
         key: str,
         refusal: Callable[[], Exception],
         sent: Print | None,
-        reused: Callable[[], Exception],
+        errors: _Errors,
     ) -> Claim:
         """The claim of a block about to run with ``key``; the key held unless replayed."""
         with self._lock:
@@ -149,8 +170,10 @@ class RunningKeys:
                 raise refusal()
             earlier = self._earlier(key) if self._finished else None
             if earlier is not None and sent is not None:
-                if earlier.sent != sent:
-                    raise reused()
+                if earlier.sent.digest != sent.digest:
+                    raise errors[0]()
+                if earlier.ids is not None:
+                    raise errors[1](earlier.ids)
                 return Claim(earlier)
             self._keys.add(key)
         return Claim()
@@ -186,19 +209,29 @@ class RunningKeys:
         if key in self._finished:
             self._forget(key)
         self._finished[key] = finished
+        self._kept[key] = finished.sent.size
         self._bytes += finished.sent.size
-        while self._finished and (len(self._finished) > keep_keys or self._bytes > keep_bytes):
+        while len(self._finished) > keep_keys:
             self._forget(next(iter(self._finished)))
+        while self._bytes > keep_bytes and self._kept:
+            # The result goes, the key stays (in its place by age): a repeat must still be
+            # told that it was sent, or it would be sent again.
+            oldest, size = self._kept.popitem(last=False)
+            self._bytes -= size
+            kept = self._finished[oldest]
+            self._finished[oldest] = replace(
+                kept, result=None, ids=ids_text(result_ids(kept.result))
+            )
 
     def _forget(self, key: str) -> None:
-        gone = self._finished.pop(key)
-        self._bytes -= gone.sent.size
+        del self._finished[key]
+        self._bytes -= self._kept.pop(key, 0)
 
 
 class _Hold:
     """The ``with`` block of :meth:`RunningKeys.held`: claims on entry, releases on exit."""
 
-    __slots__ = ("_claim", "_key", "_keys", "_refusal", "_reused", "_sent")
+    __slots__ = ("_claim", "_errors", "_key", "_keys", "_refusal", "_sent")
 
     def __init__(
         self,
@@ -206,19 +239,19 @@ class _Hold:
         key: str | None,
         refusal: Callable[[], Exception],
         sent: Print | None,
-        reused: Callable[[], Exception],
+        errors: _Errors,
     ) -> None:
         self._keys = keys
         self._key = key
         self._refusal = refusal
         self._sent = sent
-        self._reused = reused
+        self._errors = errors
         self._claim: Claim | None = None
 
     def __enter__(self) -> Claim:
         if self._key is None:
             return Claim()
-        claim = self._keys._claim(self._key, self._refusal, self._sent, self._reused)
+        claim = self._keys._claim(self._key, self._refusal, self._sent, self._errors)
         if claim.replay is None:
             self._claim = claim  # held: released on exit
         return claim

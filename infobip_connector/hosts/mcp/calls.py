@@ -135,7 +135,9 @@ class ToolRunner:
             given = arguments is not None and arguments.get(IDEMPOTENCY_KEY) is not None
             sent = self._print(name, values, key) if given else None
             with (
-                self._running_keys.held(key, _key_in_use, sent=sent, reused=_key_reused) as claim,
+                self._running_keys.held(
+                    key, _key_in_use, sent=sent, reused=_key_reused, dropped=_key_dropped
+                ) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
             ):
                 if claim.replay is not None:
@@ -264,5 +266,13 @@ def _key_reused() -> Exception:
     message = (
         "was used in this server by a send of other arguments, which has ended: a key stands "
         "for one message, so nothing was sent; give this send a key of its own"
+    )
+    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
+
+
+def _key_dropped(ids: str) -> Exception:
+    message = (
+        "ended before in this server with a result, for these same arguments, but the "
+        "result of this key is no longer kept; nothing was sent; check by its IDs: " + ids
     )
     return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])

@@ -181,7 +181,9 @@ class Methods:
         )
         del connection  # its token would show in tracebacks rendered with their locals
         try:
-            with self._running_keys.held(held, _key_in_use, sent=sent, reused=_key_reused) as claim:
+            with self._running_keys.held(
+                held, _key_in_use, sent=sent, reused=_key_reused, dropped=_key_dropped
+            ) as claim:
                 if claim.replay is not None:
                     log.info("execute %s: key %r ended before, its result replayed", action, key)
                     return claim.replay.result
@@ -309,4 +311,12 @@ def _key_reused() -> Exception:
         "was used in this worker by a send of other input or another connection, which has "
         "ended: a key stands for one message, so nothing was sent; give this send a key of "
         "its own",
+    )
+
+
+def _key_dropped(ids: str) -> Exception:
+    return invalid_params(
+        "idempotencyKey",
+        "ended before in this worker with a result, for this same input and connection, but "
+        f"the result of this key is no longer kept; nothing was sent; check by its IDs: {ids}",
     )
