@@ -60,6 +60,11 @@ _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
 #: The methods answered from the component alone (nothing reaches Infobip): asking again
 #: costs nothing, so a batch whose answer grows too large may leave theirs out.
 LOCAL_METHODS = frozenset({"definition", "schema", "eventSchema", "validate"})
+#: The methods whose answer is the only record of what they did: a send (``execute``: its
+#: IDs, or an ``outcome_unknown``), events handed out once (``poll``, ``handleWebhook``:
+#: a repeat is left out). Sent as a notification (no id), they are not run (``worker.py``).
+NEEDS_ID = frozenset({"execute", "poll", "handleWebhook"})
+
 # A member is written ``name`` (required) or ``name?`` (optional), with its kind.
 _CONNECTION = {"connection?": "object"}
 

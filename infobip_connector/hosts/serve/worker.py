@@ -39,7 +39,7 @@ from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
 from .lines import Item, TooLong
 from .lost import LOST
-from .methods import EXECUTION_KEY, Methods
+from .methods import EXECUTION_KEY, NEEDS_ID, Methods
 from .protocol import (
     INTERNAL_ERROR,
     NOT_RUN,
@@ -237,7 +237,21 @@ class Worker:
         return True
 
     def _start(self, call: Call, reply: Reply | Lone) -> None:
-        """Run ``call`` in a task of its own; its slot is already taken."""
+        """Run ``call`` in a task of its own; its slot is already taken.
+
+        A notification of a method whose answer is its only record (``NEEDS_ID``) is not
+        run: nobody could ever be told what it sent or handed out. One line on stderr says
+        so, and its slot is given back.
+        """
+        if not call.answered and call.method in NEEDS_ID:
+            log.warning(
+                "notification %s not run: its outcome could never be told (a notification "
+                "gets no answer); give it an id",
+                call.method,
+            )
+            self._free += 1
+            reply.add(None, call.method)  # a batch still counts it as done
+            return
         task = asyncio.get_running_loop().create_task(self._run(call, reply))
         self._tasks.add(task)
         task.add_done_callback(self._finished)
