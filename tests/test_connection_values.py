@@ -16,6 +16,7 @@ import pytest
 from pydantic import SecretStr
 
 from infobip_connector import ConfigurationError, ConnectionSettings, component
+from infobip_connector.component import connection_error
 from infobip_connector.hosts.cli import main
 
 from .conftest import CANARY
@@ -98,3 +99,11 @@ def test_the_cli_check_refuses_a_long_base_url(
     error = json.loads(capsys.readouterr().err)["error"]
     assert info.value.code == 2 and error["type"] == "configuration"
     assert error["details"]["errors"][0]["path"] == "baseUrl"
+
+
+def test_unknown_members_are_named_with_every_other_bad_setting() -> None:
+    error = connection_error({"tokn": CANARY, "zz": 1, "readTimeout": -1})
+    assert error is not None
+    assert [problem["path"] for problem in error.errors] == ["tokn", "zz", "token", "readTimeout"]
+    assert "unknown connection property" in error.errors[0]["message"]
+    assert CANARY not in str(error)  # the value of a misspelt member is never quoted

@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from .serve_support import KEY, by_id, methods_for, request, run_worker, sandbox_methods
+from infobip_connector import component
+from infobip_connector.errors import UsageError
+from infobip_connector.hosts.serve.connections import Connections
+from infobip_connector.hosts.serve.methods import Methods
+
+from .serve_support import KEY, SMS, by_id, methods_for, request, run_worker, sandbox_methods
 from .test_serve_triggers import SETTINGS, call_of, inbound_body
 
 TEMPLATE = "messages[0].content.templateName"
@@ -94,4 +99,30 @@ def test_test_connection_reports_every_bad_setting() -> None:
     # Without --sandbox, as a request's own connection is taken; refused before any send.
     error = by_id(run_worker(methods_for(None, sandbox=False), lines))[1]["error"]
     found = {p["path"] for p in error["data"]["error"]["details"]["errors"]}
-    assert found == {"readTimeout", "maxAttempts", "deadline"}
+    # Named as the request names them: members of its ``connection``.
+    assert found == {"connection.readTimeout", "connection.maxAttempts", "connection.deadline"}
+
+
+def test_an_unknown_connection_member_is_named_with_every_other_bad_setting() -> None:
+    connection = {"bogus": 1, "zz": 2, "readTimeout": -1, "maxAttempts": "x"}
+    lines = request(1, "execute", action="sendSms", input=SMS, connection=connection) + b"\n"
+    error = by_id(run_worker(methods_for(None, sandbox=False), lines))[1]["error"]
+    found = {p["path"] for p in error["data"]["error"]["details"]["errors"]}
+    expected = {"bogus", "zz", "token", "readTimeout", "maxAttempts"}
+    assert found == {f"connection.{path}" for path in expected}
+
+
+def test_an_unusable_key_is_named_with_every_input_error() -> None:
+    line = request(1, "execute", action="sendSms", input={"messages": "x"}, idempotencyKey=" ")
+    error = by_id(run_worker(methods_for(None, sandbox=False), line + b"\n"))[1]["error"]
+    found = {p["path"] for p in error["data"]["error"]["details"]["errors"]}
+    assert found == {"idempotencyKey", "messages"}
+
+
+def test_repeated_without_a_key_is_named_before_a_missing_default_connection() -> None:
+    missing = UsageError([{"path": "INFOBIP_API_KEY", "message": "is not set"}])
+    keyless = Methods(component, Connections(None, None, missing, sandbox=False))
+    line = request(1, "execute", action="sendSms", input=SMS, repeated=True)
+    error = by_id(run_worker(keyless, line + b"\n"))[1]["error"]
+    assert error["code"] == -32602
+    assert [p["path"] for p in error["data"]["error"]["details"]["errors"]] == ["repeated"]

@@ -417,15 +417,23 @@ def _name(key: Any) -> str:
 
 
 def _parse_connection(values: Mapping[Any, Any]) -> ConnectionSettings:
-    unknown = sorted(_name(k) for k in values if k not in _PROPERTIES)
-    if unknown:
-        raise _fail(
-            unknown[0], f"unknown connection property; expected one of: {', '.join(_PROPERTIES)}"
-        )
     given: dict[str, Any] = {}
     for name, (attribute, default) in _PROPERTIES.items():
         value = values.get(name)
         given[attribute] = default if value is None or value == "" else value
     if isinstance(given["token"], str):
         given["token"] = SecretStr(given["token"])
-    return ConnectionSettings(**given)
+    unknown = sorted(_name(k) for k in values if k not in _PROPERTIES)
+    try:
+        settings = ConnectionSettings(**given)  # checks the known ones
+    except ConfigurationError as error:
+        if not unknown:
+            raise
+        more = error.errors
+    else:
+        if not unknown:
+            return settings
+        more = []
+    # Each unknown name, together with whatever is wrong with the known ones.
+    expected = f"unknown connection property; expected one of: {', '.join(_PROPERTIES)}"
+    raise ConfigurationError([{"path": name, "message": expected} for name in unknown] + more)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
-from ...errors import UsageError
+from ...component import connection_error
+from ...errors import ConfigurationError, UsageError
 from ...redaction import register_secret
 from ..cliconnection import resolve_connection
 from ..startcheck import check_connection
@@ -105,4 +106,12 @@ class Connections:
         if not isinstance(given, dict):
             # Never quoted: it may be the key itself.
             raise invalid_params("connection", "must be an object such as {token, baseUrl}")
+        error = connection_error(given)
+        if error is not None:  # named as the request names them: under ``connection``
+            raise ConfigurationError([_under_connection(problem) for problem in error.errors])
         return given, None
+
+
+def _under_connection(problem: dict[str, str]) -> dict[str, str]:
+    path = problem["path"]
+    return {**problem, "path": f"connection.{path}" if path else "connection"}

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import outcome
 from ...component import checked_idempotency_key
+from ...errors import InputError
 from ...redaction import get_logger
 from ..daemoncall import call_in_daemon_thread
 from ..retryhint import add_retry_hint
@@ -148,16 +149,16 @@ class Methods:
 
     async def _execute(self, params: Params) -> Any:
         action = self._check_action(params["action"])
-        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
         key = params.get("idempotencyKey")
         given = key is not None
         repeated = params.get("repeated", False)
         send = self._kinds[action] == "send"
         if given:  # a string (checked with the params): is it a usable key?
-            key = checked_idempotency_key(key, "idempotencyKey")
-        elif repeated:
+            key = self._usable_key(key, action, params["input"])
+        elif repeated:  # before the connection: a worker without one says what is wrong here
             raise invalid_params("repeated", "needs idempotencyKey: the key of the run it repeats")
-        elif send:
+        connection, transport = self._connections.for_request(params.get("connection", ABSENT))
+        if not given and send:
             # A key of the worker's own, as MCP mints one: the IDs then follow from it, and an
             # outcome_unknown names it, so a safe retry exists for a keyless send too.
             key = _minted_key()
@@ -201,6 +202,18 @@ class Methods:
             raise
         finally:
             running.close()  # a no-op once it ran; never started when the key was in use
+
+    def _usable_key(self, key: object, action: str, values: Any) -> str:
+        """``key`` when it is a usable execution key; else InputError naming
+        ``idempotencyKey`` and, in the same answer, whatever is wrong with ``values``."""
+        try:
+            return checked_idempotency_key(key, "idempotencyKey")
+        except InputError as exc:
+            try:
+                self._component.validate_input(action, values)
+            except InputError as more:
+                raise InputError(exc.errors + more.errors) from None
+            raise
 
     async def _options(self, params: Params) -> Any:
         action = self._check_action(params["action"])
