@@ -18,7 +18,7 @@ from infobip_connector import InputError, component
 from infobip_connector.definition.checked import validate
 from infobip_connector.definition.model import Property, format_path, walk
 from infobip_connector.errors import ConnectorError
-from infobip_connector.runtime.timeutil import infobip_datetime
+from infobip_connector.runtime.timeutil import infobip_datetime, parse_instant
 
 from .operations import OPERATIONS
 
@@ -211,3 +211,90 @@ def test_a_date_time_query_parameter_must_carry_the_instant_rule() -> None:
             Property,
             {"name": "since", "type": "DATE_TIME", "in": "query", "controlType": "DATE_TIME"},
         )
+
+
+# ---------------------------------------------------------------- offsets a date-time may carry
+
+INSTANTS = _places("instant")
+OFFSETS_NO_ZONE_HAS = [
+    ("2026-12-05T09:00:00+19:00", "-18:00 to +18:00"),
+    ("2030-01-01T10:00:00-23:59", "-18:00 to +18:00"),
+    ("2026-12-05T09:00:00+18:01", "-18:00 to +18:00"),
+    # An offset with seconds (+01:00:30) never gets this far: the input schemas' pattern
+    # refuses it (test_an_offset_with_seconds_is_never_written covers the reader itself).
+]
+
+
+def _with_made(action: str, path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    """``_with``, making the objects on ``path`` the sample lacks (an optional offer)."""
+    values = copy.deepcopy(OPERATIONS[action].sample)
+    node: Any = values
+    for step in path[:-1]:
+        node = node[step] if isinstance(step, int) else node.setdefault(step, {})
+    node[path[-1]] = value
+    return values
+
+
+def test_the_instant_places_are_the_ones_known() -> None:
+    assert {path[-1] for _, path in INSTANTS} >= {"expirationTime", "sentSince", "sentUntil"}
+
+
+@pytest.mark.parametrize(("action", "path"), INSTANTS)
+@pytest.mark.parametrize(("written", "said"), OFFSETS_NO_ZONE_HAS)
+def test_an_instant_with_an_offset_out_of_range_is_refused_at_its_path(
+    action: str, path: tuple[str | int, ...], written: str, said: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        _sent(action, _with_made(action, path, written))
+    problems = {e["path"]: e["message"] for e in caught.value.errors}
+    assert said in problems[format_path(path)]
+
+
+@pytest.mark.parametrize(("action", "path"), SEND_AT)
+@pytest.mark.parametrize(("written", "said"), OFFSETS_NO_ZONE_HAS)
+@pytest.mark.parametrize("form", ["text", "dateTime", "dateTime with zone"])
+def test_a_send_at_with_an_offset_out_of_range_is_refused_at_its_path(
+    action: str, path: tuple[str | int, ...], written: str, said: str, form: str
+) -> None:
+    value: Any = {
+        "text": written,
+        "dateTime": {"dateTime": written},
+        "dateTime with zone": {"dateTime": written, "zoneId": "Europe/Zagreb"},
+    }[form]
+    with pytest.raises(InputError) as caught:
+        _sent(action, _with(action, path, value))
+    where = format_path(path) + ("" if form == "text" else ".dateTime")
+    problems = {e["path"]: e["message"] for e in caught.value.errors}
+    assert said in problems[where]
+
+
+@pytest.mark.parametrize(("action", "name"), QUERY_INSTANTS)
+@pytest.mark.parametrize(
+    ("written", "wire"),
+    [
+        ("2026-11-30T09:00:00+18:00", "2026-11-30T09:00:00.000+1800"),
+        ("2026-11-30T09:00:00-18:00", "2026-11-30T09:00:00.000-1800"),
+    ],
+)
+def test_the_widest_offsets_are_sent(action: str, name: str, written: str, wire: str) -> None:
+    (request,) = _sent(action, {name: written})
+    assert (name, wire) in parse_qsl(urlsplit(str(request.url)).query)
+
+
+# ---------------------------------------------------------------- what a refusal says
+
+
+@pytest.mark.parametrize(("action", "name"), QUERY_INSTANTS)
+def test_a_date_time_past_the_last_instant_says_why(action: str, name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        _sent(action, {name: "9999-12-31T23:59:59-12:00"})
+    (problem,) = caught.value.errors
+    assert "the year 10000 in UTC" in problem["message"]
+    assert "9999-12-31T23:59:59.999Z" in problem["message"]
+
+
+@pytest.mark.parametrize("written", ["2026-12-05T09:00:00+01:00:30", "2026-12-05T09:00+01:00:00.5"])
+def test_an_offset_with_seconds_is_never_written(written: str) -> None:
+    # Infobip's ±hhmm has no seconds: strftime would write +010030.
+    with pytest.raises(ValueError, match="whole minutes"):
+        parse_instant(written, "sentSince")

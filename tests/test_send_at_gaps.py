@@ -1,6 +1,7 @@
 """``sendAt`` around daylight saving changes: whatever offset is written with a wall time,
 the advice of the error, when followed, is accepted (no advice that the next try refuses).
-A wall time the zone skips gets one message, with or without an offset, at ``dateTime``."""
+A wall time the zone skips gets one message at ``dateTime``; with an offset, the instant it
+names exists, so the refusal names the offset the zone has then, at both members."""
 
 from __future__ import annotations
 
@@ -46,12 +47,13 @@ def problems(date_time: str, zone_id: str, now: datetime) -> list[dict[str, str]
 def followed(errors: list[dict[str, str]], wall: str) -> list[str]:
     """Every ``dateTime`` the errors' advice says to give instead."""
     text = " ".join(e["message"] for e in errors)
+    instant = re.findall(r"for the same instant, write (\S+)", text)
     given = re.search(r"give (\S+) \(that is (\S+)\)", text)
     if given:
-        return [given.group(1), given.group(2).rstrip(",")]
+        return [given.group(1), given.group(2).rstrip(","), *instant]
     offset = re.search(r"give dateTime without an offset, or with ([+-]\d\d:\d\d)", text)
-    assert offset, text
-    return [wall, wall + offset.group(1)]
+    assert offset and instant, text
+    return [wall, wall + offset.group(1), *instant]
 
 
 @pytest.mark.parametrize("zone_id", ZONES)
@@ -71,14 +73,40 @@ def test_following_the_advice_is_accepted(zone_id: str) -> None:
                     assert problems(advice, zone_id, now) is None, (wall + offset, errors, advice)
 
 
-@pytest.mark.parametrize("offset", ["", "+01:00", "+02:00", "+05:00", "-03:00"])
-def test_a_skipped_wall_time_gets_one_message_whatever_the_offset(offset: str) -> None:
+def test_a_skipped_wall_time_without_an_offset_gets_one_message() -> None:
     now = datetime(2027, 3, 1, tzinfo=UTC)
-    errors = problems("2027-03-28T02:30:00" + offset, "Europe/Zagreb", now)
+    errors = problems("2027-03-28T02:30:00", "Europe/Zagreb", now)
     assert errors is not None and [e["path"] for e in errors] == [DATE_TIME]
     message = errors[0]["message"]
     assert "does not exist in Europe/Zagreb" in message
     assert "give 2027-03-28T03:30:00 (that is 2027-03-28T03:30:00+02:00)" in message
+
+
+@pytest.mark.parametrize(
+    ("offset", "instant"),
+    [
+        ("Z", "2027-03-28T04:30:00+02:00"),
+        ("+01:00", "2027-03-28T03:30:00+02:00"),
+        ("+02:00", "2027-03-28T01:30:00+01:00"),
+        ("-03:00", "2027-03-28T07:30:00+02:00"),
+    ],
+)
+def test_a_skipped_wall_time_with_an_offset_names_the_offset_the_zone_has(
+    offset: str, instant: str
+) -> None:
+    # The instant exists: the fault is an offset the zone does not have at it.
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    errors = problems("2027-03-28T02:30:00" + offset, "Europe/Zagreb", now)
+    assert errors is not None
+    found = {e["path"]: e["message"] for e in errors}
+    said = "+00:00" if offset == "Z" else offset
+    there = instant[-6:]
+    assert found[DATE_TIME].startswith(
+        f"has the offset {said}, but zoneId Europe/Zagreb is at {there} at that instant"
+    )
+    assert f"for the same instant, write {instant}" in found[DATE_TIME]
+    assert "give 2027-03-28T03:30:00 (that is 2027-03-28T03:30:00+02:00)" in found[DATE_TIME]
+    assert there in found["messages[0].sendAt.zoneId"]
 
 
 @pytest.mark.parametrize(

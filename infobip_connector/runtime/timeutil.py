@@ -14,6 +14,15 @@ from zoneinfo import ZoneInfo, available_timezones
 FIRST_YEAR, LAST_YEAR = 2000, 9999
 #: The last instant a date-time may name (an offset west of UTC can move 9999 into 10000).
 _LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+#: The widest UTC offset: Java's ``ZoneOffset`` (behind Infobip's ``yyyy-MM-dd'T'HH:mm:ss.SSSZ``)
+#: stops at ±18:00, and no time zone comes near it (the widest are -12:00 and +14:00).
+#: Python reads offsets up to ±23:59:59, so this bound is the connector's own.
+_WIDEST_OFFSET = timedelta(hours=18)
+#: The range, and why its end is where it is, said with every refusal of a year.
+_YEARS = (
+    f"a date-time must fall within the years {FIRST_YEAR} to {LAST_YEAR} (Infobip reads "
+    f"four-digit years), in UTC too: the last instant is {LAST_YEAR}-12-31T23:59:59.999Z"
+)
 
 
 class ZoneConflict(ValueError):
@@ -59,29 +68,47 @@ def resolve_send_at(value: Any) -> datetime:
 
 
 def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str) -> datetime:
-    """``moment`` in ``tz``, when its own offset is one the zone has at its wall time.
+    """``moment`` in ``tz``, when its own offset is the zone's at that instant.
 
-    The advice is worked out from the wall time written, not from the instant: following
-    it keeps that wall time and is accepted. A wall time the zone skips gets the same
-    advice as without an offset (``_localize``): no offset can make it a time there.
+    An instant always exists, so a refusal names the offset the zone has at that instant
+    (the real disagreement). The advice keeps what was written: the wall time with the
+    zone's offset there, or the same instant written in the zone. A wall time the zone
+    skips cannot agree with any offset; its refusal says so and gives both ways out.
     """
-    wall = moment.replace(tzinfo=None)
-    _refuse_skipped(wall, tz, zone_id)
     local = _converted(moment, tz)
     if local.utcoffset() == moment.utcoffset():
         return local
-    said, actual = (
-        _offset_text(moment.utcoffset()),
-        _offset_text(wall.replace(tzinfo=tz).utcoffset()),
-    )
+    wall = moment.replace(tzinfo=None)
+    said, there = _offset_text(moment.utcoffset()), _offset_text(local.utcoffset())
+    skipped = _skipped(wall, tz)
+    if skipped is None:
+        at_wall = _offset_text(wall.replace(tzinfo=tz, fold=0).utcoffset())
+        keep_wall = f"give dateTime without an offset, or with {at_wall}"
+    else:
+        keep_wall = (
+            f"{wall.isoformat()} does not exist there (clocks move forward from "
+            f"{skipped[0]}), so give {skipped[1]}"
+        )
     raise ZoneConflict(
         {
-            "dateTime": f"has the offset {said}, but zoneId {zone_id} is at {actual} then: "
-            f"give dateTime without an offset, or with {actual}",
-            "zoneId": f"{zone_id} is at {actual} at {wall.isoformat()}, not at the offset "
-            f"{said} that dateTime gives: correct one of them (or leave zoneId out)",
+            "dateTime": f"has the offset {said}, but zoneId {zone_id} is at {there} at that "
+            f"instant; to keep the wall time, {keep_wall}; for the same instant, write "
+            f"{local.isoformat()}",
+            "zoneId": f"{zone_id} is at {there} at the instant dateTime names, not at its "
+            f"offset {said}: correct one of them (or leave zoneId out)",
         }
     )
+
+
+def _skipped(wall: datetime, tz: ZoneInfo) -> tuple[str, str] | None:
+    """For a wall time ``tz`` jumps over: the change (``+01:00 to +02:00``) and the wall
+    time the same distance past it; None for a wall time that exists."""
+    before = wall.replace(tzinfo=tz, fold=0)
+    after = _converted(_converted(before, UTC), tz)
+    if after.replace(tzinfo=None) == wall:
+        return None
+    shift = f"{_offset_text(before.utcoffset())} to {_offset_text(after.utcoffset())}"
+    return shift, f"{after.replace(tzinfo=None).isoformat()} (that is {after.isoformat()})"
 
 
 def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str) -> None:
@@ -91,16 +118,14 @@ def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str) -> None:
     clocks go from 02:00 to 03:00), the time the clocks show that long after the change,
     which exists by construction.
     """
-    before = wall.replace(tzinfo=tz, fold=0)
-    after = _converted(_converted(before, UTC), tz)
-    if after.replace(tzinfo=None) == wall:
+    skipped = _skipped(wall, tz)
+    if skipped is None:
         return
-    shift = f"{_offset_text(before.utcoffset())} to {_offset_text(after.utcoffset())}"
+    shift, advice = skipped
     raise ZoneConflict(
         {
             "dateTime": f"{wall.isoformat()} does not exist in {zone_id}: clocks move forward "
-            f"then (from {shift}), so no offset makes it a time there; give "
-            f"{after.replace(tzinfo=None).isoformat()} (that is {after.isoformat()}), "
+            f"then (from {shift}), so no offset makes it a time there; give {advice}, "
             "or another time"
         }
     )
@@ -116,9 +141,9 @@ def _converted(moment: datetime, tz: Any) -> datetime:
     """``moment.astimezone(tz)``; a ValueError (not an OverflowError) at the calendar's ends."""
     try:
         return moment.astimezone(tz)
-    except OverflowError:
+    except OverflowError:  # only ever past the end: no year before FIRST_YEAR gets this far
         raise ValueError(
-            f"{moment.isoformat()} is outside the years {FIRST_YEAR} to {LAST_YEAR}"
+            f"{moment.isoformat()} falls in the year {LAST_YEAR + 1} in {tz}: {_YEARS}"
         ) from None
 
 
@@ -141,9 +166,36 @@ def _parse(text: str, what: str) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
         raise ValueError(f"{what} {text!r} is not an ISO-8601 date and time") from None
-    if moment.year < FIRST_YEAR or (moment.tzinfo is not None and moment > _LATEST):
-        raise ValueError(f"{what} {text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    _check_offset(moment.utcoffset(), what, text)
+    if moment.year < FIRST_YEAR:
+        raise ValueError(f"{what} {text!r} is before the year {FIRST_YEAR}: {_YEARS}")
+    if moment.tzinfo is not None and moment > _LATEST:
+        raise ValueError(
+            f"{what} {text!r} falls in the year {LAST_YEAR + 1} in UTC "
+            f"({_offset_text(moment.utcoffset())} is west of it): {_YEARS}"
+        )
     return moment
+
+
+def _check_offset(offset: timedelta | None, what: str, text: str) -> None:
+    """ValueError unless ``offset`` is whole minutes within ±18:00 (or absent).
+
+    Python reads offsets up to ±23:59:59.999999; Infobip's form (``±hhmm``) has no seconds
+    and Java's ``ZoneOffset`` stops at ±18:00, so anything else would be sent mangled
+    (``+010030``) or refused by Infobip after the connector called it valid.
+    """
+    if offset is None:
+        return
+    if offset % timedelta(minutes=1):
+        raise ValueError(
+            f"{what} {text!r} has an offset with seconds: UTC offsets are whole minutes "
+            "(such as +05:30), which is all Infobip's date-times can carry"
+        )
+    if abs(offset) > _WIDEST_OFFSET:
+        raise ValueError(
+            f"{what} {text!r} has the offset {_offset_text(offset)}, outside the range of "
+            "UTC offsets, -18:00 to +18:00 (real zones span -12:00 to +14:00)"
+        )
 
 
 def zone(zone_id: str) -> ZoneInfo:
