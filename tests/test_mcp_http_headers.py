@@ -119,6 +119,38 @@ def test_an_allowed_origin_is_passed_on_in_lower_case(origin: str, passed: str) 
     assert code == 200 and reached["origin"] == passed
 
 
+def test_an_origin_given_without_a_port_is_allowed_on_the_schemes_default_only() -> None:
+    guard = guard_for("127.0.0.1", ["mcp.example.test"], ["https://App.example.com"])
+    reached: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(dict(scope["headers"]).get(b"origin", b"").decode())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    def code(origin: str, host: str = f"localhost:{PORT}") -> int:
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "path": "/mcp",
+            "headers": [(b"host", host.encode()), (b"origin", origin.encode())],
+        }
+        asyncio.run(guarded(app, guard, PORT)(scope, _receive, send))
+        return int(sent[0]["status"])
+
+    for other in ("8443", "1", "80", "65535", str(PORT)):
+        assert code(f"https://app.example.com:{other}") == 403, other
+    assert code("http://app.example.com") == 403  # port 80: another origin
+    assert code("https://app.example.com") == 200
+    assert code("https://APP.example.com:443") == 200  # the default written out
+    assert reached == ["https://app.example.com"] * 2
+    assert code("https://app.example.com", host="mcp.example.test:443") == 200
+    assert code("https://app.example.com", host="mcp.example.test:8080") == 421
+
+
 def test_every_path_is_checked_before_it_is_routed() -> None:
     assert status(("Host", "evil.example"), path="/mcp/")[0] == 421
     assert status(("Host", "evil.example"), path="/")[0] == 421

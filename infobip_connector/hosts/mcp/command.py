@@ -64,15 +64,17 @@ def add_arguments(parser: argparse.ArgumentParser, port: Callable[[str], int]) -
         "--allowed-host",
         action="append",
         metavar="NAME[:PORT]",
-        help="with --http: also answer requests whose Host header names this (repeatable; "
-        "default: the --host address and localhost only, against DNS rebinding)",
+        help="with --http: also answer requests whose Host header names this, on PORT (without "
+        "one: no port, 80, 443 or the server's own) (repeatable; default: the --host address "
+        "and localhost only, against DNS rebinding)",
     )
     parser.add_argument(
         "--allowed-origin",
         action="append",
         metavar="URL",
         help="with --http: also answer browser requests from this origin, such as "
-        "https://app.example.com (repeatable; default: the allowed hosts' http(s) origins)",
+        "https://app.example.com (without a port: the scheme's default, 443 or 80, only) "
+        "(repeatable; default: the allowed hosts' http(s) origins on the server's port)",
     )
     parser.add_argument(
         "--grace",

@@ -19,7 +19,10 @@ every request first, on every path, and hands the SDK the canonical values: exac
 ``localhost`` is the server only on port 80); at most one ``Origin``, one origin (not a
 comma-joined list), of the server's own names on its own port (another local web app, a
 dev server on :3000, must not drive the tools through a browser), or one given with
-``--allowed-origin`` (on any port when given without one).
+``--allowed-origin`` on its port (given without one: the scheme's default, 80 or 443, as a
+browser's ``Origin`` without a port means; the same app on another port is another origin).
+A name given with ``--allowed-host`` without a port comes without one (a proxy's) or with
+the server's own port, or with 80 or 443 written out.
 Otherwise 421 (Host) or 403 (Origin), as the SDK answers.
 """
 
@@ -55,7 +58,8 @@ class HttpGuard:
     ``hosts`` and ``origins`` are the SDK's patterns; ``own`` the names the server is known
     by without flags (its address, the loopback names), which a ``Host`` or ``Origin`` must
     name with the server's own port (no port: the scheme's default); ``given_origins`` the
-    patterns of ``--allowed-origin``, which may name any port.
+    origins of ``--allowed-origin``, each with its port, written without it when it is the
+    scheme's default (``https://app.example``, as a browser sends it).
     """
 
     hosts: tuple[str, ...]
@@ -85,8 +89,9 @@ def guard_for(bound: str, hosts: list[str] | None, origins: list[str] | None) ->
         scheme, separator, rest = given.partition("://")
         if scheme.lower() not in _SCHEMES or not separator:
             raise _wrong("--allowed-origin", given, "http://NAME or https://NAME[:PORT]")
-        prefix = f"{scheme.lower()}://"
-        given_origins.extend(prefix + p for p in _host_patterns(rest, "--allowed-origin", given))
+        # One origin: its port, the scheme's default when none is given (not any port).
+        name, port = _name_port(rest, "--allowed-origin", given)
+        given_origins.append(_origin(scheme.lower(), name, port))
     return HttpGuard(
         tuple(dict.fromkeys(allowed_hosts)),
         tuple(dict.fromkeys(allowed_origins + given_origins)),
@@ -97,6 +102,13 @@ def guard_for(bound: str, hosts: list[str] | None, origins: list[str] | None) ->
 
 def _host_patterns(text: str, option: str, given: str) -> list[str]:
     """``name:port`` as itself; a name without a port as itself and with any port."""
+    name, port = _name_port(text, option, given)
+    return [f"{name}:{port}"] if port is not None else [name, f"{name}:*"]
+
+
+def _name_port(text: str, option: str, given: str) -> tuple[str, int | None]:
+    """``(name, port)`` of ``name[:port]``, the name in lower case (an IPv6 address in
+    brackets); raises UsageError at ``option`` when it is not a host name or address."""
     from ...sandbox.server import is_address
 
     if _is_v6(text):  # written without brackets: its colons are not a port
@@ -104,10 +116,15 @@ def _host_patterns(text: str, option: str, given: str) -> list[str]:
     found = _HOST.fullmatch(text)
     if found is None or not is_address(found["name"]) or int(found["port"] or 1) > 65535:
         raise _wrong(option, given, "a host name or address, with an optional :PORT")
-    name = _bracketed(found["name"]).lower()
-    if found["port"] is not None:
-        return [f"{name}:{int(found['port'])}"]
-    return [name, f"{name}:*"]
+    port = found["port"]
+    return _bracketed(found["name"]).lower(), None if port is None else int(port)
+
+
+def _origin(scheme: str, name: str, port: int | None) -> str:
+    """The origin as a browser serializes it: no port when it is the scheme's default."""
+    if port is None or port == _DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{name}"
+    return f"{scheme}://{name}:{port}"
 
 
 def _bracketed(host: str) -> str:
@@ -152,6 +169,8 @@ def canonical_host(values: list[str], guard: HttpGuard, port: int) -> str | None
     shown = f"{name}:{int(given)}"
     if shown in guard.hosts or (int(given) == port and f"{name}:*" in guard.hosts):
         return shown
+    if int(given) in _DEFAULT_PORTS.values() and name in guard.hosts and name not in guard.own:
+        return shown  # a name given without a port, its default port written out
     return None
 
 
@@ -171,13 +190,12 @@ def canonical_origin(values: list[str], guard: HttpGuard, port: int) -> str | No
     if host is None:
         return None
     scheme, name = found["scheme"].lower(), host["name"].lower()
-    base = f"{scheme}://{name}"
-    shown = base if host["port"] is None else f"{base}:{int(host['port'])}"
-    if shown in guard.given_origins or f"{base}:*" in guard.given_origins:
+    named = _DEFAULT_PORTS[scheme] if host["port"] is None else int(host["port"])
+    shown = _origin(scheme, name, named)
+    if shown in guard.given_origins:
         return shown
     if name not in guard.own:
         return None
-    named = _DEFAULT_PORTS[scheme] if host["port"] is None else int(host["port"])
     return shown if named == port else None
 
 
