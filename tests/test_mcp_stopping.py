@@ -182,6 +182,24 @@ def test_stdio_a_call_after_the_stop_is_refused_and_sends_nothing(
     assert _accepted(account) == 1
 
 
+def test_stdio_a_call_read_after_stdout_lost_its_reader_is_refused_and_logged(
+    late: tuple[Sandbox, Path],
+) -> None:
+    account, connection = late
+    server = _stdio_up_to_a_send(account, connection)
+    assert server.stdout is not None
+    server.stdout.close()  # the client stops reading, and writes another call
+    _write(server, _call(2, "k-2"))
+    time.sleep(0.5)  # read and run (or not) while the input is still open
+    _, err = _end(server)
+    assert server.returncode == 0, err.decode()
+    assert _accepted(account) == 1  # only the send already in flight
+    lost = [x for x in err.decode().splitlines() if "answer not delivered" in x]
+    [refused] = [x for x in lost if "request 2 (sendSms)" in x]
+    assert "error stopped" in refused, refused
+    assert any("request 1 (sendSms): it succeeded" in x for x in lost), lost
+
+
 def test_http_stop_answers_the_send_in_flight_on_its_response(
     late: tuple[Sandbox, Path],
 ) -> None:

@@ -81,7 +81,8 @@ class InFlight:
         self._calls: set[_Call] = set()
         self._idle = asyncio.Event()
         self._idle.set()
-        self._stopping = False
+        self._stopping = False  # new calls are refused
+        self._stop_started = False  # :meth:`stop` ran: another call of it cancels at once
         self._watching = False  # the transport tells which answers it wrote (stdio)
         # Results by request id until their answer is written: of the sends and pulls that
         # end while stopping, and (``watch``) of every call.
@@ -165,16 +166,21 @@ class InFlight:
 
         Returns once none is in flight. Called again (a second signal) it cancels at once.
         """
-        if self._stopping:
+        if self._stop_started:
             self.hurry()
             await self._idle.wait()
             return
-        self._stopping = True
+        self._stop_started = self._stopping = True
         try:
             await asyncio.wait_for(self._idle.wait(), self._grace)
         except TimeoutError:
             self.hurry()
             await self._idle.wait()
+
+    def refuse(self) -> None:
+        """Refuse every call from now on (answered ``stopped``, nothing sent), before
+        :meth:`stop` runs: the transport found nobody reads the answers."""
+        self._stopping = True
 
     def hurry(self) -> None:
         """Cancel every call in flight now (each then ends ``outcome_unknown`` or stopped)."""

@@ -56,6 +56,7 @@ from ..nonblocking import nonblocking
 from ..serve.command import MAX_LINE_BYTES
 from ..serve.lines import Item, LineReader, TooLong
 from ..serve.lost import LOST, lost_summary
+from ..serve.output import output_closed
 from .lineparse import encoded, parse_line
 
 log = get_logger("infobip_connector.mcp")
@@ -103,13 +104,20 @@ class MessageReader(ReadStream):
     """``Server.run``'s read stream: the messages on the lines of a :class:`LineReader`.
 
     Yields a ``SessionMessage`` per line, or the exception a line that is no message
-    raised; ends (``anyio.EndOfStream``) at the end of input.
+    raised; ends (``anyio.EndOfStream``) at the end of input. Before the lines of each read
+    are handed on, ``output_closed`` (``serve/output.py``) tells whether stdout still has a
+    reader; once it has none, ``gone`` is called (the server then runs nothing more).
     """
 
-    def __init__(self, lines: LineReader) -> None:
+    def __init__(
+        self, lines: LineReader, output_closed: Callable[[], bool] = lambda: False
+    ) -> None:
         self._lines = lines
         self._waiting: deque[Item] = deque()
         self._ended = False
+        self._output_closed = output_closed
+        self._gone = False
+        self.gone: Callable[[], None] = lambda: None
 
     async def receive(self) -> SessionMessage | Exception:
         """The next message (or a line's parse error); raises anyio.EndOfStream at the end."""
@@ -118,6 +126,9 @@ class MessageReader(ReadStream):
             if not group:
                 self._ended = True
                 raise anyio.EndOfStream
+            if not self._gone and self._output_closed():
+                self._gone = True
+                self.gone()  # before any of these lines runs
             self._waiting.extend(group)
         return _message(self._waiting.popleft())
 
@@ -273,7 +284,7 @@ async def stdio_streams(
         writer = MessageWriter(wire)
         with nonblocking(wire):
             try:
-                yield MessageReader(lines), writer
+                yield MessageReader(lines, output_closed(wire)), writer
             finally:
                 # Every answer already produced goes out whole before the process ends,
                 # however its send ended (cancelled at the end of input, or by a stop

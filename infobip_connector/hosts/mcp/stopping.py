@@ -53,6 +53,15 @@ class Stopper:
         log.warning("stopping: no new calls; those in flight get their grace period")
         self.begin()
 
+    def output_gone(self) -> None:
+        """Nobody reads stdout any more (the client closed its end): the calls read from now
+        on are refused (``stopped``, nothing sent; their answers logged), as serve's are,
+        and the server stops as on a signal."""
+        if self._task is None:
+            log.warning("stdout is closed (its reader is gone): stopping; answers go to this log")
+        self.in_flight.refuse()
+        self.begin()
+
     def begin(self) -> None:
         """Start stopping, unless it has started (the end of input after a signal)."""
         if self._task is None:
