@@ -10,7 +10,9 @@ says what its place expects.
 The kinds: ``surrogate`` (text with a lone UTF-16 surrogate, which no UTF-8 writer takes),
 ``integer`` (outside the limits' range), ``float`` (NaN or Infinity, where refused),
 ``depth`` (a container nested deeper than allowed), ``key`` (an object key that is not text;
-the path is the object's) and ``type`` (a value that is no JSON type: a set, a datetime).
+the path is the object's), ``name`` (a key with a lone surrogate; the path is the key's, the
+surrogate written as its escape ``\udc00``, so the path itself can be printed) and ``type``
+(a value that is no JSON type: a set, a datetime).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any, Literal
 
 from .safejson import encodes_as_utf8
 
-Kind = Literal["surrogate", "integer", "float", "depth", "key", "type"]
+Kind = Literal["surrogate", "integer", "float", "depth", "key", "name", "type"]
+Parts = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,13 @@ class Limits:
 @dataclass(frozen=True)
 class Refused:
     """The first part refused: its ``path``, the ``kind`` of problem and the ``value`` at
-    fault (the key itself for ``key``, the value otherwise)."""
+    fault (the key itself for ``key`` and ``name``, the value otherwise); ``parts`` is the
+    path as keys and indexes below the root (the key as given)."""
 
     path: str
     kind: Kind
     value: Any
+    parts: Parts = ()
 
 
 def locate(value: Any, limits: Limits) -> Refused | None:
@@ -54,32 +59,53 @@ def locate(value: Any, limits: Limits) -> Refused | None:
     limit is walked too. Each object's keys are checked before its members' values.
     """
     low, high = limits.integers
-    stack: list[tuple[Any, str, int]] = [(value, limits.root, 0)]
+    stack: list[tuple[Any, Parts, int]] = [(value, (), 0)]
+
+    def refused(parts: Parts, kind: Kind, item: Any) -> Refused:
+        return Refused(_path(limits.root, parts), kind, item, parts)
+
     while stack:
-        item, path, depth = stack.pop()
+        item, parts, depth = stack.pop()
         if item is None or isinstance(item, bool):
             continue
         if isinstance(item, str):
             if not encodes_as_utf8(item):
-                return Refused(path, "surrogate", item)
+                return refused(parts, "surrogate", item)
         elif isinstance(item, int):
             if not low <= item <= high:
-                return Refused(path, "integer", item)
+                return refused(parts, "integer", item)
         elif isinstance(item, float):
             if not limits.non_finite and not math.isfinite(item):
-                return Refused(path, "float", item)
+                return refused(parts, "float", item)
         elif isinstance(item, dict | list | tuple):
             if limits.max_depth is not None and depth >= limits.max_depth:
-                return Refused(path, "depth", item)
+                return refused(parts, "depth", item)
+            members: list[tuple[Any, Parts]]
             if isinstance(item, dict):
                 for key in item:
                     if not isinstance(key, str):
-                        return Refused(path, "key", key)
-                members = [(v, f"{path}.{k}" if path else k) for k, v in item.items()]
+                        return refused(parts, "key", key)
+                    if not encodes_as_utf8(key):
+                        return refused((*parts, key), "name", key)
+                members = [(v, (*parts, k)) for k, v in item.items()]
             else:
-                members = [(v, f"{path}[{n}]") for n, v in enumerate(item)]
+                members = [(v, (*parts, n)) for n, v in enumerate(item)]
             # Reversed onto the stack, so the first refused part in order is found first.
             stack.extend((member, where, depth + 1) for member, where in reversed(members))
         else:
-            return Refused(path, "type", item)
+            return refused(parts, "type", item)
     return None
+
+
+def _path(root: str, parts: Parts) -> str:
+    """``root`` then ``parts`` as ``messages[0].to``; a key's lone surrogates as escapes."""
+    path = root
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            shown = (
+                part if encodes_as_utf8(part) else part.encode("utf-8", "backslashreplace").decode()
+            )
+            path = f"{path}.{shown}" if path else shown
+    return path

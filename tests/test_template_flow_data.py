@@ -79,9 +79,9 @@ def test_a_deep_list_counts_as_deep() -> None:
     value: Any = [1]
     for _ in range(FREE_MAX_DEPTH):
         value = [value]
-    problems = input_problems(_values({"type": "FLOW", "data": {"rows": value}}))
+    problems = input_problems(_values({"type": "FLOW", "data": {"grid": {"rows": value}}}))
     (where,) = problems
-    assert where.startswith(f"{BUTTON}.data.rows[0]")
+    assert where.startswith(f"{BUTTON}.data.grid.rows[0]")
 
 
 def test_data_over_the_size_bound_is_refused_at_data() -> None:

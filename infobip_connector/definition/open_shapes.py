@@ -31,15 +31,22 @@ FORM_OF_VALUE: dict[type, str] = {list: "ARRAY", dict: "OBJECT"}
 
 
 def check_free_members(prop: Property) -> None:
-    """An OBJECT has ``properties`` or ``freeMembers``; ``values`` is one scalar type."""
+    """An OBJECT has ``properties`` or ``freeMembers``; ``values`` is one scalar type, or an
+    OBJECT with free members of any value."""
     if prop.freeMembers and (prop.type != "OBJECT" or prop.properties is not None):
         raise ValueError("'freeMembers' belongs to an OBJECT without 'properties'")
     if prop.type == "OBJECT" and not prop.properties and not prop.freeMembers:
         raise ValueError("an OBJECT property needs 'properties' (or 'freeMembers: true')")
     if prop.values is not None and not prop.freeMembers:
         raise ValueError("'values' belongs to an OBJECT with 'freeMembers: true'")
-    if prop.values is not None and prop.values.type not in _FREE_VALUE_TYPES:
-        raise ValueError("'values' is one of " + ", ".join(_FREE_VALUE_TYPES))
+    nested = prop.values
+    if nested is not None and nested.type == "OBJECT":
+        # Infobip's ``additionalProperties: {type: object}`` (a FLOW button's data): each
+        # member an object of any members; free_values checks them one level of types deep.
+        if not nested.freeMembers or nested.values is not None:
+            raise ValueError("'values' of type OBJECT has 'freeMembers: true' and no 'values'")
+    elif nested is not None and nested.type not in _FREE_VALUE_TYPES:
+        raise ValueError("'values' is one of " + ", ".join((*_FREE_VALUE_TYPES, "OBJECT")))
     if prop.freeMembers and prop.controlType not in (None, "JSON"):
         raise ValueError("an OBJECT with 'freeMembers' has 'controlType: JSON'")
     if prop.controlType == "JSON" and not (prop.freeMembers or prop.type == "ONE_OF"):

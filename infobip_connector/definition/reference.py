@@ -217,6 +217,8 @@ def _form(form: Property) -> str:
 def _each(values: Property | None) -> str:
     """The type of a free member's value (or a list form's item), with its length bounds."""
     each: str = "any JSON value" if values is None else values.type
+    if values is not None and values.type == "OBJECT":
+        each = "an OBJECT of members named freely"
     if values is not None and values.maxLength is not None:
         low = values.minLength or 0
         each += f" of {low} to {values.maxLength}" if low else f" of at most {values.maxLength}"
@@ -228,7 +230,7 @@ def _free_members(values: Property | None) -> str:
     """What an OBJECT with ``freeMembers`` takes, and its bounds."""
     return (
         f"members named freely, each {_each(values)}; at most {FREE_MAX_DEPTH} levels deep and "
-        f"{FREE_MAX_JSON_CHARS:,} characters as JSON"
+        f"{FREE_MAX_JSON_CHARS:,} characters (UTF-16 units) as JSON"
     )
 
 

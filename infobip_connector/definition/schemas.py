@@ -129,6 +129,11 @@ def _free_members(schema: dict[str, Any], prop: Property, for_output: bool) -> N
     schema["additionalProperties"] = (
         property_schema(values, for_output=for_output) if values is not None else True
     )
+    nested = schema["additionalProperties"]
+    if isinstance(nested, dict):
+        # The bounds are the outer object's, counted from it (not again for each member).
+        nested.pop("x-maxDepth", None)
+        nested.pop("x-maxJsonLength", None)
     if not for_output:
         schema["x-maxDepth"] = FREE_MAX_DEPTH
         schema["x-maxJsonLength"] = FREE_MAX_JSON_CHARS

@@ -41,7 +41,8 @@ class ActionRuntime:
         for required in ("build_request", "shape_output"):
             if not callable(getattr(self.executor, required, None)):
                 raise TypeError(f"executor {action.executor} of {action.name} lacks {required}()")
-        self.inputs = SchemaValidator(input_schema(component, action), action.as_property())
+        self._input_prop = action.as_property()
+        self.inputs = SchemaValidator(input_schema(component, action), self._input_prop)
         self._output_prop = action.output.as_property()
         # What a fitted output's entries may hold (see _read): a bulk's ``messages`` items,
         # or the output itself when it is the one entry.
@@ -83,7 +84,7 @@ class ActionRuntime:
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
-            pruned, emptied, floats = prune_for_validation(values)
+            pruned, emptied, floats = prune_for_validation(values, self._input_prop)
             if floats:
                 # Before the checks: an ID derived from the values must not depend on it.
                 self.whole_numbers.normalise(pruned)

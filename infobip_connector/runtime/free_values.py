@@ -1,13 +1,23 @@
-"""Bounds of an OBJECT with free members (``freeMembers`` in ``connector.yaml``) and of a
-ONE_OF property's value (``forms``: a list of texts, or such an object).
+"""Bounds and text rules of an OBJECT with free members (``freeMembers`` in
+``connector.yaml``) and of a ONE_OF property's value (``forms``: a list of texts, or such an
+object).
 
 Such a value (a WhatsApp Flow's first-screen ``data``, an order payment's ``callbackData``)
 holds members or items the definition does not spell out one by one, so the JSON Schema
-says only what each may be; how deep and how large it may grow is checked here, on a
-schema-valid value: members nested at most ``FREE_MAX_DEPTH`` levels below it, its compact
-JSON text at most ``FREE_MAX_JSON_CHARS`` characters, and text values of a declared
-``values`` (or list ``items``) type within that type's ``maxLength`` counted as Infobip
-counts (UTF-16 code units).
+says only what each may be (and not below its first level); the rest is checked here, on a
+schema-valid value, each problem at the place it concerns:
+
+- members nested at most ``FREE_MAX_DEPTH`` levels below the value;
+- every member name, at every level, is an identifier as the README states for input text:
+  not blank, and no control, line-breaking, invisible, bidi or private-use character
+  (``texts.text_problem(kind="identifier")``), reported at that member's path;
+- every text value below the first level (a Flow's screen data) is text as every other
+  input: not blank, no control character but tabs and line breaks; a first-level value (or
+  list item) of a declared type has the schema's pattern and the ``maxLength`` of that type,
+  counted as Infobip counts (UTF-16 code units);
+- every whole number fits in 64 signed bits (``FREE_INTEGERS``): Infobip's platform is Java,
+  whose ``long`` is the widest whole number it reads; numbers are otherwise sent as written;
+- the compact JSON text at most ``FREE_MAX_JSON_CHARS`` UTF-16 code units.
 """
 
 from __future__ import annotations
@@ -17,11 +27,45 @@ from typing import Any
 
 from ..definition.model import Property
 from ..definition.open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
-from ..definition.texts import over_limit, too_long
+from ..definition.texts import over_limit, text_problem, too_long, utf16_length
 
 # (path below the free object as parts, message): parts, not a dotted path, since a
 # member's name may itself hold a dot or a bracket.
 Problems = list[tuple[tuple[str | int, ...], str]]
+
+#: The whole numbers a free member may hold: a Java ``long`` (inclusive bounds).
+FREE_INTEGERS = (-(2**63), 2**63 - 1)
+
+_INTEGER_SAID = (
+    f"must be a whole number from {FREE_INTEGERS[0]:,} to {FREE_INTEGERS[1]:,} "
+    "(64 bits, the widest whole number Infobip reads); write a larger one as text"
+)
+
+
+#: What an object holding a member named ``""`` is told (validation.py says it for the schema).
+EMPTY_NAME_SAID = "has a member with an empty name; every member needs a name"
+
+
+def depth_said() -> str:
+    """What a member nested too deep is told (here and by the input pruning's own limit)."""
+    return f"is nested deeper than {FREE_MAX_DEPTH} levels below this object"
+
+
+def free_depth_problem(
+    root: Property, parts: tuple[str | int, ...]
+) -> tuple[tuple[str | int, ...], str] | None:
+    """The free object's depth problem for a place at ``parts`` below ``root`` too deep for
+    the input as a whole, if it lies that far inside an object with free members: the same
+    place and message ``free_member_problems`` gives, so a depth is told one way."""
+    prop: Property | None = root
+    for index, part in enumerate(parts):
+        prop = prop.child(part) if prop is not None else None
+        if prop is None:
+            return None
+        if prop.open_shape:
+            end = index + 1 + FREE_MAX_DEPTH
+            return (parts[:end], depth_said()) if len(parts) > end else None
+    return None
 
 
 def open_shape_problems(value: Any, prop: Property) -> Problems:
@@ -43,9 +87,16 @@ def free_member_problems(value: dict[str, Any] | list[Any], values: Property | N
     """
     deep = _too_deep(value, (), 1)
     if deep is not None:
-        message = f"is nested deeper than {FREE_MAX_DEPTH} levels below this object"
-        return [(deep, message)]
+        return [(deep, depth_said())]
     problems: Problems = []
+    # A declared scalar type is the schema's to check at the first level (its pattern).
+    declared = values is not None and values.type != "OBJECT"
+    places = value.items() if isinstance(value, dict) else enumerate(value)
+    for place, member in places:
+        if isinstance(place, str):
+            _name(place, (place,), problems)
+        if not declared:
+            _below(member, (place,), problems)
     limit = values.maxLength if values is not None and values.type == "STRING" else None
     if limit is not None:
         places = value.items() if isinstance(value, dict) else enumerate(value)
@@ -54,11 +105,44 @@ def free_member_problems(value: dict[str, Any] | list[Any], values: Property | N
             for place, member in places
             if isinstance(member, str) and over_limit(member, limit)
         ]
-    size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    size = utf16_length(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     if size > FREE_MAX_JSON_CHARS:
-        said = f"is {size:,} characters as compact JSON; at most {FREE_MAX_JSON_CHARS:,} are taken"
+        said = (
+            f"is {size:,} characters as compact JSON (UTF-16 code units, an emoji counts "
+            f"two); at most {FREE_MAX_JSON_CHARS:,} are taken"
+        )
         problems.append(((), said))
     return problems
+
+
+def _name(name: str, parts: tuple[str | int, ...], problems: Problems) -> None:
+    if not name:
+        # Told at the object, as the schema's propertyNames tells it at the first levels:
+        # an empty name would make the member's own path end in a bare dot.
+        problems.append((parts[:-1], EMPTY_NAME_SAID))
+        return
+    problem = text_problem(name, kind="identifier")
+    if problem is not None:
+        problems.append((parts, f"has a name that {problem}"))
+
+
+def _below(value: Any, parts: tuple[str | int, ...], problems: Problems) -> None:
+    """The text rules and the integer range for ``value`` at ``parts`` and all it holds."""
+    kind = type(value)
+    if kind is str:
+        problem = text_problem(value, kind="text")
+        if problem is not None:
+            problems.append((parts, problem))
+    elif kind is int:
+        if not FREE_INTEGERS[0] <= value <= FREE_INTEGERS[1]:
+            problems.append((parts, _INTEGER_SAID))
+    elif kind is dict:
+        for name, member in value.items():
+            _name(name, (*parts, name), problems)
+            _below(member, (*parts, name), problems)
+    elif kind is list:
+        for index, item in enumerate(value):
+            _below(item, (*parts, index), problems)
 
 
 def _too_deep(value: Any, parts: tuple[str | int, ...], depth: int) -> tuple[str | int, ...] | None:

@@ -17,6 +17,7 @@ import jsonschema_rs
 from ..definition.model import Property, format_path
 from ..definition.texts import TextKind, digits_said, text_problem, too_long
 from ..redaction import snippet
+from .free_values import EMPTY_NAME_SAID
 from .problems import Parts, Problem, said
 from .urls import http_url_problem
 
@@ -171,7 +172,7 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
         return f"allows at most {kind.limit} items (got {len(value)})"
     if name == "PropertyNames":
         # The one rule on the names of an object with free members (schemas._free_members).
-        return "has a member with an empty name; every member needs a name"
+        return EMPTY_NAME_SAID
     if name == "UniqueItems":
         return "must not list the same value twice"
     if name == "Pattern":

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from typing import Any
 
+from ..definition.model import Property, format_path
 from ..errors import InputError
 from ..nonjson import Limits, locate
 from ..redaction import snippet
 from ..safejson import encodes_as_utf8
+from .free_values import free_depth_problem
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.
@@ -48,6 +51,10 @@ def _too_large(what: str) -> InputError:
     )
 
 
+class _TooDeep(Exception):
+    """Raised mid-walk; ``_locate_deep`` then names the place (splitting cannot help)."""
+
+
 def prune(value: Any) -> Any:
     """A copy of ``value`` without empty object members, checked against the size limits.
 
@@ -58,18 +65,22 @@ def prune(value: Any) -> Any:
     return drop_emptied(pruned) if emptied else pruned
 
 
-def prune_for_validation(value: Any) -> tuple[Any, bool, bool]:
+def prune_for_validation(value: Any, root: Property | None = None) -> tuple[Any, bool, bool]:
     """``prune``, except that objects whose members were all empty stay as ``{}``.
 
     The first flag says whether there are any: once the values are valid, ``drop_emptied``
     removes them, so Infobip never receives an object nobody filled in. The second says
-    whether any value is a float (see ``whole_numbers``).
+    whether any value is a float (see ``whole_numbers``). ``root``: the property ``value``
+    is an input of, so that nesting beyond ``MAX_DEPTH`` inside an object with free members
+    is told as that object's own depth limit.
     """
     budget = _Budget()
     try:
         return _prune(value, budget, 0), budget.emptied, budget.floats
     except _NotJson:
         raise InputError([_locate_non_json(value)]) from None
+    except _TooDeep:
+        raise InputError([_locate_deep(value, root)]) from None
 
 
 def drop_emptied(value: Any) -> Any:
@@ -97,7 +108,7 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
     if budget.values > MAX_VALUES:
         _count_values(budget, 0)  # raises
     if depth > MAX_DEPTH:
-        raise _too_large(f"nested deeper than {MAX_DEPTH} levels")
+        raise _TooDeep
     kind = type(value)
     if kind not in _PLAIN:
         value = _as_plain(value)
@@ -109,7 +120,7 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
     if kind is list or kind is tuple:
         inner = depth + 1
         if value and inner > MAX_DEPTH:
-            raise _too_large(f"nested deeper than {MAX_DEPTH} levels")
+            raise _TooDeep
         return _items(value, budget, inner)
     if value is None or kind is bool:
         return value
@@ -132,8 +143,13 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
             flat = {}
             size = 0
             for key, text in item.items():
-                if type(key) is not str or type(text) is not str or not text.isascii():
-                    break
+                if (
+                    type(key) is not str
+                    or type(text) is not str
+                    or not text.isascii()
+                    or not key.isascii()
+                ):
+                    break  # anything else is checked by _members (a key with a surrogate)
                 if text:
                     flat[key] = text
                     size += len(text)
@@ -158,7 +174,7 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
     out: dict[str, Any] = {}
     texts = chars = 0
     for key, item in value.items():
-        if type(key) is not str:
+        if type(key) is not str or (not key.isascii() and not encodes_as_utf8(key)):
             raise _NotJson
         # Text is by far the most common leaf; checking it here rather than in a call of
         # its own halves the cost of a bulk's recipients.
@@ -249,9 +265,32 @@ def _locate_non_json(value: Any) -> dict[str, str]:
         }
     if found.kind == "type":
         return {"path": found.path, "message": f"{type(found.value).__name__} is not JSON data"}
+    if found.kind == "name":
+        return {"path": found.path, "message": _NAME_SURROGATE}
     messages = {
         "surrogate": "is not valid Unicode text (lone surrogate)",
         "integer": f"is a number of more than {MAX_INTEGER_DIGITS} digits, which no field takes",
         "float": "must be a finite number (NaN and Infinity are not JSON)",
     }
     return {"path": found.path, "message": messages[found.kind]}
+
+
+_NAME_SURROGATE = "is a member name that is not valid Unicode text (lone surrogate)"
+
+
+def _locate_deep(value: Any, root: Property | None) -> dict[str, str]:
+    """The first place nested deeper than ``MAX_DEPTH``, told as the limit that applies."""
+    found = locate(value, replace(_INPUT, max_depth=MAX_DEPTH + 1))
+    if found is None or found.kind != "depth":  # something else is wrong first, or at all
+        return _locate_non_json(value) if found is not None else _deep_said("")
+    free = free_depth_problem(root, found.parts) if root is not None else None
+    if free is not None:
+        return {"path": format_path(free[0]), "message": free[1]}
+    return _deep_said(found.path)
+
+
+def _deep_said(path: str) -> dict[str, str]:
+    return {
+        "path": path,
+        "message": f"is nested deeper than {MAX_DEPTH} levels; no input goes that deep",
+    }

@@ -67,7 +67,8 @@ _BUTTON = Obj(
         ),
         "parameter": Str(),
         "flowToken": Str(max_len=3000),
-        "data": Free(),
+        # Infobip's ``data``: additionalProperties {type: object}, each member an object.
+        "data": Free(Free()),
         "thumbnailProductRetailerId": Str(max_len=3000),
         "sections": Arr(
             Obj(

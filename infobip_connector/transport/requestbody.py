@@ -55,6 +55,7 @@ def _refused(body: Any) -> tuple[str, str]:
         "integer": "an integer outside the 64-bit range JSON numbers are sent in",
         "depth": f"nested deeper than {MAX_DEPTH} levels",
         "key": f"an object key that is not text ({type(found.value).__name__})",
+        "name": "an object key that is not valid UTF-8 (a lone surrogate)",
         "type": f"a {type(found.value).__name__}, which is not a JSON value",
     }
     return found.path, messages[found.kind]
