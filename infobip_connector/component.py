@@ -213,6 +213,16 @@ class Component:
         answer: dict[str, Any] = json_safe(body if isinstance(body, dict) else {"answer": body})
         return answer
 
+    def account(self, connection: Connection) -> dict[str, str] | None:
+        """The account ``connection`` sends to: ``{"token", "baseUrl"}``, the base URL in
+        its canonical form; None when the values are not a usable connection (a send over
+        it fails with the ``configuration`` error that says why)."""
+        settings = settings_for(connection)
+        del connection
+        if isinstance(settings, ConfigurationError):
+            return None
+        return {"token": settings.token.get_secret_value(), "baseUrl": settings.base_url}
+
     # Triggers (infobip_connector/triggers/): what starts a workflow, one event per item.
 
     @property

@@ -211,15 +211,16 @@ def test_serve_keys_made_for_keyless_sends_are_not_remembered() -> None:
 
 def test_serve_a_finished_key_is_not_replayed_for_another_connection() -> None:
     box = Sandbox(KEY, deliver_reports=False)
-    methods = methods_for(box.transport())
+    methods = methods_for(box.transport(), sandbox=False)
     line = request(1, "execute", action="sendSms", input=SMS, idempotencyKey="K")
     [first] = _execute(methods, line)
-    other = {"token": KEY, "maxAttempts": 1}
+    other = {"token": KEY + "-another-account"}
     [again] = _execute(
         methods,
         request(2, "execute", action="sendSms", input=SMS, idempotencyKey="K", connection=other),
     )
     assert "result" in first and again["error"]["code"] == -32602
+    assert "another connection" in again["error"]["message"]
     assert _sent(box) == 1
 
 

@@ -1,12 +1,14 @@
-"""The fingerprint of a send as the connector reads it, for a host's finished-key ledger.
+"""The fingerprint of a send as Infobip would read it, for a host's finished-key ledger.
 
-Two inputs the connector reads as the same send must be the same send to the ledger
-(``runningkeys.py``), or a careful retry that only changes the spelling is refused as
-"other input": an optional member given as ``null`` is not given, a phone number is read
-in its normalised form (``+41 79 302 67 27`` is ``+41793026727``), a whole number written
-``2.0`` is ``2``, members in any order. So the values are fingerprinted after the
-action's own reading (``ActionRuntime.validate``: pruning, whole numbers, the checks that
-normalise), with the IDs the execution key derives, exactly as they would be sent.
+Two inputs that make one send must be the same send to the ledger (``runningkeys.py``),
+or a careful retry that only changes the spelling is refused as "other input"; two that
+make different sends must stay different, or the second is answered with the first's
+result and never sent. So what is fingerprinted is the request the connector would send
+(``ActionRuntime.prepare``: the input read, checked and normalised, with the IDs the
+execution key derives), in the form in which two requests Infobip reads alike are equal
+(``runtime/wireform.py``: defaults, instants, sets), and of the connection only the account it
+goes to (the token, the base URL in its canonical form): timeouts and retries change how
+a request is sent, not what.
 """
 
 from __future__ import annotations
@@ -30,26 +32,34 @@ def send_print(
     scope: Mapping[str, Any] | None = None,
 ) -> Print | None:
     """The :func:`runningkeys.fingerprint` of sending ``values`` through ``action`` with
-    execution key ``key``, the values read as the connector reads them.
+    execution key ``key``, as Infobip would read the request.
 
     ``connection`` (its values) gives the phone number check the reading follows;
-    ``scope`` is what of the connection goes into the fingerprint (``serve``: the
-    request's connection, so another account's send is never replayed; MCP: None, its one
+    ``scope``: the connection whose account goes into the fingerprint (``serve``: the
+    request's, so another account's send is never replayed; MCP: None, its one
     connection). None when the values cannot be read: the execution then ends in the
     typed error that says why, and a send that ends in an error is not remembered anyway.
     """
+    runtime = component.runtime(action)
+    derived: list[str] = []
     try:
-        read = component.runtime(action).validate(
+        request = runtime.prepare(
             values,
             phone_check=_phone_check(component, connection),
             idempotency_key=key,
             # Only the reading counts here: whether a loopback callback URL is allowed is
             # the execution's to say, with the transport it runs on.
             local=True,
+            derived=derived,
         )
     except ConnectorError:
         return None
-    return fingerprint(action, read, scope)
+    read = runtime.as_read(request, frozenset(derived))
+    # Of a connection only the account counts: timeouts and attempts change how a request
+    # is sent, not what. Values that are no connection are kept as they are (their send
+    # fails on them before anything is sent, and is not remembered).
+    account = None if scope is None else component.account(dict(scope)) or dict(scope)
+    return fingerprint(action, read, account)
 
 
 def _phone_check(component: Component, connection: Mapping[str, Any]) -> Any:

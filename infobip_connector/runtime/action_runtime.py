@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -26,6 +27,7 @@ from .shaping import project
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_for_validation
 from .whole_numbers import WholeNumbers
+from .wireform import as_read
 
 log = get_logger("infobip_connector.runtime")
 
@@ -111,14 +113,15 @@ class ActionRuntime:
         idempotency_key: str | None = None,
         repeated: bool = False,
         local: bool = False,
+        derived: list[str] | None = None,
     ) -> InfobipRequest:
         """The request to send: the executor's, with the declared parameters and kind.
 
         ``repeated``: this execution repeats an earlier one with the same key, which may
         have been accepted; the IDs derived from the key become the request's
-        ``confirmable`` IDs.
+        ``confirmable`` IDs. ``derived``, when given, gets those IDs too.
         """
-        derived: list[str] = []
+        derived = [] if derived is None else derived
         validated = self.validate(
             values,
             now,
@@ -132,6 +135,11 @@ class ActionRuntime:
         if repeated and derived:
             request = replace(request, confirmable=frozenset(derived))
         return request
+
+    def as_read(self, request: InfobipRequest, derived: Collection[str]) -> Any:
+        """``request`` (this action's, from :meth:`prepare`, which gave ``derived``) in the
+        form in which two requests Infobip reads alike are equal (``wireform.py``)."""
+        return as_read(request, self.action.as_property(), derived)
 
     def finish(
         self, body: Any, request: InfobipRequest, *, as_sent: bool = False
