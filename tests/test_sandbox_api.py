@@ -218,6 +218,11 @@ def validation_errors(response: httpx.Response) -> dict[str, list[str]]:
             "must match yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm",
         ),
         (
+            sms_request(sendAt="2026-12-01T09:00:00.000+1900"),
+            "messages[0].sendAt",
+            "has a UTC offset outside -18:00 to +18:00",
+        ),
+        (
             sms_request(sendAt="2026-02-30T09:00:00.000+0100"),
             "messages[0].sendAt",
             "must match yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm",

@@ -196,6 +196,7 @@ def test_logs_page_with_a_cursor(client: httpx.Client) -> None:
         ({"generalStatus": "LOST"}, "generalStatus"),
         ({"sentSince": "yesterday"}, "sentSince"),
         ({"sentUntil": "2026-11-30T12:00:00"}, "sentUntil"),
+        ({"sentSince": "2026-11-30T12:00:00.000-2359"}, "sentSince"),  # beyond -18:00
         ({"cursor": "abc"}, "cursor"),
         ({"limit": "5000"}, "limit"),
     ],
@@ -311,6 +312,7 @@ def test_reschedule_moves_a_waiting_bulk(client: httpx.Client) -> None:
     [
         ({}, "sendAt"),
         ({"sendAt": "tomorrow"}, "sendAt"),
+        ({"sendAt": "2026-12-01T09:00:00.000+1900"}, "sendAt"),  # beyond +18:00
         ({"sendAt": "2026-11-29T09:00:00.000+0000"}, "sendAt"),
         ({"sendAt": "2027-05-29T12:00:00.001+0000"}, "sendAt"),  # past 180 days
     ],

@@ -167,6 +167,14 @@ def test_a_header_for_a_template_without_one_is_rejected(client: httpx.Client) -
             "messages[0].content.templateData.carousel.cards",
         ),
         ({"messages": [message()], "bulkId": "b" * 101}, "bulkId"),
+        (
+            {
+                "messages": [
+                    message(limitedTimeOffer={"expirationTime": "2030-01-01T10:00:00-23:59"})
+                ]
+            },
+            "messages[0].content.templateData.limitedTimeOffer.expirationTime",
+        ),
     ],
 )
 def test_a_body_against_the_published_schema_is_400_by_path(

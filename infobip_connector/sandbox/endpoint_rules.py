@@ -24,6 +24,7 @@ from .validation import (
     Num,
     Obj,
     Str,
+    offset_problem,
     send_at_problem,
 )
 
@@ -133,7 +134,9 @@ def _date_time_problem(text: str) -> str | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return "must be a date-time with an offset"
-    return None if moment.tzinfo is not None else "must be a date-time with an offset"
+    if moment.tzinfo is None:
+        return "must be a date-time with an offset"
+    return offset_problem(moment)
 
 
 _LIMITED_TIME_OFFER = Obj({"expirationTime": Str(True, check=_date_time_problem)})

@@ -20,7 +20,7 @@ from .networks import on_network
 from .routes import Answer, Request
 from .segments import sms_preview
 from .transliteration import transliterate
-from .validation import Obj, validate
+from .validation import Obj, offset_problem, validate
 
 if TYPE_CHECKING:
     from .core import Sandbox
@@ -61,6 +61,10 @@ def _instant(request: Request, name: str, problems: dict[str, list[str]]) -> dat
         return None
     if moment.tzinfo is None:
         problems[name] = ["must have a time zone offset"]
+        return None
+    offset = offset_problem(moment)
+    if offset is not None:
+        problems[name] = [offset]
         return None
     return moment
 

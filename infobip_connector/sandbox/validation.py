@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 Errors = dict[str, list[str]]
@@ -199,9 +199,21 @@ def send_at_problem(text: str) -> str | None:
     if not _SEND_AT.fullmatch(text):
         return problem
     try:
-        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
     except ValueError:
         return problem
+    return offset_problem(moment)
+
+
+#: Java's ``ZoneOffset``, which reads Infobip's ``Z`` pattern, stops at ±18:00.
+_WIDEST_OFFSET = timedelta(hours=18)
+
+
+def offset_problem(moment: datetime) -> str | None:
+    """Why ``moment``'s UTC offset is not one Infobip reads (beyond ±18:00), or None."""
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > _WIDEST_OFFSET:
+        return "has a UTC offset outside -18:00 to +18:00"
     return None
 
 
