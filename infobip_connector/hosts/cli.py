@@ -132,14 +132,17 @@ def _component(project: Project) -> Component:
     return component
 
 
-def _summarise_rejections(kind: str, output: dict[str, Any]) -> None:
-    """Lists on stderr the messages a send's answer reports REJECTED; nothing for other kinds."""
+def _summarise_rejections(kind: str, output: dict[str, Any], answerer: str) -> None:
+    """Lists on stderr the messages a send's answer reports REJECTED; nothing for other kinds.
+
+    ``answerer`` is who rejected them: ``Infobip``, or ``the sandbox`` under ``--sandbox``.
+    """
     from ..runtime.action_runtime import recipient, send_rejections
 
     rejected, total = send_rejections(kind, output)
     if not rejected:
         return
-    sys.stderr.write(f"warning: Infobip rejected {len(rejected)} of {total} message(s):\n")
+    sys.stderr.write(f"warning: {answerer} rejected {len(rejected)} of {total} message(s):\n")
     for entry in rejected[:20]:
         status = entry["status"]
         sys.stderr.write(
@@ -279,7 +282,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             repeated=args.repeated,
         )
     _dump(output, pretty=not args.compact)
-    _summarise_rejections(kind, output)
+    _summarise_rejections(kind, output, "the sandbox" if args.sandbox else "Infobip")
 
 
 def cmd_options(args: argparse.Namespace) -> None:

@@ -124,8 +124,10 @@ def _text(value: Any) -> str:
     return f"(a JSON {'object' if isinstance(value, dict) else 'list'})"
 
 
-def rejected_message(status: int, info: dict[str, Any]) -> str:
-    head = f"Infobip rejected the request (HTTP {status}"
+def rejected_message(status: int, info: dict[str, Any], answerer: str = "Infobip") -> str:
+    """The message of a 4xx refusal; ``answerer`` is who refused (``The sandbox`` when the
+    emulator answered in this process: its refusals must not read as Infobip's)."""
+    head = f"{answerer} rejected the request (HTTP {status}"
     head += f" {info['messageId']})" if info.get("messageId") else ")"
     if info.get("text"):
         head += f": {info['text']}"

@@ -114,6 +114,8 @@ class _Exchange:
         # Where logs and errors say the request goes (see ``answered_by``).
         self.shown_url: object = self.url
         self.shown_host, self._target = settings.base_url, target
+        #: Who errors say answered: Infobip, or the emulator answering in this process.
+        self.answerer = "Infobip"
         # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
         bodiless = request.body is None or request.method.upper() in BODILESS
         self.content: bytes | None = None
@@ -135,11 +137,13 @@ class _Exchange:
 
     def answered_by(self, carrier: object) -> None:
         """Name a transport that answers in this process (the sandbox's ``log_name``) in logs
-        and errors instead of the base URL: nothing goes to that host then."""
+        and errors instead of the base URL and of Infobip: nothing goes to either then."""
         name = getattr(carrier, "log_name", None)
         if isinstance(name, str):
             self.shown_url = f"{name}:{self._target}"
             self.shown_host = f"the {name}"
+            # Its refusals are the emulator's, never Infobip's: "The sandbox rejected ...".
+            self.answerer = f"The {name}"
 
     def next_attempt(self) -> dict[str, Any]:
         """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
@@ -242,7 +246,7 @@ class _Exchange:
                 return body
             # Raised outside the except block: the parser's exception, chained as the
             # context, would carry the body (and a key it echoes) in its frames.
-            what = f"Infobip answered HTTP {status} with a body that {problem}"
+            what = f"{self.answerer} answered HTTP {status} with a body that {problem}"
             if self.repeats_sends:
                 return self._retry_send(what, response)
             raise self._unknown(what, response)
@@ -252,8 +256,9 @@ class _Exchange:
             if wait is not None:
                 details["retryAfter"] = wait
             final = RateLimitedError(
-                "Infobip is rate limiting this account (HTTP 429) and the allowed attempts or "
-                "time ran out; nothing was sent. Try again later or lower the sending rate.",
+                f"{self.answerer} is rate limiting this account (HTTP 429) and the allowed "
+                "attempts or time ran out; nothing was sent. Try again later or lower the "
+                "sending rate.",
                 details,
             )
             if wait is not None and wait > MAX_RETRY_AFTER:
@@ -262,7 +267,7 @@ class _Exchange:
         if status in (401, 403):
             info = infobip_error(response)
             raise AuthenticationError(
-                f"Infobip refused the API key (HTTP {status}"
+                f"{self.answerer} refused the API key (HTTP {status}"
                 f"{': ' + info['text'] if info.get('text') else ''}); nothing was sent. "
                 "Check the token and that it may use this API.",
                 {"status": status, **info},
@@ -273,12 +278,14 @@ class _Exchange:
                 info["text"] = redact(
                     f"redirect to {response.headers.get('Location', '?')}, not followed"
                 )
-            raise RejectedError(rejected_message(status, info), {"status": status, **info})
+            raise RejectedError(
+                rejected_message(status, info, self.answerer), {"status": status, **info}
+            )
         if self.request.kind in _REPEATABLE and status >= 500:
-            return self._retry_read(f"Infobip answered HTTP {status}", response)
+            return self._retry_read(f"{self.answerer} answered HTTP {status}", response)
         if self.repeats_sends and status >= 500:
-            return self._retry_send(f"Infobip answered HTTP {status}", response)
-        raise self._unknown(f"Infobip answered HTTP {status}", response)
+            return self._retry_send(f"{self.answerer} answered HTTP {status}", response)
+        raise self._unknown(f"{self.answerer} answered HTTP {status}", response)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
         """A read or removal after an ambiguous failure: tried again while attempts and time
