@@ -256,17 +256,22 @@ def test_data_nested_too_deep_is_told_as_its_own_limit_at_any_depth(levels: int)
     assert problems == {where: f"is nested deeper than {FREE_MAX_DEPTH} levels below this object"}
 
 
-def test_nesting_too_deep_elsewhere_is_told_at_its_path_without_advice_to_split() -> None:
-    deep: Any = "41793026727"
-    for _ in range(40):
+@pytest.mark.parametrize("leaf", ["41793026727", 1, None, {}, []])
+@pytest.mark.parametrize("levels", [28, 29, 33, 40])
+def test_nesting_too_deep_elsewhere_is_told_at_its_path_without_advice_to_split(
+    leaf: Any, levels: int
+) -> None:
+    # ``to``'s value is 5 levels down: 28 lists put their items 33 levels deep, one past
+    # the input's limit, whatever they are; the first of them is named.
+    deep: Any = leaf
+    for _ in range(levels):
         deep = [deep]
     values = {"messages": [{"destinations": [{"to": deep}]}]}
     with pytest.raises(InputError) as caught:
         component.validate_input("sendSms", values)
     (error,) = caught.value.errors
-    assert error["path"].startswith("messages[0].destinations[0].to[0]")
-    assert "nested deeper than" in error["message"]
-    assert "split" not in error["message"]
+    assert error["path"] == "messages[0].destinations[0].to" + "[0]" * 28
+    assert error["message"] == "is nested deeper than 32 levels; no input goes that deep"
 
 
 def test_a_request_body_key_with_a_lone_surrogate_is_named_by_path() -> None:

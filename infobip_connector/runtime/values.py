@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from typing import Any
 
 from ..definition.model import Property, format_path
@@ -279,18 +278,39 @@ _NAME_SURROGATE = "is a member name that is not valid Unicode text (lone surroga
 
 
 def _locate_deep(value: Any, root: Property | None) -> dict[str, str]:
-    """The first place nested deeper than ``MAX_DEPTH``, told as the limit that applies."""
-    found = locate(value, replace(_INPUT, max_depth=MAX_DEPTH + 1))
-    if found is None or found.kind != "depth":  # something else is wrong first, or at all
-        return _locate_non_json(value) if found is not None else _deep_said("")
-    free = free_depth_problem(root, found.parts) if root is not None else None
+    """The first value nested deeper than ``MAX_DEPTH``, told as the limit that applies."""
+    parts = _first_deep(value, (), 0)
+    if parts is None:  # not expected: the pruning walk found one
+        return {"path": "", "message": _DEEP_SAID}
+    free = free_depth_problem(root, parts) if root is not None else None
     if free is not None:
         return {"path": format_path(free[0]), "message": free[1]}
-    return _deep_said(found.path)
+    return {"path": format_path(parts), "message": _DEEP_SAID}
 
 
-def _deep_said(path: str) -> dict[str, str]:
-    return {
-        "path": path,
-        "message": f"is nested deeper than {MAX_DEPTH} levels; no input goes that deep",
-    }
+_DEEP_SAID = f"is nested deeper than {MAX_DEPTH} levels; no input goes that deep"
+
+
+def _first_deep(
+    value: Any, parts: tuple[str | int, ...], depth: int
+) -> tuple[str | int, ...] | None:
+    """Where ``_prune`` stopped for depth: the first value (in document order) that it
+    refuses as nested deeper than ``MAX_DEPTH``. Recursive, but never past that depth."""
+    if isinstance(value, str):
+        return None
+    if depth > MAX_DEPTH:
+        return parts
+    if isinstance(value, dict):
+        for key, item in value.items():
+            # A text member is copied without a depth check (_members); any other is not.
+            found = None if isinstance(item, str) else _first_deep(item, (*parts, key), depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        if value and depth + 1 > MAX_DEPTH:  # _prune refuses the items, text ones too
+            return (*parts, 0)
+        for index, item in enumerate(value):
+            found = _first_deep(item, (*parts, index), depth + 1)
+            if found is not None:
+                return found
+    return None
