@@ -104,8 +104,12 @@ def _path(root: str, parts: Parts) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            shown = (
-                part if encodes_as_utf8(part) else part.encode("utf-8", "backslashreplace").decode()
-            )
+            shown = printable_name(part)
             path = f"{path}.{shown}" if path else shown
     return path
+
+
+def printable_name(key: str) -> str:
+    """``key`` as a path shows it: each lone surrogate as its escape (``\\udc00``), so
+    the path can be written as UTF-8; any other key as it is."""
+    return key if encodes_as_utf8(key) else key.encode("utf-8", "backslashreplace").decode()

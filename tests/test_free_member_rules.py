@@ -283,3 +283,9 @@ def test_a_request_body_key_with_a_lone_surrogate_is_named_by_path() -> None:
             "message": "an object key that is not valid UTF-8 (a lone surrogate)",
         }
     ]
+
+
+def test_a_lone_surrogate_in_a_name_of_a_list_item_in_data_is_told_at_that_name() -> None:
+    problems = input_problems(flow({"a": {"rows": [{"ok": "1"}, {"x\udc00": "1"}]}}))
+    said = "is a member name that is not valid Unicode text (lone surrogate)"
+    assert problems == {f"{DATA}.a.rows[1].x\\udc00": said}

@@ -28,6 +28,8 @@ from typing import Any
 from ..definition.model import Property
 from ..definition.open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
 from ..definition.texts import over_limit, text_problem, too_long, utf16_length
+from ..nonjson import printable_name
+from ..safejson import encodes_as_utf8
 
 # (path below the free object as parts, message): parts, not a dotted path, since a
 # member's name may itself hold a dot or a bracket.
@@ -42,6 +44,8 @@ _INTEGER_SAID = (
 )
 
 
+#: What a member name with a lone surrogate is told, at that name (its escape printed).
+NAME_NOT_UNICODE = "is a member name that is not valid Unicode text (lone surrogate)"
 #: What an object holding a member named ``""`` is told (validation.py says it for the schema).
 EMPTY_NAME_SAID = "has a member with an empty name; every member needs a name"
 
@@ -120,6 +124,10 @@ def _name(name: str, parts: tuple[str | int, ...], problems: Problems) -> None:
         # Told at the object, as the schema's propertyNames tells it at the first levels:
         # an empty name would make the member's own path end in a bare dot.
         problems.append((parts[:-1], EMPTY_NAME_SAID))
+        return
+    if not encodes_as_utf8(name):
+        # The pruning refuses most; a list's flat objects are copied without that look.
+        problems.append(((*parts[:-1], printable_name(name)), NAME_NOT_UNICODE))
         return
     problem = text_problem(name, kind="identifier")
     if problem is not None:

@@ -16,8 +16,9 @@ import jsonschema_rs
 
 from ..definition.model import Property, format_path
 from ..definition.texts import TextKind, digits_said, text_problem, too_long
+from ..nonjson import Limits, locate, printable_name
 from ..redaction import snippet
-from .free_values import EMPTY_NAME_SAID
+from .free_values import EMPTY_NAME_SAID, NAME_NOT_UNICODE
 from .problems import Parts, Problem, said
 from .urls import http_url_problem
 
@@ -78,7 +79,7 @@ class SchemaValidator:
                 return []
             raw = list(self._validator.iter_errors(value))
         except (ValueError, TypeError, OverflowError) as exc:
-            return [((), f"not JSON data: {exc}")]
+            return [_unreadable(value, exc)]
         chosen: dict[Parts, tuple[int, Any]] = {}
         for err in self._in_forms(raw):
             kind: Any = err.kind
@@ -130,6 +131,19 @@ class SchemaValidator:
 
 
 _RANK = {"Required": 0, "Type": 1, "AdditionalProperties": 2}
+
+# Any integer: the pruning has bounded them; only what the validator cannot read is sought.
+_READABLE = Limits(integers=(-(10**400), 10**400), non_finite=True)
+
+
+def _unreadable(value: Any, exc: Exception) -> Problem:
+    """What the validator could not read, at its place: a member name with a lone surrogate
+    (the pruning copies a list's flat objects without looking at their keys), else what it
+    said."""
+    found = locate(value, _READABLE)
+    if found is not None and found.kind == "name":
+        return (*found.parts[:-1], printable_name(found.value)), NAME_NOT_UNICODE
+    return (), f"not JSON data: {exc}"
 
 
 def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: str) -> str:

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..nonjson import Limits, locate
 from ..redaction import snippet
 from ..safejson import encodes_as_utf8
-from .free_values import free_depth_problem
+from .free_values import NAME_NOT_UNICODE, free_depth_problem
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.
@@ -142,13 +142,10 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
             flat = {}
             size = 0
             for key, text in item.items():
-                if (
-                    type(key) is not str
-                    or type(text) is not str
-                    or not text.isascii()
-                    or not key.isascii()
-                ):
-                    break  # anything else is checked by _members (a key with a surrogate)
+                # (A key is not looked at beyond its type, per recipient: one with a lone
+                # surrogate is named by the schema pass, or in a free object by its checks.)
+                if type(key) is not str or type(text) is not str or not text.isascii():
+                    break
                 if text:
                     flat[key] = text
                     size += len(text)
@@ -265,16 +262,13 @@ def _locate_non_json(value: Any) -> dict[str, str]:
     if found.kind == "type":
         return {"path": found.path, "message": f"{type(found.value).__name__} is not JSON data"}
     if found.kind == "name":
-        return {"path": found.path, "message": _NAME_SURROGATE}
+        return {"path": found.path, "message": NAME_NOT_UNICODE}
     messages = {
         "surrogate": "is not valid Unicode text (lone surrogate)",
         "integer": f"is a number of more than {MAX_INTEGER_DIGITS} digits, which no field takes",
         "float": "must be a finite number (NaN and Infinity are not JSON)",
     }
     return {"path": found.path, "message": messages[found.kind]}
-
-
-_NAME_SURROGATE = "is a member name that is not valid Unicode text (lone surrogate)"
 
 
 def _locate_deep(value: Any, root: Property | None) -> dict[str, str]:
