@@ -17,7 +17,8 @@ import ssl
 import threading
 import warnings
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +55,22 @@ class _PooledConnector(aiohttp.TCPConnector):
             return
         super().__del__(*args)
 
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+        """The connection the request is written to, once it has one (pooled or new).
+
+        Until then (waiting for one of the pool's ``MAX_CONNECTIONS``, or connecting) not a
+        byte of the request was written; the attempt's ``connected`` callback hears of the
+        moment. Only what returns here is told: a cancellation inside leaves it untold.
+        """
+        connection = await super().connect(req, traces, timeout)
+        connected = _CONNECTED.get()
+        if connected is not None:
+            connected()
+        return connection
+
+
+#: What the attempt running in this task calls once it holds a connection (``request``).
+_CONNECTED: ContextVar[Callable[[], None] | None] = ContextVar("connected", default=None)
 
 _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
     weakref.WeakKeyDictionary()
@@ -102,14 +119,20 @@ async def request(
     headers: Mapping[str, str],
     timeout: httpx.Timeout,
     deadline: float,
+    connected: Callable[[], None] | None = None,
 ) -> Answer:
-    """One attempt; raises the httpx exception a failure would have raised over httpx."""
+    """One attempt; raises the httpx exception a failure would have raised over httpx.
+
+    ``connected`` is called once the attempt holds a connection, before any byte of it is
+    written: before that, a cancellation (or a failure) leaves nothing at Infobip.
+    """
     limits = aiohttp.ClientTimeout(
         total=deadline,
         connect=timeout.pool,  # waiting for a pooled connection, then connecting
         sock_connect=timeout.connect,
         sock_read=timeout.read,
     )
+    told = _CONNECTED.set(connected)
     try:
         async with _session().request(
             method,
@@ -125,6 +148,8 @@ async def request(
             return Answer(answer.status, answer.headers, body.content())
     except Exception as exc:
         raise _as_httpx(exc) from None
+    finally:
+        _CONNECTED.reset(told)
 
 
 @lru_cache(maxsize=256)

@@ -160,6 +160,10 @@ class _Exchange:
             "timeout": timeout,
         }
 
+    def connected(self) -> None:
+        """The attempt holds a connection: from now on it may reach Infobip."""
+        self.maybe_sent = True
+
     def judge(self, outcome: Answer | _Failure) -> Any:
         """The parsed body, or a ``_Retry`` with the delay to wait; raises when done failing.
 
@@ -397,7 +401,13 @@ async def _exchange_async(exchange: _Exchange, transport: httpx.AsyncBaseTranspo
                 from . import aiohttp_sender
 
                 left = max(exchange.deadline.remaining(), 0.001)
-                outcome: Answer | _Failure = await aiohttp_sender.request(**attempt, deadline=left)
+                # Nothing of this attempt is written before it holds a connection: cut off
+                # while it waits for one of the pool's, it sent nothing (only an earlier
+                # ambiguous attempt may have).
+                exchange.maybe_sent = exchange.uncertain
+                outcome: Answer | _Failure = await aiohttp_sender.request(
+                    **attempt, deadline=left, connected=exchange.connected
+                )
             else:
                 outcome = await run_attempt_async(transport, attempt, exchange.deadline)
         except Exception as exc:
