@@ -76,20 +76,23 @@ BRAZIL_ORDER: dict[str, Any] = {
         "payments": [
             {
                 "type": "BRAZIL_PIX_DC",
-                "id": "pix-1",
+                # Infobip: "Each payment must have same ID".
+                "id": "pay-A17",
                 "code": "00020126580014br.gov.bcb.pix",
                 "merchantName": "Loja Ana",
                 "keyType": "EMAIL",
                 "key": "ana@example.com",
                 "flowType": "COPYPASTE",
             },
-            {"type": "BRAZIL_BOLETO", "id": "boleto-1", "code": "34191.79001 01043.510047"},
+            {"type": "BRAZIL_BOLETO", "id": "pay-A17", "code": "34191.79001 01043.510047"},
         ],
     },
     "orderCurrency": "BRL",
     "orderType": "DIGITAL_GOODS",
     "totalAmount": {"value": 5000},
     "order": {
+        # Without a catalog every item would need its origin country and importer.
+        "catalogId": "cat-br-1",
         "items": [
             {"retailerId": "e-book", "name": "E-book", "amount": {"value": 5000}, "quantity": 1}
         ],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .order_sums import documented_order_problems
 from .template_rules import Problems, payment_id_problems, type_members
 
 _PIX = (("id", "code", "merchantName", "keyType", "key"), ("flowType",))
@@ -84,7 +85,8 @@ def _callback_data_form(payment: dict[str, Any], kind: str) -> Problems:
 
 
 def order_details(action: dict[str, Any], now: datetime) -> Problems:
-    """``paymentConfiguration`` and ``orderDetailsType`` as the payment's type allows them."""
+    """``paymentConfiguration`` and ``orderDetailsType`` as the payment's type allows them,
+    and the rules between the order's members Infobip documents (``order_sums.py``)."""
     kind = action["payment"]["type"]
     problems = []
     if "paymentConfiguration" in action and kind in CONFIGURATION_REFUSED:
@@ -97,4 +99,4 @@ def order_details(action: dict[str, Any], now: datetime) -> Problems:
     if "orderDetailsType" in order and kind not in QUICK_PAY_TYPES:
         message = f"QUICK_PAY applies to PG_PAYU and PG_RAZORPAY payments only, not {kind}"
         problems.append({"path": "order.orderDetailsType", "message": message})
-    return problems
+    return problems + documented_order_problems(action)

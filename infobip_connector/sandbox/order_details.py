@@ -11,11 +11,14 @@ for a missing one, ``unrecognized field`` for one its type does not have).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .validation import Arr, Forms, Free, Int, Obj, Str
 
 _INT32_MAX = 2**31 - 1
+#: A payment ``id``'s ``pattern`` (every ``InteractiveOrder*PaymentDetails``), matched whole.
+_PAYMENT_ID = re.compile(r"[A-Za-z0-9\-_.]{1,35}")
 
 
 def _six_digits(text: str) -> str | None:
@@ -23,10 +26,15 @@ def _six_digits(text: str) -> str | None:
     return None if len(text) == 6 and text.isascii() and text.isdigit() else "must be 6 digits"
 
 
-_AMOUNT = Obj({"value": Int(True, maximum=_INT32_MAX)}, required=True)
-_DESCRIBED = Obj(
-    {"value": Int(True, maximum=_INT32_MAX), "description": Str(max_len=60)}, required=True
-)
+def _payment_id(text: str) -> str | None:
+    return None if _PAYMENT_ID.fullmatch(text) else f'must match "{_PAYMENT_ID.pattern}"'
+
+
+# Amounts are not negative and an item's quantity is at least 1: the connector refuses both
+# (the description states int32 only), and the sandbox refuses what the connector does.
+_AMOUNT_VALUE = Int(True, minimum=0, maximum=_INT32_MAX)
+_AMOUNT = Obj({"value": _AMOUNT_VALUE}, required=True)
+_DESCRIBED = Obj({"value": _AMOUNT_VALUE, "description": Str(max_len=60)}, required=True)
 _PIX_KEY_TYPES = ("CPF", "CNPJ", "EMAIL", "PHONE", "EVP")
 _PIX_FLOW_TYPES = ("REDIRECT", "COPYPASTE", "APPSWITCH")
 _BRAZIL_PAYMENT_TYPES = ("BRAZIL_PIX_DC", "BRAZIL_BOLETO", "BRAZIL_LINK")
@@ -42,7 +50,7 @@ _BENEFICIARY = Obj(
     }
 )
 _BRAZIL_MEMBERS = {
-    "id": Str(),
+    "id": Str(check=_payment_id),
     "code": Str(),
     "merchantName": Str(),
     "keyType": Str(enum=_PIX_KEY_TYPES),
@@ -65,7 +73,9 @@ _PAYMENT = Obj(
         ),
         **_BRAZIL_MEMBERS,
         "payments": Arr(
-            Obj({**_BRAZIL_MEMBERS, "type": Str(True, enum=_BRAZIL_PAYMENT_TYPES)}), min_items=1
+            Obj({**_BRAZIL_MEMBERS, "type": Str(True, enum=_BRAZIL_PAYMENT_TYPES)}),
+            min_items=1,
+            max_items=2,
         ),
         "beneficiary": _BENEFICIARY,
         # PG_PAYU's list (InteractiveOrderUPIPGPayUPaymentDetails) or PG_RAZORPAY's map.
@@ -82,7 +92,7 @@ _ITEM = Obj(
         "name": Str(True, 1, 60),
         "amount": _AMOUNT,
         "saleAmount": Obj(_AMOUNT.fields),
-        "quantity": Int(True, maximum=_INT32_MAX),
+        "quantity": Int(True, minimum=1, maximum=_INT32_MAX),
         "originCountry": Str(),
         "importerName": Str(),
         "importerAddress": Obj(
@@ -172,3 +182,58 @@ def _members_of_type(payment: dict[str, Any], path: str, problems: dict[str, lis
     given = payment.get("callbackData")
     if form is not None and given is not None and not isinstance(given, form[0]):
         problems[f"{path}.callbackData"] = [form[1]]
+
+
+#: ``paymentConfiguration``: "Can be omitted for Brazil PIX, UPI Link and must be omitted for
+#: Brazil link, Brazil Boleto, Brazil Payments and UPI Intent payment" (the gateways, PG_PAYU
+#: and PG_RAZORPAY, need one, as the connector requires).
+_CONFIGURATION_OMITTED = ("BRAZIL_LINK", "BRAZIL_BOLETO", "BRAZIL_PAYMENTS", "UPI_INTENT")
+_CONFIGURATION_NEEDED = ("PG_PAYU", "PG_RAZORPAY")
+#: The order-details endpoint's documented 400 messages (its examples ``Total amount``,
+#: ``Sale amount`` and ``Missing catalogId validation error response``), word for word.
+TOTAL_AMOUNT_MESSAGE = "totalAmount must be sum of subtotal, tax and shipping reduced by discount"
+SALE_AMOUNT_MESSAGE = "saleAmount must be less than amount"
+CATALOG_MESSAGE = (
+    "if catalogId is not present then originCountry, importerName and importerAddress "
+    "must be specified"
+)
+
+
+def _value(amount: Any) -> int:
+    return amount["value"] if isinstance(amount, dict) else 0
+
+
+def order_problems(action: dict[str, Any], path: str) -> dict[str, list[str]]:
+    """The rules between a shape-valid action's members, at the paths Infobip answers them
+    (``path`` is the action's): the documented 400s, "Each payment must have same ID" of a
+    BRAZIL_PAYMENTS payment, and ``paymentConfiguration`` and ``orderDetailsType`` as the
+    payment's type allows them."""
+    problems: dict[str, list[str]] = {}
+    order, payment = action["order"], action["payment"]
+    discount = (order.get("discount") or {}).get("amount")
+    parts = _value(order["subtotal"]) + _value(order["tax"]) + _value(order.get("shipping"))
+    if action["totalAmount"]["value"] != parts - _value(discount):
+        problems[path] = [TOTAL_AMOUNT_MESSAGE]
+    for index, item in enumerate(order["items"]):
+        sale = item.get("saleAmount")
+        if sale is not None and sale["value"] >= item["amount"]["value"]:
+            problems[f"{path}.order.items[{index}]"] = [SALE_AMOUNT_MESSAGE]
+    if order.get("catalogId") is None and any(
+        item.get(name) is None
+        for item in order["items"]
+        for name in ("originCountry", "importerName", "importerAddress")
+    ):
+        problems[f"{path}.order"] = [CATALOG_MESSAGE]
+    payments = payment.get("payments") or []
+    for index, item in enumerate(payments[1:], start=1):
+        if item.get("id") != payments[0].get("id"):
+            problems[f"{path}.payment.payments[{index}].id"] = ["each payment must have same ID"]
+    kind = payment["type"]
+    configured = action.get("paymentConfiguration") is not None
+    if configured and kind in _CONFIGURATION_OMITTED:
+        problems[f"{path}.paymentConfiguration"] = [f"must be omitted for {kind} payment"]
+    if not configured and kind in _CONFIGURATION_NEEDED:
+        problems[f"{path}.paymentConfiguration"] = ["must not be null"]
+    if order.get("orderDetailsType") is not None and kind not in _CONFIGURATION_NEEDED:
+        problems[f"{path}.order.orderDetailsType"] = ["applicable for PG PayU and PG Razorpay only"]
+    return problems

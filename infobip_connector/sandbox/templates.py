@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .order_details import payment_problems
+from .order_details import order_problems, payment_problems
 
 _PLACEHOLDER = re.compile(r"\{\{\d+\}\}")
 #: The header formats a template may have, each with the members a send's header of that
@@ -222,6 +222,7 @@ def _check_button_members(
             problems[f"{path}[{index}].{needed}"] = ["must not be null"]
         if button["type"] == "ORDER_DETAILS" and button.get("action") is not None:
             problems.update(payment_problems(button["action"], f"{path}[{index}].action"))
+            problems.update(order_problems(button["action"], f"{path}[{index}].action"))
         limit = _PARAMETER_LIMITS.get(button["type"])
         parameter = button.get("parameter")
         # Lengths in UTF-16 code units, as the live service measures them.
