@@ -42,6 +42,10 @@ log = get_logger("infobip_connector.mcp")
 _CONSTANTS = (b"NaN", b"Infinity")
 
 
+#: The methods that run something only as a request: as a notification they are not run.
+_REQUESTS_ONLY = frozenset({"tools/call"})
+
+
 class NotJson(ValueError):
     """The line is not JSON (-32700)."""
 
@@ -72,6 +76,14 @@ def read_line(line: bytes) -> tuple[SessionMessage | Exception, bool]:
         mended = mended_request(line)
         if mended is not None:
             return mended, False
+        if message.method in _REQUESTS_ONLY:
+            # The SDK drops it (no such notification); without a word, a client that left
+            # out the id would never learn that its send did not go out.
+            log.warning(
+                "notification %s not run: its outcome could never be told (a notification "
+                "gets no answer); give it an id",
+                message.method,
+            )
     elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
         return NotJson("the line is not JSON"), False
     return SessionMessage(message), True
