@@ -118,6 +118,17 @@ DOCUMENTED = [
     ),
     pytest.param(
         BRAZIL_ORDER,
+        _set("order.catalogId", ""),
+        ("order.items[0].originCountry", "is required when the order has no catalogId"),
+        (
+            "order",
+            "if catalogId is not present then originCountry, importerName and "
+            "importerAddress must be specified",
+        ),
+        id="empty-catalog",
+    ),
+    pytest.param(
+        BRAZIL_ORDER,
         _brazil_ids("pix-1", "boleto-1"),
         ("payment.payments[1].id", "must be the same ID as payments[0] ('pix-1')"),
         ("payment.payments[1].id", "each payment must have same ID"),
@@ -203,12 +214,29 @@ CONNECTOR_RULES = [
         "order.discount.amount.value",
         id="negative-discount",
     ),
+    # No input text is blank; a text a type requires is not empty either.
+    pytest.param(
+        _set("payment.beneficiary.city", " "), "payment.beneficiary.city", id="blank-city"
+    ),
+    pytest.param(
+        _set("payment.callbackData", {"orderRef": "  "}),
+        "payment.callbackData.orderRef",
+        id="blank-callback-value",
+    ),
+    pytest.param(_set("order.items.0.name", " "), "order.items[0].name", id="blank-item-name"),
+    pytest.param(
+        _set("order.orderExpiration.description", ""),
+        "order.orderExpiration.description",
+        id="empty-expiration-description",
+    ),
+    pytest.param(_set("order.items", []), "order.items", id="no-items"),
 ]
 BRAZIL_RULES = [
     pytest.param(
         _set("payment.payments.0.id", "pix 1"), "payment.payments[0].id", id="brazil-payment-id"
     ),
     pytest.param(_three_payments, "payment.payments", id="three-payments"),
+    pytest.param(_set("payment.payments.1.code", ""), "payment.payments[1].code", id="empty-code"),
 ]
 
 

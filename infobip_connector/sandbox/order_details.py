@@ -26,6 +26,12 @@ def _six_digits(text: str) -> str | None:
     return None if len(text) == 6 and text.isascii() and text.isdigit() else "must be 6 digits"
 
 
+def _not_spaces(text: str) -> str | None:
+    """An optional text is empty (the connector leaves it out) or shows something: the
+    connector refuses a blank input text, so the sandbox does too."""
+    return "must not be blank" if text and not text.strip() else None
+
+
 def _payment_id(text: str) -> str | None:
     return None if _PAYMENT_ID.fullmatch(text) else f'must match "{_PAYMENT_ID.pattern}"'
 
@@ -34,30 +40,34 @@ def _payment_id(text: str) -> str | None:
 # (the description states int32 only), and the sandbox refuses what the connector does.
 _AMOUNT_VALUE = Int(True, minimum=0, maximum=_INT32_MAX)
 _AMOUNT = Obj({"value": _AMOUNT_VALUE}, required=True)
-_DESCRIBED = Obj({"value": _AMOUNT_VALUE, "description": Str(max_len=60)}, required=True)
+_DESCRIBED = Obj(
+    {"value": _AMOUNT_VALUE, "description": Str(max_len=60, check=_not_spaces)},
+    required=True,
+)
 _PIX_KEY_TYPES = ("CPF", "CNPJ", "EMAIL", "PHONE", "EVP")
 _PIX_FLOW_TYPES = ("REDIRECT", "COPYPASTE", "APPSWITCH")
 _BRAZIL_PAYMENT_TYPES = ("BRAZIL_PIX_DC", "BRAZIL_BOLETO", "BRAZIL_LINK")
 _BENEFICIARY = Obj(
     {
-        "name": Str(True, max_len=200),
-        "firstAddressLine": Str(True, max_len=100),
-        "secondAddressLine": Str(max_len=100),
-        "city": Str(),
-        "state": Str(),
+        "name": Str(True, max_len=200, not_blank=True),
+        "firstAddressLine": Str(True, max_len=100, not_blank=True),
+        "secondAddressLine": Str(max_len=100, check=_not_spaces),
+        "city": Str(check=_not_spaces),
+        "state": Str(check=_not_spaces),
         "country": Str(True, enum=("INDIA",)),
         "postalCode": Str(check=_six_digits),
     }
 )
 _BRAZIL_MEMBERS = {
     "id": Str(check=_payment_id),
-    "code": Str(),
-    "merchantName": Str(),
+    "code": Str(not_blank=True),
+    "merchantName": Str(not_blank=True),
     "keyType": Str(enum=_PIX_KEY_TYPES),
-    "key": Str(),
+    "key": Str(not_blank=True),
     "flowType": Str(enum=_PIX_FLOW_TYPES),
-    "paymentLink": Str(),
+    "paymentLink": Str(not_blank=True),
 }
+_CALLBACK_TEXT = Str(min_len=1, max_len=255, check=_not_spaces)
 _PAYMENT = Obj(
     {
         "type": Str(
@@ -79,25 +89,25 @@ _PAYMENT = Obj(
         ),
         "beneficiary": _BENEFICIARY,
         # PG_PAYU's list (InteractiveOrderUPIPGPayUPaymentDetails) or PG_RAZORPAY's map.
-        "callbackData": Forms(
-            Arr(Str(min_len=1, max_len=255), max_items=4), Free(Str(min_len=1, max_len=255))
+        "callbackData": Forms(Arr(_CALLBACK_TEXT, max_items=4), Free(_CALLBACK_TEXT)),
+        "format": Obj(
+            {"type": Str(True, enum=("LINK",)), "paymentLink": Str(True, not_blank=True)}
         ),
-        "format": Obj({"type": Str(True, enum=("LINK",)), "paymentLink": Str(True)}),
     },
     required=True,
 )
 _ITEM = Obj(
     {
-        "retailerId": Str(True),
-        "name": Str(True, 1, 60),
+        "retailerId": Str(True, not_blank=True),
+        "name": Str(True, 1, 60, not_blank=True),
         "amount": _AMOUNT,
         "saleAmount": Obj(_AMOUNT.fields),
         "quantity": Int(True, minimum=1, maximum=_INT32_MAX),
-        "originCountry": Str(),
-        "importerName": Str(),
+        "originCountry": Str(check=_not_spaces),
+        "importerName": Str(check=_not_spaces),
         "importerAddress": Obj(
             {
-                name: Str()
+                name: Str(check=_not_spaces)
                 for name in (
                     "firstAddressLine",
                     "secondAddressLine",
@@ -113,22 +123,24 @@ _ITEM = Obj(
 ORDER_DETAILS_ACTION = Obj(
     {
         "payment": _PAYMENT,
-        "paymentConfiguration": Str(min_len=1, max_len=60),
+        "paymentConfiguration": Str(min_len=1, max_len=60, not_blank=True),
         "orderCurrency": Str(True, enum=("INR", "BRL")),
         "orderType": Str(True, enum=("PHYSICAL_GOODS", "DIGITAL_GOODS")),
         "totalAmount": _AMOUNT,
         "order": Obj(
             {
-                "catalogId": Str(),
-                "items": Arr(_ITEM, required=True),
+                "catalogId": Str(check=_not_spaces),
+                "items": Arr(_ITEM, required=True, min_items=1),
                 "subtotal": _AMOUNT,
                 "tax": _DESCRIBED,
                 "shipping": Obj(_DESCRIBED.fields),
-                "discount": Obj({"amount": _DESCRIBED, "programName": Str(max_len=60)}),
+                "discount": Obj(
+                    {"amount": _DESCRIBED, "programName": Str(max_len=60, check=_not_spaces)}
+                ),
                 "orderExpiration": Obj(
                     {
                         "expirationSeconds": Int(True, minimum=360),
-                        "description": Str(True, max_len=120),
+                        "description": Str(True, max_len=120, not_blank=True),
                     }
                 ),
                 "orderDetailsType": Str(enum=("QUICK_PAY",)),
@@ -218,7 +230,8 @@ def order_problems(action: dict[str, Any], path: str) -> dict[str, list[str]]:
         sale = item.get("saleAmount")
         if sale is not None and sale["value"] >= item["amount"]["value"]:
             problems[f"{path}.order.items[{index}]"] = [SALE_AMOUNT_MESSAGE]
-    if order.get("catalogId") is None and any(
+    # An empty catalogId is no catalog, as the connector (which leaves it out) reads it.
+    if not order.get("catalogId") and any(
         item.get(name) is None
         for item in order["items"]
         for name in ("originCountry", "importerName", "importerAddress")
