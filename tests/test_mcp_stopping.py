@@ -243,6 +243,57 @@ def test_http_stop_answers_the_send_in_flight_on_its_response(
     assert _accepted(account) == 1
 
 
+def test_http_a_send_whose_client_left_is_logged_and_its_key_replays_it(
+    late: tuple[Sandbox, Path],
+) -> None:
+    from infobip_connector.hosts.mcp.calls import REPLAY_META
+
+    account, connection = late
+    server = _start(connection, "--http", "--port", "0")
+    assert server.stderr is not None
+    banner = server.stderr.readline().decode()
+    url = re.search(r"http://\S+/mcp", banner)
+    assert url is not None, banner
+    log: list[str] = []
+    reader = threading.Thread(target=lambda: log.extend(map(bytes.decode, server.stderr)))
+    reader.start()
+    headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+    keyless = {"name": "sendSms", "arguments": SMS}
+    try:
+        with httpx.Client(timeout=30) as client:
+            hello = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": HELLO}
+            opened = client.post(url.group(), headers=headers, json=hello)
+            session = {**headers, "mcp-session-id": opened.headers["mcp-session-id"]}
+            session["mcp-protocol-version"] = "2025-06-18"
+            note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+            client.post(url.group(), headers=session, json=note)
+            call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": keyless}
+            with httpx.Client(timeout=0.5) as impatient, pytest.raises(httpx.ReadTimeout):
+                impatient.post(url.group(), headers=session, json=call)  # leaves mid-send
+            deadline = time.monotonic() + 30
+            while not any("answer not delivered" in line for line in log):
+                assert time.monotonic() < deadline, "".join(log)
+                time.sleep(0.05)
+            [line] = [x for x in log if "answer not delivered" in x]
+            assert "request 1 (sendSms): it succeeded" in line, line
+            ids = [m.message_id for m in account.accepted_messages]
+            assert ids and ids[0] in line and "bulkId=" in line
+            key = re.search(r"idempotency_key='(mcp-[^']+)'", line)
+            assert key is not None, line
+            again = {**keyless, "arguments": {**SMS, "idempotency_key": key.group(1)}}
+            retry = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": again}
+            reply = client.post(url.group(), headers=session, json=retry)
+        [data] = [json.loads(x[5:]) for x in reply.text.splitlines() if x.startswith("data:")]
+        assert data["result"]["isError"] is False
+        assert data["result"]["_meta"][REPLAY_META] is True  # a replay: nothing sent again
+        assert _accepted(account) == 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        reader.join(30)
+    assert KEY not in "".join(log)
+
+
 # -- in process: a cancelled request, and the protocol's small requests ------------------------
 
 

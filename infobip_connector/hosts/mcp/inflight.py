@@ -1,13 +1,15 @@
 """The tool calls an MCP server is running, so that no call's outcome goes nowhere.
 
-A call whose send or pull has reached Infobip can lose its answer three ways: the client
+A call whose send or pull has reached Infobip can lose its answer four ways: the client
 cancels the request (``notifications/cancelled``: the protocol then forbids an answer),
-the input ends (stdio), or a stop signal comes. Each call runs as a task of its own that
-the request does not cut short: a send is never cut off mid-flight by the client.
+it leaves (HTTP: its response is gone), the input ends (stdio), or a stop signal comes.
+Each call runs as a task of its own that the request does not cut short: a send is never
+cut off mid-flight by the client.
 
-- A call whose request was cancelled runs to its end; its result (a send's is kept by key,
-  ``runningkeys.py``, so the same call again gets it) is logged in one line: the tool,
-  the request id, the IDs (bulkId, messageIds) and the execution key.
+- A call whose request was cancelled, or (HTTP) whose client left before the response
+  carrying its answer ended (``httpanswers.py``), runs to its end; its result (a send's
+  is kept by key, ``runningkeys.py``, so the same call again gets it) is logged in one
+  line: the tool, the request id, the IDs (bulkId, messageIds) and the execution key.
 - :meth:`InFlight.stop` (end of input, SIGTERM, SIGINT, SIGHUP) takes no more calls (a new
   one is answered ``stopped``, nothing sent), gives those in flight ``grace`` seconds, then
   cancels them: a cancelled send that may have reached Infobip ends ``outcome_unknown`` with
@@ -39,6 +41,7 @@ from ...errors import ConnectorError
 from ...redaction import get_logger
 from ..serve.lost import LOST, lost_line
 from .calls import CallResult, ToolRunner
+from .httpanswers import AnswerWatch
 
 log = get_logger("infobip_connector.mcp")
 
@@ -100,13 +103,19 @@ class InFlight:
         return self._stopping
 
     async def call(
-        self, request_id: Any, name: str, arguments: Mapping[str, Any] | None
+        self,
+        request_id: Any,
+        name: str,
+        arguments: Mapping[str, Any] | None,
+        watch: AnswerWatch | None = None,
     ) -> CallResult:
         """The result of tool ``name``; raises what the runner raises (an unknown tool).
 
         Awaited with the request's cancellation held off until the call has ended, so a
         cancelled request still sees its call finish and its outcome logged; the
-        cancellation is then raised as the SDK expects.
+        cancellation is then raised as the SDK expects. ``watch``: how the HTTP response
+        that carries the answer ends (``httpanswers.py``); a send or pull whose response is
+        gone is logged, and its key kept, as a cancelled one is.
         """
         if self._stopping:
             refused = self._runner.error_result(Stopped(STOPPED_MESSAGE))
@@ -133,7 +142,18 @@ class InFlight:
                 why = "its request was cancelled, so the client never got this"
                 self._lost(request_id, name, result, why)
             raise
+        if watch is not None and self._accounted(name):
+            watch.then(lambda gone: self._left(request_id, name, result, gone))
         return result
+
+    def _left(self, request_id: Any, name: str, result: CallResult, gone: bool) -> None:
+        """The HTTP response for ``result`` ended; ``gone``: its client left first."""
+        if not gone:
+            return
+        found = self._unanswered.get(_key(request_id))
+        if found is not None and found[2] is result:  # logged here, not again at the end
+            del self._unanswered[_key(request_id)]
+        self._lost(request_id, name, result, "the client left before its HTTP response ended")
 
     def _accounted(self, name: str) -> bool:
         """Whether a lost answer of tool ``name`` may stand for something Infobip did (a

@@ -8,7 +8,8 @@ path with its pooled client), so a send that takes long does not hold up the pro
 call runs through ``inflight.py``: a cancelled request (``notifications/cancelled``, the
 client leaving) still lets its send finish, free its key and be accounted for (kept by key,
 logged) instead of cutting it off mid-flight; its result is then not sent, as the protocol
-wants. Stopping (signals, the end of input) is ``stopping.py``'s.
+wants. Over HTTP, a call whose client left before its response ended is logged the same way
+(``httpanswers.py``). Stopping (signals, the end of input) is ``stopping.py``'s.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..stopsignals import handling
 from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
+from .httpanswers import answers_watched, watch_of
 from .httpbody import MAX_BODY_BYTES, bodies_read
 from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
@@ -85,7 +87,9 @@ def build_server(
     ) -> types.CallToolResult:
         try:
             # Run to its end even when the request is cancelled (inflight.py).
-            result = await calls.call(ctx.request_id, params.name, params.arguments)
+            result = await calls.call(
+                ctx.request_id, params.name, params.arguments, watch_of(ctx.request)
+            )
         except UnknownTool as exc:
             raise invalid_params(
                 [{"path": "params.name", "message": exc.expected}], str(exc)
@@ -220,7 +224,7 @@ def serve_http(
     )
     bound = sock.getsockname()
     # Every path, the header's exact rules; then each body answered as its stdio line is.
-    checked = guarded(bodies_read(app), guard, bound[1])
+    checked = guarded(answers_watched(bodies_read(app)), guard, bound[1])
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()
