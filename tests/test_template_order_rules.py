@@ -252,3 +252,48 @@ def test_the_sandbox_refuses_what_the_connector_refuses(
     order = _changed(base, change)
     assert f"{ACTION_PATH}.{path}" in input_problems(_values(order))
     assert f"{ACTION_PATH}.{path}" in _sandbox_errors(order)
+
+
+def _status_errors(payment: dict[str, Any], description: str = "On its way") -> tuple[Any, Any]:
+    """The connector's problems (None when it takes the send) and the sandbox's errors for a
+    send with one order status of ``payment``."""
+    values = _values(RAZORPAY_ORDER)
+    status = {"type": "ORDER_STATUS", "payment": payment, "status": "SHIPPED"}
+    status["description"] = description
+    values["messages"][0]["content"]["templateData"]["orderStatus"] = {"orderStatuses": [status]}
+    try:
+        component.validate_input(ACTION, values)
+        connector = None
+    except InputError as caught:
+        connector = {error["path"] for error in caught.errors}
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    for client in client_for(sandbox, "transport"):
+        answer = client.post("/whatsapp/1/message/template", json=values)
+    if answer.status_code == 200:
+        return connector, None
+    return connector, set(answer.json()["requestError"]["serviceException"]["validationErrors"])
+
+
+STATUS = "messages[0].content.templateData.orderStatus.orderStatuses[0]"
+
+
+@pytest.mark.parametrize(
+    ("payment", "description", "path"),
+    [
+        ({"type": "BRAZIL", "id": "a b"}, "On its way", "payment.id"),
+        ({"type": "PG_RAZORPAY", "id": "x" * 36}, "On its way", "payment.id"),
+        ({"type": "UPI_PAYU", "id": "x" * 26}, "On its way", "payment.id"),
+        ({"type": "BRAZIL", "id": "A-1"}, "  ", "description"),
+    ],
+)
+def test_an_order_status_is_refused_alike(
+    payment: dict[str, Any], description: str, path: str
+) -> None:
+    connector, sandbox = _status_errors(payment, description)
+    assert connector is not None and f"{STATUS}.{path}" in connector
+    assert sandbox is not None and f"{STATUS}.{path}" in sandbox
+
+
+def test_an_order_status_id_of_its_form_is_taken() -> None:
+    for payment in ({"type": "UPI_PAYU", "id": "a b" * 8}, {"type": "BRAZIL", "id": "A" * 35}):
+        assert _status_errors(payment) == (None, None)

@@ -6,7 +6,8 @@ Template headers are checked for every kind of ``TemplateHeaderContent`` (text, 
 image, video, GIF and location), buttons for every type (an ORDER_DETAILS button's order and
 payment in ``order_details.py``); carousels,
 limited-time offers and order statuses by their shape only (no seeded template has them, and
-``Template`` cannot describe them).
+``Template`` cannot describe them; an order status's payment ``id`` is checked for its type's
+form in ``order_details.py``).
 """
 
 from __future__ import annotations

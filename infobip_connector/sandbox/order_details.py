@@ -250,3 +250,29 @@ def order_problems(action: dict[str, Any], path: str) -> dict[str, list[str]]:
     if order.get("orderDetailsType") is not None and kind not in _CONFIGURATION_NEEDED:
         problems[f"{path}.order.orderDetailsType"] = ["applicable for PG PayU and PG Razorpay only"]
     return problems
+
+
+#: ``InteractiveOrderUPIPayUPaymentStatus.id``: 1 to 25 characters; every other type's
+#: status ``id`` has the payment ``id`` pattern.
+_UPI_PAYU_ID_LIMIT = 25
+
+
+def order_status_problems(data: dict[str, Any], path: str) -> dict[str, list[str]]:
+    """The payment ``id`` of each of a shape-valid ``templateData``'s order statuses, in the
+    form of its payment type (``path`` is the template data's), and no blank description."""
+    problems: dict[str, list[str]] = {}
+    statuses = (data.get("orderStatus") or {}).get("orderStatuses") or []
+    for index, status in enumerate(statuses):
+        where = f"{path}.orderStatus.orderStatuses[{index}]"
+        payment_id = status["payment"]["id"]
+        if status["payment"]["type"] != "UPI_PAYU":
+            problem = _payment_id(payment_id)
+        elif len(payment_id.encode("utf-16-le", "surrogatepass")) // 2 > _UPI_PAYU_ID_LIMIT:
+            problem = f"size must be between 1 and {_UPI_PAYU_ID_LIMIT}"
+        else:
+            problem = None
+        if problem is not None:
+            problems[f"{where}.payment.id"] = [problem]
+        if (blank := _not_spaces(status.get("description") or "")) is not None:
+            problems[f"{where}.description"] = [blank]
+    return problems

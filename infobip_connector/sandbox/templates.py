@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .order_details import order_problems, payment_problems
+from .order_details import order_problems, order_status_problems, payment_problems
 
 _PLACEHOLDER = re.compile(r"\{\{\d+\}\}")
 #: The header formats a template may have, each with the members a send's header of that
@@ -176,6 +176,7 @@ def check(template: Template | None, content: dict[str, Any], path: str) -> dict
         ]
     _check_header(template, data.get("header"), f"{path}.templateData.header", problems)
     _check_buttons(template, data.get("buttons") or [], f"{path}.templateData.buttons", problems)
+    problems.update(order_status_problems(data, f"{path}.templateData"))
     return problems
 
 
