@@ -37,6 +37,7 @@ Runner = Callable[..., Awaitable[Any]]
 _STATIC = {
     "/": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
     "/index.html": ("hosts/editor/static/index.html", "text/html; charset=utf-8"),
+    "/static/values.js": ("hosts/editor/static/values.js", "text/javascript; charset=utf-8"),
     "/static/editor.js": ("hosts/editor/static/editor.js", "text/javascript; charset=utf-8"),
     "/static/triggers.js": ("hosts/editor/static/triggers.js", "text/javascript; charset=utf-8"),
     "/static/editor.css": ("hosts/editor/static/editor.css", "text/css; charset=utf-8"),

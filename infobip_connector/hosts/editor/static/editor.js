@@ -46,25 +46,7 @@ function joinPath(parent, key) {
   return parent ? `${parent}.${key}` : key;
 }
 
-function isEmpty(value) {
-  if (value === undefined || value === null || value === "") return true;
-  if (Array.isArray(value)) return value.length === 0;
-  return typeof value === "object" && Object.keys(value).length === 0;
-}
-
-// Mirrors the runtime: empty object members are dropped, list items keep their places.
-function prune(value) {
-  if (Array.isArray(value)) return value.map(prune);
-  if (value && typeof value === "object") {
-    const out = {};
-    for (const [key, item] of Object.entries(value)) {
-      const kept = prune(item);
-      if (!isEmpty(kept)) out[key] = kept;
-    }
-    return out;
-  }
-  return value;
-}
+// isEmpty(), prune(), readJson() and readNumber() are in values.js, which loads first.
 
 function notifyChange(el) {
   el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -266,10 +248,11 @@ function renderTextArea(prop, ctx) {
 }
 
 // An OBJECT with free members (screen data, a map of custom parameters) or a ONE_OF (a
-// list or a map of texts): JSON typed as text. It is parsed on every keystroke and text
-// that is not JSON is said under the field at once; it is still handed on as text, so the
-// server's check names the field as well (it expects an object or a list) and nothing is
-// sent.
+// list or a map of texts): JSON typed as text. It is read on every keystroke (readJson) and
+// text that is not JSON, or that would not be read exactly (a number JavaScript rounds, a
+// member given twice), is said under the field at once; it is still handed on as text, so
+// the server's check names the field as well (it expects an object or a list) and nothing
+// is sent.
 function renderJson(prop, ctx) {
   const input = h("textarea", {
     id: freshId(),
@@ -282,17 +265,13 @@ function renderJson(prop, ctx) {
   if (prop.default && typeof prop.default === "object") {
     input.value = JSON.stringify(prop.default, null, 2);
   }
-  const parsed = () => {
-    if (input.value.trim() === "") return { value: undefined, problem: "" };
-    try {
-      return { value: JSON.parse(input.value), problem: "" };
-    } catch (failure) {
-      return { value: input.value, problem: `not valid JSON: ${failure.message}` };
-    }
-  };
-  const control = leaf(prop, ctx, input, () => parsed().value);
+  return ownProblems(leaf(prop, ctx, input, () => readJson(input.value).value), input, readJson);
+}
+
+// Says under a field what its own reading (readJson, readNumber) finds on every keystroke.
+function ownProblems(control, input, read) {
   input.addEventListener("input", () => {
-    const { problem } = parsed();
+    const { problem } = read(input.value);
     if (problem) input.dataset.problem = problem;
     else delete input.dataset.problem;
     showJsonProblem(input);
@@ -300,8 +279,9 @@ function renderJson(prop, ctx) {
   return control;
 }
 
-// A JSON field's own parse problem: more telling than the server's "must be an object, not
-// text", so it is shown after the server's errors too.
+// A field's own problem (JSON that cannot be read, a number that cannot be kept): more
+// telling than the server's "must be an object, not text", so it is shown after the
+// server's errors too.
 function showJsonProblem(input) {
   const field = input.closest(".field");
   const problem = input.dataset.problem || "";
@@ -353,20 +333,20 @@ function renderMultiSelect(prop, ctx) {
   return control;
 }
 
+// Text, not type="number": a number input gives "" for a number it cannot hold (1e999) and
+// Number() rounds one past 2^53, so either would change silently; readNumber refuses both.
 function renderNumber(prop, ctx) {
   const whole = prop.type === "INTEGER" || prop.maxNumberPrecision === 0;
   const input = h("input", {
     id: freshId(),
-    type: "number",
+    type: "text",
+    class: "number",
     inputmode: whole ? "numeric" : "decimal",
-    min: prop.minValue,
-    max: prop.maxValue,
-    step: whole ? 1 : "any",
     placeholder: prop.placeholder,
     required: prop.required,
   });
   if (typeof prop.default === "number") input.value = String(prop.default);
-  return leaf(prop, ctx, input, () => (input.value === "" ? undefined : Number(input.value)));
+  return ownProblems(leaf(prop, ctx, input, () => readNumber(input.value).value), input, readNumber);
 }
 
 function renderDateTime(prop, ctx) {
@@ -656,7 +636,7 @@ function showErrors(errors) {
       ),
     );
   }
-  for (const input of document.querySelectorAll("main textarea.json[data-problem]")) {
+  for (const input of document.querySelectorAll("main [data-problem]")) {
     showJsonProblem(input);
   }
   const state = byId("validation-state");
