@@ -44,7 +44,7 @@ from infobip_connector import (
     component,
 )
 from infobip_connector.sandbox import Sandbox, SandboxServer
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 SMS = "/sms/2/text/advanced"
 WA = "/whatsapp/1/message/text"
@@ -308,8 +308,8 @@ def _receive(pipe: Any, child: Any, what: str) -> Any:
 def run_soak(sends: int, concurrency: int = 50, fault_rate: float = 0.05, seed: int = 6) -> Figures:
     figures = Figures(sends=sends, concurrency=concurrency, fault_rate=fault_rate)
     figures.cores = os.cpu_count() or 0
-    backoff = client.BACKOFF_BASE
-    client.BACKOFF_BASE = 0.01  # 429s are retried; keep the waits short
+    backoff = exchange.BACKOFF_BASE
+    exchange.BACKOFF_BASE = 0.01  # 429s are retried; keep the waits short
     # The sandbox serves from a child process: its threads, sockets and growing record stay out
     # of this process's file descriptors and memory, which are then the connector's alone.
     context = multiprocessing.get_context("spawn")
@@ -329,7 +329,7 @@ def run_soak(sends: int, concurrency: int = 50, fault_rate: float = 0.05, seed: 
         _referee(_receive(ours, child, "its record"), outcome, figures)
     finally:
         tracemalloc.stop()
-        client.BACKOFF_BASE = backoff
+        exchange.BACKOFF_BASE = backoff
         child.join(timeout=10)
         if child.is_alive():
             child.kill()

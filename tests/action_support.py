@@ -13,7 +13,7 @@ import jsonschema
 
 from infobip_connector import InputError, component
 from infobip_connector.sandbox import Sandbox
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .sandbox_support import KEY
 
@@ -61,7 +61,7 @@ class Recorder(httpx.BaseTransport):
 
 def fast_retries(monkeypatch: Any) -> None:
     """Retries without their real back-off, so the fault tests stay quick."""
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.01)
 
 
 def send_sms(sandbox: Sandbox, *destinations: str, **message: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from infobip_connector import Component, InputError, OutcomeUnknownError, UnreachableError
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 from tests.defined import write_definition
 
 BASE = "https://xyz12.api.infobip.com"
@@ -30,7 +30,7 @@ LOGS = {"results": [{"messageId": "M1"}]}
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.001)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.001)
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,7 @@ def test_cookies_from_one_answer_never_ride_along(sandbox: Sandbox, server: Sand
 
 
 def test_unreachable_after_the_allowed_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("infobip_connector.transport.client._backoff", lambda attempt: 0.0)
+    monkeypatch.setattr("infobip_connector.transport.exchange._backoff", lambda attempt: 0.0)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

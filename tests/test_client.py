@@ -22,7 +22,7 @@ from infobip_connector import (
     __version__,
     component,
 )
-from infobip_connector.transport import answers, client
+from infobip_connector.transport import answers, exchange
 
 BASE = "https://xyz12.api.infobip.com"
 SMS_URL = BASE + "/sms/2/text/advanced"
@@ -39,7 +39,7 @@ PENDING = {
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.001)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.001)
 
 
 def sms_answer(request: httpx.Request) -> httpx.Response:

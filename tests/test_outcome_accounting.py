@@ -20,7 +20,7 @@ from infobip_connector import OutcomeUnknownError, component
 from infobip_connector.request import Recipients
 from infobip_connector.runtime import action_runtime as runtime
 from infobip_connector.runtime.accounting import check_accounted
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .outcomes import SMS_TWO
 
@@ -144,7 +144,7 @@ FAILURES: dict[str, tuple[Any, str, BaseException]] = {
     "output check: MemoryError": (component.runtime("sendSms").outputs, "errors", MemoryError()),
     "accounting: a bug": (runtime, "check_accounted", KeyError("messageIds")),
     "rejection log: a bug": (runtime, "rejected_messages", TypeError("odd status")),
-    "reading headers: a bug": (client, "warn_deprecation", UnicodeError("header")),
+    "reading headers: a bug": (exchange, "warn_deprecation", UnicodeError("header")),
 }
 
 
@@ -166,7 +166,7 @@ def test_a_failure_after_arrival_is_an_unknown_outcome_with_the_ids(
 def test_a_failure_reading_an_error_answer_is_an_unknown_outcome(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(client, "infobip_error", _raiser(MemoryError()))
+    monkeypatch.setattr(exchange, "infobip_error", _raiser(MemoryError()))
     with pytest.raises(OutcomeUnknownError) as info:
         _run("sendSms", SMS, {"requestError": {}}, status=500)
     assert info.value.details["messageIds"] == ["M1", "M2"]

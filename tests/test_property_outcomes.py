@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError, component
 from infobip_connector.runtime.accounting import returned_entries, sent_ids
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .test_property_inputs import NOW, _set, _sites, _take_meant, valid_inputs
 
@@ -263,8 +263,8 @@ def _names_what_was_sent(action: str, error: OutcomeUnknownError, last: Any) -> 
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     # Retries happen, but without their waits: a Retry-After over this is given up at once.
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.0)
-    monkeypatch.setattr(client, "MAX_RETRY_AFTER", 0.0)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.0)
+    monkeypatch.setattr(exchange, "MAX_RETRY_AFTER", 0.0)
 
 
 @pytest.mark.parametrize("action", ACTIONS)

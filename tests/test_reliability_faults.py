@@ -27,7 +27,7 @@ from infobip_connector import (
     component,
 )
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
-from infobip_connector.transport import client
+from infobip_connector.transport import client, exchange
 
 from .conftest import CANARY
 
@@ -59,7 +59,7 @@ def connection(server: SandboxServer) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.01)
 
 
 def _sms(connection: dict[str, Any]) -> tuple[ConnectorError | None, float]:

@@ -25,7 +25,7 @@ import pytest
 
 from infobip_connector import ConnectorError, component
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .conftest import CANARY, ROOT
 
@@ -68,7 +68,7 @@ SANDBOX_OPTIONS = {"api_key": CANARY}
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.01)
 
 
 def _connection(server: SandboxServer) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import pytest
 from infobip_connector import InputError, OutcomeUnknownError, RejectedError, component
 from infobip_connector.definition.model import walk
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .conftest import ROOT
 from .sandbox_support import Clock, conforms
@@ -316,7 +316,7 @@ CHANGES = ("rescheduleSms", "updateScheduledSmsStatus")
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.01)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.01)
 
 
 def _scripted(server: SandboxServer, action: str, bulk_id: str, fault: Fault) -> str:

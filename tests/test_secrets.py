@@ -27,7 +27,7 @@ from infobip_connector import (
 )
 from infobip_connector.hosts.cli import main
 from infobip_connector.redaction import redact, register_secret, snippet
-from infobip_connector.transport import client
+from infobip_connector.transport import exchange
 
 from .conftest import CANARY
 
@@ -129,7 +129,7 @@ def _chain(exc: BaseException | None) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client, "BACKOFF_BASE", 0.001)
+    monkeypatch.setattr(exchange, "BACKOFF_BASE", 0.001)
 
 
 @pytest.mark.httpx_mock(assert_all_responses_were_requested=False)

@@ -26,6 +26,7 @@ from infobip_connector.transport.connection import (
     checked_settings,
     settings_for,
 )
+from infobip_connector.transport.exchange import _Exchange
 
 KEY = "bench-key-0123456789-abcdef"
 
@@ -61,7 +62,7 @@ def test_encoding_a_request_costs_the_same_python_calls_for_10_or_1000_recipient
 
     def exchange(recipients: int) -> Callable[[], Any]:
         request = InfobipRequest("POST", "/sms/2/text/advanced", sms_body(recipients))
-        return lambda: client._Exchange(settings, request)
+        return lambda: _Exchange(settings, request)
 
     exchange(1)()  # caches filled
     assert python_calls(exchange(1000)) == python_calls(exchange(10))
@@ -172,7 +173,7 @@ def test_request_headers_are_encoded_once_per_distinct_set() -> None:
     body = InfobipRequest("POST", "/sms/2/text/advanced", sms_body(1))
     first = ConnectionSettings(token=SecretStr(KEY))
     client.send(first, body, transport)
-    attempt = client._Exchange(first, body).next_attempt()
+    attempt = _Exchange(first, body).next_attempt()
     # Made by the first send, with httpx's own (Host, Content-Length): none is read again,
     # and httpx prepares nothing of its own for a request of a shape already seen.
     names = called(lambda: _httpx_request(attempt))

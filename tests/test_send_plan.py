@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from infobip_connector.request import InfobipRequest
 from infobip_connector.transport import client
 from infobip_connector.transport.connection import ConnectionSettings, checked_settings
+from infobip_connector.transport.exchange import _Exchange
 from infobip_connector.transport.plan import plan_for
 
 from .test_send_costs import called, sms_body
@@ -39,7 +40,7 @@ def _sent_with(settings: ConnectionSettings) -> list[httpx.Request]:
 def test_a_second_send_makes_no_headers_nor_timeouts() -> None:
     settings = ConnectionSettings(token=SecretStr(KEY))
     _sent_with(settings)
-    exchange = client._Exchange(settings, REQUEST)
+    exchange = _Exchange(settings, REQUEST)
     names = called(exchange.next_attempt)
     assert "__init__" not in names  # no httpx.Timeout, no HiddenStr, no header dict
     attempt = exchange.next_attempt()
@@ -101,7 +102,7 @@ def test_a_plan_is_not_used_for_changed_timeouts() -> None:
 
 def test_timeouts_are_cut_to_what_the_deadline_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = ConnectionSettings(token=SecretStr(KEY), deadline=60.0)
-    exchange = client._Exchange(settings, REQUEST)
+    exchange = _Exchange(settings, REQUEST)
     now = time.monotonic()
     monkeypatch.setattr(exchange.deadline, "ends", now + 20.0)
     attempt: dict[str, Any] = exchange.next_attempt()

@@ -3,7 +3,7 @@
 The request headers (the Authorization value among them) and the timeouts of an attempt
 depend on the connection's checked settings alone, not on the request; an engine sends many
 times over one connection, so they are made once for it and shared, read-only, by every
-exchange (see ``client._Exchange``), instead of once per send.
+exchange (see ``exchange._Exchange``), instead of once per send.
 """
 
 from __future__ import annotations
