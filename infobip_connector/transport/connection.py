@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
 from ..masking import mask_secret_in_data
-from ..redaction import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, register_secret
+from ..redaction import register_secret
+from .apikey import TOKEN_TYPE, check_token
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
 from .secret import SecretStr, is_exactly_secret, is_secret
 
@@ -39,9 +40,6 @@ if TYPE_CHECKING:
 SettingsOrError: TypeAlias = "ConnectionSettings | ConfigurationError"
 
 _T = TypeVar("_T")
-TOKEN_TYPE = "must be text: the API key from the Infobip web interface"
-#: Longer than any Infobip key; a bound keeps error snippets (cut after masking) whole.
-MAX_TOKEN_LENGTH = MAX_SECRET_LENGTH
 
 
 @dataclass(frozen=True)
@@ -309,41 +307,6 @@ def _collect(problems: list[dict[str, str]], check: Callable[[], _T]) -> _T | No
     except ConfigurationError as error:
         problems.extend(error.errors)
         return None
-
-
-def check_token(secret: Any) -> None:
-    """Refuse a token that could not travel in a header unchanged; one rule for every path.
-
-    Only visible ASCII (``!`` to ``~``): httpx refuses other characters while aiohttp
-    would send them, so without this the two paths would disagree. ``secret`` is the
-    token as a ``SecretStr``; the plain text is never held in a local of this frame.
-    Raises ``ConfigurationError`` at ``token``; never quotes the token.
-    """
-    if secret is None or (is_secret(secret) and secret.get_secret_value() == ""):
-        raise _fail("token", "is required: the API key from the Infobip web interface")
-    if not is_secret(secret) or not isinstance(secret.get_secret_value(), str):
-        raise _fail("token", TOKEN_TYPE)
-    if not secret.get_secret_value().strip():
-        raise _fail("token", "is required: the API key from the Infobip web interface")
-    if not all("!" <= c <= "~" for c in secret.get_secret_value()):
-        raise _fail(
-            "token",
-            "must be visible ASCII characters only: no spaces, control or non-ASCII characters",
-        )
-    if len(secret.get_secret_value()) < MIN_SECRET_LENGTH:
-        # A key this short could not be masked in logs without mangling ordinary words.
-        raise _fail(
-            "token",
-            f"is too short to be an Infobip API key (at least {MIN_SECRET_LENGTH} characters)",
-        )
-    if len(secret.get_secret_value()) > MAX_TOKEN_LENGTH:
-        raise _fail("token", f"is longer than any Infobip API key ({MAX_TOKEN_LENGTH} at most)")
-    if _looks_like_url(secret.get_secret_value()):
-        raise _fail("token", "looks like a URL, not an API key: are token and baseUrl swapped?")
-
-
-def _looks_like_url(text: str) -> bool:
-    return "://" in text or text.lower().rstrip("/").endswith("infobip.com")
 
 
 def _number(path: str, value: Any, low: float, high: float) -> float:
