@@ -27,12 +27,15 @@ TIMEOUT = 60  # seconds: the hosts are told 0.5
 
 
 def _run(
-    command: list[str], lines: list[dict[str, Any]], close_after: float | None = None
+    command: list[str],
+    lines: list[dict[str, Any]],
+    close_after: float | None = None,
+    ready: bytes = b"",
 ) -> tuple[int, str]:
-    """Run ``infobip-connector COMMAND``, write ``lines`` and close stdin (a moment later,
-    so the calls run before the end), never reading stdout; ``close_after``: seconds after
-    which its end is closed then (None: never, while the host runs); gives the exit status
-    and stderr."""
+    """Run ``infobip-connector COMMAND``, write ``lines`` and close stdin once stderr holds
+    ``ready`` (and a moment later: the end of input would refuse a call not started yet),
+    never reading stdout; ``close_after``: seconds after which its end is closed then (None:
+    never, while the host runs); gives the exit status and stderr."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("INFOBIP_")}
     read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as err:
@@ -48,7 +51,8 @@ def _run(
             assert proc.stdin is not None
             proc.stdin.write(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
             proc.stdin.flush()
-            time.sleep(2)  # the end of input would refuse a call not started yet
+            _wait_for(err, ready)
+            time.sleep(1)
             proc.stdin.close()
             if close_after is not None:
                 time.sleep(close_after)
@@ -65,6 +69,14 @@ def _run(
                 os.close(read_end)  # only now: the client never closed its end
         err.seek(0)
         return status, err.read().decode()
+
+
+def _wait_for(err: Any, text: bytes) -> None:
+    """Wait until the file ``err`` holds ``text`` (a minute at most)."""
+    deadline = time.monotonic() + TIMEOUT
+    while text not in (err.seek(0) or err.read()):
+        assert time.monotonic() < deadline, f"never logged: {text!r}"
+        time.sleep(0.05)
 
 
 def _lost(log: str) -> dict[str, str]:
@@ -93,7 +105,7 @@ def test_serve_gives_up_on_a_client_that_does_not_read_and_logs_each_answer() ->
     ]
     execute = {"action": "sendSms", "input": send, "idempotencyKey": "k-drain"}
     lines.append({"jsonrpc": "2.0", "id": "send", "method": "execute", "params": execute})
-    status, log = _run(["serve", "--sandbox", "--grace", "0.5"], lines)
+    status, log = _run(["serve", "-v", "--sandbox", "--grace", "0.5"], lines, ready=b"sandbox:/")
     assert status == 0, log
     assert "not read within the grace period" in log
     lost = _lost(log)
@@ -119,7 +131,7 @@ def test_mcp_stdio_gives_up_on_a_client_that_does_not_read_and_logs_each_answer(
             "params": {"name": "sendSms", "arguments": send},
         },
     ]
-    status, log = _run(["mcp", "--sandbox", "--grace", "0.5"], lines)
+    status, log = _run(["mcp", "-v", "--sandbox", "--grace", "0.5"], lines, ready=b"sandbox:/")
     assert status == 0, log
     lost = _lost(log)
     assert len(lost) >= DEFINITIONS, log
