@@ -30,6 +30,7 @@ from . import jsonout, stopsignals
 from .cliflags import LazyHelp, action_names, add_compact
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
+from .uniquejson import loads_unique
 
 if TYPE_CHECKING:
     from ..component import Component
@@ -89,7 +90,7 @@ def _read_json(source: str, what: str) -> Any:
     if len(raw) > MAX_INPUT_BYTES:
         raise error([{"path": path, "message": f"{what} is larger than 50 MB; split it up"}])
     try:
-        return safejson.loads(raw)
+        return loads_unique(raw)  # a member named twice is refused, never half-read
     except safejson.JsonError as exc:
         raise error([{"path": path, "message": f"{what} {exc}"}]) from None
 

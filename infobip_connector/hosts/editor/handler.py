@@ -21,6 +21,7 @@ from aiohttp import web
 from ... import safejson
 from ...redaction import get_logger
 from ...webserver import BodyRefused, read_body
+from ..uniquejson import loads_unique
 from .api import EditorBackend, RequestError
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -79,7 +80,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     nested at most ``safejson.MAX_DEPTH`` levels, never an exception of another kind.
     """
     try:
-        body = safejson.loads(raw)
+        body = loads_unique(raw)  # a member named twice is refused, never half-read
     except safejson.JsonError as exc:
         raise HttpError(HTTPStatus.BAD_REQUEST, f"the body {exc}") from None
     if not isinstance(body, dict):
