@@ -17,8 +17,9 @@ cut off mid-flight by the client.
   second stop cancels at once.
 - A call whose answer could not be written is logged in one line as well: over stdio the
   transport says so (:meth:`InFlight.undelivered`, or no :meth:`delivered` by the end),
-  for every call; over HTTP, where the response is out of sight, each send or pull that
-  ended while the server stopped (a read is safe to ask for again).
+  for every call; over HTTP the response's watch does (``httpanswers.py``), for each send
+  or pull (a read is safe to ask for again): one whose response had not ended when the
+  server stopped is logged then.
 
 The lines are ``serve``'s (``serve/lost.py``), redacted (``get_logger``), and name IDs,
 never message texts or numbers.
@@ -147,13 +148,15 @@ class InFlight:
         return result
 
     def _left(self, request_id: Any, name: str, result: CallResult, gone: bool) -> None:
-        """The HTTP response for ``result`` ended; ``gone``: its client left first."""
-        if not gone:
-            return
+        """The HTTP response for ``result`` ended; ``gone``: its client left first (logged
+        now), else it was written whole (nothing to log, even when it ended while stopping)."""
         found = self._unanswered.get(_key(request_id))
-        if found is not None and found[2] is result:  # logged here, not again at the end
+        if found is not None and found[2] is result:  # accounted for here, not at the end
             del self._unanswered[_key(request_id)]
-        self._lost(request_id, name, result, "the client left before its HTTP response ended")
+            if not self._unanswered:
+                self._answered.set()
+        if gone:
+            self._lost(request_id, name, result, "the client left before its HTTP response ended")
 
     def _accounted(self, name: str) -> bool:
         """Whether a lost answer of tool ``name`` may stand for something Infobip did (a
@@ -208,7 +211,8 @@ class InFlight:
             entry.task.cancel()
 
     async def settle(self, timeout: float = SETTLE_SECONDS) -> None:
-        """Wait (at most ``timeout`` s) for the answers of calls that ended while stopping."""
+        """Wait (at most ``timeout`` s) for the answers of calls that ended while stopping
+        to be written (stdio) or their HTTP responses to end."""
         if self._unanswered:
             self._answered.clear()
             with contextlib.suppress(TimeoutError):

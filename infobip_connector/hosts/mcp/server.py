@@ -14,6 +14,7 @@ wants. Over HTTP, a call whose client left before its response ended is logged t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import sys
@@ -35,7 +36,13 @@ from .httpbody import MAX_BODY_BYTES, bodies_read
 from .httpguard import HttpGuard, guarded
 from .inflight import InFlight
 from .resources import ResourceSpec
-from .stopping import HTTP_CLOSE_SECONDS, Stopper, StoppingReader, TellingWriter
+from .stopping import (
+    HTTP_CLOSE_SECONDS,
+    Stopper,
+    StoppingReader,
+    TellingWriter,
+    streams_ended,
+)
 from .unread import answer_unread
 
 INSTRUCTIONS = (
@@ -224,7 +231,8 @@ def serve_http(
     )
     bound = sock.getsockname()
     # Every path, the header's exact rules; then each body answered as its stdio line is.
-    checked = guarded(answers_watched(bodies_read(app)), guard, bound[1])
+    stopped = asyncio.Event()  # the event streams end then, not at uvicorn's timeout
+    checked = guarded(streams_ended(answers_watched(bodies_read(app)), stopped), guard, bound[1])
     shown = f"[{bound[0]}]" if sock.family == socket.AF_INET6 else bound[0]
     sys.stderr.write(f"MCP server (streamable HTTP) on http://{shown}:{bound[1]}{HTTP_PATH}\n")
     sys.stderr.flush()
@@ -243,12 +251,13 @@ def serve_http(
 
     async def serve() -> None:
         stopper = Stopper(in_flight)
+        stopper.then(stopped.set)
         stopper.then(lambda: setattr(web, "should_exit", True))
         try:
             with handling(stopper.signalled):
                 await web.serve([sock])
         finally:
-            # Over HTTP the answers go out on their own responses, unseen from here.
-            in_flight.report("ended while the server stopped; its HTTP response may be gone")
+            # The calls whose HTTP response had not ended (each one that did told its watch).
+            in_flight.report("its HTTP response had not ended when the server stopped")
 
     anyio.run(serve)

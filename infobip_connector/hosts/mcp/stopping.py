@@ -9,15 +9,16 @@ seen written (``inflight.py``). A second signal cuts the grace short.
 Over stdio the SDK's ``Server.run`` is handed wrapped streams: the read stream ends only
 once the calls in flight have ended and their answers were written (the SDK's loop cancels
 every handler when its input ends), and the write stream tells which answers went out.
-Over HTTP uvicorn is told to exit once the calls have ended, so their answers go out on
-their open responses first; uvicorn's own signal handling (exit at once, the signal raised
-again) is left out.
+Over HTTP uvicorn is told to exit once the calls have ended and their responses with them
+(``httpanswers.py`` tells), so their answers go out on their open responses first; the
+event streams a client holds open end then too (:func:`streams_ended`); uvicorn's own
+signal handling (exit at once, the signal raised again) is left out.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio
@@ -30,8 +31,50 @@ from .stdio import MessageWriter, ReadStream, _Stream, log_lost  # the transport
 
 log = get_logger("infobip_connector.mcp")
 
-#: Seconds an HTTP server waits for open connections (an idle event stream) once stopping.
-HTTP_CLOSE_SECONDS = 2
+#: Seconds an HTTP server waits for open connections once stopping: by then the calls'
+#: responses have ended (``InFlight.settle``); what is left is an idle event stream (GET),
+#: which has nothing to deliver, or a read that is safe to ask for again.
+HTTP_CLOSE_SECONDS = 1
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def streams_ended(app: App, stopped: asyncio.Event) -> App:
+    """``app`` (ASGI) whose event streams (GET: the server's own messages, none of them an
+    answer) end once ``stopped`` is set, as when their client leaves; uvicorn would
+    otherwise wait for them, then cancel them with an error in the log."""
+
+    async def ended(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await app(scope, receive, send)
+            return
+
+        async def receiving() -> MutableMapping[str, Any]:
+            message = asyncio.ensure_future(receive())
+            stop = asyncio.ensure_future(stopped.wait())
+            await asyncio.wait({message, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if message.done():
+                return message.result()
+            message.cancel()
+            return {"type": "http.disconnect"}
+
+        sent: list[bool] = []  # a part sent, each: whether it was the last
+
+        async def sending(message: MutableMapping[str, Any]) -> None:
+            await send(message)
+            sent.append(message["type"] == "http.response.body" and not message.get("more_body"))
+
+        await app(scope, receiving, sending)
+        if stopped.is_set() and sent and not sent[-1]:
+            # The stream's last chunk: it ends cleanly, the client sees its end.
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return ended
 
 
 class Stopper:
