@@ -6,8 +6,6 @@ member's own path, for Python values as for JSON."""
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,13 +13,20 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.definition.open_shapes import FREE_MAX_DEPTH, FREE_MAX_JSON_CHARS
+from infobip_connector.definition.schemas import property_schema
 from infobip_connector.errors import InputError
 from infobip_connector.sandbox import Sandbox, Template
 from infobip_connector.sandbox.templates import Button
 from infobip_connector.transport.requestbody import encode_body
 
-from .sandbox_support import KEY, SLICES
+from .sandbox_support import KEY
 from .template_support import SENDER, input_problems, sent_body
+from .test_definition_mirrors_operations import (
+    BODY_ACTIONS,
+    _body_properties,
+    _request_schema,
+    _walk,
+)
 from .test_template_order_details import RAZORPAY_ORDER
 from .test_template_order_details import _values as order_values
 
@@ -72,35 +77,6 @@ def test_a_flow_data_member_that_is_not_an_object_is_refused_at_its_path(
     problems = input_problems(flow({"customer": {"name": "Ana"}, "plan": value}))
     assert list(problems) == [f"{DATA}.plan"]
     assert problems[f"{DATA}.plan"].startswith(said)
-
-
-def test_the_derived_schema_types_data_members_as_infobip_does() -> None:
-    spec = json.loads((SLICES / "whatsapp_template_request.json").read_text(encoding="utf-8"))
-    found: list[Any] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "flowToken" in node.get("properties", {}):
-                found.append(node["properties"]["data"]["additionalProperties"])
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(spec)
-    assert found and all(f == {"type": "object"} for f in found)
-    schema = json.loads(
-        (
-            Path(__file__).parent.parent
-            / "schemas"
-            / "sendWhatsappTemplateMessage.input.schema.json"
-        ).read_text(encoding="utf-8")
-    )
-    button = schema["properties"]["messages"]["items"]["properties"]["content"]["properties"][
-        "templateData"
-    ]["properties"]["buttons"]["items"]
-    assert button["properties"]["data"]["additionalProperties"]["type"] == "object"
 
 
 def test_the_sandbox_refuses_a_flow_data_member_that_is_not_an_object() -> None:
@@ -289,3 +265,23 @@ def test_a_lone_surrogate_in_a_name_of_a_list_item_in_data_is_told_at_that_name(
     problems = input_problems(flow({"a": {"rows": [{"ok": "1"}, {"x\udc00": "1"}]}}))
     said = "is a member name that is not valid Unicode text (lone surrogate)"
     assert problems == {f"{DATA}.a.rows[1].x\\udc00": said}
+
+
+@pytest.mark.parametrize("action", BODY_ACTIONS)
+def test_the_values_of_every_free_object_take_the_json_type_of_the_spec(action: str) -> None:
+    # Where the spec types the members of an object whose names the sender chooses
+    # (additionalProperties), the derived schema gives them the same JSON type: a FLOW
+    # button's data members are objects, a Razorpay callbackData's are strings.
+    spec: dict[str, set[str]] = {}
+    for where, sub in _walk(_request_schema(action)):
+        members = sub.get("additionalProperties")
+        if isinstance(members, dict) and "type" in members:
+            spec.setdefault(where, set()).add(members["type"])
+    declared: dict[str, set[str]] = {}
+    for where, prop in _body_properties(action).items():
+        for form in prop.forms or [prop]:
+            if form.freeMembers:
+                members = property_schema(form)["additionalProperties"]
+                given = members.get("type", "any") if isinstance(members, dict) else "any"
+                declared.setdefault(where, set()).add(given)
+    assert declared == spec
