@@ -90,6 +90,16 @@ def test_tools_carry_the_derived_schemas_and_the_definitions_words() -> None:
         assert not tool.needs_confirmation
 
 
+def test_every_tool_description_reads_as_sentences_where_its_notes_are_joined() -> None:
+    for name, tool in build_tools(component, component.action_names, confirm_sends=True).items():
+        own = component.definition.action(name).description.rstrip()
+        assert tool.description.startswith(own), name
+        joined = tool.description[len(own) :]
+        assert tool.description.rstrip()[-1] in ".!?", name
+        if joined and joined[0] != ".":  # a note follows: the text before it ends a sentence
+            assert own[-1] in ".!?:" and joined.startswith(" "), (name, tool.description[:120])
+
+
 def test_confirm_sends_adds_a_required_confirm_to_sends_only() -> None:
     tools = build_tools(component, component.action_names, confirm_sends=True)
     for name, tool in tools.items():

@@ -151,7 +151,7 @@ def build_tools(
         tools[name] = ToolSpec(
             name=name,
             title=action.title,
-            description=action.description + (_KEY_NOTE if sends else ""),
+            description=_sentence(action.description) + (_KEY_NOTE if sends else ""),
             kind=action.kind,
             input_schema=input_schema,
             output_schema=copy.deepcopy(component.output_schema(name)),
@@ -169,6 +169,12 @@ _CONFIRM_SCHEMA = {
 }
 _REPEATED_SCHEMA = {"description": _REPEATED_DESCRIPTION, "type": "boolean"}
 _KEY_SCHEMA = {"description": _KEY_DESCRIPTION, "type": "string", "minLength": 1, "maxLength": 256}
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so a note appended reads as the next one."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?:" else text + "."
 
 
 def _add_argument(
