@@ -93,3 +93,20 @@ def test_confirm_and_the_key_go_together() -> None:
     first = call(tools, "sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
     again = call(tools, "sendSms", {**SMS, "confirm": True, IDEMPOTENCY_KEY: "k-1"})
     assert ids(first.structured) == ids(again.structured)
+
+
+def test_the_tools_own_arguments_and_the_input_are_checked_in_one_pass() -> None:
+    tools, box = runner(["sendSms"], confirm=True)
+    wrong = {"messages": "x", IDEMPOTENCY_KEY: "", "repeated": "yes", "bogus": 1}
+    result = call(tools, "sendSms", wrong)
+    assert result.is_error and result.structured["error"]["type"] == "input"
+    paths = {e["path"] for e in result.structured["error"]["details"]["errors"]}
+    assert {"confirm", "repeated", IDEMPOTENCY_KEY, "messages", "bogus"} <= paths, paths
+    # With every own argument right but confirm, the input's errors still come with it.
+    result = call(tools, "sendSms", {"messages": "x", IDEMPOTENCY_KEY: "k-9"})
+    paths = {e["path"] for e in result.structured["error"]["details"]["errors"]}
+    assert paths == {"confirm", "messages"}, paths
+    result = call(tools, "sendSms", {**SMS, "confirm": True, "repeated": True})
+    [error] = result.structured["error"]["details"]["errors"]
+    assert error["path"] == "repeated"
+    assert not box.requests

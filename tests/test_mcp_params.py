@@ -64,6 +64,28 @@ def _errors(answer: dict[str, Any]) -> list[dict[str, str]]:
             [{"path": "params.name", "message": "must be one of: sendSms"}],
         ),
         (
+            {"name": 5, "arguments": 5},
+            [
+                {"path": "params.arguments", "message": "must be an object"},
+                {"path": "params.name", "message": "must be a string"},
+            ],
+        ),
+        (
+            {"name": "nope", "arguments": 5, "_meta": 5},
+            [
+                {"path": "params._meta", "message": "must be an object"},
+                {"path": "params.arguments", "message": "must be an object"},
+                {"path": "params.name", "message": "must be one of: sendSms"},
+            ],
+        ),
+        (
+            {"name": "nope", "arguments": []},
+            [
+                {"path": "params.arguments", "message": "must be an object"},
+                {"path": "params.name", "message": "must be one of: sendSms"},
+            ],
+        ),
+        (
             {"name": "sendSms", "arguments": {}, "_meta": {"progressToken": [1]}},
             [
                 {

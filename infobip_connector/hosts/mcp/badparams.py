@@ -13,7 +13,7 @@ server's own refusals (an unknown tool or resource). Only the SDK's public types
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import mcp_types as types
@@ -60,9 +60,18 @@ def invalid_params(errors: list[dict[str, str]], message: str | None = None) -> 
     return MCPError(types.INVALID_PARAMS, error.message, data=error.to_dict()["error"])
 
 
+#: More of what is wrong with a request's params than their types say (an unknown tool
+#: name): ``(method, params)`` to ``[{"path", "message"}]``.
+MoreErrors = Callable[[str, Any], list[dict[str, str]]]
+
+
 class ParamsErrors(ServerMiddleware[Any]):
     """Server middleware: the SDK's params mismatch (and its refusal of a request before
-    the handshake, the same empty -32602) becomes :func:`invalid_params`' error."""
+    the handshake, the same empty -32602) becomes :func:`invalid_params`' error; ``more``
+    adds, in the same answer, what the server's own checks find (every problem at once)."""
+
+    def __init__(self, more: MoreErrors | None = None) -> None:
+        self._more = more
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -70,7 +79,12 @@ class ParamsErrors(ServerMiddleware[Any]):
         try:
             return await call_next(ctx)
         except ValidationError as exc:
-            raise invalid_params(params_errors(exc.errors(include_input=False))) from None
+            errors = params_errors(exc.errors(include_input=False))
+            if self._more is not None:
+                named = {e["path"] for e in errors}
+                more = self._more(ctx.method, ctx.params)
+                errors += [e for e in more if e["path"] not in named]
+            raise invalid_params(errors) from None
         except MCPError as exc:
             if exc.code != types.INVALID_PARAMS or exc.data != "":
                 raise
@@ -100,16 +114,30 @@ def params_errors(found: Sequence[Any]) -> list[dict[str, str]]:
 
 
 def _is_branch(loc: tuple[Any, ...], kind: str, found: Sequence[Any]) -> bool:
-    """Whether ``loc`` ends in a union branch's name: a type error whose loc but for its
-    last part is shared by another type error of another last part."""
-    if kind not in _TYPE_ERRORS or len(loc) < 2 or not isinstance(loc[-1], str):
+    """Whether ``loc`` ends in a union branch's name: a type error whose last part names a
+    type (two members of one object, ``params.name`` and ``params.arguments``, are not
+    branches) and whose loc but for it is shared by another such error."""
+    if kind not in _TYPE_ERRORS or len(loc) < 2 or not _is_type_name(loc[-1]):
         return False
     return any(
         str(other.get("type")) in _TYPE_ERRORS
         and tuple(other.get("loc", ()))[:-1] == loc[:-1]
         and tuple(other.get("loc", ()))[-1:] != loc[-1:]
+        and _is_type_name(tuple(other.get("loc", ()))[-1])
         for other in found
     )
+
+
+def _is_type_name(part: Any) -> bool:
+    """Whether a loc's part is how pydantic names a union branch: a builtin type (``str``,
+    ``int``), a model (``Meta``) or a generic or validator (``dict[str,any]``,
+    ``function-after[...]``); the protocol's members start lower case or with ``_``."""
+    if not isinstance(part, str) or not part:
+        return False
+    return part in _BUILTINS or part[0].isupper() or "[" in part
+
+
+_BUILTINS = frozenset({"str", "int", "float", "bool", "none", "bytes", "list", "dict"})
 
 
 def _either(wanted: list[str]) -> str:

@@ -121,13 +121,10 @@ class ToolRunner:
         """
         tool = self.tools.get(name)
         if tool is None:
-            offered = ", ".join(self.tools)
-            raise UnknownTool(
-                f"unknown tool {name!r}; one of: {offered}", f"must be one of: {offered}"
-            )
+            raise self.unknown(name)
         key: str | None = None
         try:
-            values, key, repeated = _values(tool, arguments)
+            values, key, repeated = _values(tool, arguments, partial(self._validate, name))
             retry = f"with the same arguments, {IDEMPOTENCY_KEY} {key!r} and {REPEATED}: true"
             # A key minted here is looked up by nobody and remembered only once it is handed
             # out (:meth:`keep`, the log of a lost answer): keyless calls would otherwise push
@@ -162,6 +159,17 @@ class ToolRunner:
             return self.error_result(internal, key)
         result = self._result(output, is_error=False, key=key)
         return result if given else replace(result, minted=partial(self._print, name, values, key))
+
+    def unknown(self, name: str) -> UnknownTool:
+        """The error of a call naming ``name``, which is no tool this server offers."""
+        offered = ", ".join(self.tools)
+        return UnknownTool(
+            f"unknown tool {name!r}; one of: {offered}", f"must be one of: {offered}"
+        )
+
+    def _validate(self, name: str, values: dict[str, Any]) -> None:
+        """Raise InputError listing what is wrong with ``values`` for action ``name``."""
+        self._component.validate_input(name, values)
 
     def _print(self, name: str, values: dict[str, Any], key: str | None) -> Print | None:
         """The ledger's fingerprint of a send with ``key`` (None: not a send), its values
@@ -203,30 +211,56 @@ class ToolRunner:
         return CallResult(data, "\n".join(parts), is_error, meta or None, key)
 
 
+def unknown_tool_errors(runner: ToolRunner, method: str, params: Any) -> list[dict[str, str]]:
+    """``params.name``'s error when a ``tools/call`` whose params are wrong otherwise also
+    names a tool ``runner`` does not offer (told with the rest, ``badparams.py``)."""
+    if method != "tools/call" or not isinstance(params, Mapping):
+        return []
+    name = params.get("name")
+    if not isinstance(name, str) or name in runner.tools:
+        return []
+    return [{"path": "params.name", "message": runner.unknown(name).expected}]
+
+
 def _values(
-    tool: ToolSpec, arguments: Mapping[str, Any] | None
+    tool: ToolSpec, arguments: Mapping[str, Any] | None, validate: Callable[[dict[str, Any]], Any]
 ) -> tuple[dict[str, Any], str | None, bool]:
     """The action's values from a call's arguments, the execution key of a send, ``repeated``.
 
     ``confirm`` is checked and taken out, ``idempotency_key`` and ``repeated`` taken out and
-    checked; a send without a key gets a new random one. Raises InputError at ``confirm``
-    when the tool needs it and it is not ``true``, at ``idempotency_key`` when it is not a
-    usable key, at ``repeated`` when it is not a boolean or is true without a key.
+    checked; a send without a key gets a new random one. Raises InputError listing every
+    problem at once: at ``confirm`` when the tool needs it and it is not ``true``, at
+    ``idempotency_key`` when it is not a usable key, at ``repeated`` when it is not a
+    boolean or is true without a key, and then whatever ``validate`` (the action's checks
+    of the values, raising InputError) finds wrong with the rest.
     """
     values = dict(arguments) if arguments is not None else {}
+    errors: list[dict[str, str]] = []
     if tool.needs_confirmation and values.pop(CONFIRM, None) is not True:
-        raise InputError([{"path": CONFIRM, "message": CONFIRM_MESSAGE}])
-    if not tool.takes_idempotency_key:
-        return values, None, False
-    given = values.pop(IDEMPOTENCY_KEY, None)
-    repeated = values.pop(REPEATED, None)
-    if repeated is not None and not isinstance(repeated, bool):
-        raise InputError([{"path": REPEATED, "message": "must be true or false"}])
-    if given is None:
-        if repeated:
-            raise InputError([{"path": REPEATED, "message": REPEATED_ALONE_MESSAGE}])
-        return values, f"mcp-{uuid.uuid4()}", False
-    return values, checked_idempotency_key(given, IDEMPOTENCY_KEY), repeated is True
+        errors.append({"path": CONFIRM, "message": CONFIRM_MESSAGE})
+    key: str | None = None
+    repeated: object = None
+    if tool.takes_idempotency_key:
+        given = values.pop(IDEMPOTENCY_KEY, None)
+        repeated = values.pop(REPEATED, None)
+        if repeated is not None and not isinstance(repeated, bool):
+            errors.append({"path": REPEATED, "message": "must be true or false"})
+        elif repeated and given is None:
+            errors.append({"path": REPEATED, "message": REPEATED_ALONE_MESSAGE})
+        if given is not None:
+            try:
+                key = checked_idempotency_key(given, IDEMPOTENCY_KEY)
+            except InputError as exc:
+                errors.extend(exc.errors)
+        else:
+            key = f"mcp-{uuid.uuid4()}"
+    if errors:
+        try:
+            validate(values)  # the input's own errors in the same answer
+        except InputError as more:
+            errors.extend(more.errors)
+        raise InputError(errors)
+    return values, key, repeated is True
 
 
 #: How the action's checks list the properties an object takes (``runtime/validation.py``).

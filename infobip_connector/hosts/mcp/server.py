@@ -19,6 +19,7 @@ import contextlib
 import socket
 import sys
 from collections.abc import Generator
+from functools import partial
 from typing import Any
 
 import anyio
@@ -30,7 +31,7 @@ from ..cliflags import GRACE
 from ..stopsignals import handling
 from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
-from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool
+from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool, unknown_tool_errors
 from .httpanswers import answers_watched, watch_of
 from .httpbody import MAX_BODY_BYTES, bodies_read
 from .httpguard import HttpGuard, guarded
@@ -155,7 +156,8 @@ def build_server(
         on_read_resource=read_resource,
         on_list_resource_templates=list_resource_templates,
     )
-    server.middleware.append(ParamsErrors())  # inside the SDK's tracing, which sees its error
+    # Inside the SDK's tracing, which sees its error; an unknown tool named with the rest.
+    server.middleware.append(ParamsErrors(partial(unknown_tool_errors, runner)))
     return server
 
 
