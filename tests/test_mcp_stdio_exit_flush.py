@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,3 +48,44 @@ def test_stalled_then_resumed_reader_gets_every_answer_whole_after_eof() -> None
     assert out.endswith(b"\n")
     answers = [json.loads(line) for line in out.splitlines()]
     assert sorted(a["id"] for a in answers) == list(range(COUNT + 1))
+
+
+SENDS = 8
+SMS = {"messages": [{"destinations": [{"to": "+41 79 302 67 27"}], "text": "Hello"}]}
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "end of input"])
+def test_answers_written_after_a_stall_are_never_logged_as_not_delivered(stop: str) -> None:
+    read = {"uri": "infobip-connector://definition"}
+    lines = [initialize(0), {"jsonrpc": "2.0", "method": "notifications/initialized"}]
+    for n in range(1, SENDS + 1):  # a large answer, then a send, each time
+        lines.append(
+            {"jsonrpc": "2.0", "id": 2 * n - 1, "method": "resources/read", "params": read}
+        )
+        call = {"name": "sendSms", "arguments": SMS}
+        lines.append({"jsonrpc": "2.0", "id": 2 * n, "method": "tools/call", "params": call})
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infobip_connector.hosts.cli", "mcp", "--sandbox", "--grace", "30"],
+        stdin=subprocess.PIPE,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write_end)
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    proc.stdin.flush()
+    time.sleep(2)  # the calls run; their answers wait for a reader that has stalled
+    if stop == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    proc.stdin.close()
+    time.sleep(4)  # longer than the stop waits for the answers (inflight.SETTLE_SECONDS)
+    out = bytearray()
+    while chunk := os.read(read_end, 1 << 16):  # the reader resumes: every answer arrives
+        out += chunk
+    os.close(read_end)
+    log = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, log
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert sorted(a["id"] for a in answers) == list(range(2 * SENDS + 1))
+    assert "answer not delivered" not in log, log
