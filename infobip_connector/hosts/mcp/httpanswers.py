@@ -14,13 +14,10 @@ whose response is gone, in ``serve``'s line, and keeps its key, as for a cancell
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
+from .httpguard import App, Receive, Scope, Send  # the ASGI shapes, defined once
 
 #: Where a POST's scope carries its :class:`AnswerWatch`.
 SCOPE_KEY = "infobip_connector.answer"

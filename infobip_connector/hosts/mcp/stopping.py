@@ -18,7 +18,7 @@ signal handling (exit at once, the signal raised again) is left out.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import anyio
@@ -26,6 +26,7 @@ import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
+from .httpguard import App, Receive, Scope, Send  # the ASGI shapes, defined once
 from .inflight import InFlight
 from .stdio import MessageWriter, ReadStream, _Stream, log_lost  # the transport's protocol
 
@@ -35,12 +36,6 @@ log = get_logger("infobip_connector.mcp")
 #: responses have ended (``InFlight.settle``); what is left is an idle event stream (GET),
 #: which has nothing to deliver, or a read that is safe to ask for again.
 HTTP_CLOSE_SECONDS = 1
-
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def streams_ended(app: App, stopped: asyncio.Event) -> App:
