@@ -101,7 +101,7 @@ def property_schema(prop: Property, *, for_output: bool = False) -> dict[str, An
         _put(schema, "maxLength", prop.maxLength)
         if prop.maxLength is not None and not for_output:
             schema["x-maxLengthUtf16"] = prop.maxLength
-        _put(schema, "pattern", _string_pattern(prop, for_output))
+        _put(schema, "pattern", string_pattern(prop, for_output))
     if prop.options and not for_output:
         schema["enum"] = prop.option_values
     if prop.optionsFrom and not for_output:
@@ -152,7 +152,7 @@ def _one_of(schema: dict[str, Any], forms: list[Property], for_output: bool) -> 
         schema["x-maxJsonLength"] = FREE_MAX_JSON_CHARS
 
 
-def _string_pattern(prop: Property, for_output: bool) -> str | None:
+def string_pattern(prop: Property, for_output: bool) -> str | None:
     """What an input string may hold: never blank, never a control character (tabs and line
     breaks only in ``multiline`` text); a date-time, URL or identifier in its own form."""
     if prop.type == "DATE_TIME":

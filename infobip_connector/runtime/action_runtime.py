@@ -24,8 +24,9 @@ from .idempotency import derived_ids
 from .placement import Placement
 from .problems import Parts, input_error, taint
 from .shaping import project
+from .text_forms import PatternFailed, lean_schema
 from .validation import SchemaValidator
-from .values import drop_emptied, prune_for_validation
+from .values import drop_emptied, prune_counted
 from .whole_numbers import WholeNumbers
 from .wireform import as_read
 
@@ -34,6 +35,9 @@ log = get_logger("infobip_connector.runtime")
 REJECTED_GROUP = 5
 # What the schema found no problem with taints no place (problems.taint of nothing).
 _UNTAINTED: frozenset[Parts] = frozenset()
+# Inputs of fewer values are validated with the full schema: the lean one (text_forms.py)
+# saves a pattern per recipient, which a few recipients do not repay.
+LEAN_FROM = 64
 
 
 class ActionRuntime:
@@ -43,8 +47,13 @@ class ActionRuntime:
         for required in ("build_request", "shape_output"):
             if not callable(getattr(self.executor, required, None)):
                 raise TypeError(f"executor {action.executor} of {action.name} lacks {required}()")
-        self._input_prop = action.as_property()
-        self.inputs = SchemaValidator(input_schema(component, action), self._input_prop)
+        self._input_prop = root = action.as_property()
+        schema = input_schema(component, action)
+        self.inputs = SchemaValidator(schema, root)
+        # The same schema without the patterns the checks test themselves (text_forms.py):
+        # what validate runs first.
+        lean = lean_schema(schema, root)
+        self._lean = SchemaValidator(lean, root) if lean is not None else None
         self._output_prop = action.output.as_property()
         # What a fitted output's entries may hold (see _read): a bulk's ``messages`` items,
         # or the output itself when it is the one entry.
@@ -86,19 +95,35 @@ class ActionRuntime:
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
-            pruned, emptied, floats = prune_for_validation(values, self._input_prop)
+            pruned, emptied, floats, size = prune_counted(values, self._input_prop)
             if floats:
                 # Before the checks: an ID derived from the values must not depend on it.
                 self.whole_numbers.normalise(pruned)
-            problems = self.inputs.problems(pruned)
-            problems += self.checks.apply(
-                pruned,
-                now,
-                check=phone_check,
-                taint=taint(problems) if problems else _UNTAINTED,
-                derive=derive,
-                local=local,
-            )
+            problems = None
+            lean = self._lean
+            # The lean schema says nothing the full one would not: where it finds no problem,
+            # the patterns it leaves out are all the full one could add, and the checks test
+            # them; anything else is validated with the full schema, as it reports it.
+            if lean is not None and size >= LEAN_FROM and not lean.problems(pruned):
+                try:
+                    problems = self.checks.apply(
+                        pruned, now, check=phone_check, derive=derive, local=local, patterns=True
+                    )
+                except PatternFailed:
+                    # Validated again from the input: the checks normalised some values.
+                    pruned, emptied, floats, _ = prune_counted(values, self._input_prop)
+                    if floats:
+                        self.whole_numbers.normalise(pruned)
+            if problems is None:
+                problems = self.inputs.problems(pruned)
+                problems += self.checks.apply(
+                    pruned,
+                    now,
+                    check=phone_check,
+                    taint=taint(problems) if problems else _UNTAINTED,
+                    derive=derive,
+                    local=local,
+                )
             if problems:
                 raise input_error(problems, values)
             result: dict[str, Any] = drop_emptied(pruned) if emptied else pruned

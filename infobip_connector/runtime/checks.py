@@ -32,6 +32,7 @@ from .template_rules import (
     template_data,
     template_header,
 )
+from .text_forms import PatternFailed, Test, all_pass, passes, pattern_test
 from .timeutil import (
     PAST_GRACE,
     SCHEDULE_HORIZON,
@@ -130,6 +131,7 @@ class _Plan:
         "keys",
         "leaf",
         "limit",
+        "pattern",
         "prop",
         "short",
         "star",
@@ -147,6 +149,8 @@ class _Plan:
         # A format checked but kept as given (a URL): its message, or None when well-formed.
         self.form = _FORMS.get(checked.format or "") if checked is not None else None
         self.generated = checked is not None and checked.generatedId
+        # The pattern the lean schema leaves to this pass, as text_forms.passes tests it.
+        self.pattern: Test | None = pattern_test(checked) if checked is not None else None
         # What is sent when the value is left empty (``sentWhenEmpty``).
         self.fill = checked.sentWhenEmpty if checked is not None else None
         # IDs given in a list (a recipient's messageId) must differ from each other.
@@ -263,6 +267,7 @@ class _Pass:
         "missing_fills",
         "missing_ids",
         "now",
+        "patterns",
         "problems",
         "repeated",
         "seen",
@@ -271,9 +276,16 @@ class _Pass:
     )
 
     def __init__(
-        self, now: datetime, check: PhoneCheck, taint: frozenset[Parts], local: bool = False
+        self,
+        now: datetime,
+        check: PhoneCheck,
+        taint: frozenset[Parts],
+        local: bool = False,
+        patterns: bool = False,
     ) -> None:
         self.now = now
+        # Whether the schema left the patterns of phone numbers and IDs to this pass.
+        self.patterns = patterns
         self.local = local
         self.check: PhoneCheck = check
         self.taint = taint
@@ -292,9 +304,9 @@ class _Pass:
         if star is not None and type(value) is list:
             if star.flat is not None and not self.taint:
                 if len(value) < FEW:
-                    self.few_recipients(star.flat, value, trail)
+                    self.few_recipients(star, value, trail)
                 else:
-                    self.recipients(star.flat, value, trail)
+                    self.recipients(star, value, trail)
             elif star.prop is None and star.star is None:
                 # A list of objects (messages, destinations): go straight to their members.
                 for index, item in enumerate(value):
@@ -306,19 +318,16 @@ class _Pass:
         if plan.keys and type(value) is dict:
             self.members(plan, value, trail)
 
-    def recipients(
-        self,
-        flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]],
-        items: list[Any],
-        trail: Trail,
-    ) -> None:
+    def recipients(self, plan: _Plan, items: list[Any], trail: Trail) -> None:
         """``members`` for a list of schema-valid flat objects, without a call per item.
 
         This is a bulk's cost: a number already in Infobip's form is settled by one lookup
         and one compiled match (see phones.py); given IDs are checked a list at a time. The
         items are schema-valid objects (this path is only taken when the schema passed).
+        ``plan``: the items' plan, with ``flat`` set.
         """
-        phones, ids = flat
+        assert plan.flat is not None
+        phones, ids = plan.flat
         check = self.check
         table = shapes(check)
         get = dict.get
@@ -333,6 +342,8 @@ class _Pass:
                 if raw is not None:
                     match = table.get((raw[:3], len(raw)))
                     if match is None or not match(raw):
+                        # A number the match settles is digits, which its pattern allows.
+                        self.tested(plan.keys[name].pattern, raw)
                         try:
                             item[name] = normalize_phone(raw, check)
                         except ValueError as exc:
@@ -346,6 +357,9 @@ class _Pass:
                     if name not in item
                 )
                 given = [value for value in given if value is not None]
+            test = plan.keys[name].pattern
+            if self.patterns and test is not None and not all_pass(given, test):
+                raise PatternFailed
             if limit is not None and given and max(map(len, given)) * 2 > limit:
                 for index, item in enumerate(items):
                     if name in item and over_limit(item[name], limit):
@@ -363,35 +377,41 @@ class _Pass:
             if len(seen) - before != len(given):
                 self.repeated = True
 
-    def few_recipients(
-        self,
-        flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]],
-        items: list[Any],
-        trail: Trail,
-    ) -> None:
+    def few_recipients(self, plan: _Plan, items: list[Any], trail: Trail) -> None:
         """``recipients`` for a short list (a single send's one or few destinations).
 
         The same checks, found and reported alike, one item at a time: setting up the
         column-wise checks of ``recipients`` costs more than they save on a few items.
         IDs still missing are listed in the same order (by member, then by item).
         """
-        phones, ids = flat
+        assert plan.flat is not None
+        phones, ids = plan.flat
         check = self.check
         for name in phones:
+            test = plan.keys[name].pattern
             for index, item in enumerate(items):
                 raw = item.get(name)
                 if raw is not None:
                     try:
-                        item[name] = normalize_phone(raw, check)
+                        normal = normalize_phone(raw, check)
                     except ValueError as exc:
+                        self.tested(test, raw)
                         self.problem(((trail, index), name), "", str(exc))
+                        continue
+                    if normal is not raw and self.patterns:  # see phone()
+                        self.tested(test, raw)
+                    item[name] = normal
         for name, limit, comma_free in ids:
             seen = self.seen.setdefault(name, set())
+            test = plan.keys[name].pattern
             for index, item in enumerate(items):
                 given = item.get(name)
                 if given is None:
                     self.missing_ids.append((item, name, (trail, index)))
-                elif limit is not None and len(given) * 2 > limit and over_limit(given, limit):
+                    continue
+                if self.patterns:
+                    self.tested(test, given)
+                if limit is not None and len(given) * 2 > limit and over_limit(given, limit):
                     self.given_id(name, limit, given, (trail, index))
                 else:
                     if comma_free and "," in given:
@@ -423,12 +443,15 @@ class _Pass:
         # Where the schema found a problem, here or below, it has been reported: this
         # place's own checks are skipped, its members still get theirs.
         if prop is not None and not (self.taint and _flatten(trail) in self.taint):
-            if plan.leaf is not None:
+            if plan.leaf == "phone":
+                self.phone(container, key, value, plan.pattern, trail)
+            elif plan.leaf is not None:
                 try:
                     container[key] = _LEAVES[plan.leaf](value, self.check)
                 except ValueError as exc:
                     self.problem(trail, "", str(exc))
             elif plan.generated:
+                self.tested(plan.pattern, value)
                 self.given_id(key, plan.limit, value, trail[0], unique=plan.unique)
             elif (
                 plan.limit is not None
@@ -446,6 +469,28 @@ class _Pass:
                     self.problems.append(((*_flatten(trail), *below), message))
         if plan.keys or plan.star is not None:
             self.enter(plan, value, trail)
+
+    def tested(self, test: Test | None, value: str) -> None:
+        """Raise PatternFailed if the schema left ``value``'s pattern to this pass (``test``)
+        and ``value`` breaks it."""
+        if self.patterns and test is not None and not passes(value, test):
+            raise PatternFailed
+
+    def phone(self, container: Any, key: Any, raw: str, test: Test | None, trail: Trail) -> None:
+        """Normalise the phone number ``raw``, ``container[key]``, or report why it is none.
+
+        A number normalisation keeps as it is was in Infobip's form, digits only, which its
+        pattern allows: only another one is tested against the pattern (``tested``).
+        """
+        try:
+            normal = normalize_phone(raw, self.check)
+        except ValueError as exc:
+            self.tested(test, raw)
+            self.problem(trail, "", str(exc))
+            return
+        if normal is not raw:
+            self.tested(test, raw)
+        container[key] = normal
 
     def given_id(
         self, name: str, limit: int | None, value: str, owner: Trail, *, unique: bool = True
@@ -498,6 +543,7 @@ class ActionChecks:
         taint: frozenset[Parts] = frozenset(),
         derive: Callable[[Any, list[Parts]], list[str]] | None = None,
         local: bool = False,
+        patterns: bool = False,
     ) -> list[Problem]:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
 
@@ -509,8 +555,12 @@ class ActionChecks:
         nothing to report: random UUIDs, or ``derive(values, paths)`` of the places (one ID
         per path, such as ``("messages", 0, "destinations", 2, "messageId")``, read from the
         checked values with every such place still empty) when given.
+
+        ``patterns``: the values were validated with the lean schema (text_forms.py), which
+        leaves the patterns of phone numbers and IDs to this pass; one broken raises
+        PatternFailed, before anything is filled in or derived.
         """
-        walk_ = _Pass(now or utc_now(), check, taint, local)
+        walk_ = _Pass(now or utc_now(), check, taint, local, patterns)
         walk_.enter(self._plan, values, ())
         root = self._plan.prop
         if root is not None and () not in taint:

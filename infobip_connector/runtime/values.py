@@ -73,9 +73,16 @@ def prune_for_validation(value: Any, root: Property | None = None) -> tuple[Any,
     is an input of, so that nesting beyond ``MAX_DEPTH`` inside an object with free members
     is told as that object's own depth limit.
     """
+    pruned, emptied, floats, _ = prune_counted(value, root)
+    return pruned, emptied, floats
+
+
+def prune_counted(value: Any, root: Property | None = None) -> tuple[Any, bool, bool, int]:
+    """``prune_for_validation``, and how many values the input holds (its size, as the
+    limit ``MAX_VALUES`` counts it)."""
     budget = _Budget()
     try:
-        return _prune(value, budget, 0), budget.emptied, budget.floats
+        return _prune(value, budget, 0), budget.emptied, budget.floats, budget.values
     except _NotJson:
         raise InputError([_locate_non_json(value)]) from None
     except _TooDeep:
