@@ -254,3 +254,29 @@ def test_a_bulk_answer_is_read_for_the_fields_its_output_declares(
     assert info.value.details["contradictions"] == [
         "messages[7].messageCount: not a whole number of 1 or more"
     ]
+
+
+def test_a_column_is_read_alike_whatever_the_first_entry_holds() -> None:
+    import json
+
+    parsed = json.loads(
+        '[{"messageId": "a", "to": "1", "status": {"groupId": 1}},'
+        ' {"to": "2", "messageId": "b", "status": {"id": 7}},'
+        ' {"status": {"groupId": 5, "id": 3}}]'
+    )
+    orders = (parsed, parsed[::-1], [{"status": {}}, *parsed], [dict(e) for e in parsed])
+    for entries in orders:
+        columns = Columns(entries)
+        for name in ("messageId", "to", "status"):
+            assert columns.of(name) == [e.get(name) for e in entries]
+        for name in ("groupId", "id"):
+            assert columns.of("status", name) == [e["status"].get(name) for e in entries]
+
+
+def test_a_key_equal_to_the_field_but_not_text_is_not_used_for_the_reads() -> None:
+    class Odd(str):
+        def __hash__(self) -> int:
+            return 0
+
+    first = {Odd("messageId"): "odd", "messageId": "a"}
+    assert Columns([first, {"messageId": "b"}]).of("messageId") == ["a", "b"]

@@ -41,11 +41,11 @@ class Columns:
         column = self._read.get(path)
         if column is None:
             if len(path) > 1:
-                column = list(map(_get, self.of(*path[:-1]), repeat(path[-1])))
+                column = _read(self.of(*path[:-1]), path[-1])
             elif self.fields is not None and path[0] not in self.fields:
                 column = [None] * len(self.entries)
             else:
-                column = list(map(_get, self.entries, repeat(path[0])))
+                column = _read(self.entries, path[0])
             self._read[path] = column
         return column
 
@@ -57,6 +57,19 @@ class Columns:
             values = self.of(*path) if path else self.entries
             known = self._dicts[path] = set(map(type, values)) == {dict}
         return known
+
+
+def _read(values: list[Any], name: str) -> list[Any]:
+    """``dict.get(value, name)`` of each of ``values``; TypeError if one is no dict.
+
+    Looked up with the first value's own key object when it has one equal to ``name``: a
+    JSON parser gives every object of one document the same key objects, and a key that
+    is the very object stored is found without comparing its characters.
+    """
+    first = values[0] if values else None
+    if type(first) is dict and name in first:
+        name = next(key for key in first if type(key) is str and key == name)
+    return list(map(_get, values, repeat(name)))
 
 
 def declared_fields(prop: Property | None) -> frozenset[str] | None:
