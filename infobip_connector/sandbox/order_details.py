@@ -67,7 +67,9 @@ _BRAZIL_MEMBERS = {
     "flowType": Str(enum=_PIX_FLOW_TYPES),
     "paymentLink": Str(not_blank=True),
 }
-_CALLBACK_TEXT = Str(min_len=1, max_len=255, check=_not_spaces)
+# PG_PAYU's list items are 1 to 255 characters; PG_RAZORPAY's map values any string.
+_CALLBACK_ITEM = Str(min_len=1, max_len=255, check=_not_spaces)
+_CALLBACK_VALUE = Str(min_len=1, check=_not_spaces)
 _PAYMENT = Obj(
     {
         "type": Str(
@@ -89,7 +91,7 @@ _PAYMENT = Obj(
         ),
         "beneficiary": _BENEFICIARY,
         # PG_PAYU's list (InteractiveOrderUPIPGPayUPaymentDetails) or PG_RAZORPAY's map.
-        "callbackData": Forms(Arr(_CALLBACK_TEXT, max_items=4), Free(_CALLBACK_TEXT)),
+        "callbackData": Forms(Arr(_CALLBACK_ITEM, max_items=4), Free(_CALLBACK_VALUE)),
         "format": Obj(
             {"type": Str(True, enum=("LINK",)), "paymentLink": Str(True, not_blank=True)}
         ),
