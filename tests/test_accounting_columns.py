@@ -280,3 +280,15 @@ def test_a_key_equal_to_the_field_but_not_text_is_not_used_for_the_reads() -> No
 
     first = {Odd("messageId"): "odd", "messageId": "a"}
     assert Columns([first, {"messageId": "b"}]).of("messageId") == ["a", "b"]
+
+
+def test_columns_of_plain_objects_only_are_plain() -> None:
+    from collections import OrderedDict
+
+    assert Columns([{"a": 1}, {"a": 2}]).dicts()
+    assert not Columns([]).dicts()
+    for odd in (OrderedDict(a=1), [1], None, "a"):
+        for where in (0, 1, 2):
+            entries: list[Any] = [{"a": 1}, {"a": 2}]
+            entries.insert(where, odd)
+            assert not Columns(entries).dicts()

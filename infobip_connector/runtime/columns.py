@@ -55,7 +55,9 @@ class Columns:
         known = self._dicts.get(path)
         if known is None:
             values = self.of(*path) if path else self.entries
-            known = self._dicts[path] = set(map(type, values)) == {dict}
+            # Counted in a list, not gathered in a set: no hashing of a type per value.
+            known = bool(values) and list(map(type, values)).count(dict) == len(values)
+            self._dicts[path] = known
         return known
 
 
