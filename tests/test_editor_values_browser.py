@@ -48,3 +48,10 @@ def test_a_number_field_refuses_a_number_it_would_round(page: EditorPage) -> Non
     assert page.input_json()["limit"] == "12345678901234567890"  # text: refused, never sent
     page.type("limit", "50")
     assert page.input_json()["limit"] == 50
+
+
+def test_an_answer_is_shown_with_every_digit(page: EditorPage) -> None:  # noqa: F811
+    # The page's own reader of the server's answers (callApi's), as loaded in the page.
+    text = '{"output": {"id": 12345678901234567890, "n": 1.5, "big": 1e400}}'
+    shown = page.driver.execute_script("return JSON.stringify(readAnswer(arguments[0]))", text)
+    assert shown == '{"output":{"id":12345678901234567890,"n":1.5,"big":1e400}}'

@@ -46,7 +46,8 @@ function joinPath(parent, key) {
   return parent ? `${parent}.${key}` : key;
 }
 
-// isEmpty(), prune(), readJson() and readNumber() are in values.js, which loads first.
+// isEmpty(), prune(), readJson(), readNumber() and readAnswer() are in values.js, which
+// loads first.
 
 function notifyChange(el) {
   el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -572,7 +573,7 @@ async function callApi(method, url, body) {
   });
   const text = await response.text();
   try {
-    return JSON.parse(text);
+    return readAnswer(text); // an output's numbers shown as the server wrote them
   } catch {
     return { error: { type: "request", message: `HTTP ${response.status}: ${text}`, details: {} } };
   }

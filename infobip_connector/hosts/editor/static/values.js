@@ -119,6 +119,19 @@ function readNumber(text) {
   return problem ? { value: text, problem } : { value: Number(written), problem: "" };
 }
 
+// An answer of the editor's server read for showing: JSON.parse rounds a number JavaScript
+// cannot hold (an ID past 2^53 in an output) and JSON.stringify would show the rounded one.
+// Where the browser hands a reviver the number's source text, such a number is kept as that
+// text, which JSON.stringify writes back unchanged (JSON.rawJSON); elsewhere, JSON.parse.
+function readAnswer(text) {
+  if (typeof JSON.rawJSON !== "function") return JSON.parse(text);
+  const exact = (key, value, context) => {
+    if (typeof value !== "number" || !context || typeof context.source !== "string") return value;
+    return numberProblem(context.source, "") ? JSON.rawJSON(context.source) : value;
+  };
+  return JSON.parse(text, exact);
+}
+
 function isEmpty(value) {
   if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -144,5 +157,5 @@ function prune(value) {
 }
 
 if (typeof module === "object" && module.exports) {
-  module.exports = { readJson, readNumber, prune, isEmpty };
+  module.exports = { readJson, readNumber, readAnswer, prune, isEmpty };
 }
