@@ -451,7 +451,8 @@ class _Pass:
                 except ValueError as exc:
                     self.problem(trail, "", str(exc))
             elif plan.generated:
-                self.tested(plan.pattern, value)
+                if self.patterns:
+                    self.tested(plan.pattern, value)
                 self.given_id(key, plan.limit, value, trail[0], unique=plan.unique)
             elif (
                 plan.limit is not None
