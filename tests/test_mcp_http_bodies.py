@@ -47,6 +47,9 @@ CASES: dict[str, tuple[bytes, int, int, Any, str | None]] = {
     "a number": (b"42", 400, -32600, None, None),
     "no jsonrpc member": (b'{"id":7,"method":"ping","params":{"text":"+41793026727"}}', 400,
                           -32600, 7, None),
+    "a member given twice": (_send(b'a","text":"b'), 400, -32600, 1, None),
+    "the id given twice": (b'{"jsonrpc":"2.0","id":9,"id":10,"method":"ping"}', 400, -32600,
+                           None, None),
     "huge": (b'{"jsonrpc":"2.0","id":8,"method":"ping","params":{"x":"' + b"a" * (5 << 20)
              + b'"}}', 413, -32600, None, None),
 }  # fmt: skip

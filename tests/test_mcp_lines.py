@@ -82,6 +82,24 @@ def test_bytes_not_utf8_in_a_text_keep_the_request_and_its_id() -> None:
     assert parsed.message.params["arguments"]["messages"][0]["text"] == "\udcff\udcfe"
 
 
+@pytest.mark.parametrize(
+    ("line", "named", "request_id"),
+    [
+        (SEND.replace('"text":"\\ud800"', '"text":"a","te\\u0078t":"b"'), "arguments", 7),
+        ('{"name":"sendSms","name":"getSmsLogs","arguments":{}}', "params.name", 7),
+    ],
+)
+def test_a_member_given_twice_is_refused_naming_it(line: str, named: str, request_id: int) -> None:
+    parsed = parse_line(_line(str(request_id), "tools/call", line))
+    assert isinstance(parsed, BadRequest) and "given twice" in str(parsed)
+    assert named in str(parsed) and parsed.request_id == request_id
+
+
+def test_an_id_given_twice_is_refused_without_an_id() -> None:
+    parsed = parse_line(b'{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}')
+    assert isinstance(parsed, BadRequest) and parsed.request_id is None
+
+
 def test_a_batch_is_refused_saying_so() -> None:
     parsed = parse_line(b"[" + _line("1", "ping") + b"]")
     assert isinstance(parsed, BadRequest) and "batch" in str(parsed)

@@ -147,9 +147,12 @@ def test_the_id_is_found_past_deep_params_strings_and_other_members() -> None:
     assert sorted(str(m["id"]) for m in members) == sorted(["None", BIG, "2.25"])
 
 
-def test_a_repeated_id_member_counts_as_the_parser_counts_it() -> None:
+def test_a_repeated_id_member_is_answered_without_either_id() -> None:
+    # Which of the two to answer is not known, so neither: nothing is run.
     line = read_line(f'{{"jsonrpc": "2.0", "id": 1.5, "method": "x", "id": {BIG}}}'.encode())
-    assert [call.id for call in line.calls] == [NumberId(BIG)]
+    assert line.calls == []
+    [answer] = line.answers
+    assert answer["id"] is None and '"id" is given twice' in answer["error"]["message"]
 
 
 def test_plain_ids_keep_their_types_and_an_encoded_number_id_is_spliced_in() -> None:

@@ -50,40 +50,58 @@ def loads_unique(data: bytes | str) -> Any:
     (``messages[0].destinations[1]``)."""
     value = loads(data)
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    if not any(escape in raw for escape in _ESCAPED_COLONS):
-        written = raw.count(b":")
-        if written == 0:
-            return value  # no object with a member at all
-        try:
-            if written <= orjson.dumps(value).count(b":"):
-                return value
-        except orjson.JSONEncodeError:  # cannot happen for what orjson read; look closer
-            pass
-    problem = _repeated(raw)
-    if problem is not None:
-        raise JsonError(problem)
+    repeat = first_repeat(raw, value)
+    if repeat is not None:
+        path, name = repeat
+        where = path or "the top level"
+        raise JsonError(
+            f"gives the member {json.dumps(name, ensure_ascii=False)} twice in one object "
+            f"(at {where}): only the last would be read; remove or rename the other"
+        )
     return value
 
 
-def _repeated(raw: bytes) -> str | None:
-    """Where ``raw`` (strict JSON, read once already) first names a member twice, or None."""
+def first_repeat(raw: bytes, value: Any) -> tuple[str, str] | None:
+    """Where the JSON text ``raw``, which a reader made ``value`` of, first gives one member
+    name twice in an object: the object's path (``""`` for the top level;
+    ``params.input.messages[0]``, ``[2].params``) and the name; None when there is none."""
+    found = repeats(raw, value)
+    return found[0] if found else None
+
+
+def repeats(raw: bytes, value: Any) -> list[tuple[str, str]]:
+    """Each object of the JSON text ``raw`` (which a reader made ``value`` of) that gives one
+    member name twice, in document order: its path and the first name it repeats. Empty
+    in the usual case, told by counting colons: every member has one, and a text's colons
+    are written back as they were read, so only a member lost to a repeated name (or a
+    colon spelled as an escape) makes the value written back hold fewer."""
+    if not any(escape in raw for escape in _ESCAPED_COLONS):
+        written = raw.count(b":")
+        if written == 0:
+            return []  # no object with a member at all
+        try:
+            if written <= orjson.dumps(value).count(b":"):
+                return []
+        except (orjson.JSONEncodeError, TypeError):  # not what orjson made: look closer
+            pass
+    return _repeated(raw)
+
+
+def _repeated(raw: bytes) -> list[tuple[str, str]]:
+    """Where ``raw`` (strict JSON, read once already) names a member twice, in order."""
     try:
         document = json.loads(raw, object_pairs_hook=_members)
     except (ValueError, RecursionError):  # read by orjson already: only a deeper limit here
-        return None
+        return []
+    found: list[tuple[str, str]] = []
     stack: list[tuple[str, Any]] = [("", document)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, _Members):
             if node.repeated is not None:
-                where = path or "the top level"
-                return (
-                    f"gives the member {json.dumps(node.repeated, ensure_ascii=False)} twice "
-                    f"in one object (at {where}): only the last would be read; remove or "
-                    "rename the other"
-                )
+                found.append((path, node.repeated))
             children = [(f"{path}.{k}" if path else k, v) for k, v in node.items()]
             stack.extend(reversed(children))
         elif isinstance(node, list):
             stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))
-    return None
+    return found

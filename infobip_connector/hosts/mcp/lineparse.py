@@ -29,12 +29,14 @@ import math
 from typing import Any
 
 import mcp_types as types
+import orjson
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
-from ...redaction import get_logger
+from ...redaction import get_logger, redact
 from ..serve import lenient
+from ..uniquejson import first_repeat
 
 log = get_logger("infobip_connector.mcp")
 
@@ -67,6 +69,9 @@ def parse_line(line: bytes) -> SessionMessage | Exception:
 def read_line(line: bytes) -> tuple[SessionMessage | Exception, bool]:
     """:func:`parse_line`'s answer, and whether it is the message the SDK's own reader makes
     of ``line`` (False: a message mended or read by the grammar alone, or an exception)."""
+    repeated = _repeated_member(line)
+    if repeated is not None:
+        return repeated, False
     adapter = types.jsonrpc_message_adapter
     try:
         message = adapter.validate_json(line, by_name=False)
@@ -87,6 +92,26 @@ def read_line(line: bytes) -> tuple[SessionMessage | Exception, bool]:
     elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
         return NotJson("the line is not JSON"), False
     return SessionMessage(message), True
+
+
+def _repeated_member(line: bytes) -> BadRequest | None:
+    """The refusal of a line that gives one member twice in an object (a reader keeps only
+    the last, so ``"text": "a", "text": "b"`` would send ``b``), with the request's id when
+    it has one; None for every other line, the usual case costing one read and encode."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None  # not strict JSON: read by the grammar alone further on
+    found = first_repeat(line, value)
+    if found is None:
+        return None
+    path, name = found
+    request_id = value.get("id") if isinstance(value, dict) and found != ("", "id") else None
+    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+        request_id = None
+    where = redact(f"{path}.{name}" if path else name)  # a name may spell the key
+    why = "is given twice in one object: only the last would be read; nothing was run"
+    return BadRequest(f"`{where}` {why}", request_id)
 
 
 def read_document(line: bytes) -> Any | None:

@@ -25,6 +25,7 @@ from typing import Any
 from ... import safejson
 from ...errors import ConnectorError, InputError
 from ...redaction import redact_data, sent_ids
+from ..uniquejson import repeats
 from . import lenient
 from .ids import NumberId, keep_spelling
 
@@ -134,10 +135,11 @@ def read_line(raw: bytes) -> Line:
             # The reason names a position, never the text: the line may hold a key.
             return Line(answers=[_refused(PARSE_ERROR, f"parse error: the line {exc}")])
         strict = False
+    repeated = repeats(raw, document)  # before the ids are wrapped to keep their spelling
     keep_spelling(raw, document)
     if not isinstance(document, list):
         line = Line()
-        _add(line, document, strict)
+        _add(line, document, strict, repeated[0] if repeated else None)
         return line
     if not document:
         return Line(answers=[_refused(INVALID_REQUEST, "invalid request: an empty batch")])
@@ -145,16 +147,31 @@ def read_line(raw: bytes) -> Line:
         message = f"invalid request: a batch of {len(document)} requests; at most {MAX_BATCH}"
         return Line(answers=[_refused(INVALID_REQUEST, message)])
     line = Line(batch=True)
-    for item in document:
-        _add(line, item, strict)
+    for index, item in enumerate(document):
+        _add(line, item, strict, _repeat_in(repeated, index))
     return line
 
 
-def _add(line: Line, item: Any, strict: bool = True) -> None:
+def _repeat_in(repeated: list[tuple[str, str]], index: int) -> tuple[str, str] | None:
+    """The first member a batch's request ``index`` gives twice, its path within it."""
+    prefix = f"[{index}]"
+    for path, name in repeated:
+        if path == prefix or path.startswith(prefix + "."):
+            return path[len(prefix) + 1 :], name
+        if path.startswith(prefix + "["):
+            return path[len(prefix) :], name
+    return None
+
+
+def _add(
+    line: Line, item: Any, strict: bool = True, repeated: tuple[str, str] | None = None
+) -> None:
     """Add ``item``'s call to ``line``, or the invalid-request answer it gets instead.
 
     ``strict`` false: the line was read by the grammar alone (``lenient.py``), and a
     request holding a value strict JSON refuses is answered, with its id, naming it.
+    ``repeated``: the first object of ``item`` that gives one member twice (its path and
+    the name): a reader keeps only the last, so the request is answered naming it, not run.
     """
     if not isinstance(item, dict):
         line.answers.append(_refused(INVALID_REQUEST, "invalid request: not a request object"))
@@ -168,9 +185,18 @@ def _add(line: Line, item: Any, strict: bool = True) -> None:
         if id_ok:  # a string, JSON by the grammar: answered with it, written as its escape
             request_id = NumberId(json.dumps(request_id))
             unreadable = lenient.unreadable({k: v for k, v in item.items() if k != "id"})
+    if repeated == ("", "id"):  # which of the two ids to answer is not known: neither
+        why = 'invalid request: "id" is given twice; nothing was run'
+        line.answers.append(_refused(INVALID_REQUEST, why))
+        return
     problem = _problem(item, id_ok)
     if problem is not None:
         line.answers.append(_refused(INVALID_REQUEST, problem, request_id if id_ok else None))
+        return
+    if repeated is not None:
+        path, name = repeated
+        why = "is given twice in one object: only the last would be read; remove or rename one"
+        line.answers.append(_unreadable(request_id, f"{path}.{name}" if path else name, why))
         return
     if unreadable is not None:
         line.answers.append(_unreadable(request_id, *unreadable))
