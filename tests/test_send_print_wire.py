@@ -82,6 +82,15 @@ UNLIKE = {
     ),
     "another text": (sms(), sms(text="Hello!")),
     "a messageId given": (sms(), sms(destinations=[{"to": "+41793026727", "messageId": "M-1"}])),
+    # The stand-in of the IDs derived from the key is no text a user could give.
+    "a messageId spelling the stand-in of derived IDs": (
+        sms(),
+        sms(destinations=[{"to": "+41793026727", "messageId": "(derived from the key)"}]),
+    ),
+    "a bulkId spelling the stand-in of derived IDs": (
+        sms(),
+        {**sms(), "bulkId": "(derived from the key)"},
+    ),
     "callbackData that looks like a date-time": (
         sms(callbackData="2027-01-01T10:00:00.000+0000"),
         sms(callbackData="2027-01-01T11:00:00.000+0100"),

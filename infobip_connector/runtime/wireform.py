@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     from ..definition.model import Property
     from ..request import InfobipRequest
 
-#: What stands for an ID derived from the execution key.
-DERIVED = "(derived from the key)"
+#: What stands for an ID derived from the execution key: a text no input can hold (half
+#: of a UTF-16 pair, which every input text refuses), so a user's ID never reads as one.
+DERIVED = "\udbff(derived from the key)"
 #: The rules that make a property's text an instant (``runtime/checks.py``).
 _INSTANT_RULES = frozenset({"sendAt", "instant"})
 
