@@ -164,7 +164,7 @@ class ActionRuntime:
     def as_read(self, request: InfobipRequest, derived: Collection[str]) -> Any:
         """``request`` (this action's, from :meth:`prepare`, which gave ``derived``) in the
         form in which two requests Infobip reads alike are equal (``wireform.py``)."""
-        return as_read(request, self.action.as_property(), derived)
+        return as_read(request, self._input_prop, derived)
 
     def finish(
         self, body: Any, request: InfobipRequest, *, as_sent: bool = False
@@ -266,11 +266,12 @@ def rejected_messages(
 ) -> list[dict[str, Any]]:
     """The entries of an output whose status is in Infobip's REJECTED group (``skip``: as
     for ``message_entries``)."""
-    return [
-        entry
-        for entry in message_entries(output, skip)
-        if entry["status"].get("groupId") == REJECTED_GROUP
-    ]
+    return _rejected(message_entries(output, skip))
+
+
+def _rejected(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Those of a send's message ``entries`` in Infobip's REJECTED status group."""
+    return [entry for entry in entries if entry["status"].get("groupId") == REJECTED_GROUP]
 
 
 def send_rejections(kind: str, output: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -283,7 +284,7 @@ def send_rejections(kind: str, output: dict[str, Any]) -> tuple[list[dict[str, A
     if kind != "send":
         return [], 0
     entries = message_entries(output)  # once: a 100,000-entry bulk took a pass per use
-    return [e for e in entries if e["status"].get("groupId") == REJECTED_GROUP], len(entries)
+    return _rejected(entries), len(entries)
 
 
 def _unrejected(output: dict[str, Any], columns: Columns | None) -> list[Any] | None:

@@ -386,21 +386,12 @@ class _Pass:
         """
         assert plan.flat is not None
         phones, ids = plan.flat
-        check = self.check
         for name in phones:
             test = plan.keys[name].pattern
             for index, item in enumerate(items):
                 raw = item.get(name)
                 if raw is not None:
-                    try:
-                        normal = normalize_phone(raw, check)
-                    except ValueError as exc:
-                        self.tested(test, raw)
-                        self.problem(((trail, index), name), "", str(exc))
-                        continue
-                    if normal is not raw and self.patterns:  # see phone()
-                        self.tested(test, raw)
-                    item[name] = normal
+                    self.phone(item, name, raw, test, ((trail, index), name))
         for name, limit, comma_free in ids:
             seen = self.seen.setdefault(name, set())
             test = plan.keys[name].pattern

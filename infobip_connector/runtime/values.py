@@ -64,22 +64,22 @@ def prune(value: Any) -> Any:
     return drop_emptied(pruned) if emptied else pruned
 
 
-def prune_for_validation(value: Any, root: Property | None = None) -> tuple[Any, bool, bool]:
+def prune_for_validation(value: Any) -> tuple[Any, bool, bool]:
     """``prune``, except that objects whose members were all empty stay as ``{}``.
 
     The first flag says whether there are any: once the values are valid, ``drop_emptied``
     removes them, so Infobip never receives an object nobody filled in. The second says
-    whether any value is a float (see ``whole_numbers``). ``root``: the property ``value``
-    is an input of, so that nesting beyond ``MAX_DEPTH`` inside an object with free members
-    is told as that object's own depth limit.
+    whether any value is a float (see ``whole_numbers``).
     """
-    pruned, emptied, floats, _ = prune_counted(value, root)
+    pruned, emptied, floats, _ = prune_counted(value)
     return pruned, emptied, floats
 
 
 def prune_counted(value: Any, root: Property | None = None) -> tuple[Any, bool, bool, int]:
     """``prune_for_validation``, and how many values the input holds (its size, as the
-    limit ``MAX_VALUES`` counts it)."""
+    limit ``MAX_VALUES`` counts it). ``root``: the property ``value`` is an input of, so
+    that nesting beyond ``MAX_DEPTH`` inside an object with free members is told as that
+    object's own depth limit."""
     budget = _Budget()
     try:
         return _prune(value, budget, 0), budget.emptied, budget.floats, budget.values
