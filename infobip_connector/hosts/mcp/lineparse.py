@@ -36,6 +36,7 @@ from pydantic_core import PydanticSerializationError
 
 from ...redaction import get_logger, redact
 from ..serve import lenient
+from ..serve.lost import NOT_RUN_NOTIFICATION
 from ..uniquejson import first_repeat
 
 log = get_logger("infobip_connector.mcp")
@@ -84,11 +85,7 @@ def read_line(line: bytes) -> tuple[SessionMessage | Exception, bool]:
         if message.method in _REQUESTS_ONLY:
             # The SDK drops it (no such notification); without a word, a client that left
             # out the id would never learn that its send did not go out.
-            log.warning(
-                "notification %s not run: its outcome could never be told (a notification "
-                "gets no answer); give it an id",
-                message.method,
-            )
+            log.warning(NOT_RUN_NOTIFICATION, message.method)
     elif any(word in line for word in _CONSTANTS) and lenient.loads(line) is None:
         return NotJson("the line is not JSON"), False
     return SessionMessage(message), True

@@ -23,6 +23,11 @@ _SHOWN = 64
 _ID_NAMES = ("bulkId", "messageId", "messageIds")
 #: How the log line starts; the rest is ``lost_line``'s.
 LOST = "answer not delivered: %s"
+#: The log line of a request sent as a notification that is not run (serve and MCP).
+NOT_RUN_NOTIFICATION = (
+    "notification %s not run: its outcome could never be told (a notification gets no "
+    "answer); give it an id"
+)
 
 
 def lost_line(

@@ -158,9 +158,7 @@ def _repeat_in(repeated: list[tuple[str, str]], index: int) -> tuple[str, str] |
     for path, name in repeated:
         if path == prefix or path.startswith(prefix + "."):
             return path[len(prefix) + 1 :], name
-        if path.startswith(prefix + "["):
-            return path[len(prefix) :], name
-    return None
+    return None  # (an item that is a list is refused as no request before its repeats count)
 
 
 def _add(

@@ -38,7 +38,7 @@ from ... import outcome
 from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
 from .lines import Item, TooLong
-from .lost import LOST
+from .lost import LOST, NOT_RUN_NOTIFICATION
 from .methods import EXECUTION_KEY, NEEDS_ID, Methods
 from .protocol import (
     INTERNAL_ERROR,
@@ -244,11 +244,7 @@ class Worker:
         so, and its slot is given back.
         """
         if not call.answered and call.method in NEEDS_ID:
-            log.warning(
-                "notification %s not run: its outcome could never be told (a notification "
-                "gets no answer); give it an id",
-                call.method,
-            )
+            log.warning(NOT_RUN_NOTIFICATION, call.method)
             self._free += 1
             reply.add(None, call.method)  # a batch still counts it as done
             return
