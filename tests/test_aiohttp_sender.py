@@ -8,6 +8,7 @@ import gzip
 import json
 import logging
 import socket
+import ssl
 from typing import Any
 
 import aiohttp
@@ -105,6 +106,15 @@ def test_cookies_from_one_answer_never_ride_along(sandbox: Sandbox, server: Sand
     sandbox.script("POST", SMS, Fault(status=200, process=True, headers={"Set-Cookie": "s=1"}))
     _execute(VALUES, _connection(server.url), times=2)
     assert [r.headers.get("cookie") for r in sandbox.requests] == [None, None]
+
+
+def test_a_tls_failure_keeps_its_own_words() -> None:
+    key = aiohttp.client_reqrep.ConnectionKey("h", 443, True, True, None, None, None)
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed")
+    raised = aiohttp.ClientConnectorCertificateError(key, cause)
+    error = _as_httpx(raised)
+    assert type(error) is httpx.ConnectError
+    assert "CERTIFICATE_VERIFY_FAILED" in str(error) and "not permitted" not in str(error)
 
 
 def test_unreachable_after_the_allowed_attempts(monkeypatch: pytest.MonkeyPatch) -> None:

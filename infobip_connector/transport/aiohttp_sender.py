@@ -187,7 +187,8 @@ def _connect_text(exc: aiohttp.ClientConnectorError) -> str:
     Connection refused``), without aiohttp's ``ssl:default``, which reads as if TLS were
     involved even for a plain ``http`` URL."""
     cause = exc.os_error
-    if isinstance(cause, socket.gaierror) or not cause.errno:  # a name lookup's own words
+    if isinstance(cause, socket.gaierror | ssl.SSLError) or not cause.errno:
+        # A name lookup's or TLS's own words: their numbers are no system errno.
         return str(cause) or type(cause).__name__
     # asyncio words it "Connect call failed (host, port)": the system's text says why.
     return f"[Errno {cause.errno}] {os.strerror(cause.errno)}"
