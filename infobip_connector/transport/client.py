@@ -96,17 +96,13 @@ async def send_async(
 async def _exchange_async(exchange: _Exchange, transport: httpx.AsyncBaseTransport | None) -> Any:
     """The attempts of :func:`send_async` until one is final."""
     while True:
-        attempt = exchange.next_attempt()
+        attempt = exchange.next_attempt(tells_connected=transport is None)
         try:
             if transport is None:
                 # Imported on first use: aiohttp takes a while to import.
                 from . import aiohttp_sender
 
                 left = max(exchange.deadline.remaining(), 0.001)
-                # Nothing of this attempt is written before it holds a connection: cut off
-                # while it waits for one of the pool's, it sent nothing (only an earlier
-                # ambiguous attempt may have).
-                exchange.maybe_sent = exchange.uncertain
                 outcome: Answer | _Failure = await aiohttp_sender.request(
                     **attempt, deadline=left, connected=exchange.connected
                 )

@@ -131,10 +131,16 @@ class _Exchange:
             # Its refusals are the emulator's, never Infobip's: "The sandbox rejected ...".
             self.answerer = f"The {name}"
 
-    def next_attempt(self) -> dict[str, Any]:
-        """Keyword arguments of ``httpx.Client.request`` for the next attempt."""
+    def next_attempt(self, *, tells_connected: bool = False) -> dict[str, Any]:
+        """Keyword arguments of ``httpx.Client.request`` for the next attempt.
+
+        ``tells_connected``: the attempt's sender calls :meth:`connected` once it holds a
+        connection (the pooled aiohttp path); nothing of it is written before, so until
+        then only an earlier ambiguous attempt may have reached Infobip. Other senders
+        tell nothing: their attempt may reach Infobip from its start.
+        """
         self.attempt += 1
-        self.maybe_sent = True
+        self.maybe_sent = self.uncertain if tells_connected else True
         left = max(self.deadline.remaining(), 0.001)
         plan = self.plan
         timeout = plan.timeout if left >= plan.longest else plan.timeout_within(left)
