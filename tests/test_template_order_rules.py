@@ -254,10 +254,14 @@ def test_the_sandbox_refuses_what_the_connector_refuses(
     assert f"{ACTION_PATH}.{path}" in _sandbox_errors(order)
 
 
-def _status_errors(payment: dict[str, Any], description: str = "On its way") -> tuple[Any, Any]:
+def _status_errors(
+    payment: dict[str, Any], description: str = "On its way", template: str | None = None
+) -> tuple[Any, Any]:
     """The connector's problems (None when it takes the send) and the sandbox's errors for a
-    send with one order status of ``payment``."""
+    send with one order status of ``payment`` (``template``: another template's name)."""
     values = _values(RAZORPAY_ORDER)
+    if template is not None:
+        values["messages"][0]["content"]["templateName"] = template
     status = {"type": "ORDER_STATUS", "payment": payment, "status": "SHIPPED"}
     status["description"] = description
     values["messages"][0]["content"]["templateData"]["orderStatus"] = {"orderStatuses": [status]}
@@ -297,3 +301,9 @@ def test_an_order_status_is_refused_alike(
 def test_an_order_status_id_of_its_form_is_taken() -> None:
     for payment in ({"type": "UPI_PAYU", "id": "a b" * 8}, {"type": "BRAZIL", "id": "A" * 35}):
         assert _status_errors(payment) == (None, None)
+
+
+def test_the_sandbox_tells_an_order_status_fault_with_an_unknown_template() -> None:
+    _, sandbox = _status_errors({"type": "BRAZIL", "id": "a b"}, template="no_such_template")
+    assert sandbox is not None
+    assert {f"{STATUS}.payment.id", "messages[0].content.templateName"} <= sandbox

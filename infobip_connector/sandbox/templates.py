@@ -161,13 +161,14 @@ def _count(n: int, what: str) -> str:
 def check(template: Template | None, content: dict[str, Any], path: str) -> dict[str, list[str]]:
     """What is wrong with a send of ``content`` (a ``TemplateContent``) for ``template``,
     by field path under ``path`` (``messages[0].content``); empty when it matches."""
-    problems: dict[str, list[str]] = {}
+    data = content["templateData"]
+    # An order status's own rules hold whatever the template: told with every other fault.
+    problems = order_status_problems(data, f"{path}.templateData")
     if template is None:
         problems[f"{path}.templateName"] = [
             "template does not exist or is not approved for this sender and language"
         ]
         return problems
-    data = content["templateData"]
     placeholders = data["body"]["placeholders"]
     if len(placeholders) != template.body_placeholders:
         problems[f"{path}.templateData.body.placeholders"] = [
@@ -176,7 +177,6 @@ def check(template: Template | None, content: dict[str, Any], path: str) -> dict
         ]
     _check_header(template, data.get("header"), f"{path}.templateData.header", problems)
     _check_buttons(template, data.get("buttons") or [], f"{path}.templateData.buttons", problems)
-    problems.update(order_status_problems(data, f"{path}.templateData"))
     return problems
 
 
