@@ -79,16 +79,21 @@ def test_a_flow_data_member_that_is_not_an_object_is_refused_at_its_path(
     assert problems[f"{DATA}.plan"].startswith(said)
 
 
-def test_the_sandbox_refuses_a_flow_data_member_that_is_not_an_object() -> None:
+def flow_client() -> httpx.Client:
+    """A client of a sandbox whose sender has the ``flow_start`` template of ``flow``."""
     sandbox = Sandbox(api_key=KEY, deliver_reports=False)
     sandbox.add_template(
         SENDER, Template("flow_start", "en", "Hi {{1}}", buttons=(Button("FLOW", "Start"),))
     )
-    with httpx.Client(
+    return httpx.Client(
         transport=sandbox.transport(),
         base_url="https://api.infobip.com",
         headers={"Authorization": f"App {KEY}"},
-    ) as client:
+    )
+
+
+def test_the_sandbox_refuses_a_flow_data_member_that_is_not_an_object() -> None:
+    with flow_client() as client:
         bad = client.post("/whatsapp/1/message/template", json=flow({"name": "Ana"}))
         assert bad.status_code == 400
         found = bad.json()["requestError"]["serviceException"]["validationErrors"]

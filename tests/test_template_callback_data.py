@@ -113,10 +113,11 @@ def test_bad_values_of_the_map_are_refused_at_their_paths(callback_data: Any, wo
 
 
 def test_empty_forms_are_not_given() -> None:
-    # Pruning applies to both forms: an empty list or map is left out, so Infobip never
-    # receives one; a list keeps its items' places (an empty one is reported above).
-    for empty in ([], {}, {"orderRef": ""}):
-        values = _payment("PG_PAYU", empty)
+    # An empty list or map is left out as any empty field, so Infobip never receives one; a
+    # list keeps its items' places and an empty value inside either form is refused at its
+    # place (above, and test_free_member_empties.py): it is data, never dropped.
+    for kind, empty in (("PG_PAYU", []), ("PG_RAZORPAY", {})):
+        values = _payment(kind, empty)
         sent = sent_body(values)
         payment = sent["messages"][0]["content"]["templateData"]["buttons"][0]["action"]
         assert "callbackData" not in payment["payment"]

@@ -20,6 +20,7 @@ from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
 from .columns import Columns, declared_fields
+from .given_values import guide_of
 from .idempotency import derived_ids
 from .placement import Placement
 from .problems import Parts, input_error, taint
@@ -68,6 +69,7 @@ class ActionRuntime:
         self.checks = ActionChecks(action)
         self.placement = Placement(action)
         self.whole_numbers = WholeNumbers(action.as_property())
+        self._given = guide_of(self._input_prop)
 
     def validate(
         self,
@@ -126,7 +128,7 @@ class ActionRuntime:
                 )
             if problems:
                 raise input_error(problems, values)
-            result: dict[str, Any] = drop_emptied(pruned) if emptied else pruned
+            result: dict[str, Any] = drop_emptied(pruned, self._given) if emptied else pruned
             return result
 
     def prepare(

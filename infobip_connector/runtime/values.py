@@ -17,6 +17,7 @@ from ..nonjson import Limits, locate
 from ..redaction import snippet
 from ..safejson import encodes_as_utf8
 from .free_values import NAME_NOT_UNICODE, free_depth_problem
+from .given_values import FREE, ITEMS, Guide, guide_of, keep_given
 
 # Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
 # runaway input is refused before it can exhaust memory.
@@ -79,27 +80,38 @@ def prune_counted(value: Any, root: Property | None = None) -> tuple[Any, bool, 
     """``prune_for_validation``, and how many values the input holds (its size, as the
     limit ``MAX_VALUES`` counts it). ``root``: the property ``value`` is an input of, so
     that nesting beyond ``MAX_DEPTH`` inside an object with free members is told as that
-    object's own depth limit."""
+    object's own depth limit, and that the values of such objects are kept as given
+    (``given_values``: an empty member there is data, not a field left empty)."""
     budget = _Budget()
     try:
-        return _prune(value, budget, 0), budget.emptied, budget.floats, budget.values
+        pruned = _prune(value, budget, 0)
     except _NotJson:
         raise InputError([_locate_non_json(value)]) from None
     except _TooDeep:
         raise InputError([_locate_deep(value, root)]) from None
+    guide = guide_of(root) if root is not None else None
+    if guide is not None:
+        keep_given(pruned, value, guide)
+    return pruned, budget.emptied, budget.floats, budget.values
 
 
-def drop_emptied(value: Any) -> Any:
-    """``value`` without object members that are ``{}`` (nested ones first)."""
+def drop_emptied(value: Any, guide: Guide | None = None) -> Any:
+    """``value`` without object members that are ``{}`` (nested ones first), except inside
+    the free-member values ``guide`` leads to (``given_values.guide_of``): kept as given."""
     if type(value) is dict:
         out: dict[str, Any] = {}
         for key, item in value.items():
-            kept = drop_emptied(item)
+            below = guide.get(key) if guide is not None else None
+            if below is FREE:
+                out[key] = item
+                continue
+            kept = drop_emptied(item, below)
             if not (type(kept) is dict and not kept):
                 out[key] = kept
         return out
     if type(value) is list:
-        return [drop_emptied(item) for item in value]
+        below = guide.get(ITEMS) if guide is not None else None
+        return value if below is FREE else [drop_emptied(item, below) for item in value]
     return value
 
 

@@ -584,7 +584,8 @@ function currentInputs() {
 }
 
 function showInputJson(values) {
-  byId("input-json").textContent = JSON.stringify(prune(values), null, 2);
+  const root = { type: "OBJECT", properties: page.action.properties };
+  byId("input-json").textContent = JSON.stringify(prune(values, root), null, 2);
 }
 
 // The field a path belongs to, or its nearest rendered ancestor (the root when none).

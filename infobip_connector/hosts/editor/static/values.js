@@ -139,12 +139,16 @@ function isEmpty(value) {
 }
 
 // Mirrors the runtime: empty object members are dropped, list items keep their places.
-function prune(value) {
-  if (Array.isArray(value)) return value.map(prune);
+// `prop` (a property of the definition, optional) says where the values of an object with
+// free members are (`freeMembers`, `forms`: a FLOW button's data, a callbackData): shown as
+// given, as the runtime sends them, since an empty member there is data, not a blank field.
+function prune(value, prop) {
+  if (prop && (prop.freeMembers || prop.forms)) return value;
+  if (Array.isArray(value)) return value.map((item) => prune(item, prop && prop.items));
   if (value && typeof value === "object") {
     const out = {};
     for (const [key, item] of Object.entries(value)) {
-      const kept = prune(item);
+      const kept = prune(item, memberOf(prop, key));
       if (!isEmpty(kept)) {
         // Not out[key] = kept: for "__proto__" that sets the prototype and drops the member.
         const member = { value: kept, enumerable: true, writable: true, configurable: true };
@@ -154,6 +158,12 @@ function prune(value) {
     return out;
   }
   return value;
+}
+
+// The property of member `key` of a value of `prop` (undefined when it declares none).
+function memberOf(prop, key) {
+  if (!prop || !Array.isArray(prop.properties)) return undefined;
+  return prop.properties.find((child) => child.name === key);
 }
 
 if (typeof module === "object" && module.exports) {
