@@ -19,6 +19,7 @@ from .definition.schemas import (
     output_schema,
 )
 from .errors import ConfigurationError, json_safe
+from .gcpause import close_answer_scope, open_answer_scope
 from .redaction import install_log_redaction
 from .transport.connection import ConnectionSettings, settings_for
 
@@ -137,7 +138,14 @@ class Component:
         checked, runtime, request = self._prepared(
             action, values, settings, transport, now, idempotency_key, repeated
         )
-        return runtime.finish(_client().send(checked, request, transport), request)
+        if len(request.recipients.ids) == 1:
+            # One message's answer is small: no collection to keep from walking it.
+            return runtime.finish(_client().send(checked, request, transport), request)
+        outer = open_answer_scope()
+        try:
+            return runtime.finish(_client().send(checked, request, transport), request)
+        finally:
+            close_answer_scope(outer)
 
     async def execute_async(
         self,

@@ -39,6 +39,7 @@ from ..errors import (
     RejectedError,
     UnreachableError,
 )
+from ..gcpause import hold_until_output
 from ..outcome import advice, after_arrival, unknown
 from ..redaction import get_logger, redact, scrub_answer
 from ..request import BODILESS, InfobipRequest
@@ -223,6 +224,8 @@ class _Exchange:
         log.debug("%s %s attempt %d: HTTP %d", self.request.method, shown, self.attempt, status)
         warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
+            if len(response.content) >= safejson.PAUSE_FROM:
+                hold_until_output()
             try:
                 # A lone surrogate in one item is read as U+FFFD (and logged), so that one
                 # message cannot cost a consumed batch.
