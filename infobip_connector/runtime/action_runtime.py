@@ -80,6 +80,7 @@ class ActionRuntime:
         idempotency_key: str | None = None,
         derived: list[str] | None = None,
         local: bool = False,
+        share: bool = False,
     ) -> dict[str, Any]:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError.
 
@@ -90,6 +91,9 @@ class ActionRuntime:
         ``derived`` when given; other kinds assign no IDs and ignore it.
         ``local``: the connection is a sandbox on this machine, so a URL Infobip calls back
         (``format: callback-url``) may be a loopback one.
+        ``share``: the result may hold the objects of ``values`` that need no change (a
+        bulk's recipients) rather than copies; for a request that is sent and dropped, never
+        for values handed back to the caller, who may change them.
         """
         derive = None
         if idempotency_key is not None and self.action.kind == "send":
@@ -97,7 +101,8 @@ class ActionRuntime:
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
-            pruned, emptied, floats, size = prune_counted(values, self._input_prop)
+            lists: list[list[Any]] | None = [] if share else None
+            pruned, emptied, floats, size = prune_counted(values, self._input_prop, lists)
             if floats:
                 # Before the checks: an ID derived from the values must not depend on it.
                 self.whole_numbers.normalise(pruned)
@@ -109,11 +114,18 @@ class ActionRuntime:
             if lean is not None and size >= LEAN_FROM and not lean.problems(pruned):
                 try:
                     problems = self.checks.apply(
-                        pruned, now, check=phone_check, derive=derive, local=local, patterns=True
+                        pruned,
+                        now,
+                        check=phone_check,
+                        derive=derive,
+                        local=local,
+                        patterns=True,
+                        shared=_ids(lists),
                     )
                 except PatternFailed:
                     # Validated again from the input: the checks normalised some values.
-                    pruned, emptied, floats, _ = prune_counted(values, self._input_prop)
+                    lists = [] if share else None
+                    pruned, emptied, floats, _ = prune_counted(values, self._input_prop, lists)
                     if floats:
                         self.whole_numbers.normalise(pruned)
             if problems is None:
@@ -125,6 +137,7 @@ class ActionRuntime:
                     taint=taint(problems) if problems else _UNTAINTED,
                     derive=derive,
                     local=local,
+                    shared=_ids(lists),
                 )
             if problems:
                 raise input_error(problems, values)
@@ -156,6 +169,7 @@ class ActionRuntime:
             idempotency_key=idempotency_key,
             derived=derived,
             local=local,
+            share=True,
         )
         request: InfobipRequest = self.executor.build_request(validated)
         request = self.placement.apply(request, validated)
@@ -261,6 +275,11 @@ def message_entries(output: dict[str, Any], skip: list[Any] | None = None) -> li
         if type(value) is list and value is not skip:
             entries.extend(value)
     return [entry for entry in entries if type(entry) is dict and type(entry.get("status")) is dict]
+
+
+def _ids(lists: list[list[Any]] | None) -> set[int] | None:
+    """The ids of the lists ``prune_counted`` left sharing the input's objects, if any."""
+    return {id(items) for items in lists} if lists else None
 
 
 def rejected_messages(

@@ -271,6 +271,7 @@ class _Pass:
         "problems",
         "repeated",
         "seen",
+        "shared",
         "taint",
         "too_long",
     )
@@ -282,8 +283,12 @@ class _Pass:
         taint: frozenset[Parts],
         local: bool = False,
         patterns: bool = False,
+        shared: set[int] | None = None,
     ) -> None:
         self.now = now
+        # The ids of the lists whose items are the caller's own objects (values.py): written
+        # only after ``own`` has copied them.
+        self.shared = shared
         # Whether the schema left the patterns of phone numbers and IDs to this pass.
         self.patterns = patterns
         self.local = local
@@ -299,9 +304,19 @@ class _Pass:
         self.repeated = False
         self.too_long: set[str] = set()
 
+    def own(self, items: list[Any]) -> None:
+        """Copy the items of ``items`` before anything is written into them, if they are
+        the caller's own objects (``shared``); no effect otherwise or once done."""
+        shared = self.shared
+        if shared and id(items) in shared:
+            shared.discard(id(items))
+            items[:] = [dict(item) if type(item) is dict else item for item in items]
+
     def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
         star = plan.star
         if star is not None and type(value) is list:
+            if not (star.flat is not None and not self.taint and len(value) >= FEW):
+                self.own(value)  # the walks below write where they stand
             if star.flat is not None and not self.taint:
                 if len(value) < FEW:
                     self.few_recipients(star, value, trail)
@@ -337,6 +352,8 @@ class _Pass:
             start = 0
             if len(items) >= BULK:
                 start = settled_count(list(map(get, items, repeat(name))), check)
+            if start < len(items):
+                self.own(items)  # a number may be normalised in place
             for index, item in enumerate(islice(items, start, None), start):
                 raw = item.get(name)
                 if raw is not None:
@@ -351,6 +368,7 @@ class _Pass:
         for name, limit, comma_free in ids:
             given = [item.get(name) for item in items]
             if None in given:
+                self.own(items)  # the IDs are filled in place
                 self.missing_ids.extend(
                     (item, name, (trail, index))
                     for index, item in enumerate(items)
@@ -536,8 +554,13 @@ class ActionChecks:
         derive: Callable[[Any, list[Parts]], list[str]] | None = None,
         local: bool = False,
         patterns: bool = False,
+        shared: set[int] | None = None,
     ) -> list[Problem]:
         """Normalise ``values`` in place (they are the runtime's own copy); list problems.
+
+        ``shared``: the ids of lists in ``values`` whose items are the caller's own objects
+        (``values.prune_counted``): their items are copied before anything is written into
+        them, and only then (the set loses each list so copied).
 
         ``local``: the connection is a sandbox on this machine, so a URL Infobip calls back
         may be a loopback one.
@@ -552,7 +575,7 @@ class ActionChecks:
         leaves the patterns of phone numbers and IDs to this pass; one broken raises
         PatternFailed, before anything is filled in or derived.
         """
-        walk_ = _Pass(now or utc_now(), check, taint, local, patterns)
+        walk_ = _Pass(now or utc_now(), check, taint, local, patterns, shared)
         walk_.enter(self._plan, values, ())
         root = self._plan.prop
         if root is not None and () not in taint:
