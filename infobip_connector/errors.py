@@ -15,6 +15,16 @@ from .redaction import redact, redact_data, sent_ids
 MAX_LISTED_ERRORS = 100
 #: Details nested deeper than this are cut (with a marker): they must serialise anywhere.
 MAX_DETAIL_DEPTH = 32
+#: How an error path writes a member whose name is empty: a path ending in a bare dot (or
+#: naming the object that holds the member) would not say which member is meant.
+EMPTY_NAME = '""'
+
+
+def member_path(parent: str, name: str) -> str:
+    """The path of member ``name`` of the value at ``parent`` (``""``: the top level), as
+    every error path writes it: ``connection.readTimeout``, ``connection.""``, ``""``."""
+    shown = name or EMPTY_NAME
+    return f"{parent}.{shown}" if parent else shown
 
 
 class ConnectorError(Exception):

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import member_path
 from .safejson import encodes_as_utf8
 
 Kind = Literal["surrogate", "integer", "float", "depth", "key", "name", "type"]
@@ -104,8 +105,7 @@ def _path(root: str, parts: Parts) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            shown = printable_name(part)
-            path = f"{path}.{shown}" if path else shown
+            path = member_path(path, printable_name(part))
     return path
 
 

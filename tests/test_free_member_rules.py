@@ -127,9 +127,15 @@ def test_a_callback_data_member_name_follows_the_text_rules(name: str) -> None:
     assert problems[f"{CALLBACK}.{name}"].startswith("has a name that ")
 
 
-def test_an_empty_name_below_the_first_levels_is_told_at_its_object() -> None:
-    problems = input_problems(flow({"a": {"b": {"": 1, "c": 2}}}))
-    assert problems == {f"{DATA}.a.b": "has a member with an empty name; every member needs a name"}
+def test_an_empty_name_is_told_at_its_member_at_every_level() -> None:
+    said = "is a member with an empty name; every member needs a name"
+    for data, where in [
+        ({"": {"a": 1}}, '""'),
+        ({"a": {"": 1}}, 'a.""'),
+        ({"a": {"b": {"": 1, "c": 2}}}, 'a.b.""'),
+    ]:
+        assert input_problems(flow(data)) == {f"{DATA}.{where}": said}
+    assert input_problems(razorpay({"": "x"})) == {f'{CALLBACK}.""': said}
 
 
 def test_visible_names_of_any_script_are_taken() -> None:

@@ -106,8 +106,8 @@ def test_data_belongs_to_a_flow_button_only() -> None:
 
 def test_an_empty_member_name_is_refused() -> None:
     problems = input_problems(_values({"type": "FLOW", "data": {"": {"a": 1}}}))
-    assert list(problems) == [f"{BUTTON}.data"]
-    assert "empty name" in problems[f"{BUTTON}.data"]
+    assert list(problems) == [f'{BUTTON}.data.""']
+    assert "empty name" in problems[f'{BUTTON}.data.""']
 
 
 def test_values_of_a_declared_type_are_checked_per_member() -> None:

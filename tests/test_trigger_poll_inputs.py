@@ -39,6 +39,8 @@ def test_a_bad_now_is_refused_before_any_item_is_taken(now: Any) -> None:
         ({"version": True, "recent": {}}, "state.version"),
         ({"version": 1.0, "recent": {}}, "state.version"),
         ({"version": 1, "recent": {}, 3: 1}, "state.3"),
+        # A member with an empty name is written "" (the README's path rule).
+        ({"version": 1, "recent": {}, "": 1}, 'state.""'),
         ({"version": 1, "recent": {f"{i:016x}": 1 for i in range(1001)}}, "state.recent"),
     ],
 )

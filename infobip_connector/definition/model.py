@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
+from ..errors import member_path
 from .open_shapes import FORM_OF_VALUE, check_forms, check_free_members
 
 # ONE_OF: a member that takes one of a few declared ``forms`` (a list or a map of texts).
@@ -492,13 +493,14 @@ def walk(
 
 
 def format_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
-    """``("messages", 0, "destinations", 2, "to")`` → ``messages[0].destinations[2].to``."""
+    """``("messages", 0, "destinations", 2, "to")`` → ``messages[0].destinations[2].to``;
+    a member with an empty name as ``errors.EMPTY_NAME`` (``messages[0].""``)."""
     out = ""
     for part in parts:
         if isinstance(part, int) or part == "*":
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out = member_path(out, str(part))
     return out
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from ..errors import member_path
 from ..safejson import JsonError, loads
 
 #: A colon spelled as an escape: the quick count cannot be compared then.
@@ -100,7 +101,7 @@ def _repeated(raw: bytes) -> list[tuple[str, str]]:
         if isinstance(node, _Members):
             if node.repeated is not None:
                 found.append((path, node.repeated))
-            children = [(f"{path}.{k}" if path else k, v) for k, v in node.items()]
+            children = [(member_path(path, k), v) for k, v in node.items()]
             stack.extend(reversed(children))
         elif isinstance(node, list):
             stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(node)]))

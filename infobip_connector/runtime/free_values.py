@@ -46,8 +46,9 @@ _INTEGER_SAID = (
 
 #: What a member name with a lone surrogate is told, at that name (its escape printed).
 NAME_NOT_UNICODE = "is a member name that is not valid Unicode text (lone surrogate)"
-#: What an object holding a member named ``""`` is told (validation.py says it for the schema).
-EMPTY_NAME_SAID = "has a member with an empty name; every member needs a name"
+#: What a member named ``""`` is told, at its own path (``data.""``, as every path writes an
+#: empty name: ``errors.member_path``); validation.py says it for the schema.
+EMPTY_NAME_SAID = "is a member with an empty name; every member needs a name"
 
 
 def depth_said() -> str:
@@ -121,9 +122,7 @@ def free_member_problems(value: dict[str, Any] | list[Any], values: Property | N
 
 def _name(name: str, parts: tuple[str | int, ...], problems: Problems) -> None:
     if not name:
-        # Told at the object, as the schema's propertyNames tells it at the first levels:
-        # an empty name would make the member's own path end in a bare dot.
-        problems.append((parts[:-1], EMPTY_NAME_SAID))
+        problems.append((parts, EMPTY_NAME_SAID))
         return
     if not encodes_as_utf8(name):
         # The pruning refuses most; a list's flat objects are copied without that look.

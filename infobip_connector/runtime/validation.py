@@ -89,6 +89,9 @@ class SchemaValidator:
                 parts = (*parts, kind.property)
             elif name == "AdditionalProperties" and len(kind.unexpected) == 1:
                 parts = (*parts, next(iter(kind.unexpected)))
+            elif name == "PropertyNames":
+                # The one rule on names (never empty): told at the member, ``data.""``.
+                parts = (*parts, "")
             rank = _RANK.get(name, len(_RANK))
             held = chosen.get(parts)
             if held is None or rank < held[0]:

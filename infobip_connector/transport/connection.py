@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, member_path
 from ..masking import mask_secret_in_data
 from .baseurl import DEFAULT_BASE_URL, normalize_base_url
 from .secret import SecretStr
@@ -107,7 +107,11 @@ def _cached_connection(key: tuple[tuple[str, type, Any], ...]) -> ConnectionSett
 
 def _name(key: Any) -> str:
     # ``str(10**5000)`` raises ValueError; a name that is not text is named by its type.
-    return key if isinstance(key, str) else f"(a {type(key).__name__} as a property name)"
+    return (
+        member_path("", key)
+        if isinstance(key, str)
+        else f"(a {type(key).__name__} as a property name)"
+    )
 
 
 def _parse_connection(values: Mapping[Any, Any]) -> ConnectionSettings:

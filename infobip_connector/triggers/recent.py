@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, member_path
 
 #: Defaults of a webhook's in-process window: 100,000 events (about 15 MB at most), each for
 #: as long as an event is accepted at all (``age.DEFAULT_MAX_EVENT_AGE``, a week), so that a
@@ -193,7 +193,12 @@ def _state_problems(state: Any, max_keys: int) -> list[dict[str, str]]:
         return [{"path": "state.version", "message": f"must be {_STATE_VERSION}"}]
     unknown = sorted(map(str, set(state) - {"version", "recent"}))
     if unknown:
-        return [{"path": f"state.{unknown[0][:40]}", "message": "is not part of a trigger state"}]
+        return [
+            {
+                "path": member_path("state", unknown[0][:40]),
+                "message": "is not part of a trigger state",
+            }
+        ]
     recent = state.get("recent")
     if not isinstance(recent, dict):
         return [{"path": "state.recent", "message": "must be an object of key digests"}]
@@ -209,7 +214,12 @@ def _state_problems(state: Any, max_keys: int) -> list[dict[str, str]]:
                 }
             ]
         if isinstance(seen, bool) or not isinstance(seen, int) or not 0 <= seen <= LATEST_TIME:
-            return [{"path": f"state.recent.{key}", "message": "must be a time in whole seconds"}]
+            return [
+                {
+                    "path": member_path("state.recent", key),
+                    "message": "must be a time in whole seconds",
+                }
+            ]
     return []
 
 

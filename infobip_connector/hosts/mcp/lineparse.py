@@ -34,6 +34,7 @@ from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
+from ...errors import member_path
 from ...redaction import get_logger, redact
 from ..serve import lenient
 from ..serve.lost import NOT_RUN_NOTIFICATION
@@ -106,7 +107,7 @@ def _repeated_member(line: bytes) -> BadRequest | None:
     request_id = value.get("id") if isinstance(value, dict) and found != ("", "id") else None
     if isinstance(request_id, bool) or not isinstance(request_id, int | str):
         request_id = None
-    where = redact(f"{path}.{name}" if path else name)  # a name may spell the key
+    where = redact(member_path(path, name))  # a name may spell the key
     why = "is given twice in one object: only the last would be read; nothing was run"
     return BadRequest(f"`{where}` {why}", request_id)
 

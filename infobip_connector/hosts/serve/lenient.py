@@ -19,6 +19,8 @@ import math
 import re
 from typing import Any
 
+from ...errors import member_path
+
 #: What ``safejson`` says of the two faults read here (its other refusals stay parse errors).
 _REASONS = ("infinity", "surrogate")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -60,7 +62,9 @@ def unreadable(item: dict[str, Any]) -> tuple[str, str] | None:
             for name in value:
                 if _SURROGATE.search(name):
                     return path, "has a member name that is not Unicode text (a lone surrogate)"
-            stack.extend((f"{path}.{name}", member) for name, member in reversed(value.items()))
+            stack.extend(
+                (member_path(path, name), member) for name, member in reversed(value.items())
+            )
         elif isinstance(value, list):
             stack.extend((f"{path}[{n}]", member) for n, member in reversed(list(enumerate(value))))
     return None

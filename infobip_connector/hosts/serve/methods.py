@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import outcome
 from ...component import checked_idempotency_key
-from ...errors import InputError
+from ...errors import InputError, member_path
 from ...redaction import get_logger
 from ..daemoncall import call_in_daemon_thread
 from ..retryhint import add_retry_hint
@@ -266,7 +266,7 @@ def _checked(params: Params | list[Any], declared: Members) -> Params:
     problems = []
     for name in params:
         if name not in declared:
-            shown = name if len(name) <= 64 else name[:64] + "…"
+            shown = member_path("", name if len(name) <= 64 else name[:64] + "…")
             expected = ", ".join(declared) or "none"
             why = f"is not a member of this method's params ({expected})"
             problems.append({"path": shown, "message": why})

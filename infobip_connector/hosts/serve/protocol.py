@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ... import safejson
-from ...errors import ConnectorError, InputError
+from ...errors import ConnectorError, InputError, member_path
 from ...redaction import redact_data, sent_ids
 from ..uniquejson import repeats
 from . import lenient
@@ -194,7 +194,7 @@ def _add(
     if repeated is not None:
         path, name = repeated
         why = "is given twice in one object: only the last would be read; remove or rename one"
-        line.answers.append(_unreadable(request_id, f"{path}.{name}" if path else name, why))
+        line.answers.append(_unreadable(request_id, member_path(path, name), why))
         return
     if unreadable is not None:
         line.answers.append(_unreadable(request_id, *unreadable))

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ... import WebhookRequest, WebhookSettings, outcome
-from ...errors import ConnectorError, OutcomeUnknownError
+from ...errors import ConnectorError, OutcomeUnknownError, member_path
 from .connections import ABSENT, Connections
 from .protocol import invalid_members, invalid_params
 
@@ -161,7 +161,7 @@ def _request(
     for name, value in headers.items():
         if not isinstance(value, str):
             shown = name if len(name) <= 64 else name[:64] + "…"
-            bad(f"request.headers.{shown}", "must be a string (the header's value)")
+            bad(member_path("request.headers", shown), "must be a string (the header's value)")
     body: Any = ""
     if ("body" in given) == ("bodyBase64" in given):
         bad("request.body", "give the body as text (body) or bodyBase64")
