@@ -42,7 +42,7 @@ def may_hold(data: bytes, secret: str) -> bool:
     bytes is enough.
     """
     needle = secret.lower().encode()
-    if _holds_lowered(data, needle):
+    if needle in data.lower() if len(data) <= _PIECE else _holds_lowered(data, needle):
         return True
     return b"%" in data and needle in _PERCENT_BYTES.sub(_unpercent_bytes, data).lower()
 
@@ -55,8 +55,6 @@ _PIECE = 64 * 1024
 def _holds_lowered(data: bytes, needle: bytes) -> bool:
     """Whether ``data`` lower-cased holds ``needle`` (lower-case), looked for in pieces of
     ``_PIECE`` bytes that overlap by one byte less than ``needle``, so none is missed."""
-    if len(data) <= _PIECE:
-        return needle in data.lower()
     overlap = len(needle) - 1
     return any(
         needle in data[start : start + _PIECE + overlap].lower()

@@ -315,7 +315,7 @@ class _Pass:
     def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
         star = plan.star
         if star is not None and type(value) is list:
-            if not (star.flat is not None and not self.taint and len(value) >= FEW):
+            if self.shared and not (star.flat is not None and not self.taint and len(value) >= FEW):
                 self.own(value)  # the walks below write where they stand
             if star.flat is not None and not self.taint:
                 if len(value) < FEW:

@@ -79,9 +79,11 @@ def connection_from_values(values: Mapping[str, Any]) -> ConnectionSettings:
         raise fail("", 'the connection must be an object such as {"token": "..."}')
     try:
         try:
-            key = tuple(sorted((k, type(v), v) for k, v in values.items()))
+            # Members in the order given (another order is another entry, not another
+            # result) and the type of each value, read in C: this runs at every send.
+            key = (tuple(values.items()), tuple(map(type, values.values())))
             hash(key)
-        except TypeError:  # unhashable values or keys that do not sort: parse without caching
+        except TypeError:  # unhashable values: parse without caching
             return _parse_connection(values)
         return _cached_connection(key)
     except ConfigurationError as error:
@@ -101,8 +103,10 @@ def _without_token(error: ConfigurationError, token: Any) -> ConfigurationError:
 
 
 @lru_cache(maxsize=128)
-def _cached_connection(key: tuple[tuple[str, type, Any], ...]) -> ConnectionSettings:
-    return _parse_connection({name: value for name, _, value in key})
+def _cached_connection(
+    key: tuple[tuple[tuple[Any, Any], ...], tuple[type, ...]],
+) -> ConnectionSettings:
+    return _parse_connection(dict(key[0]))
 
 
 def _name(key: Any) -> str:
