@@ -167,16 +167,16 @@ SHARE_FROM = 64
 
 
 def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> list[Any]:
-    if budget.shared is not None and len(value) >= SHARE_FROM:
-        return _shared_items(value, budget, depth)
+    # A long list's filled-in text objects are kept as they are (prune_counted's ``shared``).
+    share = budget.shared is not None and len(value) >= SHARE_FROM
     out = []
-    # A bulk's recipients are flat objects of text: they are copied here without a call per
-    # recipient (a third of the cost); anything else goes through _members or _prune.
+    # A bulk's recipients are flat objects of text: they are copied (or kept) here without a
+    # call per recipient (a third of the cost); anything else goes through _members or _prune.
     counted = chars = 0
     room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
     for item in value:
         if type(item) is dict:
-            flat = {}
+            flat: dict[str, Any] | None = None if share else {}
             size = 0
             for key, text in item.items():
                 # (A key is not looked at beyond its type, per recipient: one with a lone
@@ -184,14 +184,17 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
                 if type(key) is not str or type(text) is not str or not text.isascii():
                     break
                 if text:
-                    flat[key] = text
+                    if flat is not None:
+                        flat[key] = text
                     size += len(text)
+                elif flat is None:
+                    break  # an empty member to drop: a copy, made below
             else:
                 counted += 1 + len(item)
                 chars += size
                 if counted > room or chars > char_room:
                     break  # over a limit: refused below, before copying any further
-                out.append(flat)
+                out.append(item if flat is None else flat)
                 continue
             out.append(_members(item, budget, depth))
             budget.values += 1
@@ -200,38 +203,9 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
         room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
     _count_values(budget, counted)
     _count_chars(budget, chars)
-    return out
-
-
-def _shared_items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> list[Any]:
-    """``_items``, keeping each dict of filled-in ASCII texts itself (see ``prune_counted``)."""
-    out: list[Any] = []
-    counted = chars = 0
-    room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
-    for item in value:
-        if type(item) is dict:
-            size = 0
-            for key, text in item.items():
-                if type(key) is not str or type(text) is not str or not text or not text.isascii():
-                    break
-                size += len(text)
-            else:
-                counted += 1 + len(item)
-                chars += size
-                if counted > room or chars > char_room:
-                    break  # over a limit: refused below
-                out.append(item)
-                continue
-            # Something to drop or to look at closer: a copy, as _items makes.
-            out.append(_members(item, budget, depth))
-            budget.values += 1
-        else:
-            out.append(_prune(item, budget, depth))
-        room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
-    _count_values(budget, counted)
-    _count_chars(budget, chars)
-    assert budget.shared is not None
-    budget.shared.append(out)
+    if share:
+        assert budget.shared is not None
+        budget.shared.append(out)
     return out
 
 
