@@ -53,12 +53,18 @@ def test_query_parameters_repeated_or_joined_and_no_body_on_get(
     assert "Content-Type" not in request.headers
 
 
-def test_empty_filters_are_not_sent(
+def test_filters_left_out_are_not_sent(
     httpx_mock: HTTPXMock, connection: dict[str, str], defined: Component
 ) -> None:
     httpx_mock.add_response(json=LOGS)
-    defined.execute("getSmsLogs", {"messageId": [], "limit": None}, connection)
+    defined.execute("getSmsLogs", {}, connection)
     assert httpx_mock.get_requests()[0].url.raw_path == b"/sms/3/logs"
+
+
+def test_empty_filters_are_refused(connection: dict[str, str], defined: Component) -> None:
+    with pytest.raises(InputError) as caught:
+        defined.execute("getSmsLogs", {"messageId": [], "limit": None}, connection)
+    assert [e["path"] for e in caught.value.errors] == ["messageId", "limit"]
 
 
 @pytest.mark.parametrize("sender", ["../../account/1/balance", "a/b?c=d#e", ".", "%2E"])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infobip_connector import OutcomeUnknownError, component
+from infobip_connector import InputError, OutcomeUnknownError, component
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .action_support import (
@@ -50,9 +50,18 @@ def test_filters_are_query_parameters_and_each_report_comes_once(account: Sandbo
 
 def test_no_filter_gets_a_generated_id(account: Sandbox) -> None:
     send_sms(account, "41793026727", text="Hi")
-    output, exchange = run(ACTION, {"bulkId": "", "messageId": None}, account)
+    output, exchange = run(ACTION, {}, account)
     assert exchange.query == []
     assert len(output["results"]) == 1
+
+
+def test_a_filter_given_empty_takes_no_report(account: Sandbox) -> None:
+    send_sms(account, "41793026727", text="Hi")
+    with pytest.raises(InputError) as caught:
+        run(ACTION, {"bulkId": "", "messageId": None}, account)
+    assert [e["path"] for e in caught.value.errors] == ["bulkId", "messageId"]
+    output, _ = run(ACTION, {}, account)
+    assert len(output["results"]) == 1  # still there: the refused pull took nothing
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_logs_can_be_read_again(account: Sandbox) -> None:
 
 
 def test_no_filter_gets_a_generated_id(account: Sandbox) -> None:
-    _, exchange = run(ACTION, {"bulkId": [], "messageId": [], "cursor": ""}, account)
+    _, exchange = run(ACTION, {}, account)
     assert exchange.query == []
 
 

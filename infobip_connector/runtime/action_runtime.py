@@ -20,6 +20,7 @@ from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
 from .columns import Columns, declared_fields
+from .empty_filters import empty_filter_problems, url_members
 from .given_values import guide_of
 from .idempotency import derived_ids
 from .placement import Placement
@@ -70,6 +71,7 @@ class ActionRuntime:
         self.placement = Placement(action)
         self.whole_numbers = WholeNumbers(action.as_property())
         self._given = guide_of(self._input_prop)
+        self._url_members = url_members(root)
 
     def validate(
         self,
@@ -139,6 +141,9 @@ class ActionRuntime:
                     local=local,
                     shared=_ids(lists),
                 )
+            if self._url_members:
+                # Before the pruning's "not given" reaches the URL: an empty filter.
+                problems += empty_filter_problems(values, self._url_members)
             if problems:
                 raise input_error(problems, values)
             result: dict[str, Any] = drop_emptied(pruned, self._given) if emptied else pruned

@@ -1,0 +1,61 @@
+"""Filters given empty: refused, never taken for "no filter".
+
+The pruning (``values.py``) drops every empty member as a field nobody filled in. For a
+member that goes into the URL (``in: query`` or ``in: path``: a report's ``bulkId``, a log's
+``messageId`` list) that would turn a filter into no filter: ``{"bulkId": ""}`` (what a
+chained ``{{send.bulkId}}`` gives when it comes out empty) would pull, and for a consume
+take for good, the reports of every bulk. So such a member given ``null``, ``""``, ``[]``
+or ``{}`` is a problem at its own path; a member that is absent is still "no filter". The
+editor and the Airflow operator leave a field nobody filled in out of the input, so no form
+sends one of these by itself. A required member given empty is left to the schema
+("is required").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..definition.model import Property
+from .problems import Problem
+
+
+def url_members(root: Property) -> tuple[str, ...]:
+    """The optional top-level inputs of ``root`` that go into the URL (query or path)."""
+    return tuple(
+        child.name
+        for child in root.properties or []
+        if child.name is not None and child.location != "body" and not child.required
+    )
+
+
+def empty_filter_problems(values: dict[str, Any], names: tuple[str, ...]) -> list[Problem]:
+    """A problem for each member of ``names`` that ``values`` (the input, before pruning)
+    gives empty: ``null``, ``""``, an empty list or an empty object."""
+    problems: list[Problem] = []
+    for name in names:
+        if name not in values:
+            continue
+        value = values[name]
+        given = _spelled_empty(value)
+        if given is not None:
+            problems.append(
+                (
+                    (name,),
+                    f"was given empty ({given}); give a value to filter by, or leave "
+                    f"{name} out to fetch without it",
+                )
+            )
+    return problems
+
+
+def _spelled_empty(value: Any) -> str | None:
+    """How an empty ``value`` is written in JSON, None when it is not empty."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return None if value else '""'
+    if isinstance(value, list | tuple):
+        return None if value else "[]"
+    if isinstance(value, dict):
+        return None if value else "{}"
+    return None

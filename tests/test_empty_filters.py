@@ -1,0 +1,63 @@
+"""A filter (a query or path member of a read or consume) given empty is refused at its
+path, for every action of the definition; a filter left out is still "no filter"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infobip_connector import component
+from infobip_connector.errors import InputError
+from infobip_connector.sandbox import Sandbox
+
+from .action_support import refused_at, run
+
+#: (action, member, the member's type) of every optional input that goes into the URL.
+URL_MEMBERS = [
+    (action.name, prop.name, prop.type)
+    for action in component.definition.actions
+    for prop in action.as_property().properties or []
+    if prop.location != "body" and not prop.required
+]
+#: Every optional URL member with each empty spelling that fits it (``[]`` for a list).
+CASES = [
+    (action, name, empty)
+    for action, name, kind in URL_MEMBERS
+    for empty in ([None, "", []] if kind == "ARRAY" else [None, ""])
+]
+
+
+def test_the_definition_has_url_filters() -> None:
+    assert {"getSmsDeliveryReports", "getInboundSms", "getSmsLogs"} <= {a for a, _, _ in CASES}
+
+
+@pytest.mark.parametrize(("action", "name", "empty"), CASES)
+def test_an_empty_filter_is_refused_at_its_path(
+    account: Sandbox, action: str, name: str, empty: Any
+) -> None:
+    assert refused_at(action, {name: empty}, account) == [name]
+
+
+@pytest.mark.parametrize("empty", [None, "", []])
+def test_the_message_says_what_to_do(account: Sandbox, empty: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        run("getSmsLogs", {"bulkId": empty}, account)
+    (error,) = caught.value.errors
+    assert error["path"] == "bulkId"
+    assert "was given empty" in error["message"]
+    assert "leave bulkId out to fetch without it" in error["message"]
+    assert account.requests == []
+
+
+@pytest.mark.parametrize(
+    "action", sorted({a for a, _, _ in URL_MEMBERS} - {"getScheduledSms", "rescheduleSms"})
+)
+def test_a_filter_left_out_is_no_filter(account: Sandbox, action: str) -> None:
+    _, exchange = run(action, {}, account)
+    assert exchange.query == []
+
+
+def test_a_required_member_given_empty_is_still_required(account: Sandbox) -> None:
+    for empty in (None, ""):
+        assert refused_at("getScheduledSms", {"bulkId": empty}, account) == ["bulkId"]
