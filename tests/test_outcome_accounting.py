@@ -140,8 +140,8 @@ def _raiser(exc: BaseException) -> Callable[..., Any]:
 
 # Where a failure can happen once Infobip may have accepted the request, and of what kind.
 FAILURES: dict[str, tuple[Any, str, BaseException]] = {
-    "shaping: RecursionError": (runtime, "project", RecursionError("deep")),
-    "output check: MemoryError": (component.runtime("sendSms").outputs, "errors", MemoryError()),
+    "shaping: RecursionError": (runtime, "fit", RecursionError("deep")),
+    "output check: MemoryError": (component.runtime("sendSms").outputs, "problems", MemoryError()),
     "accounting: a bug": (runtime, "check_accounted", KeyError("messageIds")),
     "rejection log: a bug": (runtime, "rejected_messages", TypeError("odd status")),
     "reading headers: a bug": (exchange, "warn_deprecation", UnicodeError("header")),

@@ -10,7 +10,7 @@ from functools import partial
 from types import ModuleType
 from typing import Any
 
-from ..definition.model import Action, ComponentDefinition, PhoneCheck
+from ..definition.model import Action, ComponentDefinition, PhoneCheck, format_path
 from ..definition.schemas import input_schema, output_schema
 from ..errors import InputError, OutcomeUnknownError
 from ..gcpause import paused_gc
@@ -24,8 +24,8 @@ from .empty_filters import empty_filter_problems, url_members
 from .given_values import guide_of
 from .idempotency import derived_ids
 from .placement import Placement
-from .problems import Parts, input_error, taint
-from .shaping import project
+from .problems import Parts, input_error, said, taint
+from .shaping import Fitted, fit
 from .text_forms import PatternFailed, lean_schema
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_counted
@@ -247,16 +247,35 @@ class ActionRuntime:
         shaped = self.executor.shape_output(body, request)
         # Problems first, unexplained: a valid answer (nearly every one) is told by that alone.
         if self.outputs.problems(shaped):
-            shaped = project(shaped, self._output_prop)
-            problems = self.outputs.errors(shaped) if shaped is not None else [{"path": ""}]
+            fitted = fit(shaped, self._output_prop)
+            shaped = fitted.value
+            problems = [{"path": ""}] if shaped is None else self._unkept(shaped, fitted)
             if shaped is None or problems or not shaped:
                 raise OutcomeUnknownError(
                     "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
                     "expected shape; " + advice(request.kind, request.reference),
                     {**request.reference, "problems": problems[:5]},
                 )
+            notes = fitted.notes()
+            if notes:
+                log.warning(
+                    "%s: %d field(s) of Infobip's answer not of the declared type: %s",
+                    self.action.name,
+                    len(notes),
+                    "; ".join(notes[:5]) + ("; ..." if len(notes) > 5 else ""),
+                )
         result: dict[str, Any] = shaped
         return result
+
+    def _unkept(self, shaped: Any, fitted: Fitted) -> list[dict[str, str]]:
+        """The output check's problems with ``shaped``, except at the places ``fitted``
+        kept as given (``shaping``: never dropped) and below them."""
+        kept = {parts for parts, _ in fitted.kept}
+        return [
+            {"path": format_path(list(parts)), "message": said(message)}
+            for parts, message in self.outputs.problems(shaped)
+            if not any(parts[:end] in kept for end in range(len(parts) + 1))
+        ]
 
 
 def _derive(

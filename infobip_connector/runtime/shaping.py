@@ -1,58 +1,155 @@
-"""Projecting Infobip's answer onto an action's declared output.
+"""Projecting Infobip's answer onto an action's declared output, one rule for every action.
 
 Most answers already match: they pass the compiled output schema and are returned
-untouched (a 100,000-message answer is not copied). Only an answer that does not
-match is rebuilt: undeclared fields dropped, numbers and strings coerced to the
-declared type where that loses nothing.
+untouched (a 100,000-message answer is not copied). Only an answer that does not match is
+rebuilt, by this rule:
+
+- an undeclared field is dropped (the output schemas declare every field of Infobip's
+  response schemas, so this only removes what Infobip documents nowhere);
+- ``null`` is a field not given, as in an input and in a trigger's items: it holds no data;
+- a value of another type than declared is converted only when that is lossless and
+  unambiguous: a whole number for text (``385911234567`` -> ``"385911234567"``; not for a
+  date-time), a whole
+  float for a whole number (``3.0`` -> ``3``), and a text that is the value written in JSON
+  exactly (``"3"`` -> ``3``, ``"0.01"`` -> ``0.01``, ``"true"`` -> ``true``; not ``"03"``,
+  ``"1e2"``, ``" 3"`` or ``"NaN"``);
+- any other value is kept as Infobip gave it, never dropped: a read or a consume hands out
+  data Infobip may not give again (a consumed report is gone from Infobip), so the output
+  carries it whole, as a poll's refused item carries the item as given.
+
+Every value that is not as declared is named in a WARNING (its path and what was declared,
+never the value itself: it may be a phone number or a message), converted or kept.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..definition.model import Property
+from ..definition.model import Property, format_path
+
+_INT64 = 2**63
+#: What each declared type is called in a warning.
+_CALLED = {
+    "STRING": "text",
+    "DATE_TIME": "a date-time text",
+    "INTEGER": "a whole number",
+    "NUMBER": "a number",
+    "BOOLEAN": "true or false",
+    "OBJECT": "an object",
+    "ARRAY": "a list",
+}
+
+Parts = tuple[str | int, ...]
 
 
-def project(value: Any, prop: Property) -> Any:
-    if prop.type == "OBJECT":
-        if not isinstance(value, dict):
-            return None
+@dataclass
+class Fitted:
+    """The projected answer (None when it is not an object at all), and the places whose
+    value was not as declared: ``converted`` ones now are, ``kept`` ones hold the value as
+    given (the output check leaves those places alone)."""
+
+    value: Any = None
+    converted: list[tuple[Parts, str]] = field(default_factory=list)
+    kept: list[tuple[Parts, str]] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """``path: what was declared, converted/kept as given`` per place, in path order."""
+        said = [(p, f"{what}, converted") for p, what in self.converted]
+        said += [(p, f"{what}, kept as given") for p, what in self.kept]
+        return [f"{format_path(list(p))}: {what}" for p, what in sorted(said, key=_order)]
+
+
+def fit(value: Any, prop: Property) -> Fitted:
+    """``value`` (an answer of the output ``prop`` declares) projected by the module's rule."""
+    fitted = Fitted()
+    if not isinstance(value, dict):
+        return fitted  # not an answer at all: the caller reports it
+    fitted.value = _project(value, prop, (), fitted)
+    return fitted
+
+
+def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:
+    if prop.type == "OBJECT" and isinstance(value, dict):
         out = {}
         for child in prop.properties or []:
-            if child.name in value:
-                shaped = project(value[child.name], child)
-                if shaped is not None:
-                    out[child.name] = shaped
+            name = child.name
+            given = None if name is None else value.get(name)
+            if name is not None and given is not None:
+                out[name] = _project(given, child, (*at, name), fitted)
         return out
-    if prop.type == "ARRAY":
-        if not isinstance(value, list):
-            return None
+    if prop.type == "ARRAY" and isinstance(value, list):
         assert prop.items is not None
-        return [project(item, prop.items) for item in value]
-    return _coerce(value, prop.type)
+        items = prop.items
+        return [
+            item if item is None else _project(item, items, (*at, index), fitted)
+            for index, item in enumerate(value)
+        ]
+    done, converted = _leaf(value, prop.type)
+    if done:
+        if converted is not value:
+            fitted.converted.append((at, _called(prop.type, value)))
+        return converted
+    fitted.kept.append((at, _called(prop.type, value)))
+    return value
 
 
-def _coerce(value: Any, kind: str) -> Any:
+def _leaf(value: Any, kind: str) -> tuple[bool, Any]:
+    """``(True, value as kind)`` when it is one or converts losslessly, else ``(False, value)``."""
     if kind in ("STRING", "DATE_TIME"):
         if isinstance(value, str):
-            return value
-        return (
-            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        )
+            return True, value
+        if type(value) is int and kind == "STRING":
+            # Every digit kept (a number for an ID or a phone number); a float's text would
+            # be a choice, and a number is no date-time.
+            return True, str(value)
+        return False, value
+    if isinstance(value, str):
+        value = _json_text(value)
+        if value is None:
+            return False, None
     if kind == "INTEGER":
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        return None
+        if type(value) is float and value.is_integer() and -_INT64 <= value < _INT64:
+            return True, int(value)
+        return type(value) is int, value
     if kind == "NUMBER":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return value
-        return None
+        ok = type(value) is int or (type(value) is float and math.isfinite(value))
+        return ok, value
     if kind == "BOOLEAN":
-        return value if isinstance(value, bool) else None
-    return None
+        return type(value) is bool, value
+    return False, value  # an OBJECT or ARRAY given a leaf
+
+
+def _json_text(text: str) -> Any:
+    """The number or boolean ``text`` writes in JSON exactly (its one spelling), else None."""
+    try:
+        read = json.loads(text, parse_constant=lambda _: None)
+    except ValueError:
+        return None
+    if type(read) not in (int, float, bool) or json.dumps(read) != text:
+        return None
+    return read
+
+
+def _called(kind: str, value: Any) -> str:
+    return f"declared {_CALLED.get(kind, kind)}, given {_given(value)}"
+
+
+def _given(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _order(note: tuple[Parts, str]) -> list[tuple[int, str]]:
+    return [(part, "") if isinstance(part, int) else (-1, part) for part in note[0]]
