@@ -98,6 +98,32 @@ def test_a_consume_answered_without_a_list_of_results_may_have_lost_items(
 
 
 @pytest.mark.parametrize(
+    ("action", "path"), [(ACTION, PATH), ("getInboundSms", "/sms/1/inbox/reports")]
+)
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("[]", "an answer that is not an object (a list)"),
+        ('"results"', "an answer that is not an object (text)"),
+        ("7", "an answer that is not an object (a whole number)"),
+        ('{"results": "x"}', "results that are not a list (text)"),
+        ('{"results": {}}', "results that are not a list (an object)"),
+        ('{"results": null}', "no results"),
+    ],
+)
+def test_a_consume_answer_of_the_wrong_shape_is_told_as_it_is(
+    account: Sandbox, action: str, path: str, body: str, said: str
+) -> None:
+    # Written as JSON text: the sandbox sends a text body as it is.
+    account.script("GET", path, Fault(status=200, body=body))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        run(action, {}, account)
+    assert f"Infobip answered the pull with {said}:" in caught.value.message
+    (problem,) = caught.value.details["problems"]
+    assert problem["path"] == ("results" if body.startswith("{") else "")
+
+
+@pytest.mark.parametrize(
     "fault",
     [
         pytest.param(Fault(status=503, process=True), id="503"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import OutcomeUnknownError
 from ..request import InfobipRequest
+from ..runtime.shaping import json_kind
 
 # Query parameters that narrow a pull; echoed in the reference so the items can be found.
 FILTERS = ("bulkId", "messageId", "entityId", "applicationId", "campaignReferenceId")
@@ -44,15 +45,18 @@ def consumed(body: Any, request: InfobipRequest) -> Any:
     """
     if isinstance(body, dict) and isinstance(body.get("results"), list):
         return body
-    where = body.get("results") if isinstance(body, dict) else body
-    got = "no results" if where is None else f"results that are not a list ({type(where).__name__})"
+    if not isinstance(body, dict):
+        got = f"an answer that is not an object ({json_kind(body)})"
+        problem = {"path": "", "message": "must be an object with a list of results"}
+    elif body.get("results") is None:
+        got = "no results"
+        problem = {"path": "results", "message": "is required: a list of items"}
+    else:
+        got = f"results that are not a list ({json_kind(body['results'])})"
+        problem = {"path": "results", "message": "must be a list of items"}
     look_up = request.reference.get("lookUp", "Infobip's logs")
     raise OutcomeUnknownError(
         f"Infobip answered the pull with {got}: items it handed out may be lost, as each is "
         f"handed out once, and a later pull will not return them. Look them up: {look_up}.",
-        {
-            **request.reference,
-            "itemsMayBeLost": True,
-            "problems": [{"path": "results", "message": "is required: a list of items"}],
-        },
+        {**request.reference, "itemsMayBeLost": True, "problems": [problem]},
     )

@@ -134,10 +134,11 @@ def _json_text(text: str) -> Any:
 
 
 def _called(kind: str, value: Any) -> str:
-    return f"declared {_CALLED.get(kind, kind)}, given {_given(value)}"
+    return f"declared {_CALLED.get(kind, kind)}, given {json_kind(value)}"
 
 
-def _given(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """What ``value`` (read from JSON) is, in words: ``a list``, ``text``, ``an object``."""
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, int):
