@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -13,7 +15,7 @@ from infobip_connector import component
 from infobip_connector.definition.model import Property, format_path, walk
 from infobip_connector.errors import InputError, OutcomeUnknownError, RejectedError
 from infobip_connector.runtime.template_rules import BUTTON_PARAMETER_LIMITS, HEADER_MEMBERS
-from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
+from infobip_connector.sandbox import NO_TEMPLATES_SENDER, Fault, Sandbox, SandboxServer
 from infobip_connector.sandbox.templates import Template
 
 from .conftest import SHARED
@@ -523,6 +525,45 @@ def test_cli_options_over_a_socket(server: SandboxServer, sandbox: Sandbox, tmp_
         "verification_code",
         "order_payment",
     ]
+
+
+#: The pickers' properties as ``options`` names them (any message: ``[]``).
+PICKED_NAME = "messages[].content.templateName"
+PICKED_LANGUAGE = "messages[].content.language"
+
+
+def _sandbox_cli(*args: str, values: dict[str, Any], tmp_path: Any) -> Any:
+    """``infobip-connector ARGS --input FILE --sandbox`` (FILE holding ``values``), run."""
+    (tmp_path / "input.json").write_text(json.dumps(values))
+    command = [*args, "--input", str(tmp_path / "input.json"), "--sandbox"]
+    return subprocess.run(
+        [sys.executable, "-m", "infobip_connector", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_sandbox_has_a_sender_without_templates(tmp_path: Any) -> None:
+    values = _one(**{"from": NO_TEMPLATES_SENDER})
+    result = _sandbox_cli("options", ACTION, PICKED_NAME, values=values, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    # The language picker of a template the sender does not have: at templateName.
+    values = _one({"templateName": "welcome"}, **{"from": NO_TEMPLATES_SENDER})
+    result = _sandbox_cli("options", ACTION, PICKED_LANGUAGE, values=values, tmp_path=tmp_path)
+    assert error_of(result)["type"] == "input"
+    assert error_of(result)["details"]["errors"][0]["path"] == NAME
+
+
+def test_the_sender_without_templates_can_be_given_one() -> None:
+    sandbox = Sandbox(api_key=KEY, deliver_reports=False)
+    assert _options(sandbox, NAME, _one(**{"from": NO_TEMPLATES_SENDER})) == []
+    sandbox.add_template(NO_TEMPLATES_SENDER, Template("first", "en", "Hello", id="9"))
+    options = _options(sandbox, NAME, _one(**{"from": NO_TEMPLATES_SENDER}))
+    assert options == [{"value": "first", "label": "first (en)"}]
+    assert _options(sandbox, NAME, _one())[0]["value"] == "welcome"  # the others keep theirs
 
 
 # ---------------------------------------------------------------- the rules and Infobip's unions

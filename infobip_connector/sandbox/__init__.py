@@ -12,11 +12,12 @@ from .faults import FAULT_KINDS, Fault, FaultKind
 from .reports import DeliveryReportRecord
 from .segments import sms_count
 from .server import SandboxServer, run_server
-from .templates import Template
+from .templates import NO_TEMPLATES_SENDER, Template
 from .transport import SandboxTransport
 
 __all__ = [
     "FAULT_KINDS",
+    "NO_TEMPLATES_SENDER",
     "AcceptedMessage",
     "DeliveryReportRecord",
     "Fault",

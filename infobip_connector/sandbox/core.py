@@ -327,8 +327,10 @@ class Sandbox(People):
     # -- state the handlers share -------------------------------------------------------------
 
     def templates_of(self, sender: str) -> list[templates.Template]:
-        """The approved WhatsApp templates of ``sender``: the seeded ones, then any added."""
-        return self._templates.setdefault(sender, list(templates.SEEDED))
+        """The approved WhatsApp templates of ``sender``: the seeded ones (none for
+        ``templates.NO_TEMPLATES_SENDER``), then any added."""
+        seeded = () if sender == templates.NO_TEMPLATES_SENDER else templates.SEEDED
+        return self._templates.setdefault(sender, list(seeded))
 
     def add_template(self, sender: str, template: templates.Template) -> None:
         """Approve one more template for ``sender`` (it is listed and can be sent)."""

@@ -1,13 +1,14 @@
 """Approved WhatsApp templates of the emulated account, and the check of a template send.
 
-Every sender starts with the same seeded templates (``SEEDED``); ``Sandbox.add_template``
-adds more. A send must name an approved template of its sender in its language, give exactly
-as many body placeholders as the template's body has ``{{n}}``, a header of the template's
-header format (with a placeholder when the header text has one) and one button per button
-that takes values (URL with a ``{{1}}`` in its address, quick reply, copy code, flow, catalog,
-multi-product, voice call), of its type and with the members that type requires, in order.
-Anything else is answered 400 with validation errors by field path, in the
-``requestError.serviceException`` shape of the endpoint's published 400 answers.
+Every sender starts with the same seeded templates (``SEEDED``) but ``NO_TEMPLATES_SENDER``,
+which starts with none; ``Sandbox.add_template`` adds more. A send must name an approved
+template of its sender in its language, give exactly as many body placeholders as the
+template's body has ``{{n}}``, a header of the template's header format (with a placeholder
+when the header text has one) and one button per button that takes values (URL with a
+``{{1}}`` in its address, quick reply, copy code, flow, catalog, multi-product, voice call),
+of its type and with the members that type requires, in order. Anything else is answered 400
+with validation errors by field path, in the ``requestError.serviceException`` shape of the
+endpoint's published 400 answers.
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ class Template:
             "quality": "HIGH",
         }
 
+
+#: The one sender that starts without approved templates, so the "no approved template"
+#: case of a template picker (an empty list) and of a send can be tried from the CLI or
+#: ``--sandbox`` as well; ``Sandbox.add_template`` still approves templates for it.
+NO_TEMPLATES_SENDER = "447860099300"
 
 SEEDED: tuple[Template, ...] = (
     Template("welcome", "en", "Hello {{1}}, welcome to our service!", id="1000000001"),
