@@ -77,6 +77,16 @@ def _sent(action: str, values: dict[str, Any]) -> list[httpx.Request]:
 SEND_AT = _places("sendAt")
 
 
+def send_at_in(form: str, written: str) -> Any:
+    """A ``sendAt`` value holding ``written`` in ``form``: ``text``, ``dateTime`` or
+    ``dateTime with zone`` (Europe/Zagreb)."""
+    return {
+        "text": written,
+        "dateTime": {"dateTime": written},
+        "dateTime with zone": {"dateTime": written, "zoneId": "Europe/Zagreb"},
+    }[form]
+
+
 def test_the_send_at_places_are_the_ones_known() -> None:
     assert {action for action, _ in SEND_AT} >= {"sendSms", "rescheduleSms"}
 
@@ -256,11 +266,7 @@ def test_an_instant_with_an_offset_out_of_range_is_refused_at_its_path(
 def test_a_send_at_with_an_offset_out_of_range_is_refused_at_its_path(
     action: str, path: tuple[str | int, ...], written: str, said: str, form: str
 ) -> None:
-    value: Any = {
-        "text": written,
-        "dateTime": {"dateTime": written},
-        "dateTime with zone": {"dateTime": written, "zoneId": "Europe/Zagreb"},
-    }[form]
+    value = send_at_in(form, written)
     with pytest.raises(InputError) as caught:
         _sent(action, _with(action, path, value))
     where = format_path(path) + ("" if form == "text" else ".dateTime")

@@ -225,7 +225,7 @@ def validation_errors(response: httpx.Response) -> dict[str, list[str]]:
         (
             sms_request(sendAt="2026-02-30T09:00:00.000+0100"),
             "messages[0].sendAt",
-            "must match yyyy-MM-dd'T'HH:mm:ss.SSS±hhmm",
+            "Text '2026-02-30T09:00:00.000+0100' could not be parsed: Invalid date 'FEBRUARY 30'",
         ),
         (sms_request(transliteration="KLINGON"), "messages[0].transliteration", None),
         (sms_request(language={"languageCode": "XX"}), "messages[0].language.languageCode", None),

@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from .datetime_faults import date_time_fault
+
 #: The years a date-time may be written in. Infobip's platform reads four-digit years, and
 #: nothing it keeps (48 hours of logs, schedules 180 days ahead) is older than 2000.
 FIRST_YEAR, LAST_YEAR = 2000, 9999
@@ -162,6 +164,10 @@ def _parse(text: str, what: str) -> datetime:
     Earlier years are refused: Python writes them without padding (``999-01-01``), which
     Infobip cannot read, and converting one across an offset leaves the calendar.
     """
+    # Before reading: Python takes some impossible offsets as others (+01:75 as +02:15).
+    fault = date_time_fault(text)
+    if fault is not None:
+        raise ValueError(f"{what} {text!r} {fault}")
     try:
         moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:

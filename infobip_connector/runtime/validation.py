@@ -18,6 +18,7 @@ from ..definition.model import Property, format_path
 from ..definition.texts import TextKind, digits_said, text_problem, too_long
 from ..nonjson import Limits, locate, printable_name
 from ..redaction import snippet
+from .datetime_faults import date_time_fault
 from .free_values import EMPTY_NAME_SAID, NAME_NOT_UNICODE
 from .problems import Parts, Problem, said
 from .urls import http_url_problem
@@ -204,6 +205,11 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
         problem = text_problem(value, kind=_text_kind(prop))
         if problem is not None:
             return problem
+    if prop.type == "DATE_TIME" or prop.alsoAcceptsString:
+        # A date-time in the right shape but with a part out of range: that part is named.
+        fault = date_time_fault(value) if isinstance(value, str) else None
+        if fault is not None:
+            return fault
     if prop.alsoAcceptsString:
         return f"as text, must be {prop.alsoAcceptsString[0].lower()}{prop.alsoAcceptsString[1:]}"
     if prop.type == "DATE_TIME" and "instant" in prop.rules:

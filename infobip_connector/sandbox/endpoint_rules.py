@@ -25,6 +25,7 @@ from .validation import (
     Num,
     Obj,
     Str,
+    calendar_problem,
     offset_problem,
     send_at_problem,
 )
@@ -131,6 +132,9 @@ def _date_time_problem(text: str) -> str | None:
     ``2030-01-01T10:00:00Z`` (its ``format: date-time``); both are taken, with an offset."""
     if send_at_problem(text) is None:
         return None
+    impossible = calendar_problem(text)
+    if impossible is not None:
+        return impossible
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

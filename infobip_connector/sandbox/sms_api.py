@@ -20,7 +20,7 @@ from .networks import on_network
 from .routes import Answer, Request
 from .segments import sms_preview
 from .transliteration import transliterate
-from .validation import Obj, offset_problem, validate
+from .validation import Obj, calendar_problem, offset_problem, validate
 
 if TYPE_CHECKING:
     from .core import Sandbox
@@ -53,6 +53,10 @@ def _limit(request: Request, problems: dict[str, list[str]], default: int = DEFA
 def _instant(request: Request, name: str, problems: dict[str, list[str]]) -> datetime | None:
     raw = request.first(name)
     if not raw:
+        return None
+    impossible = calendar_problem(raw.replace(" ", "+"))
+    if impossible is not None:
+        problems[name] = [impossible]
         return None
     try:
         moment = datetime.fromisoformat(raw.replace(" ", "+"))
