@@ -159,3 +159,33 @@ def test_the_editor_preview_shows_free_members_as_sent() -> None:
     shown = json.loads(done.stdout)
     assert "messageId" not in shown["messages"][0]
     assert shown["messages"][0]["content"]["templateData"]["buttons"][0]["data"] == data
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    deep: dict[str, Any] = {"x": 1}
+    for _ in range(levels):
+        deep = {"a": deep}
+    return deep
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {" ": {}},
+        {"\u200b": {"a": 1}},
+        {"a": {"": 1}},
+        {"a": {"b": [{" ": 1}]}},
+        {"a": _deep(10)},
+        {"a": {"t": "x" * 20_001}},
+        {"a": {"t": "\U0001f600" * 10_000}},
+    ],
+)
+def test_the_sandbox_refuses_flow_data_out_of_bounds_where_the_connector_does(
+    data: dict[str, Any],
+) -> None:
+    connector = set(input_problems(flow(data)))
+    with flow_client() as client:
+        answer = client.post("/whatsapp/1/message/template", json=flow(data))
+    assert answer.status_code == 400
+    found = answer.json()["requestError"]["serviceException"]["validationErrors"]
+    assert connector <= set(found), (connector, found)

@@ -224,6 +224,33 @@ CONNECTOR_RULES = [
         id="blank-callback-value",
     ),
     pytest.param(_set("order.items.0.name", " "), "order.items[0].name", id="blank-item-name"),
+    # The bounds of an object with free members: names never blank, 20,000 UTF-16 units.
+    pytest.param(
+        _set("payment.callbackData", {" ": "x"}),
+        "payment.callbackData. ",
+        id="blank-callback-name",
+    ),
+    pytest.param(
+        _set("payment.callbackData", {"\u200b": "x"}),
+        "payment.callbackData.\u200b",
+        id="invisible-callback-name",
+    ),
+    pytest.param(
+        _set("payment.callbackData", {"": "x"}),
+        'payment.callbackData.""',
+        id="empty-callback-name",
+    ),
+    pytest.param(
+        _set("payment.callbackData", {"orderRef": "x" * 20_001}),
+        "payment.callbackData",
+        id="callback-data-too-long",
+    ),
+    pytest.param(
+        # 10,000 emoji: 20,000 UTF-16 code units before the JSON around them.
+        _set("payment.callbackData", {"orderRef": "\U0001f600" * 10_000}),
+        "payment.callbackData",
+        id="callback-data-too-long-in-utf16",
+    ),
     pytest.param(
         _set("order.orderExpiration.description", ""),
         "order.orderExpiration.description",

@@ -71,7 +71,7 @@ _BUTTON = Obj(
         "parameter": Str(),
         "flowToken": Str(max_len=3000),
         # Infobip's ``data``: additionalProperties {type: object}, each member an object.
-        "data": Free(Free()),
+        "data": Free(Free(bounded=False)),  # the outer object bounds all its depths
         "thumbnailProductRetailerId": Str(max_len=3000),
         "sections": Arr(
             Obj(

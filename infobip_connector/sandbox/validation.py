@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .free_bounds import free_problems
+
 Errors = dict[str, list[str]]
 
 _INT32_MAX = 2**31 - 1
@@ -73,6 +75,8 @@ class Free:
 
     values: Rule | None = None
     required: bool = False
+    #: Held to ``free_bounds`` (names, depth, size), as the connector holds such objects.
+    bounded: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,12 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
     elif isinstance(rule, Free):
         if not isinstance(value, dict):
             walk.add(path, "must be an object")
-        elif rule.values is not None:
-            for key, item in value.items():
-                _check(rule.values, item, _join(path, key), walk)
+        else:
+            if rule.values is not None:
+                for key, item in value.items():
+                    _check(rule.values, item, _join(path, key), walk)
+            for where, message in free_problems(value, path) if rule.bounded else ():
+                walk.add(where, message)
     else:
         if not isinstance(value, list):
             walk.add(path, "must be an array")
