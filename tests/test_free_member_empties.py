@@ -178,6 +178,13 @@ def _deep(levels: int) -> dict[str, Any]:
         {"a": _deep(10)},
         {"a": {"t": "x" * 20_001}},
         {"a": {"t": "\U0001f600" * 10_000}},
+        {"a\u0001": {}},
+        {"a": {"k\n": 1}},
+        {"a": {"t": "x\u0001"}},
+        {"a": {"t": " "}},
+        {"a": {"t": ["ok", "\u200b"]}},
+        {"a": {"n": 2**63}},
+        {"a": {"n": -(2**63) - 1}},
     ],
 )
 def test_the_sandbox_refuses_flow_data_out_of_bounds_where_the_connector_does(

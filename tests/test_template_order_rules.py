@@ -236,6 +236,11 @@ CONNECTOR_RULES = [
         id="invisible-callback-name",
     ),
     pytest.param(
+        _set("payment.callbackData", {"k\u0001": "x"}),
+        "payment.callbackData.k\u0001",
+        id="control-in-callback-name",
+    ),
+    pytest.param(
         _set("payment.callbackData", {"": "x"}),
         'payment.callbackData.""',
         id="empty-callback-name",
