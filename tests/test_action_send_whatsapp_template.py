@@ -19,6 +19,7 @@ from infobip_connector.sandbox import NO_TEMPLATES_SENDER, Fault, Sandbox, Sandb
 from infobip_connector.sandbox.templates import Template
 
 from .conftest import SHARED
+from .operation_slices import NO_SHARED
 from .sandbox_support import conforms
 from .test_e2e import cli, error_of
 
@@ -587,7 +588,7 @@ def _variants(spec: dict[str, Any], union: dict[str, Any]) -> Variants:
     return found
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="../shared is not present (fresh clone)")
+@pytest.mark.skipif(not SPEC.exists(), reason=NO_SHARED)
 def test_header_and_button_rules_follow_infobips_unions() -> None:
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
     operation = spec["paths"][PATH]["post"]

@@ -24,6 +24,7 @@ from infobip_connector.definition.reference import render_reference
 from infobip_connector.definition.schemas import all_schemas
 
 from .conftest import FIXTURES, ROOT, SHARED
+from .operation_slices import NO_SHARED
 
 SPEC = FIXTURES / "spec" / "infobip-component.md"
 
@@ -41,7 +42,7 @@ def _rows(text: str) -> list[list[str]]:
 def test_spec_copy_matches_shared() -> None:
     shared = SHARED / "spec" / "infobip-component.md"
     if not shared.exists():
-        pytest.skip("../shared is not present (fresh clone)")
+        pytest.skip(NO_SHARED)
     assert shared.read_text() == SPEC.read_text()
 
 

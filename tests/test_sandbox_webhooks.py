@@ -19,6 +19,7 @@ from infobip_connector.sandbox import Sandbox
 from infobip_connector.sandbox.reports import MAX_ATTEMPTS
 
 from .conftest import SHARED
+from .operation_slices import NO_SHARED
 from .sandbox_support import client_for, conforms
 from .webhook_receiver import Hook
 
@@ -340,7 +341,7 @@ def _whatsapp_text_content_schema() -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}", "components": {"schemas": schemas}}
 
 
-@pytest.mark.skipif(not SPEC.is_file(), reason="Infobip's OpenAPI description is not here")
+@pytest.mark.skipif(not SPEC.is_file(), reason=NO_SHARED)
 def test_the_whatsapp_inbound_text_matches_infobips_text_content() -> None:
     sandbox = Sandbox(deliver_reports=False)
     for http in client_for(sandbox, "transport"):
