@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infobip_connector import component
+from infobip_connector import OutcomeUnknownError, component
 from infobip_connector.definition.model import Property
 from infobip_connector.runtime.shaping import fit
 
@@ -112,12 +112,13 @@ def _odd_answer(prop: Property) -> Any:
 
 
 def _leaves(prop: Property, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The places of ``prop``'s leaves, with whether each is required."""
     if prop.type == "OBJECT":
         return [p for c in prop.properties or [] for p in _leaves(c, (*at, c.name))]
     if prop.type == "ARRAY":
         assert prop.items is not None
         return _leaves(prop.items, (*at, 0))
-    return [at]
+    return [(at, prop.required)]
 
 
 @pytest.mark.parametrize("action", [a.name for a in component.definition.actions])
@@ -126,5 +127,24 @@ def test_no_action_drops_a_field_of_an_unexpected_type(action: str) -> None:
     answer = _odd_answer(declared)
     fitted = fit(answer, declared)
     assert fitted.value == answer
-    assert sorted(p for p, _ in fitted.kept) == sorted(_leaves(declared))
+    leaves = _leaves(declared)
+    assert sorted(p for p, _ in fitted.kept) == sorted(p for p, required in leaves if not required)
+    assert sorted(p for p, _ in fitted.unusable) == sorted(p for p, required in leaves if required)
     assert fitted.converted == []
+
+
+@pytest.mark.parametrize("status", ["DELIVERED", [3], {"x": 1}])
+def test_a_required_field_that_is_not_usable_is_an_unknown_outcome(status: Any) -> None:
+    answer = {
+        "bulkId": "B",
+        "messages": [{"messageId": "M", "to": "41793026727", "status": status}],
+    }
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+    values = {
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M"}], "text": "x"}]
+    }
+    with pytest.raises(OutcomeUnknownError) as caught:
+        component.execute("sendSms", {**values, "bulkId": "B"}, CONNECTION, transport=transport)
+    assert caught.value.details["messageIds"] == ["M"]
+    paths = [p["path"] for p in caught.value.details["problems"]]
+    assert paths and all(path.startswith("messages[0].status") for path in paths)

@@ -15,7 +15,10 @@ rebuilt, by this rule:
   ``"1e2"``, ``" 3"`` or ``"NaN"``);
 - any other value is kept as Infobip gave it, never dropped: a read or a consume hands out
   data Infobip may not give again (a consumed report is gone from Infobip), so the output
-  carries it whole, as a poll's refused item carries the item as given.
+  carries it whole, as a poll's refused item carries the item as given;
+- except a *required* field (a send's message ``status``, a scheduled bulk's ``sendAt``,
+  a consume's ``results``): the answer is about it, so one that is not usable makes the
+  answer unreadable, an ``outcome_unknown`` naming it (never a silent drop either).
 
 Every value that is not as declared is named in a WARNING (its path and what was declared,
 never the value itself: it may be a phone number or a message), converted or kept.
@@ -49,11 +52,13 @@ Parts = tuple[str | int, ...]
 class Fitted:
     """The projected answer (None when it is not an object at all), and the places whose
     value was not as declared: ``converted`` ones now are, ``kept`` ones hold the value as
-    given (the output check leaves those places alone)."""
+    given (the output check leaves those places alone), ``unusable`` ones are required."""
 
     value: Any = None
     converted: list[tuple[Parts, str]] = field(default_factory=list)
     kept: list[tuple[Parts, str]] = field(default_factory=list)
+    #: Required fields that are not as declared: the output check reports them.
+    unusable: list[tuple[Parts, str]] = field(default_factory=list)
 
     def notes(self) -> list[str]:
         """``path: what was declared, converted/kept as given`` per place, in path order."""
@@ -92,7 +97,9 @@ def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:
         if converted is not value:
             fitted.converted.append((at, _called(prop.type, value)))
         return converted
-    fitted.kept.append((at, _called(prop.type, value)))
+    # A required field is what the answer is about (a send's message status, the time a
+    # bulk is scheduled for): one that is not usable leaves the output check to refuse it.
+    (fitted.unusable if prop.required else fitted.kept).append((at, _called(prop.type, value)))
     return value
 
 
