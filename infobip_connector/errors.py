@@ -7,6 +7,7 @@ details a workflow can branch on, and never holds the API key.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from .redaction import redact, redact_data, sent_ids
@@ -176,3 +177,31 @@ class UsageError(InputError):
     def __init__(self, errors: list[dict[str, str]], message: str | None = None) -> None:
         shown = "; ".join(f"{e['path'] + ': ' if e['path'] else ''}{e['message']}" for e in errors)
         super().__init__(errors, message or shown)
+
+
+def format_path(parts: Iterable[str | int], root: str = "", *, any_index: str | None = "*") -> str:
+    """How every error names a part: ``("messages", 0, "to")`` → ``messages[0].to``.
+
+    The one path formatter of the package. ``root`` starts the path (``body``: a request
+    body's ``body.messages[0].to``); ``any_index`` is the key written as an index, ``[*]``,
+    the way the definition's walks say "any item" (None where every key is data, as in a
+    value's own members). Keys are shown with :func:`printable_name`, an empty one as
+    :data:`EMPTY_NAME` (:func:`member_path`).
+    """
+    path = root
+    for part in parts:
+        if isinstance(part, int) or (part == any_index and any_index is not None):
+            path += f"[{part}]"
+        else:
+            path = member_path(path, printable_name(part))
+    return path
+
+
+def printable_name(key: str) -> str:
+    """``key`` as a path shows it: each lone UTF-16 surrogate as its escape (``\\udc00``),
+    so the path can be written as UTF-8; any other key as it is."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return key.encode("utf-8", "backslashreplace").decode()
+    return key

@@ -21,8 +21,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import member_path
+from .errors import format_path, printable_name
 from .safejson import encodes_as_utf8
+
+__all__ = ["Kind", "Limits", "Parts", "Refused", "locate", "printable_name"]
 
 Kind = Literal["surrogate", "integer", "float", "depth", "key", "name", "type"]
 Parts = tuple[str | int, ...]
@@ -63,7 +65,7 @@ def locate(value: Any, limits: Limits) -> Refused | None:
     stack: list[tuple[Any, Parts, int]] = [(value, (), 0)]
 
     def refused(parts: Parts, kind: Kind, item: Any) -> Refused:
-        return Refused(_path(limits.root, parts), kind, item, parts)
+        return Refused(format_path(parts, limits.root, any_index=None), kind, item, parts)
 
     while stack:
         item, parts, depth = stack.pop()
@@ -96,20 +98,3 @@ def locate(value: Any, limits: Limits) -> Refused | None:
         else:
             return refused(parts, "type", item)
     return None
-
-
-def _path(root: str, parts: Parts) -> str:
-    """``root`` then ``parts`` as ``messages[0].to``; a key's lone surrogates as escapes."""
-    path = root
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path = member_path(path, printable_name(part))
-    return path
-
-
-def printable_name(key: str) -> str:
-    """``key`` as a path shows it: each lone surrogate as its escape (``\\udc00``), so
-    the path can be written as UTF-8; any other key as it is."""
-    return key if encodes_as_utf8(key) else key.encode("utf-8", "backslashreplace").decode()

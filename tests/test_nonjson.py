@@ -76,3 +76,17 @@ def test_an_integer_too_long_to_print_is_told_without_printing_it() -> None:
         values.prune({"n": [10**5000]})
     assert raised.value.errors[0]["path"] == "n[0]"
     assert "more than 100 digits" in raised.value.errors[0]["message"]
+
+
+def test_one_path_formatter_for_the_walk_and_the_definition() -> None:
+    from infobip_connector.definition import model
+    from infobip_connector.errors import format_path
+
+    assert model.format_path is format_path
+    # The definition's "any item" is an index; in a value's own members "*" is a key.
+    assert format_path(("messages", "*", "to")) == "messages[*].to"
+    found = locate({"a": {"*": float("nan")}}, Limits(integers=(0, 1), root="body"))
+    assert found is not None and found.path == "body.a.*"
+    # A key's lone surrogate is shown as its escape wherever a path is made.
+    assert format_path(("a", 0, "b\udc00")) == "a[0].b\\udc00"
+    assert format_path((0, "x"), "body") == "body[0].x"

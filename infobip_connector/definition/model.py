@@ -17,7 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
-from ..errors import member_path
+# The package's one path formatter, re-exported: the definition's walks name paths with it.
+from ..errors import format_path as format_path
 from .open_shapes import FORM_OF_VALUE, check_forms, check_free_members
 
 # ONE_OF: a member that takes one of a few declared ``forms`` (a list or a map of texts).
@@ -490,18 +491,6 @@ def walk(
         yield from walk(child, (*path, child.name))
     if prop.items is not None:
         yield from walk(prop.items, (*path, "*"))
-
-
-def format_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
-    """``("messages", 0, "destinations", 2, "to")`` → ``messages[0].destinations[2].to``;
-    a member with an empty name as ``errors.EMPTY_NAME`` (``messages[0].""``)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int) or part == "*":
-            out += f"[{part}]"
-        else:
-            out = member_path(out, str(part))
-    return out
 
 
 def default_definition_path() -> Path:
