@@ -107,6 +107,8 @@ def mark_interrupted(exc: BaseException, reference: dict[str, Any], kind: Kind =
 
 #: A log line names at most this many messageIds; the attached error has them all.
 _SHOWN_IDS = 20
+#: What :func:`ids_text` says of details that name no IDs.
+NO_IDS = "(none)"
 
 
 def ids_text(details: Mapping[str, Any]) -> str:
@@ -121,7 +123,7 @@ def ids_text(details: Mapping[str, Any]) -> str:
             parts.append(f"{key}=[{value}]")
         elif value is not None:
             parts.append(f"{key}={value}")
-    return "; ".join(parts) or "(none)"
+    return "; ".join(parts) or NO_IDS
 
 
 #: The members of an output whose items carry a ``messageId``: a send's messages, the items a

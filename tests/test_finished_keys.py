@@ -305,3 +305,52 @@ def test_mcp_a_repeat_whose_result_was_dropped_is_an_error_naming_its_ids() -> N
     assert first.structured["bulkId"] in problem["message"]
     other = call(tools, "sendSms", {**OTHER, IDEMPOTENCY_KEY: "dup"})
     assert "other arguments" in other.structured["error"]["message"] and _sent(box) == 1
+
+
+def _without_ids(execute_async: Any) -> Any:
+    """``execute_async`` whose output names no IDs, as a send's result that names none."""
+
+    async def execute(*args: Any, **kwargs: Any) -> Any:
+        output = await execute_async(*args, **kwargs)
+        return {k: v for k, v in output.items() if k not in ("bulkId", "messages")}
+
+    return execute
+
+
+_NONE_TO_CHECK = "its result named no IDs (no bulkId or messageId), so there are none to check"
+
+
+def test_serve_a_dropped_result_that_named_no_ids_says_so_and_where_to_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    box = Sandbox(KEY, deliver_reports=False)
+    methods = methods_for(box.transport())
+    methods._running_keys = RunningKeys(keep_bytes=1)  # every result dropped at once
+    monkeypatch.setattr(
+        methods._component, "execute_async", _without_ids(methods._component.execute_async)
+    )
+    line = request(1, "execute", action="sendSms", input=SMS, idempotencyKey="K")
+    [first] = _execute(methods, line)
+    [again] = _execute(methods, line)
+    assert "result" in first and _sent(box) == 1
+    [problem] = again["error"]["data"]["error"]["details"]["errors"]
+    assert problem["path"] == "idempotencyKey" and "(none)" not in problem["message"]
+    assert _NONE_TO_CHECK in problem["message"]
+    assert "logs or delivery reports" in problem["message"]
+
+
+def test_mcp_a_dropped_result_that_named_no_ids_says_so_and_where_to_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tools, box = runner(["sendSms"])
+    tools._running_keys = RunningKeys(keep_bytes=1)  # every result dropped at once
+    monkeypatch.setattr(
+        tools._component, "execute_async", _without_ids(tools._component.execute_async)
+    )
+    first = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup"})
+    again = call(tools, "sendSms", {**SMS, IDEMPOTENCY_KEY: "dup"})
+    assert not first.is_error and again.is_error and _sent(box) == 1
+    [problem] = again.structured["error"]["details"]["errors"]
+    assert problem["path"] == IDEMPOTENCY_KEY and "(none)" not in problem["message"]
+    assert _NONE_TO_CHECK in problem["message"]
+    assert "logs or delivery reports" in problem["message"]

@@ -31,7 +31,7 @@ from typing import Any, NoReturn, Protocol
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from ...errors import ConnectorError, OutcomeUnknownError, RateLimitedError, UnreachableError
-from ...outcome import ids_text
+from ...outcome import NO_IDS, ids_text
 from ...redaction import redact, sent_ids
 
 
@@ -131,4 +131,4 @@ def ids_part(error: ConnectorError) -> str:
     except Exception:  # the IDs are still in the details; the handler must go on
         return "; IDs to check: see the error's details"
     # The IDs sent stay whole (README, "Connection"): a known key elsewhere is masked.
-    return "" if shown == "(none)" else f"; IDs to check: {redact(shown, sent_ids(error.details))}"
+    return "" if shown == NO_IDS else f"; IDs to check: {redact(shown, sent_ids(error.details))}"

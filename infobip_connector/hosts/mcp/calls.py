@@ -30,6 +30,7 @@ from ...component import checked_idempotency_key
 from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
+from ..keyerrors import check_by
 from ..retryhint import retry_hint
 from ..runningkeys import Print, RunningKeys
 from ..sendprint import send_print
@@ -307,6 +308,6 @@ def _key_reused() -> Exception:
 def _key_dropped(ids: str) -> Exception:
     message = (
         "ended before in this server with a result, for these same arguments, but the "
-        "result of this key is no longer kept; nothing was sent; check by its IDs: " + ids
+        "result of this key is no longer kept; nothing was sent; " + check_by(ids)
     )
     return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])

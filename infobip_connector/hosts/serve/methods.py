@@ -30,6 +30,7 @@ from ...component import checked_idempotency_key
 from ...errors import InputError, member_path
 from ...redaction import get_logger
 from ..daemoncall import call_in_daemon_thread
+from ..keyerrors import check_by
 from ..retryhint import add_retry_hint
 from ..runningkeys import RunningKeys
 from ..sendprint import send_print
@@ -336,5 +337,5 @@ def _key_dropped(ids: str) -> Exception:
     return invalid_params(
         "idempotencyKey",
         "ended before in this worker with a result, for this same input and connection, but "
-        f"the result of this key is no longer kept; nothing was sent; check by its IDs: {ids}",
+        f"the result of this key is no longer kept; nothing was sent; {check_by(ids)}",
     )
