@@ -26,11 +26,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...component import checked_idempotency_key
 from ...errors import ConnectorError, InputError, InternalError
 from ...redaction import redact_data, sent_ids
 from .. import jsonout
-from ..keyerrors import check_by
+from ..keyerrors import KeyErrors, checked_key, with_input_problems
 from ..retryhint import retry_hint
 from ..runningkeys import Print, RunningKeys
 from ..sendprint import send_print
@@ -134,7 +133,11 @@ class ToolRunner:
             sent = self._print(name, values, key) if given else None
             with (
                 self._running_keys.held(
-                    key, _key_in_use, sent=sent, reused=_key_reused, dropped=_key_dropped
+                    key,
+                    _KEY_ERRORS.in_use,
+                    sent=sent,
+                    reused=_KEY_ERRORS.reused,
+                    dropped=_KEY_ERRORS.dropped,
                 ) as claim,
                 retry_hint(key, detail=IDEMPOTENCY_KEY, retry=retry),
             ):
@@ -249,18 +252,11 @@ def _values(
         elif repeated and given is None:
             errors.append({"path": REPEATED, "message": REPEATED_ALONE_MESSAGE})
         if given is not None:
-            try:
-                key = checked_idempotency_key(given, IDEMPOTENCY_KEY)
-            except InputError as exc:
-                errors.extend(exc.errors)
+            key = checked_key(given, IDEMPOTENCY_KEY, errors)
         else:
             key = f"mcp-{uuid.uuid4()}"
-    if errors:
-        try:
-            validate(values)  # the input's own errors in the same answer
-        except InputError as more:
-            errors.extend(more.errors)
-        raise InputError(errors)
+    if errors:  # the input's own errors in the same answer
+        raise with_input_problems(errors, partial(validate, values))
     return values, key, repeated is True
 
 
@@ -289,25 +285,16 @@ def _naming_arguments(error: InputError, tool: ToolSpec) -> InputError:
     return named
 
 
-def _key_in_use() -> Exception:
-    message = (
-        "a send with this key is still running: nothing was sent; call again with the same "
-        "arguments once it has ended and its result is given back (nothing is sent twice)"
-    )
-    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
+def _input_error(path: str, message: str) -> InputError:
+    return InputError([{"path": path, "message": message}])
 
 
-def _key_reused() -> Exception:
-    message = (
-        "was used in this server by a send of other arguments, which has ended: a key stands "
-        "for one message, so nothing was sent; give this send a key of its own"
-    )
-    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
-
-
-def _key_dropped(ids: str) -> Exception:
-    message = (
-        "ended before in this server with a result, for these same arguments, but the "
-        "result of this key is no longer kept; nothing was sent; " + check_by(ids)
-    )
-    return InputError([{"path": IDEMPOTENCY_KEY, "message": message}])
+#: The key's errors in this server's terms, as ``input`` errors at ``idempotency_key``.
+_KEY_ERRORS = KeyErrors(
+    path=IDEMPOTENCY_KEY,
+    here="this server",
+    same="these same arguments",
+    other="other arguments",
+    again="call again with the same arguments",
+    error=_input_error,
+)

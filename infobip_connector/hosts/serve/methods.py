@@ -23,14 +23,14 @@ import json
 import os
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ... import outcome
-from ...component import checked_idempotency_key
-from ...errors import InputError, member_path
+from ...errors import member_path
 from ...redaction import get_logger
 from ..daemoncall import call_in_daemon_thread
-from ..keyerrors import check_by
+from ..keyerrors import KeyErrors, Problems, checked_key, with_input_problems
 from ..retryhint import add_retry_hint
 from ..runningkeys import RunningKeys
 from ..sendprint import send_print
@@ -189,7 +189,11 @@ class Methods:
         del connection  # its token would show in tracebacks rendered with their locals
         try:
             with self._running_keys.held(
-                held, _key_in_use, sent=sent, reused=_key_reused, dropped=_key_dropped
+                held,
+                _KEY_ERRORS.in_use,
+                sent=sent,
+                reused=_KEY_ERRORS.reused,
+                dropped=_KEY_ERRORS.dropped,
             ) as claim:
                 if claim.replay is not None:
                     log.info("execute %s: key %r ended before, its result replayed", action, key)
@@ -207,14 +211,12 @@ class Methods:
     def _usable_key(self, key: object, action: str, values: Any) -> str:
         """``key`` when it is a usable execution key; else InputError naming
         ``idempotencyKey`` and, in the same answer, whatever is wrong with ``values``."""
-        try:
-            return checked_idempotency_key(key, "idempotencyKey")
-        except InputError as exc:
-            try:
-                self._component.validate_input(action, values)
-            except InputError as more:
-                raise InputError(exc.errors + more.errors) from None
-            raise
+        problems: Problems = []
+        usable = checked_key(key, "idempotencyKey", problems)
+        if usable is None:
+            validate = partial(self._component.validate_input, action, values)
+            raise with_input_problems(problems, validate)
+        return usable
 
     async def _options(self, params: Params) -> Any:
         action = self._check_action(params["action"])
@@ -316,26 +318,12 @@ def _retry(key: str) -> str:
     return f"with the same params, idempotencyKey {json.dumps(key)} and repeated: true"
 
 
-def _key_in_use() -> Exception:
-    return invalid_params(
-        "idempotencyKey",
-        "a send with this key is still running in this worker: nothing was sent; send the "
-        "request again once it has ended and its result is given back (nothing is sent twice)",
-    )
-
-
-def _key_reused() -> Exception:
-    return invalid_params(
-        "idempotencyKey",
-        "was used in this worker by a send of other input or another connection, which has "
-        "ended: a key stands for one message, so nothing was sent; give this send a key of "
-        "its own",
-    )
-
-
-def _key_dropped(ids: str) -> Exception:
-    return invalid_params(
-        "idempotencyKey",
-        "ended before in this worker with a result, for this same input and connection, but "
-        f"the result of this key is no longer kept; nothing was sent; {check_by(ids)}",
-    )
+#: The key's errors in this worker's terms, as invalid params naming ``idempotencyKey``.
+_KEY_ERRORS = KeyErrors(
+    path="idempotencyKey",
+    here="this worker",
+    same="this same input and connection",
+    other="other input or another connection",
+    again="send the request again",
+    error=invalid_params,
+)
