@@ -11,9 +11,12 @@ from types import ModuleType
 import jsonschema
 import pytest
 
+from .conftest import SHARED
+from .operation_slices import NO_SHARED
+
 ROOT = Path(__file__).resolve().parent.parent
 SLICES = ROOT / "tests" / "fixtures" / "openapi"
-SOURCE = ROOT.parent / "shared" / "infobip-openapi"
+SOURCE = SHARED / "infobip-openapi"
 EXPECTED = {
     "sms_advanced_request.json": "SMSAdvancedTextualRequest",
     "sms_response.json": "SMSResponse",
@@ -67,7 +70,7 @@ def test_slices_name_the_schemas_they_were_cut_from() -> None:
         )
 
 
-@pytest.mark.skipif(not SOURCE.is_dir(), reason="the OpenAPI description is not available here")
+@pytest.mark.skipif(not SOURCE.is_dir(), reason=NO_SHARED)
 def test_slices_match_the_openapi_description() -> None:
     module = extractor()
     built = module.build_slices(SOURCE)
@@ -78,7 +81,7 @@ def test_slices_match_the_openapi_description() -> None:
         )
 
 
-@pytest.mark.skipif(not SOURCE.is_dir(), reason="the OpenAPI description is not available here")
+@pytest.mark.skipif(not SOURCE.is_dir(), reason=NO_SHARED)
 def test_published_examples_validate_against_the_slices() -> None:
     spec = json.loads((SOURCE / "infobip-sms-openapi.json").read_text(encoding="utf-8"))
     operation = spec["paths"]["/sms/2/text/advanced"]["post"]
