@@ -109,3 +109,48 @@ def test_validate_hands_back_values_of_its_own() -> None:
     checked = component.validate_input("sendSms", values)
     checked["messages"][0]["destinations"][0]["to"] = "changed"
     assert values == before
+
+
+def test_the_async_path_leaves_the_input_unchanged() -> None:
+    import asyncio
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        messages = [
+            {
+                "messageId": d["messageId"],
+                "to": d["to"],
+                "status": {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING"},
+            }
+            for m in body["messages"]
+            for d in m["destinations"]
+        ]
+        return httpx.Response(200, json={"bulkId": body["bulkId"], "messages": messages})
+
+    values = _values(_numbers("+41 79 {:07d}"))
+    before = copy.deepcopy(values)
+    output = asyncio.run(
+        component.execute_async(
+            "sendSms", values, CONNECTION, transport=httpx.MockTransport(answer)
+        )
+    )
+    assert values == before
+    assert len(output["messages"]) == SIZE
+
+
+def test_a_pattern_refused_after_the_lean_check_leaves_the_input_unchanged() -> None:
+    # Large enough for the lean schema (text_forms.py): a messageId breaking its pattern is
+    # found by the checks, which then validate again from the input.
+    from infobip_connector.runtime.action_runtime import LEAN_FROM
+
+    count = max(SIZE, LEAN_FROM)
+    destinations: list[dict[str, Any]] = [
+        {"to": f"+41 79 {i:07d}", "messageId": f"m-{i}"} for i in range(count)
+    ]
+    destinations[-1]["messageId"] = "bad\\u0007id".encode().decode("unicode_escape")
+    values = _values(destinations)
+    before = copy.deepcopy(values)
+    with pytest.raises(InputError) as caught:
+        _send(values)
+    assert caught.value.errors[0]["path"] == f"messages[0].destinations[{count - 1}].messageId"
+    assert values == before
