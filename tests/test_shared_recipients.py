@@ -147,7 +147,7 @@ def test_a_pattern_refused_after_the_lean_check_leaves_the_input_unchanged() -> 
     destinations: list[dict[str, Any]] = [
         {"to": f"+41 79 {i:07d}", "messageId": f"m-{i}"} for i in range(count)
     ]
-    destinations[-1]["messageId"] = "bad\\u0007id".encode().decode("unicode_escape")
+    destinations[-1]["messageId"] = "bad\x07id"
     values = _values(destinations)
     before = copy.deepcopy(values)
     with pytest.raises(InputError) as caught:
