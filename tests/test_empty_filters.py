@@ -61,3 +61,43 @@ def test_a_filter_left_out_is_no_filter(account: Sandbox, action: str) -> None:
 def test_a_required_member_given_empty_is_still_required(account: Sandbox) -> None:
     for empty in (None, ""):
         assert refused_at("getScheduledSms", {"bulkId": empty}, account) == ["bulkId"]
+
+
+#: Every action, with a misspelled member given each empty spelling.
+UNKNOWN_CASES = [
+    (action.name, empty)
+    for action in component.definition.actions
+    for empty in (None, "", [], {}, {"a": ""})
+]
+
+
+@pytest.mark.parametrize(("action", "empty"), UNKNOWN_CASES)
+def test_an_unknown_member_given_empty_is_refused_as_unknown(
+    account: Sandbox, action: str, empty: Any
+) -> None:
+    with pytest.raises(InputError) as caught:
+        run(action, {"bulkID": empty}, account)
+    unknown = [e for e in caught.value.errors if e["path"] == "bulkID"]
+    assert unknown and "unknown property 'bulkID'" in unknown[0]["message"]
+    assert account.requests == []
+
+
+@pytest.mark.parametrize(
+    ("values", "path"),
+    [
+        ({"applicationID": None, "limit": 10}, "applicationID"),
+        ({"bulkIds": []}, "bulkIds"),
+    ],
+)
+def test_a_misspelled_filter_given_empty_is_not_a_pull(
+    account: Sandbox, values: dict[str, Any], path: str
+) -> None:
+    action = "getInboundSms" if "limit" in values else "getSmsLogs"
+    assert refused_at(action, values, account) == [path]
+
+
+def test_an_empty_unknown_member_inside_a_message_is_refused_at_its_path(
+    account: Sandbox,
+) -> None:
+    values = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "hi", "": ""}]}
+    assert refused_at("sendSms", values, account) == ['messages[0].""']

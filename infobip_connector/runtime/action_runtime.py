@@ -20,7 +20,7 @@ from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
 from .columns import Columns, declared_fields
-from .empty_filters import empty_filter_problems, url_members
+from .empty_filters import empty_filter_problems, unknown_empty_problems, url_members
 from .given_values import guide_of
 from .idempotency import derived_ids
 from .placement import Placement
@@ -141,6 +141,8 @@ class ActionRuntime:
                     local=local,
                     shared=_ids(lists),
                 )
+            # A misspelled member given empty is pruned before the schema sees it.
+            problems += unknown_empty_problems(values, pruned, self._input_prop)
             if self._url_members:
                 # Before the pruning's "not given" reaches the URL: an empty filter.
                 problems += empty_filter_problems(values, self._url_members)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..definition.model import Property
-from .problems import Problem
+from .problems import Parts, Problem
 
 
 def url_members(root: Property) -> tuple[str, ...]:
@@ -46,6 +46,41 @@ def empty_filter_problems(values: dict[str, Any], names: tuple[str, ...]) -> lis
                 )
             )
     return problems
+
+
+def unknown_empty_problems(values: Any, pruned: Any, prop: Property) -> list[Problem]:
+    """A problem for each member of ``values`` (the input, before pruning) that ``prop``
+    does not declare and the pruning dropped as empty (``{"bulkID": ""}``).
+
+    The schema sees only ``pruned``, so without this a misspelled member given empty would
+    vanish, and a misspelled filter would fetch (or consume) unfiltered. A given unknown
+    member still in ``pruned`` is left to the schema, which reports it. Objects with free
+    members (``values``) or several forms are not walked: their names are data.
+    """
+    problems: list[Problem] = []
+    _walk(values, pruned, prop, (), problems)
+    return problems
+
+
+def _walk(value: Any, pruned: Any, prop: Property, path: Parts, out: list[Problem]) -> None:
+    if prop.values is not None or prop.forms:
+        return
+    if isinstance(value, list) and prop.items is not None:
+        for index, item in enumerate(value):
+            kept = pruned[index] if isinstance(pruned, list) and index < len(pruned) else None
+            _walk(item, kept, prop.items, (*path, index), out)
+        return
+    if not isinstance(value, dict) or not prop.properties:
+        return
+    declared = {child.name: child for child in prop.properties if child.name is not None}
+    kept_members = pruned if isinstance(pruned, dict) else {}
+    for name, member in value.items():
+        child = declared.get(name)
+        if child is not None:
+            _walk(member, kept_members.get(name), child, (*path, name), out)
+        elif name not in kept_members:
+            known = ", ".join(declared)
+            out.append(((*path, name), f"unknown property {name!r}; expected one of: {known}"))
 
 
 def _spelled_empty(value: Any) -> str | None:
