@@ -148,3 +148,16 @@ def test_a_required_field_that_is_not_usable_is_an_unknown_outcome(status: Any) 
     assert caught.value.details["messageIds"] == ["M"]
     paths = [p["path"] for p in caught.value.details["problems"]]
     assert paths and all(path.startswith("messages[0].status") for path in paths)
+
+
+@pytest.mark.parametrize("action", ["getSmsDeliveryReports", "getInboundSms", "getSmsLogs"])
+@pytest.mark.parametrize("odd", [None, "x", []])
+def test_an_unreadable_item_keeps_the_other_items_of_the_list(
+    action: str, odd: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = {"results": [odd, {"messageId": "m2"}]}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output = component.execute(action, {}, CONNECTION, transport=transport)
+    assert output["results"] == [odd, {"messageId": "m2"}]
+    assert "results[0]: declared an object" in caplog.text and "kept as given" in caplog.text

@@ -88,10 +88,9 @@ def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:
     if prop.type == "ARRAY" and isinstance(value, list):
         assert prop.items is not None
         items = prop.items
-        return [
-            item if item is None else _project(item, items, (*at, index), fitted)
-            for index, item in enumerate(value)
-        ]
+        # A null item is no value of the declared type: kept as given with a WARNING, as
+        # any other such item (a consume's other items are data Infobip will not give again).
+        return [_project(item, items, (*at, index), fitted) for index, item in enumerate(value)]
     done, converted = _leaf(value, prop.type)
     if done:
         if converted is not value:
@@ -146,6 +145,8 @@ def _called(kind: str, value: Any) -> str:
 
 def json_kind(value: Any) -> str:
     """What ``value`` (read from JSON) is, in words: ``a list``, ``text``, ``an object``."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, int):
