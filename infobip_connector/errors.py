@@ -159,6 +159,18 @@ class OutcomeUnknownError(ConnectorError):
     may_have_been_sent = True
 
 
+class UnreadableAnswer(Exception):
+    """An executor's finding that Infobip's answer contradicts the request or lacks what it
+    is about: the field's ``path`` and the ``problem`` in words (never its value). Not an
+    error the user sees: ``outcome.after_arrival`` makes it the unknown outcome of the
+    request, with its IDs and the advice of its kind."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(path, problem)
+        self.path = path
+        self.problem = problem
+
+
 class InternalError(ConnectorError):
     """A bug in the connector; the message is redacted like every other."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ConnectorError, OutcomeUnknownError
+from .errors import ConnectorError, OutcomeUnknownError, UnreadableAnswer
 from .redaction import get_logger
 from .request import Kind
 
@@ -83,6 +83,13 @@ def after_arrival(exc: Exception, reference: dict[str, Any], kind: Kind = "send"
     """
     if isinstance(exc, ConnectorError):
         return exc
+    if isinstance(exc, UnreadableAnswer):
+        return unknown(
+            f"Infobip accepted the request (HTTP 2xx) but its answer's {exc.path} {exc.problem}",
+            reference,
+            kind=kind,
+            problems=[{"path": exc.path, "message": exc.problem}],
+        )
     return unknown(
         f"Processing Infobip's answer failed ({type(exc).__name__})",
         reference,

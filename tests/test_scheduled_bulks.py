@@ -233,6 +233,35 @@ def test_an_answer_about_another_bulk_is_an_unknown_outcome(action: str) -> None
 
 
 @pytest.mark.parametrize("action", ACTIONS)
+def test_a_bulk_id_written_as_a_number_names_the_bulk_of_its_digits(action: str) -> None:
+    values = {**VALUES[action], "bulkId": "12"}
+    output, _ = execute(action, values, {**ANSWERS[action], "bulkId": 12})
+    assert output == {**ANSWERS[action], "bulkId": "12"}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("named", ["", "BULK-2", 12, 1.0, True, ["BULK-1"]])
+def test_another_bulk_is_told_in_its_own_words(action: str, named: Any) -> None:
+    with pytest.raises(OutcomeUnknownError) as info:
+        execute(action, VALUES[action], {**ANSWERS[action], "bulkId": named})
+    assert "names another bulk" in info.value.message
+    assert "ValueError" not in info.value.message
+    assert info.value.details["problems"][0]["path"] == "bulkId"
+
+
+@pytest.mark.parametrize("action", ["getScheduledSms", "rescheduleSms"])
+@pytest.mark.parametrize(
+    "send_at", [1799575200000, "1799575200000", "", " ", "garbage", "2026-12-01T08:00:00.000", 1.5]
+)
+def test_a_send_at_that_is_no_date_time_is_an_unknown_outcome(action: str, send_at: Any) -> None:
+    with pytest.raises(OutcomeUnknownError) as info:
+        execute(action, VALUES[action], {**ANSWERS[action], "sendAt": send_at})
+    assert info.value.details["bulkId"] == "BULK-1"
+    assert info.value.details["problems"][0]["path"] == "sendAt"
+    assert "sendAt" in info.value.message
+
+
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("answer", [{}, {"bulkId": "BULK-1"}, [], {"sendAt": {}, "status": [5]}])
 def test_an_answer_without_what_was_asked_is_an_unknown_outcome(action: str, answer: Any) -> None:
     with pytest.raises(OutcomeUnknownError) as info:
