@@ -9,6 +9,7 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.errors import InputError
+from infobip_connector.runtime.values import prune_counted
 from infobip_connector.sandbox import Sandbox
 
 from .action_support import refused_at, run
@@ -101,3 +102,26 @@ def test_an_empty_unknown_member_inside_a_message_is_refused_at_its_path(
 ) -> None:
     values = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "hi", "": ""}]}
     assert refused_at("sendSms", values, account) == ['messages[0].""']
+
+
+def test_a_member_dropped_as_empty_is_told_by_the_pruning() -> None:
+    """The unknown-empty walk runs only when the pruning dropped a member: it says so."""
+    recipients = [{"to": "41793026727"} for _ in range(70)]
+    assert prune_counted({"messages": [{"destinations": recipients}]})[4] is False
+    for given in ({"bulkID": ""}, {"a": {"b": None}}, {"a": {"b": []}}, {"a": {"b": {}}}):
+        assert prune_counted(given)[4] is True, given
+    recipients[65] = {"to": "41793026727", "messageID": ""}
+    # Both list walks, copying and sharing the recipients, tell it.
+    assert prune_counted({"messages": [{"destinations": recipients}]})[4] is True
+    assert prune_counted({"messages": [{"destinations": recipients}]}, shared=[])[4] is True
+
+
+@pytest.mark.parametrize("count", [3, 70])
+def test_an_empty_unknown_member_of_one_recipient_is_refused_at_its_path(
+    account: Sandbox, count: int
+) -> None:
+    # 70 recipients: the list is walked sharing the input's objects (values.SHARE_FROM).
+    recipients: list[dict[str, Any]] = [{"to": "41793026727"} for _ in range(count)]
+    recipients[2] = {"to": "41793026727", "messageID": ""}
+    values = {"messages": [{"destinations": recipients, "text": "hi"}]}
+    assert refused_at("sendSms", values, account) == ["messages[0].destinations[2].messageID"]

@@ -104,7 +104,7 @@ class ActionRuntime:
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         with paused_gc:
             lists: list[list[Any]] | None = [] if share else None
-            pruned, emptied, floats, size = prune_counted(values, self._input_prop, lists)
+            pruned, emptied, floats, size, dropped = prune_counted(values, self._input_prop, lists)
             if floats:
                 # Before the checks: an ID derived from the values must not depend on it.
                 self.whole_numbers.normalise(pruned)
@@ -127,7 +127,7 @@ class ActionRuntime:
                 except PatternFailed:
                     # Validated again from the input: the checks normalised some values.
                     lists = [] if share else None
-                    pruned, emptied, floats, _ = prune_counted(values, self._input_prop, lists)
+                    pruned, emptied, floats, _, _ = prune_counted(values, self._input_prop, lists)
                     if floats:
                         self.whole_numbers.normalise(pruned)
             if problems is None:
@@ -141,8 +141,9 @@ class ActionRuntime:
                     local=local,
                     shared=_ids(lists),
                 )
-            # A misspelled member given empty is pruned before the schema sees it.
-            problems += unknown_empty_problems(values, pruned, self._input_prop)
+            if dropped:
+                # A misspelled member given empty is pruned before the schema sees it.
+                problems += unknown_empty_problems(values, pruned, self._input_prop)
             if self._url_members:
                 # Before the pruning's "not given" reaches the URL: an empty filter.
                 problems += empty_filter_problems(values, self._url_members)

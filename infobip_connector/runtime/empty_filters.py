@@ -58,29 +58,40 @@ def unknown_empty_problems(values: Any, pruned: Any, prop: Property) -> list[Pro
     members (``values``) or several forms are not walked: their names are data.
     """
     problems: list[Problem] = []
-    _walk(values, pruned, prop, (), problems)
+    _walk(values, pruned, prop, (), problems, {})
     return problems
 
 
-def _walk(value: Any, pruned: Any, prop: Property, path: Parts, out: list[Problem]) -> None:
+def _walk(
+    value: Any,
+    pruned: Any,
+    prop: Property,
+    path: Parts,
+    out: list[Problem],
+    known: dict[int, dict[str, Property]],
+) -> None:
     if prop.values is not None or prop.forms:
         return
     if isinstance(value, list) and prop.items is not None:
         for index, item in enumerate(value):
             kept = pruned[index] if isinstance(pruned, list) and index < len(pruned) else None
-            _walk(item, kept, prop.items, (*path, index), out)
+            _walk(item, kept, prop.items, (*path, index), out, known)
         return
     if not isinstance(value, dict) or not prop.properties:
         return
-    declared = {child.name: child for child in prop.properties if child.name is not None}
+    # Built once per property of the walk, not once per recipient of a bulk.
+    declared = known.get(id(prop))
+    if declared is None:
+        declared = {child.name: child for child in prop.properties if child.name is not None}
+        known[id(prop)] = declared
     kept_members = pruned if isinstance(pruned, dict) else {}
     for name, member in value.items():
         child = declared.get(name)
         if child is not None:
-            _walk(member, kept_members.get(name), child, (*path, name), out)
+            _walk(member, kept_members.get(name), child, (*path, name), out, known)
         elif name not in kept_members:
-            known = ", ".join(declared)
-            out.append(((*path, name), f"unknown property {name!r}; expected one of: {known}"))
+            names = ", ".join(declared)
+            out.append(((*path, name), f"unknown property {name!r}; expected one of: {names}"))
 
 
 def _spelled_empty(value: Any) -> str | None:

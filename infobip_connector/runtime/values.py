@@ -32,7 +32,7 @@ _INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 
 
 class _Budget:
-    __slots__ = ("chars", "emptied", "floats", "shared", "values")
+    __slots__ = ("chars", "dropped", "emptied", "floats", "shared", "values")
 
     def __init__(self, shared: list[list[Any]] | None = None) -> None:
         self.values = 0
@@ -45,6 +45,9 @@ class _Budget:
         # Whether any float was seen: only then may a whole number need turning into an int
         # (``whole_numbers``), so inputs without one skip that walk.
         self.floats = False
+        # Whether any object member was dropped as empty: only then can a misspelled member
+        # given empty have vanished (``empty_filters.unknown_empty_problems``).
+        self.dropped = False
 
 
 def _too_large(what: str) -> InputError:
@@ -74,18 +77,20 @@ def prune_for_validation(value: Any) -> tuple[Any, bool, bool]:
     removes them, so Infobip never receives an object nobody filled in. The second says
     whether any value is a float (see ``whole_numbers``).
     """
-    pruned, emptied, floats, _ = prune_counted(value)
+    pruned, emptied, floats, _, _ = prune_counted(value)
     return pruned, emptied, floats
 
 
 def prune_counted(
     value: Any, root: Property | None = None, shared: list[list[Any]] | None = None
-) -> tuple[Any, bool, bool, int]:
-    """``prune_for_validation``, and how many values the input holds (its size, as the
-    limit ``MAX_VALUES`` counts it). ``root``: the property ``value`` is an input of, so
-    that nesting beyond ``MAX_DEPTH`` inside an object with free members is told as that
-    object's own depth limit, and that the values of such objects are kept as given
-    (``given_values``: an empty member there is data, not a field left empty).
+) -> tuple[Any, bool, bool, int, bool]:
+    """``prune_for_validation``, how many values the input holds (its size, as the
+    limit ``MAX_VALUES`` counts it), and whether any object member was dropped as empty.
+
+    ``root``: the property ``value`` is an input of, so that nesting beyond ``MAX_DEPTH``
+    inside an object with free members is told as that object's own depth limit, and that
+    the values of such objects are kept as given (``given_values``: an empty member there
+    is data, not a field left empty).
 
     ``shared``: when given, a list of ``SHARE_FROM`` items or more keeps those that are
     dicts of filled-in ASCII texts as the input's own objects, not copies (nothing in them
@@ -103,7 +108,7 @@ def prune_counted(
     guide = guide_of(root) if root is not None else None
     if guide is not None:
         keep_given(pruned, value, guide)
-    return pruned, budget.emptied, budget.floats, budget.values
+    return pruned, budget.emptied, budget.floats, budget.values, budget.dropped
 
 
 def drop_emptied(value: Any, guide: Guide | None = None) -> Any:
@@ -173,6 +178,7 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
     # A bulk's recipients are flat objects of text: they are copied (or kept) here without a
     # call per recipient (a third of the cost); anything else goes through _members or _prune.
     counted = chars = 0
+    dropped = False
     room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
     for item in value:
         if type(item) is dict:
@@ -189,6 +195,8 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
                     size += len(text)
                 elif flat is None:
                     break  # an empty member to drop: a copy, made below
+                else:
+                    dropped = True
             else:
                 counted += 1 + len(item)
                 chars += size
@@ -203,6 +211,8 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
         room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
     _count_values(budget, counted)
     _count_chars(budget, chars)
+    if dropped:
+        budget.dropped = True
     if share:
         assert budget.shared is not None
         budget.shared.append(out)
@@ -212,6 +222,7 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
 def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     texts = chars = 0
+    dropped = False
     for key, item in value.items():
         if type(key) is not str or (not key.isascii() and not encodes_as_utf8(key)):
             raise _NotJson
@@ -224,6 +235,8 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
                 if not item.isascii() and not encodes_as_utf8(item):
                     raise _NotJson
                 out[key] = item
+            else:
+                dropped = True
             continue
         kept = _prune(item, budget, depth + 1)
         if kept or (kept is not None and type(kept) not in _SIZED):  # not empty
@@ -231,6 +244,10 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
         elif type(kept) is dict and item:
             out[key] = kept
             budget.emptied = True
+        else:
+            dropped = True
+    if dropped:
+        budget.dropped = True
     budget.values += texts
     budget.chars += chars
     if budget.values > MAX_VALUES or budget.chars > MAX_TEXT_CHARS:
