@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from ..request import InfobipRequest, Recipients
 from ..runtime.timeutil import infobip_datetime, resolve_send_at
 
 PATH = "/sms/2/text/advanced"
+_DESTINATIONS, _MESSAGE_ID, _TO = (
+    itemgetter("destinations"),
+    itemgetter("messageId"),
+    itemgetter("to"),
+)
 
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
     # Most messages are sent at once: only a scheduled one is rewritten (no call for others).
     messages = [m if "sendAt" not in m else _message(m) for m in values["messages"]]
-    # Two columns of the strings the destinations hold: no object per recipient.
-    ids = [d["messageId"] for m in messages for d in m["destinations"]]
-    tos = [d["to"] for m in messages for d in m["destinations"]]
+    # Two columns of the strings the destinations hold: no object per recipient, and
+    # read in C (a small send's share of the work is mostly calls).
+    destinations = list(chain.from_iterable(map(_DESTINATIONS, messages)))
+    ids = list(map(_MESSAGE_ID, destinations))
+    tos = list(map(_TO, destinations))
     reference = {"bulkId": values["bulkId"], "messageIds": ids[:]}
     body = {**values, "messages": messages}
     return InfobipRequest("POST", PATH, body, reference, recipients=Recipients(ids, tos))

@@ -356,7 +356,8 @@ def recipient(entry: dict[str, Any]) -> Any:
 
 
 def _log_rejections(action: str, output: dict[str, Any], columns: Columns | None = None) -> None:
-    rejected = rejected_messages(output, _unrejected(output, columns))
+    skip = None if columns is None else _unrejected(output, columns)
+    rejected = _rejected(message_entries(output, skip))
     if rejected:
         # Counted only for the warning: nearly every answer has nothing rejected.
         total = len(message_entries(output))

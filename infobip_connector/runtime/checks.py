@@ -131,6 +131,7 @@ class _Plan:
         "keys",
         "leaf",
         "limit",
+        "open_shape",
         "pattern",
         "prop",
         "short",
@@ -155,6 +156,8 @@ class _Plan:
         self.fill = checked.sentWhenEmpty if checked is not None else None
         # IDs given in a list (a recipient's messageId) must differ from each other.
         self.unique = self.generated and in_list
+        # Free members or forms below (read per visit: a property of the definition each).
+        self.open_shape = checked is not None and checked.open_shape
         # Nothing to do where a value is given; set by _plan.
         self.idle = False
         # The limit of a text whose only check is its length (a message's text): members
@@ -474,7 +477,7 @@ class _Pass:
             for rule in prop.rules:
                 for found in RULES[rule](value, self.now):
                     self.problem(trail, found["path"], found["message"])
-            if prop.open_shape:
+            if plan.open_shape:
                 for below, message in open_shape_problems(value, prop):
                     self.problems.append(((*_flatten(trail), *below), message))
         if plan.keys or plan.star is not None:

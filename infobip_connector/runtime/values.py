@@ -209,8 +209,11 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
         else:
             out.append(_prune(item, budget, depth))
         room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
-    _count_values(budget, counted)
-    _count_chars(budget, chars)
+    budget.values += counted
+    budget.chars += chars
+    if budget.values > MAX_VALUES or budget.chars > MAX_TEXT_CHARS:
+        _count_values(budget, 0)  # raises for the values first, as the walk always did
+        _count_chars(budget, 0)
     if dropped:
         budget.dropped = True
     if share:
