@@ -21,6 +21,20 @@ CONNECTION = {"token": "sandbox-key-for-local-tests", "baseUrl": "https://api.in
 SIZE = SHARE_FROM + 36
 
 
+def _accepting(body: dict[str, Any]) -> httpx.Response:
+    """Infobip's answer accepting every destination of the Send SMS ``body``."""
+    messages = [
+        {
+            "messageId": d["messageId"],
+            "to": d["to"],
+            "status": {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING"},
+        }
+        for m in body["messages"]
+        for d in m["destinations"]
+    ]
+    return httpx.Response(200, json={"bulkId": body["bulkId"], "messages": messages})
+
+
 def _send(values: dict[str, Any], **options: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The output and the body sent, the answer accepting every destination."""
     sent: dict[str, Any] = {}
@@ -28,16 +42,7 @@ def _send(values: dict[str, Any], **options: Any) -> tuple[dict[str, Any], dict[
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         sent.update(body)
-        messages = [
-            {
-                "messageId": d["messageId"],
-                "to": d["to"],
-                "status": {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING"},
-            }
-            for m in body["messages"]
-            for d in m["destinations"]
-        ]
-        return httpx.Response(200, json={"bulkId": body["bulkId"], "messages": messages})
+        return _accepting(body)
 
     output = component.execute(
         "sendSms", values, CONNECTION, transport=httpx.MockTransport(answer), **options
@@ -116,16 +121,7 @@ def test_the_async_path_leaves_the_input_unchanged() -> None:
 
     async def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
-        messages = [
-            {
-                "messageId": d["messageId"],
-                "to": d["to"],
-                "status": {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING"},
-            }
-            for m in body["messages"]
-            for d in m["destinations"]
-        ]
-        return httpx.Response(200, json={"bulkId": body["bulkId"], "messages": messages})
+        return _accepting(body)
 
     values = _values(_numbers("+41 79 {:07d}"))
     before = copy.deepcopy(values)
