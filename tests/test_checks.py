@@ -104,8 +104,8 @@ def test_send_at_is_flattened_for_infobip(value: Any, expected: str) -> None:
     ("value", "fragment"),
     [
         ({"dateTime": "2026-03-29T02:30:00", "zoneId": "Europe/Zagreb"}, "does not exist"),
-        ({"dateTime": "2026-06-01T09:00:00", "zoneId": "Mars/Olympus"}, "unknown time zone"),
-        ({"dateTime": "2026-06-01T09:00:00"}, "also give zoneId"),
+        ({"dateTime": "2026-06-01T09:00:00", "zoneId": "Mars/Olympus"}, "not a known time zone"),
+        ({"dateTime": "2026-06-01T09:00:00"}, "or give zoneId"),
         ("2026-06-01T09:00:00", "ISO-8601"),  # schema: a lone string needs an offset
         ({"dateTime": "2026-02-01T09:00:00", "zoneId": "UTC"}, "in the past"),
         ({"dateTime": "2026-09-01T09:00:00", "zoneId": "UTC"}, "more than 180 days"),

@@ -303,4 +303,4 @@ def test_a_date_time_past_the_last_instant_says_why(action: str, name: str) -> N
 def test_an_offset_with_seconds_is_never_written(written: str) -> None:
     # Infobip's ±hhmm has no seconds: strftime would write +010030.
     with pytest.raises(ValueError, match="whole minutes"):
-        parse_instant(written, "sentSince")
+        parse_instant(written)

@@ -185,7 +185,7 @@ def test_send_at_is_written_as_send_sms_writes_it(send_at: Any, wire: str) -> No
     ("send_at", "path", "words"),
     [
         (zoned("2027-03-28T02:30:00"), "sendAt.dateTime", "does not exist"),  # summer time skips it
-        (zoned("2027-01-15T09:30:00", "Mars/Olympus"), "sendAt.zoneId", "unknown time zone"),
+        (zoned("2027-01-15T09:30:00", "Mars/Olympus"), "sendAt.zoneId", "not a known time zone"),
         ({"dateTime": "2027-01-15T09:30:00"}, "sendAt", "zoneId"),
         ("2027-01-15T09:30:00", "sendAt", "offset"),
         ("next tuesday", "sendAt", ""),

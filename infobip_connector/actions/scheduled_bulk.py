@@ -62,7 +62,7 @@ def _date_time(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     try:
-        parse_instant(value, "sendAt")
+        parse_instant(value)
     except ValueError:
         return False
     return True

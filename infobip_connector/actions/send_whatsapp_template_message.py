@@ -38,7 +38,7 @@ def _message(message: dict[str, Any]) -> dict[str, Any]:
     offer = data.get("limitedTimeOffer")
     if offer is None:
         return message
-    expires = infobip_datetime(parse_instant(offer["expirationTime"], "expirationTime"))
+    expires = infobip_datetime(parse_instant(offer["expirationTime"]))
     data = {**data, "limitedTimeOffer": {**offer, "expirationTime": expires}}
     return {**message, "content": {**message["content"], "templateData": data}}
 

@@ -30,13 +30,13 @@ from .texts import (
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # A date-time as an editor's picker or a chained step writes it: local, or with Z / an offset.
-DATE_TIME_PATTERN = (
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$"
-)
+# An offset may carry zero seconds (+01:00:00 is +01:00, as ISO 8601 and Python read it);
+# other seconds are no offset Infobip's ±hhmm can carry (datetime_faults names them).
+_WALL = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?"
+_OFFSET = r"([Zz]|[+-]\d{2}(:\d{2}(:00([.,]0+)?)?|\d{2}(00([.,]0+)?)?)?)"
+DATE_TIME_PATTERN = _WALL + _OFFSET + "?$"
 # The same, but the offset is required: a lone string cannot name its zone.
-OFFSET_DATE_TIME_PATTERN = (
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$"
-)
+OFFSET_DATE_TIME_PATTERN = _WALL + _OFFSET + "$"
 # Extension keyword carrying a property's ``presentation`` (essential | additional).
 PRESENTATION_KEYWORD = "x-presentation"
 # Said once per input schema: JSON Schema's maxLength counts code points, Infobip UTF-16 units.

@@ -24,7 +24,7 @@ from .free_values import open_shape_problems
 from .order_rules import order_details, order_details_payment
 from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
-from .problems import Parts, Problem
+from .problems import Parts, Problem, given
 from .template_rules import (
     order_payment,
     template_button,
@@ -77,10 +77,13 @@ def _send_at(value: Any, now: datetime) -> Problems:
     except ValueError as exc:
         return [{"path": "", "message": str(exc)}]
     if moment < now - PAST_GRACE:
-        return [{"path": "", "message": f"{moment.isoformat()} is in the past"}]
-    if moment > now + SCHEDULE_HORIZON:
-        return [{"path": "", "message": f"{moment.isoformat()} is more than 180 days ahead"}]
-    return []
+        wrong = "is in the past"
+    elif moment > now + SCHEDULE_HORIZON:
+        wrong = "is more than 180 days ahead"
+    else:
+        return []
+    window = "a message is scheduled from now to at most 180 days ahead"
+    return [{"path": "", "message": f"{wrong}: {window}{given(value)}"}]
 
 
 def _preview_url_needs_link(content: dict[str, Any], now: datetime) -> Problems:

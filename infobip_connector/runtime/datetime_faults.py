@@ -6,8 +6,15 @@ why. ``date_time_fault`` reads the parts of an ISO-8601 date-time (``T`` or a sp
 date and time, seconds and fraction optional, ``Z`` or an offset) and names the first one
 out of its range, in the order they are written: month, day (the month's length, leap
 years), hour, minute, second, then the offset (whole minutes within ±18:00, as Infobip's
-``±hhmm`` and Java's ``ZoneOffset`` take). Texts of another shape get None: the caller's
-general message says what form is expected.
+``±hhmm`` and Java's ``ZoneOffset`` take; ``+01:00:00`` names the whole-minute ``+01:00``,
+as ISO 8601 and Python read it, while ``+01:00:30`` names no offset Infobip can carry). Texts
+of another shape get None: the caller's general message says what form is expected.
+
+Every date-time refusal reads one way, wherever it is made (the schema's pattern, the
+``sendAt`` and ``instant`` rules, the sandbox's own reading): the error's path names the
+field, the message says what is wrong, then what is expected, then the value given once
+(``problems.given``): ``names 29 February 2027, a day that does not exist: 2027 is not a leap year
+(got "2027-02-29T10:00:00+01:00")``.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import re
 
 _PARTS = re.compile(
     r"\s*(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?)?\s*"
+    r"(?:[Zz]|([+-])(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?\s*"
 )
 _MONTHS = tuple(calendar.month_name)  # "" first: month 1 is January
 _WIDEST_OFFSET_MINUTES = 18 * 60
@@ -46,7 +53,10 @@ def date_time_fault(text: str) -> str | None:
     if day > days:
         name = _MONTHS[month]
         if month == 2 and day == 29:
-            return f"names 29 February {year}, a day that does not exist: {year} is not a leap year"
+            return (
+                f"names 29 February {year}, a day that does not exist: {year} is not a leap "
+                f"year, so February has 28 days"
+            )
         return f"names {day} {name} {year}, a day that does not exist: {name} has {days} days"
     if hour > 23:
         return f"has the hour {hour:02d}: hours are 00 to 23 (midnight is 00:00 of the next day)"
@@ -58,11 +68,11 @@ def date_time_fault(text: str) -> str | None:
 
 
 def _offset_fault(found: re.Match[str]) -> str | None:
-    sign, hours, minutes, seconds = found.group(7, 8, 9, 10)
+    sign, hours, minutes, seconds, fraction = found.group(7, 8, 9, 10, 11)
     if sign is None:
         return None
-    written = _written(sign, hours, minutes, seconds)
-    if seconds is not None:
+    written = _written(sign, hours, minutes, seconds) + (f".{fraction}" if fraction else "")
+    if seconds is not None and (int(seconds) or (fraction or "0").strip("0")):
         return (
             f"has an offset with seconds ({written}): UTC offsets are whole minutes (such as "
             "+05:30), which is all Infobip's date-times can carry"

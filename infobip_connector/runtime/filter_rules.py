@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .problems import given
 from .timeutil import parse_instant
 
 Problems = list[dict[str, str]]
@@ -21,7 +22,7 @@ Problems = list[dict[str, str]]
 def instant(value: Any, now: datetime) -> Problems:
     """A date-time string that carries its offset (or ``Z``)."""
     try:
-        parse_instant(value, "the date and time")
+        parse_instant(value)
     except ValueError as exc:
         return [{"path": "", "message": str(exc)}]
     return []
@@ -52,10 +53,14 @@ def mnc_needs_mcc(values: dict[str, Any], now: datetime) -> Problems:
 def sent_since_before_until(values: dict[str, Any], now: datetime) -> Problems:
     """``sentSince`` before ``sentUntil`` when both are given."""
     try:
-        since = parse_instant(values["sentSince"], "sentSince")
-        until = parse_instant(values["sentUntil"], "sentUntil")
+        since = parse_instant(values["sentSince"])
+        until = parse_instant(values["sentUntil"])
     except (KeyError, TypeError, ValueError):
         return []  # one is missing, or already reported by its own rule
     if since >= until:
-        return [{"path": "sentUntil", "message": "must be later than sentSince"}]
+        message = (
+            f"is not later than sentSince ({values['sentSince']}): a range that ends before "
+            "it starts finds nothing" + given(values["sentUntil"])
+        )
+        return [{"path": "sentUntil", "message": message}]
     return []

@@ -61,7 +61,7 @@ class Placement:
             if name not in given and name in values:
                 value = values[name]
                 if name in self.instants:
-                    value = infobip_datetime(parse_instant(value, name))
+                    value = infobip_datetime(parse_instant(value))
                 query += query_pairs(name, value, explode=explode)
         body = request.body
         if isinstance(body, dict) and self._moved & body.keys():

@@ -9,11 +9,13 @@ one message.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..definition.model import format_path
 from ..errors import MAX_LISTED_ERRORS, InputError
+from ..redaction import snippet
 
 Parts = tuple[str | int, ...]
 Problem = tuple[Parts, "str | Callable[[], str]"]
@@ -50,6 +52,18 @@ def input_error(problems: list[Problem], document: Any) -> InputError:
     # counted with placeholders rather than explained.
     rest = [{"path": "", "message": ""}] * (len(ordered) - len(listed))
     return InputError(listed + rest)
+
+
+def shown(value: Any) -> str:
+    """``value`` as a refusal quotes it: JSON, masked, cut to 60 characters (masked before it
+    is cut: a cut key would no longer be recognised)."""
+    return snippet(json.dumps(value, ensure_ascii=False, default=str), 60)
+
+
+def given(value: Any) -> str:
+    """`` (got "2027-02-29T10:00")``: what a refusal ends with, after what is wrong and what
+    is expected, so the value given is said once, the field being the error's path."""
+    return f" (got {shown(value)})"
 
 
 def said(message: str | Callable[[], str]) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..definition.texts import over_limit, too_long
+from .problems import given
 from .timeutil import parse_instant
 
 Problems = list[dict[str, str]]
@@ -112,12 +113,15 @@ def _expired_offer(offer: Any, now: datetime) -> Problems:
     if not isinstance(text, str):
         return []
     try:
-        moment = parse_instant(text, "the expiration time")
+        moment = parse_instant(text)
     except ValueError:
         return []
     if moment > now:
         return []
-    message = f"{moment.isoformat()} is in the past: the offer would arrive already expired"
+    message = (
+        "is in the past: the offer would arrive already expired; give a time still to come"
+        + given(text)
+    )
     return [{"path": "limitedTimeOffer.expirationTime", "message": message}]
 
 

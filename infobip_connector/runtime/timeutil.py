@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from .datetime_faults import date_time_fault
+from .problems import given
 
 #: The years a date-time may be written in. Infobip's platform reads four-digit years, and
 #: nothing it keeps (48 hours of logs, schedules 180 days ahead) is older than 2000.
@@ -44,32 +45,37 @@ def resolve_send_at(value: Any) -> datetime:
     """An aware datetime from ``{dateTime, zoneId}`` or an ISO-8601 string with an offset.
 
     A ``dateTime`` with an offset and a ``zoneId`` must agree: the offset is the zone's at
-    that moment (ZoneConflict otherwise). Raises ValueError with a message meant for the
-    person who wrote the value.
+    that moment (ZoneConflict otherwise, quoting the ``dateTime`` as given). Raises
+    ValueError with a message meant for the person who wrote the value, worded as every
+    date-time refusal (datetime_faults.py).
     """
     if isinstance(value, str):
-        moment = _parse(value, "sendAt")
+        moment = _parse(value)
         if moment.tzinfo is None:
             raise ValueError(
-                "as text, needs an offset such as +01:00 or Z; or give {dateTime, zoneId}"
+                "has no offset: as text, a date and time needs one such as +01:00 or Z; or "
+                "give {dateTime, zoneId}" + given(value)
             )
         return moment
     try:
-        moment = _parse(value["dateTime"], "dateTime")
+        moment = _parse(value["dateTime"])
     except ValueError as exc:
         raise ZoneConflict({"dateTime": str(exc)}) from None
     zone_id = value.get("zoneId")
     if zone_id is None:
         if moment.tzinfo is None:
-            raise ValueError("dateTime has no offset: also give zoneId, e.g. Europe/Zagreb")
+            raise ValueError(
+                "has a dateTime without an offset and no zoneId to read it in: add an offset "
+                "such as +01:00 or Z to dateTime, or give zoneId, e.g. Europe/Zagreb" + given(value)
+            )
         return moment
     tz = zone(zone_id)
     if moment.tzinfo is not None:
-        return _agreeing(moment, tz, zone_id)
-    return _localize(moment, tz, zone_id)
+        return _agreeing(moment, tz, zone_id, value["dateTime"])
+    return _localize(moment, tz, zone_id, value["dateTime"])
 
 
-def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str) -> datetime:
+def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str, written: str) -> datetime:
     """``moment`` in ``tz``, when its own offset is the zone's at that instant.
 
     An instant always exists, so a refusal names the offset the zone has at that instant
@@ -95,9 +101,9 @@ def _agreeing(moment: datetime, tz: ZoneInfo, zone_id: str) -> datetime:
         {
             "dateTime": f"has the offset {said}, but zoneId {zone_id} is at {there} at that "
             f"instant; to keep the wall time, {keep_wall}; for the same instant, write "
-            f"{local.isoformat()}",
-            "zoneId": f"{zone_id} is at {there} at the instant dateTime names, not at its "
-            f"offset {said}: correct one of them (or leave zoneId out)",
+            f"{local.isoformat()}" + given(written),
+            "zoneId": f"is at {there} at the instant dateTime names, not at its offset "
+            f"{said}: correct one of them (or leave zoneId out)" + given(zone_id),
         }
     )
 
@@ -113,7 +119,7 @@ def _skipped(wall: datetime, tz: ZoneInfo) -> tuple[str, str] | None:
     return shift, f"{after.replace(tzinfo=None).isoformat()} (that is {after.isoformat()})"
 
 
-def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str) -> None:
+def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str, written: str) -> None:
     """ZoneConflict at ``dateTime`` when clocks in ``tz`` jump over the wall time ``wall``.
 
     The advice is the wall time the same distance past the change (02:30 → 03:30 when
@@ -126,9 +132,8 @@ def _refuse_skipped(wall: datetime, tz: ZoneInfo, zone_id: str) -> None:
     shift, advice = skipped
     raise ZoneConflict(
         {
-            "dateTime": f"{wall.isoformat()} does not exist in {zone_id}: clocks move forward "
-            f"then (from {shift}), so no offset makes it a time there; give {advice}, "
-            "or another time"
+            "dateTime": f"does not exist in {zone_id}: clocks move forward then (from {shift}), "
+            f"so no offset makes it a time there; give {advice}, or another time" + given(written)
         }
     )
 
@@ -149,16 +154,20 @@ def _converted(moment: datetime, tz: Any) -> datetime:
         ) from None
 
 
-def parse_instant(text: str, what: str) -> datetime:
+def parse_instant(text: str) -> datetime:
     """An aware datetime from an ISO-8601 string that carries its offset (or ``Z``), as
-    OpenAPI's ``format: date-time`` requires; ``what`` names the field in the ValueError."""
-    moment = _parse(text, what)
+    OpenAPI's ``format: date-time`` requires; ValueError worded as every date-time refusal
+    (what is wrong, what is expected, the text given), the field left to the error's path."""
+    moment = _parse(text)
     if moment.tzinfo is None:
-        raise ValueError(f"{what} needs an offset such as +01:00 or Z")
+        raise ValueError(
+            "has no offset: a date and time needs one such as +01:00 or Z to name a moment"
+            + given(text)
+        )
     return moment
 
 
-def _parse(text: str, what: str) -> datetime:
+def _parse(text: str) -> datetime:
     """``text`` read as ISO-8601, written in the years FIRST_YEAR..LAST_YEAR.
 
     Earlier years are refused: Python writes them without padding (``999-01-01``), which
@@ -167,23 +176,26 @@ def _parse(text: str, what: str) -> datetime:
     # Before reading: Python takes some impossible offsets as others (+01:75 as +02:15).
     fault = date_time_fault(text)
     if fault is not None:
-        raise ValueError(f"{what} {text!r} {fault}")
+        raise ValueError(fault + given(text))
     try:
         moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not an ISO-8601 date and time") from None
-    _check_offset(moment.utcoffset(), what, text)
+        raise ValueError(
+            "is not an ISO-8601 date and time: write one such as 2026-12-01T09:00:00+01:00"
+            + given(text)
+        ) from None
+    _check_offset(moment.utcoffset(), text)
     if moment.year < FIRST_YEAR:
-        raise ValueError(f"{what} {text!r} is before the year {FIRST_YEAR}: {_YEARS}")
+        raise ValueError(f"is before the year {FIRST_YEAR}: {_YEARS}" + given(text))
     if moment.tzinfo is not None and moment > _LATEST:
         raise ValueError(
-            f"{what} {text!r} falls in the year {LAST_YEAR + 1} in UTC "
-            f"({_offset_text(moment.utcoffset())} is west of it): {_YEARS}"
+            f"falls in the year {LAST_YEAR + 1} in UTC "
+            f"({_offset_text(moment.utcoffset())} is west of it): {_YEARS}" + given(text)
         )
     return moment
 
 
-def _check_offset(offset: timedelta | None, what: str, text: str) -> None:
+def _check_offset(offset: timedelta | None, text: str) -> None:
     """ValueError unless ``offset`` is whole minutes within ±18:00 (or absent).
 
     Python reads offsets up to ±23:59:59.999999; Infobip's form (``±hhmm``) has no seconds
@@ -194,13 +206,13 @@ def _check_offset(offset: timedelta | None, what: str, text: str) -> None:
         return
     if offset % timedelta(minutes=1):
         raise ValueError(
-            f"{what} {text!r} has an offset with seconds: UTC offsets are whole minutes "
-            "(such as +05:30), which is all Infobip's date-times can carry"
+            "has an offset with seconds: UTC offsets are whole minutes (such as +05:30), "
+            "which is all Infobip's date-times can carry" + given(text)
         )
     if abs(offset) > _WIDEST_OFFSET:
         raise ValueError(
-            f"{what} {text!r} has the offset {_offset_text(offset)}, outside the range of "
-            "UTC offsets, -18:00 to +18:00 (real zones span -12:00 to +14:00)"
+            f"has the offset {_offset_text(offset)}, outside the range of UTC offsets, "
+            "-18:00 to +18:00 (real zones span -12:00 to +14:00)" + given(text)
         )
 
 
@@ -215,14 +227,17 @@ def zone(zone_id: str) -> ZoneInfo:
     if zone_id not in zone_names():
         hint = _zone_hints().get(zone_id.strip().casefold()) if len(zone_id) < 64 else None
         suggestion = f"; did you mean {hint}?" if hint else ""
-        shown = repr(zone_id) if len(zone_id) <= 40 else repr(zone_id[:37] + "...")
         raise ValueError(
-            f"unknown time zone {shown}: use an IANA name such as Europe/Zagreb{suggestion}"
+            f"is not a known time zone: use an IANA name such as Europe/Zagreb{suggestion}"
+            + given(zone_id)
         )
     try:
         return ZoneInfo(zone_id)
     except (OSError, ValueError):  # a damaged zone database: still the input's zone at fault
-        raise ValueError(f"time zone {zone_id} cannot be loaded on this system") from None
+        raise ValueError(
+            "cannot be loaded on this system: its time zone data is missing or damaged"
+            + given(zone_id)
+        ) from None
 
 
 @lru_cache(maxsize=1)
@@ -240,12 +255,12 @@ def _zone_hints() -> dict[str, str]:
     return {name.casefold(): name for name in zone_names()}
 
 
-def _localize(naive: datetime, zone: ZoneInfo, zone_id: str) -> datetime:
+def _localize(naive: datetime, zone: ZoneInfo, zone_id: str, written: str) -> datetime:
     """Attach ``zone``, refusing wall-clock times that daylight saving skips.
 
     For a time that occurs twice (clocks going back) the first occurrence is used.
     """
-    _refuse_skipped(naive, zone, zone_id)
+    _refuse_skipped(naive, zone, zone_id, written)
     return naive.replace(tzinfo=zone, fold=0)
 
 

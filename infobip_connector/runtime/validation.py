@@ -7,7 +7,6 @@ name the field by its path and say what is expected.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -17,10 +16,9 @@ import jsonschema_rs
 from ..definition.model import Property, format_path
 from ..definition.texts import TextKind, digits_said, text_problem, too_long
 from ..nonjson import Limits, locate, printable_name
-from ..redaction import snippet
 from .datetime_faults import date_time_fault
 from .free_values import EMPTY_NAME_SAID, NAME_NOT_UNICODE
-from .problems import Parts, Problem, said
+from .problems import Parts, Problem, given, said, shown
 from .urls import http_url_problem
 
 _TYPE_WORDS = {
@@ -151,7 +149,7 @@ def _unreadable(value: Any, exc: Exception) -> Problem:
 
 
 def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: str) -> str:
-    got = f" (got {_show(value)})"
+    got = given(value)
     digits = prop is not None and prop.format == "digits" and prop.maxLength is not None
     if digits and name in ("Pattern", "MinLength", "MaxLength"):
         # One message for each way of missing the shape (the count, the characters), after
@@ -170,7 +168,7 @@ def _message(name: str, kind: Any, prop: Property | None, value: Any, fallback: 
         expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         return f"must be {expected}, not {_TYPE_WORDS.get(json_type(value), json_type(value))}"
     if name == "Enum":
-        allowed = ", ".join(_show(o) for o in kind.options)
+        allowed = ", ".join(shown(o) for o in kind.options)
         return f"must be one of: {allowed}{got}"
     if name == "Minimum":
         return f"must be at least {_num(kind.limit)}{got}"
@@ -211,7 +209,8 @@ def _pattern_message(prop: Property | None, value: Any) -> str:
         if fault is not None:
             return fault
     if prop.alsoAcceptsString:
-        return f"as text, must be {prop.alsoAcceptsString[0].lower()}{prop.alsoAcceptsString[1:]}"
+        expected = prop.alsoAcceptsString.rstrip(".")  # the value given follows it
+        return f"as text, must be {expected[0].lower()}{expected[1:]}"
     if prop.type == "DATE_TIME" and "instant" in prop.rules:
         return "must be a date and time with its offset, such as 2026-12-01T09:00:00+01:00"
     if prop.type == "DATE_TIME":
@@ -237,8 +236,3 @@ def _as_list(types: Any) -> list[str]:
 
 def _num(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
-def _show(value: Any) -> str:
-    # Masked before it is cut: a cut key would no longer be recognised.
-    return snippet(json.dumps(value, ensure_ascii=False, default=str), 60)

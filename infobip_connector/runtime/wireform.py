@@ -101,7 +101,7 @@ def _instant(text: str) -> str:
     """``text`` (a date-time with its offset) as the same moment in UTC, as Infobip writes
     it; ``text`` itself when it is not one (then compared as written)."""
     try:
-        moment = parse_instant(text, "date-time")
+        moment = parse_instant(text)
     except ValueError:
         return text
     return infobip_datetime(moment.astimezone(UTC))

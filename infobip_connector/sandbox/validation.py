@@ -267,7 +267,9 @@ def _offset_fields_problem(found: re.Match[str], said: str) -> str | None:
     sign, hours, minutes, seconds = found.group(7, 8, 9, 10)
     if sign is None:
         return None
-    if seconds is not None:
+    # +01:00:00 is the whole-minute +01:00 (ISO 8601 and Python read it so); only other
+    # seconds are refused.
+    if seconds is not None and int(seconds):
         return f"{said}the sandbox takes UTC offsets in whole minutes (±hh:mm), not {seconds} s"
     # Up to 23 hours a reader takes it, and offset_problem names the ±18:00 range.
     if int(hours) > 23:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..runtime.problems import given
 from .recent import WEBHOOK_MAX_AGE
 
 #: The fields that say when an event happened, the first present one counts.
@@ -59,7 +60,7 @@ def stale(
         old.add(at)
         message = (
             f"is older than the maximum event age ({max_age:g} s): not a new event (a replay, "
-            "or a delivery later than any retry of Infobip's)"
+            "or a delivery later than any retry of Infobip's)" + given(event[found[0]])
         )
         path = f"results[{index}]"
         refusals.append(
