@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import OutcomeUnknownError
 from ..request import InfobipRequest
 from ..runtime.shaping import json_kind
+from .answer_fields import filled
 
 # Query parameters that narrow a pull; echoed in the reference so the items can be found.
 FILTERS = ("bulkId", "messageId", "entityId", "applicationId", "campaignReferenceId")
@@ -25,14 +26,13 @@ def reference(values: dict[str, Any], look_up: str) -> dict[str, Any]:
 
 
 def with_results(body: Any) -> Any:
-    """``body`` with an empty ``results`` list when an object answer leaves it out.
+    """``body`` with an empty ``results`` list when an object answer leaves it out or gives
+    it ``null`` (the output rule: a field not given).
 
-    Nothing was handed out then; without the list the answer would not match the declared
-    output and a harmless empty pull would end as ``outcome_unknown``.
+    Nothing was listed then; without the list the answer would not match the declared
+    output and a harmless empty read would end as ``outcome_unknown``.
     """
-    if isinstance(body, dict) and "results" not in body:
-        return {**body, "results": []}
-    return body
+    return filled(body, "results", [])
 
 
 def consumed(body: Any, request: InfobipRequest) -> Any:

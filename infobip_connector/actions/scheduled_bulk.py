@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import UnreadableAnswer
 from ..request import InfobipRequest
 from ..runtime.timeutil import parse_instant
+from .answer_fields import filled
 
 BULKS = "/sms/1/bulks"
 STATUS = "/sms/1/bulks/status"
@@ -34,7 +35,8 @@ def request(method: str, path: str, values: dict[str, Any], body: Any = None) ->
 
 
 def answer(body: Any, request: InfobipRequest) -> Any:
-    """Infobip's answer, with the bulk ID filled in when it left it out.
+    """Infobip's answer, with the bulk ID filled in when it left it out or gave ``null``
+    (the output rule: a field not given).
 
     A whole-number ``bulkId`` is read as its digits, as the shaping rule converts it.
     Raises UnreadableAnswer (an unknown outcome with the bulk ID and the path) when the answer
@@ -47,7 +49,7 @@ def answer(body: Any, request: InfobipRequest) -> Any:
     asked = request.reference["bulkId"]
     named = body.get("bulkId")
     if named is None:
-        body = {"bulkId": asked, **body}
+        body = filled(body, "bulkId", asked)
     elif (str(named) if type(named) is int else named) != asked:
         raise UnreadableAnswer("bulkId", "names another bulk than the one asked for")
     send_at = body.get("sendAt")

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..request import InfobipRequest, Recipients
 from ..runtime.timeutil import infobip_datetime, resolve_send_at
+from .answer_fields import filled
 
 PATH = "/sms/2/text/advanced"
 _DESTINATIONS, _MESSAGE_ID, _TO = (
@@ -38,7 +39,5 @@ def _message(message: dict[str, Any]) -> dict[str, Any]:
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:
     # Infobip's answer already has the declared shape (bulkId, messages[...]); the runtime
-    # drops anything undeclared. Fill the bulk ID for answers that omit it.
-    if isinstance(body, dict) and "bulkId" not in body:
-        return {"bulkId": request.reference["bulkId"], **body}
-    return body
+    # drops anything undeclared. Fill the bulk ID for answers that omit it (or give null).
+    return filled(body, "bulkId", request.reference["bulkId"])

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..request import InfobipRequest, NoSuchChoice, OptionsSource
 from ..runtime.timeutil import infobip_datetime, parse_instant
+from .answer_fields import filled
 
 PATH = "/whatsapp/1/message/template"
 TEMPLATES_PATH = "/whatsapp/2/senders/{sender}/templates"
@@ -45,10 +46,8 @@ def _message(message: dict[str, Any]) -> dict[str, Any]:
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:
     """Infobip's answer has the declared shape; the bulk ID is filled when it is left out
-    (Infobip names it only for more than one message)."""
-    if isinstance(body, dict) and "bulkId" not in body:
-        return {**body, "bulkId": request.reference["bulkId"]}
-    return body
+    or ``null`` (Infobip names it only for more than one message)."""
+    return filled(body, "bulkId", request.reference["bulkId"])
 
 
 # ---------------------------------------------------------------- options of the pickers
