@@ -73,6 +73,56 @@ def test_a_message_is_written_whole_as_the_sdk_dumps_it() -> None:
     assert written == message.model_dump_json(by_alias=True, exclude_unset=True).encode() + b"\n"
 
 
+def test_a_failed_write_stops_the_server_once_and_logs_each_answer() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    os.set_blocking(write_end, False)
+    answers = [types.JSONRPCResponse(jsonrpc="2.0", id=number, result={}) for number in (1, 2)]
+    gone: list[bool] = []
+    lost: list[tuple[Any, str]] = []
+
+    async def write() -> None:
+        writer = MessageWriter(write_end)
+        writer.gone = lambda: gone.append(True)
+        writer.lost = lambda message, why: lost.append((message.id, why))
+        for answer in answers:
+            with pytest.raises(anyio.BrokenResourceError):
+                await writer.send(SessionMessage(answer))
+        await writer.drain(1.0)  # nothing left: the end gives nothing up
+
+    try:
+        asyncio.run(write())
+    finally:
+        os.close(write_end)
+    assert gone == [True]  # the server stops at the first failure, as serve's worker does
+    assert [request_id for request_id, _ in lost] == [1, 2]
+    assert all("stdout cannot be written" in why for _, why in lost)
+
+
+def test_no_line_is_read_while_the_answers_output_is_congested() -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, PING + b"\n" + PING + b"\n")
+
+    async def read() -> None:
+        room = asyncio.Event()
+        lines = LineReader(read_end, 1024, asyncio.get_running_loop())
+        lines.start()
+        reader = MessageReader(lines, room=room.wait)
+        receiving = asyncio.ensure_future(reader.receive())
+        await asyncio.sleep(0.05)
+        assert not receiving.done(), "read a line while the output was congested"
+        room.set()
+        first = await asyncio.wait_for(receiving, 10)
+        assert isinstance(first, SessionMessage)
+        lines.close()
+
+    try:
+        asyncio.run(read())
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_a_closed_stdout_is_a_broken_stream_not_a_crash() -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)

@@ -11,8 +11,8 @@ from typing import Any
 
 import orjson
 
+from infobip_connector.hosts.lineout import BlockingOutput
 from infobip_connector.hosts.serve.worker import Worker
-from infobip_connector.hosts.serve.writer import BlockingOutput
 from infobip_connector.sandbox import Sandbox
 
 from .serve_support import KEY, Feed, Gate, methods_for, request, send_sms, until
@@ -197,6 +197,7 @@ def test_a_closed_stdout_stops_reading_and_logs_what_it_could_not_tell(caplog: A
             raise BrokenPipeError(32, "Broken pipe")
 
         run.worker._output = BlockingOutput(closed)
+        run.worker._output.attach(run.worker._lost_queued, run.worker._wake_dispatcher)
         await run.one_held()
         run.feed.push(request(2, "nope"))
         await until(lambda: len(caplog.records) >= 2)

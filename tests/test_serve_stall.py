@@ -24,10 +24,11 @@ from typing import Any
 import orjson
 import pytest
 
-from infobip_connector.hosts.serve import command, writer
+from infobip_connector.hosts import lineout
+from infobip_connector.hosts.lineout import PipeOutput
+from infobip_connector.hosts.serve import command
 from infobip_connector.hosts.serve.methods import Methods
 from infobip_connector.hosts.serve.worker import Worker
-from infobip_connector.hosts.serve.writer import PipeOutput
 
 from .serve_support import Feed, request, sandbox_methods
 
@@ -166,7 +167,7 @@ def _stalled_worker(
 
 
 def test_a_congested_output_holds_back_new_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "HIGH_WATER", 300_000)  # about three answers
+    monkeypatch.setattr(lineout, "HIGH_WATER", 300_000)  # about three answers
 
     def client(methods: Counting, fd: int) -> None:
         _wait_for(lambda: methods.started > 0)
@@ -186,7 +187,7 @@ def test_a_congested_output_holds_back_new_calls(monkeypatch: pytest.MonkeyPatch
 def test_answers_waiting_when_the_client_closes_are_logged(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(writer, "HIGH_WATER", 300_000)
+    monkeypatch.setattr(lineout, "HIGH_WATER", 300_000)
 
     def client(methods: Counting, fd: int) -> None:
         _wait_for(lambda: methods.started > 0)

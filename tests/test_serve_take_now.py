@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
+from infobip_connector.hosts.lineout import BlockingOutput
 from infobip_connector.hosts.serve.lines import Item, LineReader
 from infobip_connector.hosts.serve.worker import Worker
-from infobip_connector.hosts.serve.writer import BlockingOutput
 from infobip_connector.sandbox import Sandbox
 
 from .serve_support import KEY, Gate, methods_for, request, send_sms, until

@@ -177,6 +177,7 @@ def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
                 async with stdio_streams(drain=in_flight.grace) as (read_stream, write_stream):
                     writer = TellingWriter(write_stream, in_flight)
                     read_stream.gone = stopper.output_gone  # a call read then is not run
+                    write_stream.gone = stopper.output_gone  # a write failed: the same
                     reader = StoppingReader(AnsweringReader(read_stream, writer), stopper)
                     await server.run(reader, writer, server.create_initialization_options())
                     answer_unread(read_stream.unread(), write_stream)

@@ -19,15 +19,16 @@ at stderr (as ``serve`` does, and as the SDK's transport does): whatever else wr
 stdout (a library's print, a C extension) lands in the log instead of corrupting the
 messages. Descriptor 1 is put back when the server ends.
 
-A client that reads its stdin slowly, or not at all for a while, fills the pipe: a blocking
-write would then hold the whole event loop (every call, the signals, the reading of stdin)
-until the client reads. So a pipe or socket is written without blocking
-(:func:`nonblocking`): what the pipe takes now is written, and the rest waits for the loop
-to report the descriptor writable, while the other tasks run on. Messages go out whole and
-one after the other: each is queued whole before its send waits, so a send cancelled
-halfway leaves its line (or the rest of it) to the next send, and what is still queued
-when the server ends is written before the process exits (the end of input or a stop
-signal cancels the sends still waiting): the wire never holds a broken line. That last
+The messages go out through ``serve``'s output (``hosts/lineout.py``, one mechanism for
+both hosts): a client that reads its stdin slowly, or not at all for a while, never holds
+the event loop; a pipe or socket is written without blocking and what it cannot take yet
+waits, whole lines in order, for the loop to report room. Each message is queued whole
+before its send waits for it to go out, so a send cancelled halfway leaves its line (or
+the rest of it) queued, and what is still queued when the server ends is written before
+the process exits: the wire never holds a broken line. Past 4 MiB queued no new message
+is read (``lineout.HIGH_WATER``, as ``serve`` takes no new request), so a client that
+stops reading makes the server wait, not grow. A write that fails (the client closed its
+end) stops the server as a closed stdout seen before a read does (``gone``). The last
 write waits ``--grace`` seconds at most, as ``serve``'s does: a client that neither reads
 nor closes its end cannot keep the process alive; each answer it did not take is logged
 on stderr in ``serve``'s line (``serve/lost.py``: id, and a send's IDs and key).
@@ -37,11 +38,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import select
 import sys
-import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
@@ -52,7 +51,7 @@ from mcp.shared.message import SessionMessage
 
 from ...redaction import get_logger
 from ..cliflags import GRACE
-from ..nonblocking import nonblocking
+from ..lineout import BlockingOutput, Output, PipeOutput, not_read, output_on, write_all
 from ..serve.command import MAX_LINE_BYTES
 from ..serve.lines import Item, LineReader, TooLong
 from ..serve.lost import LOST, lost_summary
@@ -106,22 +105,29 @@ class MessageReader(ReadStream):
     Yields a ``SessionMessage`` per line, or the exception a line that is no message
     raised; ends (``anyio.EndOfStream``) at the end of input. Before the lines of each read
     are handed on, ``output_closed`` (``serve/output.py``) tells whether stdout still has a
-    reader; once it has none, ``gone`` is called (the server then runs nothing more).
+    reader; once it has none, ``gone`` is called (the server then runs nothing more). No
+    new lines are read while ``room`` waits (the answers' output is congested).
     """
 
     def __init__(
-        self, lines: LineReader, output_closed: Callable[[], bool] = lambda: False
+        self,
+        lines: LineReader,
+        output_closed: Callable[[], bool] = lambda: False,
+        room: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._lines = lines
         self._waiting: deque[Item] = deque()
         self._ended = False
         self._output_closed = output_closed
+        self._room = room
         self._gone = False
         self.gone: Callable[[], None] = lambda: None
 
     async def receive(self) -> SessionMessage | Exception:
         """The next message (or a line's parse error); raises anyio.EndOfStream at the end."""
         while not self._waiting:
+            if self._room is not None and not self._ended:
+                await self._room()  # back-pressure: the client reads its answers first
             group = [] if self._ended else await self._lines.next()
             if not group:
                 self._ended = True
@@ -158,103 +164,73 @@ def _message(line: Item) -> SessionMessage | Exception:
 
 
 class MessageWriter(_Stream):
-    """``Server.run``'s write stream: each message sent is one line written whole to ``fd``.
+    """``Server.run``'s write stream: each message sent is one line written whole on
+    ``output`` (``hosts/lineout.py``; a descriptor: the output for it).
 
-    On a non-blocking ``fd`` (:func:`nonblocking`) a full pipe makes a send wait on the loop
-    for room, never block it. Raises anyio.BrokenResourceError once ``fd`` cannot be written
-    (the client closed its end), which the server takes as a closed connection.
+    A send returns once its line is out: on a pipe the client does not read, it waits on
+    the loop for room, never blocks it. Raises anyio.BrokenResourceError when its line
+    never will be (the client closed its end), which the server takes as a closed
+    connection.
 
-    Each line keeps its message until it is out: ``written`` is told of each answer written
-    whole, ``lost`` of each that never will be (``fd`` failed, or :meth:`flush` gave up), so
-    the log names every lost answer (by default serve's line, ``serve/lost.py``).
+    Each line keeps its message until it is out: ``written`` is told of each message
+    written whole, ``lost`` of each that never will be (stdout failed, or :meth:`drain`
+    gave up), so the log names every lost answer (by default serve's line,
+    ``serve/lost.py``); ``gone`` is called once when stdout fails.
     """
 
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._lock = asyncio.Lock()  # one writer of the queue at a time
-        # Whole lines not yet written, in order, the first maybe in part, with their
-        # messages. A send queues its line before it waits, so a send cancelled while
-        # waiting (for the lock, or for room) leaves its line here whole, for the next
-        # send or for :meth:`flush` at the end.
-        self._queue: deque[tuple[memoryview, types.JSONRPCMessage]] = deque()
-        self._broken: str | None = None  # why ``fd`` cannot be written, once it cannot
+    def __init__(self, output: Output[types.JSONRPCMessage] | int) -> None:
+        self._output = _output_of(output) if isinstance(output, int) else output
+        self._ending = False  # :meth:`drain` gives up: stdout did not fail
+        self._failed = False
         self.written: Callable[[types.JSONRPCMessage], None] = lambda message: None
         self.lost: Callable[[types.JSONRPCMessage, str], None] = log_lost
+        self.gone: Callable[[], None] = lambda: None
+        self._output.attach(self._lost_all, lambda: None, self._written_all)
 
-    def queue(self, item: SessionMessage) -> None:
-        """Queue ``item``'s line without waiting: written by the next send or :meth:`flush`
-        (for the answers of the end, which must not wait on a client that does not read)."""
-        if self._broken is not None:
-            self.lost(item.message, self._broken)
-        else:
-            self._queue.append((memoryview(encoded(item.message)), item.message))
+    @property
+    def output(self) -> Output[types.JSONRPCMessage]:
+        """Where the lines go (its congestion holds back reading)."""
+        return self._output
+
+    def queue(self, item: SessionMessage) -> int:
+        """Queue ``item``'s line without waiting (for the answers of the end, which must
+        not wait on a client that does not read): written as stdout takes it, or by
+        :meth:`drain`. Gives its mark (``Output.until_written``)."""
+        return self._output.write(encoded(item.message), [item.message])
 
     async def send(self, item: SessionMessage, /) -> None:
-        self.queue(item)
-        async with self._lock:
-            while self._queue:  # the pipe may take part of a message at a time
-                try:
-                    self._write_some()
-                except BlockingIOError:
-                    await self._writable()
-                except OSError as exc:
-                    self._fail(f"stdout cannot be written: {exc.strerror}")
-            if self._broken is not None:
-                raise anyio.BrokenResourceError(self._broken)
+        if not await self._output.until_written(self.queue(item)):
+            raise anyio.BrokenResourceError(self._output.broken)
 
-    def flush(self, timeout: float) -> None:
-        """Write what is still queued, waiting at most ``timeout`` seconds for room; for the
-        end, with the loop no longer writing. What the client does not take by then (it
-        neither reads nor closes its end), or cannot (it closed it), is given up and each
-        answer told to ``lost`` rather than raised: the process is ending anyway.
+    async def drain(self, timeout: float) -> None:
+        """Wait for what is still queued to go out, ``timeout`` seconds at most; for the
+        end. What the client does not take by then (it neither reads nor closes its end),
+        or cannot (it closed it), is given up and each answer told to ``lost`` rather than
+        raised: the process is ending anyway.
         """
-        deadline = time.monotonic() + timeout
-        while self._queue:
-            try:
-                self._write_some()
-            except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([], [self._fd], [], left)[1]:
-                    self._fail(f"stdout was not read within the grace period ({timeout:g}s)")
-            except OSError as exc:
-                self._fail(f"stdout cannot be written: {exc.strerror}")
+        self._ending = True
+        self._lost_all(not_read(timeout), await self._output.drained(timeout))
 
-    def _write_some(self) -> None:
-        """Write what ``fd`` takes of the first line; raises OSError (BlockingIOError: no
-        room now)."""
-        data, message = self._queue[0]
-        done = os.write(self._fd, data)
-        if done < len(data):
-            self._queue[0] = (data[done:], message)
-        else:
-            self._queue.popleft()
-            self.written(message)
-
-    def _fail(self, why: str) -> None:
-        """Give up every line queued (a line cut off mid-way too): each is lost, for ``why``."""
-        self._broken = self._broken or why
-        given_up = [message for _, message in self._queue]
-        self._queue.clear()
-        for message in given_up:
+    def _lost_all(self, why: str, messages: list[types.JSONRPCMessage]) -> None:
+        if not self._ending and not self._failed:
+            self._failed = True
+            self.gone()  # before the lines are logged: the server stops taking calls
+        for message in messages:
             self.lost(message, why)
 
-    async def _writable(self) -> None:
-        """Wait until the loop reports ``fd`` writable (the client read, or closed its end)."""
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-
-        def wake() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        loop.add_writer(self._fd, wake)
-        try:
-            await ready
-        finally:
-            loop.remove_writer(self._fd)
+    def _written_all(self, messages: list[types.JSONRPCMessage]) -> None:
+        for message in messages:
+            self.written(message)
 
     async def aclose(self) -> None:
         pass  # the descriptor is the caller's (``stdio_streams``)
+
+
+def _output_of(fd: int) -> Output[types.JSONRPCMessage]:
+    """The output on ``fd`` as it is: written without blocking when it is non-blocking."""
+    if os.get_blocking(fd):
+        return BlockingOutput(write_all(fd))
+    return PipeOutput(fd, asyncio.get_running_loop())
 
 
 def log_lost(message: types.JSONRPCMessage, why: str) -> None:
@@ -279,18 +255,22 @@ async def stdio_streams(
     wire = os.dup(1)
     os.dup2(2, 1)
     try:
-        lines = LineReader(sys.stdin.fileno(), limit, asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        lines = LineReader(sys.stdin.fileno(), limit, loop)
         lines.start()
-        writer = MessageWriter(wire)
-        with nonblocking(wire):
+        with output_on(wire, loop) as output:
+            writer = MessageWriter(output)
+            closed = output_closed(wire)
             try:
-                yield MessageReader(lines, output_closed(wire)), writer
+                yield MessageReader(lines, closed, output.wait_room), writer
             finally:
                 # Every answer already produced goes out whole before the process ends,
                 # however its send ended (cancelled at the end of input, or by a stop
                 # signal), the line cut off mid-way finished, if the client reads it
-                # within ``drain`` seconds; each one it does not is logged.
-                writer.flush(drain)
+                # within ``drain`` seconds; each one it does not is logged. Shielded: an
+                # end by cancellation still writes them.
+                with anyio.CancelScope(shield=True):
+                    await writer.drain(drain)
     finally:
         os.dup2(wire, 1)
         os.close(wire)

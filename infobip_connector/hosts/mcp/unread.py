@@ -6,7 +6,7 @@ with a JSON-RPC error (-32000, its ``data`` the ``stopped`` error object: nothin
 run, safe to send again), a line that is no message as any bad line is; notifications
 need no answer. The input is closed right after (``stdio.MessageReader.unread``), so a
 line written later fails at the client (EPIPE) rather than wait unanswered. The answers are
-queued, not waited for: they go out with the last write (``stdio.MessageWriter.flush``,
+queued, not waited for: they go out with the last write (``stdio.MessageWriter.drain``,
 bounded by ``--grace``), and each one stdout cannot take is logged in ``serve``'s line.
 """
 

@@ -18,8 +18,9 @@ from ..cliflags import GRACE, grace_seconds
 from .output import output_closed
 
 if TYPE_CHECKING:
+    from ..lineout import Output
+    from .lost import Summary
     from .methods import Methods
-    from .writer import Output
 
 #: Default bound on requests in flight: the pooled async client's connections.
 MAX_IN_FLIGHT = 100
@@ -101,17 +102,14 @@ async def _serve(methods: Methods, answers: int, args: argparse.Namespace) -> No
     # Imported here, as the other commands' modules are: `run` never needs asyncio.
     import asyncio
 
-    from ..nonblocking import nonblocking
-    from .writer import BlockingOutput, PipeOutput
+    from ..lineout import output_on
 
-    loop = asyncio.get_running_loop()
-    with nonblocking(answers) as pipe:
-        output = PipeOutput(answers, loop) if pipe else BlockingOutput(_writer(answers))
+    with output_on(answers, asyncio.get_running_loop()) as output:
         await _serve_on(methods, output, answers, args)
 
 
 async def _serve_on(
-    methods: Methods, output: Output, answers: int, args: argparse.Namespace
+    methods: Methods, output: Output[Summary], answers: int, args: argparse.Namespace
 ) -> None:
     import asyncio
 
@@ -139,14 +137,3 @@ async def _serve_on(
         if held:  # every answer is out: later signals wait for the exit (0) unanswered
             stopsignals.hold()
         await aclose_pooled_clients()
-
-
-def _writer(fd: int) -> Callable[[bytes], None]:
-    """Writes one answer whole: ``os.write`` may take part of a large one at a time."""
-
-    def write(data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-
-    return write

@@ -12,7 +12,7 @@ codes), phone numbers or a value given where a key was expected.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...outcome import ids_text, result_ids
@@ -21,6 +21,9 @@ from ...outcome import ids_text, result_ids
 _SHOWN = 64
 #: The members of a result or an error's details that a line names.
 _ID_NAMES = ("bulkId", "messageId", "messageIds")
+#: Makes the log line of an answer stdout could not take (``lost_summary``), only when it
+#: is lost: the tag of an answer line on serve's output (``hosts/lineout.py``).
+Summary = Callable[[], str]
 #: How the log line starts; the rest is ``lost_line``'s.
 LOST = "answer not delivered: %s"
 #: The log line of a request sent as a notification that is not run (serve and MCP).

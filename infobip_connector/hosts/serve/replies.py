@@ -13,10 +13,9 @@ from typing import Any
 
 from ...errors import InputError, InternalError
 from .ids import encode_answer
-from .lost import lost_summary
+from .lost import Summary, lost_summary
 from .methods import LOCAL_METHODS
 from .protocol import INTERNAL_ERROR, INVALID_REQUEST, Line, error_answer
-from .writer import Summary
 
 Answer = dict[str, Any]
 #: Where encoded answer lines go, with one lost-answer summary per answer they hold.

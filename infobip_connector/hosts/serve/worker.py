@@ -10,7 +10,7 @@ finish. The answers finished in one turn of the event loop go out in one write a
 end of that turn (each still a line of its own): with many requests in flight, a write
 per answer was a system call and a wake-up of the reader per request, the largest cost
 of ``serve`` over the in-process path. A batch's answer is the array of its calls'
-answers, written when the last is done. The write never blocks the loop (``writer.py``):
+answers, written when the last is done. The write never blocks the loop (``hosts/lineout.py``):
 while too many answers wait for a slow client, no slot is free and no new call starts.
 
 Stopping (end of input, SIGTERM, or stdout closed by the client): the dispatcher stops
@@ -37,8 +37,9 @@ from typing import Any
 from ... import outcome
 from ...errors import ConnectorError, InternalError
 from ...redaction import get_logger
+from ..lineout import BlockingOutput, Output, not_read
 from .lines import Item, TooLong
-from .lost import LOST, NOT_RUN_NOTIFICATION
+from .lost import LOST, NOT_RUN_NOTIFICATION, Summary
 from .methods import EXECUTION_KEY, NEEDS_ID, Methods
 from .protocol import (
     INTERNAL_ERROR,
@@ -53,7 +54,6 @@ from .protocol import (
     too_long,
 )
 from .replies import Lone, Reply
-from .writer import BlockingOutput, Output, Summary
 
 log = get_logger("infobip_connector.serve")
 
@@ -78,21 +78,21 @@ def _stopped(call: Call) -> Answer:
 class Worker:
     """Runs the calls of the lines it is given; ``write`` sends whole encoded answer lines.
 
-    ``write`` is an :class:`~.writer.Output` (a pipe written without blocking, whose
+    ``write`` is an :class:`~..lineout.Output` (a pipe written without blocking, whose
     congestion holds back new calls) or a function that writes each line at once.
     """
 
     def __init__(
         self,
         methods: Methods,
-        write: Callable[[bytes], None] | Output,
+        write: Callable[[bytes], None] | Output[Summary],
         *,
         max_in_flight: int,
         grace: float,
         output_closed: Callable[[], bool] = lambda: False,
     ) -> None:
         self._methods = methods
-        self._output = BlockingOutput(write) if callable(write) else write
+        self._output: Output[Summary] = BlockingOutput(write) if callable(write) else write
         self._output.attach(self._lost_queued, self._wake_dispatcher)
         self._lone = Lone(self.send)
         self._free = max_in_flight  # slots: calls that may start now
@@ -149,10 +149,7 @@ class Worker:
         if given_up:
             self._output_closed = True  # whatever comes later is logged, not written
             log.warning(
-                "stdout was not read within the grace period (%gs): %d answer(s) given up, "
-                "each logged here",
-                self._grace,
-                len(given_up),
+                "%s: %d answer(s) given up, each logged here", not_read(self._grace), len(given_up)
             )
             _log_lost(given_up)
 
@@ -354,21 +351,18 @@ class Worker:
         queued, self._outbox = self._outbox, []
         if not queued:
             return
-        if not self._output_closed:
-            try:
-                if len(queued) == 1:
-                    self._output.write(*queued[0])
-                else:
-                    data = b"".join([data for data, _ in queued])
-                    self._output.write(data, [one for _, some in queued for one in some])
-                return
-            except OSError as exc:
-                self._output_lost(str(exc))
+        if not self._output_closed:  # a write that fails tells ``_lost_queued``
+            if len(queued) == 1:
+                self._output.write(*queued[0])
+            else:
+                data = b"".join([data for data, _ in queued])
+                self._output.write(data, [one for _, some in queued for one in some])
+            return
         for _, summaries in queued:
             _log_lost(summaries)
 
     def _lost_queued(self, why: str, summaries: list[Summary]) -> None:
-        """A write of queued answers failed: those not delivered are logged."""
+        """A write failed (at once, or of queued answers): those not delivered are logged."""
         if not self._output_closed:
             self._output_lost(why)
         _log_lost(summaries)
