@@ -160,7 +160,7 @@ def test_the_edges_are_read() -> None:
     # Guards the reader itself: if it found nothing, every rule below would pass.
     assert ("actions.send_sms", "request") in EDGES
     assert ("hosts.cli", "") in EDGES or ("hosts.cli", "component") in EDGES
-    assert ("component", "transport.client") in EDGES
+    assert ("component.actions", "transport.client") in EDGES
     assert ("sandbox.server", "webserver") in EDGES
     assert ("triggers.runtime", "runtime.validation") in EDGES
 
