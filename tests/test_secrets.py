@@ -26,7 +26,7 @@ from infobip_connector import (
     redaction,
 )
 from infobip_connector.hosts.cli import main
-from infobip_connector.redaction import redact, register_secret, snippet
+from infobip_connector.redaction import keys, redact, register_secret, snippet
 from infobip_connector.transport import exchange
 
 from .conftest import CANARY
@@ -306,7 +306,7 @@ def test_a_key_in_use_is_never_forgotten_and_dead_keys_are_bounded() -> None:
     gc.collect()
     assert redact("App-less: held-key-" + "a1" * 8) == "App-less: ***"
     assert all(redact(s.token.get_secret_value()) == "***" for s in alive)
-    assert len(redaction._secrets()) <= len(redaction._live) + redaction.MAX_FORGOTTEN_KEYS
+    assert len(keys._secrets()) <= len(keys._live) + redaction.MAX_FORGOTTEN_KEYS
     # The most recently forgotten keys are still masked; the oldest went.
     assert redact(f"gone-{redaction.MAX_FORGOTTEN_KEYS * 3 - 1:05d}-key-padding") == "***"
     assert redact("gone-00000-key-padding") == "gone-00000-key-padding"

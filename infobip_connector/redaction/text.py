@@ -1,0 +1,149 @@
+"""Masking keys in texts, JSON data and Infobip's answers, keeping the IDs the connector sent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import orjson
+
+from ..masking import MASK, mask_secrets, may_hold, may_hold_text
+from .keys import MAX_SECRET_LENGTH, _secrets
+
+# Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
+_AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
+
+
+def redact(text: str, keep: Collection[str] = ()) -> str:
+    """``text`` with every registered key, every ``App …``-style value and the password of
+    every URL (``https://user:***@host``) masked.
+
+    Registered keys first: the pattern stops at a space or quote, and a key can contain
+    characters the pattern would otherwise cut it at. A key spelled with JSON escapes
+    (``\\"``, ``\\/``, ``\\u0041``: a quoted or truncated JSON body) is found too; the text
+    is then returned with those escapes read. So is a key in another letter case or
+    percent-encoded (``masking.mask_secrets``). An occurrence of a key inside one of the
+    ``keep`` strings (IDs the connector sent) is left as it is.
+    """
+    secrets = _secrets()
+    text = mask_secrets(text, secrets, keep)
+    if "\\" in text:
+        plain = _ESCAPE.sub(_unescape, text)
+        if plain != text and any(secret.lower() in plain.lower() for secret in secrets):
+            text = mask_secrets(plain, secrets, keep)
+    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+    return text
+
+
+# The password of a URL's user information (``https://user:pw@host``: a webhook's Basic
+# credentials): masked wherever a URL is shown, the user name kept to say whose it was.
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]+@")
+
+
+# The JSON escapes that can spell a visible ASCII character (the only ones a key has).
+_ESCAPE = re.compile(r'\\(?:u00([2-7][0-9a-fA-F])|(["\\/]))')
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code, 16)) if code else match.group(2)
+
+
+def snippet(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, masked *before* it is cut.
+
+    Cutting first could leave the start of a key that ``redact`` no longer recognises;
+    masking a window a key longer than the cut keeps whatever key starts before the cut
+    whole, without masking all of a long text.
+    """
+    # A key spelled with escapes (``\\u0041``) takes up to six characters a character.
+    masked = redact(text[: limit + 7 * MAX_SECRET_LENGTH])
+    return masked if len(masked) <= limit else masked[: max(limit - 3, 0)] + "..."
+
+
+def redact_data(value: Any, keep: Collection[str] = ()) -> Any:
+    """``redact`` applied to every string value inside JSON-like data.
+
+    Object keys are names the connector or Infobip chose, never a place for a key; they
+    are left alone. Strings equal to one of ``keep`` (IDs the connector sent) too.
+    """
+    if isinstance(value, str):
+        return value if value in keep else redact(value, keep)
+    if isinstance(value, dict):
+        return {k: redact_data(v, keep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_data(v, keep) for v in value]
+    return value
+
+
+def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
+    """The IDs the connector sent, as error details and references name them.
+
+    ``bulkId``, ``messageId`` and ``messageIds``: chosen by the caller (or generated),
+    already sent to Infobip, and what an operator reconciles with, so never masked.
+    """
+    ids: set[str] = set()
+    for name in ("bulkId", "messageId", "messageIds"):
+        value = details.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                ids.add(item)
+    return frozenset(ids)
+
+
+def named_ids(values: Any) -> frozenset[str]:
+    """The IDs ``values`` (an action's inputs, however deep) names for the connector to send.
+
+    Every string under a ``bulkId``, ``messageId`` or ``messageIds`` member: the caller's
+    own IDs, which a host masking an answer itself keeps whole (``sent_ids`` for the IDs
+    an error's details name).
+    """
+    ids: set[str] = set()
+    stack = [values]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            ids |= sent_ids(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return frozenset(ids)
+
+
+def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any]) -> Any:
+    """``body`` (parsed from ``raw``) with ``secret`` masked if the answer echoes it.
+
+    Masked in every spelling the logs mask (``masking.mask_secrets``: as given, in any
+    letter case, percent-encoded). Only this connection's own key is looked for: another
+    tenant's key cannot be in its answer, and masking it there could only corrupt data.
+    Values equal to the IDs the request sent (``sent_ids(reference)``) stay whole. Answers
+    are large and an echo is rare, so the parsed data is only walked when the raw bytes may
+    spell the key (``masking.may_hold``), or hold escapes (``\\u0041``, ``\\/``) that could;
+    then a compact re-encoding, where nothing is escaped, is tested the same way.
+    """
+    if not may_hold(raw, secret):
+        if b"\\" not in raw:
+            return body
+        try:
+            compact = orjson.dumps(body)
+            escaped = orjson.dumps(secret)[1:-1].decode()  # a key holding '"' or '\\'
+            if not may_hold(compact, secret) and not may_hold(compact, escaped):
+                return body
+        except TypeError:  # integers past 64 bits: walk instead
+            pass
+    return _mask_one(body, secret, sent_ids(reference))
+
+
+def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
+    if isinstance(value, str):
+        if value in keep or not may_hold_text(value, secret):
+            return value
+        return mask_secrets(value, (secret,), keep)
+    if isinstance(value, dict):
+        return {k: _mask_one(v, secret, keep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_one(v, secret, keep) for v in value]
+    return value
