@@ -353,7 +353,7 @@ def test_main_run_again_keeps_one_log_handler_writing_to_the_current_stderr(
     root = logging.getLogger("infobip_connector")
     for _ in range(3):
         run_cli(capsys, "schema", "connection")
-    ours = [h for h in root.handlers if type(h).__module__ == "infobip_connector.hosts.cli"]
+    ours = [h for h in root.handlers if type(h).__module__ == "infobip_connector.hosts.cliprocess"]
     assert len(ours) == 1
     logging.getLogger("infobip_connector.test").warning("after the runs")
     assert capsys.readouterr().err == "WARNING infobip_connector.test: after the runs\n"

@@ -52,11 +52,11 @@ ALLOWED: dict[str, set[str]] = {
 #: Where a host reaches past ``component``, and why (each is also in docs/architecture.md).
 HOST_EXCEPTIONS = {
     # ``schemas`` and ``docs`` write the checkout's files from its own connector.yaml.
-    ("hosts.cli", "definition.project"),
-    ("hosts.cli", "definition.model"),
-    ("hosts.cli", "definition.reference"),
+    ("hosts.clidefinition", "definition.project"),
+    ("hosts.clidefinition", "definition.model"),
+    ("hosts.clidefinition", "definition.reference"),
     # ... and ``schemas`` the checked copy of the packaged one the loader reads.
-    ("hosts.cli", "definition.compiled"),
+    ("hosts.clidefinition", "definition.compiled"),
     # The CLI's stderr summary of REJECTED entries uses the runtime's one definition of them.
     ("hosts.cli", "runtime.action_runtime"),
     # The MCP server offers the property reference as a resource, rendered like ``docs``.

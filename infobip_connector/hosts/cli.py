@@ -9,35 +9,37 @@ Errors go to stderr as one JSON object ``{"error": {"type", "message", "details"
 from __future__ import annotations
 
 import argparse
-import errno
 import gc
-import json
-import logging
 import os
 import shlex
 import signal
-import socket
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
-from .. import outcome, safejson
+from .. import outcome
 from .._version import __version__
-from ..errors import ConnectorError, InputError, InternalError, UsageError
-from ..redaction import RedactingFilter, redact, sent_ids
-from . import jsonout, stopsignals
+from ..errors import ConnectorError, InternalError, UsageError
+from . import stopsignals
+from .clidefinition import (
+    _check_action,
+    _component,
+    _has_options,
+    _project,
+    cmd_definition,
+    cmd_docs,
+    cmd_schema,
+    cmd_schemas,
+)
 from .cliflags import LazyHelp, action_names, add_compact
+from .clijson import MAX_INPUT_BYTES as MAX_INPUT_BYTES
+from .clijson import _dump, _fail, _read_json
+from .cliprocess import Terminated as Terminated
+from .cliprocess import _catch_termination, _setup_logging
+from .localservers import _cannot_listen, _port, _seconds, cmd_editor, cmd_sandbox
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
-from .uniquejson import loads_unique
 
-if TYPE_CHECKING:
-    from ..component import Component
-    from ..definition.model import Action
-    from ..definition.project import Project
-
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 VERBOSE_HELP = "log requests on stderr (key redacted)"
 # Commands that run until stopped: they keep the cycle collector (see ``main``).
 SERVERS = frozenset({"sandbox", "editor", "mcp", "serve", "listen"})
@@ -55,46 +57,6 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
 
-def _dump(data: Any, pretty: bool = True) -> None:
-    jsonout.write(data, pretty=pretty)
-
-
-def _fail(error: ConnectorError) -> NoReturn:
-    # Strict JSON: an engine reading stderr must be able to parse it (details are JSON-safe).
-    text = json.dumps(error.to_dict(), ensure_ascii=False, allow_nan=False)
-    sys.stderr.write(redact(text, sent_ids(error.details)) + "\n")
-    raise SystemExit(error.exit_code)
-
-
-def _read_json(source: str, what: str) -> Any:
-    """JSON from a file path or ``-`` (stdin), refusing anything over the size limit.
-
-    Read with a bound whatever the source is: a device (``/dev/zero``) or a FIFO reports
-    size 0 and would otherwise be read without end. ``what`` is ``input`` or ``connection``;
-    errors name its option: the input's are input errors (exit 2), a connection file's
-    usage errors at ``--connection`` (exit 2).
-    """
-    option = f"--{what}"
-    try:
-        if source == "-":
-            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with open(source, "rb") as file:
-                raw = file.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(
-            [{"path": option, "message": f"cannot read {what} {source}: {exc.strerror}"}]
-        ) from None
-    error = InputError if option == "--input" else UsageError
-    path = "" if option == "--input" else option
-    if len(raw) > MAX_INPUT_BYTES:
-        raise error([{"path": path, "message": f"{what} is larger than 50 MB; split it up"}])
-    try:
-        return loads_unique(raw)  # a member named twice is refused, never half-read
-    except safejson.JsonError as exc:
-        raise error([{"path": path, "message": f"{what} {exc}"}]) from None
-
-
 def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     """The connection values and, for ``--sandbox``, the in-process transport to use."""
     from .cliconnection import resolve_connection
@@ -106,31 +68,6 @@ def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
         read_json=_read_json,
         notices=sys.stderr,
     )
-
-
-def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project:
-    """The definition a command reads: ``--definition``, a checkout's, or the installed one."""
-    from ..definition.project import Project, find_project
-
-    if installed_by_default and args.definition is None:
-        from ..definition.model import default_definition_path
-
-        path = default_definition_path()
-        return Project(path, Path.cwd(), installed=True)
-    return find_project(args.definition)
-
-
-def _component(project: Project) -> Component:
-    """The component of ``project``'s definition, loaded now so a broken file is a usage error."""
-    from ..component import Component
-    from ..definition.model import DefinitionError
-
-    component = Component(project.definition)
-    try:
-        component.definition  # noqa: B018 (loads and checks the file)
-    except DefinitionError as exc:
-        raise UsageError([{"path": str(project.definition), "message": str(exc)}]) from None
-    return component
 
 
 def _summarise_rejections(kind: str, output: dict[str, Any], answerer: str) -> None:
@@ -149,112 +86,6 @@ def _summarise_rejections(kind: str, output: dict[str, Any], answerer: str) -> N
         sys.stderr.write(
             f"  {entry.get('messageId')} to {recipient(entry)}: {status.get('name')}"
             f" ({status.get('description', '')})\n"
-        )
-
-
-def cmd_definition(args: argparse.Namespace) -> None:
-    component = _component(_project(args, installed_by_default=True))
-    _dump(component.definition_json(), pretty=not args.compact)
-
-
-def cmd_schema(args: argparse.Namespace) -> None:
-    component = _component(_project(args, installed_by_default=True))
-    if args.action == "connection":
-        if args.output:
-            raise UsageError(
-                [
-                    {
-                        "path": "--output",
-                        "message": "applies to actions only: the connection has one schema",
-                    }
-                ]
-            )
-        _dump(component.connection_schema(), pretty=not args.compact)
-        return
-    _check_action(component, args.action)
-    schema = (
-        component.output_schema(args.action) if args.output else component.input_schema(args.action)
-    )
-    _dump(schema, pretty=not args.compact)
-
-
-def cmd_schemas(args: argparse.Namespace) -> None:
-    project = _project(args, installed_by_default=False)
-    schemas = _component(project).schemas()
-    folder = project.path(args.dir, "schemas")
-    problems = []
-    for name, schema in schemas.items():
-        text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        target = folder / name
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current == text:
-            continue
-        if args.check:
-            state = "missing" if current is None else "out of date"
-            problems.append(
-                {"path": str(target), "message": f"{state}; run `infobip-connector schemas`"}
-            )
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    if args.check:
-        # A schema left over from a renamed or removed action is as wrong as a stale one.
-        problems += [
-            {"path": str(extra), "message": f"not derived from {project.describe()}; remove it"}
-            for extra in sorted(folder.glob("*.json"))
-            if extra.name not in schemas
-        ]
-    from ..definition.compiled import sync_checked_copy
-
-    problems += sync_checked_copy(project.root, project.definition, check=args.check)
-    if problems:
-        raise _out_of_sync(problems, project)
-    verb = "checked" if args.check else "wrote"
-    print(f"{verb} {len(schemas)} schemas in {folder} from {project.describe()}")
-
-
-def cmd_docs(args: argparse.Namespace) -> None:
-    from ..definition.reference import render_reference
-
-    project = _project(args, installed_by_default=False)
-    text = render_reference(_component(project).definition)
-    target = project.path(args.output, "docs/reference.md")
-    if args.check:
-        if not target.exists():
-            state = "missing"
-        elif target.read_text(encoding="utf-8") != text:
-            state = "out of date"
-        else:
-            print(f"{target} is up to date with {project.describe()}")
-            return
-        problem = {"path": str(target), "message": f"{state}; run `infobip-connector docs`"}
-        raise _out_of_sync([problem], project)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} from {project.describe()}")
-
-
-def _out_of_sync(problems: list[dict[str, str]], project: Project) -> UsageError:
-    shown = "; ".join(f"{p['path']}: {p['message']}" for p in problems)
-    return UsageError(problems, f"not in sync with {project.describe()}: {shown}")
-
-
-def _has_options(action: Action) -> bool:
-    from ..definition.model import walk
-
-    return any(prop.optionsFrom is not None for _, prop in walk(action.as_property()))
-
-
-def _check_action(component: Component, name: str) -> None:
-    if name not in component.action_names:
-        raise UsageError(
-            [
-                {
-                    "path": "action",
-                    "message": f"unknown action {name!r}; "
-                    f"one of: {', '.join(component.action_names)}",
-                }
-            ]
         )
 
 
@@ -314,92 +145,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     run(args, read_json=_read_json)
 
 
-def _port(text: str) -> int:
-    """``--port`` of the servers: 0 (any free port) to 65535."""
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a port; give a number from 1 to 65535 (0 picks a free one)"
-        )
-    return port
-
-
-def _seconds(text: str) -> float:
-    """``--grace-period``: a number of seconds above 0."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
-    return seconds
-
-
-def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
-    """What to do when ``host:port`` cannot be bound; re-raises errors of another kind."""
-    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
-        return UsageError(
-            [{"path": "--host", "message": f"{host} is not an address of this machine"}]
-        )
-    if exc.errno == errno.EADDRINUSE:
-        message = f"port {port} is in use; choose another with --port (0 picks a free one)"
-    elif exc.errno == errno.EACCES:
-        message = f"port {port} needs privileges; choose a port above 1023 with --port"
-    else:
-        raise exc
-    return UsageError([{"path": "--port", "message": message}])
-
-
-def cmd_sandbox(args: argparse.Namespace) -> None:
-    from ..sandbox import run_server
-    from ..sandbox.server import is_address, is_loopback_host
-
-    if not is_address(args.host):
-        message = (
-            f"{args.host!r} is not a host name or an IP address written in full "
-            "(such as 127.0.0.1 or localhost)"
-        )
-        raise UsageError([{"path": "--host", "message": message}])
-    if not is_loopback_host(args.host) and not args.allow_non_loopback:
-        message = (
-            f"{args.host} is not a loopback address: the sandbox would be reachable from other "
-            "machines; add --allow-non-loopback if that is what you want"
-        )
-        raise UsageError([{"path": "--host", "message": message}])
-    if args.grace_period is not None and not args.idempotent_sending:
-        message = "applies only with --idempotent-sending"
-        raise UsageError([{"path": "--grace-period", "message": message}])
-    try:
-        run_server(
-            args.host,
-            args.port,
-            args.api_key,
-            allow_non_loopback=args.allow_non_loopback,
-            idempotent_sending=args.idempotent_sending,
-            grace_period=args.grace_period,
-        )
-    except OSError as exc:
-        raise _cannot_listen(exc, args.host, args.port) from None
-
-
 def cmd_demo(args: argparse.Namespace) -> None:
     from .demo import run_demo
 
     run_demo(as_json=args.json or args.compact, compact=args.compact)
-
-
-def cmd_editor(args: argparse.Namespace) -> None:
-    from .editor.server import run_editor
-
-    try:
-        run_editor(args.port, host=args.host, open_browser=args.open)
-    except ValueError as exc:
-        raise UsageError([{"path": "--host", "message": str(exc)}]) from None
-    except OSError as exc:
-        raise _cannot_listen(exc, args.host, args.port) from None
 
 
 def cmd_mcp(args: argparse.Namespace) -> None:
@@ -521,60 +270,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(add, _port)
     return parser
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the process is, like Ctrl-C's KeyboardInterrupt.
-
-    Engines stop a task with SIGTERM (Airflow, Docker, systemd) or SIGHUP (a closed
-    terminal); ending the process there silently would lose the IDs of a request in
-    flight. As a KeyboardInterrupt it takes the path Ctrl-C takes: the client attaches the
-    IDs and ``main`` prints the ``outcome_unknown`` error (exit 4).
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _raise_terminated(signum: int, _frame: object) -> None:
-    raise Terminated(signum)
-
-
-def _catch_termination() -> None:
-    """Turn SIGTERM and SIGHUP into ``Terminated`` for the rest of this process."""
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)  # no SIGHUP on Windows
-        if number is not None:
-            signal.signal(number, _raise_terminated)
-
-
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to ``sys.stderr`` as it is when a record comes, not as it was at set-up.
-
-    ``main`` may run many times in one process (tests, an embedding host) while
-    ``sys.stderr`` is swapped and closed in between; a stream kept from an earlier call
-    would turn each later record into a logging error.
-    """
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
-
-
-def _setup_logging(verbose: bool) -> None:
-    root = logging.getLogger("infobip_connector")
-    for earlier in [h for h in root.handlers if isinstance(h, _Stderr)]:
-        root.removeHandler(earlier)  # one handler however often main runs
-    handler = _Stderr()
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

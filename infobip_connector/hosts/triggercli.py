@@ -59,10 +59,12 @@ def _either(value: str | None, file_value: str | None, option: str) -> str | Non
 
 def cmd_listen(args: argparse.Namespace) -> None:
     from .. import component
-    from .cli import _cannot_listen, _catch_termination, _connection
+    from .cli import _connection
+    from .cliprocess import _catch_termination
 
     # Imported here: aiohttp's web server costs a tenth of a second that `run` never needs.
     from .listen import Listener, check_path, listen, warn_if_reachable, webhook_settings
+    from .localservers import _cannot_listen
 
     _trigger(component, args.trigger, "webhook")
     path = check_path(args.path)
