@@ -14,21 +14,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .datetimes import calendar_problem, offset_problem, send_at_problem
 from .order_details import ORDER_DETAILS_ACTION
+from .send_rules import TRANSLITERATIONS, URL_OPTIONS
 from .templates import HEADER_MEMBERS
-from .validation import (
-    TRANSLITERATIONS,
-    URL_OPTIONS,
-    Arr,
-    Free,
-    Int,
-    Num,
-    Obj,
-    Str,
-    calendar_problem,
-    offset_problem,
-    send_at_problem,
-)
+from .validation import Arr, Free, Int, Num, Obj, Str
 
 PREVIEW_REQUEST = Obj(
     {

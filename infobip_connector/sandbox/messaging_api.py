@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from . import wire
 from .routes import Answer, Request
+from .send_rules import SMS_REQUEST, WHATSAPP_TEXT_REQUEST
 from .sms_api import bad_request
-from .validation import SMS_REQUEST, WHATSAPP_TEXT_REQUEST, validate
+from .validation import validate
 
 if TYPE_CHECKING:
     from .core import Sandbox

@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import wire
+from .datetimes import calendar_problem, offset_problem
 from .endpoint_rules import BULK_REQUEST, BULK_STATUS_REQUEST, PREVIEW_REQUEST
 from .ledger import TRANSITIONS, WAITING, ScheduledBulk, SmsRecord, log_entry, report_entry
 from .networks import on_network
 from .routes import Answer, Request
 from .segments import sms_preview
 from .transliteration import transliterate
-from .validation import Obj, calendar_problem, offset_problem, validate
+from .validation import Obj, validate
 
 if TYPE_CHECKING:
     from .core import Sandbox
