@@ -7,10 +7,11 @@ anything anywhere. Use it in-process through ``SandboxTransport`` or over HTTP t
 rather than agreeing with it.
 """
 
-from .core import AcceptedMessage, RecordedRequest, Reply, Sandbox
+from .core import RecordedRequest, Reply, Sandbox
 from .faults import FAULT_KINDS, Fault, FaultKind
 from .reports import DeliveryReportRecord
 from .segments import sms_count
+from .sending import AcceptedMessage
 from .server import SandboxServer, run_server
 from .templates import NO_TEMPLATES_SENDER, Template
 from .transport import SandboxTransport
