@@ -1,4 +1,5 @@
-"""The emulated account: authentication, routing, message acceptance and the request record.
+"""The emulated account: authentication, routing and the request record (accepting the
+messages of a send is ``sending.py``'s).
 
 ``Sandbox.handle`` turns one HTTP request into a ``Reply``; the transport and the server only
 carry bytes and act out the reply's delay and drop. No I/O happens here apart from handing

@@ -1,9 +1,10 @@
 """Request validation with the field paths and messages the real API reports.
 
-Rules are declared as small nested objects and checked by one walker, so the two request bodies
-read like their schemas. The sandbox is deliberately stricter than the live service in a few
-places (a number where a string belongs, unknown fields, fractional integers) so that tests catch
-a plugin sending something the live service would only tolerate by coercion.
+Rules are declared as small nested objects and checked by one walker, so the request bodies'
+rules (``send_rules.py``, ``endpoint_rules.py``) read like their schemas. The sandbox is
+deliberately stricter than the live service in a few places (a number where a string belongs,
+unknown fields, fractional integers) so that tests catch a plugin sending something the live
+service would only tolerate by coercion.
 """
 
 from __future__ import annotations
