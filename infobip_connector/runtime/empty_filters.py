@@ -72,7 +72,9 @@ def _walk(
 ) -> None:
     if prop.values is not None or prop.forms:
         return
-    if isinstance(value, list) and prop.items is not None:
+    # A tuple is a list wherever the input takes one (values._as_plain); the pruned
+    # copy holds it as a list.
+    if isinstance(value, list | tuple) and prop.items is not None:
         for index, item in enumerate(value):
             kept = pruned[index] if isinstance(pruned, list) and index < len(pruned) else None
             _walk(item, kept, prop.items, (*path, index), out, known)
