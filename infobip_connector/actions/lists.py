@@ -47,7 +47,10 @@ def consumed(body: Any, request: InfobipRequest) -> Any:
         return body
     if not isinstance(body, dict):
         got = f"an answer that is not an object ({json_kind(body)})"
-        problem = {"path": "", "message": "must be an object with a list of results"}
+        problem = {
+            "path": "",
+            "message": f"must be an object with a list of results, not {json_kind(body)}",
+        }
     elif body.get("results") is None:
         got = "no results"
         problem = {"path": "results", "message": "is required: a list of items"}

@@ -18,8 +18,9 @@ from typing import Any
 
 from ..errors import UnreadableAnswer
 from ..request import InfobipRequest
-from ..runtime.timeutil import parse_instant
+from ..runtime.shaping import json_kind
 from .answer_fields import filled
+from .answer_times import date_time_fault
 
 BULKS = "/sms/1/bulks"
 STATUS = "/sms/1/bulks/status"
@@ -39,10 +40,11 @@ def answer(body: Any, request: InfobipRequest) -> Any:
     (the output rule: a field not given).
 
     A whole-number ``bulkId`` is read as its digits, as the shaping rule converts it.
-    Raises UnreadableAnswer (an unknown outcome with the bulk ID and the path) when the answer
-    names another bulk, which says nothing about the one asked for, or when a
-    ``/sms/1/bulks`` answer's ``sendAt`` is given but is not an ISO-8601 date-time text
-    with its offset (a missing one is left to the output check, which requires it).
+    Raises UnreadableAnswer (an unknown outcome with the bulk ID and the path) when the
+    answer's ``bulkId`` names no bulk (``true``, ``""``, a list, a fraction) or another bulk
+    than the one asked for, either of which says nothing about the bulk asked for, or when a
+    ``/sms/1/bulks`` answer's ``sendAt`` is given but is not a date-time text with its
+    offset (a missing one is left to the output check, which requires it).
     """
     if not isinstance(body, dict):
         return body  # the output check refuses it
@@ -50,21 +52,39 @@ def answer(body: Any, request: InfobipRequest) -> Any:
     named = body.get("bulkId")
     if named is None:
         body = filled(body, "bulkId", asked)
-    elif (str(named) if type(named) is int else named) != asked:
-        raise UnreadableAnswer("bulkId", "names another bulk than the one asked for")
+    else:
+        named = str(named) if type(named) is int else named
+        if not isinstance(named, str) or not named.strip():
+            raise UnreadableAnswer("bulkId", f"is not a bulk ID (given {_shown(named)})")
+        if named != asked:
+            raise UnreadableAnswer("bulkId", "names another bulk than the one asked for")
     send_at = body.get("sendAt")
-    if request.path == BULKS and send_at is not None and not _date_time(send_at):
-        raise UnreadableAnswer("sendAt", "is not a date-time with its offset")
+    if request.path == BULKS and send_at is not None:
+        fault = date_time_fault(send_at)
+        if fault is not None:
+            raise UnreadableAnswer("sendAt", fault)
     return body
 
 
-def _date_time(value: Any) -> bool:
-    """Whether ``value`` is a date-time text carrying its offset (Infobip writes
-    ``2026-12-01T08:00:00.000+0000``); a number is none, whatever it counts."""
-    if not isinstance(value, str):
-        return False
-    try:
-        parse_instant(value)
-    except ValueError:
-        return False
-    return True
+def _shown(value: Any) -> str:
+    """What a value that is no bulk ID is, in words: ``true``, ``empty text``, ``a list``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "blank text" if value else "empty text"
+    return json_kind(value)
+
+
+def status_warnings(output: dict[str, Any], request: InfobipRequest) -> list[str]:
+    """What to warn about in the output of a status change (``request`` asked for one):
+    an answer naming another status than the one asked for. Infobip's status is the output
+    as given (it is the bulk's state now, e.g. CANCELED before the pause arrived); the
+    statuses are named by value, as they are no secrets."""
+    asked = request.body["status"] if isinstance(request.body, dict) else None
+    given = output.get("status")
+    if asked is None or given is None or given == asked:
+        return []
+    return [
+        f"asked for the status {asked!r} of bulk {request.reference['bulkId']}, Infobip answered "
+        f"{given!r}; the output keeps Infobip's status: check the bulk's status"
+    ]

@@ -17,3 +17,8 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
 
 def shape_output(body: Any, request: InfobipRequest) -> Any:
     return scheduled_bulk.answer(body, request)
+
+
+def warnings(output: dict[str, Any], request: InfobipRequest) -> list[str]:
+    """Another status than the one asked for, kept in the output as Infobip gave it."""
+    return scheduled_bulk.status_warnings(output, request)

@@ -25,7 +25,7 @@ from .given_values import guide_of
 from .idempotency import derived_ids
 from .placement import Placement
 from .problems import Parts, input_error, said, taint
-from .shaping import Fitted, fit
+from .shaping import Fitted, fit, json_kind
 from .text_forms import PatternFailed, lean_schema
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_counted
@@ -46,6 +46,9 @@ class ActionRuntime:
     def __init__(self, component: ComponentDefinition, action: Action) -> None:
         self.action = action
         self.executor: ModuleType = importlib.import_module(action.executor)
+        # Optional: what an answer Infobip accepted says that the person should hear of
+        # (``warnings(output, request) -> list[str]``), logged here as WARNINGs.
+        self._warnings = getattr(self.executor, "warnings", None)
         for required in ("build_request", "shape_output"):
             if not callable(getattr(self.executor, required, None)):
                 raise TypeError(f"executor {action.executor} of {action.name} lacks {required}()")
@@ -213,6 +216,9 @@ class ActionRuntime:
                     shaped, columns = self._read(body, request, as_sent)
             if self.action.kind == "send":
                 _log_rejections(self.action.name, shaped, columns)
+            if self._warnings is not None:
+                for said in self._warnings(shaped, request):
+                    log.warning("%s: %s", self.action.name, said)
         except Exception as exc:
             raise after_arrival(exc, request.reference, request.kind) from None
         except BaseException as exc:
@@ -251,8 +257,12 @@ class ActionRuntime:
         # Problems first, unexplained: a valid answer (nearly every one) is told by that alone.
         if self.outputs.problems(shaped):
             fitted = fit(shaped, self._output_prop)
+            if fitted.value is None:
+                # Every problem carries a message, as the output check's own do.
+                problems = [{"path": "", "message": f"must be an object, not {json_kind(shaped)}"}]
+            else:
+                problems = self._unkept(fitted.value, fitted)
             shaped = fitted.value
-            problems = [{"path": ""}] if shaped is None else self._unkept(shaped, fitted)
             if shaped is None or problems or not shaped:
                 raise OutcomeUnknownError(
                     "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
