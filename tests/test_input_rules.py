@@ -12,6 +12,7 @@ import pytest
 
 from infobip_connector import InputError, component
 from infobip_connector.definition.model import Property, walk
+from infobip_connector.runtime.template_rules import HEADER_MEMBERS
 from infobip_connector.sandbox import Sandbox
 
 from .operations import OPERATIONS
@@ -88,6 +89,12 @@ def _text_fields() -> Iterator[tuple[str, tuple[Any, ...], Property]]:
 TEXT_FIELDS = list(_text_fields())
 
 
+#: A header member's first type that takes it (``placeholder``: TEXT, ``filename``: DOCUMENT).
+HEADER_TAKING = {
+    member: kind for kind, members in reversed(HEADER_MEMBERS.items()) for member in members
+}
+
+
 def _with(action: str, path: tuple[Any, ...], value: Any) -> tuple[dict[str, Any], str]:
     """The action's base input with ``value`` at ``path`` (list indexes as 0)."""
     values = copy.deepcopy(BASE[action])
@@ -98,6 +105,15 @@ def _with(action: str, path: tuple[Any, ...], value: Any) -> tuple[dict[str, Any
         spelled.append(f"[{key}]" if key == 0 and part == "*" else f".{key}")
         if following is None:
             node[key] = value
+            if path[-2:-1] == ("header",) and key in HEADER_TAKING:
+                # A header's member belongs to a header of a type that takes it (else that
+                # is what is said of it): the first such type, with its other members.
+                kind = HEADER_TAKING[key]
+                node["type"] = kind
+                for other in list(node):
+                    if other not in ("type", *HEADER_MEMBERS[kind]):
+                        del node[other]
+                node.update({m: node.get(m, "x") for m in HEADER_MEMBERS[kind] if m != key})
         else:
             if isinstance(node, list):
                 node = node[key]

@@ -90,8 +90,9 @@ def test_each_wrong_pairing_is_refused_at_the_member(
         # 128 emoji: 128 characters, 256 UTF-16 code units as Infobip counts them.
         (["a", "😀" * 128], "[1]", "at most 255"),
         (["a", "b", "c", "d", "e"], "", "allows at most 4 items (got 5)"),
-        (7, "", "must be a list or an object, not a whole number"),
-        ("A-17", "", "must be a list or an object, not text"),
+        # Neither form: the form the payment's type takes is what is said.
+        (7, "", "must be a list of texts for a PG_PAYU payment"),
+        ("A-17", "", "must be a list of texts for a PG_PAYU payment"),
     ],
 )
 def test_bad_items_of_the_list_are_refused_at_their_paths(
@@ -262,7 +263,10 @@ PAYMENT = CALLBACK.rsplit(".", 1)[0]
         ("PG_PAYU", ["a", ""], {"[1]": ["size must be between 1 and 255"]}),
         ("PG_PAYU", ["😀" * 128], {"[0]": ["size must be between 1 and 255"]}),
         ("PG_PAYU", ["a"] * 5, {"": ["size must be between 0 and 4"]}),
-        ("PG_PAYU", 7, {"": ["must be an array or an object"]}),
+        ("PG_PAYU", 7, {"": ["must be an array"]}),
+        # The other form is refused whole, whatever is wrong inside it.
+        ("PG_RAZORPAY", ["", "x"], {"": ["must be an object"]}),
+        ("PG_PAYU", {"a": ""}, {"": ["must be an array"]}),
         ("UPI_LINK", ["a"], {"": ["unrecognized field"], "paymentLink": ["must not be null"]}),
     ],
 )

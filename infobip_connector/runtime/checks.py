@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice, repeat
 from typing import Any
@@ -20,8 +20,9 @@ from typing import Any
 from ..definition.model import Action, PhoneCheck, Property, format_path
 from ..definition.texts import over_limit, too_long
 from .filter_rules import COMMA_SPLIT, instant, mnc_needs_mcc, no_comma, sent_since_before_until
+from .form_rules import guarded, rules_where_tainted
 from .free_values import open_shape_problems
-from .order_rules import order_details, order_details_payment
+from .order_rules import order_details, order_details_forms, order_details_payment
 from .phone_lines import BULK, settled_count
 from .phones import normalize_phone, normalize_sender, shapes
 from .problems import Parts, Problem, given
@@ -51,13 +52,18 @@ _LINK = re.compile(r"https?://\S", re.IGNORECASE)
 # ---------------------------------------------------------------- object rules
 
 
-def _delivery_time_window(window: dict[str, Any], now: datetime) -> Problems:
+def _window_ends(window: dict[str, Any], now: datetime) -> Problems:
     start, end = window.get("from"), window.get("to")
     if (start is None) != (end is None):
         missing = "to" if end is None else "from"
         return [{"path": missing, "message": "give 'from' and 'to' together"}]
+    return []
+
+
+def _delivery_time_window(window: dict[str, Any], now: datetime) -> Problems:
+    start, end = window.get("from"), window.get("to")
     if start is None or end is None:
-        return []
+        return _window_ends(window, now)
     minutes = (end["hour"] * 60 + end["minute"]) - (start["hour"] * 60 + start["minute"])
     if minutes % (24 * 60) < 60:
         return [{"path": "to", "message": "must be at least one hour after 'from' (times in UTC)"}]
@@ -113,6 +119,15 @@ RULES: dict[str, Callable[[Any, datetime], Problems]] = {
     "sentSinceBeforeUntil": sent_since_before_until,
     "noComma": no_comma,
 }
+#: The rules run where the schema found a problem at or below the place, in the same round:
+#: the forms and members one member allows depend on another (a payment's ``type``, a
+#: button's, a header's, ``catalogId``, ``mnc``, ``zoneId``, the presence of a header), and
+#: what is wrong inside a member does not settle whether it belongs at all. Left out: the
+#: rules of a value itself (``instant``, ``noComma``: the schema's problem there is told)
+#: and sums of values that may be the ones at fault (a window's length, an order's totals).
+FORM_RULES = rules_where_tainted(
+    RULES, {"deliveryTimeWindow": _window_ends, "orderDetails": order_details_forms}
+)
 # Rules a recipient's ID may have and still be checked a list at a time (_Pass.recipients).
 _LISTED_ID_RULES = frozenset({"noComma"})
 # Shorter lists of recipients are checked one at a time (_Pass.few_recipients).
@@ -456,7 +471,7 @@ class _Pass:
     def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
         prop = plan.prop
         # Where the schema found a problem, here or below, it has been reported: this
-        # place's own checks are skipped, its members still get theirs.
+        # place's own checks are skipped but for its FORM_RULES, its members get theirs.
         if prop is not None and not (self.taint and _flatten(trail) in self.taint):
             if plan.leaf == "phone":
                 self.phone(container, key, value, plan.pattern, trail)
@@ -483,8 +498,19 @@ class _Pass:
             if plan.open_shape:
                 for below, message in open_shape_problems(value, prop):
                     self.problems.append(((*_flatten(trail), *below), message))
+        elif prop is not None and prop.rules:
+            self.form_rules(prop.rules, value, trail)
         if plan.keys or plan.star is not None:
             self.enter(plan, value, trail)
+
+    def form_rules(self, rules: Sequence[str], value: Any, trail: Trail) -> None:
+        """The FORM_RULES of a place the schema found wrong at or below (problems.py says
+        how their problems meet the schema's)."""
+        if (*_flatten(trail), "type") in self.taint:
+            return  # the member that decides the forms is itself wrong: they are moot
+        for rule in rules:
+            for found in guarded(FORM_RULES.get(rule), value, self.now):
+                self.problem(trail, found["path"], found["message"])
 
     def tested(self, test: Test | None, value: str) -> None:
         """Raise PatternFailed if the schema left ``value``'s pattern to this pass (``test``)
@@ -589,6 +615,8 @@ class ActionChecks:
             for rule in root.rules:
                 for found in RULES[rule](values, walk_.now):
                     walk_.problem((), found["path"], found["message"])
+        elif root is not None:
+            walk_.form_rules(root.rules, values, ())
         if walk_.repeated:
             walk_.duplicate_ids(self._plan, values)
         if walk_.problems or taint:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .order_sums import documented_order_problems
+from .order_sums import catalog_free_items, documented_order_problems
+from .problems import Covering
 from .template_rules import Problems, payment_id_problems, type_members
 
 _PIX = (("id", "code", "merchantName", "keyType", "key"), ("flowType",))
@@ -81,22 +82,32 @@ def _callback_data_form(payment: dict[str, Any], kind: str) -> Problems:
     for other, (shape, said, _) in CALLBACK_DATA_FORMS.items():
         if isinstance(given, shape):
             message += f" ({said} is {other}'s form)"
-    return [{"path": "callbackData", "message": message}]
+    # What is wrong inside the other form is moot: the whole value is to be rewritten.
+    return [{"path": "callbackData", "message": Covering(message)}]
 
 
 def order_details(action: dict[str, Any], now: datetime) -> Problems:
+    """``order_details_forms``, and the rules between the order's members Infobip documents
+    (``order_sums.py``)."""
+    return order_details_forms(action, now) + documented_order_problems(action)
+
+
+def order_details_forms(action: dict[str, Any], now: datetime) -> Problems:
     """``paymentConfiguration`` and ``orderDetailsType`` as the payment's type allows them,
-    and the rules between the order's members Infobip documents (``order_sums.py``)."""
+    and an item's origin members as ``catalogId`` asks: the members one member's value
+    decides (run even where the schema found a problem, form_rules.py)."""
     kind = action["payment"]["type"]
-    problems = []
+    if kind not in PAYMENT_MEMBERS:
+        return []  # the schema refuses it: what it would decide is moot
+    problems: Problems = []
     if "paymentConfiguration" in action and kind in CONFIGURATION_REFUSED:
-        message = f"must be left out for a {kind} payment"
-        problems.append({"path": "paymentConfiguration", "message": message})
+        refused = Covering(f"must be left out for a {kind} payment")
+        problems.append({"path": "paymentConfiguration", "message": refused})
     if "paymentConfiguration" not in action and kind in CONFIGURATION_REQUIRED:
         message = f"is required for a {kind} payment: the name of its payment configuration"
         problems.append({"path": "paymentConfiguration", "message": message})
     order = action["order"]
     if "orderDetailsType" in order and kind not in QUICK_PAY_TYPES:
-        message = f"QUICK_PAY applies to PG_PAYU and PG_RAZORPAY payments only, not {kind}"
-        problems.append({"path": "order.orderDetailsType", "message": message})
-    return problems + documented_order_problems(action)
+        said = f"QUICK_PAY applies to PG_PAYU and PG_RAZORPAY payments only, not {kind}"
+        problems.append({"path": "order.orderDetailsType", "message": Covering(said)})
+    return problems + catalog_free_items(action)

@@ -100,10 +100,6 @@ def same_payment_ids(action: dict[str, Any]) -> Problems:
 
 
 def documented_order_problems(action: dict[str, Any]) -> Problems:
-    """Every rule of this module on ``action``."""
-    return (
-        total_amount(action)
-        + sale_amounts(action)
-        + catalog_free_items(action)
-        + same_payment_ids(action)
-    )
+    """The sums and equalities of this module on ``action`` (``catalog_free_items``, about
+    which members an item takes, is order_rules.order_details_forms')."""
+    return total_amount(action) + sale_amounts(action) + same_payment_ids(action)

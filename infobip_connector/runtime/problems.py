@@ -33,19 +33,41 @@ def taint(problems: Iterable[Problem]) -> frozenset[Parts]:
     return frozenset(places)
 
 
+class Covering(str):
+    """A message refusing a member as a whole for what another member decides (it does not
+    belong to a header of that type; ``callbackData`` is a list where the payment's type
+    takes an object): told at its place instead of the schema's problem there, and the
+    problems inside the member are moot, so they are not listed."""
+
+    __slots__ = ()
+
+
 def input_error(problems: list[Problem], document: Any) -> InputError:
-    """One InputError listing ``problems`` as they appear in ``document``, first ones first.
+    """One InputError listing ``problems`` as they appear in ``document``, first ones first
+    (but for a Covering message, which wins its place and the places inside it).
 
     Object members are ordered as the person wrote them (members that are missing come
     after the ones given, by name), list items by index: ``[5]`` before ``[500]``.
     """
     first: dict[Parts, str | Callable[[], str]] = {}
+    covered: list[Parts] = []
     for parts, message in problems:
-        first.setdefault(parts, message)
+        if type(message) is Covering:
+            covered.append(parts)
+            if type(first.get(parts)) is not Covering:
+                first[parts] = message
+        else:
+            first.setdefault(parts, message)
+    if covered:
+        first = {
+            parts: message
+            for parts, message in first.items()
+            if not any(len(parts) > len(c) and parts[: len(c)] == c for c in covered)
+        }
     positions: dict[int, dict[str, int]] = {}
     ordered = sorted(first, key=lambda parts: _reading_key(parts, document, positions))
     listed = [
-        {"path": format_path(parts), "message": said(first[parts])}
+        {"path": format_path(parts), "message": str(said(first[parts]))}
         for parts in ordered[:MAX_LISTED_ERRORS]
     ]
     # InputError keeps the first MAX_LISTED_ERRORS and reports the total: the others are

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..definition.texts import over_limit, too_long
-from .problems import given
+from .problems import Covering, given
 from .timeutil import parse_instant
 
 Problems = list[dict[str, str]]
@@ -171,7 +171,7 @@ def type_members(
     takes = " and ".join(needed + optional)
     said = f"it takes {takes}" if takes else "it takes no other member"
     problems += [
-        {"path": name, "message": f"does not belong to {what} of type {kind} ({said})"}
+        {"path": name, "message": Covering(f"does not belong to {what} of type {kind} ({said})")}
         for name in every
         if name in value and name not in needed + optional
     ]

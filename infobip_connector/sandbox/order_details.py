@@ -91,7 +91,11 @@ _PAYMENT = Obj(
         ),
         "beneficiary": _BENEFICIARY,
         # PG_PAYU's list (InteractiveOrderUPIPGPayUPaymentDetails) or PG_RAZORPAY's map.
-        "callbackData": Forms(Arr(_CALLBACK_ITEM, max_items=4), Free(_CALLBACK_VALUE)),
+        "callbackData": Forms(
+            Arr(_CALLBACK_ITEM, max_items=4),
+            Free(_CALLBACK_VALUE),
+            takes=(("PG_PAYU", "array"), ("PG_RAZORPAY", "map")),
+        ),
         "format": Obj(
             {"type": Str(True, enum=("LINK",)), "paymentLink": Str(True, not_blank=True)}
         ),
@@ -165,13 +169,6 @@ _PAYMENT_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "UPI_LINK": (("id", "paymentLink"), ("id", "paymentLink", "beneficiary")),
 }
 
-#: The form of ``callbackData`` of the types that take it: a list of strings for PG_PAYU, a
-#: map of strings for PG_RAZORPAY (the other is refused as its type's deserializer would).
-_CALLBACK_DATA_FORMS: dict[str, tuple[type, str]] = {
-    "PG_PAYU": (list, "must be an array"),
-    "PG_RAZORPAY": (dict, "must be an object"),
-}
-
 
 def payment_problems(action: dict[str, Any], path: str) -> dict[str, list[str]]:
     """The members of the order's payment (and of a BRAZIL_PAYMENTS payment's payments) that
@@ -192,10 +189,6 @@ def _members_of_type(payment: dict[str, Any], path: str, problems: dict[str, lis
     for name in payment:
         if name != "type" and name not in every and payment[name] is not None:
             problems[f"{path}.{name}"] = ["unrecognized field"]
-    form = _CALLBACK_DATA_FORMS.get(payment["type"])
-    given = payment.get("callbackData")
-    if form is not None and given is not None and not isinstance(given, form[0]):
-        problems[f"{path}.callbackData"] = [form[1]]
 
 
 #: ``paymentConfiguration``: "Can be omitted for Brazil PIX, UPI Link and must be omitted for

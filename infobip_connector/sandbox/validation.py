@@ -80,12 +80,17 @@ class Free:
 @dataclass(frozen=True)
 class Forms:
     """A member that is a list (``array``) or an object (``map``), as the discriminated types
-    of its owner give it one or the other (an order payment's ``callbackData``): each form
-    checked as its rule says; which form a type takes is its owner's check."""
+    of its owner give it one or the other (an order payment's ``callbackData``): the owner's
+    member ``by`` picks the form (``takes``: its value to ``"array"`` or ``"map"``), as the
+    live service's deserializer reads the member as its type's class has it, so the other
+    form is refused as a whole (what is inside it is never read); each form checked as its
+    rule says."""
 
     array: Arr
     map: Free
     required: bool = False
+    by: str = "type"
+    takes: tuple[tuple[str, str], ...] = ()
 
 
 Rule = Str | Int | Num | Bool | Obj | Arr | Free | Forms
@@ -132,10 +137,7 @@ def _check(rule: Rule, value: Any, path: str, walk: _Walk) -> None:
     elif isinstance(rule, Obj):
         _check_obj(rule, value, path, walk)
     elif isinstance(rule, Forms):
-        if isinstance(value, list | dict):
-            _check(rule.array if isinstance(value, list) else rule.map, value, path, walk)
-        else:
-            walk.add(path, "must be an array or an object")
+        _check_forms(rule, value, path, walk, {})
     elif isinstance(rule, Free):
         if not isinstance(value, dict):
             walk.add(path, "must be an object")
@@ -193,7 +195,23 @@ def _check_obj(rule: Obj, value: Any, path: str, walk: _Walk) -> None:
             if sub.required:
                 walk.add(_join(path, key), "must not be null")
             continue
-        _check(sub, item, _join(path, key), walk)
+        if isinstance(sub, Forms):
+            _check_forms(sub, item, _join(path, key), walk, value)
+        else:
+            _check(sub, item, _join(path, key), walk)
+
+
+def _check_forms(rule: Forms, value: Any, path: str, walk: _Walk, owner: dict[str, Any]) -> None:
+    kind = owner.get(rule.by)
+    form = dict(rule.takes).get(kind) if isinstance(kind, str) else None
+    if form == "array" and not isinstance(value, list):
+        walk.add(path, "must be an array")
+    elif form == "map" and not isinstance(value, dict):
+        walk.add(path, "must be an object")
+    elif isinstance(value, list | dict):
+        _check(rule.array if isinstance(value, list) else rule.map, value, path, walk)
+    else:
+        walk.add(path, "must be an array or an object")
 
 
 def validate(rule: Obj, body: Any) -> Errors:
