@@ -28,7 +28,9 @@ integer no JSON writer downstream can write.
 from __future__ import annotations
 
 import json
+import math
 import re
+from functools import partial
 from typing import Any
 
 import orjson
@@ -92,6 +94,8 @@ _ESCAPES = re.compile(
 _REPAIRABLE = ("surrogate", "not valid UTF-8")
 #: A number token of 19 digits or more: it may not fit in 64 bits.
 _LONG_NUMBER = re.compile(rb"[:\[,]\s*-?[0-9]{19}")
+#: What orjson says of a number literal past the range of a double (``1e400``).
+_OUT_OF_RANGE = "infinity when parsed as double"
 
 
 def loads_infobip(data: bytes, what: str = "Infobip's answer") -> tuple[Any, int]:
@@ -111,16 +115,62 @@ def loads_infobip(data: bytes, what: str = "Infobip's answer") -> tuple[Any, int
 
 
 def loads_infobip_digits(data: bytes, what: str = "Infobip's body") -> tuple[Any, int]:
-    """:func:`loads_infobip`, but integers of any size keep every digit (as Python ints)."""
-    if not _LONG_NUMBER.search(data):
-        return loads_infobip(data, what)
-    value, replaced = loads_infobip(data, what)  # refuses what strict JSON refuses, as above
-    del value
-    text = (repair(data)[0] if replaced else data).decode("utf-8")
+    """:func:`loads_infobip`, but integers of any size keep every digit (as Python ints), and
+    a number literal past the range of a double (``1e400``) is kept as its literal text.
+
+    The second: RFC 8259's grammar admits such a number, and refusing the document would
+    lose every item of a consumed batch for one field; the text keeps it as given (the output
+    rule and a trigger's item check then treat it as any value not of the declared type) and
+    a WARNING names the document (never the value). ``NaN``/``Infinity`` stay refused: they
+    are not JSON at all. The count returned is of replaced characters, as for
+    :func:`loads_infobip`.
+    """
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_int=_integer), replaced
-    except (ValueError, RecursionError):  # orjson read it, so this is not expected
-        raise JsonError("cannot be read as JSON") from None
+        value, replaced = loads_infobip(data, what)
+    except JsonError as exc:
+        if _OUT_OF_RANGE not in str(exc):
+            raise
+        # orjson stopped at the number: any other repair is made (and told) here.
+        clean, replaced = repair(data)
+        _warn(replaced, what)
+    else:
+        if not _LONG_NUMBER.search(data):
+            return value, replaced
+        del value
+        clean = repair(data)[0] if replaced else data
+    ranged: list[str] = []
+    try:
+        value = json.loads(
+            clean.decode("utf-8"),
+            parse_constant=_no_constant,
+            parse_int=_integer,
+            parse_float=partial(_in_range, ranged),
+        )
+    except (ValueError, RecursionError):
+        # Refused for another reason too (nesting, syntax): as strict JSON tells it.
+        value = loads(clean)
+    if ranged:
+        log.warning(
+            "%s held %d number(s) past the range of a double; each was kept as its literal text",
+            what,
+            len(ranged),
+        )
+    return value, replaced
+
+
+def loads_answer(data: bytes, *, digits: bool) -> tuple[Any, int]:
+    """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it when ``digits``;
+    else as :func:`loads_infobip` (orjson alone: the hot path of a send, whose caller checks
+    the output and reads again with digits only where a number may have lost some), falling
+    back to :func:`loads_infobip_digits` only for a number past a double's range."""
+    if digits:
+        return loads_infobip_digits(data, "Infobip's answer")
+    try:
+        return loads_infobip(data)
+    except JsonError as exc:
+        if _OUT_OF_RANGE not in str(exc):
+            raise
+    return loads_infobip_digits(data, "Infobip's answer")
 
 
 def repair(data: bytes) -> tuple[bytes, int]:
@@ -154,6 +204,15 @@ def _warn(replaced: int, what: str) -> None:
 def _integer(digits: str) -> int | str:
     # int() refuses more than 4,300 digits; such a number keeps its digits as text.
     return int(digits) if len(digits) <= 4000 else digits
+
+
+def _in_range(ranged: list[str], literal: str) -> float | str:
+    # A literal a double cannot hold is kept as its text (and counted), never infinity.
+    number = float(literal)
+    if math.isfinite(number):
+        return number
+    ranged.append(literal)
+    return literal
 
 
 def _no_constant(name: str) -> Any:

@@ -26,6 +26,7 @@ SHARED = {
     "outcome",
     "request",
     "safejson",
+    "digits",
     "gcpause",
     "nonjson",
     "webserver",

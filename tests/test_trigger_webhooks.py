@@ -201,7 +201,6 @@ def test_content_type_parameters_and_case_are_fine() -> None:
     [
         (b"not json", None),
         (b"", None),
-        (b'{"results": [1e999]}', None),
         (b"[" * 40 + b"]" * 40, None),
         (json.dumps({"results": "x"}).encode(), "results"),
         (json.dumps([]).encode(), "(body)"),

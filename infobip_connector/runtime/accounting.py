@@ -9,8 +9,9 @@ back, so that an operator can reconcile them without resending blindly.
 
 Nor is an answer whose entries contradict what was sent: another ``bulkId``, an entry whose
 ``to`` is not the destination sent with its messageId (two swapped), a ``messageCount``
-under 1, or a status number too large to be read exactly (integers past 2**53 arrive as
-floats, with digits lost). Those fail the same way, with ``contradictions`` listing each.
+under 1, or a status number too large to be read exactly (one written as a float past
+2**53 has lost digits; a whole number keeps them, ``digits.py``). Those fail the same way,
+with ``contradictions`` listing each.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def returned_entries(output: dict[str, Any]) -> list[Any]:
     return messages if isinstance(messages, list) else [output]
 
 
-#: Integers past this are not read exactly (JSON readers turn them into floats).
+#: Whole numbers past this are not exact as floats.
 _EXACT_INTEGERS = 2**53
 #: An error lists at most this many contradictions.
 _MAX_LISTED = 100

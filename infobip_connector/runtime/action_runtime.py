@@ -10,6 +10,7 @@ from functools import partial
 from types import ModuleType
 from typing import Any
 
+from .. import digits
 from ..definition.model import Action, ComponentDefinition, PhoneCheck, format_path
 from ..definition.schemas import input_schema, output_schema
 from ..errors import InputError, OutcomeUnknownError
@@ -20,6 +21,7 @@ from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
 from .columns import Columns, declared_fields
+from .digit_gate import bounded
 from .empty_filters import empty_filter_problems, unknown_empty_problems, url_members
 from .given_values import guide_of
 from .idempotency import derived_ids
@@ -70,6 +72,9 @@ class ActionRuntime:
             declared_fields(self._output_prop),
         )
         self.outputs = SchemaValidator(output_schema(component, action), self._output_prop)
+        # What a send's answer passes first: the output's schema with numbers that may have
+        # lost digits refused too (digit_gate.py); only an answer failing it is looked at.
+        self._gate = SchemaValidator(bounded(output_schema(component, action)), self._output_prop)
         self.checks = ActionChecks(action)
         self.placement = Placement(action)
         self.whole_numbers = WholeNumbers(action.as_property())
@@ -220,8 +225,10 @@ class ActionRuntime:
                 for said in self._warnings(shaped, request):
                     log.warning("%s: %s", self.action.name, said)
         except Exception as exc:
+            digits.forget()
             raise after_arrival(exc, request.reference, request.kind) from None
         except BaseException as exc:
+            digits.forget()
             mark_interrupted(exc, request.reference, request.kind)
             raise
         return shaped
@@ -255,6 +262,15 @@ class ActionRuntime:
     def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
         shaped = self.executor.shape_output(body, request)
         # Problems first, unexplained: a valid answer (nearly every one) is told by that alone.
+        if not self._gate.problems(shaped):
+            digits.forget()
+            valid: dict[str, Any] = shaped
+            return valid
+        # A number may have lost digits (a send's answer is read by orjson): read the
+        # answer again keeping them, then apply the output rule to that.
+        again = digits.again(body)
+        if again is not None:
+            shaped = self.executor.shape_output(again, request)
         if self.outputs.problems(shaped):
             fitted = fit(shaped, self._output_prop)
             if fitted.value is None:

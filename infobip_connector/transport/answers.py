@@ -66,7 +66,9 @@ def retry_after(value: str | None) -> float | None:
 def infobip_error(response: Answer) -> dict[str, Any]:
     """Infobip's reasons from either error shape, as ``{messageId, text, violations}``."""
     try:
-        body = response.json()
+        # Every digit of a whole number, as in any answer but a send's (an error answer is
+        # off the hot path, so it is not read twice).
+        body, _ = safejson.loads_infobip_digits(response.content, "Infobip's error answer")
     except ValueError:
         text = snippet(response.text.strip(), 200)
         return {"text": text} if text else {}

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from .. import safejson
+from .. import digits, safejson
 from ..errors import (
     AuthenticationError,
     ConfigurationError,
@@ -226,22 +226,20 @@ class _Exchange:
         if 200 <= status < 300:
             if len(response.content) >= safejson.PAUSE_FROM:
                 hold_until_output()
+            # A send's answer is read by orjson alone (its whole numbers past 64 bits become
+            # floats), every other answer keeps every digit; the action's output check reads
+            # a send's answer again, with digits, where it finds a number that may have lost
+            # some (``digits.py`` says why). A lone surrogate in one item is read as U+FFFD (and
+            # logged), so that one message cannot cost a consumed batch.
+            send = self.request.kind == "send"
             try:
-                # A lone surrogate in one item is read as U+FFFD (and logged), so that one
-                # message cannot cost a consumed batch.
-                body, _ = safejson.loads_infobip(response.content)
+                body, _ = safejson.loads_answer(response.content, digits=not send)
             except safejson.JsonError as exc:
                 problem = str(exc)
             else:
-                # An answer echoing the key must not carry it into the output.
-                for secret in (self.settings.token.get_secret_value(), *self.carried):
-                    body = scrub_answer(body, response.content, secret, self.request.reference)
-                if self.uncertain:
-                    body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
-                elif self.request.confirmable and self.settings.idempotent_sending:
-                    body = idempotent.confirm_earlier(
-                        body, self.request.confirmable, by=idempotent.EARLIER_EXECUTION
-                    )
+                body = self._as_output(body, response.content)
+                if send:
+                    digits.hold(body, self._with_digits, response.content)
                 return body
             # Raised outside the except block: the parser's exception, chained as the
             # context, would carry the body (and a key it echoes) in its frames.
@@ -285,6 +283,26 @@ class _Exchange:
         if self.repeats_sends and status >= 500:
             return self._retry_send(f"{self.answerer} answered HTTP {status}", response)
         raise self._unknown(f"{self.answerer} answered HTTP {status}", response)
+
+    def _as_output(self, body: Any, content: bytes) -> Any:
+        """``body`` (read from ``content``) with no secret in it, and with the messages an
+        earlier attempt or execution may have sent confirmed."""
+        # An answer echoing the key must not carry it into the output.
+        for secret in (self.settings.token.get_secret_value(), *self.carried):
+            body = scrub_answer(body, content, secret, self.request.reference)
+        if self.uncertain:
+            body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
+        elif self.request.confirmable and self.settings.idempotent_sending:
+            body = idempotent.confirm_earlier(
+                body, self.request.confirmable, by=idempotent.EARLIER_EXECUTION
+            )
+        return body
+
+    def _with_digits(self, content: bytes) -> Any:
+        """The answer ``content`` read again keeping every digit, as :meth:`_as_output`
+        hands it out (raises ``safejson.JsonError`` as the first read would have)."""
+        body, _ = safejson.loads_answer(content, digits=True)
+        return self._as_output(body, content)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
         """A read or removal after an ambiguous failure: tried again while attempts and time

@@ -1,0 +1,205 @@
+"""Infobip's whole numbers keep every digit wherever its JSON is read, and a number past a
+double's range costs no other item: sends (sync and async), reads, consumes, polls,
+webhooks, error answers and the hosts' results."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from infobip_connector import RejectedError, component, safejson
+from infobip_connector.sandbox import Fault, Sandbox
+
+from .action_support import CONNECTION, run
+from .serve_support import KEY as SERVE_KEY
+from .serve_support import Feed, Worker, groups_of, methods_for, request
+from .trigger_support import answer, signed
+
+REPORTS = "/sms/3/reports"
+INBOX = "/sms/1/inbox/reports"
+BIG = 12345678901234567890123
+SEND = {"messages": [{"destinations": [{"to": "41793026727", "messageId": "m1"}], "text": "hi"}]}
+
+
+def _send_answer(status: str) -> bytes:
+    return (
+        b'{"bulkId":"b","messages":[{"messageId":"m1","to":"41793026727","status":{'
+        + status.encode()
+        + b"}}]}"
+    )
+
+
+def _mock(body: bytes, status: int = 200) -> httpx.MockTransport:
+    return httpx.MockTransport(lambda _: httpx.Response(status, content=body))
+
+
+def _mock_async(body: bytes, status: int = 200) -> httpx.MockTransport:
+    async def handler(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body)
+
+    return httpx.MockTransport(handler)
+
+
+SEND_CASES = [
+    # A whole number given for text: its every digit, converted (not a float's text).
+    (
+        '"groupId":1,"groupName":"PENDING","id":26,"name":"P","description":' + str(BIG),
+        "description",
+        str(BIG),
+    ),
+    # Past 64 bits where a whole number is declared: the JSON Schema would pass the float.
+    ('"groupId":1,"groupName":"PENDING","id":18446744073709551616,"name":"P"', "id", 2**64),
+    (
+        '"groupId":-9223372036854775809,"groupName":"PENDING","id":26,"name":"P"',
+        "groupId",
+        -(2**63) - 1,
+    ),
+]
+
+
+@pytest.mark.parametrize(("status", "field", "expected"), SEND_CASES)
+def test_a_send_answer_keeps_every_digit(
+    status: str, field: str, expected: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    values = {**SEND, "bulkId": "b"}
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output = component.execute(
+            "sendSms", values, CONNECTION, transport=_mock(_send_answer(status))
+        )
+    got = output["messages"][0]["status"][field]
+    assert got == expected and type(got) is type(expected)
+    assert "kept as given" not in caplog.text
+
+
+@pytest.mark.parametrize(("status", "field", "expected"), SEND_CASES)
+def test_an_async_send_answer_keeps_every_digit(status: str, field: str, expected: Any) -> None:
+    values = {**SEND, "bulkId": "b"}
+    output = asyncio.run(
+        component.execute_async(
+            "sendSms", values, CONNECTION, transport=_mock_async(_send_answer(status))
+        )
+    )
+    got = output["messages"][0]["status"][field]
+    assert got == expected and type(got) is type(expected)
+
+
+def test_a_matching_send_answer_holds_nothing_after_its_output() -> None:
+    from infobip_connector import digits
+
+    values = {**SEND, "bulkId": "b"}
+    status = '"groupId":1,"groupName":"PENDING","id":26,"name":"P"'
+    component.execute("sendSms", values, CONNECTION, transport=_mock(_send_answer(status)))
+    assert digits._held == {}
+
+
+def _report(**changed: Any) -> dict[str, Any]:
+    return {"bulkId": "b", "messageId": "m", "to": "41793026727", "messageCount": 1, **changed}
+
+
+def test_a_consumed_answer_keeps_every_digit(account: Sandbox) -> None:
+    body = (
+        b'{"results":[{"bulkId":"b","messageId":"m","to":12345678901234567890123,'
+        b'"messageCount":18446744073709551616}]}'
+    )
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    output, _ = run("getSmsDeliveryReports", {}, account)
+    (report,) = output["results"]
+    assert report["to"] == str(BIG)
+    assert report["messageCount"] == 2**64 and type(report["messageCount"]) is int
+
+
+def test_a_number_past_a_double_costs_no_other_consumed_item(
+    account: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = (
+        b'{"results":[{"bulkId":"b","messageId":"m1","to":"41793026727",'
+        b'"price":{"pricePerMessage":1e400,"currency":"EUR"}},'
+        b'{"bulkId":"b","messageId":"m2","to":"41793026727","messageCount":1}]}'
+    )
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output, _ = run("getSmsDeliveryReports", {}, account)
+    assert [r["messageId"] for r in output["results"]] == ["m1", "m2"]
+    # Kept as given (its literal, the one JSON-writable form), named by path, not by value.
+    assert output["results"][0]["price"]["pricePerMessage"] == "1e400"
+    assert "results[0].price.pricePerMessage" in caplog.text and "1e400" not in caplog.text
+
+
+def test_a_number_past_a_double_in_a_send_answer_is_read(caplog: pytest.LogCaptureFixture) -> None:
+    values = {**SEND, "bulkId": "b"}
+    status = '"groupId":1,"groupName":"PENDING","id":26,"name":"P","description":1e400'
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output = component.execute(
+            "sendSms", values, CONNECTION, transport=_mock(_send_answer(status))
+        )
+    # Text was declared, and the literal is text: nothing for the output rule to convert.
+    assert output["messages"][0]["status"]["description"] == "1e400"
+    assert "past the range of a double" in caplog.text and "1e400" not in caplog.text
+
+
+def test_a_poll_keeps_every_digit_and_every_item(account: Sandbox) -> None:
+    body = (
+        b'{"results":[{"messageId":12345678901234567890123,"from":"41793026727",'
+        b'"to":"447860099299","text":"a","price":{"pricePerMessage":1e400}},'
+        b'{"messageId":12345678901234567890124,"from":"41793026727","to":"447860099299",'
+        b'"text":"b"}],"messageCount":2,"pendingMessageCount":0}'
+    )
+    account.script("GET", INBOX, Fault(status=200, body=body))
+    result = component.poll("newInboundSms", CONNECTION, None, transport=account.transport())
+    assert [e["messageId"] for e in result[0]] == [str(BIG + 1)]
+    (item,) = result.refused
+    assert [e["path"] for e in item["errors"]] == ["results[0].price.pricePerMessage"]
+    assert item["item"]["messageId"] == str(BIG)
+    assert item["item"]["price"]["pricePerMessage"] == "1e400"
+
+
+def test_a_webhook_item_past_a_double_is_refused_alone() -> None:
+    body = (
+        b'{"results":[{"messageId":"a","price":{"pricePerMessage":1e400}},'
+        b'{"messageId":"b","price":{"pricePerMessage":0.01}}]}'
+    )
+    result = answer("smsDeliveryReport", signed(body))
+    assert result.status == 200, result.error
+    assert [e["messageId"] for e in result.events] == ["b"]
+    (item,) = result.refused
+    assert item["path"] == "results[0]"
+    assert [e["path"] for e in item["errors"]] == ["results[0].price.pricePerMessage"]
+    assert item["item"]["price"]["pricePerMessage"] == "1e400"
+
+
+def test_an_error_answer_keeps_every_digit() -> None:
+    body = (
+        b'{"requestError":{"serviceException":{"messageId":12345678901234567890123,"text":"no"}}}'
+    )
+    with pytest.raises(RejectedError) as caught:
+        component.execute(
+            "sendSms", {**SEND, "bulkId": "b"}, CONNECTION, transport=_mock(body, 400)
+        )
+    assert caught.value.details["messageId"] == BIG
+
+
+def test_serve_writes_every_digit_of_a_result() -> None:
+    account = Sandbox(SERVE_KEY, deliver_reports=False)
+    body = b'{"results":[{"bulkId":"b","messageId":"m","messageCount":18446744073709551617}]}'
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    written: list[bytes] = []
+    worker = Worker(methods_for(account.transport()), written.append, max_in_flight=1, grace=5.0)
+    line = request(1, "execute", action="getSmsDeliveryReports", input={}) + b"\n"
+    asyncio.run(worker.serve(Feed(groups_of(line, 1 << 20))))
+    (reply,) = b"".join(written).splitlines()
+    assert b'"messageCount":18446744073709551617' in reply, reply
+
+
+def test_the_digit_reader_is_as_strict_as_json_but_for_range() -> None:
+    for refused in (b'{"a":NaN}', b'{"a":Infinity}', b'{"a":1e400', b'{"a":1e400}x'):
+        with pytest.raises(safejson.JsonError):
+            safejson.loads_answer(refused, digits=True)
+    assert safejson.loads_answer(b'{"a":-1e400}', digits=False) == ({"a": "-1e400"}, 0)
+    assert safejson.loads_answer(b'{"a":1e400,"b":"\\ud800"}', digits=True) == (
+        {"a": "1e400", "b": "\ufffd"},
+        1,
+    )
