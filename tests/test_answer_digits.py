@@ -1,6 +1,6 @@
 """Infobip's whole numbers keep every digit wherever its JSON is read, and a number past a
 double's range costs no other item: sends (sync and async), reads, consumes, polls,
-webhooks, error answers and the hosts' results."""
+webhooks, error answers and the hosts' results. Trigger items convert by the output rule."""
 
 from __future__ import annotations
 
@@ -169,6 +169,30 @@ def test_a_webhook_item_past_a_double_is_refused_alone() -> None:
     assert item["path"] == "results[0]"
     assert [e["path"] for e in item["errors"]] == ["results[0].price.pricePerMessage"]
     assert item["item"]["price"]["pricePerMessage"] == "1e400"
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [("1", 1), ("01", None), ("+1", None), (" 1", None), ("1.0", 1), (1.0, 1), ("true", None)],
+)
+def test_a_trigger_item_converts_by_the_output_rule(given: Any, read: Any) -> None:
+    body = {"results": [{"messageId": "a", "messageCount": given}, {"messageId": "b"}]}
+    result = answer("smsDeliveryReport", signed(body))
+    assert result.status == 200, result.error
+    if read is None:
+        assert [e["messageId"] for e in result.events] == ["b"]
+        assert [e["path"] for i in result.refused for e in i["errors"]] == [
+            "results[0].messageCount"
+        ]
+    else:
+        assert result.events[0]["messageCount"] == read and type(read) is int
+
+
+def test_a_trigger_item_keeps_text_for_a_float_given_for_text() -> None:
+    body = {"results": [{"messageId": 1.5}, {"messageId": "b"}]}
+    result = answer("smsDeliveryReport", signed(body))
+    assert [e["messageId"] for e in result.events] == ["b"]
+    assert result.refused[0]["item"]["messageId"] == 1.5
 
 
 def test_an_error_answer_keeps_every_digit() -> None:

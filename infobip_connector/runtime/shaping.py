@@ -91,7 +91,7 @@ def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:
         # A null item is no value of the declared type: kept as given with a WARNING, as
         # any other such item (a consume's other items are data Infobip will not give again).
         return [_project(item, items, (*at, index), fitted) for index, item in enumerate(value)]
-    done, converted = _leaf(value, prop.type)
+    done, converted = convert(value, prop.type)
     if done:
         if converted is not value:
             fitted.converted.append((at, _called(prop.type, value)))
@@ -102,8 +102,11 @@ def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:
     return value
 
 
-def _leaf(value: Any, kind: str) -> tuple[bool, Any]:
-    """``(True, value as kind)`` when it is one or converts losslessly, else ``(False, value)``."""
+def convert(value: Any, kind: str) -> tuple[bool, Any]:
+    """``(True, value as kind)`` when it is one or converts losslessly, else ``(False, value)``.
+
+    The one conversion rule of Infobip's values, for an action's output here and for a
+    trigger's items (``triggers/items.py``); ``kind`` is a leaf's declared type."""
     if kind in ("STRING", "DATE_TIME"):
         if isinstance(value, str):
             return True, value

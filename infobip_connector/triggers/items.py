@@ -8,8 +8,10 @@ every retry, so one unreadable item must not cost the others: a body whose *shap
 
 Each field is read strictly, the same for JSON and XML (``xmlbody`` gives XML leaves their
 declared type first): a declared field of the wrong type is a problem at its path, never
-silently dropped; text stays text, a number given for text keeps every digit; an integer must
-fit in 64 bits (what every JSON writer downstream can write). Undeclared fields are dropped.
+silently dropped; a value of another type converts by the output rule (``shaping.convert``:
+only when lossless, so a whole number given for text keeps every digit and ``"01"`` is no
+whole number); an integer must fit in 64 bits (what every JSON writer downstream can write).
+Undeclared fields are dropped.
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ from typing import Any
 from ..definition.model import Property
 from ..errors import InputError
 from ..redaction import get_logger
+from ..runtime.shaping import convert
 from .results import refused
 
 log = get_logger("infobip_connector.triggers")
 
 _INT64 = 2**63
-#: An integer given as text: ASCII digits only (``int()`` would also take ``١٢`` or ``1_0``).
-_WHOLE_TEXT = re.compile(r"-?[0-9]{1,18}")
+#: What a leaf of each declared type must be, in a problem's words.
+_EXPECTED = {
+    "STRING": "text",
+    "DATE_TIME": "text",
+    "NUMBER": "a number",
+    "BOOLEAN": "true or false",
+}
 #: Where a problem's path names its item.
 _ITEM = re.compile(r"results\[(\d+)\]")
 
@@ -72,27 +80,16 @@ def shape(value: Any, prop: Property, path: str, problems: list[dict[str, str]])
 
 
 def _leaf(value: Any, kind: str) -> tuple[Any, str]:
-    """``(value as kind, "")``, or ``(None, what was expected)``."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind in ("STRING", "DATE_TIME"):
-        if isinstance(value, str):
-            return value, ""
-        return (str(value), "") if number else (None, "text")
+    """``(value as kind, "")``, or ``(None, what was expected)``.
+
+    Converted by the output rule (``shaping.convert``: only when lossless, so ``"01"`` is no
+    whole number and a float no text); a whole number must also fit in 64 bits."""
+    done, converted = convert(value, kind)
+    if done and (type(converted) is not int or -_INT64 <= converted < _INT64):
+        return converted, ""
     if kind == "INTEGER":
-        if isinstance(value, str) and _WHOLE_TEXT.fullmatch(value):
-            value = int(value)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64:
-            return value, ""
         return None, "a whole number of at most 64 bits"
-    if kind == "NUMBER":
-        if number and (not isinstance(value, int) or -_INT64 <= value < _INT64):
-            return value, ""
-        return None, "a number"
-    if kind == "BOOLEAN":
-        return (value, "") if isinstance(value, bool) else (None, "true or false")
-    return None, "a declared type"
+    return None, _EXPECTED.get(kind, "a declared type")
 
 
 def item_of(path: str) -> int | None:
