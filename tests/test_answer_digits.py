@@ -227,3 +227,22 @@ def test_the_digit_reader_is_as_strict_as_json_but_for_range() -> None:
         {"a": "1e400", "b": "\ufffd"},
         1,
     )
+
+
+def test_an_options_answer_with_a_number_past_a_double_is_read() -> None:
+    sender = "447860099299"
+    sandbox = Sandbox(api_key=SERVE_KEY, deliver_reports=False)
+    body = (
+        b'{"templates":[{"name":"order_update","language":"en","status":"APPROVED",'
+        b'"id":12345678901234567890123,"quality":1e400}]}'
+    )
+    sandbox.script("GET", f"/whatsapp/2/senders/{sender}/templates", Fault(status=200, body=body))
+    values = {"messages": [{"from": sender, "content": {}}]}
+    got = component.options(
+        "sendWhatsappTemplateMessage",
+        "messages[].content.templateName",
+        values,
+        {"token": SERVE_KEY},
+        transport=sandbox.transport(),
+    )
+    assert [o["value"] for o in got] == ["order_update"]
