@@ -21,8 +21,12 @@ failed for that reason, each of them is read as U+FFFD (the replacement characte
 document read again, strictly; the count is returned and logged, so the change is never
 silent. And integers past 64 bits, which orjson reads as floats (two different 20-digit
 message IDs would become one): :func:`loads_infobip_digits` reads a document holding such a
-number with the standard library, which keeps every digit; the event checks then refuse an
-integer no JSON writer downstream can write.
+number with the standard library, which keeps every digit (the event checks then refuse an
+integer past 64 bits where one is declared), and reads a number past a double's range
+(``1e400``: JSON's grammar allows it, strict JSON refuses it) as its literal text, logged, so
+that it is kept as given rather than lose the batch. :func:`loads_answer` is the client's
+choice between them: every answer keeps every digit, but a send's is read by orjson alone
+and read again with digits only when its output check asks (``digits.py``).
 """
 
 from __future__ import annotations
