@@ -233,15 +233,19 @@ def test_an_answer_about_another_bulk_is_an_unknown_outcome(action: str) -> None
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_a_bulk_id_written_as_a_number_names_the_bulk_of_its_digits(action: str) -> None:
-    values = {**VALUES[action], "bulkId": "12"}
-    output, _ = execute(action, values, {**ANSWERS[action], "bulkId": 12})
-    assert output == {**ANSWERS[action], "bulkId": "12"}
+# Past 2**64 a send's answer (read by orjson) holds a float until it is read again.
+@pytest.mark.parametrize("digits", ["12", "12345678901234567890", "12345678901234567890123"])
+def test_a_bulk_id_written_as_a_number_names_the_bulk_of_its_digits(
+    action: str, digits: str
+) -> None:
+    values = {**VALUES[action], "bulkId": digits}
+    output, _ = execute(action, values, {**ANSWERS[action], "bulkId": int(digits)})
+    assert output == {**ANSWERS[action], "bulkId": digits}
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 # A bulkId that names no bulk (``""``, ``1.0``, ``true``, a list): test_answer_words.py.
-@pytest.mark.parametrize("named", ["BULK-2", 12, "BULK-1 "])
+@pytest.mark.parametrize("named", ["BULK-2", 12, "BULK-1 ", 12345678901234567890123])
 def test_another_bulk_is_told_in_its_own_words(action: str, named: Any) -> None:
     with pytest.raises(OutcomeUnknownError) as info:
         execute(action, VALUES[action], {**ANSWERS[action], "bulkId": named})
