@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from datetime import datetime
 from functools import cached_property
@@ -274,19 +273,22 @@ def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
 def _client() -> ModuleType:
     """``transport.client``, imported on the first execution (see ``Connection``).
 
-    Looked up in ``sys.modules`` once loaded: an import statement run on every send resolves
-    the package and its from-list again, which costs more than the lookup of the steps
-    around it.
+    Kept in a global once its import statement has returned: an import statement run on
+    every send resolves the package and its from-list again, which costs more than the
+    steps around it. Never taken from ``sys.modules``, where a module is listed while
+    another thread is still running its import (its functions not defined yet); the
+    import statement waits for that import to finish.
     """
-    loaded = sys.modules.get(_CLIENT)
+    global _loaded_client
+    loaded = _loaded_client
     if loaded is None:
         from ..transport import client
 
-        loaded = client
+        loaded = _loaded_client = client
     return loaded
 
 
-_CLIENT = "infobip_connector.transport.client"
+_loaded_client: ModuleType | None = None
 
 
 def _local(settings: ConnectionSettings, transport: object) -> bool:

@@ -178,6 +178,8 @@ def close_pooled_clients() -> None:
 async def aclose_pooled_clients() -> None:
     """Close the pooled async connections of the running event loop."""
     # Nothing is pooled unless an async send has loaded the module; do not import aiohttp.
-    aiohttp_sender = sys.modules.get(f"{__package__}.aiohttp_sender")
-    if aiohttp_sender is not None:
-        await aiohttp_sender.close_sessions()
+    # A module still being imported by another thread is listed without its functions;
+    # it has opened no session yet either.
+    close = getattr(sys.modules.get(f"{__package__}.aiohttp_sender"), "close_sessions", None)
+    if close is not None:
+        await close()
