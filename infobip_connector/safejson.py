@@ -34,6 +34,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
+import threading
 from functools import partial
 from typing import Any
 
@@ -100,12 +102,23 @@ _REPAIRABLE = ("surrogate", "not valid UTF-8")
 _LONG_NUMBER = re.compile(rb"[:\[,]\s*-?[0-9]{19}")
 #: What orjson says of a number literal past the range of a double (``1e400``).
 _OUT_OF_RANGE = "infinity when parsed as double"
+#: An exponent of -100 or below, or 300 zeros after the point: a number too small for a
+#: double needs one of them.
+_TINY = re.compile(rb"[0-9][eE]-0*[1-9][0-9]{2}|\.0{300}")
+_ZEROS = b"0" * 300
+#: A digit that makes a number's mantissa not zero.
+_NONZERO = re.compile(r"[1-9]")
+#: One read at a time with the recursion limit raised (the limit is the interpreter's).
+_DEEPER = threading.Lock()
 
 
-def loads_infobip(data: bytes, what: str = "Infobip's answer") -> tuple[Any, int]:
+def loads_infobip(
+    data: bytes, what: str = "Infobip's answer", *, warn: bool = True
+) -> tuple[Any, int]:
     """``(value, replaced)``: the JSON in ``data`` and how many undecodable characters were
     read as U+FFFD (0 for a clean document). Raises ``JsonError`` for anything else
-    strict JSON refuses. ``what`` names the document in the warning logged for replacements.
+    strict JSON refuses. ``what`` names the document in the warning logged for replacements
+    (``warn=False``: none, for a document read again after a read that warned).
     """
     try:
         return loads(data), 0
@@ -114,67 +127,77 @@ def loads_infobip(data: bytes, what: str = "Infobip's answer") -> tuple[Any, int
             raise
     repaired, replaced = repair(data)
     value = loads(repaired)
-    _warn(replaced, what)
+    if warn:
+        _warn(replaced, what)
     return value, replaced
 
 
-def loads_infobip_digits(data: bytes, what: str = "Infobip's body") -> tuple[Any, int]:
+def loads_infobip_digits(
+    data: bytes, what: str = "Infobip's body", *, warn: bool = True
+) -> tuple[Any, int]:
     """:func:`loads_infobip`, but integers of any size keep every digit (as Python ints), and
     a number literal past the range of a double (``1e400``) is kept as its literal text.
 
     The second: RFC 8259's grammar admits such a number, and refusing the document would
     lose every item of a consumed batch for one field; the text keeps it as given (the output
     rule and a trigger's item check then treat it as any value not of the declared type) and
-    a WARNING names the document (never the value). ``NaN``/``Infinity`` stay refused: they
-    are not JSON at all. The count returned is of replaced characters, as for
-    :func:`loads_infobip`.
+    a WARNING names the document (never the value). So is a literal too small for a double
+    (``1e-400``), which would read as 0. ``NaN``/``Infinity`` stay refused: they are not JSON
+    at all. The count returned is of replaced characters, as for :func:`loads_infobip`;
+    ``warn`` as there.
+
+    The standard library's reader counts nesting against the interpreter's recursion limit
+    from the depth of its caller; a document orjson accepts (:data:`MAX_DEPTH` levels) that
+    it cannot read there is read again with room for :data:`MAX_DEPTH` more levels, so no
+    depth orjson takes costs a digit.
     """
+    depth_checked = True
     try:
-        value, replaced = loads_infobip(data, what)
+        value, replaced = loads_infobip(data, what, warn=warn)
     except JsonError as exc:
         if _OUT_OF_RANGE not in str(exc):
             raise
+        depth_checked = False  # orjson stopped at the number
         # orjson stopped at the number: any other repair is made (and told) here.
         clean, replaced = repair(data)
-        _warn(replaced, what)
+        if warn:
+            _warn(replaced, what)
     else:
-        if not _LONG_NUMBER.search(data):
+        if not _LONG_NUMBER.search(data) and not _may_underflow(data):
             return value, replaced
         del value
         clean = repair(data)[0] if replaced else data
     ranged: list[str] = []
     try:
-        value = json.loads(
-            clean.decode("utf-8"),
-            parse_constant=_no_constant,
-            parse_int=_integer,
-            parse_float=partial(_in_range, ranged),
-        )
-    except (ValueError, RecursionError):
-        # Refused for another reason too (nesting, syntax): as strict JSON tells it.
+        value = _read_keeping_digits(clean.decode("utf-8"), ranged, depth_checked)
+    except RecursionError:
+        raise JsonError(f"is nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError:
+        # Refused for another reason too (syntax): as strict JSON tells it.
         value = loads(clean)
-    if ranged:
+    if ranged and warn:
         log.warning(
-            "%s held %d number(s) past the range of a double; each was kept as its literal text",
+            "%s held %d number(s) outside the range of a double; each was kept as its literal text",
             what,
             len(ranged),
         )
     return value, replaced
 
 
-def loads_answer(data: bytes, *, digits: bool) -> tuple[Any, int]:
+def loads_answer(data: bytes, *, digits: bool, warn: bool = True) -> tuple[Any, int]:
     """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it when ``digits``;
     else as :func:`loads_infobip` (orjson alone: the hot path of a send, whose caller checks
     the output and reads again with digits only where a number may have lost some), falling
-    back to :func:`loads_infobip_digits` only for a number past a double's range."""
+    back to :func:`loads_infobip_digits` only for a number past a double's range. ``warn``
+    as for :func:`loads_infobip`."""
     if digits:
-        return loads_infobip_digits(data, "Infobip's answer")
+        return loads_infobip_digits(data, "Infobip's answer", warn=warn)
     try:
-        return loads_infobip(data)
+        return loads_infobip(data, warn=warn)
     except JsonError as exc:
         if _OUT_OF_RANGE not in str(exc):
             raise
-    return loads_infobip_digits(data, "Infobip's answer")
+    return loads_infobip_digits(data, "Infobip's answer", warn=warn)
 
 
 def repair(data: bytes) -> tuple[bytes, int]:
@@ -211,12 +234,69 @@ def _integer(digits: str) -> int | str:
 
 
 def _in_range(ranged: list[str], literal: str) -> float | str:
-    # A literal a double cannot hold is kept as its text (and counted), never infinity.
+    # A literal a double cannot hold is kept as its text (and counted), never infinity, nor 0
+    # for a number that is not 0.
     number = float(literal)
-    if math.isfinite(number):
+    if math.isfinite(number) and (number or not _NONZERO.search(literal.lower().partition("e")[0])):
         return number
     ranged.append(literal)
     return literal
+
+
+def _may_underflow(data: bytes) -> bool:
+    """Whether ``data`` may hold a number literal too small for a double (``1e-400``); the
+    string searches skip the pattern for nearly every answer."""
+    return (b"e-" in data or b"E-" in data or _ZEROS in data) and _TINY.search(data) is not None
+
+
+def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> Any:
+    """``text`` read by the standard library keeping every digit, at any depth orjson takes
+    (``depth_checked``: orjson read the whole document). Raises ValueError as ``json.loads``
+    does, and RecursionError for a document deeper than :data:`MAX_DEPTH`."""
+    read = partial(
+        json.loads,
+        text,
+        parse_constant=_no_constant,
+        parse_int=_integer,
+        parse_float=partial(_in_range, ranged),
+    )
+    try:
+        value = read()
+    except RecursionError:
+        pass
+    else:
+        if depth_checked or not _depth_past(value, MAX_DEPTH):
+            return value
+        raise RecursionError("nested deeper than MAX_DEPTH")
+    # The document is no deeper than MAX_DEPTH (orjson took it, or refuses it next): the
+    # limit is raised by that much for this read alone, one such read at a time.
+    with _DEEPER:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit + MAX_DEPTH + 64)
+        try:
+            ranged.clear()
+            value = read()
+        finally:
+            sys.setrecursionlimit(limit)
+    if not depth_checked and _depth_past(value, MAX_DEPTH):
+        raise RecursionError("nested deeper than MAX_DEPTH")
+    return value
+
+
+def _depth_past(value: Any, most: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``most`` levels deep (a walk with
+    its own stack, so that it cannot run out of the interpreter's)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        if depth > most:
+            return True
+        stack.extend((member, depth + 1) for member in item)
+    return False
 
 
 def _no_constant(name: str) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 import httpx
@@ -138,7 +139,77 @@ def test_a_number_past_a_double_in_a_send_answer_is_read(caplog: pytest.LogCaptu
         )
     # Text was declared, and the literal is text: nothing for the output rule to convert.
     assert output["messages"][0]["status"]["description"] == "1e400"
-    assert "past the range of a double" in caplog.text and "1e400" not in caplog.text
+    assert "outside the range of a double" in caplog.text and "1e400" not in caplog.text
+    # Read twice (orjson, then with every digit), told once.
+    assert caplog.text.count("outside the range of a double") == 1
+
+
+@pytest.mark.parametrize(
+    "literal", ["1e-400", "-2.5E-401", "0.0000001e-320", "0." + "0" * 330 + "1", "1E-0400"]
+)
+def test_a_number_too_small_for_a_double_is_kept_as_its_text(
+    account: Sandbox, caplog: pytest.LogCaptureFixture, literal: str
+) -> None:
+    body = (
+        b'{"results":[{"bulkId":"b","messageId":"m1","to":"41793026727",'
+        b'"price":{"pricePerMessage":' + literal.encode() + b',"currency":"EUR"}}]}'
+    )
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output, _ = run("getSmsDeliveryReports", {}, account)
+    # Read as a double it would be 0: a price that is not 0 becoming free without a word.
+    assert output["results"][0]["price"]["pricePerMessage"] == literal
+    assert "outside the range of a double" in caplog.text
+
+
+@pytest.mark.parametrize("literal", ["0e-400", "0.0E-500", "1e-5", "2.5e-99"])
+def test_a_zero_or_a_small_number_a_double_holds_is_read_as_a_number(
+    account: Sandbox, literal: str
+) -> None:
+    body = (
+        b'{"results":[{"bulkId":"b","messageId":"m1","to":"41793026727",'
+        b'"price":{"pricePerMessage":' + literal.encode() + b',"currency":"EUR"}}]}'
+    )
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    output, _ = run("getSmsDeliveryReports", {}, account)
+    assert output["results"][0]["price"]["pricePerMessage"] == float(literal)
+
+
+def _nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+@pytest.mark.parametrize("depth", [990, 1023])
+def test_a_deeply_nested_answer_keeps_every_digit_and_every_item(depth: int) -> None:
+    # The standard library's reader counts nesting against the recursion limit from its
+    # caller's depth; orjson takes 1024 levels wherever it is called.
+    body = (
+        b'{"junk":' + _nested(depth) + b',"results":[{"bulkId":"b","messageId":"m",'
+        b'"to":12345678901234567890123,"messageCount":18446744073709551617,'
+        b'"price":{"pricePerMessage":1e400,"currency":"EUR"}}]}'
+    )
+    outputs: list[Any] = []
+
+    def consume() -> None:
+        outputs.append(
+            component.execute("getSmsDeliveryReports", {}, CONNECTION, transport=_mock(body))
+        )
+
+    worker = threading.Thread(target=consume)
+    worker.start()
+    worker.join()
+    (report,) = outputs[0]["results"]
+    assert report["to"] == str(BIG)
+    assert report["messageCount"] == 2**64 + 1
+    assert report["price"]["pricePerMessage"] == "1e400"
+
+
+def test_an_answer_deeper_than_orjson_takes_is_refused_with_a_number_past_a_double() -> None:
+    refused = b'{"a":1e400,"b":' + _nested(safejson.MAX_DEPTH + 1) + b"}"
+    with pytest.raises(safejson.JsonError, match="nested deeper than 1024 levels"):
+        safejson.loads_infobip_digits(refused)
+    kept = b'{"a":1e400,"b":' + _nested(safejson.MAX_DEPTH - 1) + b"}"
+    assert safejson.loads_infobip_digits(kept)[0]["a"] == "1e400"
 
 
 def test_a_poll_keeps_every_digit_and_every_item(account: Sandbox) -> None:

@@ -301,7 +301,7 @@ class _Exchange:
     def _with_digits(self, content: bytes) -> Any:
         """The answer ``content`` read again keeping every digit, as :meth:`_as_output`
         hands it out (raises ``safejson.JsonError`` as the first read would have)."""
-        body, _ = safejson.loads_answer(content, digits=True)
+        body, _ = safejson.loads_answer(content, digits=True, warn=False)
         return self._as_output(body, content)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
