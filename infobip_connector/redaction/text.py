@@ -72,11 +72,26 @@ def redact_data(value: Any, keep: Collection[str] = ()) -> Any:
     """
     if isinstance(value, str):
         return value if value in keep else redact(value, keep)
+    if type(value) is int or type(value) is float:
+        text = _number_text(value)
+        if text is not None and redact(text) != text:
+            return redact(text)
+        return value
     if isinstance(value, dict):
         return {k: redact_data(v, keep) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_data(v, keep) for v in value]
     return value
+
+
+def _number_text(value: int | float) -> str | None:
+    """A number as JSON writes it, where a key of digits alone would show (Infobip's answers
+    keep every digit, so such a key echoed as a number is read whole); None for an integer
+    too long for ``str``, which no writer can show either."""
+    try:
+        return repr(value)
+    except ValueError:
+        return None
 
 
 def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
@@ -142,6 +157,11 @@ def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
         if value in keep or not may_hold_text(value, secret):
             return value
         return mask_secrets(value, (secret,), keep)
+    if type(value) is int or type(value) is float:
+        text = _number_text(value)
+        if text is None or not may_hold_text(text, secret):
+            return value
+        return mask_secrets(text, (secret,), keep)
     if isinstance(value, dict):
         return {k: _mask_one(v, secret, keep) for k, v in value.items()}
     if isinstance(value, list):
