@@ -147,8 +147,16 @@ def test_a_status_change_answered_with_another_status_warns(
     (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
     text = record.getMessage()
     assert "updateScheduledSmsStatus" in text
-    assert "'PAUSED'" in text
-    assert repr(given) in text
+    assert '"PAUSED"' in text
+    assert f'"{given}"' in text
+
+
+def test_a_long_status_is_cut_in_the_warning(caplog: pytest.LogCaptureFixture) -> None:
+    answer = {"bulkId": "12", "status": "Z" * 300_000}
+    with caplog.at_level(logging.WARNING, logger="infobip_connector"):
+        assert execute("updateScheduledSmsStatus", answer) == answer
+    (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(record.getMessage()) < 300 and '"ZZZ' in record.getMessage()
 
 
 @pytest.mark.parametrize("action", VALUES)

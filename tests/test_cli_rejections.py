@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
+
 from infobip_connector.sandbox import Sandbox, SandboxServer
 
 from .test_e2e import KEY, cli
@@ -65,3 +67,13 @@ def test_reads_and_consumes_of_rejected_messages_do_not_warn(
     statuses = {entry["status"]["groupName"] for entry in json.loads(logs.stdout)["results"]}
     assert statuses == {"REJECTED"}
     assert "rejected" not in logs.stderr
+
+
+def test_the_summary_cuts_infobip_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    from infobip_connector.hosts.cli import _summarise_rejections
+
+    status = {"groupId": 5, "name": "N" * 5000, "description": "D" * 5000}
+    entry = {"messageId": "M" * 5000, "to": "4" * 5000, "status": status}
+    _summarise_rejections("send", {"messages": [entry]}, "Infobip")
+    (_, line) = capsys.readouterr().err.splitlines()
+    assert len(line) < 400 and "NNN" in line and "DDD" in line

@@ -467,6 +467,19 @@ def test_rejected_messages_inside_200_are_kept_and_logged(
     assert "REJECTED_DESTINATION_NOT_REGISTERED" in caplog.text
 
 
+def test_a_long_rejection_name_is_cut_in_the_warning(
+    httpx_mock: HTTPXMock, connection: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    rejected = {"groupId": 5, "groupName": "REJECTED", "id": 51, "name": "R" * 100_000}
+    message = {"messageId": "M1", "status": rejected, "to": "41793026727"}
+    httpx_mock.add_response(json={"bulkId": "B1", "messages": [message]})
+    with caplog.at_level(logging.WARNING, logger="infobip_connector"):
+        output = run_sms(connection)
+    assert output["messages"][0]["status"]["name"] == "R" * 100_000  # the output keeps it
+    (record,) = [r for r in caplog.records if "rejected" in r.getMessage()]
+    assert len(record.getMessage()) < 300
+
+
 def test_deprecation_headers_warn_once(
     httpx_mock: HTTPXMock,
     connection: dict[str, str],

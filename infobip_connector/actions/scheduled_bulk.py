@@ -19,6 +19,7 @@ from typing import Any
 from .. import digits
 from ..errors import UnreadableAnswer
 from ..request import InfobipRequest
+from ..runtime.problems import shown
 from ..runtime.shaping import json_kind
 from .answer_fields import filled
 from .answer_times import date_time_fault
@@ -87,12 +88,12 @@ def status_warnings(output: dict[str, Any], request: InfobipRequest) -> list[str
     """What to warn about in the output of a status change (``request`` asked for one):
     an answer naming another status than the one asked for. Infobip's status is the output
     as given (it is the bulk's state now, e.g. CANCELED before the pause arrived); the
-    statuses are named by value, as they are no secrets."""
+    statuses are named by value, as they are no secrets, Infobip's cut to 60 characters."""
     asked = request.body["status"] if isinstance(request.body, dict) else None
     given = output.get("status")
     if asked is None or given is None or given == asked:
         return []
     return [
-        f"asked for the status {asked!r} of bulk {request.reference['bulkId']}, Infobip answered "
-        f"{given!r}; the output keeps Infobip's status: check the bulk's status"
+        f"asked for the status {shown(asked)} of bulk {request.reference['bulkId']}, Infobip "
+        f"answered {shown(given)}; the output keeps Infobip's status: check the bulk's status"
     ]

@@ -83,10 +83,18 @@ def _summarise_rejections(kind: str, output: dict[str, Any], answerer: str) -> N
     sys.stderr.write(f"warning: {answerer} rejected {len(rejected)} of {total} message(s):\n")
     for entry in rejected[:20]:
         status = entry["status"]
+        # Infobip's texts cut (the output on stdout has them whole).
+        message_id, to = _cut(entry.get("messageId")), _cut(recipient(entry))
         sys.stderr.write(
-            f"  {entry.get('messageId')} to {recipient(entry)}: {status.get('name')}"
-            f" ({status.get('description', '')})\n"
+            f"  {message_id} to {to}: {_cut(status.get('name'))}"
+            f" ({_cut(status.get('description', ''), 120)})\n"
         )
+
+
+def _cut(value: Any, limit: int = 60) -> str:
+    from ..redaction import snippet
+
+    return snippet(str(value), limit)
 
 
 def cmd_run(args: argparse.Namespace) -> None:

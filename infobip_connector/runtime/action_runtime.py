@@ -16,7 +16,7 @@ from ..definition.schemas import input_schema, output_schema
 from ..errors import InputError, OutcomeUnknownError
 from ..gcpause import paused_gc
 from ..outcome import advice, after_arrival, mark_interrupted
-from ..redaction import get_logger
+from ..redaction import get_logger, snippet
 from ..request import InfobipRequest
 from .accounting import check_accounted, returned_entries
 from .checks import ActionChecks
@@ -393,7 +393,8 @@ def _log_rejections(action: str, output: dict[str, Any], columns: Columns | None
             action,
             len(rejected),
             total,
-            first.get("messageId"),
-            recipient(first),
-            first["status"].get("name"),
+            # Infobip's values, cut: an answer may hold a text of any length there.
+            snippet(str(first.get("messageId")), 60),
+            snippet(str(recipient(first)), 60),
+            snippet(str(first["status"].get("name")), 60),
         )
