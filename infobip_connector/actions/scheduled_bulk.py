@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import digits
 from ..errors import UnreadableAnswer
 from ..request import InfobipRequest
 from ..runtime.problems import shown
@@ -41,8 +40,9 @@ def answer(body: Any, request: InfobipRequest) -> Any:
     """Infobip's answer, with the bulk ID filled in when it left it out or gave ``null``
     (the output rule: a field not given).
 
-    A whole-number ``bulkId`` is read as its digits, as the shaping rule converts it, past
-    64 bits too (the answer is read again with every digit when orjson gave a float).
+    A whole-number ``bulkId`` is read as its digits, as the shaping rule converts it (past
+    64 bits a send's answer reaches here as a float, refused, then again with every digit:
+    ``ActionRuntime._shape``).
     Raises UnreadableAnswer (an unknown outcome with the bulk ID and the path) when the
     answer's ``bulkId`` names no bulk (``true``, ``""``, a list, a fraction) or another bulk
     than the one asked for, either of which says nothing about the bulk asked for, or when a
@@ -53,12 +53,6 @@ def answer(body: Any, request: InfobipRequest) -> Any:
         return body  # the output check refuses it
     asked = request.reference["bulkId"]
     named = body.get("bulkId")
-    if type(named) is float:
-        # A send's answer is read by orjson, which reads a whole number past 64 bits as a
-        # float (digits.py); read it again with every digit before comparing.
-        again = digits.again(body)
-        if isinstance(again, dict):
-            body, named = again, again.get("bulkId")
     if named is None:
         body = filled(body, "bulkId", asked)
     else:

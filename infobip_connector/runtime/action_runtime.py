@@ -13,7 +13,7 @@ from typing import Any
 from .. import digits
 from ..definition.model import Action, ComponentDefinition, PhoneCheck, format_path
 from ..definition.schemas import input_schema, output_schema
-from ..errors import InputError, OutcomeUnknownError
+from ..errors import InputError, OutcomeUnknownError, UnreadableAnswer
 from ..gcpause import paused_gc
 from ..outcome import advice, after_arrival, mark_interrupted
 from ..redaction import get_logger, snippet
@@ -260,7 +260,16 @@ class ActionRuntime:
         return shaped, columns
 
     def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
-        shaped = self.executor.shape_output(body, request)
+        try:
+            shaped = self.executor.shape_output(body, request)
+        except UnreadableAnswer:
+            # The executor's check of the answer may have met a number that lost digits (a
+            # send's answer is read by orjson): it judges the answer read with every digit.
+            again = digits.again(body)
+            if again is None:
+                raise
+            body = again
+            shaped = self.executor.shape_output(body, request)
         # Problems first, unexplained: a valid answer (nearly every one) is told by that alone.
         if not self._gate.problems(shaped):
             digits.forget()
