@@ -502,6 +502,46 @@ def test_deprecation_headers_warn_once(
     assert caplog.text.count("Deprecation") == 1
 
 
+def test_a_long_deprecation_header_is_cut_in_the_warning(
+    httpx_mock: HTTPXMock,
+    connection: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(answers, "_deprecations_seen", set())
+
+    def deprecated(request: httpx.Request) -> httpx.Response:
+        answer = sms_answer(request)
+        answer.headers.update({"Deprecation": "D" * 50_000})
+        return answer
+
+    httpx_mock.add_callback(deprecated)
+    with caplog.at_level(logging.WARNING, logger="infobip_connector"):
+        run_sms(connection)
+    (record,) = [r for r in caplog.records if "deprecated" in r.getMessage()]
+    assert len(record.getMessage()) < 400
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+@pytest.mark.parametrize("shape", ["requestError", "errorCode"])
+def test_an_error_answer_of_any_length_is_quoted_cut(
+    httpx_mock: HTTPXMock, connection: dict[str, str], status: int, shape: str
+) -> None:
+    long = "T" * 50_000
+    if shape == "requestError":
+        exception = {"messageId": long, "text": long, "validationErrors": {long: [long] * 200}}
+        body: dict[str, Any] = {"requestError": {"serviceException": exception}}
+    else:
+        violations = [{"property": long, "violation": long}] * 200
+        body = {"errorCode": long, "description": long, "action": long, "violations": violations}
+    httpx_mock.add_response(status_code=status, json=body)
+    with pytest.raises(ConnectorError) as info:
+        run_sms(connection)
+    assert len(info.value.message) < 4_000  # five violations of 500 characters at most
+    assert len(json.dumps(info.value.details)) < 50_000
+    assert "TTT" in info.value.message
+
+
 def test_deadline_bounds_the_retries(httpx_mock: HTTPXMock, connection: dict[str, str]) -> None:
     httpx_mock.add_response(status_code=429, headers={"Retry-After": "2"})
     with pytest.raises(RateLimitedError):

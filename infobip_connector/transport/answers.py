@@ -101,9 +101,25 @@ def infobip_error(response: Answer) -> dict[str, Any]:
                 if isinstance(v, dict)
             ]
     cleaned: dict[str, Any] = redact_data(
-        {k: v for k, v in info.items() if v not in (None, "", [])}
+        {k: _cut(k, v) for k, v in info.items() if v not in (None, "", [])}
     )
     return cleaned
+
+
+#: How much of each of Infobip's error fields the connector's errors quote, in characters:
+#: an answer may hold texts of any length there, and every message quotes them.
+_LIMITS = {"messageId": 100, "text": 500, "action": 200, "field": 200, "message": 300}
+#: How many violations are kept (the message names the first five).
+MAX_VIOLATIONS = 50
+
+
+def _cut(name: str, value: Any) -> Any:
+    """``value`` of the error field ``name``, its texts masked and cut (``snippet``)."""
+    if isinstance(value, str):
+        return snippet(value, _LIMITS.get(name, 200))
+    if name == "violations":
+        return [{k: _cut(k, v) for k, v in item.items()} for item in value[:MAX_VIOLATIONS]]
+    return value
 
 
 def _scalar(value: Any) -> str | int | float | None:
@@ -157,4 +173,6 @@ def warn_deprecation(response: Answer, path: str) -> None:
         value = headers.get(header)
         if value and (path, header) not in _deprecations_seen:
             _deprecations_seen.add((path, header))
-            log.warning("Infobip marks %s as deprecated (%s: %s)", path, header, value)
+            log.warning(
+                "Infobip marks %s as deprecated (%s: %s)", path, header, snippet(value, 200)
+            )

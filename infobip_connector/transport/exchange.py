@@ -41,7 +41,7 @@ from ..errors import (
 )
 from ..gcpause import hold_until_output
 from ..outcome import advice, after_arrival, unknown
-from ..redaction import get_logger, redact, scrub_answer
+from ..redaction import get_logger, redact, scrub_answer, snippet
 from ..request import BODILESS, InfobipRequest
 from . import deadline, idempotent
 from .answers import Answer, infobip_error, rejected_message, retry_after, warn_deprecation
@@ -272,9 +272,8 @@ class _Exchange:
         if 400 <= status < 500 or 300 <= status < 400:
             info = infobip_error(response)
             if 300 <= status < 400:
-                info["text"] = redact(
-                    f"redirect to {response.headers.get('Location', '?')}, not followed"
-                )
+                location = snippet(response.headers.get("Location", "?"), 200)
+                info["text"] = f"redirect to {location}, not followed"
             raise RejectedError(
                 rejected_message(status, info, self.answerer), {"status": status, **info}
             )
