@@ -102,10 +102,10 @@ _REPAIRABLE = ("surrogate", "not valid UTF-8")
 _LONG_NUMBER = re.compile(rb"[:\[,]\s*-?[0-9]{19}")
 #: What orjson says of a number literal past the range of a double (``1e400``).
 _OUT_OF_RANGE = "infinity when parsed as double"
-#: An exponent of -100 or below, or 300 zeros after the point: a number too small for a
-#: double needs one of them.
-_TINY = re.compile(rb"[0-9][eE]-0*[1-9][0-9]{2}|\.0{300}")
-_ZEROS = b"0" * 300
+#: An exponent of -100 or below, or 100 zeros after the point: a number too small for a
+#: double (below 1e-323) needs one of them, since the two add up to 323 or more.
+_TINY = re.compile(rb"[eE]-0*[1-9][0-9]{2}|\.0{100}")
+_ZEROS = b"0" * 100
 #: A digit that makes a number's mantissa not zero.
 _NONZERO = re.compile(r"[1-9]")
 #: One read at a time with the recursion limit raised (the limit is the interpreter's).
@@ -188,9 +188,11 @@ def loads_answer(data: bytes, *, digits: bool, warn: bool = True) -> tuple[Any, 
     """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it when ``digits``;
     else as :func:`loads_infobip` (orjson alone: the hot path of a send, whose caller checks
     the output and reads again with digits only where a number may have lost some), falling
-    back to :func:`loads_infobip_digits` only for a number past a double's range. ``warn``
-    as for :func:`loads_infobip`."""
-    if digits:
+    back to :func:`loads_infobip_digits` only for a number outside a double's range (past
+    it, or too small for it). ``warn`` as for :func:`loads_infobip`."""
+    if digits or _may_underflow(data):
+        # orjson reads a number too small for a double as 0, a whole number that no output
+        # check would notice: such an answer is read with digits from the start.
         return loads_infobip_digits(data, "Infobip's answer", warn=warn)
     try:
         return loads_infobip(data, warn=warn)
@@ -272,12 +274,15 @@ def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> A
     # limit is raised by that much for this read alone, one such read at a time.
     with _DEEPER:
         limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(limit + MAX_DEPTH + 64)
+        raised = limit + MAX_DEPTH + 64
+        sys.setrecursionlimit(raised)
         try:
             ranged.clear()
             value = read()
         finally:
-            sys.setrecursionlimit(limit)
+            # A limit another thread set meanwhile is the caller's own: it stays.
+            if sys.getrecursionlimit() == raised:
+                sys.setrecursionlimit(limit)
     if not depth_checked and _depth_past(value, MAX_DEPTH):
         raise RecursionError("nested deeper than MAX_DEPTH")
     return value

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from typing import Any
 
 import httpx
 import pytest
 
-from infobip_connector import RejectedError, component, safejson
+from infobip_connector import OutcomeUnknownError, RejectedError, component, safejson
 from infobip_connector.sandbox import Fault, Sandbox
 
 from .action_support import CONNECTION, run
@@ -160,6 +161,75 @@ def test_a_number_too_small_for_a_double_is_kept_as_its_text(
     # Read as a double it would be 0: a price that is not 0 becoming free without a word.
     assert output["results"][0]["price"]["pricePerMessage"] == literal
     assert "outside the range of a double" in caplog.text
+
+
+@pytest.mark.parametrize("literal", ["1e-400", "-1e-400", "0." + "0" * 299 + "1e-99"])
+def test_a_number_too_small_for_a_double_in_a_send_answer_is_kept_and_told_once(
+    caplog: pytest.LogCaptureFixture, literal: str
+) -> None:
+    # orjson reads it as 0, a whole number that no output check would question.
+    status = '"groupId":' + literal + ',"groupName":"PENDING","id":26,"name":"P"'
+    with (
+        caplog.at_level(logging.WARNING, "infobip_connector"),
+        pytest.raises(OutcomeUnknownError) as info,
+    ):
+        component.execute(
+            "sendSms",
+            {**SEND, "bulkId": "b"},
+            CONNECTION,
+            transport=_mock(_send_answer(status)),
+        )
+    assert info.value.details["problems"][0]["path"] == "messages[0].status.groupId"
+    assert caplog.text.count("outside the range of a double") == 1
+    described = '"groupId":1,"groupName":"PENDING","id":26,"name":"P","description":' + literal
+    with caplog.at_level(logging.WARNING, "infobip_connector"):
+        output = component.execute(
+            "sendSms", {**SEND, "bulkId": "b"}, CONNECTION, transport=_mock(_send_answer(described))
+        )
+    assert output["messages"][0]["status"]["description"] == literal
+    assert caplog.text.count("outside the range of a double") == 2
+
+
+@pytest.mark.parametrize(
+    "literal", ["0." + "0" * 299 + "1e-99", "0." + "0" * 299 + "1e-30", "0." + "0" * 120 + "1e-250"]
+)
+def test_zeros_and_an_exponent_that_add_up_past_a_double_are_kept(
+    account: Sandbox, literal: str
+) -> None:
+    body = (
+        b'{"results":[{"bulkId":"b","messageId":"m1","to":"41793026727",'
+        b'"price":{"pricePerMessage":' + literal.encode() + b',"currency":"EUR"}}]}'
+    )
+    account.script("GET", REPORTS, Fault(status=200, body=body))
+    output, _ = run("getSmsDeliveryReports", {}, account)
+    assert output["results"][0]["price"]["pricePerMessage"] == literal
+
+
+def test_a_recursion_limit_set_during_a_deep_read_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = sys.getrecursionlimit()
+
+    def set_by_another_thread(ranged: list[str], literal: str) -> float:
+        # Called for "0.5" while the deep document is read with the limit raised.
+        if before + 100 < sys.getrecursionlimit() < before + 5000:
+            sys.setrecursionlimit(before + 5000)
+        return float(literal)
+
+    monkeypatch.setattr(safejson, "_in_range", set_by_another_thread)
+    body = b'{"a":0.5,"b":12345678901234567890123,"junk":' + _nested(1020) + b"}"
+    try:
+        assert safejson.loads_infobip_digits(body)[0]["b"] == 12345678901234567890123
+        assert sys.getrecursionlimit() == before + 5000  # not put back over the other's
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def test_a_deep_read_puts_the_recursion_limit_back() -> None:
+    before = sys.getrecursionlimit()
+    body = b'{"a":12345678901234567890123,"junk":' + _nested(1020) + b"}"
+    assert safejson.loads_infobip_digits(body)[0]["a"] == 12345678901234567890123
+    assert sys.getrecursionlimit() == before
 
 
 @pytest.mark.parametrize("literal", ["0e-400", "0.0E-500", "1e-5", "2.5e-99"])

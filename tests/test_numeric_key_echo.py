@@ -81,3 +81,28 @@ def test_a_short_key_echoed_as_a_fraction_is_masked() -> None:
     transport = _answering(body, key=key)
     output = component.execute("getSmsLogs", {}, connection, transport=transport)
     assert key not in repr(output) and "***" in repr(output)
+
+
+@pytest.mark.parametrize(
+    "spelling", ["1.234567890123456e15", "12345678901234560e-1", "1234567890123456E0", "-@@.0"]
+)
+def test_a_key_echoed_as_a_number_in_another_form_is_masked(spelling: str) -> None:
+    key = KEY[:16]
+    connection = {**CONNECTION, "token": key}
+    read = '{"results":[{"messageId":"x","destination":' + spelling + "}]}"
+    output = component.execute("getSmsLogs", {}, connection, transport=_answering(read, key=key))
+    assert output["results"][0]["destination"] == "***"
+    polled = (
+        '{"results":[{"messageId":"x","from":"41793026727","to":"447860099299","text":"a",'
+        '"smsCount":' + spelling + '}],"messageCount":1,"pendingMessageCount":0}'
+    )
+    result = component.poll(
+        "newInboundSms", connection, None, transport=_answering(polled, key=key)
+    )
+    assert key not in repr(result.events) + repr(result.refused)
+    sent = (
+        '{"bulkId":"b","messages":[{"messageId":"m1","to":"41793026727",'
+        '"status":{' + STATUS + ',"action":' + spelling + "}}]}"
+    )
+    output = component.execute("sendSms", SEND, connection, transport=_answering(sent, key=key))
+    assert output["messages"][0]["status"]["action"] == "***"
