@@ -102,9 +102,12 @@ _REPAIRABLE = ("surrogate", "not valid UTF-8")
 _LONG_NUMBER = re.compile(rb"[:\[,]\s*-?[0-9]{19}")
 #: What orjson says of a number literal past the range of a double (``1e400``).
 _OUT_OF_RANGE = "infinity when parsed as double"
-#: An exponent of -100 or below, or 100 zeros after the point: a number too small for a
-#: double (below 1e-323) needs one of them, since the two add up to 323 or more.
-_TINY = re.compile(rb"[eE]-0*[1-9][0-9]{2}|\.0{100}")
+#: An exponent of -100 or below after a digit (``1e-400``). A number too small for a double
+#: (below 1e-323) has one, or 100 zeros after its point, since the two add up to 323 or
+#: more. The pattern starts with its one literal, ``-``, so that the engine skips from one
+#: ``-`` to the next: 6 ms over a 17 MB answer, against 13 ms for each plain byte search
+#: of ``e-`` and ``E-`` (common in text: a UUID's ``3e6e-4d1f``).
+_LOW_EXPONENT = re.compile(rb"-(?<=[0-9][eE]-)0*[1-9][0-9]{2}")
 _ZEROS = b"0" * 100
 #: A digit that makes a number's mantissa not zero.
 _NONZERO = re.compile(r"[1-9]")
@@ -246,9 +249,8 @@ def _in_range(ranged: list[str], literal: str) -> float | str:
 
 
 def _may_underflow(data: bytes) -> bool:
-    """Whether ``data`` may hold a number literal too small for a double (``1e-400``); the
-    string searches skip the pattern for nearly every answer."""
-    return (b"e-" in data or b"E-" in data or _ZEROS in data) and _TINY.search(data) is not None
+    """Whether ``data`` may hold a number literal too small for a double (``1e-400``)."""
+    return _ZEROS in data or _LOW_EXPONENT.search(data) is not None
 
 
 def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> Any:
