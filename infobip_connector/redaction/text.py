@@ -72,24 +72,11 @@ def redact_data(value: Any, keep: Collection[str] = ()) -> Any:
     """
     if isinstance(value, str):
         return value if value in keep else redact(value, keep)
-    if type(value) is int or type(value) is float:
-        text = _number_text(value)
-        return value if text is None or redact(text) == text else MASK
     if isinstance(value, dict):
         return {k: redact_data(v, keep) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_data(v, keep) for v in value]
     return value
-
-
-def _number_text(value: int | float) -> str | None:
-    """A number as JSON writes it, where a key of digits alone would show (Infobip's answers
-    keep every digit, so such a key echoed as a number is read whole); None for an integer
-    too long for ``str``, which no writer can show either."""
-    try:
-        return repr(value)
-    except ValueError:
-        return None
 
 
 def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
@@ -135,12 +122,10 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     Values equal to the IDs the request sent (``sent_ids(reference)``) stay whole. Answers
     are large and an echo is rare, so the parsed data is only walked when the raw bytes may
     spell the key (``masking.may_hold``), or hold escapes (``\\u0041``, ``\\/``) that could;
-    then a compact re-encoding, where nothing is escaped, is tested the same way. A key
-    that a number may spell (digits alone, say) is looked for in every answer's numbers:
-    Infobip may write it in another form (``1.234567890123456e15``) that reads as the
-    key's number.
+    then a compact re-encoding, where nothing is escaped, is tested the same way. Numbers
+    are never masked: no accepted key is one that a number can spell (``apikey.py``).
     """
-    if not may_hold(raw, secret) and not _NUMBER_SPELLING.fullmatch(secret):
+    if not may_hold(raw, secret):
         if b"\\" not in raw:
             return body
         try:
@@ -153,19 +138,11 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     return _mask_one(body, secret, sent_ids(reference))
 
 
-#: The characters of a number as Python writes it (``repr``, as the JSON output does).
-_NUMBER_SPELLING = re.compile(r"[-+.eE0-9]+")
-
-
 def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
     if isinstance(value, str):
         if value in keep or not may_hold_text(value, secret):
             return value
         return mask_secrets(value, (secret,), keep)
-    if type(value) is int or type(value) is float:
-        # A number spelling the key is masked whole: "***.0" would say it was a number.
-        text = _number_text(value)
-        return value if text is None or not may_hold_text(text, secret) else MASK
     if isinstance(value, dict):
         return {k: _mask_one(v, secret, keep) for k, v in value.items()}
     if isinstance(value, list):

@@ -7,6 +7,7 @@ the value: a key typed into the wrong field must not be printed back.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import ConfigurationError
@@ -51,6 +52,19 @@ def check_token(secret: Any) -> None:
         raise _fail("token", f"is longer than any Infobip API key ({MAX_TOKEN_LENGTH} at most)")
     if _looks_like_url(secret.get_secret_value()):
         raise _fail("token", "looks like a URL, not an API key: are token and baseUrl swapped?")
+    if _NUMBER_SPELLING.fullmatch(secret.get_secret_value()):
+        # Infobip's keys hold letters. A key that a JSON number can spell could be echoed as
+        # a number (1.234567890123456e15) that no masking of text finds, or that a double
+        # reads with its last digits changed: refused, it can never be.
+        raise _fail(
+            "token",
+            "is made of digits (and number signs) only, which no Infobip API key is: check that "
+            "it is the API key, not an account ID or a phone number",
+        )
+
+
+#: The characters of a JSON number: a key made of these alone is refused.
+_NUMBER_SPELLING = re.compile(r"[-+.eE0-9]+")
 
 
 def _looks_like_url(text: str) -> bool:
