@@ -600,3 +600,23 @@ def test_cookies_from_one_answer_never_ride_along(
     run_sms(connection)
     run_sms({**connection, "token": "another-account-key"})
     assert "cookie" not in sent(httpx_mock)[1].headers
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"requestError": {"serviceException": {"messageId": "UNAUTHORIZED", "text": 5}}},
+        {"errorCode": "E401", "description": 1.5},
+        {"errorCode": 9 * 10**4000, "description": 9 * 10**3999, "action": 10**3000},
+    ],
+)
+def test_an_error_answer_with_numbers_for_texts_is_told_as_its_status(
+    httpx_mock: HTTPXMock, connection: dict[str, str], status: int, body: dict[str, Any]
+) -> None:
+    httpx_mock.add_response(status_code=status, content=json.dumps(body).encode())
+    expected = AuthenticationError if status in (401, 403) else RejectedError
+    with pytest.raises(expected) as info:
+        run_sms(connection)
+    assert len(info.value.message) < 1_500
+    assert len(json.dumps(info.value.details)) < 2_000

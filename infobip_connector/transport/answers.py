@@ -114,11 +114,16 @@ MAX_VIOLATIONS = 50
 
 
 def _cut(name: str, value: Any) -> Any:
-    """``value`` of the error field ``name``, its texts masked and cut (``snippet``)."""
+    """``value`` of the error field ``name``, its texts masked and cut (``snippet``); a
+    number kept unless its digits pass the limit, then cut as its text."""
+    limit = _LIMITS.get(name, 200)
     if isinstance(value, str):
-        return snippet(value, _LIMITS.get(name, 200))
+        return snippet(value, limit)
     if name == "violations":
         return [{k: _cut(k, v) for k, v in item.items()} for item in value[:MAX_VIOLATIONS]]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = str(value)
+        return value if len(shown) <= limit else snippet(shown, limit)
     return value
 
 
