@@ -314,7 +314,15 @@ def test_a_webhook_item_past_a_double_is_refused_alone() -> None:
 
 @pytest.mark.parametrize(
     ("given", "read"),
-    [("1", 1), ("01", None), ("+1", None), (" 1", None), ("1.0", 1), (1.0, 1), ("true", None)],
+    [
+        ("1", 1),
+        ("01", None),
+        ("+1", None),
+        (" 1", None),
+        ("1.0", 1),
+        (1.0, 1),
+        ("true", None),
+    ],
 )
 def test_a_trigger_item_converts_by_the_output_rule(given: Any, read: Any) -> None:
     body = {"results": [{"messageId": "a", "messageCount": given}, {"messageId": "b"}]}
@@ -327,6 +335,30 @@ def test_a_trigger_item_converts_by_the_output_rule(given: Any, read: Any) -> No
         ]
     else:
         assert result.events[0]["messageCount"] == read and type(read) is int
+
+
+@pytest.mark.parametrize(
+    ("literal", "read"),
+    [
+        (b"9007199254740992.0", 2**53),
+        # Past 2^53 a double is not every whole number: which one Infobip meant is unknown.
+        (b"1.2345678901234567e16", None),
+        (b"9007199254740994.0", None),
+    ],
+)
+def test_a_whole_number_past_a_doubles_precision_is_never_guessed(
+    literal: bytes, read: int | None
+) -> None:
+    body = b'{"results":[{"messageId":"a","messageCount":' + literal + b'},{"messageId":"b"}]}'
+    result = answer("smsDeliveryReport", signed(body))
+    assert result.status == 200, result.error
+    if read is None:
+        assert [e["messageId"] for e in result.events] == ["b"]
+        assert [e["path"] for i in result.refused for e in i["errors"]] == [
+            "results[0].messageCount"
+        ]
+    else:
+        assert result.events[0]["messageCount"] == read
 
 
 def test_a_trigger_item_keeps_text_for_a_float_given_for_text() -> None:

@@ -34,6 +34,8 @@ from typing import Any
 from ..definition.model import Property, format_path
 
 _INT64 = 2**63
+#: Every whole number up to this holds in a double exactly.
+_EXACT = 2**53
 #: What each declared type is called in a warning.
 _CALLED = {
     "STRING": "text",
@@ -120,7 +122,9 @@ def convert(value: Any, kind: str) -> tuple[bool, Any]:
         if value is None:
             return False, None
     if kind == "INTEGER":
-        if type(value) is float and value.is_integer() and -_INT64 <= value < _INT64:
+        # Past 2^53 a double is not every whole number: 1.2345678901234567e16 reads as
+        # ...568, so which whole number Infobip meant is not known.
+        if type(value) is float and value.is_integer() and -_EXACT <= value <= _EXACT:
             return True, int(value)
         return type(value) is int, value
     if kind == "NUMBER":
