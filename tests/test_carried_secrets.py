@@ -143,3 +143,49 @@ def test_a_body_orjson_refuses_is_a_typed_error_naming_the_part_and_no_secret(
     assert SECRET not in shown and SECRET not in caplog.text
     assert error.__cause__ is None and error.__suppress_context__
     assert sandbox.requests == []  # nothing reached Infobip
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "sandbox-key-for-local-tests-WEBHOOK",
+        "SANDBOX-KEY-FOR-LOCAL-TESTS-WEBHOOK",
+        "sandbox%2Dkey-for-local-tests-WEBHOOK",
+        "sandbox\\u002dkey-for-local-tests-WEBHOOK",
+    ],
+)
+def test_a_key_in_a_webhook_body_is_masked_in_its_events(spelled: str) -> None:
+    from infobip_connector.sandbox import Sandbox as _Sandbox
+
+    from .trigger_support import answer, signed
+
+    key = "sandbox-key-for-local-tests-WEBHOOK"
+    # The process knows the key once a connection holding it has been used.
+    sandbox = _Sandbox(deliver_reports=False)
+    connection = {**CONNECTION, "token": key}
+    component.execute("getSmsLogs", {}, connection, transport=sandbox.transport())
+    body = (
+        '{"results":[{"messageId":"a","from":"41793026727","to":"447860099299",'
+        '"text":"my key is ' + spelled + '","receivedAt":"2026-12-01T08:00:00.000+0000"}]}'
+    )
+    result = answer("newInboundSms", signed(body.encode()))
+    assert result.status == 200, result.error
+    shown = repr(result.events) + repr(result.refused)
+    assert key.lower() not in shown.lower() and "***" in shown
+
+
+def test_a_key_spelled_with_xml_references_in_a_webhook_body_is_masked() -> None:
+    from infobip_connector.sandbox import Sandbox as _Sandbox
+
+    from .trigger_support import answer, signed
+
+    key = "sandbox-key-for-local-tests-XMLHOOK"
+    sandbox = _Sandbox(deliver_reports=False)
+    connection = {**CONNECTION, "token": key}
+    component.execute("getSmsLogs", {}, connection, transport=sandbox.transport())
+    spelled = "".join(f"&#{ord(c)};" for c in key).encode()
+    xml = b"<r><results><result><messageId>x-1</messageId><sender>" + spelled
+    xml += b"</sender></result></results></r>"
+    result = answer("smsDeliveryReport", signed(xml, kind="application/xml"))
+    assert result.status == 200, result.error
+    assert key not in repr(result.events) and result.events[0]["sender"] == "***"

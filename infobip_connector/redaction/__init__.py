@@ -32,7 +32,15 @@ from .keys import (
     register_secret,
 )
 from .logs import RedactingFilter, get_logger, install_log_redaction
-from .text import named_ids, redact, redact_data, scrub_answer, sent_ids, snippet
+from .text import (
+    named_ids,
+    redact,
+    redact_data,
+    scrub_answer,
+    scrub_known_keys,
+    sent_ids,
+    snippet,
+)
 
 __all__ = [
     "MASK",
@@ -50,6 +58,7 @@ __all__ = [
     "redact_data",
     "register_secret",
     "scrub_answer",
+    "scrub_known_keys",
     "sent_ids",
     "snippet",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import safejson
 from ..definition.model import Property
+from ..redaction import scrub_known_keys
 from .xmlbody import XmlError, read_xml
 
 #: Largest body accepted by default: Infobip batches at most a few hundred items of about
@@ -64,7 +65,7 @@ def read_body(data: bytes, kind: str, shape: Property, max_bytes: int = MAX_BODY
         raise BodyError(400, "the body is empty")
     if kind == "application/xml":
         try:
-            return read_xml(data, shape, MAX_DEPTH)
+            return scrub_known_keys(read_xml(data, shape, MAX_DEPTH), data)
         except XmlError as exc:
             raise BodyError(400, f"the XML body {exc}") from None
     try:
@@ -75,7 +76,7 @@ def read_body(data: bytes, kind: str, shape: Property, max_bytes: int = MAX_BODY
         raise BodyError(400, f"the JSON body {exc}") from None
     if _deeper_than(value, MAX_DEPTH):
         raise BodyError(400, f"the JSON body is nested deeper than {MAX_DEPTH} levels")
-    return value
+    return scrub_known_keys(value, data)
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
