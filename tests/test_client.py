@@ -480,22 +480,30 @@ def test_a_long_rejection_name_is_cut_in_the_warning(
     assert len(record.getMessage()) < 300
 
 
+def _answer_deprecated(
+    httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], times: int
+) -> None:
+    """Infobip answering ``times`` sends with ``headers`` added, in a process that has warned
+    of no deprecation yet (whatever ran before)."""
+    monkeypatch.setattr(answers, "_deprecations_seen", set())
+
+    def deprecated(request: httpx.Request) -> httpx.Response:
+        answer = sms_answer(request)
+        answer.headers.update(headers)
+        return answer
+
+    for _ in range(times):
+        httpx_mock.add_callback(deprecated)
+
+
 def test_deprecation_headers_warn_once(
     httpx_mock: HTTPXMock,
     connection: dict[str, str],
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Once per process: start from a process that has warned of nothing yet, whatever ran before.
-    monkeypatch.setattr(answers, "_deprecations_seen", set())
-
-    def deprecated(request: httpx.Request) -> httpx.Response:
-        answer = sms_answer(request)
-        answer.headers.update({"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"})
-        return answer
-
-    for _ in range(2):
-        httpx_mock.add_callback(deprecated)
+    headers = {"Deprecation": "true", "Sunset": "Sat, 01 Jan 2028 00:00:00 GMT"}
+    _answer_deprecated(httpx_mock, monkeypatch, headers, times=2)
     with caplog.at_level(logging.WARNING, logger="infobip_connector"):
         run_sms(connection)
         run_sms(connection)
@@ -508,14 +516,7 @@ def test_a_long_deprecation_header_is_cut_in_the_warning(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(answers, "_deprecations_seen", set())
-
-    def deprecated(request: httpx.Request) -> httpx.Response:
-        answer = sms_answer(request)
-        answer.headers.update({"Deprecation": "D" * 50_000})
-        return answer
-
-    httpx_mock.add_callback(deprecated)
+    _answer_deprecated(httpx_mock, monkeypatch, {"Deprecation": "D" * 50_000}, times=1)
     with caplog.at_level(logging.WARNING, logger="infobip_connector"):
         run_sms(connection)
     (record,) = [r for r in caplog.records if "deprecated" in r.getMessage()]
