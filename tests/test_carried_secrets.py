@@ -174,6 +174,31 @@ def test_a_key_in_a_webhook_body_is_masked_in_its_events(spelled: str) -> None:
     assert key.lower() not in shown.lower() and "***" in shown
 
 
+@pytest.mark.parametrize(
+    "split",
+    [
+        "&#115;andbox-key-for-local-tests-XMLHOOK",
+        "sandbox-key<![CDATA[-for-local]]>-tests-XMLHOOK",
+        "sandbox-key<!-- c -->-for-local-tests-XMLHOOK",
+        "sandbox-key<?p x?>-for-local-tests-XMLHOOK",
+    ],
+)
+def test_a_key_split_or_spelled_by_xml_in_a_webhook_body_is_masked(split: str) -> None:
+    from infobip_connector.sandbox import Sandbox as _Sandbox
+
+    from .trigger_support import answer, signed
+
+    key = "sandbox-key-for-local-tests-XMLHOOK"
+    sandbox = _Sandbox(deliver_reports=False)
+    connection = {**CONNECTION, "token": key}
+    component.execute("getSmsLogs", {}, connection, transport=sandbox.transport())
+    xml = "<r><results><result><messageId>x-1</messageId><sender>" + split
+    xml += "</sender></result></results></r>"
+    result = answer("smsDeliveryReport", signed(xml.encode(), kind="application/xml"))
+    assert result.status == 200, result.error
+    assert key not in repr(result.events) and result.events[0]["sender"] == "***"
+
+
 def test_a_key_spelled_with_xml_references_in_a_webhook_body_is_masked() -> None:
     from infobip_connector.sandbox import Sandbox as _Sandbox
 

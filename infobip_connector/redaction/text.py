@@ -138,20 +138,28 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     return _mask_one(body, secret, sent_ids(reference))
 
 
-def scrub_known_keys(body: Any, raw: bytes) -> Any:
-    """``body`` (parsed from ``raw``, a body Infobip sent on its own, as a webhook's) with
-    every key this process knows masked, as ``scrub_answer`` masks an answer's own key.
+def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
+    """``body`` (a body Infobip sent on its own, as a webhook's; ``raw``: its JSON bytes, or
+    None when it was read from another form, as XML) with every key this process knows
+    masked, as ``scrub_answer`` masks an answer's own key.
 
     A customer's message may hold a key; the events a trigger hands on are outputs like any
-    other. Each key is looked for in the raw bytes first, so a body that spells none is
-    returned as it is; texts are masked, never the names in objects.
+    other. Each key is looked for in the bytes first, so a body that spells none is returned
+    as it is. An XML body is looked at as read, compacted to JSON: character references,
+    CDATA sections and comments may split or spell a key in its raw bytes.
     """
-    for secret in _secrets():
-        if b"&" in raw:
-            # An XML character reference (&#65;) may spell a key: the read texts are looked at.
-            body = _mask_one(body, secret, ())
-        else:
-            body = scrub_answer(body, raw, secret, {})
+    secrets = _secrets()
+    if not secrets:
+        return body
+    if raw is None:
+        try:
+            raw = orjson.dumps(body)
+        except TypeError:  # integers past 64 bits: every text is looked at
+            for secret in secrets:
+                body = _mask_one(body, secret, ())
+            return body
+    for secret in secrets:
+        body = scrub_answer(body, raw, secret, {})
     return body
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from ..definition.model import Property, format_path
 
 _INT64 = 2**63
-#: Every whole number up to this holds in a double exactly.
+#: Every whole number below this holds in a double exactly, and only one reads as each.
 _EXACT = 2**53
 #: What each declared type is called in a warning.
 _CALLED = {
@@ -122,9 +122,9 @@ def convert(value: Any, kind: str) -> tuple[bool, Any]:
         if value is None:
             return False, None
     if kind == "INTEGER":
-        # Past 2^53 a double is not every whole number: 1.2345678901234567e16 reads as
+        # From 2^53 on a double is not every whole number: 1.2345678901234567e16 reads as
         # ...568, so which whole number Infobip meant is not known.
-        if type(value) is float and value.is_integer() and -_EXACT <= value <= _EXACT:
+        if type(value) is float and value.is_integer() and -_EXACT < value < _EXACT:
             return True, int(value)
         return type(value) is int, value
     if kind == "NUMBER":

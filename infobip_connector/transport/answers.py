@@ -152,8 +152,9 @@ def rejected_message(status: int, info: dict[str, Any], answerer: str = "Infobip
     """The message of a 4xx refusal; ``answerer`` is who refused (``The sandbox`` when the
     emulator answered in this process: its refusals must not read as Infobip's)."""
     head = f"{answerer} rejected the request (HTTP {status}"
-    head += f" {info['messageId']})" if info.get("messageId") else ")"
-    if info.get("text"):
+    # infobip_error leaves out empty fields: a 0 there is Infobip's and is quoted.
+    head += f" {info['messageId']})" if "messageId" in info else ")"
+    if "text" in info:
         head += f": {info['text']}"
     fields = "; ".join(f"{v['field']}: {v['message']}" for v in info.get("violations", [])[:5])
     return f"{head}{' — ' + fields if fields else ''}. Nothing was sent."

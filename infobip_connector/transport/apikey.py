@@ -52,18 +52,20 @@ def check_token(secret: Any) -> None:
         raise _fail("token", f"is longer than any Infobip API key ({MAX_TOKEN_LENGTH} at most)")
     if _looks_like_url(secret.get_secret_value()):
         raise _fail("token", "looks like a URL, not an API key: are token and baseUrl swapped?")
-    if _NUMBER_SPELLING.fullmatch(secret.get_secret_value()):
+    if _NUMBER_SPELLING.fullmatch(secret.get_secret_value()) and any(
+        c.isdigit() for c in secret.get_secret_value()
+    ):
         # Infobip's keys hold letters. A key that a JSON number can spell could be echoed as
         # a number (1.234567890123456e15) that no masking of text finds, or that a double
         # reads with its last digits changed: refused, it can never be.
         raise _fail(
             "token",
-            "is made of digits (and number signs) only, which no Infobip API key is: check that "
-            "it is the API key, not an account ID or a phone number",
+            "holds only digits and number signs (+ - . e E), as no Infobip API key does: "
+            "check that it is the API key, not an account ID or a phone number",
         )
 
 
-#: The characters of a JSON number: a key made of these alone is refused.
+#: The characters of a JSON number: a key made of these alone, with a digit, is refused.
 _NUMBER_SPELLING = re.compile(r"[-+.eE0-9]+")
 
 

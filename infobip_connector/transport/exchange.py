@@ -265,7 +265,7 @@ class _Exchange:
             info = infobip_error(response)
             raise AuthenticationError(
                 f"{self.answerer} refused the API key (HTTP {status}"
-                f"{': ' + str(info['text']) if info.get('text') else ''}); nothing was sent. "
+                f"{': ' + str(info['text']) if 'text' in info else ''}); nothing was sent. "
                 "Check the token and that it may use this API.",
                 {"status": status, **info},
             )
