@@ -269,7 +269,7 @@ def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> A
     except RecursionError:
         pass
     else:
-        if depth_checked or not _depth_past(value, MAX_DEPTH):
+        if depth_checked or not nested_deeper_than(value, MAX_DEPTH):
             return value
         raise RecursionError("nested deeper than MAX_DEPTH")
     # The document is no deeper than MAX_DEPTH (orjson took it, or refuses it next): the
@@ -285,24 +285,26 @@ def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> A
             # A limit another thread set meanwhile is the caller's own: it stays.
             if sys.getrecursionlimit() == raised:
                 sys.setrecursionlimit(limit)
-    if not depth_checked and _depth_past(value, MAX_DEPTH):
+    if not depth_checked and nested_deeper_than(value, MAX_DEPTH):
         raise RecursionError("nested deeper than MAX_DEPTH")
     return value
 
 
-def _depth_past(value: Any, most: int) -> bool:
-    """Whether ``value`` nests lists and objects more than ``most`` levels deep (a walk with
-    its own stack, so that it cannot run out of the interpreter's)."""
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` (read JSON) nests lists and objects more than ``limit`` levels deep
+    (``[[]]`` is two). A walk with its own stack, so no depth of data can exhaust the
+    interpreter's."""
     stack = [(value, 1)]
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        elif not isinstance(item, list):
-            continue
-        if depth > most:
-            return True
-        stack.extend((member, depth + 1) for member in item)
+        node, depth = stack.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
     return False
 
 

@@ -74,22 +74,6 @@ def read_body(data: bytes, kind: str, shape: Property, max_bytes: int = MAX_BODY
         value, _ = safejson.loads_infobip_digits(data, "The webhook body")
     except safejson.JsonError as exc:
         raise BodyError(400, f"the JSON body {exc}") from None
-    if _deeper_than(value, MAX_DEPTH):
+    if safejson.nested_deeper_than(value, MAX_DEPTH):
         raise BodyError(400, f"the JSON body is nested deeper than {MAX_DEPTH} levels")
     return scrub_known_keys(value, data)
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    # Iterative, so no depth of data can exhaust the stack here.
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        )
-        for child in children:
-            if isinstance(child, dict | list):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
-    return False
