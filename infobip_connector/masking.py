@@ -70,8 +70,8 @@ def may_hold_text(text: str, secret: str) -> bool:
 def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()) -> str:
     """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
 
-    Percent-decoding happens only when the decoded text holds a key: the text is then
-    returned decoded (as ``redaction`` does with JSON escapes), every key in it masked.
+    A percent-encoded key is found in the text decoded once; only the characters that
+    spell it are masked, and the rest of the text is returned as written.
     """
     for secret in secrets:
         if secret in text:
@@ -84,11 +84,54 @@ def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()
             text = _mask_any_case(text, secret, keep)
             lowered = text.lower()
     if "%" in text:
-        plain = _PERCENT.sub(_unpercent, text)
-        if plain != text and any(s.lower() in plain.lower() for s in secrets):
-            # Shorter than ``text`` whenever it differs, so this ends.
-            return mask_secrets(plain, secrets, keep)
+        text = _mask_percent_encoded(text, secrets, keep)
     return text
+
+
+def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
+    """``text`` with each stretch whose percent-decoding (once) spells a key, in any letter
+    case, masked; every other character of ``text`` is kept as written, escapes included.
+
+    The text is decoded once with a map from each decoded character back to where it is
+    written (one character, or three for an escape), so a match found in the decoded text
+    masks just the characters that spell it: data around a key (``a%2Fb``) is not changed.
+    """
+    plain: list[str] = []
+    starts: list[int] = []  # where each character of ``plain`` starts in ``text``
+    last = 0
+    for match in _PERCENT.finditer(text):
+        plain.append(text[last : match.start()])
+        starts.extend(range(last, match.start()))
+        plain.append(_unpercent(match))
+        starts.append(match.start())
+        last = match.end()
+    if not starts:
+        return text  # no escape: nothing a decoding could add
+    plain.append(text[last:])
+    starts.extend(range(last, len(text) + 1))  # and the end of the text
+    decoded = "".join(plain)
+    lowered = decoded.lower()
+    spans: list[tuple[int, int]] = []
+    for secret in secrets:
+        if secret.lower() not in lowered:
+            continue
+        pattern = _any_case(secret)
+        hosts = [k for k in keep if pattern.search(k) and not pattern.fullmatch(k)]
+        kept = _kept_spans(decoded, hosts)
+        spans.extend(
+            (starts[found.start()], starts[found.end()])
+            for found in pattern.finditer(decoded)
+            if not any(a <= found.start() and found.end() <= b for a, b in kept)
+        )
+    if not spans:
+        return text
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        if start >= at:
+            out += (text[at:start], MASK)
+        at = max(at, end)
+    return "".join(out) + text[at:]
 
 
 def _kept_spans(text: str, holders: list[str]) -> list[tuple[int, int]]:

@@ -66,11 +66,39 @@ def test_a_kept_id_holding_the_key_in_another_case_stays_whole() -> None:
     assert mask_secrets(f"{held} and {KEY.upper()}", (KEY,), {held}) == f"{held} and ***"
 
 
-def test_decoding_a_percent_encoded_key_never_decodes_control_characters() -> None:
-    # The text around a percent-encoded key is decoded with it; a %0A there must not become a
-    # line break (a forged log line), nor any other control character.
-    text = f"x {_percent(KEY)} %0aEVIL %0D%09%7F%00 %41"
-    assert mask_secrets(text, (KEY,)) == "x *** %0aEVIL %0D%09%7F%00 A"
+def test_masking_a_percent_encoded_key_keeps_the_text_around_it_as_written() -> None:
+    # Only the escapes that spell the key are replaced: a %0A beside it stays an escape (no
+    # forged log line), and data around it (a path, a query) keeps its escapes.
+    text = f"x {_percent(KEY)} %0aEVIL %0D%09%7F%00 %41 a%2Fb?q=1%2B1"
+    assert mask_secrets(text, (KEY,)) == "x *** %0aEVIL %0D%09%7F%00 %41 a%2Fb?q=1%2B1"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # part escaped, part written, in another letter case: one stretch spells the key
+        (f"a%2Fb {KEY[:5].upper()}{_percent(KEY[5:])}!%21", "a%2Fb ***!%21"),
+        (f"{_percent(KEY)}{_percent(KEY).lower()}%2F", "******%2F"),
+        (f"%25{_percent(KEY)}%25", "%25***%25"),
+    ],
+    ids=["mixed", "twice in a row", "between escaped percent signs"],
+)
+def test_only_the_characters_that_spell_a_percent_encoded_key_are_masked(
+    text: str, expected: str
+) -> None:
+    assert mask_secrets(text, (KEY,)) == expected
+
+
+def test_a_kept_id_holding_a_percent_encoded_key_stays_whole() -> None:
+    held = f"ID-{KEY}-1"
+    text = f"{_percent(held)} and {_percent(KEY)}%2F"
+    assert mask_secrets(text, (KEY,), {held}) == f"{_percent(held)} and ***%2F"
+
+
+def test_an_output_value_keeps_its_escapes_when_a_percent_encoded_key_is_masked() -> None:
+    text = f"https://example.com/a%2Fb?key={_percent(KEY)}&x=%41"
+    output = _answered({"originalText": text, "previews": [{"textPreview": text}]})
+    assert output["originalText"] == "https://example.com/a%2Fb?key=***&x=%41"
 
 
 def test_text_without_the_key_is_returned_as_it_is() -> None:
