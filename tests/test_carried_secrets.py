@@ -5,6 +5,7 @@ secret's length."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError
+from infobip_connector.masking import held_of, may_hold
+from infobip_connector.redaction import register_secret, scrub_known_keys
 from infobip_connector.sandbox import Fault, Sandbox
 
 CONNECTION = {"token": "sandbox-key-for-local-tests", "baseUrl": "https://api.infobip.com"}
@@ -194,3 +197,29 @@ def test_a_key_split_or_spelled_by_xml_in_a_webhook_body_is_masked(split: str) -
     xml += "</sender></result></results></r>"
     events, _ = _webhook_events(xml.encode(), "application/xml")
     assert WEBHOOK_KEY not in repr(events) and events[0]["sender"] == "***"
+
+
+def test_many_known_keys_are_searched_together_and_each_is_masked_in_its_spelling() -> None:
+    # Dozens of keys the process has used; a body longer than one search piece spells three
+    # of them (one across a piece boundary, one upper-cased, one percent-encoded, one with a
+    # JSON escape); each is masked, every other text is returned as it is.
+    keys = [f"known-key-{i:03d}-for-a-many-keys-test" for i in range(40)]
+    for key in keys:
+        register_secret(key)
+    filler = "x" * (64 * 1024 - 20)
+    texts = [filler + keys[7], keys[31].upper(), keys[24].replace("-", "%2D"), "a%2Fb", "plain"]
+    raw = json.dumps({"texts": texts, "escaped": "@"})
+    raw = raw.replace("@", keys[38].replace("-", "\\u002d"))  # JSON escapes in the bytes
+    body = json.loads(raw)
+    masked = scrub_known_keys(body, raw.encode())
+    assert masked["texts"] == [filler + "***", "***", "***", "a%2Fb", "plain"]
+    assert masked["escaped"] == "***"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"nothing here", b"K" * 70_000 + b"EY-ONE-0123456789", b"%4B%45%59-two-0123456789"],
+)
+def test_searching_for_many_keys_at_once_finds_what_searching_for_each_finds(data: bytes) -> None:
+    secrets = ["key-one-0123456789", "KEY-TWO-0123456789", "key-three-0123456789"]
+    assert held_of(data, secrets) == [s for s in secrets if may_hold(data, s)]

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from ..masking import MASK, mask_secrets, may_hold, may_hold_text
+from ..masking import MASK, held_of, mask_secrets, may_hold, may_hold_text
 from .keys import MAX_SECRET_LENGTH, _secrets
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
@@ -151,16 +151,26 @@ def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
     secrets = _secrets()
     if not secrets:
         return body
-    if raw is None:
-        try:
-            raw = orjson.dumps(body)
-        except TypeError:  # integers past 64 bits: every text is looked at
-            for secret in secrets:
-                body = _mask_one(body, secret, ())
-            return body
-    for secret in secrets:
-        body = scrub_answer(body, raw, secret, {})
+    for secret in _spelled(body, raw, secrets):
+        body = _mask_one(body, secret, ())
     return body
+
+
+def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str]:
+    """Those of ``secrets`` that ``body`` (parsed from ``raw``, if given) may spell, in
+    their order: each tested as ``scrub_answer`` tests its one key, with every text
+    searched once for all of them (``masking.held_of``)."""
+    held = set(held_of(raw, secrets)) if raw is not None else set()
+    if len(held) < len(secrets) and (raw is None or b"\\" in raw):
+        try:
+            compact = orjson.dumps(body)
+        except TypeError:  # integers past 64 bits: every text is looked at
+            return list(secrets)
+        held.update(held_of(compact, secrets))
+        # A key holding '"' or '\\' stays escaped even in compact JSON.
+        escaped = {orjson.dumps(s)[1:-1].decode(): s for s in secrets if s not in held}
+        held.update(escaped[e] for e in held_of(compact, [e for e in escaped if e != escaped[e]]))
+    return [secret for secret in secrets if secret in held]
 
 
 def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
