@@ -17,8 +17,8 @@ import pytest
 from infobip_connector import OutcomeUnknownError
 from infobip_connector.request import InfobipRequest, Recipients
 from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
-from infobip_connector.runtime.action_runtime import _unrejected, rejected_messages
 from infobip_connector.runtime.columns import Columns
+from infobip_connector.runtime.rejections import rejected_messages, unrejected
 
 PENDING = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
 RECIPIENTS = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(50))
@@ -204,21 +204,21 @@ def test_rejected_entries_are_found_through_the_columns_or_without_them() -> Non
     rejected = {"groupId": 5, "groupName": "REJECTED", "id": 6, "name": "REJECTED_NETWORK"}
     entries = _answer()
     output = {"bulkId": "B1", "messages": entries}
-    assert rejected_messages(output, _unrejected(output, Columns(entries))) == []
-    assert _unrejected(output, Columns(entries)) is entries
+    assert rejected_messages(output, unrejected(output, Columns(entries))) == []
+    assert unrejected(output, Columns(entries)) is entries
     entries[6]["status"] = dict(rejected)
     for status in ("odd", None, _Dict(PENDING), dict(PENDING)):
         entries[8]["status"] = status
         # A status that is not an object: no column to read, the entries are read one by one.
         for columns in (Columns(entries), None, Columns(list(entries))):
-            assert _unrejected(output, columns) is None
-            assert rejected_messages(output, _unrejected(output, columns)) == [entries[6]]
+            assert unrejected(output, columns) is None
+            assert rejected_messages(output, unrejected(output, columns)) == [entries[6]]
     columns = Columns(entries)
     check_accounted(output, {"bulkId": "B1", "messageIds": RECIPIENTS.ids}, RECIPIENTS, columns)
-    assert rejected_messages(output, _unrejected(output, columns)) == [entries[6]]
+    assert rejected_messages(output, unrejected(output, columns)) == [entries[6]]
     # A REJECTED status of another dict type is found as well.
     entries[6]["status"] = _Dict(rejected)
-    assert _unrejected(output, Columns(entries)) is None
+    assert unrejected(output, Columns(entries)) is None
 
 
 def test_a_field_the_entries_cannot_hold_is_not_read() -> None:

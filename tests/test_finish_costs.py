@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from infobip_connector.runtime.action_runtime import _log_rejections
+from infobip_connector.runtime.rejections import log_rejections
 
 from .test_send_costs import called
 
@@ -30,12 +30,12 @@ def _answer(*statuses: dict[str, Any]) -> dict[str, Any]:
 def test_an_answer_rejecting_nothing_is_walked_once(caplog: pytest.LogCaptureFixture) -> None:
     answer = _answer(PENDING, PENDING)
     with caplog.at_level(logging.WARNING, logger="infobip_connector"):
-        assert called(lambda: _log_rejections("sendSms", answer)).count("message_entries") == 1
+        assert called(lambda: log_rejections("sendSms", answer)).count("message_entries") == 1
     assert not caplog.records
 
 
 def test_a_rejection_is_counted_among_the_messages(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="infobip_connector"):
-        _log_rejections("sendSms", _answer(PENDING, REJECTED, PENDING))
+        log_rejections("sendSms", _answer(PENDING, REJECTED, PENDING))
     assert "rejected 1 of 3 message(s), e.g. M1 to 41793026721" in caplog.text
     assert "REJECTED_NOT_REGISTERED" in caplog.text

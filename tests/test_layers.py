@@ -59,7 +59,7 @@ HOST_EXCEPTIONS = {
     # ... and ``schemas`` the checked copy of the packaged one the loader reads.
     ("hosts.clidefinition", "definition.compiled"),
     # The CLI's stderr summary of REJECTED entries uses the runtime's one definition of them.
-    ("hosts.cli", "runtime.action_runtime"),
+    ("hosts.cli", "runtime.rejections"),
     # The MCP server offers the property reference as a resource, rendered like ``docs``.
     ("hosts.mcp.resources", "definition.reference"),
 }

@@ -19,6 +19,7 @@ import pytest
 from infobip_connector import OutcomeUnknownError, component
 from infobip_connector.request import Recipients
 from infobip_connector.runtime import action_runtime as runtime
+from infobip_connector.runtime import rejections
 from infobip_connector.runtime.accounting import check_accounted
 from infobip_connector.transport import exchange
 
@@ -143,7 +144,7 @@ FAILURES: dict[str, tuple[Any, str, BaseException]] = {
     "shaping: RecursionError": (runtime, "fit", RecursionError("deep")),
     "output check: MemoryError": (component.runtime("sendSms").outputs, "problems", MemoryError()),
     "accounting: a bug": (runtime, "check_accounted", KeyError("messageIds")),
-    "rejection log: a bug": (runtime, "_rejected", TypeError("odd status")),
+    "rejection log: a bug": (rejections, "_rejected", TypeError("odd status")),
     "reading headers: a bug": (exchange, "warn_deprecation", UnicodeError("header")),
 }
 

@@ -75,7 +75,7 @@ def _summarise_rejections(kind: str, output: dict[str, Any], answerer: str) -> N
 
     ``answerer`` is who rejected them: ``Infobip``, or ``the sandbox`` under ``--sandbox``.
     """
-    from ..runtime.action_runtime import recipient, send_rejections
+    from ..runtime.rejections import recipient, send_rejections
 
     rejected, total = send_rejections(kind, output)
     if not rejected:
