@@ -10,6 +10,7 @@ so a case-insensitive match of one is never a different text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any
@@ -114,39 +115,38 @@ def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[
     """``text`` with each stretch whose percent-decoding (once) spells a key, in any letter
     case, masked; every other character of ``text`` is kept as written, escapes included.
 
-    The text is decoded once with a map from each decoded character back to where it is
-    written (one character, or three for an escape), so a match found in the decoded text
-    masks just the characters that spell it: data around a key (``a%2Fb``) is not changed.
+    Where the decoded text holds a key, each match is mapped back to the characters that
+    spell it (one character, or three for an escape), so data around a key (``a%2Fb``) is
+    not changed. A text whose decoding holds no key costs one decoding, as before.
     """
-    plain: list[str] = []
-    starts: list[int] = []  # where each character of ``plain`` starts in ``text``
-    last = 0
-    for match in _PERCENT.finditer(text):
-        plain.append(text[last : match.start()])
-        starts.extend(range(last, match.start()))
-        plain.append(_unpercent(match))
-        starts.append(match.start())
-        last = match.end()
-    if not starts:
-        return text  # no escape: nothing a decoding could add
-    plain.append(text[last:])
-    starts.extend(range(last, len(text) + 1))  # and the end of the text
-    decoded = "".join(plain)
-    lowered = decoded.lower()
+    plain = _PERCENT.sub(_unpercent, text)
+    lowered = plain.lower()
+    found = [secret for secret in secrets if secret.lower() in lowered]
+    if not found:
+        return text
+    # Where each escape starts in ``text``, and where the character it became is in ``plain``:
+    # any other character keeps its distance from the escape before it.
+    escapes = [match.start() for match in _PERCENT.finditer(text)]
+    decoded_at = [at - 2 * index for index, at in enumerate(escapes)]
+
+    def written(position: int) -> int:
+        """Where the character at ``position`` of ``plain`` (or its end) is in ``text``."""
+        before = bisect_right(decoded_at, position) - 1
+        if before < 0:
+            return position
+        distance = position - decoded_at[before]
+        return escapes[before] + (0 if distance == 0 else distance + 2)
+
     spans: list[tuple[int, int]] = []
-    for secret in secrets:
-        if secret.lower() not in lowered:
-            continue
+    for secret in found:
         pattern = _any_case(secret)
         hosts = [k for k in keep if pattern.search(k) and not pattern.fullmatch(k)]
-        kept = _kept_spans(decoded, hosts)
+        kept = _kept_spans(plain, hosts)
         spans.extend(
-            (starts[found.start()], starts[found.end()])
-            for found in pattern.finditer(decoded)
-            if not any(a <= found.start() and found.end() <= b for a, b in kept)
+            (written(match.start()), written(match.end()))
+            for match in pattern.finditer(plain)
+            if not any(a <= match.start() and match.end() <= b for a, b in kept)
         )
-    if not spans:
-        return text
     out: list[str] = []
     at = 0
     for start, end in sorted(spans):

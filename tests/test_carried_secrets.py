@@ -223,3 +223,15 @@ def test_many_known_keys_are_searched_together_and_each_is_masked_in_its_spellin
 def test_searching_for_many_keys_at_once_finds_what_searching_for_each_finds(data: bytes) -> None:
     secrets = ["key-one-0123456789", "KEY-TWO-0123456789", "key-three-0123456789"]
     assert held_of(data, secrets) == [s for s in secrets if may_hold(data, s)]
+
+
+@pytest.mark.parametrize("spelled", ["%5C", "%5c"])
+def test_a_key_json_writes_escaped_is_masked_when_partly_percent_encoded(spelled: str) -> None:
+    # One backslash written as JSON writes it, the other percent-encoded: no search of the
+    # bytes spells the key, so the texts themselves are looked at.
+    key = "back\\slash\\key-0123456789"
+    register_secret(key)
+    text = "say " + key.replace("\\", spelled, 1) + " a%2Fb"
+    raw = json.dumps({"t": text}).encode()
+    assert b"\\\\" in raw
+    assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a%2Fb"}

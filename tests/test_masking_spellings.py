@@ -251,3 +251,16 @@ def test_the_editor_masks_the_key_beside_an_id_it_sent() -> None:
     kept = frozenset({f"msg-{KEY}"})
     value = {"messageId": f"msg-{KEY}", "note": f"{KEY} and msg-{KEY}"}
     assert scrub(value, KEY, kept) == {"messageId": f"msg-{KEY}", "note": f"*** and msg-{KEY}"}
+
+
+def test_a_percent_sign_written_as_a_json_escape_in_a_log_text_is_read_before_masking() -> None:
+    connection_from_values({"token": KEY, "baseUrl": BASE})  # registers the key
+    spelled = _percent(KEY).replace("%", "\\u0025")  # a quoted JSON body, escaped once more
+    assert redact(f'{{"error": "bad key {spelled}"}}') == '{"error": "bad key ***"}'
+
+
+def test_reading_json_escapes_in_a_log_text_never_writes_a_control_character() -> None:
+    connection_from_values({"token": KEY, "baseUrl": BASE})
+    escaped = KEY.replace("-", "\\u002d")
+    text = '"' + escaped + ' \\u007f \\u001b"'
+    assert redact(text) == '"*** \\u007f \\u001b"'

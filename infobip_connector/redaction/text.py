@@ -30,8 +30,11 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     text = mask_secrets(text, secrets, keep)
     if "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
-        if plain != text and any(secret.lower() in plain.lower() for secret in secrets):
-            text = mask_secrets(plain, secrets, keep)
+        if plain != text:
+            # Masked in any spelling the escapes read (a percent sign written \u0025 too).
+            masked = mask_secrets(plain, secrets, keep)
+            if masked != plain:
+                text = masked
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
@@ -44,7 +47,7 @@ _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s
 
 
 # The JSON escapes that can spell a visible ASCII character (the only ones a key has).
-_ESCAPE = re.compile(r'\\(?:u00([2-7][0-9a-fA-F])|(["\\/]))')
+_ESCAPE = re.compile(r'\\(?:u00(2[0-9a-fA-F]|[3-6][0-9a-fA-F]|7[0-9a-eA-E])|(["\\/]))')
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -128,14 +131,20 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     if not may_hold(raw, secret):
         if b"\\" not in raw:
             return body
-        try:
-            compact = orjson.dumps(body)
-            escaped = orjson.dumps(secret)[1:-1].decode()  # a key holding '"' or '\\'
-            if not may_hold(compact, secret) and not may_hold(compact, escaped):
-                return body
-        except TypeError:  # integers past 64 bits: walk instead
-            pass
+        # A key holding '"' or '\\' is written escaped even in compact JSON, and partly
+        # percent-encoded it is spelled by no search of the bytes: its texts are walked.
+        if not _escaped_in_json(secret):
+            try:
+                if not may_hold(orjson.dumps(body), secret):
+                    return body
+            except TypeError:  # integers past 64 bits: walk instead
+                pass
     return _mask_one(body, secret, sent_ids(reference))
+
+
+def _escaped_in_json(secret: str) -> bool:
+    """Whether JSON writes ``secret`` with an escape (it holds '"' or '\\')."""
+    return '"' in secret or "\\" in secret
 
 
 def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
@@ -167,9 +176,8 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
         except TypeError:  # integers past 64 bits: every text is looked at
             return list(secrets)
         held.update(held_of(compact, secrets))
-        # A key holding '"' or '\\' stays escaped even in compact JSON.
-        escaped = {orjson.dumps(s)[1:-1].decode(): s for s in secrets if s not in held}
-        held.update(escaped[e] for e in held_of(compact, [e for e in escaped if e != escaped[e]]))
+        # A key JSON writes escaped is looked for in the texts themselves (scrub_answer).
+        held.update(filter(_escaped_in_json, secrets))
     return [secret for secret in secrets if secret in held]
 
 
