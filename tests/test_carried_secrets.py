@@ -235,3 +235,10 @@ def test_a_key_json_writes_escaped_is_masked_when_partly_percent_encoded(spelled
     raw = json.dumps({"t": text}).encode()
     assert b"\\\\" in raw
     assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a%2Fb"}
+
+
+@pytest.mark.parametrize("key", ['quote"key-0123456789', "back\\slash\\key-0123456789"])
+def test_a_key_json_writes_escaped_is_masked_when_written_whole(key: str) -> None:
+    register_secret(key)
+    raw = json.dumps({"t": f"say {key.upper()} a/b"}).encode()
+    assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a/b"}

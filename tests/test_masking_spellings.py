@@ -264,3 +264,14 @@ def test_reading_json_escapes_in_a_log_text_never_writes_a_control_character() -
     escaped = KEY.replace("-", "\\u002d")
     text = '"' + escaped + ' \\u007f \\u001b"'
     assert redact(text) == '"*** \\u007f \\u001b"'
+
+
+def test_a_snippet_masks_a_long_key_spelled_with_escaped_percent_signs() -> None:
+    # Eight characters a key character (\u0025 and two hex digits): the window read past
+    # the cut holds the whole key however long an accepted key is.
+    from infobip_connector.redaction import register_secret, snippet
+
+    key = "Ab" * 240
+    register_secret(key)
+    spelled = _percent(key).replace("%", "\\u0025")
+    assert snippet(spelled, 200).startswith("***")

@@ -62,8 +62,9 @@ def snippet(text: str, limit: int) -> str:
     masking a window a key longer than the cut keeps whatever key starts before the cut
     whole, without masking all of a long text.
     """
-    # A key spelled with escapes (``\\u0041``) takes up to six characters a character.
-    masked = redact(text[: limit + 7 * MAX_SECRET_LENGTH])
+    # A key spelled with escapes takes up to eight characters a character (``\\u0025`` and
+    # two hex digits: a percent-encoded key quoted in JSON).
+    masked = redact(text[: limit + 8 * MAX_SECRET_LENGTH])
     return masked if len(masked) <= limit else masked[: max(limit - 3, 0)] + "..."
 
 
@@ -131,20 +132,33 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     if not may_hold(raw, secret):
         if b"\\" not in raw:
             return body
-        # A key holding '"' or '\\' is written escaped even in compact JSON, and partly
-        # percent-encoded it is spelled by no search of the bytes: its texts are walked.
-        if not _escaped_in_json(secret):
-            try:
-                if not may_hold(orjson.dumps(body), secret):
+        try:
+            compact = orjson.dumps(body)
+            escaped = _json_escaped(secret)
+            if escaped == secret:
+                if not may_hold(compact, secret):
                     return body
-            except TypeError:  # integers past 64 bits: walk instead
-                pass
+            elif not _may_spell_escaped(compact, raw, escaped):
+                return body
+        except TypeError:  # integers past 64 bits: walk instead
+            pass
     return _mask_one(body, secret, sent_ids(reference))
 
 
-def _escaped_in_json(secret: str) -> bool:
-    """Whether JSON writes ``secret`` with an escape (it holds '"' or '\\')."""
-    return '"' in secret or "\\" in secret
+def _json_escaped(secret: str) -> str:
+    """``secret`` as JSON writes it in a string (escaped where it holds '"' or '\\')."""
+    return orjson.dumps(secret)[1:-1].decode()
+
+
+def _may_spell_escaped(compact: bytes, source: bytes, escaped: str) -> bool:
+    """Whether ``compact`` (a body re-encoded with only the escapes JSON needs; ``source``:
+    the bytes it was read from) may spell a key JSON writes as ``escaped``.
+
+    Such a key (it holds '"' or '\\') is looked for as JSON writes it. Partly
+    percent-encoded (one '\\' written as JSON writes it, another as ``%5C``) it is
+    spelled by no search of bytes: with a '%' in ``source``, its texts are walked.
+    """
+    return b"%" in source or may_hold(compact, escaped)
 
 
 def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
@@ -176,8 +190,12 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
         except TypeError:  # integers past 64 bits: every text is looked at
             return list(secrets)
         held.update(held_of(compact, secrets))
-        # A key JSON writes escaped is looked for in the texts themselves (scrub_answer).
-        held.update(filter(_escaped_in_json, secrets))
+        source = compact if raw is None else raw
+        for secret in secrets:
+            escaped = _json_escaped(secret)
+            skip = secret in held or escaped == secret
+            if not skip and _may_spell_escaped(compact, source, escaped):
+                held.add(secret)
     return [secret for secret in secrets if secret in held]
 
 
