@@ -22,21 +22,21 @@ from .._version import __version__
 from ..errors import ConnectorError, InternalError, UsageError
 from . import stopsignals
 from .clidefinition import (
-    _check_action,
     _component,
-    _has_options,
     _project,
+    check_action,
     cmd_definition,
     cmd_docs,
     cmd_schema,
     cmd_schemas,
+    has_options,
 )
 from .cliflags import LazyHelp, action_names, add_compact
 from .clijson import MAX_INPUT_BYTES as MAX_INPUT_BYTES
 from .clijson import _dump, _fail, _read_json
 from .cliprocess import Terminated as Terminated
-from .cliprocess import _catch_termination, _setup_logging
-from .localservers import _cannot_listen, _port, _seconds, cmd_editor, cmd_sandbox
+from .cliprocess import catch_termination, setup_logging
+from .localservers import _port, _seconds, cannot_listen, cmd_editor, cmd_sandbox
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
 
@@ -101,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     from .. import component
     from ..component import checked_idempotency_key
 
-    _check_action(component, args.action)
+    check_action(component, args.action)
     key = args.idempotency_key
     if key is not None:
         checked_idempotency_key(key, "--idempotency-key")
@@ -130,7 +130,7 @@ def cmd_options(args: argparse.Namespace) -> None:
         from .. import component
     else:
         component = _component(_project(args, installed_by_default=True))
-    _check_action(component, args.action)
+    check_action(component, args.action)
     inputs = _read_json(args.input, "input") if args.input is not None else {}
     connection, transport = _connection(args)
     options = component.options(args.action, args.property, inputs, connection, transport=transport)
@@ -162,7 +162,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_mcp(args: argparse.Namespace) -> None:
     from .mcp.command import run
 
-    run(args, lambda: _connection(args), _cannot_listen)
+    run(args, lambda: _connection(args), cannot_listen)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -227,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
             p.add_argument("--repeated", action="store_true", help=REPEATED_HELP)
         if name == "options":
-            p.add_argument("action", help=action_names("one of: ", _has_options))
+            p.add_argument("action", help=action_names("one of: ", has_options))
             p.add_argument("property", help="its path, e.g. messages[].content.templateName")
             p.add_argument("--input", help="JSON file of the values filled so far, or -")
             p.add_argument(
@@ -299,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     one_shot = argv is None and args.command not in SERVERS
     if one_shot:
         gc.disable()
-        _catch_termination()
-    _setup_logging(args.verbose)
+        catch_termination()
+    setup_logging(args.verbose)
     try:
         args.handler(args)
     except ConnectorError as error:

@@ -61,7 +61,7 @@ def cmd_schema(args: argparse.Namespace) -> None:
             )
         _dump(component.connection_schema(), pretty=not args.compact)
         return
-    _check_action(component, args.action)
+    check_action(component, args.action)
     schema = (
         component.output_schema(args.action) if args.output else component.input_schema(args.action)
     )
@@ -129,13 +129,13 @@ def _out_of_sync(problems: list[dict[str, str]], project: Project) -> UsageError
     return UsageError(problems, f"not in sync with {project.describe()}: {shown}")
 
 
-def _has_options(action: Action) -> bool:
+def has_options(action: Action) -> bool:
     from ..definition.model import walk
 
     return any(prop.optionsFrom is not None for _, prop in walk(action.as_property()))
 
 
-def _check_action(component: Component, name: str) -> None:
+def check_action(component: Component, name: str) -> None:
     if name not in component.action_names:
         raise UsageError(
             [

@@ -29,7 +29,7 @@ def _raise_terminated(signum: int, _frame: object) -> None:
     raise Terminated(signum)
 
 
-def _catch_termination() -> None:
+def catch_termination() -> None:
     """Turn SIGTERM and SIGHUP into ``Terminated`` for the rest of this process."""
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)  # no SIGHUP on Windows
@@ -54,7 +54,7 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _setup_logging(verbose: bool) -> None:
+def setup_logging(verbose: bool) -> None:
     root = logging.getLogger("infobip_connector")
     for earlier in [h for h in root.handlers if isinstance(h, _Stderr)]:
         root.removeHandler(earlier)  # one handler however often main runs

@@ -34,7 +34,7 @@ def _seconds(text: str) -> float:
     return seconds
 
 
-def _cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
+def cannot_listen(exc: OSError, host: str, port: int) -> UsageError:
     """What to do when ``host:port`` cannot be bound; re-raises errors of another kind."""
     if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
         return UsageError(
@@ -78,7 +78,7 @@ def cmd_sandbox(args: argparse.Namespace) -> None:
             grace_period=args.grace_period,
         )
     except OSError as exc:
-        raise _cannot_listen(exc, args.host, args.port) from None
+        raise cannot_listen(exc, args.host, args.port) from None
 
 
 def cmd_editor(args: argparse.Namespace) -> None:
@@ -89,4 +89,4 @@ def cmd_editor(args: argparse.Namespace) -> None:
     except ValueError as exc:
         raise UsageError([{"path": "--host", "message": str(exc)}]) from None
     except OSError as exc:
-        raise _cannot_listen(exc, args.host, args.port) from None
+        raise cannot_listen(exc, args.host, args.port) from None

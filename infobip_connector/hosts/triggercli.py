@@ -60,11 +60,11 @@ def _either(value: str | None, file_value: str | None, option: str) -> str | Non
 def cmd_listen(args: argparse.Namespace) -> None:
     from .. import component
     from .cli import _connection
-    from .cliprocess import _catch_termination
+    from .cliprocess import catch_termination
 
     # Imported here: aiohttp's web server costs a tenth of a second that `run` never needs.
     from .listen import Listener, check_path, listen, warn_if_reachable, webhook_settings
-    from .localservers import _cannot_listen
+    from .localservers import cannot_listen
 
     _trigger(component, args.trigger, "webhook")
     path = check_path(args.path)
@@ -101,7 +101,7 @@ def cmd_listen(args: argparse.Namespace) -> None:
         raise UsageError([{"path": "--url", "message": "goes with --register"}])
     warn_if_reachable(args.host, sys.stderr)
     if threading.current_thread() is threading.main_thread():
-        _catch_termination()  # SIGTERM ends it like Ctrl-C: registrations are removed
+        catch_termination()  # SIGTERM ends it like Ctrl-C: registrations are removed
     try:
         listener = Listener(
             component,
@@ -113,7 +113,7 @@ def cmd_listen(args: argparse.Namespace) -> None:
             state=args.state,
         )
     except OSError as exc:
-        raise _cannot_listen(exc, args.host, args.port) from None
+        raise cannot_listen(exc, args.host, args.port) from None
     listen(
         listener,
         args.trigger,

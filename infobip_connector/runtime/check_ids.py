@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..definition.model import format_path
-from .check_plan import _Plan
+from .check_plan import Plan
 from .problems import Parts, Problem
 
 
-def _clashes(plan: _Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> list[Problem]:
+def _clashes(plan: Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> list[Problem]:
     """A derived ID equal to one given elsewhere: two messages would share an ID.
 
     Infobip would reject the second as a duplicate, and with idempotent sending a retry's
     duplicate rejection could be taken for proof that a message never sent was accepted.
     """
-    given_at = {(name, value): parts for name, value, parts in _given_ids(plan, values, ())}
+    given_at = {(name, value): parts for name, value, parts in given_ids(plan, values, ())}
     problems: list[Problem] = []
     for key, owner, derived in clashes:
         where = given_at.get((key, derived))
@@ -39,7 +39,7 @@ def _clashes(plan: _Plan, values: Any, clashes: list[tuple[str, Trail, str]]) ->
     return problems
 
 
-def _given_ids(plan: _Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str, Parts]]:
+def given_ids(plan: Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str, Parts]]:
     """``(member name, ID, path)`` of every ID given in a list, in document order."""
     if type(value) is dict:
         for name, child in plan.keys.items():
@@ -48,10 +48,10 @@ def _given_ids(plan: _Plan, value: Any, parts: Parts) -> Iterator[tuple[str, str
             if child.unique and type(value[name]) is str:
                 yield name, value[name], (*parts, name)
             else:
-                yield from _given_ids(child, value[name], (*parts, name))
+                yield from given_ids(child, value[name], (*parts, name))
     elif type(value) is list and plan.star is not None:
         for index, item in enumerate(value):
-            yield from _given_ids(plan.star, item, (*parts, index))
+            yield from given_ids(plan.star, item, (*parts, index))
 
 
 # A place's path is kept as nested pairs ``(parent, key)``: building a pair per recipient is

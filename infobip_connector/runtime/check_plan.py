@@ -1,6 +1,6 @@
 """What the checks do below each place of an action's input, worked out once per action.
 
-A ``_Plan`` mirrors the property tree where anything is to be checked, normalised, filled
+A ``Plan`` mirrors the property tree where anything is to be checked, normalised, filled
 or generated, so the pass over values (``checks.py``) skips every place with nothing to do
 and checks a list of recipients a list at a time where it can.
 """
@@ -18,7 +18,7 @@ from .urls import callback_url_problem, http_url_problem
 _LISTED_ID_RULES = frozenset({"noComma"})
 
 
-class _Plan:
+class Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
     __slots__ = (
@@ -40,11 +40,11 @@ class _Plan:
 
     def __init__(self, prop: Property | None = None, in_list: bool = False) -> None:
         self.prop = prop if prop is not None and _has_checks(prop) else None
-        self.keys: dict[str, _Plan] = {}
-        self.star: _Plan | None = None
+        self.keys: dict[str, Plan] = {}
+        self.star: Plan | None = None
         checked = self.prop
         # What a text value itself is checked for: a format, or only its length.
-        self.leaf = checked.format if checked is not None and checked.format in _LEAVES else None
+        self.leaf = checked.format if checked is not None and checked.format in LEAVES else None
         self.limit = _utf16_limit(checked) if checked is not None and self.leaf is None else None
         # A format checked but kept as given (a URL): its message, or None when well-formed.
         self.form = _FORMS.get(checked.format or "") if checked is not None else None
@@ -73,7 +73,7 @@ class _Plan:
 
 
 # Formats whose values are normalised here; their normalised form is within every limit.
-_LEAVES = {"phone": normalize_phone, "sms-sender": normalize_sender}
+LEAVES = {"phone": normalize_phone, "sms-sender": normalize_sender}
 
 
 def _http_url(value: str, local: bool) -> str | None:
@@ -100,7 +100,7 @@ def _utf16_limit(prop: Property) -> int | None:
 
 def _has_checks(prop: Property) -> bool:
     return (
-        prop.format in _LEAVES
+        prop.format in LEAVES
         or prop.format in _FORMS
         or bool(prop.rules)
         or prop.generatedId
@@ -110,8 +110,8 @@ def _has_checks(prop: Property) -> bool:
     )
 
 
-def _plan(prop: Property, in_list: bool = False) -> _Plan:
-    plan = _Plan(prop, in_list)
+def _plan(prop: Property, in_list: bool = False) -> Plan:
+    plan = Plan(prop, in_list)
     for child in prop.properties or []:
         assert child.name is not None
         sub = _plan(child, in_list)

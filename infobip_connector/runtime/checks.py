@@ -17,8 +17,8 @@ from typing import Any
 
 from ..definition.model import Action, PhoneCheck, format_path
 from ..definition.texts import over_limit, too_long
-from .check_ids import Trail, _clashes, _flatten, _given_ids, _parts, new_ids
-from .check_plan import _LEAVES, _Plan, _plan
+from .check_ids import Trail, _clashes, _flatten, _parts, given_ids, new_ids
+from .check_plan import LEAVES, Plan, _plan
 from .filter_rules import COMMA_SPLIT
 from .form_rules import guarded
 from .free_values import open_shape_problems
@@ -90,7 +90,7 @@ class _Pass:
             shared.discard(id(items))
             items[:] = [dict(item) if type(item) is dict else item for item in items]
 
-    def enter(self, plan: _Plan, value: Any, trail: Trail) -> None:
+    def enter(self, plan: Plan, value: Any, trail: Trail) -> None:
         star = plan.star
         if star is not None and type(value) is list:
             if self.shared and not (star.flat is not None and not self.taint and len(value) >= FEW):
@@ -111,7 +111,7 @@ class _Pass:
         if plan.keys and type(value) is dict:
             self.members(plan, value, trail)
 
-    def recipients(self, plan: _Plan, items: list[Any], trail: Trail) -> None:
+    def recipients(self, plan: Plan, items: list[Any], trail: Trail) -> None:
         """``members`` for a list of schema-valid flat objects, without a call per item.
 
         This is a bulk's cost: a number already in Infobip's form is settled by one lookup
@@ -173,7 +173,7 @@ class _Pass:
             if len(seen) - before != len(given):
                 self.repeated = True
 
-    def few_recipients(self, plan: _Plan, items: list[Any], trail: Trail) -> None:
+    def few_recipients(self, plan: Plan, items: list[Any], trail: Trail) -> None:
         """``recipients`` for a short list (a single send's one or few destinations).
 
         The same checks, found and reported alike, one item at a time: setting up the
@@ -207,7 +207,7 @@ class _Pass:
                         self.repeated = True
                     seen.add(given)
 
-    def members(self, plan: _Plan, value: dict[str, Any], trail: Trail) -> None:
+    def members(self, plan: Plan, value: dict[str, Any], trail: Trail) -> None:
         for name, child in plan.keys.items():
             if name in value:
                 if child.idle:
@@ -225,7 +225,7 @@ class _Pass:
             elif child.fill is not None:
                 self.missing_fills.append((value, name, child.fill))
 
-    def visit(self, plan: _Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
+    def visit(self, plan: Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
         prop = plan.prop
         # Where the schema found a problem, here or below, it has been reported: this
         # place's own checks are skipped but for its FORM_RULES, its members get theirs.
@@ -234,7 +234,7 @@ class _Pass:
                 self.phone(container, key, value, plan.pattern, trail)
             elif plan.leaf is not None:
                 try:
-                    container[key] = _LEAVES[plan.leaf](value, self.check)
+                    container[key] = LEAVES[plan.leaf](value, self.check)
                 except ValueError as exc:
                     self.problem(trail, "", str(exc))
             elif plan.generated:
@@ -305,10 +305,10 @@ class _Pass:
                 self.repeated = True
             seen.add(value)
 
-    def duplicate_ids(self, plan: _Plan, values: Any) -> None:
+    def duplicate_ids(self, plan: Plan, values: Any) -> None:
         """Report every repeated ID at its place, naming where it was first given."""
         first: dict[tuple[str, str], Parts] = {}
-        for name, value, parts in _given_ids(plan, values, ()):
+        for name, value, parts in given_ids(plan, values, ()):
             if parts in self.taint or value in self.too_long:
                 continue
             earlier = first.setdefault((name, value), parts)
