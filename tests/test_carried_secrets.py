@@ -14,7 +14,7 @@ import pytest
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError
 from infobip_connector.masking import held_of, may_hold
-from infobip_connector.redaction import register_secret, scrub_known_keys
+from infobip_connector.redaction import register_secret, scrub_answer, scrub_known_keys
 from infobip_connector.sandbox import Fault, Sandbox
 
 CONNECTION = {"token": "sandbox-key-for-local-tests", "baseUrl": "https://api.infobip.com"}
@@ -242,3 +242,22 @@ def test_a_key_json_writes_escaped_is_masked_when_written_whole(key: str) -> Non
     register_secret(key)
     raw = json.dumps({"t": f"say {key.upper()} a/b"}).encode()
     assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a/b"}
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [
+        ("back\\slash\\key-0123456789", "back\\\\slash\\u00255Ckey-0123456789"),
+        ('quote"key-0123456789', "quote\\u002522key-0123456789"),
+    ],
+    ids=["partly percent-encoded", "percent-encoded"],
+)
+def test_a_key_json_writes_escaped_is_masked_when_its_percent_sign_is_a_json_escape(
+    key: str, written: str
+) -> None:
+    # The bytes hold no '%' (JSON wrote it \u0025); the parsed text does.
+    register_secret(key)
+    raw = ('{"t": "say ' + written + ' a/b"}').encode()
+    assert b"%" not in raw
+    assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a/b"}
+    assert scrub_answer(json.loads(raw), raw, key, {}) == {"t": "say *** a/b"}

@@ -275,3 +275,13 @@ def test_a_snippet_masks_a_long_key_spelled_with_escaped_percent_signs() -> None
     register_secret(key)
     spelled = _percent(key).replace("%", "\\u0025")
     assert snippet(spelled, 200).startswith("***")
+
+
+def test_a_snippet_masks_a_long_key_whose_percent_escapes_are_json_escapes_each() -> None:
+    # 18 characters a key character: \u0025, then the two hex digits as escapes too.
+    from infobip_connector.redaction import register_secret, snippet
+
+    key = "Ab" * 240
+    register_secret(key)
+    spelled = "".join("\\u0025" + "".join(f"\\u{ord(h):04x}" for h in f"{ord(c):02X}") for c in key)
+    assert snippet(spelled, 200).startswith("***")

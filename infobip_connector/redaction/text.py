@@ -62,9 +62,9 @@ def snippet(text: str, limit: int) -> str:
     masking a window a key longer than the cut keeps whatever key starts before the cut
     whole, without masking all of a long text.
     """
-    # A key spelled with escapes takes up to eight characters a character (``\\u0025`` and
-    # two hex digits: a percent-encoded key quoted in JSON).
-    masked = redact(text[: limit + 8 * MAX_SECRET_LENGTH])
+    # A key spelled with escapes takes up to 18 characters a character: percent-encoded,
+    # then each of the three characters as a JSON escape (``\\u0025\\u0034\\u0031``).
+    masked = redact(text[: limit + 18 * MAX_SECRET_LENGTH])
     return masked if len(masked) <= limit else masked[: max(limit - 3, 0)] + "..."
 
 
@@ -138,7 +138,7 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
             if escaped == secret:
                 if not may_hold(compact, secret):
                     return body
-            elif not _may_spell_escaped(compact, raw, escaped):
+            elif not _may_spell_escaped(compact, escaped):
                 return body
         except TypeError:  # integers past 64 bits: walk instead
             pass
@@ -150,15 +150,17 @@ def _json_escaped(secret: str) -> str:
     return orjson.dumps(secret)[1:-1].decode()
 
 
-def _may_spell_escaped(compact: bytes, source: bytes, escaped: str) -> bool:
-    """Whether ``compact`` (a body re-encoded with only the escapes JSON needs; ``source``:
-    the bytes it was read from) may spell a key JSON writes as ``escaped``.
+def _may_spell_escaped(compact: bytes, escaped: str) -> bool:
+    """Whether ``compact`` (a body re-encoded by orjson, with only the escapes JSON needs)
+    may spell a key JSON writes as ``escaped``.
 
     Such a key (it holds '"' or '\\') is looked for as JSON writes it. Partly
     percent-encoded (one '\\' written as JSON writes it, another as ``%5C``) it is
-    spelled by no search of bytes: with a '%' in ``source``, its texts are walked.
+    spelled by no search of bytes: with a '%' in the texts, they are walked. The texts'
+    '%' signs are all in ``compact`` (orjson never escapes one; the bytes read may have
+    written it ``\\u0025``).
     """
-    return b"%" in source or may_hold(compact, escaped)
+    return b"%" in compact or may_hold(compact, escaped)
 
 
 def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
@@ -190,11 +192,10 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
         except TypeError:  # integers past 64 bits: every text is looked at
             return list(secrets)
         held.update(held_of(compact, secrets))
-        source = compact if raw is None else raw
         for secret in secrets:
             escaped = _json_escaped(secret)
             skip = secret in held or escaped == secret
-            if not skip and _may_spell_escaped(compact, source, escaped):
+            if not skip and _may_spell_escaped(compact, escaped):
                 held.add(secret)
     return [secret for secret in secrets if secret in held]
 
