@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -129,38 +129,34 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     then a compact re-encoding, where nothing is escaped, is tested the same way. Numbers
     are never masked: no accepted key is one that a number can spell (``apikey.py``).
     """
-    if not may_hold(raw, secret):
-        if b"\\" not in raw:
-            return body
-        try:
-            compact = orjson.dumps(body)
-            escaped = _json_escaped(secret)
-            if escaped == secret:
-                if not may_hold(compact, secret):
-                    return body
-            elif not _may_spell_escaped(compact, escaped):
-                return body
-        except TypeError:  # integers past 64 bits: walk instead
-            pass
+    if not may_hold(raw, secret) and (b"\\" not in raw or not _compact_spells(body, (secret,))):
+        return body
     return _mask_one(body, secret, sent_ids(reference))
 
 
-def _json_escaped(secret: str) -> str:
-    """``secret`` as JSON writes it in a string (escaped where it holds '"' or '\\')."""
-    return orjson.dumps(secret)[1:-1].decode()
+def _compact_spells(body: Any, secrets: Sequence[str]) -> list[str]:
+    """Those of ``secrets`` that ``body``, re-encoded compactly (only the escapes JSON needs),
+    may spell, in their order: every one when it cannot be re-encoded (integers past 64
+    bits), so that its texts are walked.
 
-
-def _may_spell_escaped(compact: bytes, escaped: str) -> bool:
-    """Whether ``compact`` (a body re-encoded by orjson, with only the escapes JSON needs)
-    may spell a key JSON writes as ``escaped``.
-
-    Such a key (it holds '"' or '\\') is looked for as JSON writes it. Partly
-    percent-encoded (one '\\' written as JSON writes it, another as ``%5C``) it is
-    spelled by no search of bytes: with a '%' in the texts, they are walked. The texts'
-    '%' signs are all in ``compact`` (orjson never escapes one; the bytes read may have
-    written it ``\\u0025``).
+    A key holding '"' or '\\' is looked for as JSON writes it. Partly percent-encoded (one
+    '\\' written as JSON writes it, another as ``%5C``) such a key is spelled by no search
+    of bytes: with a '%' in the texts, they are walked. The texts' '%' signs are all in the
+    re-encoding (orjson never escapes one; the bytes read may have written it ``\\u0025``).
     """
-    return b"%" in compact or may_hold(compact, escaped)
+    try:
+        compact = orjson.dumps(body)
+    except TypeError:
+        return list(secrets)
+    held = set(held_of(compact, secrets))
+    percent = b"%" in compact
+    for secret in secrets:
+        escaped = orjson.dumps(secret)[1:-1].decode()
+        if secret in held or escaped == secret:
+            continue
+        if percent or may_hold(compact, escaped):
+            held.add(secret)
+    return [secret for secret in secrets if secret in held]
 
 
 def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
@@ -187,16 +183,7 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
     searched once for all of them (``masking.held_of``)."""
     held = set(held_of(raw, secrets)) if raw is not None else set()
     if len(held) < len(secrets) and (raw is None or b"\\" in raw):
-        try:
-            compact = orjson.dumps(body)
-        except TypeError:  # integers past 64 bits: every text is looked at
-            return list(secrets)
-        held.update(held_of(compact, secrets))
-        for secret in secrets:
-            escaped = _json_escaped(secret)
-            skip = secret in held or escaped == secret
-            if not skip and _may_spell_escaped(compact, escaped):
-                held.add(secret)
+        held.update(_compact_spells(body, [s for s in secrets if s not in held]))
     return [secret for secret in secrets if secret in held]
 
 

@@ -79,8 +79,13 @@ def recipient(entry: dict[str, Any]) -> Any:
 
 
 def log_rejections(action: str, output: dict[str, Any], columns: Columns | None = None) -> None:
+    """Log one WARNING when a send's ``output`` reports REJECTED messages: how many of how
+    many, and the first one's messageId, address and status (each cut to 60 characters).
+
+    ``columns``: the output's entries already read by columns, if the caller has them.
+    """
     skip = None if columns is None else unrejected(output, columns)
-    rejected = _rejected(message_entries(output, skip))
+    rejected = rejected_messages(output, skip)
     if rejected:
         # Counted only for the warning: nearly every answer has nothing rejected.
         total = len(message_entries(output))
