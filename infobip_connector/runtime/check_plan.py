@@ -22,6 +22,7 @@ class Plan:
     """The checks below one place of the input, keyed like the values they apply to."""
 
     __slots__ = (
+        "absent",
         "fill",
         "flat",
         "form",
@@ -66,6 +67,9 @@ class Plan:
         # (phone member names, ID members as (name, length limit, whether noComma applies));
         # see _Pass.recipients.
         self.flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]] | None = None
+        # The members that need something when not given (an ID drawn, a value filled), in
+        # the order of ``keys``; set by _plan. A given member is found by its name.
+        self.absent: tuple[tuple[str, Plan], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -121,6 +125,9 @@ def _plan(prop: Property, in_list: bool = False) -> Plan:
         sub = _plan(prop.items, True)
         if not sub.empty:
             plan.star = sub
+    plan.absent = tuple(
+        (name, sub) for name, sub in plan.keys.items() if sub.generated or sub.fill is not None
+    )
     plan.idle = (
         plan.leaf is None
         and plan.form is None

@@ -208,22 +208,26 @@ class _Pass:
                     seen.add(given)
 
     def members(self, plan: Plan, value: dict[str, Any], trail: Trail) -> None:
-        for name, child in plan.keys.items():
-            if name in value:
-                if child.idle:
-                    continue
-                given = value[name]
-                short = child.short
-                if short is not None and type(given) is str and len(given) * 2 <= short:
-                    continue  # a text whose only check is its length, well within it
-                if child.prop is None:
-                    self.enter(child, given, (trail, name))  # no checks here, only below
+        # The given members, found by name (a message gives a few of the many it may have),
+        # then the members needing something when not given.
+        keys = plan.keys
+        for name, given in value.items():
+            child = keys.get(name)
+            if child is None or child.idle:
+                continue
+            short = child.short
+            if short is not None and type(given) is str and len(given) * 2 <= short:
+                continue  # a text whose only check is its length, well within it
+            if child.prop is None:
+                self.enter(child, given, (trail, name))  # no checks here, only below
+            else:
+                self.visit(child, value, name, given, (trail, name))
+        for name, child in plan.absent:
+            if name not in value:
+                if child.generated:
+                    self.missing_ids.append((value, name, trail))
                 else:
-                    self.visit(child, value, name, given, (trail, name))
-            elif child.generated:
-                self.missing_ids.append((value, name, trail))
-            elif child.fill is not None:
-                self.missing_fills.append((value, name, child.fill))
+                    self.missing_fills.append((value, name, child.fill))
 
     def visit(self, plan: Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
         prop = plan.prop
