@@ -306,7 +306,7 @@ def test_a_key_in_use_is_never_forgotten_and_dead_keys_are_bounded() -> None:
     gc.collect()
     assert redact("App-less: held-key-" + "a1" * 8) == "App-less: ***"
     assert all(redact(s.token.get_secret_value()) == "***" for s in alive)
-    assert len(keys._secrets()) <= len(keys._live) + redaction.MAX_FORGOTTEN_KEYS
+    assert len(keys.known_secrets()) <= len(keys._live) + redaction.MAX_FORGOTTEN_KEYS
     # The most recently forgotten keys are still masked; the oldest went.
     assert redact(f"gone-{redaction.MAX_FORGOTTEN_KEYS * 3 - 1:05d}-key-padding") == "***"
     assert redact("gone-00000-key-padding") == "gone-00000-key-padding"

@@ -136,10 +136,10 @@ class Actions:
         )
         if len(request.recipients.ids) == 1:
             # One message's answer is small: no collection to keep from walking it.
-            return runtime.finish(_client().send(checked, request, transport), request)
+            return runtime.finish(client_module().send(checked, request, transport), request)
         outer = open_answer_scope()
         try:
-            return runtime.finish(_client().send(checked, request, transport), request)
+            return runtime.finish(client_module().send(checked, request, transport), request)
         finally:
             close_answer_scope(outer)
 
@@ -161,7 +161,7 @@ class Actions:
         checked, runtime, request = self._prepared(
             action, values, settings, transport, now, idempotency_key, repeated
         )
-        body = await _client().send_async(checked, request, transport)
+        body = await client_module().send_async(checked, request, transport)
         return runtime.finish(body, request)
 
     def options(
@@ -270,7 +270,7 @@ def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
     return checked_key(key, where)
 
 
-def _client() -> ModuleType:
+def client_module() -> ModuleType:
     """``transport.client``, imported on the first execution (see ``Connection``).
 
     Kept in a global once its import statement has returned: an import statement run on

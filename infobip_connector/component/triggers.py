@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..definition.schemas import event_schema
 from ..errors import ConfigurationError
 from ..transport.connection import ConnectionSettings, settings_for
-from .actions import Actions, Connection, _client
+from .actions import Actions, Connection, client_module
 
 if TYPE_CHECKING:
     import httpx
@@ -96,7 +96,7 @@ class Triggers(Actions):
         def fetch(values: dict[str, Any]) -> Any:
             _, runtime, request = self._prepared(action, values, settings, transport)
             # As sent: the trigger checks each item and refuses a bad one alone.
-            body = _client().send(settings, request, transport)
+            body = client_module().send(settings, request, transport)
             return runtime.finish(body, request, as_sent=True)
 
         return poll(runtime, fetch, state, now=now, account=account_of(settings.base_url))
@@ -117,7 +117,7 @@ class Triggers(Actions):
 
         async def fetch(values: dict[str, Any]) -> Any:
             _, runtime, request = self._prepared(action, values, settings, transport)
-            body = await _client().send_async(settings, request, transport)
+            body = await client_module().send_async(settings, request, transport)
             return runtime.finish(body, request, as_sent=True)
 
         account = account_of(settings.base_url)

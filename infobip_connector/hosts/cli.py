@@ -22,21 +22,21 @@ from .._version import __version__
 from ..errors import ConnectorError, InternalError, UsageError
 from . import stopsignals
 from .clidefinition import (
-    _component,
-    _project,
     check_action,
+    chosen_project,
     cmd_definition,
     cmd_docs,
     cmd_schema,
     cmd_schemas,
     has_options,
+    loaded_component,
 )
 from .cliflags import LazyHelp, action_names, add_compact
 from .clijson import MAX_INPUT_BYTES as MAX_INPUT_BYTES
-from .clijson import _dump, _fail, _read_json
+from .clijson import dump_json, fail, read_json
 from .cliprocess import Terminated as Terminated
 from .cliprocess import catch_termination, setup_logging
-from .localservers import _port, _seconds, cannot_listen, cmd_editor, cmd_sandbox
+from .localservers import cannot_listen, cmd_editor, cmd_sandbox, grace_seconds, tcp_port
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
 
@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        _fail(UsageError([{"path": "", "message": message}], f"usage: {message}"))
+        fail(UsageError([{"path": "", "message": message}], f"usage: {message}"))
 
     def format_help(self) -> str:
         LazyHelp.fill(self)
@@ -65,7 +65,7 @@ def _connection(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
         connection_file=args.connection,
         sandbox=args.sandbox,
         environ=os.environ,
-        read_json=_read_json,
+        read_json=read_json,
         notices=sys.stderr,
     )
 
@@ -107,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         checked_idempotency_key(key, "--idempotency-key")
     elif args.repeated:
         raise UsageError([{"path": "--repeated", "message": REPEATED_ALONE}])
-    inputs = _read_json(args.input, "input")
+    inputs = read_json(args.input, "input")
     connection, transport = _connection(args)
     kind = component.definition.action(args.action).kind
     hinted = key if kind == "send" else None
@@ -121,7 +121,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             idempotency_key=key,
             repeated=args.repeated,
         )
-    _dump(output, pretty=not args.compact)
+    dump_json(output, pretty=not args.compact)
     _summarise_rejections(kind, output, "the sandbox" if args.sandbox else "Infobip")
 
 
@@ -129,12 +129,12 @@ def cmd_options(args: argparse.Namespace) -> None:
     if args.definition is None:
         from .. import component
     else:
-        component = _component(_project(args, installed_by_default=True))
+        component = loaded_component(chosen_project(args, installed_by_default=True))
     check_action(component, args.action)
-    inputs = _read_json(args.input, "input") if args.input is not None else {}
+    inputs = read_json(args.input, "input") if args.input is not None else {}
     connection, transport = _connection(args)
     options = component.options(args.action, args.property, inputs, connection, transport=transport)
-    _dump(options, pretty=not args.compact)
+    dump_json(options, pretty=not args.compact)
     for note in options.notes():
         sys.stderr.write(f"warning: {note}\n")
 
@@ -144,13 +144,13 @@ def cmd_check(args: argparse.Namespace) -> None:
 
     connection, transport = _connection(args)
     answer = component.test_connection(connection, transport=transport)
-    _dump({"ok": True, **answer}, pretty=not args.compact)
+    dump_json({"ok": True, **answer}, pretty=not args.compact)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     from .serve.command import run
 
-    run(args, read_json=_read_json)
+    run(args, read_json=read_json)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -244,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compact(p, lines=True)
     p = add("sandbox", cmd_sandbox, "serve the Infobip emulator over HTTP (development only)")
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default: 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8080, help="default: 8080; 0 picks a free one")
+    p.add_argument("--port", type=tcp_port, default=8080, help="default: 8080; 0 picks a free one")
     p.add_argument("--api-key", default=None, help="accept only this key (default: any)")
     p.add_argument(
         "--idempotent-sending",
@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--grace-period",
-        type=_seconds,
+        type=grace_seconds,
         metavar="SECONDS",
         help="with --idempotent-sending: how long a messageId is remembered (default: 86400)",
     )
@@ -268,15 +268,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="print the outputs as one-line JSON")
     p = add("editor", cmd_editor, "serve the visual editor preview on loopback")
     p.add_argument("--host", default="127.0.0.1", help="loopback IPv4 address (default: 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8000, help="default: 8000; 0 picks a free one")
+    p.add_argument("--port", type=tcp_port, default=8000, help="default: 8000; 0 picks a free one")
     p.add_argument("--open", action="store_true", help="open it in the default browser")
     from .mcp import command as mcp_command
 
     p = add("mcp", cmd_mcp, mcp_command.HELP)
-    mcp_command.add_arguments(p, _port)
+    mcp_command.add_arguments(p, tcp_port)
     from .triggercli import add_commands
 
-    add_commands(add, _port)
+    add_commands(add, tcp_port)
     return parser
 
 
@@ -304,18 +304,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         args.handler(args)
     except ConnectorError as error:
-        _fail(error)
+        fail(error)
     except KeyboardInterrupt as interrupt:
         # Ctrl-C while a request may have reached Infobip: say which IDs to check (exit 4).
         unknown = getattr(interrupt, outcome.ATTRIBUTE, None)
         if isinstance(unknown, ConnectorError):
-            _fail(unknown)
+            fail(unknown)
         # The shell's convention: 128 + the signal's number.
         raise SystemExit(128 + getattr(interrupt, "signum", signal.SIGINT)) from None
     except BrokenPipeError:
         raise SystemExit(0) from None
     except Exception as exc:
-        _fail(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
+        fail(InternalError(f"internal error: {type(exc).__name__}: {exc}"))
     finally:
         if one_shot:
             gc.freeze()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from .clijson import _dump
+from .clijson import dump_json
 
 if TYPE_CHECKING:
     from ..component import Component
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..definition.project import Project
 
 
-def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project:
+def chosen_project(args: argparse.Namespace, *, installed_by_default: bool) -> Project:
     """The definition a command reads: ``--definition``, a checkout's, or the installed one."""
     from ..definition.project import Project, find_project
 
@@ -29,7 +29,7 @@ def _project(args: argparse.Namespace, *, installed_by_default: bool) -> Project
     return find_project(args.definition)
 
 
-def _component(project: Project) -> Component:
+def loaded_component(project: Project) -> Component:
     """The component of ``project``'s definition, loaded now so a broken file is a usage error."""
     from ..component import Component
     from ..definition.model import DefinitionError
@@ -43,12 +43,12 @@ def _component(project: Project) -> Component:
 
 
 def cmd_definition(args: argparse.Namespace) -> None:
-    component = _component(_project(args, installed_by_default=True))
-    _dump(component.definition_json(), pretty=not args.compact)
+    component = loaded_component(chosen_project(args, installed_by_default=True))
+    dump_json(component.definition_json(), pretty=not args.compact)
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    component = _component(_project(args, installed_by_default=True))
+    component = loaded_component(chosen_project(args, installed_by_default=True))
     if args.action == "connection":
         if args.output:
             raise UsageError(
@@ -59,18 +59,18 @@ def cmd_schema(args: argparse.Namespace) -> None:
                     }
                 ]
             )
-        _dump(component.connection_schema(), pretty=not args.compact)
+        dump_json(component.connection_schema(), pretty=not args.compact)
         return
     check_action(component, args.action)
     schema = (
         component.output_schema(args.action) if args.output else component.input_schema(args.action)
     )
-    _dump(schema, pretty=not args.compact)
+    dump_json(schema, pretty=not args.compact)
 
 
 def cmd_schemas(args: argparse.Namespace) -> None:
-    project = _project(args, installed_by_default=False)
-    schemas = _component(project).schemas()
+    project = chosen_project(args, installed_by_default=False)
+    schemas = loaded_component(project).schemas()
     folder = project.path(args.dir, "schemas")
     problems = []
     for name, schema in schemas.items():
@@ -106,8 +106,8 @@ def cmd_schemas(args: argparse.Namespace) -> None:
 def cmd_docs(args: argparse.Namespace) -> None:
     from ..definition.reference import render_reference
 
-    project = _project(args, installed_by_default=False)
-    text = render_reference(_component(project).definition)
+    project = chosen_project(args, installed_by_default=False)
+    text = render_reference(loaded_component(project).definition)
     target = project.path(args.output, "docs/reference.md")
     if args.check:
         if not target.exists():

@@ -16,18 +16,18 @@ from .uniquejson import loads_unique
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 
-def _dump(data: Any, pretty: bool = True) -> None:
+def dump_json(data: Any, pretty: bool = True) -> None:
     jsonout.write(data, pretty=pretty)
 
 
-def _fail(error: ConnectorError) -> NoReturn:
+def fail(error: ConnectorError) -> NoReturn:
     # Strict JSON: an engine reading stderr must be able to parse it (details are JSON-safe).
     text = json.dumps(error.to_dict(), ensure_ascii=False, allow_nan=False)
     sys.stderr.write(redact(text, sent_ids(error.details)) + "\n")
     raise SystemExit(error.exit_code)
 
 
-def _read_json(source: str, what: str) -> Any:
+def read_json(source: str, what: str) -> Any:
     """JSON from a file path or ``-`` (stdin), refusing anything over the size limit.
 
     Read with a bound whatever the source is: a device (``/dev/zero``) or a FIFO reports

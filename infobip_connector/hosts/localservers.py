@@ -10,7 +10,7 @@ import socket
 from ..errors import UsageError
 
 
-def _port(text: str) -> int:
+def tcp_port(text: str) -> int:
     """``--port`` of the servers: 0 (any free port) to 65535."""
     try:
         port = int(text)
@@ -23,7 +23,7 @@ def _port(text: str) -> int:
     return port
 
 
-def _seconds(text: str) -> float:
+def grace_seconds(text: str) -> float:
     """``--grace-period``: a number of seconds above 0."""
     try:
         seconds = float(text)

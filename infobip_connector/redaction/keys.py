@@ -175,7 +175,7 @@ def encode_carrying(value: Any) -> tuple[bytes, tuple[str, ...]]:
     return encoded, tuple(found)
 
 
-def _secrets() -> tuple[str, ...]:
+def known_secrets() -> tuple[str, ...]:
     # Not blocking: a collector run inside a locked section may log; a snapshot one
     # dead key stale only masks more.
     if _released and _lock.acquire(blocking=False):

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from ..masking import MASK, held_of, mask_secrets, may_hold, may_hold_text
-from .keys import MAX_SECRET_LENGTH, _secrets
+from .keys import MAX_SECRET_LENGTH, known_secrets
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
@@ -26,7 +26,7 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     percent-encoded (``masking.mask_secrets``). An occurrence of a key inside one of the
     ``keep`` strings (IDs the connector sent) is left as it is.
     """
-    secrets = _secrets()
+    secrets = known_secrets()
     text = mask_secrets(text, secrets, keep)
     if "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
@@ -169,7 +169,7 @@ def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
     as it is. An XML body is looked at as read, compacted to JSON: character references,
     CDATA sections and comments may split or spell a key in its raw bytes.
     """
-    secrets = _secrets()
+    secrets = known_secrets()
     if not secrets:
         return body
     for secret in _spelled(body, raw, secrets):

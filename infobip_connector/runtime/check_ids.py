@@ -17,7 +17,7 @@ from .check_plan import Plan
 from .problems import Parts, Problem
 
 
-def _clashes(plan: Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> list[Problem]:
+def clash_problems(plan: Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> list[Problem]:
     """A derived ID equal to one given elsewhere: two messages would share an ID.
 
     Infobip would reject the second as a duplicate, and with idempotent sending a retry's
@@ -30,7 +30,7 @@ def _clashes(plan: Plan, values: Any, clashes: list[tuple[str, Trail, str]]) -> 
         other = format_path(where) if where is not None else f"another {key}"
         problems.append(
             (
-                (*_flatten(owner), key),
+                (*trail_parts(owner), key),
                 f"would get {derived!r}, the ID the idempotency key derives for this message, "
                 f"which {other} already gives: every message needs an ID of its own (give "
                 "this one its own ID, or leave the other to the key)",
@@ -62,14 +62,14 @@ Trail = tuple[Any, ...]
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _parts(below: str) -> Parts:
+def below_parts(below: str) -> Parts:
     """``"body.placeholders[1]"`` → ``("body", "placeholders", 1)``."""
     return tuple(
         int(m.group(2)) if m.group(2) is not None else m.group(1) for m in _STEP.finditer(below)
     )
 
 
-def _flatten(trail: Trail) -> Parts:
+def trail_parts(trail: Trail) -> Parts:
     keys: list[str | int] = []
     while trail:
         trail, key = trail

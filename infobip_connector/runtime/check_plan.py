@@ -58,17 +58,17 @@ class Plan:
         self.unique = self.generated and in_list
         # Free members or forms below (read per visit: a property of the definition each).
         self.open_shape = checked is not None and checked.open_shape
-        # Nothing to do where a value is given; set by _plan.
+        # Nothing to do where a value is given; set by plan_of.
         self.idle = False
         # The limit of a text whose only check is its length (a message's text): members
-        # decides one of at most half as many characters without a call; set by _plan.
+        # decides one of at most half as many characters without a call; set by plan_of.
         self.short: int | None = None
         # For an object whose checked members are all phone numbers or IDs (a recipient):
         # (phone member names, ID members as (name, length limit, whether noComma applies));
         # see _Pass.recipients.
         self.flat: tuple[tuple[str, ...], tuple[tuple[str, int | None, bool], ...]] | None = None
         # The members that need something when not given (an ID drawn, a value filled), in
-        # the order of ``keys``; set by _plan. A given member is found by its name.
+        # the order of ``keys``; set by plan_of. A given member is found by its name.
         self.absent: tuple[tuple[str, Plan], ...] = ()
 
     @property
@@ -114,15 +114,15 @@ def _has_checks(prop: Property) -> bool:
     )
 
 
-def _plan(prop: Property, in_list: bool = False) -> Plan:
+def plan_of(prop: Property, in_list: bool = False) -> Plan:
     plan = Plan(prop, in_list)
     for child in prop.properties or []:
         assert child.name is not None
-        sub = _plan(child, in_list)
+        sub = plan_of(child, in_list)
         if not sub.empty:
             plan.keys[child.name] = sub
     if prop.items is not None:
-        sub = _plan(prop.items, True)
+        sub = plan_of(prop.items, True)
         if not sub.empty:
             plan.star = sub
     plan.absent = tuple(

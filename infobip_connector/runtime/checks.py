@@ -17,8 +17,8 @@ from typing import Any
 
 from ..definition.model import Action, PhoneCheck, format_path
 from ..definition.texts import over_limit, too_long
-from .check_ids import Trail, _clashes, _flatten, _parts, given_ids, new_ids
-from .check_plan import LEAVES, Plan, _plan
+from .check_ids import Trail, below_parts, clash_problems, given_ids, new_ids, trail_parts
+from .check_plan import LEAVES, Plan, plan_of
 from .filter_rules import COMMA_SPLIT
 from .form_rules import guarded
 from .free_values import open_shape_problems
@@ -233,7 +233,7 @@ class _Pass:
         prop = plan.prop
         # Where the schema found a problem, here or below, it has been reported: this
         # place's own checks are skipped but for its FORM_RULES, its members get theirs.
-        if prop is not None and not (self.taint and _flatten(trail) in self.taint):
+        if prop is not None and not (self.taint and trail_parts(trail) in self.taint):
             if plan.leaf == "phone":
                 self.phone(container, key, value, plan.pattern, trail)
             elif plan.leaf is not None:
@@ -258,7 +258,7 @@ class _Pass:
                     self.problem(trail, found["path"], found["message"])
             if plan.open_shape:
                 for below, message in open_shape_problems(value, prop):
-                    self.problems.append(((*_flatten(trail), *below), message))
+                    self.problems.append(((*trail_parts(trail), *below), message))
         elif prop is not None and prop.rules:
             self.form_rules(prop.rules, value, trail)
         if plan.keys or plan.star is not None:
@@ -267,7 +267,7 @@ class _Pass:
     def form_rules(self, rules: Sequence[str], value: Any, trail: Trail) -> None:
         """The FORM_RULES of a place the schema found wrong at or below (problems.py says
         how their problems meet the schema's)."""
-        if (*_flatten(trail), "type") in self.taint:
+        if (*trail_parts(trail), "type") in self.taint:
             return  # the member that decides the forms is itself wrong: they are moot
         for rule in rules:
             for found in guarded(FORM_RULES.get(rule), value, self.now):
@@ -328,14 +328,14 @@ class _Pass:
     def problem(self, trail: Trail, below: str, message: str) -> None:
         """``message`` at ``below`` (``""``, ``name`` or ``a.b[2]``) under ``trail``: as parts,
         so that two problems at one place are told as one."""
-        self.problems.append(((*_flatten(trail), *_parts(below)), message))
+        self.problems.append(((*trail_parts(trail), *below_parts(below)), message))
 
 
 class ActionChecks:
     """The declared checks of one action, planned once, applied to each execution."""
 
     def __init__(self, action: Action) -> None:
-        self._plan = _plan(action.as_property())
+        self._plan = plan_of(action.as_property())
 
     def apply(
         self,
@@ -387,14 +387,14 @@ class ActionChecks:
             if derive is None:
                 fresh = new_ids(len(missing))
             else:
-                fresh = derive(values, [(*_flatten(owner), key) for _, key, owner in missing])
+                fresh = derive(values, [(*trail_parts(owner), key) for _, key, owner in missing])
                 clashes = [
                     (key, owner, new)
                     for (_, key, owner), new in zip(missing, fresh, strict=True)
                     if new in walk_.seen.get(key, ())
                 ]
                 if clashes:
-                    return _clashes(self._plan, values, clashes)
+                    return clash_problems(self._plan, values, clashes)
             for (container, key, _), new in zip(missing, fresh, strict=True):
                 container[key] = new
         for container, key, fill in walk_.missing_fills:
