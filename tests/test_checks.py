@@ -217,3 +217,29 @@ def test_generated_ids_are_unique_version_4_uuids() -> None:
     for text in ids:
         parsed = uuid.UUID(text)
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
+
+
+def test_the_clock_is_read_only_for_a_rule_that_judges_by_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import infobip_connector.runtime.checks as checks
+
+    readings: list[datetime] = []
+
+    def clock() -> datetime:
+        readings.append(NOW)
+        return NOW
+
+    monkeypatch.setattr(checks, "utc_now", clock)
+    message: dict[str, Any] = {"destinations": [{"to": "41793026727"}], "text": "Hi"}
+    # IDs (with their comma rule) and numbers need no time: no reading.
+    component.validate_input("sendSms", {"bulkId": "b-1", "messages": [message]})
+    assert readings == []
+    with pytest.raises(InputError, match="must not contain a comma"):
+        component.validate_input("sendSms", {"bulkId": "b,1", "messages": [message]})
+    assert readings == []
+    # Two scheduled messages are judged by one reading, taken when the first is checked.
+    earlier = {**message, "sendAt": "2026-02-01T12:00:00Z"}
+    with pytest.raises(InputError, match="in the past"):
+        component.validate_input("sendSms", {"messages": [earlier, earlier]})
+    assert readings == [NOW]

@@ -23,6 +23,7 @@ class Plan:
 
     __slots__ = (
         "absent",
+        "comma_free",
         "fill",
         "flat",
         "form",
@@ -34,6 +35,7 @@ class Plan:
         "open_shape",
         "pattern",
         "prop",
+        "rules",
         "short",
         "star",
         "unique",
@@ -56,6 +58,11 @@ class Plan:
         self.fill = checked.sentWhenEmpty if checked is not None else None
         # IDs given in a list (a recipient's messageId) must differ from each other.
         self.unique = self.generated and in_list
+        # ``noComma`` is a search in the text, made in the walk itself (it reads no clock);
+        # the other rules of this place are called by name (``object_rules.RULES``).
+        declared = checked.rules if checked is not None else ()
+        self.comma_free = "noComma" in declared
+        self.rules = tuple(rule for rule in declared if rule != "noComma")
         # Free members or forms below (read per visit: a property of the definition each).
         self.open_shape = checked is not None and checked.open_shape
         # Nothing to do where a value is given; set by plan_of.
