@@ -22,8 +22,13 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
     # Most messages are sent at once: only a scheduled one is rewritten (no call for others).
     messages = [m if "sendAt" not in m else _message(m) for m in values["messages"]]
     # Two columns of the strings the destinations hold: no object per recipient, and
-    # read in C (a small send's share of the work is mostly calls).
-    destinations = list(chain.from_iterable(map(_DESTINATIONS, messages)))
+    # read in C (a small send's share of the work is mostly calls). One message (nearly
+    # every send) lends its own list of destinations, only read here.
+    destinations = (
+        messages[0]["destinations"]
+        if len(messages) == 1
+        else list(chain.from_iterable(map(_DESTINATIONS, messages)))
+    )
     ids = list(map(_MESSAGE_ID, destinations))
     tos = list(map(_TO, destinations))
     reference = {"bulkId": values["bulkId"], "messageIds": ids[:]}
