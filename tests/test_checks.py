@@ -219,7 +219,7 @@ def test_generated_ids_are_unique_version_4_uuids() -> None:
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
 
 
-def test_the_clock_is_read_only_for_a_rule_that_judges_by_it(
+def test_the_clock_is_read_only_when_a_rule_but_no_comma_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import infobip_connector.runtime.checks as checks
@@ -238,8 +238,25 @@ def test_the_clock_is_read_only_for_a_rule_that_judges_by_it(
     with pytest.raises(InputError, match="must not contain a comma"):
         component.validate_input("sendSms", {"bulkId": "b,1", "messages": [message]})
     assert readings == []
-    # Two scheduled messages are judged by one reading, taken when the first is checked.
+    # Two scheduled messages are judged by one reading, taken at the first rule that runs.
     earlier = {**message, "sendAt": "2026-02-01T12:00:00Z"}
     with pytest.raises(InputError, match="in the past"):
         component.validate_input("sendSms", {"messages": [earlier, earlier]})
     assert readings == [NOW]
+
+
+def test_an_id_too_long_for_one_member_is_still_told_repeated_in_another() -> None:
+    # Too long for bulkId (100) but not for messageId (200): the two recipients' equal
+    # messageIds are a problem of their own.
+    long_id = "\N{GRINNING FACE}" * 60
+    destinations = [
+        {"to": "41793026727", "messageId": long_id},
+        {"to": "41793026728", "messageId": long_id},
+    ]
+    with pytest.raises(InputError) as raised:
+        component.validate_input(
+            "sendSms",
+            {"bulkId": long_id, "messages": [{"destinations": destinations, "text": "Hi"}]},
+        )
+    paths = [error["path"] for error in raised.value.errors]
+    assert paths == ["bulkId", "messages[0].destinations[1].messageId"]

@@ -36,7 +36,7 @@ from .clijson import MAX_INPUT_BYTES as MAX_INPUT_BYTES
 from .clijson import dump_json, fail, read_json
 from .cliprocess import Terminated as Terminated
 from .cliprocess import catch_termination, setup_logging
-from .localservers import cannot_listen, cmd_editor, cmd_sandbox, grace_seconds, tcp_port
+from .localservers import cannot_listen, cmd_editor, cmd_sandbox, grace_period_seconds, tcp_port
 from .retryhint import REPEATED_ALONE, REPEATED_HELP, retry_hint
 from .serve.command import add_arguments as serve_arguments
 
@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--grace-period",
-        type=grace_seconds,
+        type=grace_period_seconds,
         metavar="SECONDS",
         help="with --idempotent-sending: how long a messageId is remembered (default: 86400)",
     )

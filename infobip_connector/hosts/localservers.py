@@ -23,7 +23,7 @@ def tcp_port(text: str) -> int:
     return port
 
 
-def grace_seconds(text: str) -> float:
+def grace_period_seconds(text: str) -> float:
     """``--grace-period``: a number of seconds above 0."""
     try:
         seconds = float(text)

@@ -63,8 +63,8 @@ class _Pass:
         patterns: bool = False,
         shared: set[int] | None = None,
     ) -> None:
-        # Read from the clock when a rule first asks (see ``now``): most inputs have no
-        # date-time, and a reading costs more than the rest of a small message's checks.
+        # Read from the clock when a rule first asks (see ``now``): a small send runs no rule
+        # but noComma, and a reading costs more than the rest of a small message's checks.
         self._now = now
         # The ids of the lists whose items are the caller's own objects (values.py): written
         # only after ``own`` has copied them.
@@ -82,7 +82,8 @@ class _Pass:
         # ID member name → the values given; whether one was given twice.
         self.seen: dict[str, set[str]] = {}
         self.repeated = False
-        self.too_long: set[str] = set()
+        # (ID member name, value) of the IDs already told too long: not told again as repeated.
+        self.too_long: set[tuple[str, str]] = set()
 
     @property
     def now(self) -> datetime:
@@ -313,7 +314,7 @@ class _Pass:
         """A client-assigned ID given as member ``name`` of the object at ``owner``."""
         if limit is not None and len(value) * 2 > limit and over_limit(value, limit):
             self.problem((owner, name), "", too_long(limit, value))
-            self.too_long.add(value)
+            self.too_long.add((name, value))
             return
         if unique:
             seen = self.seen.setdefault(name, set())
@@ -325,7 +326,7 @@ class _Pass:
         """Report every repeated ID at its place, naming where it was first given."""
         first: dict[tuple[str, str], Parts] = {}
         for name, value, parts in given_ids(plan, values, ()):
-            if parts in self.taint or value in self.too_long:
+            if parts in self.taint or (name, value) in self.too_long:
                 continue
             earlier = first.setdefault((name, value), parts)
             if earlier is not parts:
@@ -380,7 +381,9 @@ class ActionChecks:
         leaves the patterns of phone numbers and IDs to this pass; one broken raises
         PatternFailed, before anything is filled in or derived.
         """
-        walk_ = _Pass(now, check, taint, local, patterns, shared)
+        # Any "now" that is not given (None, or an empty value where an engine passes one)
+        # is the clock's.
+        walk_ = _Pass(now or None, check, taint, local, patterns, shared)
         walk_.enter(self._plan, values, ())
         root = self._plan.prop
         if root is not None and () not in taint:
