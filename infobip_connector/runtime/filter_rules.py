@@ -37,7 +37,12 @@ COMMA_SPLIT = (
 
 
 def no_comma(value: Any, now: datetime) -> Problems:
-    """An ID sent or filtered by that Infobip's log filters would split (``noComma``)."""
+    """An ID sent or filtered by that Infobip's log filters would split (``noComma``).
+
+    The input checks' walk (``checks.py``) makes this same test itself, without a call, at
+    each place and for a list of recipients at once: a change to what counts as a comma
+    is made there too.
+    """
     if isinstance(value, str) and "," in value:
         return [{"path": "", "message": COMMA_SPLIT}]
     return []
