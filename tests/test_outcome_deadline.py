@@ -111,3 +111,32 @@ def test_an_answer_past_the_size_limit_is_an_unknown_outcome(
         sent = server.sent_json()
     assert "larger than" in info.value.message
     assert info.value.details["bulkId"] == sent["bulkId"]
+
+
+def _answered_whole(body: bytes) -> Callable[[httpx.Request], httpx.Response]:
+    # Made with ``content``: httpx reads the body into the response before it is handed over.
+    return lambda request: httpx.Response(200, content=body)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_answer_handed_over_read_is_bounded_too(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transport in this process (a mock, the sandbox's) hands its answer over whole: the
+    # same limit holds for it as for one read from a socket in chunks.
+    monkeypatch.setattr(attempts, "MAX_ANSWER_BYTES", 64 * 1024)
+    handler = _answered_whole(b" " * (64 * 1024 + 1))
+    connection = {"token": CANARY}
+    with pytest.raises(OutcomeUnknownError) as info:
+        if mode == "sync":
+            component.execute(
+                "sendSms", SMS_VALUES, connection, transport=httpx.MockTransport(handler)
+            )
+        else:
+            asyncio.run(
+                component.execute_async(
+                    "sendSms", SMS_VALUES, connection, transport=httpx.MockTransport(handler)
+                )
+            )
+    assert "larger than" in info.value.message
+    assert len(info.value.details["messageIds"]) == 2

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from infobip_connector.errors import ConfigurationError
 from infobip_connector.redaction import HiddenStr, carrying, encode_carrying
 from infobip_connector.request import InfobipRequest
-from infobip_connector.transport import client
+from infobip_connector.transport import attempts, client, deadline
 from infobip_connector.transport.attempts import _httpx_request
 from infobip_connector.transport.connection import (
     ConnectionSettings,
@@ -183,6 +183,35 @@ def test_request_headers_are_encoded_once_per_distinct_set() -> None:
     # Another key is another set of headers: never the cached one of the first key.
     client.send(ConnectionSettings(token=SecretStr(KEY + "-second")), body, transport)
     assert seen == [f"App {KEY}", f"App {KEY}-second"]
+
+
+def test_an_answer_handed_over_read_is_not_read_again_in_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chunked: list[bytes] = []
+
+    class Chunks(attempts.AnswerBody):
+        def add(self, chunk: bytes) -> None:
+            chunked.append(chunk)
+            super().add(chunk)
+
+    monkeypatch.setattr(attempts, "AnswerBody", Chunks)
+    # Nor is a caller's transport bound to the deadline: no socket of it is reached.
+    monkeypatch.setattr(deadline, "Active", None)
+    answer = orjson.dumps({"ok": True})
+    settings = ConnectionSettings(token=SecretStr(KEY))
+    request = InfobipRequest("POST", "/sms/2/text/advanced", sms_body(1))
+
+    def whole(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=answer)  # read into the response by httpx
+
+    def streamed(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(answer))
+
+    assert client.send(settings, request, httpx.MockTransport(whole)) == {"ok": True}
+    assert chunked == []
+    assert client.send(settings, request, httpx.MockTransport(streamed)) == {"ok": True}
+    assert chunked == [answer]
 
 
 def test_an_answer_without_deprecation_headers_is_not_searched_by_name() -> None:

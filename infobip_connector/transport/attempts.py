@@ -124,27 +124,57 @@ class AnswerBody:
 
     def add(self, chunk: bytes) -> None:
         self._size += len(chunk)
-        if self._size > MAX_ANSWER_BYTES:
-            raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB")
+        bounded(self._size)
         self._chunks.append(chunk)
 
     def content(self) -> bytes:
         return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
 
 
+def bounded(size: int) -> None:
+    """Raise ``AnswerTooLarge`` when an answer of ``size`` bytes is past ``MAX_ANSWER_BYTES``."""
+    if size > MAX_ANSWER_BYTES:
+        raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB")
+
+
+def read_already(response: httpx.Response) -> bytes | None:
+    """The body of ``response`` if its transport handed it over read (a transport in this
+    process: the sandbox's, a mock), checked against ``MAX_ANSWER_BYTES``; else None.
+
+    Such a body is in memory already, whole: there is nothing to wait for between chunks,
+    so it is taken as it is rather than gathered again from httpx's chunk iterator.
+    """
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return None
+    bounded(len(content))
+    return content
+
+
 def run_attempt(
     transport: httpx.BaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
 ) -> Answer:
-    body = AnswerBody()
+    if transport is not _sync_transport:
+        # A caller's transport: deadline.Active reaches no socket of it, and its body is
+        # read in chunks with the deadline checked between them.
+        return _answer(transport.handle_request(_httpx_request(attempt)), limit)
     with deadline.Active(limit):
-        response = transport.handle_request(_httpx_request(attempt))
-        try:
+        return _answer(transport.handle_request(_httpx_request(attempt)), limit)
+
+
+def _answer(response: httpx.Response, limit: deadline.Deadline) -> Answer:
+    try:
+        content = read_already(response)
+        if content is None:
+            body = AnswerBody()
             for chunk in response.iter_bytes():
                 body.add(chunk)
                 limit.check()  # a caller's transport is not bounded by deadline.Active
-        finally:
-            response.close()
-    return Answer(response.status_code, response.headers, body.content())
+            content = body.content()
+    finally:
+        response.close()
+    return Answer(response.status_code, response.headers, content)
 
 
 async def run_attempt_async(
@@ -155,15 +185,18 @@ async def run_attempt_async(
     try:
         async with asyncio.timeout(max(limit.remaining(), 0.001)):
             response = await transport.handle_async_request(_httpx_request(attempt))
-            body = AnswerBody()
             try:
-                async for chunk in response.aiter_bytes():
-                    body.add(chunk)
+                content = read_already(response)
+                if content is None:
+                    body = AnswerBody()
+                    async for chunk in response.aiter_bytes():
+                        body.add(chunk)
+                    content = body.content()
             finally:
                 await response.aclose()
     except TimeoutError:
         raise httpx.ReadTimeout("the execution deadline passed") from None
-    return Answer(response.status_code, response.headers, body.content())
+    return Answer(response.status_code, response.headers, content)
 
 
 def close_pooled_clients() -> None:
