@@ -3,16 +3,18 @@
 A key is masked where it occurs as given, in any other letter case (an error text that
 echoes it upper-cased) and percent-encoded (a URL or form body quoted back: ``%53%41...``).
 An occurrence inside one of the ``keep`` strings (IDs the connector sent, which an operator
-needs whole) is left there. Keys are printable ASCII (the connection refuses anything else),
-so a case-insensitive match of one is never a different text.
+needs whole) is left there, whether the text holds that ID as written or percent-decoded
+(``msg%2DKEY`` for ``msg-KEY``). Keys are printable ASCII (the connection refuses anything
+else), so a case-insensitive match of one is never a different text.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 MASK = "***"
@@ -140,12 +142,11 @@ def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[
     spans: list[tuple[int, int]] = []
     for secret in found:
         pattern = _any_case(secret)
-        hosts = [k for k in keep if pattern.search(k) and not pattern.fullmatch(k)]
-        kept = _kept_spans(plain, hosts)
+        kept = _kept_in(plain, pattern, _holders(pattern, keep))
         spans.extend(
             (written(match.start()), written(match.end()))
             for match in pattern.finditer(plain)
-            if not any(a <= match.start() and match.end() <= b for a, b in kept)
+            if not kept(*match.span())
         )
     out: list[str] = []
     at = 0
@@ -156,27 +157,92 @@ def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[
     return "".join(out) + text[at:]
 
 
-def _kept_spans(text: str, holders: list[str]) -> list[tuple[int, int]]:
+# A test of whether ``start:end`` of a text lies inside a kept ID there.
+_Kept = Callable[[int, int], bool]
+# The kept IDs holding a key, by where the key first starts in them and their length.
+_Holders = dict[tuple[int, int], set[str]]
+
+
+def _holders(pattern: re.Pattern[str], keep: Collection[str]) -> _Holders:
+    """Those of ``keep`` that hold a match of ``pattern`` (a key) without being one,
+    grouped as ``{(first match's start, length): {id, ...}}``."""
+    holders: _Holders = {}
+    for held in keep:
+        match = pattern.search(held)
+        if match and not pattern.fullmatch(held):
+            holders.setdefault((match.start(), len(held)), set()).add(held)
+    return holders
+
+
+def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
+    """``kept(start, end)``: whether ``text[start:end]`` lies inside one occurrence there of
+    one of ``holders`` (``_holders`` of ``pattern``), in O(log n) a question.
+
+    Every occurrence of a kept ID holds the key where the ID's first match starts, so the
+    IDs are looked for only around the key's occurrences (overlapping ones too), not each
+    in the whole text: thousands of IDs in a text listing them cost no more than one.
+    """
     spans: list[tuple[int, int]] = []
-    for host in holders:
-        at = text.find(host)
-        while at != -1:
-            spans.append((at, at + len(host)))
-            at = text.find(host, at + 1)
-    return spans
+    match = pattern.search(text) if holders else None
+    while match:
+        for (offset, length), ids in holders.items():
+            at = match.start() - offset
+            if at >= 0 and text[at : at + length] in ids:
+                spans.append((at, at + length))
+        match = pattern.search(text, match.start() + 1)
+    spans.sort()
+    starts = [start for start, _ in spans]
+    # The furthest any span starting at or before each one reaches: one lookup a question.
+    reach = list(accumulate((end for _, end in spans), max))
+
+    def kept(start: int, end: int) -> bool:
+        before = bisect_right(starts, start)
+        return before > 0 and reach[before - 1] >= end
+
+    return kept
+
+
+def _kept_as_written_or_read(
+    text: str, pattern: re.Pattern[str], keep: Collection[str]
+) -> _Kept | None:
+    """``_kept_in`` for a match of ``pattern`` (a key) where ``text`` is written, that also
+    keeps one inside a kept ID as ``text`` reads percent-decoded once (``msg%2DKEY`` for
+    ``msg-KEY``); None when no kept ID holds the key.
+
+    Only a match that no escape touches reads the same decoded: one that an escape cuts
+    into spells no key once decoded, and is kept only inside a kept ID as written.
+    """
+    holders = _holders(pattern, keep)
+    if not holders:
+        return None
+    as_written = _kept_in(text, pattern, holders)
+    escapes = [match.start() for match in _PERCENT.finditer(text)]
+    if not escapes:
+        return as_written
+    as_read = _kept_in(_PERCENT.sub(_unpercent, text), pattern, holders)
+
+    def kept(start: int, end: int) -> bool:
+        if as_written(start, end):
+            return True
+        before = bisect_left(escapes, end)
+        if before and escapes[before - 1] + 3 > start:
+            return False
+        # Each escape before the match is two characters longer than what it decodes to.
+        return as_read(start - 2 * before, end - 2 * before)
+
+    return kept
 
 
 def _mask(text: str, secret: str, keep: Collection[str]) -> str:
-    hosts = [k for k in keep if secret in k and k != secret]
-    if not hosts:
+    kept = _kept_as_written_or_read(text, _exact(secret), keep)
+    if kept is None:
         return text.replace(secret, MASK)
-    kept = _kept_spans(text, hosts)
     out: list[str] = []
     last = 0
     at = text.find(secret)
     while at != -1:
         end = at + len(secret)
-        if any(a <= at and end <= b for a, b in kept):
+        if kept(at, end):
             at = text.find(secret, at + 1)
             continue
         out += (text[last:at], MASK)
@@ -186,20 +252,21 @@ def _mask(text: str, secret: str, keep: Collection[str]) -> str:
 
 
 @lru_cache(maxsize=512)
+def _exact(secret: str) -> re.Pattern[str]:
+    return re.compile(re.escape(secret))
+
+
+@lru_cache(maxsize=512)
 def _any_case(secret: str) -> re.Pattern[str]:
     return re.compile(re.escape(secret), re.IGNORECASE)
 
 
 def _mask_any_case(text: str, secret: str, keep: Collection[str]) -> str:
     pattern = _any_case(secret)
-    hosts = [k for k in keep if pattern.search(k) and not pattern.fullmatch(k)]
-    kept = _kept_spans(text, hosts)
-
-    def masked(match: re.Match[str]) -> str:
-        start, end = match.span()
-        return match.group(0) if any(a <= start and end <= b for a, b in kept) else MASK
-
-    return pattern.sub(masked, text)
+    kept = _kept_as_written_or_read(text, pattern, keep)
+    if kept is None:
+        return pattern.sub(MASK, text)
+    return pattern.sub(lambda match: match.group(0) if kept(*match.span()) else MASK, text)
 
 
 def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> Any:
