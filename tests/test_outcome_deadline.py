@@ -140,3 +140,70 @@ def test_an_answer_handed_over_read_is_bounded_too(
             )
     assert "larger than" in info.value.message
     assert len(info.value.details["messageIds"]) == 2
+
+
+def test_an_answer_handed_over_whole_after_the_deadline_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The answer is in hand, whole: reading it waits on nothing, and an unknown outcome
+    # would only send the operator to reconcile what the answer already says.
+    from infobip_connector.transport import deadline
+
+    late: list[bool] = []
+    clock = time.monotonic
+    monkeypatch.setattr(deadline.time, "monotonic", lambda: clock() + (3600.0 if late else 0.0))
+    pending = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
+    body = {
+        "bulkId": "B1",
+        "messages": [{"messageId": "M1", "to": "41793026727", "status": pending}],
+    }
+
+    def answer_late(request: httpx.Request) -> httpx.Response:
+        late.append(True)
+        return httpx.Response(200, json=body)
+
+    values = {
+        "bulkId": "B1",
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "Hi"}],
+    }
+    out = component.execute(
+        "sendSms", values, {"token": CANARY}, transport=httpx.MockTransport(answer_late)
+    )
+    assert [m["messageId"] for m in out["messages"]] == ["M1"]
+
+
+class _Bound(Exception):
+    """Raised by the stand-in of deadline.Active once a transport is bound to the deadline."""
+
+
+def test_a_pooled_transport_replaced_mid_send_stays_bounded_by_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import SecretStr
+
+    from infobip_connector.request import InfobipRequest
+    from infobip_connector.transport import deadline
+    from infobip_connector.transport.connection import ConnectionSettings
+    from infobip_connector.transport.exchange import _Exchange
+
+    class Binding:
+        def __init__(self, limit: deadline.Deadline) -> None:
+            self.limit = limit
+
+        def __enter__(self) -> None:
+            raise _Bound
+
+        def __exit__(self, *exc_info: object) -> None:
+            pass
+
+    # A send holds the pooled transport it started with; another thread may close the pool
+    # (and a later send make a new one) between its attempts.
+    held = attempts.pooled_transport()
+    attempts.close_pooled_clients()
+    assert attempts.pooled_transport() is not held
+    settings = ConnectionSettings(token=SecretStr(CANARY), base_url="http://127.0.0.1:9")
+    exchange = _Exchange(settings, InfobipRequest("GET", "/sms/3/logs", None))
+    monkeypatch.setattr(deadline, "Active", Binding)
+    for transport in (held, attempts.pooled_transport()):
+        with pytest.raises(_Bound):
+            attempts.run_attempt(transport, exchange.next_attempt(), exchange.deadline)

@@ -31,10 +31,10 @@ _pool_lock = threading.Lock()
 _LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=5.0)
 # Small requests go out in one segment instead of waiting for the server's delayed ACK.
 _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-_sync_transport: httpx.HTTPTransport | None = None
+_sync_transport: deadline.BoundedTransport | None = None
 
 
-def pooled_transport() -> httpx.HTTPTransport:
+def pooled_transport() -> deadline.BoundedTransport:
     global _sync_transport
     with _pool_lock:
         if _sync_transport is None:
@@ -134,7 +134,9 @@ class AnswerBody:
 def bounded(size: int) -> None:
     """Raise ``AnswerTooLarge`` when an answer of ``size`` bytes is past ``MAX_ANSWER_BYTES``."""
     if size > MAX_ANSWER_BYTES:
-        raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_BYTES >> 20} MiB")
+        limit = MAX_ANSWER_BYTES
+        told = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit:,} bytes"
+        raise AnswerTooLarge(f"the answer is larger than {told}")
 
 
 def read_already(response: httpx.Response) -> bytes | None:
@@ -155,7 +157,9 @@ def read_already(response: httpx.Response) -> bytes | None:
 def run_attempt(
     transport: httpx.BaseTransport, attempt: dict[str, Any], limit: deadline.Deadline
 ) -> Answer:
-    if transport is not _sync_transport:
+    # By its class, not as the pooled one of the moment: the pool may be closed and
+    # replaced (close_pooled_clients) while a send still holds its transport.
+    if type(transport) is not deadline.BoundedTransport:
         # A caller's transport: deadline.Active reaches no socket of it, and its body is
         # read in chunks with the deadline checked between them.
         return _answer(transport.handle_request(_httpx_request(attempt)), limit)

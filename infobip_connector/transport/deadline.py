@@ -123,14 +123,19 @@ class _Backend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def bounded_transport(**options: Any) -> httpx.HTTPTransport:
-    """An ``httpx.HTTPTransport`` whose socket operations end by the thread's deadline.
+class BoundedTransport(httpx.HTTPTransport):
+    """An ``httpx.HTTPTransport`` whose socket operations end by the deadline bound to the
+    calling thread (``Active``): made by ``bounded_transport``, and known by its class."""
+
+
+def bounded_transport(**options: Any) -> BoundedTransport:
+    """A ``BoundedTransport``: its socket operations end by the thread's deadline.
 
     httpx takes no network backend, so the one of its connection pool is replaced before
     the first connection is made. Should a later httpx arrange its pool differently, the
     test of the trickling server fails; the chunked read still bounds the body meanwhile.
     """
-    transport = httpx.HTTPTransport(**options)
+    transport = BoundedTransport(**options)
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend):
