@@ -50,6 +50,14 @@ def check_token(secret: Any) -> None:
         )
     if len(secret.get_secret_value()) > MAX_TOKEN_LENGTH:
         raise _fail("token", f"is longer than any Infobip API key ({MAX_TOKEN_LENGTH} at most)")
+    if "*" in secret.get_secret_value():
+        # Masking writes "***" where a key was: a key holding "*" could be put back
+        # together from the mask and the text around it ("x" + "***bcd..." for "*bcd...").
+        raise _fail(
+            "token",
+            "holds '*', as no Infobip API key does (the masks that hide keys in logs are "
+            "made of it): check that it is the API key",
+        )
     if _looks_like_url(secret.get_secret_value()):
         raise _fail("token", "looks like a URL, not an API key: are token and baseUrl swapped?")
     if _NUMBER_SPELLING.fullmatch(secret.get_secret_value()) and any(
