@@ -4,8 +4,10 @@ A key is masked where it occurs as given, in any other letter case (an error tex
 echoes it upper-cased) and percent-encoded (a URL or form body quoted back: ``%53%41...``).
 An occurrence inside one of the ``keep`` strings (IDs the connector sent, which an operator
 needs whole) is left there, whether the text holds that ID as written or percent-decoded
-(``msg%2DKEY`` for ``msg-KEY``). Keys are printable ASCII (the connection refuses anything
-else), so a case-insensitive match of one is never a different text.
+(``msg%2DKEY`` for ``msg-KEY``). Every other occurrence is masked, one overlapping a kept
+one too (its mask then cuts into the kept ID: the key comes first). Keys are printable
+ASCII (the connection refuses anything else), so a case-insensitive match of one is never
+a different text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 MASK = "***"
 # Shorter values would mask IDs, numbers and words in data; the connection refuses keys
@@ -142,36 +144,47 @@ def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[
     spans: list[tuple[int, int]] = []
     for secret in found:
         pattern = _any_case(secret)
-        kept = _kept_in(plain, pattern, _holders(pattern, keep))
-        spans.extend(
-            (written(match.start()), written(match.end()))
-            for match in pattern.finditer(plain)
-            if not kept(*match.span())
-        )
-    out: list[str] = []
-    at = 0
-    for start, end in sorted(spans):
-        if start >= at:
-            out += (text[at:start], MASK)
-        at = max(at, end)
-    return "".join(out) + text[at:]
+        holders = _holders(pattern, keep)
+        kept = _kept_in(plain, pattern, holders) if holders else None
+        spans.extend((written(start), written(end)) for start, end in _unkept(plain, pattern, kept))
+    # Two keys' spans may overlap (one key inside another): masked together.
+    return _masked(text, sorted(spans))
 
 
 # A test of whether ``start:end`` of a text lies inside a kept ID there.
 _Kept = Callable[[int, int], bool]
-# The kept IDs holding a key, by where the key first starts in them and their length.
-_Holders = dict[tuple[int, int], set[str]]
 
 
-def _holders(pattern: re.Pattern[str], keep: Collection[str]) -> _Holders:
-    """Those of ``keep`` that hold a match of ``pattern`` (a key) without being one,
-    grouped as ``{(first match's start, length): {id, ...}}``."""
-    holders: _Holders = {}
+class _Holders(NamedTuple):
+    """The kept IDs holding a key, with the text before their first match of it (prefix) and
+    after it (suffix), to look for them around the key's occurrences in a text."""
+
+    # By length, longest first: the prefixes of that length.
+    prefixes: list[tuple[int, set[str]]]
+    # By length, longest first: the suffixes of that length.
+    suffixes: list[tuple[int, set[str]]]
+    # The IDs, to confirm one that a prefix and a suffix found around an occurrence make.
+    ids: set[str]
+
+
+def _holders(pattern: re.Pattern[str], keep: Collection[str]) -> _Holders | None:
+    """Those of ``keep`` that hold a match of ``pattern`` (a key) without being one; None if
+    none does."""
+    prefixes: dict[int, set[str]] = {}
+    suffixes: dict[int, set[str]] = {}
+    ids: set[str] = set()
     for held in keep:
         match = pattern.search(held)
         if match and not pattern.fullmatch(held):
-            holders.setdefault((match.start(), len(held)), set()).add(held)
-    return holders
+            start, end = match.span()
+            prefixes.setdefault(start, set()).add(held[:start])
+            suffixes.setdefault(len(held) - end, set()).add(held[end:])
+            ids.add(held)
+    if not ids:
+        return None
+    return _Holders(
+        sorted(prefixes.items(), reverse=True), sorted(suffixes.items(), reverse=True), ids
+    )
 
 
 def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
@@ -181,19 +194,47 @@ def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
     Every occurrence of a kept ID holds the key where the ID's first match starts, so the
     IDs are looked for only around the key's occurrences (overlapping ones too), not each
     in the whole text: thousands of IDs in a text listing them cost no more than one.
+
+    At an occurrence, the text before it is looked up once for each length of the IDs'
+    prefixes and, if one is found, the text after it once for each length of their
+    suffixes: at most the longest kept ID's length each, however many IDs there are. A
+    prefix and a suffix found are confirmed as one ID by one more lookup, longest suffix
+    first; the first confirmed ends the search for that prefix, and none is tried that an
+    ID found starting earlier covers (``kept`` only asks whether one covers a match). So IDs
+    nested in each other (``xKEYy`` in ``xxKEYyy``) cost one lookup a prefix; at worst
+    (prefixes and suffixes found that make no ID) one for each pair found, bounded by the
+    square of the longest ID's length, never by the number of IDs.
     """
     spans: list[tuple[int, int]] = []
-    match = pattern.search(text) if holders else None
+    size = len(text)
+    match = pattern.search(text)
     while match:
-        for (offset, length), ids in holders.items():
-            at = match.start() - offset
-            if at >= 0 and text[at : at + length] in ids:
-                spans.append((at, at + length))
-        match = pattern.search(text, match.start() + 1)
-    spans.sort()
-    starts = [start for start, _ in spans]
+        found, end = match.span()
+        after: list[int] | None = None
+        furthest = -1
+        # Longest prefix first: the IDs starting earliest, which may cover later ones.
+        for length, prefixes in holders.prefixes:
+            if length > found or text[found - length : found] not in prefixes:
+                continue
+            if after is None:
+                # Where each suffix found there ends, furthest first.
+                after = [
+                    end + tail
+                    for tail, suffixes in holders.suffixes
+                    if end + tail <= size and text[end : end + tail] in suffixes
+                ]
+            for stop in after:
+                if stop <= furthest:
+                    break
+                if text[found - length : stop] in holders.ids:
+                    spans.append((found - length, stop))
+                    furthest = stop
+                    break
+        match = pattern.search(text, found + 1)
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
     # The furthest any span starting at or before each one reaches: one lookup a question.
-    reach = list(accumulate((end for _, end in spans), max))
+    reach = list(accumulate((end for _, end in ordered), max))
 
     def kept(start: int, end: int) -> bool:
         before = bisect_right(starts, start)
@@ -233,22 +274,51 @@ def _kept_as_written_or_read(
     return kept
 
 
-def _mask(text: str, secret: str, keep: Collection[str]) -> str:
-    kept = _kept_as_written_or_read(text, _exact(secret), keep)
+def _unkept(text: str, pattern: re.Pattern[str], kept: _Kept | None) -> list[tuple[int, int]]:
+    """The spans of ``text`` to mask for ``pattern`` (a key): those of its matches that are
+    not ``kept``, in order and none overlapping another.
+
+    Matches are tried from left to right. After a kept one the next is looked for one
+    character on, so a match overlapping it (``abcabc...`` holds the key every 3 characters)
+    is tested too. After a masked one it is looked for past its end: a match overlapping it
+    is partly masked with it, so no whole key is left. Without kept IDs this is what
+    ``str.replace``, ``re.sub`` and ``re.finditer`` find, so a text gets the same masks
+    with or without them.
+    """
     if kept is None:
-        return text.replace(secret, MASK)
+        return [match.span() for match in pattern.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    match = pattern.search(text)
+    while match:
+        start, end = match.span()
+        if kept(start, end):
+            match = pattern.search(text, start + 1)
+        else:
+            spans.append((start, end))
+            match = pattern.search(text, end)
+    return spans
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each of ``spans`` (sorted by start) replaced by ``MASK``; spans that
+    overlap share one, spans that only touch get one each (``******`` for two keys)."""
     out: list[str] = []
-    last = 0
-    at = text.find(secret)
-    while at != -1:
-        end = at + len(secret)
-        if kept(at, end):
-            at = text.find(secret, at + 1)
-            continue
-        out += (text[last:at], MASK)
-        last = end
-        at = text.find(secret, end)
-    return "".join(out) + text[last:]
+    at = 0
+    for start, end in spans:
+        if start >= at:
+            out += (text[at:start], MASK)
+        at = max(at, end)
+    return "".join(out) + text[at:]
+
+
+def _mask(text: str, secret: str, keep: Collection[str]) -> str:
+    pattern = _exact(secret)
+    kept = _kept_as_written_or_read(text, pattern, keep)
+    if kept is None:
+        # Every occurrence is masked. One that ``replace`` skips overlaps one it masked, so
+        # the mask cuts into it: no whole key is left (``_unkept`` skips the same).
+        return text.replace(secret, MASK)
+    return _masked(text, _unkept(text, pattern, kept))
 
 
 @lru_cache(maxsize=512)
@@ -265,8 +335,10 @@ def _mask_any_case(text: str, secret: str, keep: Collection[str]) -> str:
     pattern = _any_case(secret)
     kept = _kept_as_written_or_read(text, pattern, keep)
     if kept is None:
+        # Every match is masked. One that ``sub`` skips overlaps one it masked, so the
+        # mask cuts into it: no whole key is left (``_unkept`` skips the same).
         return pattern.sub(MASK, text)
-    return pattern.sub(lambda match: match.group(0) if kept(*match.span()) else MASK, text)
+    return _masked(text, _unkept(text, pattern, kept))
 
 
 def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> Any:

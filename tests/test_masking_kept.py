@@ -3,7 +3,8 @@ occurrence of it is masked, and a text holding tens of thousands of both is mask
 
 A kept ID is found as written and as the text reads percent-decoded once (``msg%2DKEY`` for
 ``msg-KEY``). Only an occurrence inside one kept ID stays: one that two overlapping kept IDs
-cover between them, or that an escape cuts into, is masked.
+cover between them, that an escape cuts into, or that overlaps a kept one (a key that
+overlaps itself) is masked. Thousands of kept IDs of distinct shapes cost no more than one.
 """
 
 from __future__ import annotations
@@ -150,3 +151,89 @@ def test_a_text_listing_tens_of_thousands_of_kept_ids_keeps_each() -> None:
     ids = [f"{number}-{KEY}" for number in range(MANY)]
     text = ", ".join(i.replace("-", "%2D", number % 2) for number, i in enumerate(ids))
     assert mask_secrets(f"{text}; {KEY}", (KEY,), set(ids)) == f"{text}; ***"
+
+
+# ------------------------------------------------- occurrences overlapping a kept one
+
+# A key that overlaps itself: "abcdefgh" + it holds it again 8 characters on.
+SELF = "abcdefgh" * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "held", "masked"),
+    [
+        (f"msg%2D{SELF}ABCDEFGH", SELF, f"msg-{SELF}", "msg%2Dabcdefgh***"),
+        (f"msg-{SELF}ABCDEFGH", SELF, f"msg-{SELF}", "msg-abcdefgh***"),
+        (f"msg-{SELF}abcdefgh", SELF, f"msg-{SELF}", "msg-abcdefgh***"),
+        ("msg-ABCDEFGHabcdefghABCDEFGH", SELF, "msg-ABCDEFGHabcdefgh", "msg-ABCDEFGH***"),
+        (f"msg-{SELF}%41BCDEFGH", SELF, f"msg-{SELF}", "msg-abcdefgh***"),
+        (f"msg-{SELF}{_percent('ABCDEFGH')}", SELF, f"msg-{SELF}", "msg-abcdefgh***"),
+        # Decoded: D-abcabc..., the key every 3 characters; kept at 2, not at 5.
+        (
+            "D%2D%61bcabca%62cabcabc%61bcabcabcabca",
+            "abc" * 5 + "a",
+            "D-" + "abc" * 5 + "a",
+            "D%2D%61bc***bcabcabca",
+        ),
+    ],
+    ids=[
+        "another case, kept ID partly encoded",
+        "another case",
+        "as written",
+        "another case, kept ID in mixed case",
+        "percent-encoded, one escape",
+        "percent-encoded",
+        "percent-encoded, period 3",
+    ],
+)
+def test_an_occurrence_overlapping_a_kept_one_is_masked(
+    text: str, key: str, held: str, masked: str
+) -> None:
+    # The kept ID keeps the occurrence inside it; one that starts inside it and ends past it
+    # is in no kept ID, so it is masked, though the mask cuts into the kept ID.
+    assert mask_secrets(text, (key,), {held}) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (f"x{SELF}abcdefgh", "x***abcdefgh"),
+        (f"x{SELF}ABCDEFGH", "x***ABCDEFGH"),
+        (f"x{_percent(SELF)}{_percent('abcdefgh')}", f"x***{_percent('abcdefgh')}"),
+    ],
+    ids=["as written", "another case", "percent-encoded"],
+)
+def test_occurrences_overlapping_a_masked_one_mask_alike_with_or_without_kept_ids(
+    text: str, masked: str
+) -> None:
+    # The leftmost is masked and its mask cuts into the next, so no whole key is left; a
+    # kept ID holding the key but not in the text changes nothing.
+    assert mask_secrets(text, (SELF,)) == masked
+    assert mask_secrets(text, (SELF,), {f"msg-{SELF}"}) == masked
+
+
+# ------------------------------------------------- thousands of kept IDs of distinct shapes
+
+# 4,096 kept IDs, each with its own key offset and length: checking every shape at every
+# occurrence of the key took some 20 s for each of these texts.
+SHAPES = [(before, after) for before in range(64) for after in range(64)]
+
+
+def test_thousands_of_kept_ids_of_distinct_shapes_are_each_kept() -> None:
+    # Each ID's text before the key names its shape, so no ID is inside another.
+    ids = [
+        f"<{before:02d}{after:02d}=".ljust(before + 6, "=") + KEY + "=" * after
+        for before, after in SHAPES
+    ]
+    written = [i.replace("<", "%3C") if number % 2 else i for number, i in enumerate(ids)]
+    bare = [KEY, KEY.upper(), f"{KEY[:5]}{_percent(KEY[5:9])}{KEY[9:]}"]
+    text = ", ".join(f"{i}, {bare[number % 3]}" for number, i in enumerate(written))
+    masked = ", ".join(f"{i}, ***" for i in written)
+    assert mask_secrets(text, (KEY,), set(ids)) == masked
+
+
+def test_thousands_of_kept_ids_nested_in_each_other_are_each_kept() -> None:
+    # xKEYy is inside xxKEYyy...: around each key, many prefixes and suffixes are found.
+    ids = [f"{'x' * before}{KEY}{'y' * after}" for before, after in SHAPES if before or after]
+    text = " ".join(f"{i} {KEY.lower()}" for i in ids)
+    assert mask_secrets(text, (KEY,), set(ids)) == " ".join(f"{i} ***" for i in ids)
