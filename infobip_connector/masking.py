@@ -98,8 +98,19 @@ def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()
     """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
 
     A percent-encoded key is found in the text decoded once; only the characters that
-    spell it are masked, and the rest of the text is returned as written.
+    spell it are masked, and the rest of the text is returned as written. A mask and the
+    text around it may spell a key again (one holding ``*``, as a webhook's secret may):
+    the text is masked again for as long as a pass shortens it, which each pass that masks
+    a secret longer than the mask does (a pass that does not is the last, so it ends).
     """
+    while True:
+        masked = _mask_once(text, secrets, keep)
+        if len(masked) >= len(text):
+            return masked
+        text = masked
+
+
+def _mask_once(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
     for secret in secrets:
         if secret in text:
             text = _mask(text, secret, keep)
@@ -156,35 +167,34 @@ _Kept = Callable[[int, int], bool]
 
 
 class _Holders(NamedTuple):
-    """The kept IDs holding a key, with the text before their first match of it (prefix) and
-    after it (suffix), to look for them around the key's occurrences in a text."""
+    """The kept IDs holding a key, by the text before their first match of it (prefix), to
+    look for them around the key's occurrences in a text."""
 
-    # By length, longest first: the prefixes of that length.
-    prefixes: list[tuple[int, set[str]]]
-    # By length, longest first: the suffixes of that length.
-    suffixes: list[tuple[int, set[str]]]
-    # The IDs, to confirm one that a prefix and a suffix found around an occurrence make.
+    # By prefix length, longest first: each prefix of that length, with the lengths of the
+    # text after the key (suffix) in the IDs that have that prefix, longest first.
+    prefixes: list[tuple[int, dict[str, list[int]]]]
+    # The IDs, to confirm one that a prefix and a suffix length make around an occurrence.
     ids: set[str]
 
 
 def _holders(pattern: re.Pattern[str], keep: Collection[str]) -> _Holders | None:
     """Those of ``keep`` that hold a match of ``pattern`` (a key) without being one; None if
     none does."""
-    prefixes: dict[int, set[str]] = {}
-    suffixes: dict[int, set[str]] = {}
+    prefixes: dict[int, dict[str, set[int]]] = {}
     ids: set[str] = set()
     for held in keep:
         match = pattern.search(held)
         if match and not pattern.fullmatch(held):
             start, end = match.span()
-            prefixes.setdefault(start, set()).add(held[:start])
-            suffixes.setdefault(len(held) - end, set()).add(held[end:])
+            prefixes.setdefault(start, {}).setdefault(held[:start], set()).add(len(held) - end)
             ids.add(held)
     if not ids:
         return None
-    return _Holders(
-        sorted(prefixes.items(), reverse=True), sorted(suffixes.items(), reverse=True), ids
-    )
+    ordered = [
+        (length, {prefix: sorted(tails, reverse=True) for prefix, tails in by_prefix.items()})
+        for length, by_prefix in sorted(prefixes.items(), reverse=True)
+    ]
+    return _Holders(ordered, ids)
 
 
 def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
@@ -196,37 +206,31 @@ def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
     in the whole text: thousands of IDs in a text listing them cost no more than one.
 
     At an occurrence, the text before it is looked up once for each length of the IDs'
-    prefixes and, if one is found, the text after it once for each length of their
-    suffixes: at most the longest kept ID's length each, however many IDs there are. A
-    prefix and a suffix found are confirmed as one ID by one more lookup, longest suffix
-    first; the first confirmed ends the search for that prefix, and none is tried that an
-    ID found starting earlier covers (``kept`` only asks whether one covers a match). So IDs
-    nested in each other (``xKEYy`` in ``xxKEYyy``) cost one lookup a prefix; at worst
-    (prefixes and suffixes found that make no ID) one for each pair found, bounded by the
-    square of the longest ID's length, never by the number of IDs.
+    prefixes (at most the longest kept ID's length, however many IDs there are); where a
+    prefix is found, only the suffix lengths of the IDs with that very prefix are tried,
+    each confirmed by one lookup of the whole ID's text, longest first. The first confirmed
+    ends the search for that prefix, and none is tried that an ID found starting earlier
+    covers (``kept`` only asks whether one covers a match). So IDs nested in each other
+    (``xKEYy`` in ``xxKEYyy``) cost one lookup a prefix, and a try that confirms nothing
+    stands for an ID with that prefix and suffix length: at most one a kept ID, and at most
+    the square of the longest ID's length, whichever is fewer.
     """
     spans: list[tuple[int, int]] = []
     size = len(text)
     match = pattern.search(text)
     while match:
         found, end = match.span()
-        after: list[int] | None = None
         furthest = -1
         # Longest prefix first: the IDs starting earliest, which may cover later ones.
-        for length, prefixes in holders.prefixes:
-            if length > found or text[found - length : found] not in prefixes:
+        for length, by_prefix in holders.prefixes:
+            tails = by_prefix.get(text[found - length : found]) if length <= found else None
+            if tails is None:
                 continue
-            if after is None:
-                # Where each suffix found there ends, furthest first.
-                after = [
-                    end + tail
-                    for tail, suffixes in holders.suffixes
-                    if end + tail <= size and text[end : end + tail] in suffixes
-                ]
-            for stop in after:
+            for tail in tails:
+                stop = end + tail
                 if stop <= furthest:
                     break
-                if text[found - length : stop] in holders.ids:
+                if stop <= size and text[found - length : stop] in holders.ids:
                     spans.append((found - length, stop))
                     furthest = stop
                     break

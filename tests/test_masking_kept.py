@@ -237,3 +237,16 @@ def test_thousands_of_kept_ids_nested_in_each_other_are_each_kept() -> None:
     ids = [f"{'x' * before}{KEY}{'y' * after}" for before, after in SHAPES if before or after]
     text = " ".join(f"{i} {KEY.lower()}" for i in ids)
     assert mask_secrets(text, (KEY,), set(ids)) == " ".join(f"{i} ***" for i in ids)
+
+
+def test_prefixes_and_suffixes_of_different_kept_ids_are_not_tried_as_pairs() -> None:
+    # Around each key, 183 prefixes of kept IDs and 183 suffixes of others are found, and no
+    # pair of them is a kept ID: trying every such pair took some 18 s for this text.
+    longest = 183
+    ids = {"q" * n + KEY + "s" for n in range(1, longest + 1)}
+    ids |= {"t" + KEY + "r" * n for n in range(1, longest + 1)}
+    around = ("q" * longest, "r" * longest)
+    text = " ".join(f"{around[0]}{KEY}{around[1]}" for _ in range(2600))
+    assert mask_secrets(text, (KEY,), ids) == " ".join(
+        f"{around[0]}***{around[1]}" for _ in range(2600)
+    )
