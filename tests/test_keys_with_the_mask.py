@@ -6,15 +6,12 @@ log line that was masked once."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from infobip_connector import component
-from infobip_connector.errors import ConfigurationError
 from infobip_connector.masking import mask_secrets
 from infobip_connector.redaction import carrying, redact
 
-from .test_numeric_keys import SEND, _never_called
+from .test_numeric_keys import refusal_of
 
 
 @pytest.mark.parametrize(
@@ -22,13 +19,7 @@ from .test_numeric_keys import SEND, _never_called
 )
 @pytest.mark.parametrize("action", ["sendSms", "getSmsLogs"])
 def test_a_key_holding_the_mask_character_is_refused_before_sending(key: str, action: str) -> None:
-    connection = {"token": key, "baseUrl": "https://xyz.api.infobip.com"}
-    values = SEND if action == "sendSms" else {}
-    with pytest.raises(ConfigurationError) as info:
-        component.execute(action, values, connection, transport=httpx.MockTransport(_never_called))
-    assert [error["path"] for error in info.value.details["errors"]] == ["token"]
-    shown = info.value.message + repr(info.value.details) + repr(info.value)
-    assert key not in shown and "'*'" in shown
+    assert "'*'" in refusal_of(key, action)
 
 
 @pytest.mark.parametrize(
