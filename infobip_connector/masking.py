@@ -98,19 +98,8 @@ def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()
     """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
 
     A percent-encoded key is found in the text decoded once; only the characters that
-    spell it are masked, and the rest of the text is returned as written. A mask and the
-    text around it may spell a key again (one holding ``*``, as a webhook's secret may):
-    the text is masked again for as long as a pass shortens it, which each pass that masks
-    a secret longer than the mask does (a pass that does not is the last, so it ends).
+    spell it are masked, and the rest of the text is returned as written.
     """
-    while True:
-        masked = _mask_once(text, secrets, keep)
-        if len(masked) >= len(text):
-            return masked
-        text = masked
-
-
-def _mask_once(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
     for secret in secrets:
         if secret in text:
             text = _mask(text, secret, keep)
@@ -171,8 +160,11 @@ class _Holders(NamedTuple):
     look for them around the key's occurrences in a text."""
 
     # By prefix length, longest first: each prefix of that length, with the lengths of the
-    # text after the key (suffix) in the IDs that have that prefix, longest first.
-    prefixes: list[tuple[int, dict[str, list[int]]]]
+    # text after the key (suffix) in the IDs that have that prefix, longest first, and as
+    # a set.
+    prefixes: list[tuple[int, dict[str, tuple[list[int], set[int]]]]]
+    # By length, longest first: the suffixes of that length.
+    suffixes: list[tuple[int, set[str]]]
     # The IDs, to confirm one that a prefix and a suffix length make around an occurrence.
     ids: set[str]
 
@@ -181,20 +173,22 @@ def _holders(pattern: re.Pattern[str], keep: Collection[str]) -> _Holders | None
     """Those of ``keep`` that hold a match of ``pattern`` (a key) without being one; None if
     none does."""
     prefixes: dict[int, dict[str, set[int]]] = {}
+    suffixes: dict[int, set[str]] = {}
     ids: set[str] = set()
     for held in keep:
         match = pattern.search(held)
         if match and not pattern.fullmatch(held):
             start, end = match.span()
             prefixes.setdefault(start, {}).setdefault(held[:start], set()).add(len(held) - end)
+            suffixes.setdefault(len(held) - end, set()).add(held[end:])
             ids.add(held)
     if not ids:
         return None
     ordered = [
-        (length, {prefix: sorted(tails, reverse=True) for prefix, tails in by_prefix.items()})
-        for length, by_prefix in sorted(prefixes.items(), reverse=True)
+        (length, {prefix: (sorted(tails, reverse=True), tails) for prefix, tails in by.items()})
+        for length, by in sorted(prefixes.items(), reverse=True)
     ]
-    return _Holders(ordered, ids)
+    return _Holders(ordered, sorted(suffixes.items(), reverse=True), ids)
 
 
 def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
@@ -206,14 +200,16 @@ def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
     in the whole text: thousands of IDs in a text listing them cost no more than one.
 
     At an occurrence, the text before it is looked up once for each length of the IDs'
-    prefixes (at most the longest kept ID's length, however many IDs there are); where a
-    prefix is found, only the suffix lengths of the IDs with that very prefix are tried,
-    each confirmed by one lookup of the whole ID's text, longest first. The first confirmed
-    ends the search for that prefix, and none is tried that an ID found starting earlier
-    covers (``kept`` only asks whether one covers a match). So IDs nested in each other
-    (``xKEYy`` in ``xxKEYyy``) cost one lookup a prefix, and a try that confirms nothing
-    stands for an ID with that prefix and suffix length: at most one a kept ID, and at most
-    the square of the longest ID's length, whichever is fewer.
+    prefixes, and (once a prefix is found) the text after it once for each length of their
+    suffixes: at most the longest kept ID's length each, however many IDs there are. A
+    prefix found then tries only the suffix lengths that the IDs with that very prefix have
+    and that were found after the occurrence, each confirmed by one lookup of the whole
+    ID's text, longest first. The first confirmed ends the search for that prefix, and none
+    is tried that an ID found starting earlier covers (``kept`` only asks whether one covers
+    a match). So IDs nested in each other (``xKEYy`` in ``xxKEYyy``) cost one lookup a
+    prefix, and a try that confirms nothing stands for an ID whose prefix and whose suffix
+    length were both found: at most one a kept ID, and at most the square of the longest
+    ID's length, whichever is fewer.
     """
     spans: list[tuple[int, int]] = []
     size = len(text)
@@ -221,16 +217,30 @@ def _kept_in(text: str, pattern: re.Pattern[str], holders: _Holders) -> _Kept:
     while match:
         found, end = match.span()
         furthest = -1
+        after: list[int] | None = None
+        after_set: set[int] = set()
         # Longest prefix first: the IDs starting earliest, which may cover later ones.
         for length, by_prefix in holders.prefixes:
-            tails = by_prefix.get(text[found - length : found]) if length <= found else None
-            if tails is None:
+            entry = by_prefix.get(text[found - length : found]) if length <= found else None
+            if entry is None:
                 continue
-            for tail in tails:
+            tails, tails_set = entry
+            if after is None:
+                # The suffix lengths of any kept ID found after this occurrence, longest
+                # first: worked out once, so a prefix tries only the lengths both have.
+                after = [
+                    tail
+                    for tail, suffixes in holders.suffixes
+                    if end + tail <= size and text[end : end + tail] in suffixes
+                ]
+                after_set = set(after)
+            # The shorter of the two lists is walked, the other asked (a set) at each step.
+            walked, asked = (tails, after_set) if len(tails) <= len(after) else (after, tails_set)
+            for tail in walked:
                 stop = end + tail
                 if stop <= furthest:
                     break
-                if stop <= size and text[found - length : stop] in holders.ids:
+                if tail in asked and text[found - length : stop] in holders.ids:
                     spans.append((found - length, stop))
                     furthest = stop
                     break
