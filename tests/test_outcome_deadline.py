@@ -207,3 +207,13 @@ def test_a_pooled_transport_replaced_mid_send_stays_bounded_by_the_deadline(
     for transport in (held, attempts.pooled_transport()):
         with pytest.raises(_Bound):
             attempts.run_attempt(transport, exchange.next_attempt(), exchange.deadline)
+
+
+def test_every_bounded_transport_has_its_sockets_bounded() -> None:
+    # The class is what an attempt trusts (run_attempt): so however one is made, its pool's
+    # network backend is the one that ends socket operations by the deadline.
+    from infobip_connector.transport import deadline
+
+    with deadline.BoundedTransport() as transport:
+        backend = transport._pool._network_backend
+    assert type(backend) is deadline._Backend

@@ -38,7 +38,7 @@ def pooled_transport() -> deadline.BoundedTransport:
     global _sync_transport
     with _pool_lock:
         if _sync_transport is None:
-            _sync_transport = deadline.bounded_transport(
+            _sync_transport = deadline.BoundedTransport(
                 limits=_LIMITS, trust_env=False, socket_options=_SOCKET_OPTIONS
             )
         return _sync_transport
@@ -124,14 +124,14 @@ class AnswerBody:
 
     def add(self, chunk: bytes) -> None:
         self._size += len(chunk)
-        bounded(self._size)
+        _bounded(self._size)
         self._chunks.append(chunk)
 
     def content(self) -> bytes:
         return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
 
 
-def bounded(size: int) -> None:
+def _bounded(size: int) -> None:
     """Raise ``AnswerTooLarge`` when an answer of ``size`` bytes is past ``MAX_ANSWER_BYTES``."""
     if size > MAX_ANSWER_BYTES:
         limit = MAX_ANSWER_BYTES
@@ -139,7 +139,7 @@ def bounded(size: int) -> None:
         raise AnswerTooLarge(f"the answer is larger than {told}")
 
 
-def read_already(response: httpx.Response) -> bytes | None:
+def _read_already(response: httpx.Response) -> bytes | None:
     """The body of ``response`` if its transport handed it over read (a transport in this
     process: the sandbox's, a mock), checked against ``MAX_ANSWER_BYTES``; else None.
 
@@ -150,7 +150,7 @@ def read_already(response: httpx.Response) -> bytes | None:
         content = response.content
     except httpx.ResponseNotRead:
         return None
-    bounded(len(content))
+    _bounded(len(content))
     return content
 
 
@@ -169,7 +169,7 @@ def run_attempt(
 
 def _answer(response: httpx.Response, limit: deadline.Deadline) -> Answer:
     try:
-        content = read_already(response)
+        content = _read_already(response)
         if content is None:
             body = AnswerBody()
             for chunk in response.iter_bytes():
@@ -190,7 +190,7 @@ async def run_attempt_async(
         async with asyncio.timeout(max(limit.remaining(), 0.001)):
             response = await transport.handle_async_request(_httpx_request(attempt))
             try:
-                content = read_already(response)
+                content = _read_already(response)
                 if content is None:
                     body = AnswerBody()
                     async for chunk in response.aiter_bytes():

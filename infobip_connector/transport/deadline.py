@@ -125,19 +125,17 @@ class _Backend(httpcore.NetworkBackend):
 
 class BoundedTransport(httpx.HTTPTransport):
     """An ``httpx.HTTPTransport`` whose socket operations end by the deadline bound to the
-    calling thread (``Active``): made by ``bounded_transport``, and known by its class."""
+    calling thread (``Active``); an attempt knows it by its class.
 
-
-def bounded_transport(**options: Any) -> BoundedTransport:
-    """A ``BoundedTransport``: its socket operations end by the thread's deadline.
-
-    httpx takes no network backend, so the one of its connection pool is replaced before
-    the first connection is made. Should a later httpx arrange its pool differently, the
-    test of the trickling server fails; the chunked read still bounds the body meanwhile.
+    httpx takes no network backend, so the one of its connection pool is replaced here,
+    before the first connection is made: every instance is bounded, however it is made.
+    Should a later httpx arrange its pool differently, the test of the trickling server
+    fails; the chunked read still bounds the body meanwhile.
     """
-    transport = BoundedTransport(**options)
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend):
-        pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
-    return transport
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        pool = getattr(self, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, httpcore.NetworkBackend):
+            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
