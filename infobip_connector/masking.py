@@ -16,10 +16,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any, NamedTuple
 
 MASK = "***"
+# What a mask is made of when a secret holds '*' (see ``mask_for``): the first of these no
+# secret holds, else the first such character from U+2500 on.
+_MASK_CHARACTERS = "#~^!?=+"
 # Shorter values would mask IDs, numbers and words in data; the connection refuses keys
 # this short. Infobip's keys are 32 hex digits, a dash and a UUID.
 MIN_SECRET_LENGTH = 16
@@ -98,24 +101,54 @@ def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()
     """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
 
     A percent-encoded key is found in the text decoded once; only the characters that
-    spell it are masked, and the rest of the text is returned as written.
+    spell it are masked, and the rest of the text is returned as written. The mask is
+    ``mask_for(secrets)``: ``***`` unless a secret holds ``*``.
     """
-    for secret in secrets:
-        if secret in text:
-            text = _mask(text, secret, keep)
     if not secrets:
         return text
+    mask = mask_for(secrets)
+    for secret in secrets:
+        if secret in text:
+            text = _mask(text, secret, keep, mask)
     lowered = text.lower()
     for secret in secrets:
         if secret.lower() in lowered:
-            text = _mask_any_case(text, secret, keep)
+            text = _mask_any_case(text, secret, keep, mask)
             lowered = text.lower()
     if "%" in text:
-        text = _mask_percent_encoded(text, secrets, keep)
+        text = _mask_percent_encoded(text, secrets, keep, mask)
     return text
 
 
-def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[str]) -> str:
+def mask_for(secrets: tuple[str, ...]) -> str:
+    """What masks ``secrets`` in a text: ``MASK`` (``***``), unless one of them holds ``*``.
+
+    A mask made of a character a secret holds could spell that secret again with the text
+    around it (``p4ss*`` masked in ``p4ssp4ss*`` leaves ``p4ss***``), and a second pass
+    could do the same. So for such secrets the mask is three of the first character none
+    of them holds in any letter case: one of ``#~^!?=+``, else a caseless symbol from
+    U+2500 on (a secret of n characters rules out at most n). Every occurrence of a secret
+    left after masking would then have been one in the text as given, which the masking
+    finds: one pass masks them all.
+    """
+    if not any("*" in secret for secret in secrets):
+        return MASK
+    held = {character for secret in secrets for character in secret + secret.swapcase()}
+    symbols = (chr(code) for code in range(0x2500, 0x110000) if not 0xD800 <= code < 0xE000)
+    for character in chain(_MASK_CHARACTERS, symbols):
+        if (
+            character not in held
+            and character.lower() == character.upper() == character
+            and character.isprintable()
+            and not character.isspace()
+        ):
+            return character * 3
+    raise AssertionError("unreachable: a secret cannot hold every character")
+
+
+def _mask_percent_encoded(
+    text: str, secrets: tuple[str, ...], keep: Collection[str], mask: str
+) -> str:
     """``text`` with each stretch whose percent-decoding (once) spells a key, in any letter
     case, masked; every other character of ``text`` is kept as written, escapes included.
 
@@ -148,7 +181,7 @@ def _mask_percent_encoded(text: str, secrets: tuple[str, ...], keep: Collection[
         kept = _kept_in(plain, pattern, holders) if holders else None
         spans.extend((written(start), written(end)) for start, end in _unkept(plain, pattern, kept))
     # Two keys' spans may overlap (one key inside another): masked together.
-    return _masked(text, sorted(spans))
+    return _masked(text, sorted(spans), mask)
 
 
 # A test of whether ``start:end`` of a text lies inside a kept ID there.
@@ -313,26 +346,26 @@ def _unkept(text: str, pattern: re.Pattern[str], kept: _Kept | None) -> list[tup
     return spans
 
 
-def _masked(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with each of ``spans`` (sorted by start) replaced by ``MASK``; spans that
+def _masked(text: str, spans: list[tuple[int, int]], mask: str) -> str:
+    """``text`` with each of ``spans`` (sorted by start) replaced by ``mask``; spans that
     overlap share one, spans that only touch get one each (``******`` for two keys)."""
     out: list[str] = []
     at = 0
     for start, end in spans:
         if start >= at:
-            out += (text[at:start], MASK)
+            out += (text[at:start], mask)
         at = max(at, end)
     return "".join(out) + text[at:]
 
 
-def _mask(text: str, secret: str, keep: Collection[str]) -> str:
+def _mask(text: str, secret: str, keep: Collection[str], mask: str) -> str:
     pattern = _exact(secret)
     kept = _kept_as_written_or_read(text, pattern, keep)
     if kept is None:
         # Every occurrence is masked. One that ``replace`` skips overlaps one it masked, so
         # the mask cuts into it: no whole key is left (``_unkept`` skips the same).
-        return text.replace(secret, MASK)
-    return _masked(text, _unkept(text, pattern, kept))
+        return text.replace(secret, mask)
+    return _masked(text, _unkept(text, pattern, kept), mask)
 
 
 @lru_cache(maxsize=512)
@@ -345,14 +378,14 @@ def _any_case(secret: str) -> re.Pattern[str]:
     return re.compile(re.escape(secret), re.IGNORECASE)
 
 
-def _mask_any_case(text: str, secret: str, keep: Collection[str]) -> str:
+def _mask_any_case(text: str, secret: str, keep: Collection[str], mask: str) -> str:
     pattern = _any_case(secret)
     kept = _kept_as_written_or_read(text, pattern, keep)
     if kept is None:
         # Every match is masked. One that ``sub`` skips overlaps one it masked, so the
         # mask cuts into it: no whole key is left (``_unkept`` skips the same).
-        return pattern.sub(MASK, text)
-    return _masked(text, _unkept(text, pattern, kept))
+        return pattern.sub(mask, text)  # no mask holds a backslash
+    return _masked(text, _unkept(text, pattern, kept), mask)
 
 
 def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> Any:

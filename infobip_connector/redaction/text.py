@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from ..masking import MASK, held_of, mask_secrets, may_hold, may_hold_text
+from ..masking import MASK, held_of, mask_for, mask_secrets, may_hold, may_hold_text
 from .keys import MAX_SECRET_LENGTH, known_secrets
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
@@ -35,9 +35,11 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
             masked = mask_secrets(plain, secrets, keep)
             if masked != plain:
                 text = masked
-    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    # The same mask as the keys': one holding '*' is masked with another character.
+    mask = mask_for(secrets) if secrets else MASK
+    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {mask}", text)
     if "://" in text:
-        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{mask}@", text)
     return text
 
 

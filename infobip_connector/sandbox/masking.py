@@ -29,7 +29,27 @@ def without_key(text: str, key: str | None) -> str:
     None) changes nothing."""
     if not key or len(key) < MIN_KEY_LENGTH:
         return text
-    return re.sub(re.escape(key), MASK, text, flags=re.IGNORECASE)
+    return re.sub(re.escape(key), _mask_of(key), text, flags=re.IGNORECASE)
+
+
+def _mask_of(key: str) -> str:
+    """``***``, or for a key holding ``*`` three of the first visible character from ``#`` on
+    that it holds in neither letter case: a mask made of a character of the key could spell
+    the key again with the text around it (``abc*`` masked in ``abcabc*``: ``abc***``)."""
+    if "*" not in key:
+        return MASK
+    held = set(key.lower() + key.upper())
+    for code in range(ord("#"), 0x110000):
+        character = chr(code)
+        if (
+            character not in held
+            and character.lower() == character.upper()
+            and character.isprintable()
+            and not character.isspace()
+            and character not in "%\\"
+        ):
+            return character * 3
+    raise AssertionError("unreachable: a key cannot hold every character")
 
 
 def shown_url(text: str) -> str:

@@ -1,0 +1,115 @@
+"""A secret holding '*' (a webhook's password or signing secret) is masked with another
+character, so that no mask can spell it again with the text around it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infobip_connector.masking import MASK, mask_for, mask_secret_in_data, mask_secrets
+from infobip_connector.redaction import redact
+from infobip_connector.redaction.keys import carrying
+from infobip_connector.sandbox.masking import without_key
+
+
+def _spellings(text: str) -> list[str]:
+    """``text`` as the masking reads it: as written, in lower case, percent-decoded once."""
+    decoded = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), text)
+    return [text, text.lower(), decoded.lower()]
+
+
+def _spelled(secret: str, text: str) -> bool:
+    return any(secret.lower() in spelling.lower() for spelling in _spellings(text))
+
+
+def test_a_secret_without_a_star_keeps_the_usual_mask() -> None:
+    assert mask_for(("p4ssword",)) == MASK
+    assert mask_for(()) == MASK
+    assert mask_secrets("got p4ssword", ("p4ssword",)) == "got ***"
+
+
+def test_the_mask_of_a_starred_secret_is_a_character_none_of_the_secrets_holds() -> None:
+    assert mask_for(("p4ss*",)) == "###"
+    assert mask_for(("p4ss*", "x#y")) == "~~~"
+    every = "*#~^!?=+"
+    mask = mask_for((every,))
+    assert mask == "\u2500" * 3
+    assert mask_for((every + "\u2500",)) == "\u2501" * 3
+
+
+def test_the_mask_character_is_caseless_printable_and_never_held() -> None:
+    # A secret holding every candidate up to far past U+2500, letters with case among them.
+    secret = "*#~^!?=+" + "".join(chr(c) for c in range(0x2500, 0x2C80))
+    mask = mask_for((secret,))
+    character = mask[0]
+    assert mask == character * 3
+    assert character not in secret
+    assert character.lower() == character.upper() == character
+    assert character.isprintable() and not character.isspace()
+
+
+@pytest.mark.parametrize(
+    ("secret", "text"),
+    [
+        ("x*", "xxx*"),
+        ("p4ss*", "got p4ssp4ssp4ss*"),
+        ("P4SS*", "got p4ssp4ssP4SS*"),
+        ("p4ss*", "got p4ssp4ss%70%34%73%73%2A"),
+        ("**", "a ** b"),
+        ("*", "*"),
+        ("a*#", "aaa*##a*#"),
+    ],
+)
+def test_a_starred_secret_is_not_spelled_again_by_its_mask(secret: str, text: str) -> None:
+    assert _spelled(secret, text)
+    masked = mask_secrets(text, (secret,))
+    assert not _spelled(secret, masked), masked
+
+
+def test_the_logs_use_the_same_mask_for_authorization_values_and_url_passwords() -> None:
+    with carrying(["p4ss*"]):
+        line = redact("p4ssp4ss* App p4ss* https://user:p4ss*@example.com/")
+    assert line == "p4ss### App ### https://user:###@example.com/"
+    assert "p4ss*" not in line
+
+
+def test_an_answer_masked_for_a_starred_token_does_not_spell_it() -> None:
+    token = "abcdefghijklmnop*"
+    answer = {"text": "abcdefghijklmnop" * 2 + "*", "other": ["x" + token]}
+    masked = mask_secret_in_data(answer, token)
+    assert not any(_spelled(token, text) for text in [masked["text"], *masked["other"]])
+
+
+def test_the_sandbox_masks_a_starred_key_with_another_character() -> None:
+    key = "abcdefghijklmnop*"
+    shown = without_key("/sms?k=abcdefghijklmnop" + key, key)
+    assert not _spelled(key, shown)
+    assert shown.endswith("###")
+
+
+_PIECES = st.sampled_from(["a", "b", "A", "*", "**", "%2A", "%61", "#", "~", " "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    secrets=st.lists(
+        st.text(alphabet="ab*#~A", min_size=1, max_size=6).filter(lambda s: "*" in s),
+        min_size=1,
+        max_size=3,
+    ),
+    pieces=st.lists(st.one_of(_PIECES, st.integers(0, 2)), max_size=24),
+)
+def test_no_starred_secret_is_left_in_any_spelling(
+    secrets: list[str], pieces: list[str | int]
+) -> None:
+    # A text of the secrets' own characters, escapes and stars around whole secrets.
+    ordered = tuple(sorted(set(secrets), key=len, reverse=True))
+    text = "".join(
+        piece if isinstance(piece, str) else ordered[piece % len(ordered)] for piece in pieces
+    )
+    masked = mask_secrets(text, ordered)
+    for secret in ordered:
+        assert not _spelled(secret, masked), (secret, text, masked)
