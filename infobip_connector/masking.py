@@ -47,8 +47,11 @@ def may_hold(data: bytes, secret: str) -> bool:
 
     A quick test before walking parsed data: the key in any letter case, or percent-encoded
     (decoded once, as ``mask_secrets`` decodes). Keys are ASCII, so ASCII case folding of the
-    bytes is enough.
+    bytes is enough; a secret that is not (a webhook's password) may be there in a letter
+    case bytes do not fold, so the data is walked.
     """
+    if not secret.isascii():
+        return True
     needle = secret.lower().encode()
     if needle in data.lower() if len(data) <= _PIECE else _holds_lowered(data, needle):
         return True
@@ -76,7 +79,7 @@ def held_of(data: bytes, secrets: Sequence[str]) -> list[str]:
 
     A webhook body is searched for every key the process knows (up to a few hundred).
     """
-    left = {secret: secret.lower().encode() for secret in secrets}
+    left = {secret: secret.lower().encode() for secret in secrets if secret.isascii()}
     if left:
         overlap = max(map(len, left.values())) - 1
         for start in range(0, len(data), _PIECE):
@@ -97,26 +100,30 @@ def may_hold_text(text: str, secret: str) -> bool:
     return secret.lower() in text.lower() or "%" in text
 
 
-def mask_secrets(text: str, secrets: tuple[str, ...], keep: Collection[str] = ()) -> str:
+def mask_secrets(
+    text: str, secrets: tuple[str, ...], keep: Collection[str] = (), mask: str | None = None
+) -> str:
     """``text`` with each of ``secrets`` (longest first) masked in every spelling above.
 
     A percent-encoded key is found in the text decoded once; only the characters that
-    spell it are masked, and the rest of the text is returned as written. The mask is
-    ``mask_for(secrets)``: ``***`` unless a secret holds ``*``.
+    spell it are masked, and the rest of the text is returned as written. ``mask``: what
+    replaces each, by default ``mask_for(secrets)``; a caller masking a text for several
+    secrets in turn gives the mask of all of them (``mask_for``), the same for each turn.
     """
     if not secrets:
         return text
-    mask = mask_for(secrets)
     for secret in secrets:
         if secret in text:
+            mask = mask or mask_for(secrets)
             text = _mask(text, secret, keep, mask)
     lowered = text.lower()
     for secret in secrets:
         if secret.lower() in lowered:
+            mask = mask or mask_for(secrets)
             text = _mask_any_case(text, secret, keep, mask)
             lowered = text.lower()
     if "%" in text:
-        text = _mask_percent_encoded(text, secrets, keep, mask)
+        text = _mask_percent_encoded(text, secrets, keep, mask or mask_for(secrets))
     return text
 
 
@@ -127,9 +134,11 @@ def mask_for(secrets: tuple[str, ...]) -> str:
     around it (``p4ss*`` masked in ``p4ssp4ss*`` leaves ``p4ss***``), and a second pass
     could do the same. So for such secrets the mask is three of the first character none
     of them holds in any letter case: one of ``#~^!?=+``, else a caseless symbol from
-    U+2500 on (a secret of n characters rules out at most n). Every occurrence of a secret
-    left after masking would then have been one in the text as given, which the masking
-    finds: one pass masks them all.
+    U+2500 on (a secret of n characters rules out at most n); never ``%``, a backslash or
+    a hex digit, which could make an escape. No mask then takes part in any spelling of
+    any of ``secrets``: what is left of one after masking was there as given, and the
+    masking finds that. Texts masked for several secrets in turn must use the mask of all
+    of them, or one secret's mask could spell another.
     """
     if not any("*" in secret for secret in secrets):
         return MASK

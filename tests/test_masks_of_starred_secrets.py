@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infobip_connector.masking import MASK, mask_for, mask_secret_in_data, mask_secrets
-from infobip_connector.redaction import redact
+from infobip_connector.redaction import redact, register_secret, scrub_answer
 from infobip_connector.redaction.keys import carrying
-from infobip_connector.sandbox.masking import without_key
+from infobip_connector.sandbox.masking import long_keys, without_keys
 
 
 def _spellings(text: str) -> list[str]:
@@ -83,11 +84,52 @@ def test_an_answer_masked_for_a_starred_token_does_not_spell_it() -> None:
     assert not any(_spelled(token, text) for text in [masked["text"], *masked["other"]])
 
 
-def test_the_sandbox_masks_a_starred_key_with_another_character() -> None:
-    key = "abcdefghijklmnop*"
-    shown = without_key("/sms?k=abcdefghijklmnop" + key, key)
-    assert not _spelled(key, shown)
-    assert shown.endswith("###")
+def test_the_sandbox_masks_its_keys_with_one_mask_none_of_them_holds() -> None:
+    sandbox_key, presented = "sandbox-key-0001#", "wrong-key-000000*"
+    keys = long_keys((sandbox_key, presented, None, "short*"))
+    assert keys == (sandbox_key, presented)
+    mask = mask_for(keys)
+    for text in ["/sms/sandbox-key-0001" + presented, "/sms/wrong-key-000000" + sandbox_key]:
+        shown = without_keys(text, keys, mask)
+        assert not any(_spelled(key, shown) for key in keys), shown
+    assert mask == "~~~"
+
+
+class _Owner:
+    """Holds a registered key for as long as a test needs it."""
+
+
+def test_an_answer_scrubbed_for_each_secret_in_turn_spells_none_of_them() -> None:
+    # As an exchange scrubs an answer: for the connection's key, then for each secret its
+    # request carries, in the carrying block. The key may hold '#' (only '*' is refused).
+    token, owner = "abcdefghijklmnop#", _Owner()
+    register_secret(token, owner)
+    for carried, echo in [
+        (["p4ss*"], "abcdefghijklmnopp4ss*"),
+        (["p4ss*", "~~~pass"], "p4ss*pass ~p4ss*pass"),
+        (["p4ss*", "###pass"], "p4ss*pass"),
+    ]:
+        body = {"echo": echo}
+        raw = orjson.dumps(body)
+        with carrying(carried):
+            for secret in (token, *carried):
+                body = scrub_answer(body, raw, secret, {})
+        for secret in (token, *carried):
+            assert not _spelled(secret, body["echo"]), (secret, body)
+
+
+def test_a_secret_beyond_ascii_is_masked_in_an_answer_in_any_letter_case() -> None:
+    secret = "\u03a9mega-pass"
+    for echo in (secret, secret.upper()):  # bytes fold no letter case beyond ASCII
+        body = {"echo": f"got {echo}!"}
+        assert scrub_answer(body, orjson.dumps(body), secret, {}) == {"echo": "got ***!"}
+
+
+def test_no_mask_character_can_make_an_escape() -> None:
+    secret = "*#~^!?=+" + "".join(chr(c) for c in range(0x20, 0x7F)) + "\u2500\u2501"
+    character = mask_for((secret,))[0]
+    assert character not in "%\\0123456789abcdefABCDEF"
+    assert character not in secret.lower() + secret.upper()
 
 
 _PIECES = st.sampled_from(["a", "b", "A", "*", "**", "%2A", "%61", "#", "~", " "])

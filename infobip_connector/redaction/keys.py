@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from ..masking import MASK, MIN_SECRET_LENGTH
+from ..masking import MASK, MIN_SECRET_LENGTH, mask_for
 
 #: The connection refuses longer keys; ``snippet`` reads this far past its cut.
 MAX_SECRET_LENGTH = 512
@@ -37,6 +37,9 @@ _released: deque[int] = deque()
 # What ``redact`` reads without the lock: every key, longest first, so that a key that
 # contains another key is masked whole.
 _snapshot: tuple[str, ...] = ()
+# The snapshot with its ``masking.mask_for``, set together (one assignment, read without the
+# lock): the registry changes far more rarely than a text is masked.
+_snapshot_and_mask: tuple[tuple[str, ...], str] = ((), MASK)
 
 
 def register_secret(value: str, owner: object | None = None) -> None:
@@ -107,8 +110,9 @@ def _forget(value: str) -> None:
 
 
 def _refresh_snapshot() -> None:
-    global _snapshot
+    global _snapshot, _snapshot_and_mask
     _snapshot = tuple(sorted({*_live, *_dead}, key=len, reverse=True))
+    _snapshot_and_mask = (_snapshot, mask_for(_snapshot))
 
 
 # Secrets a request carries in its body (a webhook's Basic password or HMAC secret, as
@@ -188,6 +192,14 @@ def known_secrets() -> tuple[str, ...]:
     if carried:
         return tuple(sorted({*_snapshot, *carried}, key=len, reverse=True))
     return _snapshot
+
+
+def mask_among(secrets: tuple[str, ...]) -> str:
+    """``masking.mask_for(secrets)``: the one mask of a text masked for ``secrets`` (which
+    hold every key ``known_secrets`` gives, as a text may be masked for any of them in
+    turn); read from the registry when they are its keys alone."""
+    snapshot, mask = _snapshot_and_mask
+    return mask if secrets is snapshot else mask_for(secrets)
 
 
 class HiddenStr(str):

@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from ..masking import MASK, held_of, mask_for, mask_secrets, may_hold, may_hold_text
-from .keys import MAX_SECRET_LENGTH, known_secrets
+from ..masking import held_of, mask_secrets, may_hold, may_hold_text
+from .keys import MAX_SECRET_LENGTH, known_secrets, mask_among
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
@@ -27,16 +27,16 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     ``keep`` strings (IDs the connector sent) is left as it is.
     """
     secrets = known_secrets()
-    text = mask_secrets(text, secrets, keep)
+    # One mask for every key and value masked here: one holding '*' gets another character.
+    mask = mask_among(secrets)
+    text = mask_secrets(text, secrets, keep, mask)
     if "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
         if plain != text:
             # Masked in any spelling the escapes read (a percent sign written \u0025 too).
-            masked = mask_secrets(plain, secrets, keep)
+            masked = mask_secrets(plain, secrets, keep, mask)
             if masked != plain:
                 text = masked
-    # The same mask as the keys': one holding '*' is masked with another character.
-    mask = mask_for(secrets) if secrets else MASK
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {mask}", text)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{mask}@", text)
@@ -133,7 +133,11 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     """
     if not may_hold(raw, secret) and (b"\\" not in raw or not _compact_spells(body, (secret,))):
         return body
-    return _mask_one(body, secret, sent_ids(reference))
+    # The mask of every key a text may be masked for in turn (the others this answer is
+    # scrubbed for are carried by its request, so among the known ones).
+    known = known_secrets()
+    mask = mask_among(known if secret in known else (*known, secret))
+    return _mask_one(body, secret, sent_ids(reference), mask)
 
 
 def _compact_spells(body: Any, secrets: Sequence[str]) -> list[str]:
@@ -174,8 +178,9 @@ def scrub_known_keys(body: Any, raw: bytes | None) -> Any:
     secrets = known_secrets()
     if not secrets:
         return body
+    mask = mask_among(secrets)
     for secret in _spelled(body, raw, secrets):
-        body = _mask_one(body, secret, ())
+        body = _mask_one(body, secret, (), mask)
     return body
 
 
@@ -189,13 +194,13 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
     return [secret for secret in secrets if secret in held]
 
 
-def _mask_one(value: Any, secret: str, keep: Collection[str]) -> Any:
+def _mask_one(value: Any, secret: str, keep: Collection[str], mask: str) -> Any:
     if isinstance(value, str):
         if value in keep or not may_hold_text(value, secret):
             return value
-        return mask_secrets(value, (secret,), keep)
+        return mask_secrets(value, (secret,), keep, mask)
     if isinstance(value, dict):
-        return {k: _mask_one(v, secret, keep) for k, v in value.items()}
+        return {k: _mask_one(v, secret, keep, mask) for k, v in value.items()}
     if isinstance(value, list):
-        return [_mask_one(v, secret, keep) for v in value]
+        return [_mask_one(v, secret, keep, mask) for v in value]
     return value

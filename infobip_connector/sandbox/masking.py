@@ -24,32 +24,21 @@ _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 MIN_KEY_LENGTH = 16
 
 
-def without_key(text: str, key: str | None) -> str:
-    """``text`` with ``key`` masked in any letter case; a value too short to be a key (or
-    None) changes nothing."""
-    if not key or len(key) < MIN_KEY_LENGTH:
-        return text
-    return re.sub(re.escape(key), _mask_of(key), text, flags=re.IGNORECASE)
+def long_keys(keys: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Those of ``keys`` long enough to be a key (``MIN_KEY_LENGTH``): the ones masked."""
+    return tuple(key for key in keys if key and len(key) >= MIN_KEY_LENGTH)
 
 
-def _mask_of(key: str) -> str:
-    """``***``, or for a key holding ``*`` three of the first visible character from ``#`` on
-    that it holds in neither letter case: a mask made of a character of the key could spell
-    the key again with the text around it (``abc*`` masked in ``abcabc*``: ``abc***``)."""
-    if "*" not in key:
-        return MASK
-    held = set(key.lower() + key.upper())
-    for code in range(ord("#"), 0x110000):
-        character = chr(code)
-        if (
-            character not in held
-            and character.lower() == character.upper()
-            and character.isprintable()
-            and not character.isspace()
-            and character not in "%\\"
-        ):
-            return character * 3
-    raise AssertionError("unreachable: a key cannot hold every character")
+def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
+    """``text`` with each of ``keys`` (``long_keys``) masked in any letter case by ``mask``.
+
+    ``mask``: the connector's rule for them all (``masking.mask_for(keys)``): ``***``, or
+    for keys holding ``*`` a character none of them holds, so that no key's mask spells
+    another (or itself) with the text around it.
+    """
+    for key in keys:
+        text = re.sub(re.escape(key), mask, text, flags=re.IGNORECASE)
+    return text
 
 
 def shown_url(text: str) -> str:

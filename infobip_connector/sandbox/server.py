@@ -20,11 +20,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 from aiohttp import web
 
+from ..masking import mask_for
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
 from .idempotency import DEFAULT_GRACE_PERIOD
-from .masking import MIN_KEY_LENGTH, without_key
+from .masking import MIN_KEY_LENGTH, long_keys, without_keys
 
 #: The key the start line suggests: long enough for the connector, and not a word that
 #: turns up in data (the connector masks its keys wherever they appear in text).
@@ -207,9 +208,10 @@ class SandboxServer:
         text = unquote(_target(request).partition("?")[0])
         # The sandbox's key and the one the request presents (a base URL whose path holds
         # the caller's key), in any letter case.
-        for key in (self.sandbox.api_key, _presented_key(request)):
-            text = without_key(text, key)
-        text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)} ***", text)
+        keys = long_keys((self.sandbox.api_key, _presented_key(request)))
+        mask = mask_for(keys)  # one for every mask of the line (see without_keys)
+        text = without_keys(text, keys, mask)
+        text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)} {mask}", text)
         return quote(text, safe="/?&=:@!$'()*+,;~")
 
     async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str]:
