@@ -12,7 +12,7 @@ from ..masking import held_of, mask_secrets, may_hold, may_hold_text
 from .keys import MAX_SECRET_LENGTH, known_secrets, mask_among
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
-_AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s\"'<>]+", re.IGNORECASE)
+_AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)(\s+)[^\s\"'<>]+", re.IGNORECASE)
 
 
 def redact(text: str, keep: Collection[str] = ()) -> str:
@@ -30,14 +30,19 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     # One mask for every key and value masked here: one holding '*' gets another character.
     mask = mask_among(secrets)
     text = mask_secrets(text, secrets, keep, mask)
-    if "\\" in text:
+    while "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
-        if plain != text:
-            # Masked in any spelling the escapes read (a percent sign written \u0025 too).
-            masked = mask_secrets(plain, secrets, keep, mask)
-            if masked != plain:
-                text = masked
-    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {mask}", text)
+        if plain == text:
+            break
+        # Masked in any spelling the escapes read (a percent sign written \u0025 too). Where
+        # that finds a key, the text is shown with those escapes read, so the next level
+        # (a key escaped twice) is read the same way. Each turn removes a backslash or more.
+        masked = mask_secrets(plain, secrets, keep, mask)
+        if masked == plain:
+            break
+        text = masked
+    # The space after the scheme kept as written: one made of other spaces could spell a key.
+    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{mask}@", text)
     return text
@@ -67,7 +72,12 @@ def snippet(text: str, limit: int) -> str:
     # A key spelled with escapes takes up to 18 characters a character: percent-encoded,
     # then each of the three characters as a JSON escape (``\\u0025\\u0034\\u0031``).
     masked = redact(text[: limit + 18 * MAX_SECRET_LENGTH])
-    return masked if len(masked) <= limit else masked[: max(limit - 3, 0)] + "..."
+    if len(masked) <= limit:
+        return masked
+    # The cut and the dots after it could spell a key with the text left (one ending in
+    # '.', or a '%' escape they complete): masked again, then only cut (a cut spells
+    # nothing new) if a mask made it longer.
+    return redact(masked[: max(limit - 3, 0)] + "...")[:limit]
 
 
 def redact_data(value: Any, keep: Collection[str] = ()) -> Any:

@@ -34,7 +34,7 @@ EXAMPLE_KEY = "sandbox-key-for-local-tests"
 #: import the connector's, and a test keeps the two equal).
 CONNECTOR_MIN_KEY_LENGTH = MIN_KEY_LENGTH
 # An Authorization value written into a path: the scheme and what follows it.
-_AUTH_IN_PATH = re.compile(r"\b(App|Bearer|Basic|IBSSO)\s+[^\s/?&]+", re.IGNORECASE)
+_AUTH_IN_PATH = re.compile(r"\b(App|Bearer|Basic|IBSSO)(\s+)[^\s/?&]+", re.IGNORECASE)
 
 # Idle keep-alive connections, and connections that never complete a request, are closed after
 # this long; the connector's pooled clients drop idle connections sooner.
@@ -211,7 +211,7 @@ class SandboxServer:
         keys = long_keys((self.sandbox.api_key, _presented_key(request)))
         mask = mask_for(keys)  # one for every mask of the line (see without_keys)
         text = without_keys(text, keys, mask)
-        text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)} {mask}", text)
+        text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
         return quote(text, safe="/?&=:@!$'()*+,;~")
 
     async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str]:

@@ -1,0 +1,48 @@
+"""What masking writes into a text (the dots of a cut, the space after an Authorization
+scheme, escapes read) never spells a secret with the text around it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from infobip_connector.redaction import redact, snippet
+from infobip_connector.redaction.keys import carrying
+
+
+@pytest.mark.parametrize(
+    ("secrets", "text", "limit"),
+    [
+        (["p4ss."], "p4ssXXXXXXXX", 7),  # the dots end the secret
+        (["ss..."], "p4ssXXXXXXXX", 7),
+        (["a-A", "A%"], "a-A%61%2Da%Aa-A", 10),  # the cut leaves '%', which decodes with 'a'
+    ],
+)
+def test_the_dots_of_a_cut_spell_no_secret(secrets: list[str], text: str, limit: int) -> None:
+    with carrying(secrets):
+        shown = snippet(text, limit)
+    assert len(shown) <= limit
+    decoded = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), shown)
+    for secret in secrets:
+        assert secret.lower() not in shown.lower() + " " + decoded.lower(), shown
+
+
+def test_a_cut_that_spells_nothing_is_unchanged() -> None:
+    with carrying(["p4ss."]):
+        assert snippet("hello world, how are you", 10) == "hello w..."
+
+
+def test_the_space_after_an_authorization_scheme_is_kept_as_written() -> None:
+    with carrying(["p4ss Basic "]):
+        shown = redact("p4ss Basic\tfoo")
+    assert shown == "p4ss Basic\t***"
+    assert redact("App  abcdef and Bearer xyz") == "App  *** and Bearer ***"
+
+
+def test_a_secret_escaped_twice_is_masked_once_a_first_level_is_shown_read() -> None:
+    # Once escapes are read to mask a key, the next level becomes readable: it is read too.
+    with carrying(["p4ss"]):
+        assert redact(r"\u0070\u0034ss \\u0070\\u0034ss") == "*** ***"
+        # Nothing found at a level: the text is shown as written, escapes and all.
+        assert redact(r"\\u0070\\u0034ss") == r"\\u0070\\u0034ss"
