@@ -5,9 +5,11 @@ echoes it upper-cased) and percent-encoded (a URL or form body quoted back: ``%5
 An occurrence inside one of the ``keep`` strings (IDs the connector sent, which an operator
 needs whole) is left there, whether the text holds that ID as written or percent-decoded
 (``msg%2DKEY`` for ``msg-KEY``). Every other occurrence is masked, one overlapping a kept
-one too (its mask then cuts into the kept ID: the key comes first). Keys are printable
+one too (its mask then cuts into the kept ID: the key comes first). API keys are printable
 ASCII (the connection refuses anything else), so a case-insensitive match of one is never
-a different text.
+a different text; a webhook's password or signing secret may be any text, and is found in
+any letter case too. The mask is ``***``, or another character where a secret holds ``*``
+(``mask_for``).
 """
 
 from __future__ import annotations
@@ -397,7 +399,9 @@ def _mask_any_case(text: str, secret: str, keep: Collection[str], mask: str) -> 
     return _masked(text, _unkept(text, pattern, kept), mask)
 
 
-def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> Any:
+def mask_secret_in_data(
+    value: Any, secret: str, keep: Collection[str] = (), mask: str | None = None
+) -> Any:
     """JSON-like ``value`` with one key a caller holds masked in every string value.
 
     For a key not registered (yet) with ``redaction``: the connection's token while its
@@ -405,18 +409,19 @@ def mask_secret_in_data(value: Any, secret: str, keep: Collection[str] = ()) -> 
     key is looked for (``MIN_SECRET_LENGTH``, the rule ``redaction.register_secret``
     applies): a one-letter "token" must not garble every word of an answer. Object names
     are never changed, nor are the ``keep`` strings (IDs the connector sent) or a key
-    inside one of them, as ``redaction.redact_data`` keeps them.
+    inside one of them, as ``redaction.redact_data`` keeps them. ``mask``: as for
+    ``mask_secrets`` (``redaction.known_mask(secret)`` where other keys are known).
     """
     if len(secret) < MIN_SECRET_LENGTH:
         return value
-    return _in_data(value, secret, keep)
+    return _in_data(value, secret, keep, mask or mask_for((secret,)))
 
 
-def _in_data(value: Any, secret: str, keep: Collection[str]) -> Any:
+def _in_data(value: Any, secret: str, keep: Collection[str], mask: str) -> Any:
     if isinstance(value, str):
-        return value if value in keep else mask_secrets(value, (secret,), keep)
+        return value if value in keep else mask_secrets(value, (secret,), keep, mask)
     if isinstance(value, dict):
-        return {k: _in_data(v, secret, keep) for k, v in value.items()}
+        return {k: _in_data(v, secret, keep, mask) for k, v in value.items()}
     if isinstance(value, list):
-        return [_in_data(v, secret, keep) for v in value]
+        return [_in_data(v, secret, keep, mask) for v in value]
     return value

@@ -40,9 +40,8 @@ ALLOWED: dict[str, set[str]] = {
     "actions": {"errors", "request", "runtime"},
     "transport": SHARED | {"definition"},
     # The emulator shares nothing with the connector's client, so it checks the client
-    # instead of agreeing with it; it only borrows the HTTP server the editor runs on too,
-    # and the rule that picks a mask no key holds (for its log lines).
-    "sandbox": {"webserver", "masking"},
+    # instead of agreeing with it; it only borrows the HTTP server the editor runs on too.
+    "sandbox": {"webserver"},
     "hosts": SHARED | {"", "component", "sandbox"},
     # Triggers turn Infobip's bodies into events with the definition and the runtime's
     # shaping; a poll sends through the function ``component`` hands it.

@@ -3,7 +3,10 @@ scheme, escapes read) never spells a secret with the text around it."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -46,3 +49,24 @@ def test_a_secret_escaped_twice_is_masked_once_a_first_level_is_shown_read() -> 
         assert redact(r"\u0070\u0034ss \\u0070\\u0034ss") == "*** ***"
         # Nothing found at a level: the text is shown as written, escapes and all.
         assert redact(r"\\u0070\\u0034ss") == r"\\u0070\\u0034ss"
+
+
+def test_two_overlapping_secrets_of_one_length_are_masked_alike_in_every_process() -> None:
+    # Their order was a set's, which the hash seed decides.
+    script = (
+        "from infobip_connector.redaction import redact\n"
+        "from infobip_connector.redaction.keys import carrying\n"
+        "with carrying(['~ab~ab~ab~ab~ab~a', 'b~ab~ab~ab~ab~ab~']):\n"
+        "    print(redact('AA*ab~ab~B~AB~AB~AB~AB~AB~AA'))\n"
+    )
+    shown = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert len(shown) == 1, shown

@@ -3,8 +3,10 @@ character, so that no mask can spell it again with the text around it."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import httpx
 import orjson
 import pytest
 from hypothesis import given, settings
@@ -12,8 +14,10 @@ from hypothesis import strategies as st
 
 from infobip_connector.masking import MASK, mask_for, mask_secret_in_data, mask_secrets
 from infobip_connector.redaction import redact, register_secret, scrub_answer
-from infobip_connector.redaction.keys import carrying
-from infobip_connector.sandbox.masking import long_keys, without_keys
+from infobip_connector.redaction.keys import carrying, known_mask
+from infobip_connector.sandbox import Sandbox
+from infobip_connector.sandbox.masking import long_keys, mask_of, without_keys
+from infobip_connector.sandbox.server import SandboxServer
 
 
 def _spellings(text: str) -> list[str]:
@@ -73,7 +77,9 @@ def test_a_starred_secret_is_not_spelled_again_by_its_mask(secret: str, text: st
 def test_the_logs_use_the_same_mask_for_authorization_values_and_url_passwords() -> None:
     with carrying(["p4ss*"]):
         line = redact("p4ssp4ss* App p4ss* https://user:p4ss*@example.com/")
-    assert line == "p4ss### App ### https://user:###@example.com/"
+        mask = known_mask()  # '###' unless a key registered by another test holds '#'
+    assert mask != MASK and "*" not in mask
+    assert line == f"p4ss{mask} App {mask} https://user:{mask}@example.com/"
     assert "p4ss*" not in line
 
 
@@ -88,11 +94,35 @@ def test_the_sandbox_masks_its_keys_with_one_mask_none_of_them_holds() -> None:
     sandbox_key, presented = "sandbox-key-0001#", "wrong-key-000000*"
     keys = long_keys((sandbox_key, presented, None, "short*"))
     assert keys == (sandbox_key, presented)
-    mask = mask_for(keys)
+    assert mask_of(keys) == "~~~"
+    assert mask_of(("abcdefghijklmnop",)) == "***"
+    assert mask_of(("abcdefghijklmnop*~!$+",)) is None
     for text in ["/sms/sandbox-key-0001" + presented, "/sms/wrong-key-000000" + sandbox_key]:
-        shown = without_keys(text, keys, mask)
+        shown = without_keys(text, keys, "~~~")
         assert not any(_spelled(key, shown) for key in keys), shown
-    assert mask == "~~~"
+
+
+@pytest.mark.parametrize(
+    ("presented", "path"),
+    [
+        # The mask is escaped in the line ('#' as %23): made of other characters, it could
+        # spell a key holding them.
+        ("%23zzzzzzzzzzzzzzzz*", "%2523zzzzzzzzzzzzzzzz*zzzzzzzzzzzzzzzz*"),
+        ("wrong-key-000000*", "wrong-key-000000wrong-key-000000*"),
+        ("wrong-key-0000*~!$+", "wrong-key-0000*~!$+"),  # no character left: no path
+    ],
+)
+def test_the_sandbox_log_line_spells_no_presented_key(presented: str, path: str) -> None:
+    log = io.StringIO()
+    with SandboxServer(Sandbox(deliver_reports=False), access_log=log) as server:
+        httpx.post(
+            f"{server.url}/{path}/sms/1/preview",
+            json={"text": "hi"},
+            headers={"Authorization": f"App {presented}"},
+        )
+    line = log.getvalue()
+    assert line.count("\n") == 1
+    assert not _spelled(presented, line), line
 
 
 class _Owner:

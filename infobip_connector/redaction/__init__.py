@@ -33,6 +33,7 @@ from .keys import (
 )
 from .logs import RedactingFilter, get_logger, install_log_redaction
 from .text import (
+    mask_key_in_data,
     named_ids,
     redact,
     redact_data,
@@ -53,6 +54,7 @@ __all__ = [
     "encode_carrying",
     "get_logger",
     "install_log_redaction",
+    "mask_key_in_data",
     "named_ids",
     "redact",
     "redact_data",

@@ -109,9 +109,15 @@ def _forget(value: str) -> None:
         _dead.popitem(last=False)
 
 
+def _longest_first(secrets: set[str]) -> tuple[str, ...]:
+    """``secrets``, longest first (a key holding another is masked whole), then in text
+    order: two of one length that overlap in a text are masked alike in every process."""
+    return tuple(sorted(secrets, key=lambda secret: (-len(secret), secret)))
+
+
 def _refresh_snapshot() -> None:
     global _snapshot, _snapshot_and_mask
-    _snapshot = tuple(sorted({*_live, *_dead}, key=len, reverse=True))
+    _snapshot = _longest_first({*_live, *_dead})
     _snapshot_and_mask = (_snapshot, mask_for(_snapshot))
 
 
@@ -119,7 +125,27 @@ def _refresh_snapshot() -> None:
 # ``HiddenStr``), masked in everything made while that request is being sent: errors,
 # log records, the answer. Per context, not registered: they belong to one request, and
 # any length is masked (a short password echoed back must not show either).
-_carried: ContextVar[tuple[str, ...]] = ContextVar("carried_secrets", default=())
+class _Carried:
+    """The secrets carried in a context, and what they make with the registered keys."""
+
+    __slots__ = ("_known", "secrets")
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        self.secrets = secrets
+        # (the registry's snapshot, it with these secrets longest first, their mask): made
+        # once a snapshot, not for each text masked while the request is sent.
+        self._known: tuple[tuple[str, ...], tuple[str, ...], str] | None = None
+
+    def known(self, snapshot: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        """``snapshot`` with these secrets, longest first, and ``mask_for`` of them all."""
+        made = self._known
+        if made is None or made[0] is not snapshot:
+            merged = _longest_first({*snapshot, *self.secrets})
+            made = self._known = (snapshot, merged, mask_for(merged))
+        return made[1], made[2]
+
+
+_carried: ContextVar[_Carried | None] = ContextVar("carried_secrets", default=None)
 
 
 class _Carrying:
@@ -131,8 +157,9 @@ class _Carrying:
         self._added = added
 
     def __enter__(self) -> None:
-        merged = {*_carried.get(), *self._added}
-        self._token = _carried.set(tuple(sorted(merged, key=len, reverse=True)))
+        outer = _carried.get()
+        merged = {*(outer.secrets if outer is not None else ()), *self._added}
+        self._token = _carried.set(_Carried(_longest_first(merged)))
 
     def __exit__(self, *exc_info: object) -> None:
         _carried.reset(self._token)
@@ -189,17 +216,32 @@ def known_secrets() -> tuple[str, ...]:
         finally:
             _lock.release()
     carried = _carried.get()
-    if carried:
-        return tuple(sorted({*_snapshot, *carried}, key=len, reverse=True))
+    if carried is not None:
+        return carried.known(_snapshot)[0]
     return _snapshot
 
 
 def mask_among(secrets: tuple[str, ...]) -> str:
     """``masking.mask_for(secrets)``: the one mask of a text masked for ``secrets`` (which
     hold every key ``known_secrets`` gives, as a text may be masked for any of them in
-    turn); read from the registry when they are its keys alone."""
+    turn); made once for what ``known_secrets`` gives, not for each text."""
     snapshot, mask = _snapshot_and_mask
-    return mask if secrets is snapshot else mask_for(secrets)
+    if secrets is snapshot:
+        return mask
+    carried = _carried.get()
+    if carried is not None:
+        known, mask = carried.known(_snapshot)
+        if secrets is known:
+            return mask
+    return mask_for(secrets)
+
+
+def known_mask(*secrets: str) -> str:
+    """The mask of a text masked for ``secrets`` and for any key ``known_secrets`` gives:
+    ``***`` unless one of them holds ``*`` (``masking.mask_for``)."""
+    known = known_secrets()
+    others = tuple(secret for secret in secrets if secret not in known)
+    return mask_among(known) if not others else mask_for((*known, *others))
 
 
 class HiddenStr(str):

@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from ..masking import held_of, mask_secrets, may_hold, may_hold_text
-from .keys import MAX_SECRET_LENGTH, known_secrets, mask_among
+from ..masking import held_of, mask_secret_in_data, mask_secrets, may_hold, may_hold_text
+from .keys import MAX_SECRET_LENGTH, known_mask, known_secrets, mask_among
 
 # Up to the next space, quote or angle bracket: a key may contain ',' or ';'.
 _AUTH_VALUE = re.compile(r"\b(App|Bearer|Basic|IBSSO)(\s+)[^\s\"'<>]+", re.IGNORECASE)
@@ -129,6 +129,12 @@ def named_ids(values: Any) -> frozenset[str]:
     return frozenset(ids)
 
 
+def mask_key_in_data(value: Any, key: str, keep: Collection[str] = ()) -> Any:
+    """``masking.mask_secret_in_data`` for a key the registry may not hold (yet), with the
+    mask of every key it does hold (``known_mask``), as any other masking here uses."""
+    return mask_secret_in_data(value, key, keep, known_mask(key))
+
+
 def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any]) -> Any:
     """``body`` (parsed from ``raw``) with ``secret`` masked if the answer echoes it.
 
@@ -145,9 +151,7 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
         return body
     # The mask of every key a text may be masked for in turn (the others this answer is
     # scrubbed for are carried by its request, so among the known ones).
-    known = known_secrets()
-    mask = mask_among(known if secret in known else (*known, secret))
-    return _mask_one(body, secret, sent_ids(reference), mask)
+    return _mask_one(body, secret, sent_ids(reference), known_mask(secret))
 
 
 def _compact_spells(body: Any, secrets: Sequence[str]) -> list[str]:

@@ -3,8 +3,9 @@
 A notify URL may carry Basic credentials (``http://user:pw@127.0.0.1:9000/``, posted as an
 ``Authorization: Basic`` header), and a subscription's security settings carry a password or
 an HMAC secret. The sandbox keeps them to post with, but its log lines, its report records
-(``sandbox.reports``) and its request records (``sandbox.requests``) show ``***`` instead,
-as the connector masks its API key: a test's log or snapshot never holds a credential.
+(``sandbox.reports``) and its request records (``sandbox.requests``) show ``***`` instead
+(another character for keys holding ``*``, ``mask_of``), as the connector masks its API
+key: a test's log or snapshot never holds a credential.
 """
 
 from __future__ import annotations
@@ -24,18 +25,31 @@ _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 MIN_KEY_LENGTH = 16
 
 
+#: What the masks of keys in a log line are made of: the first of these no key holds. Each is
+#: written as it is in a line escaped for the log (``server._logged_path``), none starts a
+#: percent escape, and none has a letter case.
+_MASK_CHARACTERS = "*~!$+"
+
+
 def long_keys(keys: tuple[str | None, ...]) -> tuple[str, ...]:
     """Those of ``keys`` long enough to be a key (``MIN_KEY_LENGTH``): the ones masked."""
     return tuple(key for key in keys if key and len(key) >= MIN_KEY_LENGTH)
 
 
-def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
-    """``text`` with each of ``keys`` (``long_keys``) masked in any letter case by ``mask``.
+def mask_of(keys: tuple[str, ...]) -> str | None:
+    """The one mask of every key of ``keys`` in a text: ``***``, or three of the first of
+    ``~!$+`` that none of them holds, or None when they hold all five.
 
-    ``mask``: the connector's rule for them all (``masking.mask_for(keys)``): ``***``, or
-    for keys holding ``*`` a character none of them holds, so that no key's mask spells
-    another (or itself) with the text around it.
+    A mask made of a character of a key could spell that key, or another masked in the same
+    text, again with the text around it (``abc*`` masked in ``abcabc*``: ``abc***``).
     """
+    held = set("".join(keys))
+    return next((c * 3 for c in _MASK_CHARACTERS if c not in held), None)
+
+
+def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
+    """``text`` with each of ``keys`` (``long_keys``) masked by ``mask`` (``mask_of``) in
+    any letter case."""
     for key in keys:
         text = re.sub(re.escape(key), mask, text, flags=re.IGNORECASE)
     return text

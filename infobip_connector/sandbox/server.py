@@ -20,12 +20,11 @@ from urllib.parse import quote, unquote, urlsplit
 
 from aiohttp import web
 
-from ..masking import mask_for
 from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
 from .idempotency import DEFAULT_GRACE_PERIOD
-from .masking import MIN_KEY_LENGTH, long_keys, without_keys
+from .masking import MIN_KEY_LENGTH, long_keys, mask_of, without_keys
 
 #: The key the start line suggests: long enough for the connector, and not a word that
 #: turns up in data (the connector masks its keys wherever they appear in text).
@@ -209,7 +208,9 @@ class SandboxServer:
         # The sandbox's key and the one the request presents (a base URL whose path holds
         # the caller's key), in any letter case.
         keys = long_keys((self.sandbox.api_key, _presented_key(request)))
-        mask = mask_for(keys)  # one for every mask of the line (see without_keys)
+        mask = mask_of(keys)  # one for every mask of the line
+        if mask is None:
+            return "(path not shown: the keys leave no character to mask them with)"
         text = without_keys(text, keys, mask)
         text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
         return quote(text, safe="/?&=:@!$'()*+,;~")

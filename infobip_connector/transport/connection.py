@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ConfigurationError, member_path
-from ..masking import mask_secret_in_data
+from ..redaction import mask_key_in_data
 from .baseurl import DEFAULT_BASE_URL, normalize_base_url
 from .secret import SecretStr
 from .settings import (
@@ -98,7 +98,7 @@ def _without_token(error: ConfigurationError, token: Any) -> ConfigurationError:
     """
     if not isinstance(token, str):
         return error
-    masked = mask_secret_in_data(error.errors, token)
+    masked = mask_key_in_data(error.errors, token)
     return error if masked == error.errors else ConfigurationError(masked)
 
 

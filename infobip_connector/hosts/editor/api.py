@@ -16,8 +16,7 @@ import httpx
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 from infobip_connector.hosts.editor.suggestions import suggestion_lists
-from infobip_connector.masking import mask_secret_in_data
-from infobip_connector.redaction import named_ids, sent_ids
+from infobip_connector.redaction import mask_key_in_data, named_ids, sent_ids
 
 if TYPE_CHECKING:
     from .triggers import Simulator
@@ -162,9 +161,9 @@ def scrub(value: Any, secret: str, keep: frozenset[str] = frozenset()) -> Any:
     """``value`` with ``secret`` masked in its values (never in names, nor in ``keep``).
 
     The page sends the token as it is typed, one character at a time: only what could be a
-    key is masked (``masking.mask_secret_in_data``), so an answer is never garbled.
+    key is masked (``redaction.mask_key_in_data``), so an answer is never garbled.
     """
-    return mask_secret_in_data(value, secret, keep)
+    return mask_key_in_data(value, secret, keep)
 
 
 def _options_answer(options: Any) -> dict[str, Any]:
