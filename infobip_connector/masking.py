@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 MASK = "***"
@@ -99,7 +99,7 @@ def held_of(data: bytes, secrets: Sequence[str]) -> list[str]:
 
 def may_hold_text(text: str, secret: str) -> bool:
     """``may_hold`` for a ``str``: the key in any letter case, or a ``%`` that may encode it."""
-    return secret.lower() in text.lower() or "%" in text
+    return secret.casefold() in text.casefold() or "%" in text
 
 
 def mask_secrets(
@@ -118,12 +118,12 @@ def mask_secrets(
         if secret in text:
             mask = mask or mask_for(secrets)
             text = _mask(text, secret, keep, mask)
-    lowered = text.lower()
+    folded = text.casefold()
     for secret in secrets:
-        if secret.lower() in lowered:
+        if secret.casefold() in folded:
             mask = mask or mask_for(secrets)
             text = _mask_any_case(text, secret, keep, mask)
-            lowered = text.lower()
+            folded = text.casefold()
     if "%" in text:
         text = _mask_percent_encoded(text, secrets, keep, mask or mask_for(secrets))
     return text
@@ -142,11 +142,17 @@ def mask_for(secrets: tuple[str, ...]) -> str:
     masking finds that. Texts masked for several secrets in turn must use the mask of all
     of them, or one secret's mask could spell another.
     """
-    if not any("*" in secret for secret in secrets):
+    joined = "".join(secrets)
+    if "*" not in joined:
         return MASK
-    held = {character for secret in secrets for character in secret + secret.swapcase()}
+    # Searches in C for the usual candidates; a set of every character only past them.
+    every = joined + joined.swapcase()
+    for character in _MASK_CHARACTERS:
+        if character not in every:
+            return character * 3
+    held = set(every)
     symbols = (chr(code) for code in range(0x2500, 0x110000) if not 0xD800 <= code < 0xE000)
-    for character in chain(_MASK_CHARACTERS, symbols):
+    for character in symbols:
         if (
             character not in held
             and character.lower() == character.upper() == character
@@ -168,8 +174,8 @@ def _mask_percent_encoded(
     not changed. A text whose decoding holds no key costs one decoding, as before.
     """
     plain = _PERCENT.sub(_unpercent, text)
-    lowered = plain.lower()
-    found = [secret for secret in secrets if secret.lower() in lowered]
+    folded = plain.casefold()
+    found = [secret for secret in secrets if secret.casefold() in folded]
     if not found:
         return text
     # Where each escape starts in ``text``, and where the character it became is in ``plain``:

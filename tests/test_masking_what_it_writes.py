@@ -12,6 +12,7 @@ import pytest
 
 from infobip_connector.redaction import redact, snippet
 from infobip_connector.redaction.keys import carrying
+from infobip_connector.redaction.text import MAX_ESCAPE_LEVELS
 
 
 @pytest.mark.parametrize(
@@ -70,3 +71,26 @@ def test_two_overlapping_secrets_of_one_length_are_masked_alike_in_every_process
         for seed in range(8)
     }
     assert len(shown) == 1, shown
+
+
+def test_a_cut_keeps_its_dots_after_an_authorization_value() -> None:
+    assert snippet("App App App App ", 10) == "App ***..."
+
+
+def test_escapes_are_read_level_after_level_up_to_a_bound() -> None:
+    def escaped(level: int) -> str:
+        """'q' escaped ``level`` times: each read turns the first ``\\u005c`` into '\\'."""
+        return "\\" + "u005c" * (level - 1) + "u0071" if level else "q"
+
+    with carrying(["q"]):
+        # A key at every level up to the bound: each is read and masked.
+        shown = redact(" ".join(escaped(level) for level in range(MAX_ESCAPE_LEVELS + 1)))
+        assert shown.split() == ["***"] * (MAX_ESCAPE_LEVELS + 1)
+        # One level more: the text is not shown (each level costs a pass over all of it).
+        deep = " ".join(escaped(level) for level in range(MAX_ESCAPE_LEVELS + 2))
+        assert redact(deep).startswith("(not shown")
+
+
+def test_a_secret_beyond_ascii_is_found_in_its_other_letter_cases() -> None:
+    with carrying(["pwσ"]):
+        assert redact("got PWΣ and pwς") == "got *** and ***"

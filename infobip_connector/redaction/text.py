@@ -22,25 +22,31 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     Registered keys first: the pattern stops at a space or quote, and a key can contain
     characters the pattern would otherwise cut it at. A key spelled with JSON escapes
     (``\\"``, ``\\/``, ``\\u0041``: a quoted or truncated JSON body) is found too; the text
-    is then returned with those escapes read. So is a key in another letter case or
-    percent-encoded (``masking.mask_secrets``). An occurrence of a key inside one of the
-    ``keep`` strings (IDs the connector sent) is left as it is.
+    is then returned with those escapes read, and the next level of escapes is read the same
+    way, for up to ``MAX_ESCAPE_LEVELS`` levels; a text whose next level still spells one
+    is not shown. So is a key in another letter case or percent-encoded
+    (``masking.mask_secrets``). An occurrence of a key inside one of the ``keep`` strings
+    (IDs the connector sent) is left as it is.
     """
     secrets = known_secrets()
     # One mask for every key and value masked here: one holding '*' gets another character.
     mask = mask_among(secrets)
     text = mask_secrets(text, secrets, keep, mask)
+    levels = 0
     while "\\" in text:
         plain = _ESCAPE.sub(_unescape, text)
         if plain == text:
             break
         # Masked in any spelling the escapes read (a percent sign written \u0025 too). Where
         # that finds a key, the text is shown with those escapes read, so the next level
-        # (a key escaped twice) is read the same way. Each turn removes a backslash or more.
+        # (a key escaped twice) must be read the same way.
         masked = mask_secrets(plain, secrets, keep, mask)
         if masked == plain:
             break
+        if levels == MAX_ESCAPE_LEVELS:
+            return _TOO_DEEP  # each level costs a pass over the text: a bound, not a loop
         text = masked
+        levels += 1
     # The space after the scheme kept as written: one made of other spaces could spell a key.
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
     if "://" in text:
@@ -52,6 +58,10 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
 # credentials): masked wherever a URL is shown, the user name kept to say whose it was.
 _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]+@")
 
+
+#: Levels of JSON escapes ``redact`` reads to find a key (a key escaped once, twice, ...).
+MAX_ESCAPE_LEVELS = 8
+_TOO_DEEP = f"(not shown: it spells a key through more than {MAX_ESCAPE_LEVELS} levels of escapes)"
 
 # The JSON escapes that can spell a visible ASCII character (the only ones a key has).
 _ESCAPE = re.compile(r'\\(?:u00(2[0-9a-fA-F]|[3-6][0-9a-fA-F]|7[0-9a-eA-E])|(["\\/]))')
@@ -70,14 +80,17 @@ def snippet(text: str, limit: int) -> str:
     whole, without masking all of a long text.
     """
     # A key spelled with escapes takes up to 18 characters a character: percent-encoded,
-    # then each of the three characters as a JSON escape (``\\u0025\\u0034\\u0031``).
+    # then each of the three characters as a JSON escape (``\\u0025\\u0034\\u0031``). One
+    # escaped deeper may reach past the window: only the part of it before the cut shows.
     masked = redact(text[: limit + 18 * MAX_SECRET_LENGTH])
     if len(masked) <= limit:
         return masked
     # The cut and the dots after it could spell a key with the text left (one ending in
-    # '.', or a '%' escape they complete): masked again, then only cut (a cut spells
-    # nothing new) if a mask made it longer.
-    return redact(masked[: max(limit - 3, 0)] + "...")[:limit]
+    # '.', or a '%' escape they complete): the keys are masked again, then the text only cut
+    # (a cut spells nothing new) if a mask made it longer.
+    secrets = known_secrets()
+    shortened = masked[: max(limit - 3, 0)] + "..."
+    return mask_secrets(shortened, secrets, (), mask_among(secrets))[:limit]
 
 
 def redact_data(value: Any, keep: Collection[str] = ()) -> Any:

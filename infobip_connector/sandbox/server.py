@@ -69,12 +69,12 @@ def is_address(host: str) -> bool:
     return all(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels)
 
 
-def _masked_authorization(request: web.BaseRequest) -> str:
+def _masked_authorization(request: web.BaseRequest, mask: str) -> str:
     value = request.headers.get("Authorization")
     if value is None:
         return "-"
     scheme, _, rest = value.strip().partition(" ")
-    return f"{scheme} ***" if rest else "***"
+    return f"{scheme} {mask}" if rest else mask
 
 
 def _presented_key(request: web.BaseRequest) -> str | None:
@@ -189,10 +189,19 @@ class SandboxServer:
         response, shown = await self._answer(request)
         if self._access_log is not None:
             elapsed = (time.monotonic() - started) * 1000
-            line = (
-                f"{request.method} {self._logged_path(request)} {shown} {elapsed:.1f} ms "
-                f"auth={_masked_authorization(request)}\n"
-            )
+            # The sandbox's key and the one the request presents (a base URL whose path may
+            # hold the caller's key): one mask for every place of the line that shows one.
+            keys = long_keys((self.sandbox.api_key, _presented_key(request)))
+            mask = mask_of(keys)
+            if mask is None:
+                line = "(a request not shown: its keys leave no character to mask them with)\n"
+            else:
+                path = self._logged_path(request, keys, mask)
+                auth = _masked_authorization(request, mask)
+                line = f"{request.method} {path} {shown} {elapsed:.1f} ms auth={auth}"
+                # Once more over the whole line, as escaped: the escapes, the scheme or the
+                # line's own words could spell a key with what is around them.
+                line = without_keys(line, keys, mask) + "\n"
             try:
                 self._access_log.write(line)
                 self._access_log.flush()
@@ -200,17 +209,11 @@ class SandboxServer:
                 pass  # a closed or broken log stream must not take requests down with it
         return response
 
-    def _logged_path(self, request: web.BaseRequest) -> str:
-        """The request's path (not its query, which may carry anything) with the sandbox's
-        key (however it was escaped) and any ``App …`` value masked; escaped again so that
-        it stays one line of visible characters."""
+    def _logged_path(self, request: web.BaseRequest, keys: tuple[str, ...], mask: str) -> str:
+        """The request's path (not its query, which may carry anything) with ``keys``
+        (however they were escaped) and any ``App …`` value masked by ``mask``; escaped again
+        so that it stays one line of visible characters."""
         text = unquote(_target(request).partition("?")[0])
-        # The sandbox's key and the one the request presents (a base URL whose path holds
-        # the caller's key), in any letter case.
-        keys = long_keys((self.sandbox.api_key, _presented_key(request)))
-        mask = mask_of(keys)  # one for every mask of the line
-        if mask is None:
-            return "(path not shown: the keys leave no character to mask them with)"
         text = without_keys(text, keys, mask)
         text = _AUTH_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
         return quote(text, safe="/?&=:@!$'()*+,;~")
