@@ -23,6 +23,7 @@ SHARED = {
     "errors",
     "redaction",
     "masking",
+    "maskchars",
     "outcome",
     "request",
     "safejson",
@@ -88,6 +89,7 @@ PURE = {
     "errors",
     "redaction",
     "masking",
+    "maskchars",
 }
 HTTP_LIBRARIES = {"httpx", "aiohttp", "yarl", "http", "socket", "urllib"}
 

@@ -21,7 +21,7 @@ Which keys are known: ``redaction/keys.py``; masking texts, data and answers:
 from __future__ import annotations
 
 # Re-exported: the rest of the package asks redaction for the shortest key and the mask.
-from ..masking import MASK as MASK
+from ..maskchars import MASK as MASK
 from ..masking import MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
 from .keys import (
     MAX_FORGOTTEN_KEYS,

@@ -20,7 +20,8 @@ from typing import Any
 
 import orjson
 
-from ..masking import MASK, MIN_SECRET_LENGTH, mask_for
+from ..maskchars import MASK, mask_for
+from ..masking import MIN_SECRET_LENGTH
 
 #: The connection refuses longer keys; ``snippet`` reads this far past its cut.
 MAX_SECRET_LENGTH = 512
