@@ -8,9 +8,10 @@ import re
 import subprocess
 import sys
 
+import orjson
 import pytest
 
-from infobip_connector.redaction import redact, snippet
+from infobip_connector.redaction import redact, scrub_answer, snippet
 from infobip_connector.redaction.keys import carrying
 from infobip_connector.redaction.text import MAX_ESCAPE_LEVELS
 
@@ -94,3 +95,28 @@ def test_escapes_are_read_level_after_level_up_to_a_bound() -> None:
 def test_a_secret_beyond_ascii_is_found_in_its_other_letter_cases() -> None:
     with carrying(["pwσ"]):
         assert redact("got PWΣ and pwς") == "got *** and ***"
+
+
+def test_the_dots_of_a_cut_spell_no_secret_through_a_json_escape() -> None:
+    with carrying(["abc."]):
+        shown = snippet(r"ab\u0063" + "X" * 10, 11)
+    assert "abc." not in shown.encode().decode("unicode_escape"), shown
+
+
+@pytest.mark.parametrize(
+    ("secret", "text"),
+    [
+        ("parolası", "got PAROLASI"),  # upper-cased, the dotless i folds to another letter
+        ("pwσ.", "got PWΣ%2E"),  # percent-encoded in part
+    ],
+)
+def test_a_secret_beyond_ascii_is_found_whatever_its_folding(secret: str, text: str) -> None:
+    with carrying([secret]):
+        assert redact(text) == "got ***"
+
+
+def test_an_answer_echoing_a_secret_beyond_ascii_upper_cased_is_masked() -> None:
+    body = {"echo": "got PW-SECRETΣ!"}
+    with carrying(["pw-secretσ"]):
+        scrubbed = scrub_answer(body, orjson.dumps(body), "pw-secretσ", {})
+    assert scrubbed == {"echo": "got ***!"}

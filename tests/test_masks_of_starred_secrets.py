@@ -115,11 +115,14 @@ def test_the_sandbox_masks_its_keys_with_one_mask_none_of_them_holds() -> None:
         ("abcdefghijklmn%22pq", "abcdefghijklmn%22pq"),
         # The line's own words and the scheme, then the mask of the value.
         ("ms auth=Appxx ***", "sms"),
+        # The scheme itself, percent-encoded.
+        ("ABCDEFGHIJKLMNOP", "sms"),
     ],
 )
 def test_the_sandbox_log_line_spells_no_presented_key(presented: str, path: str) -> None:
     log = io.StringIO()
-    scheme = "Appxx" if presented.startswith("ms auth=") else "App"
+    schemes = {"ms auth=Appxx ***": "Appxx", "ABCDEFGHIJKLMNOP": "%41BCDEFGHIJKLMNOP"}
+    scheme = schemes.get(presented, "App")
     with SandboxServer(Sandbox(deliver_reports=False), access_log=log) as server:
         httpx.post(
             f"{server.url}/{path}/sms/1/preview",

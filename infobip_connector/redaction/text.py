@@ -31,6 +31,17 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     secrets = known_secrets()
     # One mask for every key and value masked here: one holding '*' gets another character.
     mask = mask_among(secrets)
+    text = _without_keys(text, secrets, keep, mask)
+    # The space after the scheme kept as written: one made of other spaces could spell a key.
+    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{mask}@", text)
+    return text
+
+
+def _without_keys(text: str, secrets: tuple[str, ...], keep: Collection[str], mask: str) -> str:
+    """``text`` with ``secrets`` masked in every spelling ``redact`` reads (its escape levels
+    included), by ``mask``; the Authorization and URL rules aside."""
     text = mask_secrets(text, secrets, keep, mask)
     levels = 0
     while "\\" in text:
@@ -47,10 +58,6 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
             return _TOO_DEEP  # each level costs a pass over the text: a bound, not a loop
         text = masked
         levels += 1
-    # The space after the scheme kept as written: one made of other spaces could spell a key.
-    text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}{mask}", text)
-    if "://" in text:
-        text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{mask}@", text)
     return text
 
 
@@ -86,11 +93,12 @@ def snippet(text: str, limit: int) -> str:
     if len(masked) <= limit:
         return masked
     # The cut and the dots after it could spell a key with the text left (one ending in
-    # '.', or a '%' escape they complete): the keys are masked again, then the text only cut
-    # (a cut spells nothing new) if a mask made it longer.
+    # '.', or a '%' or JSON escape they complete): the keys are masked again in every
+    # spelling (not the Authorization rule, which would take the dots for a value), then
+    # the text only cut (a cut spells nothing new) if a mask made it longer.
     secrets = known_secrets()
     shortened = masked[: max(limit - 3, 0)] + "..."
-    return mask_secrets(shortened, secrets, (), mask_among(secrets))[:limit]
+    return _without_keys(shortened, secrets, (), mask_among(secrets))[:limit]
 
 
 def redact_data(value: Any, keep: Collection[str] = ()) -> Any:

@@ -69,12 +69,17 @@ def is_address(host: str) -> bool:
     return all(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels)
 
 
-def _masked_authorization(request: web.BaseRequest, mask: str) -> str:
+def _masked_authorization(request: web.BaseRequest, keys: tuple[str, ...], mask: str) -> str:
+    """The request's Authorization scheme, its value masked; the scheme too where it spells
+    one of ``keys``, however escaped (the whole line is masked as written afterwards)."""
     value = request.headers.get("Authorization")
     if value is None:
         return "-"
     scheme, _, rest = value.strip().partition(" ")
-    return f"{scheme} {mask}" if rest else mask
+    if not rest:
+        return mask
+    read = unquote(scheme)
+    return f"{scheme if without_keys(read, keys, mask) == read else mask} {mask}"
 
 
 def _presented_key(request: web.BaseRequest) -> str | None:
@@ -197,7 +202,7 @@ class SandboxServer:
                 line = "(a request not shown: its keys leave no character to mask them with)\n"
             else:
                 path = self._logged_path(request, keys, mask)
-                auth = _masked_authorization(request, mask)
+                auth = _masked_authorization(request, keys, mask)
                 line = f"{request.method} {path} {shown} {elapsed:.1f} ms auth={auth}"
                 # Once more over the whole line, as escaped: the escapes, the scheme or the
                 # line's own words could spell a key with what is around them.
