@@ -97,10 +97,19 @@ def held_of(data: bytes, secrets: Sequence[str]) -> list[str]:
 
 
 def may_hold_text(text: str, secret: str) -> bool:
-    """``may_hold`` for a ``str``: the key in any letter case, or a ``%`` that may encode it.
-    A secret beyond ASCII is left to the match itself: folding letter case is not one to one
-    there (a dotless i, U+0131, upper-cased is ``I``, which folds to ``i``)."""
-    return not secret.isascii() or secret.casefold() in text.casefold() or "%" in text
+    """``may_hold`` for a ``str``: the key in any letter case, or a ``%`` that may encode it."""
+    return _in_any_case(secret, text, text.casefold()) or "%" in text
+
+
+def _in_any_case(secret: str, text: str, folded: str) -> bool:
+    """Whether ``text`` (``folded``: its ``casefold()``) holds ``secret`` in any letter case.
+
+    An ASCII secret is looked for folded. One beyond ASCII is looked for with the match
+    that masks it: folding is not one to one there (a dotless i, U+0131, upper-cased is
+    ``I``, which folds to ``i``)."""
+    if secret.isascii():
+        return secret.casefold() in folded
+    return _any_case(secret).search(text) is not None
 
 
 def mask_secrets(
@@ -121,7 +130,7 @@ def mask_secrets(
             text = _mask(text, secret, keep, mask)
     folded = text.casefold()
     for secret in secrets:
-        if secret.casefold() in folded or not secret.isascii():
+        if _in_any_case(secret, text, folded):
             mask = mask or mask_for(secrets)
             text = _mask_any_case(text, secret, keep, mask)
             folded = text.casefold()
@@ -142,7 +151,7 @@ def _mask_percent_encoded(
     """
     plain = _PERCENT.sub(_unpercent, text)
     folded = plain.casefold()
-    found = [secret for secret in secrets if secret.casefold() in folded or not secret.isascii()]
+    found = [secret for secret in secrets if _in_any_case(secret, plain, folded)]
     if not found:
         return text
     # Where each escape starts in ``text``, and where the character it became is in ``plain``:

@@ -108,6 +108,7 @@ def test_the_dots_of_a_cut_spell_no_secret_through_a_json_escape() -> None:
     [
         ("parolası", "got PAROLASI"),  # upper-cased, the dotless i folds to another letter
         ("pwσ.", "got PWΣ%2E"),  # percent-encoded in part
+        ("parolası", "got PAROLAS%49"),  # both
     ],
 )
 def test_a_secret_beyond_ascii_is_found_whatever_its_folding(secret: str, text: str) -> None:
@@ -115,8 +116,13 @@ def test_a_secret_beyond_ascii_is_found_whatever_its_folding(secret: str, text: 
         assert redact(text) == "got ***"
 
 
-def test_an_answer_echoing_a_secret_beyond_ascii_upper_cased_is_masked() -> None:
-    body = {"echo": "got PW-SECRETΣ!"}
-    with carrying(["pw-secretσ"]):
-        scrubbed = scrub_answer(body, orjson.dumps(body), "pw-secretσ", {})
+@pytest.mark.parametrize(
+    ("secret", "echo"), [("pw-secretσ", "PW-SECRETΣ"), ("parolası", "PAROLASI")]
+)
+def test_an_answer_echoing_a_secret_beyond_ascii_upper_cased_is_masked(
+    secret: str, echo: str
+) -> None:
+    body = {"echo": f"got {echo}!"}
+    with carrying([secret]):
+        scrubbed = scrub_answer(body, orjson.dumps(body), secret, {})
     assert scrubbed == {"echo": "got ***!"}

@@ -117,11 +117,17 @@ def test_the_sandbox_masks_its_keys_with_one_mask_none_of_them_holds() -> None:
         ("ms auth=Appxx ***", "sms"),
         # The scheme itself, percent-encoded.
         ("ABCDEFGHIJKLMNOP", "sms"),
+        # The line's own words and a scheme, read with its escapes decoded.
+        ("s auth=ABCDEFGHIJ", "sms"),
     ],
 )
 def test_the_sandbox_log_line_spells_no_presented_key(presented: str, path: str) -> None:
     log = io.StringIO()
-    schemes = {"ms auth=Appxx ***": "Appxx", "ABCDEFGHIJKLMNOP": "%41BCDEFGHIJKLMNOP"}
+    schemes = {
+        "ms auth=Appxx ***": "Appxx",
+        "ABCDEFGHIJKLMNOP": "%41BCDEFGHIJKLMNOP",
+        "s auth=ABCDEFGHIJ": "%41BCDEFGHIJ",
+    }
     scheme = schemes.get(presented, "App")
     with SandboxServer(Sandbox(deliver_reports=False), access_log=log) as server:
         httpx.post(

@@ -47,6 +47,11 @@ def mask_of(keys: tuple[str, ...]) -> str | None:
     return next((c * 3 for c in _MASK_CHARACTERS if c not in held), None)
 
 
+def spells_a_key(text: str, keys: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``keys`` in any letter case."""
+    return any(re.search(re.escape(key), text, flags=re.IGNORECASE) for key in keys)
+
+
 def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
     """``text`` with each of ``keys`` (``long_keys``) masked by ``mask`` (``mask_of``) in
     any letter case."""

@@ -24,7 +24,7 @@ from ..webserver import BackgroundServer, BodyRefused, read_body
 from . import wire
 from .core import MAX_BODY_BYTES, Reply, Sandbox
 from .idempotency import DEFAULT_GRACE_PERIOD
-from .masking import MIN_KEY_LENGTH, long_keys, mask_of, without_keys
+from .masking import MIN_KEY_LENGTH, long_keys, mask_of, spells_a_key, without_keys
 
 #: The key the start line suggests: long enough for the connector, and not a word that
 #: turns up in data (the connector masks its keys wherever they appear in text).
@@ -205,8 +205,12 @@ class SandboxServer:
                 auth = _masked_authorization(request, keys, mask)
                 line = f"{request.method} {path} {shown} {elapsed:.1f} ms auth={auth}"
                 # Once more over the whole line, as escaped: the escapes, the scheme or the
-                # line's own words could spell a key with what is around them.
-                line = without_keys(line, keys, mask) + "\n"
+                # line's own words could spell a key with what is around them. Read once (its
+                # escapes decoded), a line that still spells one is not shown.
+                line = without_keys(line, keys, mask)
+                if spells_a_key(unquote(line), keys):
+                    line = "(a request not shown: its line, decoded, would spell a key)"
+                line += "\n"
             try:
                 self._access_log.write(line)
                 self._access_log.flush()
