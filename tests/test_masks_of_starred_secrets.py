@@ -225,3 +225,15 @@ def test_a_key_registered_during_a_carrying_block_changes_its_mask() -> None:
         second = known_mask()
         assert second != first
         assert second[0] not in "".join(known_secrets())
+
+
+def test_the_sandbox_line_saying_a_request_is_not_shown_spells_no_key_either() -> None:
+    key = "(a request not shown: "  # a key may be any text, this one too
+    log = io.StringIO()
+    with SandboxServer(Sandbox(key, deliver_reports=False), access_log=log) as server:
+        httpx.get(
+            f"{server.url}/sms/1/preview",
+            headers={"Authorization": "%28a%20request%20not%20shown%3A x"},
+        )
+    line = log.getvalue()
+    assert line == "(-)\n"

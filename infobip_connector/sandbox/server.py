@@ -69,6 +69,13 @@ def is_address(host: str) -> bool:
     return all(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels)
 
 
+def _not_shown(why: str, keys: tuple[str, ...]) -> str:
+    """The log line of a request whose own line is not shown: why, unless that spells one
+    of ``keys`` too (a key may be any text), then nothing but the bare statement."""
+    said = f"(a request not shown: {why})"
+    return said if not spells_a_key(said, keys) else "(-)"
+
+
 def _masked_authorization(request: web.BaseRequest, keys: tuple[str, ...], mask: str) -> str:
     """The request's Authorization scheme, its value masked; the scheme too where it spells
     one of ``keys``, however escaped (the whole line is masked as written afterwards)."""
@@ -199,7 +206,7 @@ class SandboxServer:
             keys = long_keys((self.sandbox.api_key, _presented_key(request)))
             mask = mask_of(keys)
             if mask is None:
-                line = "(a request not shown: its keys leave no character to mask them with)\n"
+                line = _not_shown("its keys leave no character to mask them with", keys)
             else:
                 path = self._logged_path(request, keys, mask)
                 auth = _masked_authorization(request, keys, mask)
@@ -209,8 +216,8 @@ class SandboxServer:
                 # escapes decoded), a line that still spells one is not shown.
                 line = without_keys(line, keys, mask)
                 if spells_a_key(unquote(line), keys):
-                    line = "(a request not shown: its line, decoded, would spell a key)"
-                line += "\n"
+                    line = _not_shown("its line, decoded, would spell a key", keys)
+            line += "\n"
             try:
                 self._access_log.write(line)
                 self._access_log.flush()
