@@ -126,3 +126,13 @@ def test_an_answer_echoing_a_secret_beyond_ascii_upper_cased_is_masked(
     with carrying([secret]):
         scrubbed = scrub_answer(body, orjson.dumps(body), secret, {})
     assert scrubbed == {"echo": "got ***!"}
+
+
+def test_the_words_said_for_a_text_too_deep_spell_no_secret() -> None:
+    def escaped(level: int) -> str:
+        return "\\" + "u005c" * (level - 1) + "u0071" if level else "q"
+
+    deep = " ".join(escaped(level) for level in range(MAX_ESCAPE_LEVELS + 2))
+    with carrying(["q", "not shown"]):  # a carried secret may be any text
+        shown = redact(deep)
+    assert shown.startswith("(") and "not shown" not in shown.lower(), shown

@@ -38,7 +38,7 @@ _released: deque[int] = deque()
 # What ``redact`` reads without the lock: every key, longest first, so that a key that
 # contains another key is masked whole.
 _snapshot: tuple[str, ...] = ()
-# The snapshot with its ``masking.mask_for``, set together (one assignment, read without the
+# The snapshot with its ``maskchars.mask_for``, set together (one assignment, read without the
 # lock): the registry changes far more rarely than a text is masked.
 _snapshot_and_mask: tuple[tuple[str, ...], str] = ((), MASK)
 
@@ -223,7 +223,7 @@ def known_secrets() -> tuple[str, ...]:
 
 
 def mask_among(secrets: tuple[str, ...]) -> str:
-    """``masking.mask_for(secrets)``: the one mask of a text masked for ``secrets`` (which
+    """``maskchars.mask_for(secrets)``: the one mask of a text masked for ``secrets`` (which
     hold every key ``known_secrets`` gives, as a text may be masked for any of them in
     turn); made once for what ``known_secrets`` gives, not for each text."""
     snapshot, mask = _snapshot_and_mask
@@ -239,7 +239,7 @@ def mask_among(secrets: tuple[str, ...]) -> str:
 
 def known_mask(*secrets: str) -> str:
     """The mask of a text masked for ``secrets`` and for any key ``known_secrets`` gives:
-    ``***`` unless one of them holds ``*`` (``masking.mask_for``)."""
+    ``***`` unless one of them holds ``*`` (``maskchars.mask_for``)."""
     known = known_secrets()
     others = tuple(secret for secret in secrets if secret not in known)
     return mask_among(known) if not others else mask_for((*known, *others))

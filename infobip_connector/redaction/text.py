@@ -55,7 +55,9 @@ def _without_keys(text: str, secrets: tuple[str, ...], keep: Collection[str], ma
         if masked == plain:
             break
         if levels == MAX_ESCAPE_LEVELS:
-            return _TOO_DEEP  # each level costs a pass over the text: a bound, not a loop
+            # Each level costs a pass over the text: a bound, not a loop. The words said in
+            # its place are masked too: a carried secret may be any text, those words too.
+            return mask_secrets(_TOO_DEEP, secrets, (), mask)
         text = masked
         levels += 1
     return text
