@@ -12,6 +12,14 @@ them again (:func:`hold`) for the rest of the process: the loop's closing restor
 default actions, and a signal arriving then (a supervisor sending SIGTERM, then SIGINT)
 would turn a clean exit 0 into a death by signal.
 
+A flood of signals (a supervisor repeating SIGTERM) fills the loop's wakeup pipe faster than
+the loop reads it. CPython then reports each signal it could not write there by queueing a
+call from inside the signal handler, which takes a lock: a signal arriving while that lock is
+held (by the interpreter, or by the handler of the signal before) waits for it for ever, and
+the process neither answers nor exits. :func:`on_stop_signals` therefore sets the loop's
+wakeup descriptor without that report (``warn_on_full_buffer=False``, as uvloop does): the
+bytes already waiting wake the loop anyway.
+
 POSIX only (``signal.pthread_sigmask``); elsewhere these do nothing. Only a process's own
 entry point calls :func:`hold` (never a library call; the package's first lines do only in
 the console script's own process): the mask is the calling thread's,
@@ -68,6 +76,8 @@ def release() -> None:
 def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
     """Call ``handler`` on each stop signal in the running event loop; gives the function
     that removes it again. Signals a loop cannot handle (Windows) keep their default action.
+    The loop's wakeup descriptor is left without the report of a full one (module docstring):
+    a loop that adds a signal handler later turns it on again.
     """
     import asyncio  # not at import time: this module is read first thing, before the loop
 
@@ -80,12 +90,35 @@ def on_stop_signals(handler: Callable[[], None]) -> Callable[[], None]:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(number, handler)
             installed.append(number)
+    if installed:
+        _no_report_when_full()
 
     def remove() -> None:
         for number in installed:
             loop.remove_signal_handler(number)
 
     return remove
+
+
+def _no_report_when_full() -> None:
+    """Keep the signal wakeup descriptor the loop set, minus the report of a full one.
+
+    With the report, each signal that finds the descriptor full has the C signal handler
+    queue a call under a lock that is not safe to take there: a signal that interrupts the
+    holder (the interpreter running its queued calls, or another signal's handler) waits on
+    it for ever. asyncio's loop sets the descriptor with the report on (uvloop's without):
+    it is set again, the same descriptor, with every signal blocked meanwhile so that none
+    comes while no descriptor is set. Main thread only, as the loop's handlers are.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        fd = signal.set_wakeup_fd(-1)
+        if fd != -1:
+            signal.set_wakeup_fd(fd, warn_on_full_buffer=False)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 @contextlib.contextmanager
