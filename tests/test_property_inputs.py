@@ -127,7 +127,9 @@ senders = st.sampled_from(SENDERS)
 
 # ---------------------------------------------------------------- schema → strategy
 
-_EMPTY: st.SearchStrategy[Any] = st.sampled_from([None, "", {}, []])
+# Each draw a new {} or []: sampled_from hands out the very objects of its list, and a value
+# drawn here may be changed in place afterwards (see assert_drawn_anew).
+_EMPTY: st.SearchStrategy[Any] = st.sampled_from([None, "", {}, []]).map(copy.copy)
 _KNOWN = {
     "$schema",
     "$comment",
@@ -380,7 +382,12 @@ def _template_button(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
         for kind, limit in _BUTTON_LIMITS.items()
         if kind in offered
     }
-    by_type.update({kind: st.just({"type": kind}) for kind in _BARE_BUTTONS if kind in offered})
+    # Built per draw, not st.just({...}): one dict shared by every example would carry the
+    # changes one example makes to it (test_property_outcomes puts random values into the
+    # input) into the next ones, and replaying the same choices would give another input.
+    by_type.update(
+        {kind: st.builds(dict, type=st.just(kind)) for kind in _BARE_BUTTONS if kind in offered}
+    )
     return st.sampled_from(sorted(by_type)).flatmap(lambda kind: by_type[kind])
 
 
@@ -820,7 +827,8 @@ def _mutate(draw: st.DrawFn, action: str, valid: dict[str, Any]) -> tuple[str, A
     new: Any
     if kind == "wrong type":
         path, old = draw(st.sampled_from(sites))
-        new = draw(st.sampled_from([w for w in _WRONG_TYPES if _family(w) != _family(old)]))
+        wrong = [w for w in _WRONG_TYPES if _family(w) != _family(old)]
+        new = copy.deepcopy(draw(st.sampled_from(wrong)))  # the list's own [1] is not handed out
         return kind, _set(value, path, new), path
     if kind == "unknown key":
         path, _ = draw(st.sampled_from([(p, v) for p, v in sites if isinstance(v, dict)]))
@@ -917,6 +925,76 @@ def _related(error_path: str, problem: Path_) -> bool:
         or not error_path
         or not where
     )
+
+
+def _containers(value: Any) -> Iterator[Any]:
+    """Every dict, list and set ``value`` holds, itself included (a loop, not recursion: a
+    drawn value may nest hundreds deep)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            if isinstance(item, list):
+                yield item
+            stack.extend(item)
+        elif isinstance(item, set):
+            yield item
+
+
+def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> None:
+    """No dict, list or set in a value ``strategy`` draws is in another draw, or twice in one.
+
+    The strategies build inputs by changing drawn values in place (fix-ups, random values
+    put into places, mutations), and the code under test is handed them too. An object
+    handed out again (``st.just({...})``, ``sampled_from`` of a list holding ``{}``) carries
+    what one example did to it into the next, so that the same choices no longer give the
+    same value: hypothesis then fails with ``FlakyStrategyDefinition``.
+    """
+    owners: dict[int, int] = {}
+    kept: list[Any] = []  # every draw stays alive, so that no id is reused
+
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(value=strategy)
+    def draw(value: Any) -> None:
+        kept.append(value)
+        for held in _containers(value):
+            earlier = owners.get(id(held))
+            assert earlier is None, (
+                f"draw {len(kept)} holds an object of draw {earlier}: {held!r:.200}"
+            )
+            owners[id(held)] = len(kept)
+
+    draw()
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_drawn_case_is_made_of_objects_of_its_own(action: str) -> None:
+    assert_drawn_anew(cases(action))
+
+
+def test_every_drawn_template_button_is_a_dict_of_its_own() -> None:
+    # Half the button types are the type alone: drawn a few at a time, a dict handed out
+    # again would be seen at once, where whole inputs hold a button only now and then.
+    action = "sendWhatsappTemplateMessage"
+    schema = component.input_schema(action)
+    places = [
+        tuple(0 if part == "*" else part for part in path)
+        for path, prop in walk(component.definition.action(action).as_property())
+        if "templateButton" in prop.rules
+    ]
+    assert places
+    for place in places:
+        buttons = _template_button(_schema_at(schema, place))
+        assert_drawn_anew(st.lists(buttons, min_size=3, max_size=3), examples=20)
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -37,7 +37,14 @@ from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError
 from infobip_connector.runtime.accounting import returned_entries, sent_ids
 from infobip_connector.transport import exchange
 
-from .test_property_inputs import NOW, _set, _sites, _take_meant, valid_inputs
+from .test_property_inputs import (
+    NOW,
+    _set,
+    _sites,
+    _take_meant,
+    assert_drawn_anew,
+    valid_inputs,
+)
 
 EXAMPLES = int(os.environ.get("OUTCOME_EXAMPLES", "300"))
 SETTINGS = settings(
@@ -100,6 +107,13 @@ def inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
     for path in sorted(chosen, key=len, reverse=True):
         values = _set(values, path, draw(_ANY))
     return values
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_drawn_input_is_made_of_objects_of_its_own(action: str) -> None:
+    # inputs() puts random values into places of the valid input it drew: an object that
+    # another draw holds too would carry them into later examples.
+    assert_drawn_anew(inputs(action))
 
 
 # ---------------------------------------------------------------- random answers
