@@ -61,5 +61,70 @@ def test_a_flood_the_loop_does_not_read_is_not_reported_from_the_handler(
             remove()
 
     run(flood(), _factory(loop))
-    assert [report.err_msg for report in reports] == []
-    assert stops  # the loop still took the stop
+    assert [(report.exc_type, report.err_msg) for report in reports] == []
+    # The loop still took the stop, and fewer times than sent: the socket did fill.
+    assert 0 < len(stops) < FLOOD
+
+
+# A thread started while the signals were released takes them with the action of the moment;
+# the main thread holds them. Ignored from then on, a flood reaching that thread does nothing.
+AFTER_THE_LAST_ANSWER = """
+import os, signal, sys, threading, time
+from infobip_connector.hosts import stopsignals
+stopsignals.hold()
+stopsignals.release()
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+stopsignals.hold()
+if sys.argv[1] == "ignore":
+    stopsignals.ignore()
+for _ in range(200):
+    os.kill(os.getpid(), signal.SIGTERM)
+    os.kill(os.getpid(), signal.SIGINT)
+time.sleep(0.2)
+print("alive")
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+@pytest.mark.parametrize("then", ["ignore", "hold only"])
+def test_signals_after_the_last_answer_reach_no_default_action_in_other_threads(
+    then: str,
+) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_THE_LAST_ANSWER, then],
+        capture_output=True,
+        timeout=60,
+    )
+    if then == "ignore":
+        assert (done.returncode, done.stdout.strip()) == (0, b"alive")
+    else:  # what ignore() is for: held in the main thread alone, another thread dies of it
+        assert done.returncode == -signal.SIGTERM
+
+
+HANDLING = """
+import asyncio, signal, sys
+from infobip_connector.hosts import stopsignals
+async def main():
+    if sys.argv[1] == "held":
+        stopsignals.hold()
+    with stopsignals.handling(lambda: None):
+        await asyncio.sleep(0)
+    # Before the loop closes: the handlers are gone, and with them the wakeup descriptor.
+    return signal.getsignal(signal.SIGTERM).name, signal.set_wakeup_fd(-1)
+print(*asyncio.run(main()))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+@pytest.mark.parametrize(("start", "after"), [("held", "SIG_IGN"), ("released", "SIG_DFL")])
+def test_the_handling_block_ignores_the_signals_after_it_only_when_it_held_them(
+    start: str, after: str
+) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", HANDLING, start], capture_output=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == [after.encode(), b"-1"]

@@ -10,9 +10,10 @@ CLI's ``main``): one that arrives stays pending, and is delivered to the worker'
 the moment :func:`release` unblocks it. Once the worker has answered everything, it blocks
 them again (:func:`hold`) for the rest of the process: the loop's closing restores the
 default actions, and a signal arriving then (a supervisor sending SIGTERM, then SIGINT)
-would turn a clean exit 0 into a death by signal.
+would turn a clean exit 0 into a death by signal. The mask is the main thread's alone, so the
+signals are then also ignored (:func:`ignore`) for the threads started meanwhile.
 
-A flood of signals (a supervisor repeating SIGTERM) fills the loop's wakeup pipe faster than
+A flood of signals (a supervisor repeating SIGTERM) fills the loop's wakeup socket faster than
 the loop reads it. CPython then reports each signal it could not write there by queueing a
 call from inside the signal handler, which takes a lock: a signal arriving while that lock is
 held (by the interpreter, or by the handler of the signal before) waits for it for ever, and
@@ -50,6 +51,22 @@ def hold() -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
         _held = True
+
+
+def ignore() -> None:
+    """From now on a stop signal does nothing, whichever thread it reaches (main thread only).
+
+    :func:`hold` blocks the signals in the calling thread alone. Threads started while they
+    were released (a request's reading thread, the event loop's worker threads) take them
+    with the action of the moment: once the loop's handlers are gone, the default one, which
+    ends the process. A worker that has answered everything ignores them for the rest of the
+    process instead; one already pending is dropped.
+    """
+    if not _held:
+        return
+    for number in _numbers():
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, signal.SIG_IGN)
 
 
 def wanted(argv: Sequence[str]) -> bool:
@@ -108,7 +125,7 @@ def _no_report_when_full() -> None:
     holder (the interpreter running its queued calls, or another signal's handler) waits on
     it for ever. asyncio's loop sets the descriptor with the report on (uvloop's without):
     it is set again, the same descriptor, with every signal blocked meanwhile so that none
-    comes while no descriptor is set. Main thread only, as the loop's handlers are.
+    comes to this thread while no descriptor is set. Main thread only, as the loop's handlers are.
     """
     if not hasattr(signal, "pthread_sigmask"):
         return
@@ -137,4 +154,5 @@ def handling(handler: Callable[[], None]) -> Iterator[None]:
     finally:
         if was_held:
             hold()
-        remove()
+        remove()  # before the loop closes its wakeup socket (a signal then finds none set)
+        ignore()

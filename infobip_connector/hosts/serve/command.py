@@ -125,7 +125,7 @@ async def _serve_on(
         grace=args.grace,
         output_closed=output_closed(answers),
     )
-    stopsignals.on_stop_signals(worker.stop)  # for the life of the loop
+    remove_handlers = stopsignals.on_stop_signals(worker.stop)
     held = stopsignals.held()
     stopsignals.release()  # a signal that came during start-up reaches the worker now
     reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop, worker.take_now)
@@ -136,4 +136,8 @@ async def _serve_on(
         reader.close()  # its last lines are answered: a later write fails at once (EPIPE)
         if held:  # every answer is out: later signals wait for the exit (0) unanswered
             stopsignals.hold()
+        # Removed here, not by the loop's closing, which closes its wakeup socket first: a
+        # signal in between would find a closed descriptor, reported from the handler.
+        remove_handlers()
+        stopsignals.ignore()  # also in the threads that take them (no-op unless held)
         await aclose_pooled_clients()
