@@ -145,3 +145,31 @@ def test_lines_read_once_stdout_has_no_reader_are_not_run(caplog: Any) -> None:
     assert answers == []  # nobody reads them: they go to the log
     assert "stdout is closed" in caplog.text
     assert "request 7 (execute): error -32000 stopped" in caplog.text
+
+
+def test_a_call_cancelled_before_its_first_step_is_answered_stopped() -> None:
+    # Two stops right after a line was read (SIGTERM, then SIGINT, during start-up) cancel
+    # its task before it ever ran: it is still answered, and its slot given back.
+    account = Sandbox(KEY, deliver_reports=False)
+    answers: list[Any] = []
+
+    def write(data: bytes) -> None:
+        answers.extend(orjson.loads(line) for line in data.splitlines())
+
+    async def scenario() -> int:
+        worker = Worker(methods_for(account.transport()), write, max_in_flight=4, grace=5.0)
+        start = worker._start
+
+        def start_then_stop_twice(call: Any, reply: Any) -> None:
+            start(call, reply)  # the task exists, its first step not yet taken
+            worker.stop()
+            worker.stop()
+
+        worker._start = start_then_stop_twice  # type: ignore[method-assign]
+        await worker.serve(Feed([[send_sms(5)]]))
+        return worker._free
+
+    free = asyncio.run(scenario())
+    assert [(a["id"], a["error"]["code"]) for a in answers] == [(5, -32000)]
+    assert account.requests == []
+    assert free == 4

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from ... import outcome
@@ -179,8 +180,14 @@ class Worker:
         if self._stopping and not self._tasks and self._reading and self._dispatcher:
             self._dispatcher.cancel()
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, call: Call, reply: Reply | Lone, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        if task.cancelled():
+            # Cancelled before its first step (a second stop right after the line was read):
+            # nothing of it ran, not even _run's own answer, so it is answered here.
+            self._free += 1
+            self._wake_dispatcher()
+            self._refuse_call(call, reply)
         self._end_if_idle()
 
     async def _dispatch(self, next_group: Callable[[], Awaitable[list[Item]]]) -> None:
@@ -247,7 +254,7 @@ class Worker:
             return
         task = asyncio.get_running_loop().create_task(self._run(call, reply))
         self._tasks.add(task)
-        task.add_done_callback(self._finished)
+        task.add_done_callback(partial(self._finished, call, reply))
 
     def _opened(self, item: Item) -> tuple[Line, Reply | Lone]:
         """The line ``item`` holds and where its answers go, its immediate errors given."""
