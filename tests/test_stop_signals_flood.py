@@ -128,3 +128,19 @@ def test_the_handling_block_ignores_the_signals_after_it_only_when_it_held_them(
         [sys.executable, "-c", HANDLING, start], capture_output=True, timeout=60, check=True
     )
     assert done.stdout.split() == [after.encode(), b"-1"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+def test_the_threads_a_worker_starts_never_take_a_stop_signal() -> None:
+    from infobip_connector.hosts.daemoncall import call_in_daemon_thread
+
+    def mask() -> set[int]:
+        return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+    async def in_its_thread() -> set[int]:
+        return await call_in_daemon_thread(mask)
+
+    here = mask()
+    blocked = asyncio.run(in_its_thread())
+    assert {signal.SIGTERM, signal.SIGINT, signal.SIGHUP} <= blocked
+    assert mask() == here  # the starting thread's own mask is as it was

@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import stopsignals
+
 T = TypeVar("T")
 
 
@@ -48,5 +50,6 @@ async def call_in_daemon_thread(function: Callable[..., T], *args: Any, **kwargs
         with contextlib.suppress(RuntimeError):  # the loop is closed: the host has stopped
             loop.call_soon_threadsafe(settle, result, error)
 
-    threading.Thread(target=work, name="read", daemon=True).start()
+    with stopsignals.kept_from_new_threads():
+        threading.Thread(target=work, name="read", daemon=True).start()
     return await settled

@@ -69,6 +69,26 @@ def ignore() -> None:
             signal.signal(number, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def kept_from_new_threads() -> Iterator[None]:
+    """Threads started in the block never take a stop signal: only the main thread does.
+
+    A new thread starts with the signal mask of the thread that starts it, so the signals
+    are blocked here for that moment (one arriving meanwhile is delivered when the block
+    ends). Otherwise, once the worker holds them again after its last answer, a late signal
+    would go to such a thread, with the default action of that moment: the end of the
+    process. POSIX only; elsewhere it does nothing.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def wanted(argv: Sequence[str]) -> bool:
     """Whether the command line ``argv`` (without the program) runs one of :data:`COMMANDS`:
     read before the parser loads, so any argument naming one counts (a command that turns

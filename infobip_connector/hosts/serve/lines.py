@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...redaction import get_logger
+from .. import stopsignals
 
 log = get_logger("infobip_connector.serve")
 
@@ -129,7 +130,8 @@ class LineReader:
             self._loop.add_reader(self._fd, self._readable)
         except (OSError, ValueError, NotImplementedError):
             # epoll refuses regular files; some loops (Windows) poll no pipes at all.
-            threading.Thread(target=self._read, name="serve-stdin", daemon=True).start()
+            with stopsignals.kept_from_new_threads():
+                threading.Thread(target=self._read, name="serve-stdin", daemon=True).start()
         else:
             self._polled = True
 
