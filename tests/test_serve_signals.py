@@ -52,7 +52,9 @@ def test_a_stop_signal_during_start_up_is_answered_not_fatal() -> None:
     assert worker.returncode == 0, err.decode()
     [answer] = answers_of(out)
     assert answer["id"] == 1
-    assert "result" in answer or answer["error"]["data"]["error"]["type"] == "stopped"
+    # The signal came while held (start-up takes far longer than the wait above): the line
+    # already in the pipe is not run.
+    assert answer["error"]["data"]["error"]["type"] == "stopped", answer
 
 
 @posix_only

@@ -101,6 +101,23 @@ def held() -> bool:
     return _held
 
 
+def take_pending() -> int:
+    """How many different stop signals came while held; they are taken, not delivered.
+
+    The one taking them acts on each itself, before anything else happens: delivered by
+    :func:`release`, they would reach the loop's handler a turn or two later, after the
+    loop may already have read and started a request waiting in the pipe. 0 when the
+    signals are not held, or without POSIX signals.
+    """
+    if not _held or not hasattr(signal, "sigpending"):
+        return 0
+    taken = 0
+    for number in sorted(signal.sigpending() & _numbers()):
+        if signal.sigtimedwait([number], 0) is not None:
+            taken += 1
+    return taken
+
+
 def release() -> None:
     """Unblock the stop signals held: any that arrived is delivered now, to the handlers of
     this moment. Does nothing when they are not held."""

@@ -127,7 +127,11 @@ async def _serve_on(
     )
     remove_handlers = stopsignals.on_stop_signals(worker.stop)
     held = stopsignals.held()
-    stopsignals.release()  # a signal that came during start-up reaches the worker now
+    # A signal that came during start-up stops the worker before it reads anything: the
+    # lines already waiting in the pipe are answered `stopped`, none of them run.
+    for _ in range(stopsignals.take_pending()):
+        worker.stop()
+    stopsignals.release()
     reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop, worker.take_now)
     reader.start()
     try:
