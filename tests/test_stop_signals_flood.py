@@ -17,6 +17,7 @@ import asyncio
 import importlib.util
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +145,30 @@ def test_the_threads_a_worker_starts_never_take_a_stop_signal() -> None:
     blocked = asyncio.run(in_its_thread())
     assert {signal.SIGTERM, signal.SIGINT, signal.SIGHUP} <= blocked
     assert mask() == here  # the starting thread's own mask is as it was
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_uvloops_thread_pool_is_made_with_the_stop_signals_blocked() -> None:
+    pytest.importorskip("uvloop")
+    import subprocess
+
+    probe = (
+        "import asyncio, uvloop, os, signal\n"
+        "from infobip_connector.hosts import stopsignals\n"
+        "async def main():\n"
+        "    stopsignals.hold()\n"
+        "    await stopsignals.keep_from_loop_threads()\n"
+        "    stopsignals.release()\n"
+        "    await asyncio.get_running_loop().getaddrinfo('localhost', None)\n"
+        "    for tid in os.listdir('/proc/self/task'):\n"
+        "        name = open(f'/proc/self/task/{tid}/comm').read().strip()\n"
+        "        status = open(f'/proc/self/task/{tid}/status').read().split('SigBlk:')[1]\n"
+        "        print(name, int(status.split()[0], 16) & (1 << (signal.SIGTERM - 1)) != 0)\n"
+        "uvloop.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=True
+    )
+    pool = [line.split()[1] for line in done.stdout.decode().splitlines() if "libuv" in line]
+    assert pool and set(pool) == {"True"}, done.stdout

@@ -89,6 +89,27 @@ def kept_from_new_threads() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
+async def keep_from_loop_threads() -> None:
+    """Have the running loop make its own threads now, while the stop signals are held.
+
+    uvloop runs some calls (name lookups) on libuv's thread pool, made on first use, all
+    its threads at once, each with the signal mask of the thread that makes it. Made while
+    the worker serves, they would take a late stop signal with the default action (see
+    :func:`kept_from_new_threads`); made now, by one lookup of ``localhost``, they block
+    them for good. Nothing to do on asyncio's loop (its executor's threads are the
+    package's own concern), or when the signals are not held.
+    """
+    if not _held:
+        return
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    if type(loop).__module__.partition(".")[0] != "uvloop":
+        return
+    with contextlib.suppress(OSError):
+        await loop.getaddrinfo("localhost", None)
+
+
 def wanted(argv: Sequence[str]) -> bool:
     """Whether the command line ``argv`` (without the program) runs one of :data:`COMMANDS`:
     read before the parser loads, so any argument naming one counts (a command that turns

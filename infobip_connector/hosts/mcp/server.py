@@ -28,7 +28,7 @@ from mcp.server import Server, ServerRequestContext
 
 from ..._version import __version__
 from ..cliflags import GRACE
-from ..stopsignals import handling
+from ..stopsignals import handling, keep_from_loop_threads
 from .badlines import AnsweringReader
 from .badparams import ParamsErrors, invalid_params
 from .calls import SANDBOX_NOTE, ToolRunner, UnknownTool, unknown_tool_errors
@@ -172,6 +172,7 @@ def serve_stdio(server: Server[Any], in_flight: InFlight) -> None:
 
     async def serve() -> None:
         stopper = Stopper(in_flight)
+        await keep_from_loop_threads()
         try:
             with handling(stopper.signalled):
                 async with stdio_streams(drain=in_flight.grace) as (read_stream, write_stream):

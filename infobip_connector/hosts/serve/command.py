@@ -127,6 +127,7 @@ async def _serve_on(
     )
     remove_handlers = stopsignals.on_stop_signals(worker.stop)
     held = stopsignals.held()
+    await stopsignals.keep_from_loop_threads()
     # A signal that came during start-up stops the worker before it reads anything: the
     # lines already waiting in the pipe are answered `stopped`, none of them run.
     for _ in range(stopsignals.take_pending()):
