@@ -172,3 +172,25 @@ def test_uvloops_thread_pool_is_made_with_the_stop_signals_blocked() -> None:
     )
     pool = [line.split()[1] for line in done.stdout.decode().splitlines() if "libuv" in line]
     assert pool and set(pool) == {"True"}, done.stdout
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+def test_the_default_executors_threads_never_take_a_stop_signal() -> None:
+    import subprocess
+
+    probe = (
+        "import asyncio, signal\n"
+        "from infobip_connector.hosts import stopsignals\n"
+        "async def main():\n"
+        "    stopsignals.hold()\n"
+        "    await stopsignals.keep_from_loop_threads()\n"
+        "    stopsignals.release()\n"
+        "    mask = lambda: signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
+        "    print(mask(), await asyncio.get_running_loop().run_in_executor(None, mask))\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=True
+    )
+    # The main thread takes them again; the executor's thread, made after, does not.
+    assert done.stdout.split() == [b"False", b"True"]

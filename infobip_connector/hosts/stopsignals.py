@@ -90,24 +90,33 @@ def kept_from_new_threads() -> Iterator[None]:
 
 
 async def keep_from_loop_threads() -> None:
-    """Have the running loop make its own threads now, while the stop signals are held.
+    """Keep the running loop's own threads from taking a stop signal (see
+    :func:`kept_from_new_threads`); called while the signals are held, a no-op otherwise.
 
-    uvloop runs some calls (name lookups) on libuv's thread pool, made on first use, all
-    its threads at once, each with the signal mask of the thread that makes it. Made while
-    the worker serves, they would take a late stop signal with the default action (see
-    :func:`kept_from_new_threads`); made now, by one lookup of ``localhost``, they block
-    them for good. Nothing to do on asyncio's loop (its executor's threads are the
-    package's own concern), or when the signals are not held.
+    - The default executor (asyncio runs its name lookups there, aiohttp's among them) makes
+      its threads as work comes, with the mask of that moment: it is replaced by one whose
+      threads block the stop signals first thing.
+    - uvloop runs its name lookups on libuv's thread pool, made on first use, all its
+      threads at once, each with the mask of the thread that makes it: it is made now, by
+      one lookup of a numeric address (no resolver is asked), so its threads block them.
     """
     if not _held:
         return
     import asyncio
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
 
     loop = asyncio.get_running_loop()
-    if type(loop).__module__.partition(".")[0] != "uvloop":
-        return
-    with contextlib.suppress(OSError):
-        await loop.getaddrinfo("localhost", None)
+    loop.set_default_executor(
+        ThreadPoolExecutor(thread_name_prefix="asyncio", initializer=_block_here)
+    )
+    if type(loop).__module__.partition(".")[0] == "uvloop":
+        with contextlib.suppress(OSError):
+            await loop.getaddrinfo("127.0.0.1", None, flags=socket.AI_NUMERICHOST)
+
+
+def _block_here() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
 
 
 def wanted(argv: Sequence[str]) -> bool:
