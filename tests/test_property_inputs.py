@@ -927,21 +927,22 @@ def _related(error_path: str, problem: Path_) -> bool:
     )
 
 
-def _containers(value: Any) -> Iterator[Any]:
-    """Every dict, list and set ``value`` holds, itself included (a loop, not recursion: a
-    drawn value may nest hundreds deep)."""
-    stack = [value]
+def _containers(value: Any) -> Iterator[tuple[str, Any]]:
+    """Every dict, list and set ``value`` holds, itself included, with its path in the
+    value (``messages[0].destinations``; ``""`` for the value itself). A loop, not
+    recursion: a drawn value may nest hundreds deep."""
+    stack: list[tuple[str, Any]] = [("", value)]
     while stack:
-        item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, dict):
-            yield item
-            stack.extend(item.values())
+            yield path, item
+            stack.extend((f"{path}.{key}" if path else str(key), v) for key, v in item.items())
         elif isinstance(item, list | tuple):
             if isinstance(item, list):
-                yield item
-            stack.extend(item)
+                yield path, item
+            stack.extend((f"{path}[{index}]", v) for index, v in enumerate(item))
         elif isinstance(item, set):
-            yield item
+            yield path, item
 
 
 def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> None:
@@ -953,7 +954,7 @@ def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> 
     what one example did to it into the next, so that the same choices no longer give the
     same value: hypothesis then fails with ``FlakyStrategyDefinition``.
     """
-    owners: dict[int, int] = {}
+    owners: dict[int, tuple[int, str]] = {}
     kept: list[Any] = []  # every draw stays alive, so that no id is reused
 
     @settings(
@@ -966,12 +967,13 @@ def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> 
     @given(value=strategy)
     def draw(value: Any) -> None:
         kept.append(value)
-        for held in _containers(value):
+        for path, held in _containers(value):
             earlier = owners.get(id(held))
             assert earlier is None, (
-                f"draw {len(kept)} holds an object of draw {earlier}: {held!r:.200}"
+                f"draw {len(kept)} holds at {path or 'its top'} the object draw {earlier[0]} "
+                f"holds at {earlier[1] or 'its top'}: {held!r:.200}"
             )
-            owners[id(held)] = len(kept)
+            owners[id(held)] = (len(kept), path)
 
     draw()
 
@@ -995,6 +997,18 @@ def test_every_drawn_template_button_is_a_dict_of_its_own() -> None:
     for place in places:
         buttons = _template_button(_schema_at(schema, place))
         assert_drawn_anew(st.lists(buttons, min_size=3, max_size=3), examples=20)
+
+
+def test_an_object_drawn_again_is_named_by_its_places() -> None:
+    button = {"type": "FLOW"}  # one dict for every draw: what st.just({...}) hands out
+    strategy = st.fixed_dictionaries({"buttons": st.lists(st.just(button), min_size=2, max_size=2)})
+    with pytest.raises(AssertionError) as failure:
+        assert_drawn_anew(strategy, examples=5)
+    assert re.search(
+        r"holds at buttons\[[01]\] the object draw \d+ holds at buttons\[[01]\]: "
+        r"\{'type': 'FLOW'\}",
+        str(failure.value),
+    ), str(failure.value)
 
 
 @pytest.mark.parametrize("action", ACTIONS)
