@@ -927,22 +927,37 @@ def _related(error_path: str, problem: Path_) -> bool:
     )
 
 
-def _containers(value: Any) -> Iterator[tuple[str, Any]]:
-    """Every dict, list and set ``value`` holds, itself included, with its path in the
-    value (``messages[0].destinations``; ``""`` for the value itself). A loop, not
-    recursion: a drawn value may nest hundreds deep."""
-    stack: list[tuple[str, Any]] = [("", value)]
+Parts = tuple[str | int, ...]
+
+
+def _containers(value: Any) -> Iterator[tuple[Parts, Any]]:
+    """Every dict, list and set ``value`` holds, itself included, with the parts of its
+    path in ``value`` (``()`` for ``value`` itself). A loop, not recursion: a drawn value
+    may nest hundreds deep."""
+    stack: list[tuple[Parts, Any]] = [((), value)]
     while stack:
-        path, item = stack.pop()
+        parts, item = stack.pop()
         if isinstance(item, dict):
-            yield path, item
-            stack.extend((f"{path}.{key}" if path else str(key), v) for key, v in item.items())
+            yield parts, item
+            stack.extend(((*parts, _member(key)), v) for key, v in item.items())
         elif isinstance(item, list | tuple):
             if isinstance(item, list):
-                yield path, item
-            stack.extend((f"{path}[{index}]", v) for index, v in enumerate(item))
+                yield parts, item
+            stack.extend(((*parts, index), v) for index, v in enumerate(item))
         elif isinstance(item, set):
-            yield path, item
+            yield parts, item
+
+
+def _member(key: Any) -> str:
+    # A key that is not text (never valid input, but a mutation may draw one) is told apart
+    # from the text it would print as, and from an index.
+    return key if isinstance(key, str) else f"{key!r} (a {type(key).__name__} key)"
+
+
+def _places(paths: list[Parts]) -> str:
+    return ", ".join(
+        format_path(parts, any_index=None) or "the top" for parts in sorted(paths, key=repr)
+    )
 
 
 def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> None:
@@ -952,9 +967,11 @@ def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> 
     put into places, mutations), and the code under test is handed them too. An object
     handed out again (``st.just({...})``, ``sampled_from`` of a list holding ``{}``) carries
     what one example did to it into the next, so that the same choices no longer give the
-    same value: hypothesis then fails with ``FlakyStrategyDefinition``.
+    same value: hypothesis then fails with ``FlakyStrategyDefinition``. The failure names
+    every place of the object in the draw, and in the earlier draw that held it (an action's
+    ``Case`` is a tuple: its paths start with the index of its input, ``[0].messages[0]``).
     """
-    owners: dict[int, tuple[int, str]] = {}
+    owners: dict[int, tuple[int, list[Parts]]] = {}
     kept: list[Any] = []  # every draw stays alive, so that no id is reused
 
     @settings(
@@ -967,13 +984,22 @@ def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> 
     @given(value=strategy)
     def draw(value: Any) -> None:
         kept.append(value)
-        for path, held in _containers(value):
-            earlier = owners.get(id(held))
-            assert earlier is None, (
-                f"draw {len(kept)} holds at {path or 'its top'} the object draw {earlier[0]} "
-                f"holds at {earlier[1] or 'its top'}: {held!r:.200}"
+        number = len(kept)
+        places: dict[int, tuple[Any, list[Parts]]] = {}
+        for parts, held in _containers(value):
+            places.setdefault(id(held), (held, []))[1].append(parts)
+        for ident, (held, paths) in places.items():
+            earlier = owners.get(ident)
+            assert earlier is None and len(paths) == 1, (
+                f"draw {number} holds one object at {_places(paths)}"
+                + (
+                    ""
+                    if earlier is None
+                    else f", which draw {earlier[0]} held at {_places(earlier[1])}"
+                )
+                + f": {held!r:.200}"
             )
-            owners[id(held)] = (len(kept), path)
+            owners[ident] = (number, paths)
 
     draw()
 
@@ -999,14 +1025,44 @@ def test_every_drawn_template_button_is_a_dict_of_its_own() -> None:
         assert_drawn_anew(st.lists(buttons, min_size=3, max_size=3), examples=20)
 
 
-def test_an_object_drawn_again_is_named_by_its_places() -> None:
+def test_containers_are_named_by_the_paths_errors_use() -> None:
+    value = {"m": [{"b": [{"t": "FLOW"}], "s": {1}, "u": ({"x": []},), "": {}, 1: []}]}
+    assert sorted(_places([parts]) for parts, _ in _containers(value)) == sorted(
+        [
+            "the top",
+            "m",
+            "m[0]",
+            "m[0].b",
+            "m[0].b[0]",
+            "m[0].s",
+            "m[0].u[0]",
+            "m[0].u[0].x",
+            'm[0].""',
+            "m[0].1 (a int key)",
+        ]
+    )
+
+
+def test_an_object_drawn_again_is_named_at_each_of_its_places() -> None:
     button = {"type": "FLOW"}  # one dict for every draw: what st.just({...}) hands out
-    strategy = st.fixed_dictionaries({"buttons": st.lists(st.just(button), min_size=2, max_size=2)})
+    twice = st.builds(lambda: {"messages": [{"buttons": [{}, button]}, {"b": button}]})
     with pytest.raises(AssertionError) as failure:
-        assert_drawn_anew(strategy, examples=5)
+        assert_drawn_anew(twice, examples=5)
     assert re.search(
-        r"holds at buttons\[[01]\] the object draw \d+ holds at buttons\[[01]\]: "
+        r"holds one object at messages\[0\]\.buttons\[1\], messages\[1\]\.b"
+        r"(, which draw \d+ held at messages\[0\]\.buttons\[1\], messages\[1\]\.b)?: "
         r"\{'type': 'FLOW'\}",
+        str(failure.value),
+    ), str(failure.value)
+
+    calls = iter(range(1_000_000))  # the first draw holds it at a[0], every later one at b.c
+    moved = st.integers().map(
+        lambda _: {"a": [button]} if next(calls) == 0 else {"b": {"c": button}}
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_drawn_anew(moved, examples=5)
+    assert re.search(
+        r"draw \d+ holds one object at b\.c, which draw 1 held at a\[0\]: \{'type': 'FLOW'\}",
         str(failure.value),
     ), str(failure.value)
 
