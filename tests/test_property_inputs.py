@@ -951,13 +951,18 @@ def _containers(value: Any) -> Iterator[tuple[Parts, Any]]:
 def _member(key: Any) -> str:
     # A key that is not text (never valid input, but a mutation may draw one) is told apart
     # from the text it would print as, and from an index.
-    return key if isinstance(key, str) else f"{key!r} (a {type(key).__name__} key)"
+    return key if isinstance(key, str) else f"{key!r} (a key of type {type(key).__name__})"
 
 
 def _places(paths: list[Parts]) -> str:
     return ", ".join(
-        format_path(parts, any_index=None) or "the top" for parts in sorted(paths, key=repr)
+        format_path(parts, any_index=None) or "the top" for parts in sorted(paths, key=_in_order)
     )
+
+
+def _in_order(parts: Parts) -> list[tuple[int, int, str]]:
+    # Indices by number (m[2] before m[10]), before the members of the same place.
+    return [(0, part, "") if isinstance(part, int) else (1, 0, part) for part in parts]
 
 
 def assert_drawn_anew(strategy: st.SearchStrategy[Any], examples: int = 100) -> None:
@@ -1038,19 +1043,22 @@ def test_containers_are_named_by_the_paths_errors_use() -> None:
             "m[0].u[0]",
             "m[0].u[0].x",
             'm[0].""',
-            "m[0].1 (a int key)",
+            "m[0].1 (a key of type int)",
         ]
     )
 
 
 def test_an_object_drawn_again_is_named_at_each_of_its_places() -> None:
     button = {"type": "FLOW"}  # one dict for every draw: what st.just({...}) hands out
-    twice = st.builds(lambda: {"messages": [{"buttons": [{}, button]}, {"b": button}]})
+    twice = st.builds(
+        lambda: {
+            "messages": [{}, {}, {"buttons": [{}, button]}, *({} for _ in range(7)), {"b": button}]
+        }
+    )
     with pytest.raises(AssertionError) as failure:
         assert_drawn_anew(twice, examples=5)
     assert re.search(
-        r"holds one object at messages\[0\]\.buttons\[1\], messages\[1\]\.b"
-        r"(, which draw \d+ held at messages\[0\]\.buttons\[1\], messages\[1\]\.b)?: "
+        r"holds one object at messages\[2\]\.buttons\[1\], messages\[10\]\.b: "
         r"\{'type': 'FLOW'\}",
         str(failure.value),
     ), str(failure.value)
