@@ -194,3 +194,38 @@ def test_the_default_executors_threads_never_take_a_stop_signal() -> None:
     )
     # The main thread takes them again; the executor's thread, made after, does not.
     assert done.stdout.split() == [b"False", b"True"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_stdin_thread_of_a_regular_file_never_takes_a_stop_signal(tmp_path: Path) -> None:
+    import threading
+
+    from infobip_connector.hosts.serve.lines import CHUNK, READ_AHEAD, LineReader
+
+    requests = tmp_path / "requests.jsonl"
+    # More chunks than the thread reads ahead: it then waits for room, alive to be looked at.
+    requests.write_bytes(b"{}\n" * (CHUNK // 3 * (READ_AHEAD + 2)))
+    term = 1 << (signal.SIGTERM - 1)
+
+    async def main() -> tuple[bool, bool, int]:
+        with requests.open("rb") as file:
+            # epoll refuses a regular file: the reader reads it in a thread of its own.
+            reader = LineReader(file.fileno(), 1 << 20, asyncio.get_running_loop())
+            reader.start()
+            [thread] = [t for t in threading.enumerate() if t.name == "serve-stdin"]
+            status = Path(f"/proc/self/task/{thread.native_id}/status").read_text()
+            blocked = int(status.split("SigBlk:")[1].split()[0], 16)
+            lines = 0
+            while group := await reader.next():  # to the end: the thread then ends
+                lines += len(group)
+            thread.join(10)
+            return bool(blocked & term), thread.is_alive(), lines
+
+    here = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert signal.SIGTERM not in here  # else the thread would inherit it anyway
+    thread_blocks, still_running, lines = asyncio.run(main())
+    assert thread_blocks
+    assert not still_running
+    assert lines == CHUNK // 3 * (READ_AHEAD + 2)
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == here
