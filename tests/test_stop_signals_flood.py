@@ -147,53 +147,52 @@ def test_the_threads_a_worker_starts_never_take_a_stop_signal() -> None:
     assert mask() == here  # the starting thread's own mask is as it was
 
 
+def _after_keeping_loop_threads(body: str, run: str) -> bytes:
+    """The output of a fresh process whose ``main`` holds the stop signals, keeps the loop's
+    threads from them (``keep_from_loop_threads``), releases them and runs ``body`` (its
+    lines, indented as in ``main``); ``run`` starts ``main`` (``asyncio.run``, ``uvloop.run``)."""
+    import subprocess
+
+    probe = (
+        "import asyncio, os, signal\n"
+        + ("import uvloop\n" if run.startswith("uvloop") else "")
+        + "from infobip_connector.hosts import stopsignals\n"
+        "async def main():\n"
+        "    stopsignals.hold()\n"
+        "    await stopsignals.keep_from_loop_threads()\n"
+        "    stopsignals.release()\n" + body + f"{run}(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=True
+    )
+    return done.stdout
+
+
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_uvloops_thread_pool_is_made_with_the_stop_signals_blocked() -> None:
     pytest.importorskip("uvloop")
-    import subprocess
-
-    probe = (
-        "import asyncio, uvloop, os, signal\n"
-        "from infobip_connector.hosts import stopsignals\n"
-        "async def main():\n"
-        "    stopsignals.hold()\n"
-        "    await stopsignals.keep_from_loop_threads()\n"
-        "    stopsignals.release()\n"
+    out = _after_keeping_loop_threads(
         "    await asyncio.get_running_loop().getaddrinfo('localhost', None)\n"
         "    for tid in os.listdir('/proc/self/task'):\n"
         "        name = open(f'/proc/self/task/{tid}/comm').read().strip()\n"
         "        status = open(f'/proc/self/task/{tid}/status').read().split('SigBlk:')[1]\n"
-        "        print(name, int(status.split()[0], 16) & (1 << (signal.SIGTERM - 1)) != 0)\n"
-        "uvloop.run(main())\n"
+        "        print(name, int(status.split()[0], 16) & (1 << (signal.SIGTERM - 1)) != 0)\n",
+        "uvloop.run",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=True
-    )
-    pool = [line.split()[1] for line in done.stdout.decode().splitlines() if "libuv" in line]
-    assert pool and set(pool) == {"True"}, done.stdout
+    pool = [line.split()[1] for line in out.decode().splitlines() if "libuv" in line]
+    assert pool and set(pool) == {"True"}, out
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 def test_the_default_executors_threads_never_take_a_stop_signal() -> None:
-    import subprocess
-
-    probe = (
-        "import asyncio, signal\n"
-        "from infobip_connector.hosts import stopsignals\n"
-        "async def main():\n"
-        "    stopsignals.hold()\n"
-        "    await stopsignals.keep_from_loop_threads()\n"
-        "    stopsignals.release()\n"
+    out = _after_keeping_loop_threads(
         "    mask = lambda: signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
-        "    print(mask(), await asyncio.get_running_loop().run_in_executor(None, mask))\n"
-        "asyncio.run(main())\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, timeout=60, check=True
+        "    print(mask(), await asyncio.get_running_loop().run_in_executor(None, mask))\n",
+        "asyncio.run",
     )
     # The main thread takes them again; the executor's thread, made after, does not.
-    assert done.stdout.split() == [b"False", b"True"]
+    assert out.split() == [b"False", b"True"]
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")

@@ -206,15 +206,21 @@ def _no_report_when_full() -> None:
 
 
 @contextlib.contextmanager
-def handling(handler: Callable[[], None]) -> Iterator[None]:
+def handling(handler: Callable[[], None], *, pending_first: bool = False) -> Iterator[None]:
     """``handler`` on each stop signal for the block (:func:`on_stop_signals`).
 
     The signals held since start-up are released once it is in place, so one that came
-    meanwhile reaches it now; when the block ends (every answer given) they are held again
-    before the handler goes, so a later one waits for the exit rather than kill the process.
+    meanwhile reaches it now; with ``pending_first``, such a signal is taken instead
+    (:func:`take_pending`) and ``handler`` called for it before the block runs at all. When
+    the block ends (every answer given) they are held again before the handler goes, so a
+    later one waits for the exit rather than kill the process, and then ignored
+    (:func:`ignore`).
     """
     remove = on_stop_signals(handler)
     was_held = held()
+    if pending_first:
+        for _ in range(take_pending()):
+            handler()
     release()
     try:
         yield

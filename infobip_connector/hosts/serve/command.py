@@ -125,24 +125,17 @@ async def _serve_on(
         grace=args.grace,
         output_closed=output_closed(answers),
     )
-    remove_handlers = stopsignals.on_stop_signals(worker.stop)
-    held = stopsignals.held()
     await stopsignals.keep_from_loop_threads()
-    # A signal that came during start-up stops the worker before it reads anything: the
-    # lines already waiting in the pipe are answered `stopped`, none of them run.
-    for _ in range(stopsignals.take_pending()):
-        worker.stop()
-    stopsignals.release()
-    reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop, worker.take_now)
-    reader.start()
     try:
-        await worker.serve(reader.next, reader.ready)
+        # A signal that came during start-up stops the worker before it reads anything: the
+        # lines already waiting in the pipe are answered `stopped`, none of them run.
+        with stopsignals.handling(worker.stop, pending_first=True):
+            reader = LineReader(sys.stdin.fileno(), args.max_line_bytes, loop, worker.take_now)
+            reader.start()
+            try:
+                await worker.serve(reader.next, reader.ready)
+            finally:
+                # Its last lines are answered: a later write fails at once (EPIPE).
+                reader.close()
     finally:
-        reader.close()  # its last lines are answered: a later write fails at once (EPIPE)
-        if held:  # every answer is out: later signals wait for the exit (0) unanswered
-            stopsignals.hold()
-        # Removed here, not by the loop's closing, which closes its wakeup socket first: a
-        # signal in between would find a closed descriptor, reported from the handler.
-        remove_handlers()
-        stopsignals.ignore()  # also in the threads that take them (no-op unless held)
         await aclose_pooled_clients()
