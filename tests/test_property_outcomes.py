@@ -1,7 +1,7 @@
 """Never ``internal``, never a lost ID: random inputs against random Infobip answers (hypothesis).
 
 For every action in the definition, a valid input (the generator of
-``test_property_inputs``) gets random JSON values put in random places — strings, numbers
+``input_draws.py``) gets random JSON values put in random places — strings, numbers
 and objects alike, at any depth — and is executed, sync or async, against a transport that
 answers anything: any status, random bytes, random JSON, or a plausible answer with its
 messages dropped, repeated, renamed or reshaped, under random headers. Whatever happens:
@@ -37,14 +37,10 @@ from infobip_connector import ConnectorError, InternalError, OutcomeUnknownError
 from infobip_connector.runtime.accounting import returned_entries, sent_ids
 from infobip_connector.transport import exchange
 
-from .test_property_inputs import (
-    NOW,
-    _set,
-    _sites,
-    _take_meant,
-    assert_drawn_anew,
-    valid_inputs,
-)
+from .drawn_anew import assert_drawn_anew
+from .input_draws import take_meant, valid_inputs
+from .input_mutations import every_site, set_at
+from .input_schema_draws import NOW
 
 EXAMPLES = int(os.environ.get("OUTCOME_EXAMPLES", "300"))
 SETTINGS = settings(
@@ -99,13 +95,13 @@ _ANY = st.one_of(_JSON, st.integers(1, 600).map(_deep))
 def inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
     """A valid input with random values in up to three of its places (half of them none)."""
     values: dict[str, Any] = draw(valid_inputs(action))
-    _take_meant(values)
+    take_meant(values)
     places = draw(st.sampled_from([0, 0, 0, 1, 2, 3]))
-    sites = [path for path, _old in _sites(values)][1:]  # never the root: another error
+    sites = [path for path, _old in every_site(values)][1:]  # never the root: another error
     chosen = draw(st.lists(st.sampled_from(sites), max_size=places, unique=True)) if sites else []
     # Deepest first, so that replacing a parent never leaves a child's path dangling.
     for path in sorted(chosen, key=len, reverse=True):
-        values = _set(values, path, draw(_ANY))
+        values = set_at(values, path, draw(_ANY))
     return values
 
 
@@ -321,7 +317,7 @@ def test_random_bytes_on_the_wire_never_end_in_internal(action: str) -> None:
     @settings(SETTINGS, max_examples=max(EXAMPLES // 5, 10))
     @given(values=valid_inputs(action), raw=_WIRE, run_async=st.booleans())
     def run(values: dict[str, Any], raw: bytes, run_async: bool) -> None:
-        _take_meant(values)
+        take_meant(values)
         server.reply = raw  # type: ignore[attr-defined]
         server.bodies.clear()
         connection = {**CONNECTION, "baseUrl": server.url, "deadline": 5, "readTimeout": 2}
