@@ -36,7 +36,8 @@ def valid_inputs(draw: st.DrawFn, action: str) -> dict[str, Any]:
             else:
                 seen.add(parent[key])
         elif isinstance(parent[key], tuple):
-            # _send_at returns (value, instant meant); keep the value, remember the instant.
+            # input_field_draws._send_at returns (value, instant meant): keep the value,
+            # remember the instant.
             parent[key], parent[_MEANT + str(key)] = parent[key]
         elif "previewUrlNeedsLink" in prop.rules and isinstance(parent[key], dict):
             content = parent[key]  # the rule is on the object holding text and previewUrl

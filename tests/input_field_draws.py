@@ -21,7 +21,7 @@ from infobip_connector import component
 from infobip_connector.definition.model import walk
 from infobip_connector.runtime.urls import callback_url_problem
 
-from .input_schema_draws import NOW, Override, Path_, Schema, from_schema, strings
+from .input_schema_draws import NOW, Override, Path_, Schema, from_schema, strings_of
 
 # ---------------------------------------------------------------- phone numbers
 
@@ -42,7 +42,8 @@ def _phone_book() -> list[tuple[str, str]]:
                 number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
             )
             digits = e164[1:]
-            for written in (e164, "00" + digits, digits, spaced, " " + spaced + " "):
+            spaced_00 = "00" + spaced[1:]  # 0041 79 302 67 27
+            for written in (e164, "00" + digits, spaced_00, digits, spaced, " " + spaced + " "):
                 if len(written) <= 24:  # WhatsApp's from allows 24 characters
                     book.append((written, digits))
     return book
@@ -195,9 +196,9 @@ def template_button(schema: Schema) -> st.SearchStrategy[dict[str, Any]]:
     offered = schema["properties"]["type"]["enum"]  # a carousel card's buttons offer fewer
     by_type = {
         kind: (
-            strings({**parameter, "maxLength": limit, "x-maxLengthUtf16": limit})
+            strings_of({**parameter, "maxLength": limit, "x-maxLengthUtf16": limit})
             if limit is not None
-            else strings(parameter)
+            else strings_of(parameter)
         ).map(lambda text, kind=kind: {"type": kind, "parameter": text})
         for kind, limit in _BUTTON_LIMITS.items()
         if kind in offered

@@ -83,7 +83,7 @@ def from_schema(schema: Schema, path: Path_, overrides: dict[Path_, Override]) -
         most = min(schema.get("maxItems", 3), 3)
         return st.lists(items, min_size=schema.get("minItems", 0), max_size=most, unique=unique)
     if kind == "string":
-        return strings(schema)
+        return strings_of(schema)
     if kind == "integer":
         # Given as int or as an integral float (5.0, -0.0): both are valid, and both must
         # reach Infobip as an integer (see input_oracle._expect).
@@ -103,7 +103,7 @@ def from_schema(schema: Schema, path: Path_, overrides: dict[Path_, Override]) -
     raise AssertionError(f"{format_path(path)}: generator does not know type {kind!r}")
 
 
-def strings(schema: Schema) -> st.SearchStrategy[str]:
+def strings_of(schema: Schema) -> st.SearchStrategy[str]:
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     units = schema.get("x-maxLengthUtf16")
     if "pattern" in schema:

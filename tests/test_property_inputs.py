@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
@@ -41,7 +42,7 @@ from infobip_connector.runtime.timeutil import infobip_datetime
 
 from .conftest import CANARY
 from .input_draws import Meant
-from .input_mutations import FORBIDDEN, Case, cases, is_related
+from .input_mutations import Case, cases, is_related
 from .input_oracle import SLICES, assert_round_trip, load_slice, same_instant, undeclared_keys
 from .input_schema_draws import ACTIONS, NOW, Path_
 
@@ -65,6 +66,16 @@ SETTINGS = settings.get_profile(PROFILE) if PROFILE in ("ci", "dev") else settin
 
 
 CONNECTION = {"token": CANARY, "baseUrl": "https://xyz12.api.infobip.com"}
+
+
+class _Forbidden(httpx.BaseTransport):
+    """Fails the test if anything is sent: an invalid input must be refused before that."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"an invalid input reached the network: {request.url}")
+
+
+FORBIDDEN = _Forbidden()
 
 #: How many inputs each test actually tried, printed at the end of the module.
 INPUTS_TRIED: Counter[str] = Counter()

@@ -2,8 +2,9 @@
 
 Infobip refuses ``limit=5.0`` and ``"amount": 10.0`` ("must be an integer"), while engines,
 YAML and expressions produce such values routinely. The property-based round trip of
-test_property_inputs.py draws every INTEGER as an int or an integral float too; this module
-checks each place the definition declares one, and the wire form the request takes.
+test_property_inputs.py is given every INTEGER as an int or an integral float too (drawn by
+input_schema_draws.py); this module checks each place the definition declares one, and the
+wire form the request takes.
 """
 
 from __future__ import annotations
