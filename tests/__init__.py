@@ -1,8 +1,9 @@
 """The test suite.
 
 pytest rewrites the asserts of ``test_*.py`` files and conftest modules to say what differed
-when one fails; the helper modules beside them (``*_support.py``, the input draws and their
-oracle) are registered here, before any test imports them, so that theirs say it too.
+when one fails; every other module beside them (the ``*_support.py`` helpers, the input draws
+and their oracle, ...) is registered here, before any test imports it, so that its asserts say
+it too. Subpackages (``airflow_provider``, ``defined``) register their own if they need to.
 """
 
 from pathlib import Path

@@ -19,18 +19,8 @@ PENDING = {
 }
 
 
-WA_OK = {
-    "to": "41793026727",
-    "messageCount": 1,
-    "messageId": "W1",
-    "status": {
-        "groupId": 1,
-        "groupName": "PENDING",
-        "id": 7,
-        "name": "PENDING_ENROUTE",
-        "description": "Message sent to next instance",
-    },
-}
+ENROUTE = dict(PENDING, id=7, name="PENDING_ENROUTE")
+WA_OK = {"to": "41793026727", "messageCount": 1, "messageId": "W1", "status": ENROUTE}
 
 
 def sms_answer(request: httpx.Request) -> httpx.Response:
