@@ -112,6 +112,10 @@ def assert_round_trip(action: str, values: dict[str, Any], meant: Meant, request
         elif prop.location == "query" and prop.name in pruned:
             sent = [value for name, value in request.query if name == prop.name]
             assert sent == _expected_query(prop, pruned[prop.name]), (prop.name, sent)
+    # And nothing else: a query parameter nobody gave, declared or not, is refused as a body
+    # member nobody gave is.
+    given = {p.name for p in definition.properties if p.location == "query" and p.name in pruned}
+    assert {name for name, _ in request.query} <= given, (request.query, given)
 
 
 def _expected_query(prop: Property, given: Any) -> list[str]:

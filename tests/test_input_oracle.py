@@ -63,6 +63,8 @@ def test_the_requests_built_from_the_values_pass() -> None:
         (("messages", 0, "text"), "Hello!"),
         (("messages", 0, "from"), "InfoSMS2"),
         (("messages", 0, "sendAt"), infobip_datetime(SEND_AT + timedelta(hours=1))),
+        # The same instant, its offset written with a colon: not Infobip's form.
+        (("messages", 0, "sendAt"), infobip_datetime(SEND_AT)[:-2] + ":00"),
         (("bulkId",), "bulk-2"),
         (("sendingSpeedLimit", "amount"), 10.0),  # Infobip refuses a whole number as a float
         (("messages", 0, "flash"), True),  # a member nobody gave
@@ -88,6 +90,8 @@ def test_a_body_that_differs_from_the_values_is_refused(place: Path_, wrong: Any
         (("destination", DIGITS), ("limit", "5"), ("generalStatus", "delivered")),
         (("destination", DIGITS), ("limit", "5")),  # a parameter left out
         (("destination", DIGITS), ("limit", "5"), ("limit", "5"), ("generalStatus", "DELIVERED")),
+        (("destination", DIGITS), ("limit", "5"), ("generalStatus", "DELIVERED"), ("bulkId", "x")),
+        (("destination", DIGITS), ("limit", "5"), ("generalStatus", "DELIVERED"), ("limit2", "5")),
     ],
 )
 def test_a_query_that_differs_from_the_values_is_refused(
@@ -103,6 +107,11 @@ def test_a_query_that_differs_from_the_values_is_refused(
         assert_round_trip("getSmsLogs", LOGS, {}, replace(request, query=query))
 
 
+def test_a_body_on_a_request_that_carries_none_is_refused() -> None:
+    with pytest.raises(AssertionError):
+        assert_round_trip("getSmsLogs", LOGS, {}, replace(_sent("getSmsLogs", LOGS), body={}))
+
+
 @pytest.mark.parametrize(
     ("error_path", "problem", "related"),
     [
@@ -112,6 +121,8 @@ def test_a_query_that_differs_from_the_values_is_refused(
         ("", ("messages", 0, "text"), True),  # the input as a whole
         ("messages[0].text", (), True),  # the problem is the input as a whole
         ("messages[1].text", ("messages", 0, "text"), False),  # another item
+        ("messages", ("messages", 0, "text"), True),  # the list holding it
+        ("messages[0].text", ("messages",), True),  # a member of an item of it
         ("messages[0].textual", ("messages", 0, "text"), False),  # a name that starts alike
         ("messages[0].text", ("messages", 0, "textual"), False),  # and the other way round
         ("bulkId", ("messages", 0), False),
