@@ -20,7 +20,7 @@ from infobip_connector import component
 from infobip_connector.runtime.timeutil import infobip_datetime
 
 from .input_field_draws import PHONES
-from .input_mutations import is_related
+from .input_mutations import is_related, set_at
 from .input_oracle import assert_round_trip
 from .input_schema_draws import NOW, Path_
 
@@ -72,11 +72,7 @@ def test_the_requests_built_from_the_values_pass() -> None:
 )
 def test_a_body_that_differs_from_the_values_is_refused(place: Path_, wrong: Any) -> None:
     request = _sent()
-    body = copy.deepcopy(request.body)
-    parent = body
-    for part in place[:-1]:
-        parent = parent[part]
-    parent[place[-1]] = wrong
+    body = set_at(copy.deepcopy(request.body), place, wrong)
     with pytest.raises(AssertionError):
         assert_round_trip("sendSms", VALUES, MEANT, replace(request, body=body))
 
