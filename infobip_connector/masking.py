@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any, NamedTuple
 
+from .jsonwalk import map_leaves
 from .maskchars import MASK as MASK
 from .maskchars import mask_for as mask_for
 
@@ -400,10 +401,9 @@ def mask_secret_in_data(
 
 
 def _in_data(value: Any, secret: str, keep: Collection[str], mask: str) -> Any:
-    if isinstance(value, str):
-        return value if value in keep else mask_secrets(value, (secret,), keep, mask)
-    if isinstance(value, dict):
-        return {k: _in_data(v, secret, keep, mask) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_in_data(v, secret, keep, mask) for v in value]
-    return value
+    def texts(leaf: Any) -> Any:
+        if not isinstance(leaf, str) or leaf in keep:
+            return leaf
+        return mask_secrets(leaf, (secret,), keep, mask)
+
+    return map_leaves(value, texts)

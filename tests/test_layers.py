@@ -30,6 +30,7 @@ SHARED = {
     "digits",
     "gcpause",
     "nonjson",
+    "jsonwalk",
     "webserver",
 }
 

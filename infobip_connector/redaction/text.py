@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from ..jsonwalk import map_leaves
 from ..masking import held_of, mask_secret_in_data, mask_secrets, may_hold, may_hold_text
 from .keys import MAX_SECRET_LENGTH, known_mask, known_secrets, mask_among
 
@@ -109,13 +110,13 @@ def redact_data(value: Any, keep: Collection[str] = ()) -> Any:
     Object keys are names the connector or Infobip chose, never a place for a key; they
     are left alone. Strings equal to one of ``keep`` (IDs the connector sent) too.
     """
-    if isinstance(value, str):
-        return value if value in keep else redact(value, keep)
-    if isinstance(value, dict):
-        return {k: redact_data(v, keep) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_data(v, keep) for v in value]
-    return value
+
+    def texts(leaf: Any) -> Any:
+        if isinstance(leaf, str):
+            return leaf if leaf in keep else redact(leaf, keep)
+        return leaf
+
+    return map_leaves(value, texts)
 
 
 def sent_ids(details: Mapping[str, Any]) -> frozenset[str]:
@@ -232,12 +233,9 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
 
 
 def _mask_one(value: Any, secret: str, keep: Collection[str], mask: str) -> Any:
-    if isinstance(value, str):
-        if value in keep or not may_hold_text(value, secret):
-            return value
-        return mask_secrets(value, (secret,), keep, mask)
-    if isinstance(value, dict):
-        return {k: _mask_one(v, secret, keep, mask) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_one(v, secret, keep, mask) for v in value]
-    return value
+    def texts(leaf: Any) -> Any:
+        if not isinstance(leaf, str) or leaf in keep or not may_hold_text(leaf, secret):
+            return leaf
+        return mask_secrets(leaf, (secret,), keep, mask)
+
+    return map_leaves(value, texts)

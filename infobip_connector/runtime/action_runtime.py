@@ -28,7 +28,7 @@ from .idempotency import derived_ids
 from .placement import Placement
 from .problems import Parts, input_error, said, taint
 from .rejections import log_rejections
-from .shaping import Fitted, fit, json_kind
+from .shaping import Fitted, blanked, fit, json_kind
 from .text_forms import PatternFailed, lean_schema
 from .validation import SchemaValidator
 from .values import drop_emptied, prune_counted
@@ -309,9 +309,12 @@ class ActionRuntime:
         """The output check's problems with ``shaped``, except at the places ``fitted``
         kept as given (``shaping``: never dropped) and below them."""
         kept = {parts for parts, _ in fitted.kept}
+        # The kept values are not judged: the check reads None there (one may be nested
+        # deeper than the validator reads, and must not make the whole answer unreadable).
+        checked = blanked(shaped, kept) if kept else shaped
         return [
             {"path": format_path(list(parts)), "message": said(message)}
-            for parts, message in self.outputs.problems(shaped)
+            for parts, message in self.outputs.problems(checked)
             if not any(parts[:end] in kept for end in range(len(parts) + 1))
         ]
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,45 @@ def fit(value: Any, prop: Property) -> Fitted:
         return fitted  # not an answer at all: the caller reports it
     fitted.value = _project(value, prop, (), fitted)
     return fitted
+
+
+#: Marks, in ``blanked``'s tree of places, a place whose value is replaced.
+_HERE = object()
+
+
+def blanked(value: Any, places: Iterable[Parts]) -> Any:
+    """``value`` with the value at each of ``places`` replaced by None, copied only along the
+    way to them (``value`` itself is not changed).
+
+    What the output check reads of a fitted answer: the values kept as given are not judged
+    (their places' problems are left out), and one of them may be nested deeper than the
+    validator reads, which would make the whole answer unreadable.
+    """
+    tree: dict[Any, Any] = {}
+    for parts in places:
+        node = tree
+        for part in parts:
+            node = node.setdefault(part, {})
+        node[_HERE] = True
+    return _blank(value, tree)
+
+
+def _blank(value: Any, tree: dict[Any, Any]) -> Any:
+    if _HERE in tree:
+        return None
+    copied: Any
+    if type(value) is dict:
+        copied = dict(value)
+    elif type(value) is list:
+        copied = list(value)
+    else:
+        return value
+    for part, below in tree.items():
+        if (type(copied) is dict and part in copied) or (
+            type(part) is int and type(copied) is list and 0 <= part < len(copied)
+        ):
+            copied[part] = _blank(copied[part], below)
+    return copied
 
 
 def _project(value: Any, prop: Property, at: Parts, fitted: Fitted) -> Any:

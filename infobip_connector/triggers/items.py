@@ -22,6 +22,7 @@ from typing import Any
 
 from ..definition.model import Property
 from ..errors import InputError
+from ..jsonwalk import map_leaves
 from ..redaction import get_logger
 from ..runtime.shaping import convert
 from .results import refused
@@ -118,11 +119,12 @@ def split(
 
 
 def writable(value: Any) -> Any:
-    """``value`` with integers past 64 bits as their digits, so any JSON writer can write it."""
-    if isinstance(value, dict):
-        return {str(k): writable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [writable(v) for v in value]
+    """``value`` with integers past 64 bits as their digits, so any JSON writer can write it
+    (copied without recursion: a refused item may be nested as deep as an answer may be)."""
+    return map_leaves(value, _writable_scalar, str)
+
+
+def _writable_scalar(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
         return str(value)
     return value

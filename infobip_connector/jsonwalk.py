@@ -1,0 +1,47 @@
+"""A copy of JSON-like data with each leaf changed, walked without recursion.
+
+Infobip's answers may nest up to 1,024 levels (``safejson``'s limit), past what Python's
+call stack holds for a recursive copy: every walk that rebuilds an answer's data (masking a
+key it echoes, writing a refused item) goes through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def map_leaves(
+    value: Any, change: Callable[[Any], Any], key: Callable[[Any], Any] | None = None
+) -> Any:
+    """``value`` with every value that is not a dict or a list replaced by ``change(it)``.
+
+    Dicts (of any dict type) come out as plain dicts with the same member order, their
+    names passed through ``key`` when given; lists (of any list type) as plain lists. Depth
+    costs no call stack. ``value`` itself is not changed.
+    """
+    pending: list[tuple[Any, Any]] = []
+
+    def one(item: Any) -> Any:
+        if isinstance(item, dict):
+            copied: Any = {}
+        elif isinstance(item, list):
+            copied = []
+        else:
+            return change(item)
+        pending.append((item, copied))
+        return copied
+
+    result = one(value)
+    while pending:
+        source, target = pending.pop()
+        if isinstance(source, dict):
+            if key is None:
+                for name, item in source.items():
+                    target[name] = one(item)
+            else:
+                for name, item in source.items():
+                    target[key(name)] = one(item)
+        else:
+            target.extend(one(item) for item in source)
+    return result
