@@ -44,16 +44,18 @@ def check_accounted(
     reference: dict[str, Any],
     recipients: Recipients | None = None,
     columns: Columns | None = None,
-) -> None:
+) -> bool:
     """Raise ``OutcomeUnknownError`` unless the output names each sent messageId exactly
     once and contradicts nothing that was sent (``recipients``: each messageId with its ``to``).
 
     ``columns``: the output's entries (``returned_entries``) with the fields already read,
-    if the caller has them.
+    if the caller has them. Returns whether every entry was plain (``_plain``: no float
+    where a status number or a ``messageCount`` belongs, among others); False also when
+    nothing was sent to account for.
     """
     sent = sent_ids(reference)
     if not sent:
-        return
+        return False
     if recipients is None:
         recipients = Recipients()
     entries = returned_entries(output) if columns is None else columns.entries
@@ -61,7 +63,7 @@ def check_accounted(
     if len(entries) == 1 == len(recipients.ids) and _single_settled(
         output, entries[0], reference, sent, recipients
     ):
-        return
+        return True
     suspects = _suspects(entries, recipients, columns)
     # One entry per recipient and no suspect: each entry names its recipient's messageId, in
     # order. When those are the IDs sent, the answer accounts for them; no second listing.
@@ -76,6 +78,7 @@ def check_accounted(
             contradictions=found[:_MAX_LISTED],
             returned=entries,
         )
+    return not suspects
 
 
 def _check_ids(entries: list[Any], sent: list[str], reference: dict[str, Any]) -> None:
@@ -179,7 +182,8 @@ def _plain(entry: Any, sent_id: str, sent_to: str) -> bool:
     """Whether one entry names the messageId and ``to`` sent together and nothing unreadable.
 
     The test of ``_suspects``: a plain dict with that messageId, that ``to`` (or none), a
-    ``messageCount`` of 1 or more (or none) and no status number that is a float.
+    ``messageCount`` of 1 or more (or none), and no float where a whole number is declared
+    (a status number, ``smsCount``).
     """
     return (
         type(entry) is dict
@@ -187,6 +191,7 @@ def _plain(entry: Any, sent_id: str, sent_to: str) -> bool:
         # A "+" in front is checked in full: the answer may write numbers so.
         and ((to := entry.get("to")) is None or (to == sent_to and to[:1] != "+"))
         and ((count := entry.get("messageCount")) is None or (type(count) is int and count >= 1))
+        and type(entry.get("smsCount")) is not float
         and (
             not isinstance(status := entry.get("status"), dict)
             or not (isinstance(status.get("groupId"), float) or isinstance(status.get("id"), float))
@@ -227,7 +232,8 @@ def _settled(entries: list[Any], recipients: Recipients, columns: Columns | None
     ``Columns`` in C and compared or typed whole: a 100,000-entry answer costs a few
     passes in C instead of a Python iteration per entry. True only when every entry is
     a plain dict naming its recipient's messageId and ``to`` (no "+"), with no
-    ``messageCount`` under 1 and no status number that is not an integer; anything
+    ``messageCount`` under 1, no status number that is not an integer and no float
+    ``smsCount``; anything
     unusual answers False, and the comprehension of ``_suspects`` then decides entry by
     entry, as before.
     """
@@ -253,6 +259,10 @@ def _settled(entries: list[Any], recipients: Recipients, columns: Columns | None
         # Types first: in a set, True and 1 are one member.
         if not kinds <= _WHOLE or (int in kinds and min(set(counts) - {None}) < 1):
             return False
+    # Send SMS gives smsCount only when asked (includeSmsCountInResponse): mostly all None.
+    sms_counts = columns.of("smsCount")
+    if sms_counts.count(None) != len(sms_counts) and list(map(type, sms_counts)).count(float):
+        return False
     try:
         return _whole(columns.of("status", "groupId")) and _whole(columns.of("status", "id"))
     except TypeError:  # a status that is not a dict

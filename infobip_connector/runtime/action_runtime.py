@@ -25,6 +25,7 @@ from .digit_gate import bounded
 from .empty_filters import empty_filter_problems, unknown_empty_problems, url_members
 from .given_values import guide_of
 from .idempotency import derived_ids
+from .output_integers import IntegerPlaces
 from .placement import Placement
 from .problems import Parts, input_error, said, taint
 from .rejections import log_rejections
@@ -75,6 +76,9 @@ class ActionRuntime:
         # What a send's answer passes first: the output's schema with numbers that may have
         # lost digits refused too (digit_gate.py); only an answer failing it is looked at.
         self._gate = SchemaValidator(bounded(output_schema(component, action)), self._output_prop)
+        # A float where a whole number is declared passes both schemas (2.0 is an integer
+        # to JSON Schema): such an answer is fitted too, so that 2.0 comes out as 2.
+        self._integers = IntegerPlaces(self._output_prop)
         self.checks = ActionChecks(action)
         self.placement = Placement(action)
         self.whole_numbers = WholeNumbers(action.as_property())
@@ -256,7 +260,20 @@ class ActionRuntime:
                 fields = self._entry_fields[0 if entries is shaped.get("messages") else 1]
             columns = Columns(entries, fields)
         if self.action.accountsMessages:
-            check_accounted(shaped, request.reference, request.recipients, columns)
+            try:
+                plain = check_accounted(shaped, request.reference, request.recipients, columns)
+            except OutcomeUnknownError:
+                if as_sent or not self._integers.hold_float(shaped):
+                    raise
+                plain = False
+            # Only an entry the accounting did not find plain can hold a float where a whole
+            # number is declared (a status number, a messageCount): that answer is fitted,
+            # so that 1.0 comes out as 1, and accounted for again.
+            if not plain and not as_sent and self._integers.hold_float(shaped):
+                shaped = self._fitted(shaped, request)
+                if columns is not None:
+                    columns = Columns(returned_entries(shaped), columns.fields)
+                check_accounted(shaped, request.reference, request.recipients, columns)
         return shaped, columns
 
     def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
@@ -271,7 +288,12 @@ class ActionRuntime:
             body = again
             shaped = self.executor.shape_output(body, request)
         # Problems first, unexplained: a valid answer (nearly every one) is told by that alone.
-        if not self._gate.problems(shaped):
+        # A float where a whole number is declared passes the schemas (2.0 is an integer to
+        # JSON Schema) and is looked for here, except in a send's answer: its accounting
+        # meets those places anyway (``_read``), at no cost to a plain answer.
+        if not self._gate.problems(shaped) and (
+            self.action.accountsMessages or not self._integers.hold_float(shaped)
+        ):
             digits.forget()
             valid: dict[str, Any] = shaped
             return valid
@@ -280,29 +302,36 @@ class ActionRuntime:
         again = digits.again(body)
         if again is not None:
             shaped = self.executor.shape_output(again, request)
-        if self.outputs.problems(shaped):
-            fitted = fit(shaped, self._output_prop)
-            if fitted.value is None:
-                # Every problem carries a message, as the output check's own do.
-                problems = [{"path": "", "message": f"must be an object, not {json_kind(shaped)}"}]
-            else:
-                problems = self._unkept(fitted.value, fitted)
-            shaped = fitted.value
-            if shaped is None or problems or not shaped:
-                raise OutcomeUnknownError(
-                    "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
-                    "expected shape; " + advice(request.kind, request.reference),
-                    {**request.reference, "problems": problems[:5]},
-                )
-            notes = fitted.notes()
-            if notes:
-                log.warning(
-                    "%s: %d field(s) of Infobip's answer not of the declared type: %s",
-                    self.action.name,
-                    len(notes),
-                    "; ".join(notes[:5]) + ("; ..." if len(notes) > 5 else ""),
-                )
+        if self.outputs.problems(shaped) or self._integers.hold_float(shaped):
+            shaped = self._fitted(shaped, request)
         result: dict[str, Any] = shaped
+        return result
+
+    def _fitted(self, shaped: Any, request: InfobipRequest) -> dict[str, Any]:
+        """``shaped`` fitted to the declared output (``shaping.fit``), each field not as
+        declared named in a WARNING; OutcomeUnknownError when the answer is unusable."""
+        fitted = fit(shaped, self._output_prop)
+        if fitted.value is None:
+            # Every problem carries a message, as the output check's own do.
+            problems = [{"path": "", "message": f"must be an object, not {json_kind(shaped)}"}]
+        else:
+            problems = self._unkept(fitted.value, fitted)
+        value = fitted.value
+        if value is None or problems or not value:
+            raise OutcomeUnknownError(
+                "Infobip accepted the request (HTTP 2xx) but its answer does not have the "
+                "expected shape; " + advice(request.kind, request.reference),
+                {**request.reference, "problems": problems[:5]},
+            )
+        notes = fitted.notes()
+        if notes:
+            log.warning(
+                "%s: %d field(s) of Infobip's answer not of the declared type: %s",
+                self.action.name,
+                len(notes),
+                "; ".join(notes[:5]) + ("; ..." if len(notes) > 5 else ""),
+            )
+        result: dict[str, Any] = value
         return result
 
     def _unkept(self, shaped: Any, fitted: Fitted) -> list[dict[str, str]]:
