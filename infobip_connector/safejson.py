@@ -36,6 +36,8 @@ import math
 import re
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -273,21 +275,29 @@ def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> A
             return value
         raise RecursionError("nested deeper than MAX_DEPTH")
     # The document is no deeper than MAX_DEPTH (orjson took it, or refuses it next): the
-    # limit is raised by that much for this read alone, one such read at a time.
+    # limit is raised by that much for this read alone.
+    with deeper_calls(MAX_DEPTH + 64):
+        ranged.clear()
+        value = read()
+    if not depth_checked and nested_deeper_than(value, MAX_DEPTH):
+        raise RecursionError("nested deeper than MAX_DEPTH")
+    return value
+
+
+@contextmanager
+def deeper_calls(extra: int) -> Iterator[None]:
+    """Python's limit of nested calls raised by ``extra`` for the block, for a walk of the
+    standard library that takes a call per level of nesting; one such block at a time."""
     with _DEEPER:
         limit = sys.getrecursionlimit()
-        raised = limit + MAX_DEPTH + 64
+        raised = limit + extra
         sys.setrecursionlimit(raised)
         try:
-            ranged.clear()
-            value = read()
+            yield
         finally:
             # A limit another thread set meanwhile is the caller's own: it stays.
             if sys.getrecursionlimit() == raised:
                 sys.setrecursionlimit(limit)
-    if not depth_checked and nested_deeper_than(value, MAX_DEPTH):
-        raise RecursionError("nested deeper than MAX_DEPTH")
-    return value
 
 
 def nested_deeper_than(value: Any, limit: int) -> bool:

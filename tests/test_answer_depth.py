@@ -114,3 +114,23 @@ def test_writable_gives_big_integers_as_digits_at_any_depth() -> None:
     for _ in range(DEEP):
         (copied,) = copied
     assert copied == {"1": str(2**70)}
+
+
+def test_the_masking_walks_copy_deep_data_whole() -> None:
+    from infobip_connector.redaction import mask_key_in_data, redact_data, register_secret
+
+    register_secret(TOKEN)  # redact_data masks the keys in use
+    value: Any = {"text": f"key {TOKEN}", "id": "M1"}
+    for _ in range(DEEP):
+        value = [value]
+    for masked in (redact_data(value, keep=("M1",)), mask_key_in_data(value, TOKEN, ("M1",))):
+        for _ in range(DEEP):
+            (masked,) = masked
+        assert TOKEN not in masked["text"] and masked["id"] == "M1"
+
+
+def test_data_that_contains_itself_is_refused_as_too_deep() -> None:
+    looped: dict[str, Any] = {}
+    looped["again"] = [looped]
+    with pytest.raises(RecursionError):
+        map_leaves(looped, str)

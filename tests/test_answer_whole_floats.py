@@ -174,3 +174,51 @@ def test_a_send_declares_whole_numbers_only_where_the_accounting_looks() -> None
             # Entries are the output itself (one message) or its ``messages`` items.
             entries = {path[1:] if path[0] == "messages" else path for path in paths}
             assert entries <= looked_at, action.name
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "not of the declared type" in r.message]
+
+
+@pytest.mark.parametrize("count", ["2.5", "1e300", "1e16", "2.0"])
+@pytest.mark.parametrize("beside", [None, 5])
+def test_a_send_is_fitted_once_and_warned_once(
+    count: str, beside: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    destinations = [{"to": f"4179302{i:04d}", "messageId": f"M{i}"} for i in range(2)]
+    values = {"bulkId": "B1", "messages": [{"destinations": destinations, "text": "hi"}]}
+    name = "PENDING_ACCEPTED" if beside is None else beside
+    status = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": name}
+    entries = [
+        json.dumps(
+            {"to": f"4179302{i:04d}", "messageId": f"M{i}", "status": status, "smsCount": "N"}
+        ).replace('"N"', count if i == 0 else "1")
+        for i in range(2)
+    ]
+    raw = '{"bulkId":"B1","messages":[' + ",".join(entries) + "]}"
+    with caplog.at_level(logging.WARNING):
+        output = _send_raw("sendSms", values, raw)
+    (warned,) = _warnings(caplog)
+    if count == "2.0":
+        assert output["messages"][0]["smsCount"] == 2
+        assert "messages[0].smsCount: declared a whole number, given a number, converted" in warned
+    else:
+        assert output["messages"][0]["smsCount"] == float(count)
+        assert "messages[0].smsCount: declared a whole number, given a number, kept" in warned
+    assert ("messages[0].status.name" in warned) == (beside is not None)
+
+
+@pytest.mark.parametrize("beside", ['"to":"' + TO + '"', '"to":41793026727'])
+def test_a_consume_converts_alike_beside_another_field_off_type(beside: str) -> None:
+    raw = '{"results":[{"messageId":"M1",' + beside + ',"messageCount":3.0}]}'
+    output = _send_raw("getSmsDeliveryReports", {}, raw)
+    count = output["results"][0]["messageCount"]
+    assert count == 3 and type(count) is int and output["results"][0]["to"] == TO
+
+
+def test_a_whatsapp_count_of_one_as_a_float_beside_another_field_off_type() -> None:
+    values = {"from": "441134960000", "to": TO, "messageId": "M1", "content": {"text": "Hi"}}
+    raw = json.dumps({"to": 41793026727, "messageCount": "C", "messageId": "M1", "status": PENDING})
+    output = _send_raw("sendWhatsappTextMessage", values, raw.replace('"C"', "1.0"))
+    assert output["messageCount"] == 1 and type(output["messageCount"]) is int
+    assert output["to"] == TO

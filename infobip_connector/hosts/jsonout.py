@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from typing import Any, BinaryIO, TextIO
 
 import orjson
 
+from ..safejson import deeper_calls
+
 _PRETTY = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 _COMPACT = orjson.OPT_APPEND_NEWLINE
-#: Calls the standard library's encoder may make: one per level of nesting (and a few more),
-#: for the 1,024 levels an answer may have (``safejson``), which orjson does not write (it
-#: stops at 254) and Python's default limit of 1,000 calls does not reach.
-_DEEP_CALLS = 4_000
-_limit_lock = threading.Lock()
+#: Calls the standard library's encoder may need beyond the limit: about one per level of
+#: nesting, for the 1,024 levels an answer may have (``safejson``) below an output's own few,
+#: which orjson does not write (it stops at 254 levels).
+_DEEP_CALLS = 1_200
 
 
 def encode(data: Any, *, pretty: bool = True) -> bytes:
@@ -35,20 +35,14 @@ def encode(data: Any, *, pretty: bool = True) -> bytes:
     try:
         return orjson.dumps(data, option=_PRETTY if pretty else _COMPACT)
     except orjson.JSONEncodeError:
-        # One thread at a time raises the limit, so none lowers it under another.
-        with _limit_lock:
-            before = sys.getrecursionlimit()
-            sys.setrecursionlimit(max(before, _DEEP_CALLS))
-            try:
-                text = json.dumps(
-                    data,
-                    indent=2 if pretty else None,
-                    separators=(",", ": ") if pretty else (",", ":"),
-                    ensure_ascii=False,
-                    allow_nan=False,
-                )
-            finally:
-                sys.setrecursionlimit(before)
+        with deeper_calls(_DEEP_CALLS):
+            text = json.dumps(
+                data,
+                indent=2 if pretty else None,
+                separators=(",", ": ") if pretty else (",", ":"),
+                ensure_ascii=False,
+                allow_nan=False,
+            )
         return (text + "\n").encode("utf-8")
 
 

@@ -245,9 +245,12 @@ class ActionRuntime:
         With it, for a send to several recipients, its entries' ``Columns``: each field is
         read once, in C, for the accounting and the warning about rejected messages both.
         """
-        shaped: dict[str, Any] = (
-            self.executor.shape_output(body, request) if as_sent else self._shape(body, request)
-        )
+        # Fitted: the answer was fitted to the declared output already (``_shape``).
+        fitted = as_sent
+        if as_sent:
+            shaped: dict[str, Any] = self.executor.shape_output(body, request)
+        else:
+            shaped, fitted = self._shape(body, request)
         columns = None
         if len(request.recipients.ids) > 1 and (
             self.action.accountsMessages or self.action.kind == "send"
@@ -263,20 +266,22 @@ class ActionRuntime:
             try:
                 plain = check_accounted(shaped, request.reference, request.recipients, columns)
             except OutcomeUnknownError:
-                if as_sent or not self._integers.hold_float(shaped):
+                if fitted or not self._integers.hold_float(shaped):
                     raise
                 plain = False
             # Only an entry the accounting did not find plain can hold a float where a whole
             # number is declared (a status number, a messageCount): that answer is fitted,
-            # so that 1.0 comes out as 1, and accounted for again.
-            if not plain and not as_sent and self._integers.hold_float(shaped):
+            # unless it was, so that 1.0 comes out as 1, and accounted for again.
+            if not plain and not fitted and self._integers.hold_float(shaped):
                 shaped = self._fitted(shaped, request)
                 if columns is not None:
                     columns = Columns(returned_entries(shaped), columns.fields)
                 check_accounted(shaped, request.reference, request.recipients, columns)
         return shaped, columns
 
-    def _shape(self, body: Any, request: InfobipRequest) -> dict[str, Any]:
+    def _shape(self, body: Any, request: InfobipRequest) -> tuple[dict[str, Any], bool]:
+        """The executor's output, fitted to the declared output when it is not as declared
+        (``_fitted``), and whether it was."""
         try:
             shaped = self.executor.shape_output(body, request)
         except UnreadableAnswer:
@@ -295,17 +300,15 @@ class ActionRuntime:
             self.action.accountsMessages or not self._integers.hold_float(shaped)
         ):
             digits.forget()
-            valid: dict[str, Any] = shaped
-            return valid
+            return shaped, False
         # A number may have lost digits (a send's answer is read by orjson): read the
         # answer again keeping them, then apply the output rule to that.
         again = digits.again(body)
         if again is not None:
             shaped = self.executor.shape_output(again, request)
         if self.outputs.problems(shaped) or self._integers.hold_float(shaped):
-            shaped = self._fitted(shaped, request)
-        result: dict[str, Any] = shaped
-        return result
+            return self._fitted(shaped, request), True
+        return shaped, False
 
     def _fitted(self, shaped: Any, request: InfobipRequest) -> dict[str, Any]:
         """``shaped`` fitted to the declared output (``shaping.fit``), each field not as
