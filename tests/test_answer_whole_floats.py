@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.definition.model import Property
 from infobip_connector.runtime.output_integers import IntegerPlaces, _Items, _node
 
 CONNECTION = {"token": "whole-floats-token-5c1e", "baseUrl": "https://xyz12.api.infobip.com"}
@@ -153,6 +154,16 @@ def test_hold_float_finds_a_float_at_any_whole_number_place(size: int) -> None:
     assert places.hold_float({"results": [*odd, {"messageCount": 1e300}] * (size // 2 or 1)})
     assert places.hold_float({"cursor": {"limit": 5.0}})
     assert not places.hold_float([1.0]) and not places.hold_float(None)
+
+
+@pytest.mark.parametrize("size", [2, 70])
+def test_hold_float_finds_a_float_in_a_list_of_whole_numbers(size: int) -> None:
+    # No action declares one today; the walk must still read such a list's items.
+    counts = Property(name="counts", type="ARRAY", items=Property(type="INTEGER"))
+    places = IntegerPlaces(Property(name="out", type="OBJECT", properties=[counts]))
+    assert not places.hold_float({"counts": [1] * size})
+    assert places.hold_float({"counts": [1] * (size - 1) + [2.0]})
+    assert not places.hold_float({"counts": [None, "2.0", True] + [1] * size})
 
 
 def _leaf_paths(node: Any, at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -263,16 +263,18 @@ class ActionRuntime:
                 fields = self._entry_fields[0 if entries is shaped.get("messages") else 1]
             columns = Columns(entries, fields)
         if self.action.accountsMessages:
+            # Only an entry the accounting did not find plain (or refused) can hold a float
+            # where a whole number is declared (a status number, a messageCount): that answer
+            # is fitted, unless it was, so that 1.0 comes out as 1, and accounted for again.
             try:
                 plain = check_accounted(shaped, request.reference, request.recipients, columns)
             except OutcomeUnknownError:
                 if fitted or not self._integers.hold_float(shaped):
                     raise
-                plain = False
-            # Only an entry the accounting did not find plain can hold a float where a whole
-            # number is declared (a status number, a messageCount): that answer is fitted,
-            # unless it was, so that 1.0 comes out as 1, and accounted for again.
-            if not plain and not fitted and self._integers.hold_float(shaped):
+                refit = True
+            else:
+                refit = not plain and not fitted and self._integers.hold_float(shaped)
+            if refit:
                 shaped = self._fitted(shaped, request)
                 if columns is not None:
                     columns = Columns(returned_entries(shaped), columns.fields)
