@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from pytest_httpx import HTTPXMock
 
 from infobip_connector import __version__, component
@@ -208,3 +209,39 @@ def test_full_whatsapp_request(httpx_mock: HTTPXMock, connection: dict[str, str]
     body = json.loads(sent(httpx_mock)[0].content)
     assert body == {**values, "from": "447860099299", "to": "41793026727"}
     assert "unexpected" not in output
+
+
+class _Recording(httpx.BaseTransport):
+    """A caller's transport that takes each request's body as a transport may: as
+    ``content`` (which httpx refuses for a request not read), again by ``read()``, and
+    by iterating its stream."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.bodies: list[tuple[bytes, bytes, bytes]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        self.bodies.append((request.content, request.read(), b"".join(request.stream)))
+        return httpx.Response(200, content=self.answer)
+
+
+def test_a_transport_gets_the_body_read(connection: dict[str, str]) -> None:
+    answer = {
+        "bulkId": "B1",
+        "messages": [{"messageId": "M1", "status": PENDING, "to": "41793026727"}],
+    }
+    transport = _Recording(json.dumps(answer).encode())
+    values = {
+        "bulkId": "B1",
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "Hi"}],
+    }
+    component.execute("sendSms", values, connection, transport=transport)
+    ((content, read, streamed),) = transport.bodies
+    assert content is read
+    assert json.loads(content) == values
+    assert streamed == content
+    # A read sends no body: it is read as empty.
+    transport.answer = json.dumps({"results": []}).encode()
+    component.execute("getSmsLogs", {}, connection, transport=transport)
+    assert transport.bodies[1] == (b"", b"", b"")
