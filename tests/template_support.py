@@ -1,4 +1,5 @@
-"""Helpers of the template button tests: what a send puts on the wire, and input problems."""
+"""Helpers of the template message tests: what a send puts on the wire, input problems, a
+one-message input and the sandbox's key."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from infobip_connector.errors import InputError
 ACTION = "sendWhatsappTemplateMessage"
 SENDER = "447860099299"
 CONNECTION = {"token": "template-token-9a4e", "baseUrl": "https://xyz12.api.infobip.com"}
+KEY = "template-key-5e2b-91c3"  # at least 16 characters, as Infobip keys are
+#: The ``server`` fixture's settings (conftest.py) for a module that imports them.
+SANDBOX_OPTIONS = {"api_key": KEY, "deliver_reports": False}
 _PENDING = {"groupId": 1, "groupName": "PENDING", "id": 7, "name": "PENDING_ENROUTE"}
 
 
@@ -45,3 +49,12 @@ def input_problems(values: dict[str, Any]) -> dict[str, str]:
     with pytest.raises(InputError) as caught:
         component.validate_input(ACTION, values)
     return {e["path"]: e["message"] for e in caught.value.errors}
+
+
+def one_message(content: dict[str, Any] | None = None, **message: Any) -> dict[str, Any]:
+    base = {
+        "from": SENDER,
+        "to": "41793026727",
+        "content": content or {"templateName": "t", "language": "en"},
+    }
+    return {"messages": [{**base, **message}]}
