@@ -14,7 +14,7 @@ import pytest
 from infobip_connector import Component
 
 from .defined import write_definition
-from .test_editor_browser import EditorPage, driver, page, pytestmark  # noqa: F401 (fixtures)
+from .editor_browser_support import EditorPage, driver, page, pytestmark  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="module")

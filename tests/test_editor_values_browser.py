@@ -4,7 +4,7 @@ exactly, or refused under the field; the page never rounds a number or drops a m
 
 from __future__ import annotations
 
-from .test_editor_browser import (  # noqa: F401 (fixtures)
+from .editor_browser_support import (  # noqa: F401 (fixtures)
     EditorPage,
     _first_template_button,
     driver,

@@ -2,7 +2,7 @@
 with Node: what a field hands on is exactly what was typed, or text with a problem said under
 the field (so the server refuses it too and nothing is sent); never a rounded number, a
 dropped member or a member lost to the prototype. Skipped where ``node`` is not installed;
-``test_editor_browser.py`` drives the same code in the page."""
+``test_editor_browser_fields.py`` drives the same code in the page."""
 
 from __future__ import annotations
 
