@@ -44,6 +44,7 @@ from .stopping import (
     TellingWriter,
     streams_ended,
 )
+from .structured import structured_content
 from .unread import answer_unread
 
 INSTRUCTIONS = (
@@ -104,7 +105,7 @@ def build_server(
             ) from None
         return types.CallToolResult(
             content=[types.TextContent(text=result.text)],
-            structured_content=result.structured,
+            structured_content=structured_content(result.structured),
             is_error=result.is_error,
             _meta=result.meta,
         )
