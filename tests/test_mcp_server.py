@@ -28,7 +28,7 @@ from mcp.shared.exceptions import MCPError
 
 from infobip_connector import component
 from infobip_connector.definition.reference import render_reference
-from infobip_connector.hosts.mcp.structured import as_given_schema
+from infobip_connector.hosts.mcp.structured import tool_output_schema
 
 from .conftest import ROOT
 from .test_cli import error_of, run_cli
@@ -70,7 +70,8 @@ def test_tools_schemas_calls_and_resources_over_stdio() -> None:
                     derived["properties"][argument] = tool.input_schema["properties"][argument]
             assert tool.input_schema == derived
             # Room for values kept as given (tests/test_mcp_structured.py).
-            assert tool.output_schema == as_given_schema(schema_file(f"{name}.output.schema.json"))
+            declared = schema_file(f"{name}.output.schema.json")
+            assert tool.output_schema == tool_output_schema(declared)
             assert tool.description.startswith(component.definition.action(name).description)
             hints = tool.annotations
             assert hints is not None

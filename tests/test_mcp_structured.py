@@ -19,12 +19,17 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.errors import InputError, RateLimitedError, RejectedError
 from infobip_connector.hosts import jsonout
+from infobip_connector.hosts.mcp.calls import ToolRunner
 from infobip_connector.hosts.mcp.structured import (
     MAX_DEPTH,
+    NESTED_META,
     as_given_schema,
     structured_content,
+    tool_output_schema,
 )
+from infobip_connector.hosts.mcp.tools import build_tools
 from infobip_connector.safejson import deeper_calls, nested_deeper_than
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
@@ -114,7 +119,7 @@ def test_every_output_meets_the_tools_schema_whatever_infobip_gives(name: str) -
     schema or the answer is outcome_unknown (a required field)."""
     action = component.definition.action(name)
     declared = Draft202012Validator(component.output_schema(name))
-    as_given = Draft202012Validator(as_given_schema(component.output_schema(name)))
+    as_given = Draft202012Validator(tool_output_schema(component.output_schema(name)))
     values = OPERATIONS[name].sample
     sample = action.output.sample
     output = component.execute(name, values, CONNECTION, transport=_echoing(sample))
@@ -134,7 +139,7 @@ def test_every_output_meets_the_tools_schema_whatever_infobip_gives(name: str) -
     # The check above ran, and (where a field may be kept) on outputs the declared schema
     # alone refuses; an output of required fields only (a scheduled bulk's) keeps none.
     assert delivered > 0
-    assert kept > 0 or "anyOf" not in json.dumps(as_given.schema)
+    assert kept > 0 or "anyOf" not in json.dumps(as_given.schema["properties"])
 
 
 def test_a_required_field_and_an_undeclared_one_stay_as_declared() -> None:
@@ -253,6 +258,8 @@ def test_an_agent_on_the_sdk_gets_kept_and_deep_values(
         whole = orjson.loads(result.content[0].text.splitlines()[-1])
         assert _sorted(whole) == _sorted(orjson.loads(answers[case])), case
     assert results["kept"].structured_content["results"][0]["price"] == "free"
+    assert NESTED_META not in (results["kept"].meta or {})
+    assert (results["deep"].meta or {})[NESTED_META] is True
     price = results["deep"].structured_content["results"][0]["price"]
     for _ in range(MAX_DEPTH - 3):
         (price,) = price
@@ -271,3 +278,38 @@ def test_the_quick_depth_test_agrees_with_the_walk(levels: int, beside: Any) -> 
     assert (shown is data) == (levels <= MAX_DEPTH)
     assert not nested_deeper_than(shown, MAX_DEPTH)
     assert shown["n"] == beside
+
+
+ERRORS = [
+    InputError([{"path": "messages[0].text", "message": "must not be empty"}]),
+    OutcomeUnknownError(
+        "the answer was lost", {"bulkId": "B", "messageIds": ["M1"], "idempotency_key": "k"}
+    ),
+    RejectedError("Infobip refused it", {"violations": [{"field": "to", "message": "bad"}]}),
+    RateLimitedError("slow down", {"retryAfter": 3}),
+]
+
+
+@pytest.mark.parametrize("name", component.action_names)
+def test_an_error_result_meets_the_tools_schema_and_nothing_else_does(name: str) -> None:
+    """Some clients check an error result against outputSchema too (and would lose it)."""
+    tools = build_tools(component, [name], confirm_sends=False)
+    runner = ToolRunner(component, tools, {"token": KEY}, None, sandbox=True)
+    validator = Draft202012Validator(tools[name].output_schema)
+    Draft202012Validator.check_schema(tools[name].output_schema)
+    for error in ERRORS:
+        result = runner.error_result(error, key="k")
+        assert validator.is_valid(structured_content(result.structured)), error
+    output = component.definition.action(name).output.sample
+    assert validator.is_valid(output)
+    error = runner.error_result(ERRORS[0]).structured
+    assert not validator.is_valid({**output, **error})  # never both
+    assert not validator.is_valid({"error": {"type": "input"}})
+    if component.output_schema(name).get("required"):
+        assert not validator.is_valid({})
+
+
+def test_an_output_may_not_declare_error() -> None:
+    schema = {"type": "object", "properties": {"error": {"type": "string"}}}
+    with pytest.raises(ValueError, match="error"):
+        tool_output_schema(schema)

@@ -68,7 +68,8 @@ class UnknownTool(LookupError):
 
 @dataclass(frozen=True)
 class CallResult:
-    """What a call gives back: ``structured`` matches the output schema unless ``is_error``.
+    """What a call gives back: ``structured``, the output or the error object, as the tool's
+    ``outputSchema`` has them (``structured.py``, which also cuts what lies too deep).
 
     ``text`` is the same for a reader: the JSON on one line (after the sandbox note and an
     error's message, each on a line of their own); ``meta`` goes into the result's ``_meta``.
@@ -206,8 +207,9 @@ class ToolRunner:
         parts = [SANDBOX_NOTE] if self.sandbox else []
         if lead:
             parts.append(lead)
-        # On one line: the text repeats structuredContent for clients that read text only,
-        # and indenting it would cost a model more tokens and the protocol more escaping.
+        # On one line: the text holds what structuredContent holds (and, whole, what lies too
+        # deep for it) for clients that read text only, and indenting it would cost a model
+        # more tokens and the protocol more escaping.
         parts.append(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n"))
         meta: dict[str, Any] = {SANDBOX_META: True} if self.sandbox else {}
         if lead == REPLAY_NOTE:

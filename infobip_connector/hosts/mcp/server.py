@@ -44,7 +44,7 @@ from .stopping import (
     TellingWriter,
     streams_ended,
 )
-from .structured import structured_content
+from .structured import NESTED_META, structured_content
 from .unread import answer_unread
 
 INSTRUCTIONS = (
@@ -103,11 +103,14 @@ def build_server(
             raise invalid_params(
                 [{"path": "params.name", "message": exc.expected}], str(exc)
             ) from None
+        structured, meta = structured_content(result.structured), result.meta
+        if structured is not result.structured:
+            meta = {**(meta or {}), NESTED_META: True}
         return types.CallToolResult(
             content=[types.TextContent(text=result.text)],
-            structured_content=structured_content(result.structured),
+            structured_content=structured,
             is_error=result.is_error,
-            _meta=result.meta,
+            _meta=meta,
         )
 
     async def list_resources(

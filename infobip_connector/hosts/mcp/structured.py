@@ -32,12 +32,59 @@ MAX_DEPTH = 100
 #: The keywords that describe a field rather than constrain it: kept on the outer schema.
 _ANNOTATIONS = ("title", "description", "examples")
 
+#: ``_meta`` of a result whose ``structuredContent`` gives data nested too deep as text.
+NESTED_META = "infobip-connector/nestedAsText"
+
+#: An error result's one member (``ConnectorError.to_dict``): some clients check an error
+#: result against the tool's ``outputSchema`` too, and would throw away the error (with a
+#: send's IDs and execution key), so the schema has it as the other shape a result takes.
+_ERROR = {
+    "description": (
+        "Only in an error result (isError: true), alone: the error object the CLI prints."
+    ),
+    "type": "object",
+    "properties": {
+        "type": {
+            "description": (
+                "input, configuration, authentication, rejected, rate_limited, unreachable, "
+                "outcome_unknown, usage or internal."
+            ),
+            "type": "string",
+        },
+        "message": {"description": "What happened and what to do.", "type": "string"},
+        "details": {
+            "description": (
+                "What the type carries: the wrong fields by path (input), the IDs sent and "
+                "the execution key (outcome_unknown), Infobip's violations (rejected)."
+            ),
+            "type": "object",
+        },
+    },
+    "required": ["type", "message", "details"],
+}
+
+
+def tool_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's ``outputSchema`` for an action of output ``schema``: ``as_given_schema`` of
+    it, or an error result's ``{"error": {...}}`` alone. Raises ValueError for an output
+    declaring a member ``error`` (the two would be one). A new dict."""
+    shaped = as_given_schema(schema)
+    properties = dict(shaped.get("properties", {}))
+    if "error" in properties:
+        raise ValueError("an output declaring 'error' cannot be told from an error result")
+    shaped["properties"] = {**properties, "error": _ERROR}
+    declared = {"required": shaped.pop("required", []), "not": {"required": ["error"]}}
+    shaped["anyOf"] = [declared, {"required": ["error"], "maxProperties": 1}]
+    return shaped
+
 
 def as_given_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` (an action's derived output schema) with each field that is not required
-    allowing a value of another type than declared: ``{"anyOf": [declared, {"not": {"type":
-    declared type}}]}``, its description kept outside. The root stays as declared (an answer
-    that is not an object is never an output), its members as this says. A new dict."""
+    """``schema`` (an action's derived output schema) with each field that is not required,
+    and each item of a list, allowing a value of another type than declared: ``{"anyOf":
+    [declared, {"not": {"type": declared type}}]}``, its description kept outside. The root
+    stays as declared (an answer that is not an object is never an output), its members as
+    this says. A new dict. Looser than the outputs in one place: a send's ``messages``
+    items, where an item that is no object makes the answer ``outcome_unknown``."""
     return _shaped(schema)
 
 
