@@ -196,3 +196,29 @@ def test_an_interruption_while_waiting_to_retry_carries_the_ids(
     marked = getattr(caught.value, ATTRIBUTE)
     assert isinstance(marked, OutcomeUnknownError)
     assert Counter(marked.details["messageIds"]) == _delivered(account)
+
+
+@pytest.mark.parametrize("listed", [["M1"], ["X"], [None, 5], "M1"])
+def test_infobip_cannot_fill_the_connectors_own_list(
+    listed: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """confirmedByDuplicateRejection is the connector's finding: one in Infobip's answer is
+    left out, with a WARNING, rather than report messages accepted that nothing confirmed."""
+    import httpx
+
+    rejected = {"groupId": 5, "groupName": "REJECTED", "id": 8, "name": "REJECTED_DUPLICATE"}
+    answer = {
+        "bulkId": "B1",
+        "messages": [{"messageId": "M1", "to": "41793026727", "status": rejected}],
+        CONFIRMED: listed,
+    }
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json=answer))
+    values = {
+        "bulkId": "B1",
+        "messages": [{"destinations": [{"to": "41793026727", "messageId": "M1"}], "text": "Hi"}],
+    }
+    with caplog.at_level(logging.WARNING):
+        output = component.execute("sendSms", values, ON, transport=transport)
+    assert CONFIRMED not in output
+    assert output["messages"][0]["status"]["groupName"] == "REJECTED"
+    assert any(CONFIRMED in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)

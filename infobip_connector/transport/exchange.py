@@ -289,6 +289,15 @@ class _Exchange:
         # An answer echoing the key must not carry it into the output.
         for secret in (self.settings.token.get_secret_value(), *self.carried):
             body = scrub_answer(body, content, secret, self.request.reference)
+        if type(body) is dict and idempotent.CONFIRMED in body:
+            # The connector's own finding (below), never Infobip's to give: a list there
+            # would report messages accepted that nothing confirmed.
+            body = {key: value for key, value in body.items() if key != idempotent.CONFIRMED}
+            log.warning(
+                "%s held %s, which only the connector fills; it was left out",
+                self.answerer + "'s answer",
+                idempotent.CONFIRMED,
+            )
         if self.uncertain:
             body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
         elif self.request.confirmable and self.settings.idempotent_sending:
