@@ -199,8 +199,9 @@ def test_an_interruption_while_waiting_to_retry_carries_the_ids(
 
 
 @pytest.mark.parametrize("listed", [["M1"], ["X"], [None, 5], "M1"])
+@pytest.mark.parametrize("sms_count", [1, "two"])  # "two": the answer is read again, digits kept
 def test_infobip_cannot_fill_the_connectors_own_list(
-    listed: Any, caplog: pytest.LogCaptureFixture
+    listed: Any, sms_count: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """confirmedByDuplicateRejection is the connector's finding: one in Infobip's answer is
     left out, with a WARNING, rather than report messages accepted that nothing confirmed."""
@@ -209,7 +210,9 @@ def test_infobip_cannot_fill_the_connectors_own_list(
     rejected = {"groupId": 5, "groupName": "REJECTED", "id": 8, "name": "REJECTED_DUPLICATE"}
     answer = {
         "bulkId": "B1",
-        "messages": [{"messageId": "M1", "to": "41793026727", "status": rejected}],
+        "messages": [
+            {"messageId": "M1", "to": "41793026727", "status": rejected, "smsCount": sms_count}
+        ],
         CONFIRMED: listed,
     }
     transport = httpx.MockTransport(lambda _: httpx.Response(200, json=answer))
@@ -221,4 +224,20 @@ def test_infobip_cannot_fill_the_connectors_own_list(
         output = component.execute("sendSms", values, ON, transport=transport)
     assert CONFIRMED not in output
     assert output["messages"][0]["status"]["groupName"] == "REJECTED"
-    assert any(CONFIRMED in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)
+    said = [
+        r for r in caplog.records if CONFIRMED in r.getMessage() and "left out" in r.getMessage()
+    ]
+    assert len(said) == 1  # once, however often the answer is read
+
+
+def test_another_kinds_answer_drops_the_member_without_a_word(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import httpx
+
+    answer = {"results": [], CONFIRMED: 1}
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, json=answer))
+    with caplog.at_level(logging.WARNING):
+        output = component.execute("getSmsLogs", {}, ON, transport=transport)
+    assert output == {"results": []}
+    assert not [r for r in caplog.records if CONFIRMED in r.getMessage()]

@@ -283,21 +283,24 @@ class _Exchange:
             return self._retry_send(f"{self.answerer} answered HTTP {status}", response)
         raise self._unknown(f"{self.answerer} answered HTTP {status}", response)
 
-    def _as_output(self, body: Any, content: bytes) -> Any:
+    def _as_output(self, body: Any, content: bytes, *, warn: bool = True) -> Any:
         """``body`` (read from ``content``) with no secret in it, and with the messages an
-        earlier attempt or execution may have sent confirmed."""
+        earlier attempt or execution may have sent confirmed. ``warn``: log what was left
+        out (false when the same answer is read again)."""
         # An answer echoing the key must not carry it into the output.
         for secret in (self.settings.token.get_secret_value(), *self.carried):
             body = scrub_answer(body, content, secret, self.request.reference)
-        if type(body) is dict and idempotent.CONFIRMED in body:
+        if self.request.kind == "send" and type(body) is dict and idempotent.CONFIRMED in body:
             # The connector's own finding (below), never Infobip's to give: a list there
-            # would report messages accepted that nothing confirmed.
+            # would report messages accepted that nothing confirmed. (Another kind's output
+            # declares no such member: the shaping drops it.)
             body = {key: value for key, value in body.items() if key != idempotent.CONFIRMED}
-            log.warning(
-                "%s held %s, which only the connector fills; it was left out",
-                self.answerer + "'s answer",
-                idempotent.CONFIRMED,
-            )
+            if warn:
+                log.warning(
+                    "%s's answer held %s, which only the connector fills; it was left out",
+                    self.answerer,
+                    idempotent.CONFIRMED,
+                )
         if self.uncertain:
             body = idempotent.confirm_earlier(body, idempotent.sent_ids(self.request))
         elif self.request.confirmable and self.settings.idempotent_sending:
@@ -310,7 +313,7 @@ class _Exchange:
         """The answer ``content`` read again keeping every digit, as :meth:`_as_output`
         hands it out (raises ``safejson.JsonError`` as the first read would have)."""
         body, _ = safejson.loads_answer(content, digits=True, warn=False)
-        return self._as_output(body, content)
+        return self._as_output(body, content, warn=False)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
         """A read or removal after an ambiguous failure: tried again while attempts and time
