@@ -19,6 +19,7 @@ import anyio
 from infobip_connector.hosts.mcp.tools import IDEMPOTENCY_KEY
 from infobip_connector.sandbox import Fault, Sandbox
 
+from .mcp_messages import result_error
 from .mcp_support import Answer, Send, in_process
 from .sandbox_support import KEY
 
@@ -45,7 +46,7 @@ def test_a_cancelled_call_lets_its_send_finish_and_holds_its_key_until_then() ->
         await send({"id": 2, "method": "tools/call", "params": CALL})
         refused = (await answer(2))["result"]
         assert refused["isError"] is True
-        errors = refused["structuredContent"]["error"]["details"]["errors"]
+        errors = result_error(refused)["details"]["errors"]
         assert [e["path"] for e in errors] == [IDEMPOTENCY_KEY]
         await anyio.sleep(0.6)  # the first send has had its answer by now
         assert len(account.accepted_messages) == 2  # sent once, whole

@@ -23,7 +23,7 @@ from mcp.shared.message import SessionMessage
 from infobip_connector.hosts.mcp.lineparse import BadRequest, NotJson, encoded, parse_line
 
 from .conftest import ROOT
-from .mcp_messages import HELLO
+from .mcp_messages import HELLO, result_error
 
 SEND = (
     '{"name":"sendSms","arguments":{"messages":[{"destinations":[{"to":"+41793026727"}],'
@@ -136,7 +136,7 @@ def test_over_the_wire_every_request_line_is_answered() -> None:
     for request_id in ("12", "13"):  # half a pair, bytes that are not UTF-8
         sent = by_id[request_id]["result"]
         assert sent["isError"] is True
-        paths = [e["path"] for e in sent["structuredContent"]["error"]["details"]["errors"]]
+        paths = [e["path"] for e in result_error(sent)["details"]["errors"]]
         assert paths == ["messages[0].text"]
     assert by_id[json.dumps("\ud800")]["result"] == {}
     assert len(answers) == len(lines) - 1  # one answer per line but the notification

@@ -28,9 +28,10 @@ from mcp.shared.exceptions import MCPError
 
 from infobip_connector import component
 from infobip_connector.definition.reference import render_reference
-from infobip_connector.hosts.mcp.structured import tool_output_schema
+from infobip_connector.hosts.mcp.structured import as_given_schema
 
 from .conftest import ROOT
+from .mcp_messages import result_error
 from .test_cli import error_of, run_cli
 
 SMS = {"messages": [{"destinations": [{"to": "+41 79 302 67 27"}], "text": "Hello"}]}
@@ -71,7 +72,7 @@ def test_tools_schemas_calls_and_resources_over_stdio() -> None:
             assert tool.input_schema == derived
             # Room for values kept as given (tests/test_mcp_structured.py).
             declared = schema_file(f"{name}.output.schema.json")
-            assert tool.output_schema == tool_output_schema(declared)
+            assert tool.output_schema == as_given_schema(declared)
             assert tool.description.startswith(component.definition.action(name).description)
             hints = tool.annotations
             assert hints is not None
@@ -98,7 +99,7 @@ def test_tools_schemas_calls_and_resources_over_stdio() -> None:
         )
         assert bad.is_error
         assert bad.meta is not None and bad.meta["infobip-connector/sandbox"] is True
-        error = bad.structured_content["error"]
+        error = result_error(bad.model_dump(by_alias=True, exclude_none=True))
         assert error["type"] == "input"
         assert [e["path"] for e in error["details"]["errors"]] == ["to", "content.text"]
         assert "content.text" in bad.content[0].text
@@ -137,7 +138,7 @@ def test_confirm_sends_needs_confirm_true_before_sending() -> None:
         assert "confirm" in tools["sendSms"].input_schema["required"]
         refused = await client.call_tool("sendSms", SMS)
         assert refused.is_error
-        error = refused.structured_content["error"]
+        error = result_error(refused.model_dump(by_alias=True, exclude_none=True))
         assert "nothing was sent" in error["message"]
         assert [e["path"] for e in error["details"]["errors"]] == ["confirm"]
         assert (await client.call_tool("getSmsLogs", {})).structured_content == {"results": []}

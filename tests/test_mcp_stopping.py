@@ -30,7 +30,7 @@ import httpx
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
 from .conftest import ROOT
-from .mcp_messages import HELLO
+from .mcp_messages import HELLO, result_error
 from .mcp_support import in_process
 
 KEY = "mcp-stop-key-4f1e-9a8b7c6d"
@@ -141,7 +141,7 @@ def test_stdio_a_send_past_the_grace_is_answered_outcome_unknown_with_ids_and_ke
     server.send_signal(signal.SIGTERM)
     out, err = _end(server)
     assert server.returncode == 0, err.decode()
-    error = _answers(out)[1]["result"]["structuredContent"]["error"]
+    error = result_error(_answers(out)[1]["result"])
     assert error["type"] == "outcome_unknown"
     assert error["details"]["idempotency_key"] == "k-1"
     assert error["details"]["messageIds"] and error["details"]["bulkId"]
@@ -177,7 +177,7 @@ def test_stdio_a_call_after_the_stop_is_refused_and_sends_nothing(
     out, _ = _end(server)
     answers = _answers(out)
     assert answers[1]["result"]["isError"] is False
-    refused = answers[2]["result"]["structuredContent"]["error"]
+    refused = result_error(answers[2]["result"])
     assert refused["type"] == "stopped" and "nothing was sent" in refused["message"]
     assert _accepted(account) == 1
 
@@ -251,7 +251,7 @@ def test_http_stop_answers_the_send_in_flight_on_its_response(
     _, err = _end(server)
     assert server.returncode == 0, err.decode()
     [data] = [json.loads(x[5:]) for x in answer["text"].splitlines() if x.startswith("data:")]
-    error = data["result"]["structuredContent"]["error"]
+    error = result_error(data["result"])
     assert error["type"] == "outcome_unknown" and error["details"]["idempotency_key"] == "h-1"
     # Its response ended whole: not logged as lost, and nothing waited for after it.
     assert "answer not delivered" not in err.decode()

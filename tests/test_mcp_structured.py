@@ -19,17 +19,13 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from infobip_connector import OutcomeUnknownError, component
-from infobip_connector.errors import InputError, RateLimitedError, RejectedError
 from infobip_connector.hosts import jsonout
-from infobip_connector.hosts.mcp.calls import ToolRunner
 from infobip_connector.hosts.mcp.structured import (
     MAX_DEPTH,
     NESTED_META,
     as_given_schema,
     structured_content,
-    tool_output_schema,
 )
-from infobip_connector.hosts.mcp.tools import build_tools
 from infobip_connector.safejson import deeper_calls, nested_deeper_than
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
@@ -119,7 +115,7 @@ def test_every_output_meets_the_tools_schema_whatever_infobip_gives(name: str) -
     schema or the answer is outcome_unknown (a required field)."""
     action = component.definition.action(name)
     declared = Draft202012Validator(component.output_schema(name))
-    as_given = Draft202012Validator(tool_output_schema(component.output_schema(name)))
+    as_given = Draft202012Validator(as_given_schema(component.output_schema(name)))
     values = OPERATIONS[name].sample
     sample = action.output.sample
     output = component.execute(name, values, CONNECTION, transport=_echoing(sample))
@@ -139,7 +135,7 @@ def test_every_output_meets_the_tools_schema_whatever_infobip_gives(name: str) -
     # The check above ran, and (where a field may be kept) on outputs the declared schema
     # alone refuses; an output of required fields only (a scheduled bulk's) keeps none.
     assert delivered > 0
-    assert kept > 0 or "anyOf" not in json.dumps(as_given.schema["properties"])
+    assert kept > 0 or "anyOf" not in json.dumps(as_given.schema)
 
 
 def test_a_required_field_and_an_undeclared_one_stay_as_declared() -> None:
@@ -240,6 +236,7 @@ def test_an_agent_on_the_sdk_gets_kept_and_deep_values(
     deep = "[" * 1000 + '"1"' + "]" * 1000
     answers = {"kept": _logs('"free"'), "deep": _logs(deep), "plain": _logs('{"currency": "EUR"}')}
     results: dict[str, Any] = {}
+    errors: list[Any] = []
 
     async def scenario() -> None:
         with anyio.fail_after(120):
@@ -248,6 +245,8 @@ def test_an_agent_on_the_sdk_gets_kept_and_deep_values(
                     sandbox.script("GET", "/sms/3/logs", Fault(status=200, body=body))
                     # The client refuses a result that does not meet the tool's outputSchema.
                     results[case] = await client.call_tool("getSmsLogs", {})
+                sandbox.script("GET", "/sms/3/logs", Fault(status=400))
+                errors.append(await client.call_tool("getSmsLogs", {}))
 
     anyio.run(scenario)
     for case, result in results.items():
@@ -257,6 +256,11 @@ def test_an_agent_on_the_sdk_gets_kept_and_deep_values(
         # The text holds the whole output.
         whole = orjson.loads(result.content[0].text.splitlines()[-1])
         assert _sorted(whole) == _sorted(orjson.loads(answers[case])), case
+    # An error is no output: the text alone carries it (its last line), so that a client
+    # checking error results against the outputSchema too does not lose it.
+    (refused,) = errors
+    assert refused.is_error and refused.structured_content is None
+    assert json.loads(refused.content[0].text.splitlines()[-1])["error"]["type"] == "rejected"
     assert results["kept"].structured_content["results"][0]["price"] == "free"
     assert NESTED_META not in (results["kept"].meta or {})
     assert (results["deep"].meta or {})[NESTED_META] is True
@@ -278,38 +282,3 @@ def test_the_quick_depth_test_agrees_with_the_walk(levels: int, beside: Any) -> 
     assert (shown is data) == (levels <= MAX_DEPTH)
     assert not nested_deeper_than(shown, MAX_DEPTH)
     assert shown["n"] == beside
-
-
-ERRORS = [
-    InputError([{"path": "messages[0].text", "message": "must not be empty"}]),
-    OutcomeUnknownError(
-        "the answer was lost", {"bulkId": "B", "messageIds": ["M1"], "idempotency_key": "k"}
-    ),
-    RejectedError("Infobip refused it", {"violations": [{"field": "to", "message": "bad"}]}),
-    RateLimitedError("slow down", {"retryAfter": 3}),
-]
-
-
-@pytest.mark.parametrize("name", component.action_names)
-def test_an_error_result_meets_the_tools_schema_and_nothing_else_does(name: str) -> None:
-    """Some clients check an error result against outputSchema too (and would lose it)."""
-    tools = build_tools(component, [name], confirm_sends=False)
-    runner = ToolRunner(component, tools, {"token": KEY}, None, sandbox=True)
-    validator = Draft202012Validator(tools[name].output_schema)
-    Draft202012Validator.check_schema(tools[name].output_schema)
-    for error in ERRORS:
-        result = runner.error_result(error, key="k")
-        assert validator.is_valid(structured_content(result.structured)), error
-    output = component.definition.action(name).output.sample
-    assert validator.is_valid(output)
-    error = runner.error_result(ERRORS[0]).structured
-    assert not validator.is_valid({**output, **error})  # never both
-    assert not validator.is_valid({"error": {"type": "input"}})
-    if component.output_schema(name).get("required"):
-        assert not validator.is_valid({})
-
-
-def test_an_output_may_not_declare_error() -> None:
-    schema = {"type": "object", "properties": {"error": {"type": "string"}}}
-    with pytest.raises(ValueError, match="error"):
-        tool_output_schema(schema)

@@ -27,7 +27,7 @@ from infobip_connector.hosts.mcp.calls import (
     UnknownTool,
 )
 from infobip_connector.hosts.mcp.resources import build_resources
-from infobip_connector.hosts.mcp.structured import tool_output_schema
+from infobip_connector.hosts.mcp.structured import as_given_schema
 from infobip_connector.hosts.mcp.tools import (
     CONFIRM,
     IDEMPOTENCY_KEY,
@@ -87,7 +87,7 @@ def test_tools_carry_the_derived_schemas_and_the_definitions_words() -> None:
                 derived["properties"][argument] = tool.input_schema["properties"][argument]
         assert tool.input_schema == derived
         declared = json.loads((folder / f"{name}.output.schema.json").read_text())
-        assert tool.output_schema == tool_output_schema(declared)  # tests/test_mcp_structured.py
+        assert tool.output_schema == as_given_schema(declared)  # tests/test_mcp_structured.py
         assert tool.description.startswith(component.definition.action(name).description)
         assert not tool.needs_confirmation
 

@@ -68,8 +68,9 @@ class UnknownTool(LookupError):
 
 @dataclass(frozen=True)
 class CallResult:
-    """What a call gives back: ``structured``, the output or the error object, as the tool's
-    ``outputSchema`` has them (``structured.py``, which also cuts what lies too deep).
+    """What a call gives back: ``structured``, the output (as the tool's ``outputSchema``
+    has it, ``structured.py``, which also cuts what lies too deep for the SDK) or the error
+    object (given in the text alone, ``server.py``).
 
     ``text`` is the same for a reader: the JSON on one line (after the sandbox note and an
     error's message, each on a line of their own); ``meta`` goes into the result's ``_meta``.

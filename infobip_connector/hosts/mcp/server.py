@@ -103,14 +103,17 @@ def build_server(
             raise invalid_params(
                 [{"path": "params.name", "message": exc.expected}], str(exc)
             ) from None
+        text: list[types.ContentBlock] = [types.TextContent(text=result.text)]
+        if result.is_error:
+            # The error object is no output: given as structuredContent it would fail the
+            # tool's outputSchema, which some clients check error results against too (and
+            # then lose the error, with a send's IDs). It is the text's last line.
+            return types.CallToolResult(content=text, is_error=True, _meta=result.meta)
         structured, meta = structured_content(result.structured), result.meta
         if structured is not result.structured:
             meta = {**(meta or {}), NESTED_META: True}
         return types.CallToolResult(
-            content=[types.TextContent(text=result.text)],
-            structured_content=structured,
-            is_error=result.is_error,
-            _meta=meta,
+            content=text, structured_content=structured, is_error=False, _meta=meta
         )
 
     async def list_resources(

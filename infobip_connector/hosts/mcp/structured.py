@@ -14,6 +14,9 @@ past about 255 levels and whose reader stops at about 200, where an answer may n
 such a result would be lost as a bare protocol error (after a send: with its IDs). So a
 value nested deeper than ``MAX_DEPTH`` levels of ``structuredContent`` is given there as its
 JSON text; the text content of the result holds the whole output as JSON, nothing cut.
+
+An error result has no ``structuredContent`` (``server.py``): the error object is no
+output, and some clients check error results against ``outputSchema`` too.
 """
 
 from __future__ import annotations
@@ -34,48 +37,6 @@ _ANNOTATIONS = ("title", "description", "examples")
 
 #: ``_meta`` of a result whose ``structuredContent`` gives data nested too deep as text.
 NESTED_META = "infobip-connector/nestedAsText"
-
-#: An error result's one member (``ConnectorError.to_dict``): some clients check an error
-#: result against the tool's ``outputSchema`` too, and would throw away the error (with a
-#: send's IDs and execution key), so the schema has it as the other shape a result takes.
-_ERROR = {
-    "description": (
-        "Only in an error result (isError: true), alone: the error object the CLI prints."
-    ),
-    "type": "object",
-    "properties": {
-        "type": {
-            "description": (
-                "input, configuration, authentication, rejected, rate_limited, unreachable, "
-                "outcome_unknown, usage or internal."
-            ),
-            "type": "string",
-        },
-        "message": {"description": "What happened and what to do.", "type": "string"},
-        "details": {
-            "description": (
-                "What the type carries: the wrong fields by path (input), the IDs sent and "
-                "the execution key (outcome_unknown), Infobip's violations (rejected)."
-            ),
-            "type": "object",
-        },
-    },
-    "required": ["type", "message", "details"],
-}
-
-
-def tool_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """A tool's ``outputSchema`` for an action of output ``schema``: ``as_given_schema`` of
-    it, or an error result's ``{"error": {...}}`` alone. Raises ValueError for an output
-    declaring a member ``error`` (the two would be one). A new dict."""
-    shaped = as_given_schema(schema)
-    properties = dict(shaped.get("properties", {}))
-    if "error" in properties:
-        raise ValueError("an output declaring 'error' cannot be told from an error result")
-    shaped["properties"] = {**properties, "error": _ERROR}
-    declared = {"required": shaped.pop("required", []), "not": {"required": ["error"]}}
-    shaped["anyOf"] = [declared, {"required": ["error"], "maxProperties": 1}]
-    return shaped
 
 
 def as_given_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Plain data only (no MCP SDK here), so the choice of tools and their schemas are tested
 without the ``mcp`` extra. A tool is one action: its name, title and description come from
 ``connector.yaml``, its schemas are the derived ones (``schemas/*.json``; the output's with
-room for values kept as Infobip gave them and for an error result, ``structured.py``), and
-its hints follow the action's ``kind``:
+room for values kept as Infobip gave them, ``structured.py``), and its hints follow the
+action's ``kind``:
 
 ========  ============  ===============  ==============
 kind      readOnlyHint  destructiveHint  idempotentHint
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
-from .structured import tool_output_schema
+from .structured import as_given_schema
 
 if TYPE_CHECKING:
     from ...component import Component
@@ -156,7 +156,7 @@ def build_tools(
             description=_sentence(action.description) + (_KEY_NOTE if sends else ""),
             kind=action.kind,
             input_schema=input_schema,
-            output_schema=tool_output_schema(copy.deepcopy(component.output_schema(name))),
+            output_schema=as_given_schema(copy.deepcopy(component.output_schema(name))),
             annotations={"title": action.title, **_HINTS[action.kind], "openWorldHint": True},
             needs_confirmation=confirm,
             takes_idempotency_key=sends,
