@@ -282,3 +282,27 @@ def test_the_quick_depth_test_agrees_with_the_walk(levels: int, beside: Any) -> 
     assert (shown is data) == (levels <= MAX_DEPTH)
     assert not nested_deeper_than(shown, MAX_DEPTH)
     assert shown["n"] == beside
+
+
+@pytest.mark.parametrize("mark", ["\u0085", "\u2028", "\u2029"])
+def test_the_json_of_a_result_is_one_line_to_every_reader(mark: str) -> None:
+    """JSON leaves these unescaped in texts; Python's splitlines and JavaScript break there."""
+    from infobip_connector.errors import RejectedError
+    from infobip_connector.hosts.mcp.calls import ToolRunner
+    from infobip_connector.hosts.mcp.tools import build_tools
+
+    tools = build_tools(component, ["previewSms"], confirm_sends=False)
+    runner = ToolRunner(component, tools, {"token": KEY}, None, sandbox=True)
+    output = {"previews": [{"textPreview": f"a{mark}b", "messageCount": 1}]}
+    error = RejectedError(f"Infobip refused it: bad{mark}thing", {"text": f"x{mark}y"})
+    for result, data in (
+        (runner._result(output, is_error=False), output),
+        (runner.error_result(error), None),
+    ):
+        last = result.text.splitlines()[-1]
+        assert mark not in last
+        read = json.loads(last)
+        assert read == (data if data is not None else result.structured)
+    assert json.loads(runner.error_result(error).text.splitlines()[-1])["error"]["details"] == {
+        "text": f"x{mark}y"
+    }

@@ -211,11 +211,25 @@ class ToolRunner:
         # On one line: the text holds what structuredContent holds (and, whole, what lies too
         # deep for it) for clients that read text only, and indenting it would cost a model
         # more tokens and the protocol more escaping.
-        parts.append(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n"))
+        parts.append(one_line(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n")))
         meta: dict[str, Any] = {SANDBOX_META: True} if self.sandbox else {}
         if lead == REPLAY_NOTE:
             meta[REPLAY_META] = True
         return CallResult(data, "\n".join(parts), is_error, meta or None, key)
+
+
+#: Characters a reader may take for a line break (Python's ``str.splitlines``, JavaScript's
+#: line terminators) that JSON leaves unescaped in its texts; nowhere else in JSON.
+_BREAKS = ("\u0085", "\u2028", "\u2029")
+
+
+def one_line(text: str) -> str:
+    """``text`` (JSON on one line) with each of ``_BREAKS`` escaped, so that every reader
+    finds it on one line; the same JSON data. Nearly every text holds none: looked for first."""
+    for mark in _BREAKS:
+        if mark in text:
+            text = text.replace(mark, f"\\u{ord(mark):04x}")
+    return text
 
 
 def unknown_tool_errors(runner: ToolRunner, method: str, params: Any) -> list[dict[str, str]]:
