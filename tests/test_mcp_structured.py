@@ -294,9 +294,12 @@ def test_the_json_of_a_result_is_one_line_to_every_reader(mark: str) -> None:
     tools = build_tools(component, ["previewSms"], confirm_sends=False)
     runner = ToolRunner(component, tools, {"token": KEY}, None, sandbox=True)
     output = {"previews": [{"textPreview": f"a{mark}b", "messageCount": 1}]}
+    # An integer past 64 bits: written by the standard library, not orjson (hosts/jsonout).
+    wide = {"previews": [{"textPreview": f"{mark}", "messageCount": 2**70}]}
     error = RejectedError(f"Infobip refused it: bad{mark}thing", {"text": f"x{mark}y"})
     for result, data in (
         (runner._result(output, is_error=False), output),
+        (runner._result(wide, is_error=False), wide),
         (runner.error_result(error), None),
     ):
         last = result.text.splitlines()[-1]
