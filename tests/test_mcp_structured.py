@@ -19,13 +19,16 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from infobip_connector import OutcomeUnknownError, component
+from infobip_connector.errors import RejectedError
 from infobip_connector.hosts import jsonout
+from infobip_connector.hosts.mcp.calls import ToolRunner
 from infobip_connector.hosts.mcp.structured import (
     MAX_DEPTH,
     NESTED_META,
     as_given_schema,
     structured_content,
 )
+from infobip_connector.hosts.mcp.tools import build_tools
 from infobip_connector.safejson import deeper_calls, nested_deeper_than
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 
@@ -287,10 +290,6 @@ def test_the_quick_depth_test_agrees_with_the_walk(levels: int, beside: Any) -> 
 @pytest.mark.parametrize("mark", ["\u0085", "\u2028", "\u2029"])
 def test_the_json_of_a_result_is_one_line_to_every_reader(mark: str) -> None:
     """JSON leaves these unescaped in texts; Python's splitlines and JavaScript break there."""
-    from infobip_connector.errors import RejectedError
-    from infobip_connector.hosts.mcp.calls import ToolRunner
-    from infobip_connector.hosts.mcp.tools import build_tools
-
     tools = build_tools(component, ["previewSms"], confirm_sends=False)
     runner = ToolRunner(component, tools, {"token": KEY}, None, sandbox=True)
     output = {"previews": [{"textPreview": f"a{mark}b", "messageCount": 1}]}

@@ -46,6 +46,22 @@ def encode(data: Any, *, pretty: bool = True) -> bytes:
         return (text + "\n").encode("utf-8")
 
 
+#: Characters a reader may take for a line break (Python's ``str.splitlines``, JavaScript's
+#: line terminators) that JSON leaves unescaped in its texts; nowhere else in JSON.
+_BREAKS = ("\u0085", "\u2028", "\u2029")
+
+
+def line(data: Any) -> str:
+    """``data`` as compact JSON text (``encode``) on one line for every reader: without the
+    final newline, and each of ``_BREAKS`` escaped (the same JSON data). Nearly every text
+    holds none of them: each is looked for before any copy."""
+    text = encode(data, pretty=False).decode("utf-8").rstrip("\n")
+    for mark in _BREAKS:
+        if mark in text:
+            text = text.replace(mark, f"\\u{ord(mark):04x}")
+    return text
+
+
 def write(data: Any, *, pretty: bool = True, out: TextIO | None = None) -> None:
     """Encode ``data`` and write it in one call to the byte stream under ``out`` (stdout).
 

@@ -72,8 +72,9 @@ class CallResult:
     has it, ``structured.py``, which also cuts what lies too deep for the SDK) or the error
     object (given in the text alone, ``server.py``).
 
-    ``text`` is the same for a reader: the JSON on one line (after the sandbox note and an
-    error's message, each on a line of their own); ``meta`` goes into the result's ``_meta``.
+    ``text`` is the same for a reader: the sandbox note, a replay's note or an error's
+    message (which may span lines), then the whole JSON on the last line (``jsonout.line``);
+    ``meta`` goes into the result's ``_meta``.
     """
 
     structured: dict[str, Any]
@@ -211,25 +212,11 @@ class ToolRunner:
         # On one line: the text holds what structuredContent holds (and, whole, what lies too
         # deep for it) for clients that read text only, and indenting it would cost a model
         # more tokens and the protocol more escaping.
-        parts.append(one_line(jsonout.encode(data, pretty=False).decode("utf-8").rstrip("\n")))
+        parts.append(jsonout.line(data))
         meta: dict[str, Any] = {SANDBOX_META: True} if self.sandbox else {}
         if lead == REPLAY_NOTE:
             meta[REPLAY_META] = True
         return CallResult(data, "\n".join(parts), is_error, meta or None, key)
-
-
-#: Characters a reader may take for a line break (Python's ``str.splitlines``, JavaScript's
-#: line terminators) that JSON leaves unescaped in its texts; nowhere else in JSON.
-_BREAKS = ("\u0085", "\u2028", "\u2029")
-
-
-def one_line(text: str) -> str:
-    """``text`` (JSON on one line) with each of ``_BREAKS`` escaped, so that every reader
-    finds it on one line; the same JSON data. Nearly every text holds none: looked for first."""
-    for mark in _BREAKS:
-        if mark in text:
-            text = text.replace(mark, f"\\u{ord(mark):04x}")
-    return text
 
 
 def unknown_tool_errors(runner: ToolRunner, method: str, params: Any) -> list[dict[str, str]]:

@@ -118,14 +118,10 @@ def _cut(value: Any, level: int) -> Any:
     below ``MAX_DEPTH`` as text; recursion stays within ``MAX_DEPTH`` calls."""
     if isinstance(value, dict):
         if level > MAX_DEPTH:
-            return _text(value)
+            return jsonout.line(value)
         return {key: _cut(item, level + 1) for key, item in value.items()}
     if isinstance(value, list):
         if level > MAX_DEPTH:
-            return _text(value)
+            return jsonout.line(value)
         return [_cut(item, level + 1) for item in value]
     return value
-
-
-def _text(value: Any) -> str:
-    return jsonout.encode(value, pretty=False).decode("utf-8").rstrip("\n")
