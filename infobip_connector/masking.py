@@ -34,6 +34,10 @@ _PERCENT = re.compile(r"%(2[1-9A-Fa-f]|[3-6][0-9A-Fa-f]|7[0-9A-Ea-e])")
 
 
 _PERCENT_BYTES = re.compile(_PERCENT.pattern.encode())
+#: '%' as a byte value. Bytes are searched with ``find`` or for an int: ``b"..." in data``
+#: first tries its operand as an int, raising and clearing a TypeError inside each test
+#: (about 80 ns, four times in every send's answer).
+_PERCENT_BYTE = ord("%")
 
 
 def _unpercent(match: re.Match[str]) -> str:
@@ -55,9 +59,12 @@ def may_hold(data: bytes, secret: str) -> bool:
     if not secret.isascii():
         return True
     needle = secret.lower().encode()
-    if needle in data.lower() if len(data) <= _PIECE else _holds_lowered(data, needle):
+    if data.lower().find(needle) != -1 if len(data) <= _PIECE else _holds_lowered(data, needle):
         return True
-    return b"%" in data and needle in _PERCENT_BYTES.sub(_unpercent_bytes, data).lower()
+    return (
+        _PERCENT_BYTE in data
+        and _PERCENT_BYTES.sub(_unpercent_bytes, data).lower().find(needle) != -1
+    )
 
 
 # Large texts are lower-cased a piece at a time: a lower-cased copy of a whole 100,000-message
@@ -70,7 +77,7 @@ def _holds_lowered(data: bytes, needle: bytes) -> bool:
     ``_PIECE`` bytes that overlap by one byte less than ``needle``, so none is missed."""
     overlap = len(needle) - 1
     return any(
-        needle in data[start : start + _PIECE + overlap].lower()
+        data[start : start + _PIECE + overlap].lower().find(needle) != -1
         for start in range(0, len(data), _PIECE)
     )
 
@@ -86,13 +93,13 @@ def held_of(data: bytes, secrets: Sequence[str]) -> list[str]:
         overlap = max(map(len, left.values())) - 1
         for start in range(0, len(data), _PIECE):
             piece = data[start : start + _PIECE + overlap].lower()
-            for secret in [s for s, needle in left.items() if needle in piece]:
+            for secret in [s for s, needle in left.items() if piece.find(needle) != -1]:
                 del left[secret]
             if not left:
                 break
-    if left and b"%" in data:
+    if left and _PERCENT_BYTE in data:
         plain = _PERCENT_BYTES.sub(_unpercent_bytes, data).lower()
-        for secret in [s for s, needle in left.items() if needle in plain]:
+        for secret in [s for s, needle in left.items() if plain.find(needle) != -1]:
             del left[secret]
     return [secret for secret in secrets if secret not in left]
 

@@ -252,7 +252,8 @@ def _in_range(ranged: list[str], literal: str) -> float | str:
 
 def _may_underflow(data: bytes) -> bool:
     """Whether ``data`` may hold a number literal too small for a double (``1e-400``)."""
-    return _ZEROS in data or _LOW_EXPONENT.search(data) is not None
+    # ``find``, not ``in``: see masking._PERCENT_BYTE.
+    return data.find(_ZEROS) != -1 or _LOW_EXPONENT.search(data) is not None
 
 
 def _read_keeping_digits(text: str, ranged: list[str], depth_checked: bool) -> Any:

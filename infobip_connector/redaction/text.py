@@ -73,6 +73,9 @@ _URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s
 MAX_ESCAPE_LEVELS = 8
 _TOO_DEEP = f"(not shown: it spells a key through more than {MAX_ESCAPE_LEVELS} levels of escapes)"
 
+#: '\\' and '%' as byte values: tested as ints, bytes are searched without the TypeError
+#: that ``b"..." in data`` raises and clears inside each test (``masking._PERCENT_BYTE``).
+_BACKSLASH, _PERCENT = ord("\\"), ord("%")
 # The JSON escapes that can spell a visible ASCII character (the only ones a key has).
 _ESCAPE = re.compile(r'\\(?:u00(2[0-9a-fA-F]|[3-6][0-9a-fA-F]|7[0-9a-eA-E])|(["\\/]))')
 
@@ -171,7 +174,9 @@ def scrub_answer(body: Any, raw: bytes, secret: str, reference: Mapping[str, Any
     then a compact re-encoding, where nothing is escaped, is tested the same way. Numbers
     are never masked: no accepted key is one that a number can spell (``apikey.py``).
     """
-    if not may_hold(raw, secret) and (b"\\" not in raw or not _compact_spells(body, (secret,))):
+    if not may_hold(raw, secret) and (
+        _BACKSLASH not in raw or not _compact_spells(body, (secret,))
+    ):
         return body
     # The mask of every key a text may be masked for in turn (the others this answer is
     # scrubbed for are carried by its request, so among the known ones).
@@ -193,7 +198,7 @@ def _compact_spells(body: Any, secrets: Sequence[str]) -> list[str]:
     except TypeError:
         return list(secrets)
     held = set(held_of(compact, secrets))
-    percent = b"%" in compact
+    percent = _PERCENT in compact
     for secret in secrets:
         escaped = orjson.dumps(secret)[1:-1].decode()
         if secret in held or escaped == secret:
@@ -227,7 +232,7 @@ def _spelled(body: Any, raw: bytes | None, secrets: tuple[str, ...]) -> list[str
     their order: each tested as ``scrub_answer`` tests its one key, with every text
     searched once for all of them (``masking.held_of``)."""
     held = set(held_of(raw, secrets)) if raw is not None else set()
-    if len(held) < len(secrets) and (raw is None or b"\\" in raw):
+    if len(held) < len(secrets) and (raw is None or _BACKSLASH in raw):
         held.update(_compact_spells(body, [s for s in secrets if s not in held]))
     return [secret for secret in secrets if secret in held]
 

@@ -101,7 +101,7 @@ def all_pass(values: list[str], full: Test) -> bool:
     if (
         joined.isascii()
         and " " not in joined
-        and b"\0" not in joined.encode().translate(_CONTROLS_TO_NUL)
+        and 0 not in joined.encode().translate(_CONTROLS_TO_NUL)  # 0: a NUL byte
         and "" not in values
     ):
         return True

@@ -38,6 +38,8 @@ from .table import ROUTES
 if TYPE_CHECKING:
     from .transport import SandboxTransport
 
+_AT = ord("@")
+
 # Bodies larger than this are refused with 413 (a 100,000-destination bulk is about 5 MB).
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -248,7 +250,10 @@ class Sandbox(People, Sending):
                     _redact(headers),
                     # Credentials need an '@' (user:pw@) or a credentials object; most
                     # bodies have neither and are recorded without a walk.
-                    shown_body(parsed) if b"@" in body or b"credentials" in body else parsed,
+                    # (``find`` and an int: ``b"..." in`` raises and clears a TypeError.)
+                    shown_body(parsed)
+                    if _AT in body or body.find(b"credentials") != -1
+                    else parsed,
                     received_at,
                     answer.outcome,
                     None if unanswered else answer.status,

@@ -31,6 +31,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _STRUCTURAL = re.compile(r'["\[\]{}]')
 # A scalar other than a string: a number, true, false or null.
 _SCALAR = re.compile(r"[^\s,\]}]+")
+_MINUS = ord("-")
 _HEAD = b'{"jsonrpc":"2.0","id":null'
 
 
@@ -63,7 +64,7 @@ def keep_spelling(raw: bytes, document: Any) -> None:
             return
     batch = isinstance(document, list)
     items = document if batch else [document]
-    negative = b"-" in raw
+    negative = _MINUS in raw  # an int: ``b"-" in`` raises and clears a TypeError inside
     if not any(isinstance(item, dict) and _respelled(item.get("id"), negative) for item in items):
         return
     text = raw.decode("utf-8")
