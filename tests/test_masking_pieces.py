@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infobip_connector import masking
-from infobip_connector.masking import may_hold
+from infobip_connector.masking import held_of, may_hold
 
 KEY = "Bench-Key-0123456789abcdef"
 
@@ -26,3 +26,17 @@ def test_a_key_at_the_very_end_of_a_large_answer_is_found() -> None:
     data = b"0" * (3 * masking._PIECE) + KEY.lower().encode()
     assert may_hold(data, KEY)
     assert not may_hold(data[:-1], KEY)
+
+
+@pytest.mark.parametrize(
+    ("size", "at"),
+    [(40, 0), (3 * masking._PIECE, 0), (3 * masking._PIECE, masking._PIECE)],
+    ids=["short", "large", "piece start"],
+)
+def test_a_key_where_a_search_starts_is_found(size: int, at: int) -> None:
+    # The first byte searched (of the data, or of a piece): a search's answer 0 is a find.
+    filler = b"0" * size
+    data = filler[:at] + KEY.swapcase().encode() + filler[at:]
+    assert may_hold(data, KEY)
+    assert held_of(data, ["Other-Key-0123456789abcdef", KEY]) == [KEY]
+    assert held_of(filler, [KEY]) == []
