@@ -21,9 +21,10 @@ def dump_json(data: Any, pretty: bool = True) -> None:
 
 
 def fail(error: ConnectorError) -> NoReturn:
-    # Strict JSON: an engine reading stderr must be able to parse it (details are JSON-safe).
+    # Strict JSON on one line: an engine reading stderr must be able to parse it (details
+    # are JSON-safe), whatever it takes for a line break.
     text = json.dumps(error.to_dict(), ensure_ascii=False, allow_nan=False)
-    sys.stderr.write(redact(text, sent_ids(error.details)) + "\n")
+    sys.stderr.write(jsonout.escaped_break_text(redact(text, sent_ids(error.details))) + "\n")
     raise SystemExit(error.exit_code)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from ..component import Component
+from . import jsonout
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
@@ -202,7 +203,8 @@ def run_demo(
             stream.write(readable(outputs[step]) + "\n")
     outputs["reply"] = _reply(component, sandbox, connection, outputs)
     if as_json:
-        stream.write(json.dumps(outputs, indent=None if compact else 2, ensure_ascii=False) + "\n")
+        text = json.dumps(outputs, indent=None if compact else 2, ensure_ascii=False)
+        stream.write(jsonout.escaped_break_text(text) + "\n")
     else:
         title = component.definition.trigger(REPLY_TRIGGER).title
         stream.write(

@@ -36,6 +36,7 @@ from pydantic_core import PydanticSerializationError
 
 from ...errors import member_path
 from ...redaction import get_logger, redact
+from .. import jsonout
 from ..serve import lenient
 from ..serve.lost import NOT_RUN_NOTIFICATION
 from ..uniquejson import first_repeat
@@ -175,4 +176,5 @@ def encoded(message: types.JSONRPCMessage) -> bytes:
     except PydanticSerializationError:
         dumped = message.model_dump(by_alias=True, exclude_unset=True, mode="json")
         data = json.dumps(dumped, separators=(",", ":"))
-    return data.encode("utf-8") + b"\n"
+    # One line for every reader: no U+2028 or the like left raw in a text (``jsonout``).
+    return jsonout.escaped_breaks(data.encode("utf-8")) + b"\n"
