@@ -79,3 +79,23 @@ def test_the_sandbox_records_no_subscription_secret() -> None:
     # Kept to sign with.
     kept = sandbox.subscriptions.security[registration["authId"]]
     assert kept["credentials"] == {"secretKey": secret}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"authId":"a2","type":"BASIC","\\u0063redentials":{"username":"u","password":"hunter2"}}',
+        b'{"authId":"a2","type":"BASIC","credentials":{"username":"u","p\\u0061ssword":"hunter2"}}',
+        b'{"authId":"a2","note":{"password":"hunter2"}}',
+        b'{"notifyUrl":"https://u:hunter2\\u0040hooks.example.com/x"}',
+    ],
+    ids=["escaped credentials", "escaped password", "password elsewhere", "escaped at"],
+)
+def test_the_sandbox_records_no_secret_however_the_body_spells_it(body: bytes) -> None:
+    # The record is made from the parsed body: what its bytes spell with escapes is masked
+    # as what they spell plainly.
+    sandbox = Sandbox(deliver_reports=False)
+    headers = {"Authorization": f"App {CONNECTION['token']}", "Content-Type": "application/json"}
+    sandbox.handle("POST", "/subscriptions/1/security", headers, body)
+    (request,) = sandbox.requests
+    assert "hunter2" not in str(request.body)

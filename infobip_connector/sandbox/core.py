@@ -24,7 +24,7 @@ from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
 from .idempotency import DEFAULT_GRACE_PERIOD, MessageIds
 from .ledger import SmsLedger
-from .masking import shown_body
+from .masking import may_mask, shown_body
 from .people import People
 from .reports import (
     DeliveryReportRecord,
@@ -37,8 +37,6 @@ from .table import ROUTES
 
 if TYPE_CHECKING:
     from .transport import SandboxTransport
-
-_AT = ord("@")
 
 # Bodies larger than this are refused with 413 (a 100,000-destination bulk is about 5 MB).
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -248,12 +246,7 @@ class Sandbox(People, Sending):
                     method,
                     path,
                     _redact(headers),
-                    # Credentials need an '@' (user:pw@) or a credentials object; most
-                    # bodies have neither and are recorded without a walk.
-                    # (``find`` and an int: ``b"..." in`` raises and clears a TypeError.)
-                    shown_body(parsed)
-                    if _AT in body or body.find(b"credentials") != -1
-                    else parsed,
+                    shown_body(parsed) if may_mask(body) else parsed,
                     received_at,
                     answer.outcome,
                     None if unanswered else answer.status,

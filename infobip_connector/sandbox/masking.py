@@ -67,6 +67,19 @@ def shown_url(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
 
 
+#: What JSON bytes hold wherever ``shown_body`` would mask something: an '@' (a URL's
+#: ``user:password@``), a secret member's name, or an escape (``\u0040``) spelling either.
+_SHOWN_MARKS = (*(name.encode() for name in sorted(_SECRET_MEMBERS)), b"\\u")
+_AT = ord("@")
+
+
+def may_mask(raw: bytes) -> bool:
+    """Whether ``shown_body`` may change the JSON body ``raw`` (UTF-8) holds: most bodies hold
+    none of ``_SHOWN_MARKS`` and are recorded as parsed, without a walk."""
+    # ``find`` and an int: ``b"..." in`` raises and clears a TypeError inside each test.
+    return _AT in raw or any(raw.find(mark) != -1 for mark in _SHOWN_MARKS)
+
+
 def shown_body(value: Any) -> Any:
     """A JSON body as a record shows it: URL passwords and credential secrets masked."""
     if isinstance(value, str):
