@@ -5,7 +5,9 @@ credentials are masked in the sandbox's request records too."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import pytest
 
@@ -81,21 +83,85 @@ def test_the_sandbox_records_no_subscription_secret() -> None:
     assert kept["credentials"] == {"secretKey": secret}
 
 
+SUBSCRIPTION = "/subscriptions/1/subscription/SMS"
+
+
+def _subscription(credentials_name: str = "credentials", secret_name: str = "secretKey") -> Any:
+    security = {"authId": "a1", "type": "HMAC", credentials_name: {secret_name: "hunter2"}}
+    return {
+        "subscriptionId": "s1",
+        "events": ["INBOUND_MESSAGE"],
+        "profile": {
+            "profileId": "p1",
+            "webhook": {"notifyUrl": "https://hooks.example.com/x"},
+            "security": security,
+        },
+    }
+
+
+def _recorded(body: bytes, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """The sandbox's answer to ``body`` posted as a subscription, and its record as text."""
+    sandbox = Sandbox(deliver_reports=False)
+    sent = {"Authorization": f"App {CONNECTION['token']}", "Content-Type": "application/json"}
+    reply = sandbox.handle("POST", SUBSCRIPTION, {**sent, **(headers or {})}, body)
+    (request,) = sandbox.requests
+    return reply.status, f"{request.body} {list(request.headers.items())}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16", "utf-32"])
+def test_an_accepted_subscription_is_recorded_without_its_secret(encoding: str) -> None:
+    # The JSON reader takes UTF-16 and UTF-32 too, whose bytes spell no member name in ASCII.
+    status, record = _recorded(json.dumps(_subscription()).encode(encoding))
+    assert status == 201
+    assert "hunter2" not in record and "***" in record
+
+
 @pytest.mark.parametrize(
     "body",
     [
-        b'{"authId":"a2","type":"BASIC","\\u0063redentials":{"username":"u","password":"hunter2"}}',
-        b'{"authId":"a2","type":"BASIC","credentials":{"username":"u","p\\u0061ssword":"hunter2"}}',
+        json.dumps(_subscription()).replace('"credentials"', '"\\u0063redentials"').encode(),
+        json.dumps(_subscription()).replace('"secretKey"', '"s\\u0065cretKey"').encode(),
         b'{"authId":"a2","note":{"password":"hunter2"}}',
+        b'{"authId":"a2","note":{"Password":["hunter2"]}}',
         b'{"notifyUrl":"https://u:hunter2\\u0040hooks.example.com/x"}',
+        b'{"credentials":{"password":"hunter2"}} trailing',
+        b'{"credentials":{"password":"hunter2"},"x":NaN}',
+        b"password=hunter2&user=u",
+        b"<password>hunter2</password>",
     ],
-    ids=["escaped credentials", "escaped password", "password elsewhere", "escaped at"],
+    ids=[
+        "escaped credentials",
+        "escaped secretKey",
+        "password elsewhere",
+        "Password holding a list",
+        "escaped at",
+        "not JSON: trailing text",
+        "not JSON: NaN",
+        "a form",
+        "XML",
+    ],
 )
 def test_the_sandbox_records_no_secret_however_the_body_spells_it(body: bytes) -> None:
-    # The record is made from the parsed body: what its bytes spell with escapes is masked
-    # as what they spell plainly.
-    sandbox = Sandbox(deliver_reports=False)
-    headers = {"Authorization": f"App {CONNECTION['token']}", "Content-Type": "application/json"}
-    sandbox.handle("POST", "/subscriptions/1/security", headers, body)
-    (request,) = sandbox.requests
-    assert "hunter2" not in str(request.body)
+    assert "hunter2" not in _recorded(body)[1]
+
+
+def test_the_sandbox_records_no_proxy_credentials() -> None:
+    record = _recorded(b"{}", {"Proxy-Authorization": "Basic dTpodW50ZXIy"})[1]
+    assert "dTpodW50ZXIy" not in record
+
+
+def test_an_unreadable_notify_url_is_told_without_its_password(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="infobip_connector.sandbox")
+    sandbox = Sandbox(report_delay=0.0)
+    url = "http://user:hunter2\uff03x@127.0.0.1:9/dr"
+    sandbox.handle(
+        "POST",
+        "/sms/2/text/advanced",
+        {"Authorization": f"App {CONNECTION['token']}"},
+        json.dumps(sms(url)).encode(),
+    )
+    (record,) = sandbox.reports
+    assert record.outcome == "invalid_url" and "user:***@" in str(record.error)
+    assert "hunter2" not in str(record.error) and "hunter2" not in caplog.text

@@ -24,7 +24,7 @@ from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
 from .idempotency import DEFAULT_GRACE_PERIOD, MessageIds
 from .ledger import SmsLedger
-from .masking import may_mask, shown_body
+from .masking import recorded_body
 from .people import People
 from .reports import (
     DeliveryReportRecord,
@@ -80,10 +80,11 @@ def _headers(headers: Mapping[str, str]) -> httpx.Headers:
 
 def _redact(headers: Mapping[str, str]) -> httpx.Headers:
     shown = _headers(headers)
-    value = shown.get("authorization")
-    if value is not None:
-        scheme, _, rest = value.partition(" ")
-        shown["authorization"] = f"{scheme} ***" if rest else "***"
+    for name in ("authorization", "proxy-authorization"):
+        value = shown.get(name)
+        if value is not None:
+            scheme, _, rest = value.partition(" ")
+            shown[name] = f"{scheme} ***" if rest else "***"
     return shown
 
 
@@ -246,7 +247,7 @@ class Sandbox(People, Sending):
                     method,
                     path,
                     _redact(headers),
-                    shown_body(parsed) if may_mask(body) else parsed,
+                    recorded_body(body, parsed, is_json),
                     received_at,
                     answer.outcome,
                     None if unanswered else answer.status,

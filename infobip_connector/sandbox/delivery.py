@@ -14,6 +14,7 @@ import http.client
 import ipaddress
 import itertools
 import logging
+import re
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import wire
+from .masking import MASK
 
 log = logging.getLogger("infobip_connector.sandbox")
 
@@ -51,6 +53,14 @@ class Target:
             return False
 
 
+def _without_userinfo(said: str, url: str) -> str:
+    """``said`` (why ``url`` could not be read, which may quote its network location) with the
+    URL's password masked where it quotes it."""
+    userinfo = re.split(r"[/?#]", url.partition("://")[2], maxsplit=1)[0].rpartition("@")[0]
+    user, colon, password = userinfo.partition(":")
+    return said.replace(userinfo, f"{user}:{MASK}") if colon and password else said
+
+
 def parse_target(url: str) -> Target | str:
     """The ``Target`` of ``url``, or a sentence saying why it is not a usable URL."""
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
@@ -60,7 +70,7 @@ def parse_target(url: str) -> Target | str:
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
-        return f"not a valid URL ({exc})"
+        return f"not a valid URL ({_without_userinfo(str(exc), url)})"
     if parts.scheme not in ("http", "https"):
         return "not an http:// or https:// URL"
     if not host:

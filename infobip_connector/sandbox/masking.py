@@ -10,6 +10,7 @@ key: a test's log or snapshot never holds a credential.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -67,28 +68,56 @@ def shown_url(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
 
 
-#: What JSON bytes hold wherever ``shown_body`` would mask something: an '@' (a URL's
-#: ``user:password@``), a secret member's name, or an escape (``\u0040``) spelling either.
-_SHOWN_MARKS = (*(name.encode() for name in sorted(_SECRET_MEMBERS)), b"\\u")
+#: The secret members' names as ``shown_body`` compares them: in any letter case.
+_SECRET_NAMES = frozenset(name.lower() for name in _SECRET_MEMBERS)
+#: What a body's bytes hold wherever it may name a secret member: the name in any letter
+#: case, or a JSON escape (``\u0061``) that may spell one (or a URL's '@').
+_NAMING = b"|".join(re.escape(name.encode()) for name in sorted(_SECRET_NAMES)) + rb"|\\u"
+_NAMES_SECRET = re.compile(_NAMING, re.IGNORECASE)
+_NAMES_SECRET_TEXT = re.compile(_NAMING.decode(), re.IGNORECASE)
 _AT = ord("@")
 
 
 def may_mask(raw: bytes) -> bool:
-    """Whether ``shown_body`` may change the JSON body ``raw`` (UTF-8) holds: most bodies hold
-    none of ``_SHOWN_MARKS`` and are recorded as parsed, without a walk."""
-    # ``find`` and an int: ``b"..." in`` raises and clears a TypeError inside each test.
-    return _AT in raw or any(raw.find(mark) != -1 for mark in _SHOWN_MARKS)
+    """Whether a record of the body ``raw`` may differ from the body as read: most bodies hold
+    neither an '@' (a URL's ``user:password@``) nor what may name a secret member
+    (``_NAMING``), and are recorded as parsed, without a walk. A body in UTF-16 or UTF-32
+    (which the JSON reader takes too) spells neither in these bytes: it is walked."""
+    # An int: ``b"@" in`` raises and clears a TypeError inside the test.
+    return (
+        _AT in raw
+        or json.detect_encoding(raw) not in ("utf-8", "utf-8-sig")
+        or _NAMES_SECRET.search(raw) is not None
+    )
 
 
 def shown_body(value: Any) -> Any:
-    """A JSON body as a record shows it: URL passwords and credential secrets masked."""
+    """A JSON body as a record shows it: URL passwords masked, and the value of a member
+    named as a credential's secret (``password``, in any letter case), whatever its type."""
     if isinstance(value, str):
         return shown_url(value)
     if isinstance(value, dict):
         return {
-            k: MASK if k in _SECRET_MEMBERS and isinstance(v, str) else shown_body(v)
+            k: MASK if isinstance(k, str) and k.lower() in _SECRET_NAMES else shown_body(v)
             for k, v in value.items()
         }
     if isinstance(value, list):
         return [shown_body(item) for item in value]
     return value
+
+
+def recorded_body(raw: bytes, parsed: Any, is_json: bool) -> Any:
+    """The body a record keeps: ``parsed`` (read from ``raw``: JSON when ``is_json``, else its
+    text, or None) as shown (``shown_body``, ``shown_text``), walked only when it may differ."""
+    if not is_json:
+        return shown_text(parsed) if isinstance(parsed, str) else parsed
+    return shown_body(parsed) if may_mask(raw) else parsed
+
+
+def shown_text(text: str) -> str:
+    """A body that is not JSON (a form, XML, JSON past what the reader takes) as a record
+    shows it: URL passwords masked, and the whole text left out when it names a secret
+    member, whose value no reading of the text can tell apart."""
+    if _NAMES_SECRET_TEXT.search(text) is None:
+        return shown_url(text)
+    return f"({len(text)} characters, not JSON, naming a secret: not shown)"
