@@ -128,6 +128,12 @@ def test_an_accepted_subscription_is_recorded_without_its_secret(encoding: str) 
         b'{"credentials":{"password":"hunter2"},"x":NaN}',
         b"password=hunter2&user=u",
         b"<password>hunter2</password>",
+        '{"password":"hunter2"} trailing'.encode("utf-16"),
+        b"p%61ssword=hunter2",
+        b"notifyUrl=http%3A%2F%2Fu%3Ahunter2%40127.0.0.1%2F",
+        '{"credentials":{"secret\u212aey":"hunter2"}}'.encode(),
+        b'{"notifyUrl":"https://u:hun\\"ter2@hooks.example.com/x"}',
+        b'{"notifyUrl":"https://u:p@hunter2@hooks.example.com/x"}',
     ],
     ids=[
         "escaped credentials",
@@ -139,15 +145,68 @@ def test_an_accepted_subscription_is_recorded_without_its_secret(encoding: str) 
         "not JSON: NaN",
         "a form",
         "XML",
+        "not JSON in UTF-16",
+        "a percent-encoded name",
+        "a percent-encoded URL",
+        "a Kelvin sign in secretKey",
+        "a quote in a URL's password",
+        "an @ in a URL's password",
     ],
 )
 def test_the_sandbox_records_no_secret_however_the_body_spells_it(body: bytes) -> None:
-    assert "hunter2" not in _recorded(body)[1]
+    assert "hunter2" not in _no_nul(_recorded(body)[1])
 
 
-def test_the_sandbox_records_no_proxy_credentials() -> None:
-    record = _recorded(b"{}", {"Proxy-Authorization": "Basic dTpodW50ZXIy"})[1]
-    assert "dTpodW50ZXIy" not in record
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+def test_a_body_that_is_not_json_is_kept_when_it_can_hold_no_secret() -> None:
+    assert _recorded(b"oops")[1].startswith("oops [")
+    assert "(15 bytes, not JSON: not shown)" in _recorded(b"user=u&pw%3Dx=1")[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Proxy-Authorization", "Basic dTpodW50ZXIy"),
+        ("Authorization", "dTpodW50ZXIy App"),
+        ("Cookie", "session=dTpodW50ZXIy"),
+        ("Referer", "https://u:dTpodW50ZXIy@hooks.example.com/"),
+    ],
+)
+def test_the_sandbox_records_no_credentials_in_headers(name: str, value: str) -> None:
+    assert "dTpodW50ZXIy" not in _recorded(b"{}", {name: value})[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://u:[hunter2]@127.0.0.1:9/", "its host in brackets is not an IP address"),
+        ("http://u:hunter2/x@127.0.0.1:9/", "its port is not a number from 0 to 65535"),
+        ("http://u:hunter2\uff20127.0.0.1:9/", "its network location holds characters"),
+    ],
+)
+def test_a_refused_notify_url_is_not_shown(
+    url: str, why: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="infobip_connector.sandbox")
+    sandbox = Sandbox(report_delay=0.0)
+    headers = {"Authorization": f"App {CONNECTION['token']}"}
+    sandbox.handle("POST", "/sms/2/text/advanced", headers, json.dumps(sms(url)).encode())
+    (report,) = sandbox.reports
+    assert report.outcome == "invalid_url" and why in str(report.error)
+    assert "hunter2" not in f"{report} {caplog.text}"
+
+
+def test_a_report_record_shows_no_password_in_its_callback_data() -> None:
+    sandbox = Sandbox(report_delay=0.0)
+    values = sms("http://127.0.0.1:9/dr")
+    values["messages"][0]["callbackData"] = "https://u:hunter2@cb.example.com/x"  # type: ignore[index]
+    headers = {"Authorization": f"App {CONNECTION['token']}"}
+    sandbox.handle("POST", "/sms/2/text/advanced", headers, json.dumps(values).encode())
+    (report,) = sandbox.reports
+    assert "u:***@cb.example.com" in str(report.body) and "hunter2" not in str(report.body)
 
 
 def test_an_unreadable_notify_url_is_told_without_its_password(
@@ -163,5 +222,8 @@ def test_an_unreadable_notify_url_is_told_without_its_password(
         json.dumps(sms(url)).encode(),
     )
     (record,) = sandbox.reports
-    assert record.outcome == "invalid_url" and "user:***@" in str(record.error)
-    assert "hunter2" not in str(record.error) and "hunter2" not in caplog.text
+    assert record.outcome == "invalid_url"
+    assert record.error == (
+        "not a valid URL (its network location holds characters that NFKC normalization changes)"
+    )
+    assert "hunter2" not in str(record) and "hunter2" not in caplog.text

@@ -24,7 +24,7 @@ from .events import EventDesk
 from .faults import FAULT_KINDS, Drop, Fault, FaultKind, FaultPlan
 from .idempotency import DEFAULT_GRACE_PERIOD, MessageIds
 from .ledger import SmsLedger
-from .masking import recorded_body
+from .masking import recorded_body, shown_url
 from .people import People
 from .reports import (
     DeliveryReportRecord,
@@ -78,14 +78,21 @@ def _headers(headers: Mapping[str, str]) -> httpx.Headers:
     return httpx.Headers([(_as_bytes(name), _as_bytes(value)) for name, value in headers.items()])
 
 
+#: Headers whose values are credentials: shown as their scheme, when it is one of
+#: ``_SCHEMES`` (``App ***``), else as ``***``.
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_SCHEMES = frozenset({"app", "basic", "bearer", "digest", "ibsso"})
+
+
 def _redact(headers: Mapping[str, str]) -> httpx.Headers:
-    shown = _headers(headers)
-    for name in ("authorization", "proxy-authorization"):
-        value = shown.get(name)
-        if value is not None:
-            scheme, _, rest = value.partition(" ")
-            shown[name] = f"{scheme} ***" if rest else "***"
-    return shown
+    """The headers as a record shows them: credentials masked, and URL passwords in others."""
+    shown: dict[str, str] = {}
+    for name, value in headers.items():
+        if name.lower() in _CREDENTIAL_HEADERS:
+            scheme, space, _ = value.partition(" ")
+            value = f"{scheme} ***" if space and scheme.lower() in _SCHEMES else "***"
+        shown[name] = shown_url(value)
+    return _headers(shown)
 
 
 class Sandbox(People, Sending):

@@ -14,7 +14,6 @@ import http.client
 import ipaddress
 import itertools
 import logging
-import re
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -24,7 +23,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import wire
-from .masking import MASK
 
 log = logging.getLogger("infobip_connector.sandbox")
 
@@ -53,12 +51,18 @@ class Target:
             return False
 
 
-def _without_userinfo(said: str, url: str) -> str:
-    """``said`` (why ``url`` could not be read, which may quote its network location) with the
-    URL's password masked where it quotes it."""
-    userinfo = re.split(r"[/?#]", url.partition("://")[2], maxsplit=1)[0].rpartition("@")[0]
-    user, colon, password = userinfo.partition(":")
-    return said.replace(userinfo, f"{user}:{MASK}") if colon and password else said
+#: Why urlsplit refused a URL, by a word of its message (which quotes parts of the network
+#: location, a password among them, so is never shown itself).
+_REFUSALS = (
+    ("Port", "its port is not a number from 0 to 65535"),
+    ("IPv", "its host in brackets is not an IP address"),
+    ("NFKC", "its network location holds characters that NFKC normalization changes"),
+)
+
+
+def _refusal(exc: ValueError) -> str:
+    said = str(exc)
+    return next((why for word, why in _REFUSALS if word in said), "urlsplit refused it")
 
 
 def parse_target(url: str) -> Target | str:
@@ -70,7 +74,7 @@ def parse_target(url: str) -> Target | str:
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
-        return f"not a valid URL ({_without_userinfo(str(exc), url)})"
+        return f"not a valid URL ({_refusal(exc)})"
     if parts.scheme not in ("http", "https"):
         return "not an http:// or https:// URL"
     if not host:

@@ -15,8 +15,10 @@ import re
 from typing import Any
 
 MASK = "***"
-# scheme://user:password@ : the password up to the '@' that ends the user information.
-_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]*@")
+# scheme://user:password@ : the password up to the last '@' of the network location, as
+# urlsplit reads it (any character but '/', '?', '#'; whitespace too ends it here, so that a
+# text's later '@' is not taken for one).
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#]*@")
 # The members of a subscription's ``security.credentials`` that are secret.
 _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 
@@ -70,23 +72,30 @@ def shown_url(text: str) -> str:
 
 #: The secret members' names as ``shown_body`` compares them: in any letter case.
 _SECRET_NAMES = frozenset(name.lower() for name in _SECRET_MEMBERS)
-#: What a body's bytes hold wherever it may name a secret member: the name in any letter
-#: case, or a JSON escape (``\u0061``) that may spell one (or a URL's '@').
-_NAMING = b"|".join(re.escape(name.encode()) for name in sorted(_SECRET_NAMES)) + rb"|\\u"
-_NAMES_SECRET = re.compile(_NAMING, re.IGNORECASE)
-_NAMES_SECRET_TEXT = re.compile(_NAMING.decode(), re.IGNORECASE)
+#: What ASCII JSON holds wherever it may name a secret member: the name in any letter case,
+#: or a JSON escape (``\u0061``) that may spell one (or a URL's '@').
+_NAMES_SECRET = re.compile(
+    b"|".join(re.escape(name.encode()) for name in sorted(_SECRET_NAMES)) + rb"|\\u",
+    re.IGNORECASE,
+)
 _AT = ord("@")
+#: What keeps a body that is not JSON out of a record: a secret member's name in any letter
+#: case, or what may spell one or a URL's password otherwise (a percent or JSON escape, an
+#: '@', a NUL of UTF-16 or UTF-32).
+_UNSHOWN_TEXT = re.compile(_NAMES_SECRET.pattern + rb"|[\x00%@\\]", re.IGNORECASE)
 
 
 def may_mask(raw: bytes) -> bool:
-    """Whether a record of the body ``raw`` may differ from the body as read: most bodies hold
-    neither an '@' (a URL's ``user:password@``) nor what may name a secret member
-    (``_NAMING``), and are recorded as parsed, without a walk. A body in UTF-16 or UTF-32
-    (which the JSON reader takes too) spells neither in these bytes: it is walked."""
+    """Whether ``shown_body`` may change the JSON body read from ``raw``: most bodies are ASCII
+    with neither an '@' (a URL's ``user:password@``) nor what may name a secret member
+    (``_NAMES_SECRET``), and are recorded as parsed, without a walk. Any other is walked: a
+    name ``str.lower`` folds from outside ASCII (the Kelvin sign's ``K``), UTF-16 or UTF-32
+    (which the JSON reader takes too, spelling names apart in these bytes)."""
     # An int: ``b"@" in`` raises and clears a TypeError inside the test.
     return (
         _AT in raw
-        or json.detect_encoding(raw) not in ("utf-8", "utf-8-sig")
+        or not raw.isascii()
+        or json.detect_encoding(raw) != "utf-8"
         or _NAMES_SECRET.search(raw) is not None
     )
 
@@ -107,17 +116,15 @@ def shown_body(value: Any) -> Any:
 
 
 def recorded_body(raw: bytes, parsed: Any, is_json: bool) -> Any:
-    """The body a record keeps: ``parsed`` (read from ``raw``: JSON when ``is_json``, else its
-    text, or None) as shown (``shown_body``, ``shown_text``), walked only when it may differ."""
-    if not is_json:
-        return shown_text(parsed) if isinstance(parsed, str) else parsed
-    return shown_body(parsed) if may_mask(raw) else parsed
-
-
-def shown_text(text: str) -> str:
-    """A body that is not JSON (a form, XML, JSON past what the reader takes) as a record
-    shows it: URL passwords masked, and the whole text left out when it names a secret
-    member, whose value no reading of the text can tell apart."""
-    if _NAMES_SECRET_TEXT.search(text) is None:
-        return shown_url(text)
-    return f"({len(text)} characters, not JSON, naming a secret: not shown)"
+    """The body a record keeps: ``parsed`` (read from ``raw``) as ``shown_body`` shows it when
+    it is JSON (``is_json``), walked only when that may change it. A body that is not JSON (a
+    form, XML, broken or over-deep JSON) is kept as its text when that is ASCII holding
+    nothing of ``_UNSHOWN_TEXT``, else as a note of its size: it may spell a secret in ways
+    no reading of it can tell apart. None for no body."""
+    if is_json:
+        return shown_body(parsed) if may_mask(raw) else parsed
+    if not raw:
+        return None
+    if isinstance(parsed, str) and raw.isascii() and _UNSHOWN_TEXT.search(raw) is None:
+        return parsed
+    return f"({len(raw)} bytes, not JSON: not shown)"

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from . import wire
 from .delivery import POOL, Target, encode_report, parse_target, post
-from .masking import shown_url
+from .masking import shown_body, shown_url
 from .signing import security_headers
 
 ReportOutcome = Literal[
@@ -32,6 +32,9 @@ MAX_PENDING = 10_000
 MAX_ATTEMPTS = 3
 RETRY_FLOOR = 0.05
 _RETRIED_STATUSES = frozenset({408, 429})
+#: What a record shows for a URL the sandbox cannot read (its error says why): such a URL may
+#: hold a password where no reading of it can tell (after a full-width '@').
+UNREADABLE_URL = "(not a URL the sandbox can read: not shown)"
 
 log = logging.getLogger("infobip_connector.sandbox")
 
@@ -101,9 +104,11 @@ class ReportDispatcher:
     ) -> None:
         """Record the post and, for a loopback URL, queue it after ``delay``; ``security``
         (a subscription's settings) decides the headers that authenticate it."""
+        target = parse_target(url)
         record = DeliveryReportRecord(
-            shown_url(url),  # the record and the log show no password; the post uses it
-            body,
+            # The record and the log show no password; the post uses it.
+            shown_url(url) if not isinstance(target, str) else UNREADABLE_URL,
+            shown_body(body),  # a callbackData may hold a URL with one
             "pending",
             content_type=content_type,
             event=event,
@@ -112,7 +117,6 @@ class ReportDispatcher:
         if not self.enabled:
             self._append(replace(record, outcome="disabled"))
             return
-        target = parse_target(url)
         if isinstance(target, str):
             log.warning("%s not sent: URL %r: %s", _what(event), record.url, target)
             self._append(replace(record, outcome="invalid_url", error=target))
