@@ -227,3 +227,85 @@ def test_an_unreadable_notify_url_is_told_without_its_password(
         "not a valid URL (its network location holds characters that NFKC normalization changes)"
     )
     assert "hunter2" not in str(record) and "hunter2" not in caplog.text
+
+
+def _sent(sandbox: Sandbox, **message: object) -> None:
+    body = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "x", **message}]}
+    headers = {"Authorization": f"App {CONNECTION['token']}"}
+    sandbox.handle(
+        "POST", "/sms/2/text/advanced", headers, json.dumps(body, ensure_ascii=False).encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://me@example.com:hunter2@127.0.0.1:9/dr",
+        'http://u"x:hunter2@127.0.0.1:9/dr',
+        "http://u<x:hunter2@127.0.0.1:9/dr",
+        "http://u:hunter2 x@127.0.0.1:9/dr",
+        "http://u:hunter2\u00a0x@127.0.0.1:9/dr",
+        "https://u:hunter2 x@hooks.example.com/dr",
+    ],
+    ids=["@ in the user", "quote in the user", "< in the user", "space", "NBSP", "not loopback"],
+)
+def test_a_report_shows_the_password_urlsplit_reads_nowhere(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The sandbox posts that password as Basic: the record and the log mask it as read.
+    caplog.set_level(logging.INFO, logger="infobip_connector.sandbox")
+    sandbox = Sandbox(report_delay=0.0)
+    _sent(sandbox, notifyUrl=url)
+    assert sandbox.wait_for_reports(10)
+    (report,) = sandbox.reports
+    assert "hunter2" not in f"{report.url} {report.error} {caplog.text}"
+
+
+def test_a_failed_posts_error_quotes_no_password(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="infobip_connector.sandbox")
+    sandbox = Sandbox(report_delay=0.0)
+    _sent(sandbox, notifyUrl="http://127.0.0.1:9/dr?next=http://u:hunter2@h.example/ x")
+    assert sandbox.wait_for_reports(10)
+    (report,) = sandbox.reports
+    assert "hunter2" not in f"{report.url} {report.error} {caplog.text}"
+
+
+@pytest.mark.parametrize(
+    "text", ["点击http://u:hunter2@h.example/查看", "1http://u:hunter2@h.example/"]
+)
+def test_a_url_glued_to_a_word_is_masked(text: str) -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, text=text)
+    assert "hunter2" not in str(sandbox.requests[-1].body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"http://shop.example.com:8080","info@shop.example.com"',
+        "<http://a.example:80>,<mailto:x@y.example>",
+    ],
+)
+def test_a_text_without_a_password_is_recorded_as_sent(text: str) -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, text=text, callbackData=text)
+    assert sandbox.requests[-1].body["messages"][0]["text"] == text
+    assert sandbox.requests[-1].body["messages"][0]["callbackData"] == text
+
+
+def test_ordinary_records_are_as_sent() -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    text = "Grüße 👋 \u212a \u2028 a@b.c"
+    body = {"messages": [{"destinations": [{"to": "41793026727"}], "text": text}]}
+    sent = {"Authorization": f"App {CONNECTION['token']}", "X-A": "Zoë ☃", "x-a": "2"}
+    for raw in (json.dumps(body).encode(), json.dumps(body, ensure_ascii=False).encode()):
+        sent["Referer"] = "https://example.com:8443/p@q"
+        sandbox.handle("POST", "/sms/2/text/advanced", sent, raw)
+        record = sandbox.requests[-1]
+        assert record.body == body
+        assert record.headers.multi_items() == [
+            ("authorization", "App ***"),
+            ("x-a", "Zoë ☃"),
+            ("x-a", "2"),
+            ("referer", "https://example.com:8443/p@q"),
+        ]

@@ -252,7 +252,7 @@ class Sandbox(People, Sending):
             self._requests.append(
                 RecordedRequest(
                     method,
-                    path,
+                    shown_url(path),
                     _redact(headers),
                     recorded_body(body, parsed, is_json),
                     received_at,

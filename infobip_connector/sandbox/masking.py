@@ -15,10 +15,11 @@ import re
 from typing import Any
 
 MASK = "***"
-# scheme://user:password@ : the password up to the last '@' of the network location, as
-# urlsplit reads it (any character but '/', '?', '#'; whitespace too ends it here, so that a
-# text's later '@' is not taken for one).
-_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#]*@")
+# scheme://user:password@ inside a text: the password up to the first '@', quote, bracket or
+# whitespace, so that nothing after a URL (an e-mail address) is taken for a part of it.
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]*@")
+# A text that is one URL and nothing else: its user information is read as urlsplit reads it.
+_ONE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
 # The members of a subscription's ``security.credentials`` that are secret.
 _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 
@@ -64,10 +65,30 @@ def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
 
 
 def shown_url(text: str) -> str:
-    """``text`` with the password of every URL in it masked (the user name is kept)."""
+    """``text`` with the password of every URL in it masked (the user name is kept). A text
+    that is one URL without whitespace is read as ``shown_target`` reads a URL; in others each
+    URL's password ends at the first '@', quote, bracket or whitespace."""
     if "://" not in text:
         return text
+    if _ONE_URL.fullmatch(text):
+        return shown_target(text)
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+
+
+def shown_target(url: str) -> str:
+    """``url`` (one URL, as a notifyUrl is) with its password masked as urlsplit reads it:
+    the user information runs to the network location's last '@', and its password from its
+    first ':' (any character but '/', '?' and '#', whitespace and '@' too). Any URL in what
+    follows the network location is masked as ``shown_url`` masks a text."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", url)
+    end = min((at for at in map(rest.find, "/?#") if at != -1), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    after = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", rest[end:])
+    netloc = f"{user}:{MASK}@{host}" if at and colon else rest[:end]
+    return f"{scheme}://{netloc}{after}"
 
 
 #: The secret members' names as ``shown_body`` compares them: in any letter case.

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from . import wire
 from .delivery import POOL, Target, encode_report, parse_target, post
-from .masking import shown_body, shown_url
+from .masking import shown_body, shown_target, shown_url
 from .signing import security_headers
 
 ReportOutcome = Literal[
@@ -107,7 +107,7 @@ class ReportDispatcher:
         target = parse_target(url)
         record = DeliveryReportRecord(
             # The record and the log show no password; the post uses it.
-            shown_url(url) if not isinstance(target, str) else UNREADABLE_URL,
+            shown_target(url) if not isinstance(target, str) else UNREADABLE_URL,
             shown_body(body),  # a callbackData may hold a URL with one
             "pending",
             content_type=content_type,
@@ -145,7 +145,9 @@ class ReportDispatcher:
         try:
             status, error = post(job.target, job.data, job.record.content_type, job.headers)
         except Exception as exc:  # contained: the record must still reach a final outcome
-            error = shown_url(f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+        if error is not None:
+            error = shown_url(error)  # it may quote the URL's path or query, and a URL there
         if error is not None and attempt < MAX_ATTEMPTS and _retried(status):
             wait = max(self.delay, RETRY_FLOOR) * 2 ** (attempt - 1)
             POOL.submit(time.monotonic() + wait, lambda: self._deliver(job, attempt + 1))
