@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infobip_connector import component
 from infobip_connector.errors import ConnectorError, InputError
 from infobip_connector.sandbox import Fault, Sandbox
+from infobip_connector.sandbox.masking import shown_target
 
 CONNECTION = {"token": "sandbox-key-for-local-tests"}
 PASSWORD = "S3CRET-PW"
@@ -309,3 +313,53 @@ def test_ordinary_records_are_as_sent() -> None:
             ("x-a", "2"),
             ("referer", "https://example.com:8443/p@q"),
         ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://u:hunter2 x@127.0.0.1:9/dr",
+        "http://u:hunter2\u00a0x@127.0.0.1:9/dr",
+        "http:\t//u:hunter2@h.example/",
+        "//u:hunter2@h.example/",
+    ],
+    ids=["space", "NBSP", "tab in the scheme", "no scheme"],
+)
+def test_a_url_member_is_masked_as_urlsplit_reads_it(url: str) -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, notifyUrl=url)
+    assert "hunter2" not in str(sandbox.requests[-1].body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shop http://shop.example.com:8080,info@shop.example.com",
+        "访问http://shop.example.com:8080，或邮件info@shop.example.com",
+        "[shop](http://shop.example.com:8080)[mail](mailto:info@shop.example.com)",
+        "see http://[::1]:8080,ops@a.example now",
+        "http://u:@h.example/",
+    ],
+)
+def test_a_text_with_no_password_is_kept(text: str) -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, text=text, callbackData=text)
+    message = sandbox.requests[-1].body["messages"][0]
+    assert (message["text"], message["callbackData"]) == (text, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    user=st.text(alphabet=st.characters(blacklist_characters="/?#[]"), max_size=8),
+    password=st.text(alphabet=st.characters(blacklist_characters="/?#"), min_size=1, max_size=8),
+    after=st.sampled_from(["", "/dr", "/dr?next=x", "#f"]),
+)
+def test_a_url_shows_no_password_urlsplit_reads(user: str, password: str, after: str) -> None:
+    url = f"http://{user}:zq{password}@h.example:8080{after}"
+    try:
+        read = urlsplit(url).password
+    except ValueError:
+        return
+    shown = shown_target(url)
+    if read and shown != "(a URL with a password: not shown)":
+        assert read not in shown and shown.endswith(f"@h.example:8080{after}")

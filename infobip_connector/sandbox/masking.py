@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 MASK = "***"
-# scheme://user:password@ inside a text: the password up to the first '@', quote, bracket or
-# whitespace, so that nothing after a URL (an e-mail address) is taken for a part of it.
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[^\s/?#@\"'<>]*@")
-# A text that is one URL and nothing else: its user information is read as urlsplit reads it.
-_ONE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+# scheme://user:password@ inside a text: a password of the characters RFC 3986 allows in one
+# but those that often end a URL in a text (',', ';', quotes, brackets), so that nothing after
+# a URL (an e-mail address) is taken for a part of it. Not started after a letter or another
+# of a scheme's characters (a digit aside): each start would scan the rest of the run again.
+_URL_PASSWORD = re.compile(
+    r"((?<![A-Za-z+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[A-Za-z0-9._~%!$&*+=:-]+@"
+)
 # The members of a subscription's ``security.credentials`` that are secret.
 _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
 
@@ -65,30 +68,36 @@ def without_keys(text: str, keys: tuple[str, ...], mask: str) -> str:
 
 
 def shown_url(text: str) -> str:
-    """``text`` with the password of every URL in it masked (the user name is kept). A text
-    that is one URL without whitespace is read as ``shown_target`` reads a URL; in others each
-    URL's password ends at the first '@', quote, bracket or whitespace."""
+    """``text`` (a text that may hold URLs) with the password of every URL in it masked, the
+    user name kept: a password of the characters ``_URL_PASSWORD`` takes. One holding others
+    (a ',', a quote, whitespace) shows in a text; ``shown_target`` reads a text that is one
+    URL whole."""
     if "://" not in text:
         return text
-    if _ONE_URL.fullmatch(text):
-        return shown_target(text)
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
 
 
+#: What ``shown_target`` shows of a URL whose password urlsplit reads but the text does not
+#: spell in one piece (a tab inside it, which urlsplit drops).
+_HIDDEN_URL = "(a URL with a password: not shown)"
+
+
 def shown_target(url: str) -> str:
-    """``url`` (one URL, as a notifyUrl is) with its password masked as urlsplit reads it:
-    the user information runs to the network location's last '@', and its password from its
-    first ':' (any character but '/', '?' and '#', whitespace and '@' too). Any URL in what
-    follows the network location is masked as ``shown_url`` masks a text."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", url)
-    end = min((at for at in map(rest.find, "/?#") if at != -1), default=len(rest))
-    userinfo, at, host = rest[:end].rpartition("@")
-    user, colon, _ = userinfo.partition(":")
-    after = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", rest[end:])
-    netloc = f"{user}:{MASK}@{host}" if at and colon else rest[:end]
-    return f"{scheme}://{netloc}{after}"
+    """``url`` (a text that is one URL: a notifyUrl, a member named ``...Url``) with the
+    password urlsplit reads in it masked (to the network location's last '@', whatever it
+    holds), and any URL after it masked as ``shown_url`` masks a text."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password:
+        if f":{password}@" in url:
+            url = url.replace(f":{password}@", f":{MASK}@", 1)
+        elif password in url:
+            url = url.replace(password, MASK)
+        else:
+            return _HIDDEN_URL
+    return shown_url(url)
 
 
 #: The secret members' names as ``shown_body`` compares them: in any letter case.
@@ -121,16 +130,22 @@ def may_mask(raw: bytes) -> bool:
     )
 
 
+def _shown_member(name: Any, value: Any) -> Any:
+    if isinstance(name, str):
+        if name.lower() in _SECRET_NAMES:
+            return MASK
+        if isinstance(value, str) and name.lower().endswith("url"):
+            return shown_target(value)  # one URL (notifyUrl, callbackUrl): read as a URL
+    return shown_body(value)
+
+
 def shown_body(value: Any) -> Any:
     """A JSON body as a record shows it: URL passwords masked, and the value of a member
     named as a credential's secret (``password``, in any letter case), whatever its type."""
     if isinstance(value, str):
         return shown_url(value)
     if isinstance(value, dict):
-        return {
-            k: MASK if isinstance(k, str) and k.lower() in _SECRET_NAMES else shown_body(v)
-            for k, v in value.items()
-        }
+        return {k: _shown_member(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [shown_body(item) for item in value]
     return value
