@@ -363,3 +363,43 @@ def test_a_url_shows_no_password_urlsplit_reads(user: str, password: str, after:
     shown = shown_target(url)
     if read and shown != "(a URL with a password: not shown)":
         assert read not in shown and shown.endswith(f"@h.example:8080{after}")
+
+
+@pytest.mark.parametrize("before", ["1.", "...", "(+", "--", ":-"])
+def test_a_url_after_punctuation_is_masked(before: str) -> None:
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, text=f"Steps: {before}http://admin:hunter2@router.example/")
+    assert "hunter2" not in str(sandbox.requests[-1].body)
+
+
+def test_a_url_after_a_long_run_of_a_schemes_characters_is_masked() -> None:
+    text = "a1" * 50_000 + " http://u:hunter2@h.example/ or info@shop.example"
+    sandbox = Sandbox(deliver_reports=False)
+    _sent(sandbox, callbackData=text)
+    assert "hunter2" not in str(sandbox.requests[-1].body)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://u:pw123@127.0.0.1:9/pw123", "http://u:***@127.0.0.1:9/***"),
+        ("http://u:%68unter2@127.0.0.1:9/dr?x=hunter2", "http://u:***@127.0.0.1:9/dr?x=***"),
+        ("http://u:hun\tter2@h.example/hunter2", "(a URL with a password: not shown)"),
+        ("http://u:1@127.0.0.1:9/", "http://u:***@127.0.0.1:9/"),
+    ],
+)
+def test_every_copy_of_a_url_password_is_masked(url: str, shown: str) -> None:
+    assert shown_target(url) == shown
+
+
+def test_a_webhook_secret_no_text_encoding_holds_is_no_crash() -> None:
+    # JSON can spell a lone surrogate; the secret signs (and authenticates) as its escape.
+    sandbox = Sandbox(report_delay=0.0)
+    body = _subscription()
+    body["profile"]["webhook"]["notifyUrl"] = "http://127.0.0.1:9/hook"
+    raw = json.dumps(body).replace('"hunter2"', '"\\ud800"').encode()
+    headers = {"Authorization": f"App {CONNECTION['token']}", "Content-Type": "application/json"}
+    assert sandbox.handle("POST", SUBSCRIPTION, headers, raw).status == 201
+    sandbox.receive_sms("385916242493", "385921004026", "hello")
+    assert sandbox.wait_for_reports(10)
+    assert [report.outcome for report in sandbox.reports] == ["failed"]

@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 MASK = "***"
 # scheme://user:password@ inside a text: a password of the characters RFC 3986 allows in one
 # but those that often end a URL in a text (',', ';', quotes, brackets), so that nothing after
-# a URL (an e-mail address) is taken for a part of it. Not started after a letter or another
-# of a scheme's characters (a digit aside): each start would scan the rest of the run again.
+# a URL (an e-mail address) is taken for a part of it. A scheme of at most 32 characters: a
+# start inside a long run of a scheme's characters then scans a bounded part of it.
 _URL_PASSWORD = re.compile(
-    r"((?<![A-Za-z+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:\"'<>]*):[A-Za-z0-9._~%!$&*+=:-]+@"
+    r"([A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s/?#@:\"'<>]*):[A-Za-z0-9._~%!$&*+=:-]+@"
 )
 # The members of a subscription's ``security.credentials`` that are secret.
 _SECRET_MEMBERS = frozenset({"password", "secretKey", "clientSecret"})
@@ -80,6 +80,8 @@ def shown_url(text: str) -> str:
 #: What ``shown_target`` shows of a URL whose password urlsplit reads but the text does not
 #: spell in one piece (a tab inside it, which urlsplit drops).
 _HIDDEN_URL = "(a URL with a password: not shown)"
+#: The shortest password whose copies elsewhere in its URL are masked too.
+_SHORTEST_COPY = 4
 
 
 def shown_target(url: str) -> str:
@@ -91,12 +93,14 @@ def shown_target(url: str) -> str:
     except ValueError:
         password = None
     if password:
-        if f":{password}@" in url:
-            url = url.replace(f":{password}@", f":{MASK}@", 1)
-        elif password in url:
-            url = url.replace(password, MASK)
-        else:
+        if f":{password}@" not in url:
             return _HIDDEN_URL
+        url = url.replace(f":{password}@", f":{MASK}@")
+        # Its other copies too, as given and as the sandbox sends it (percent-decoded), unless
+        # so short that masking them would only garble the URL (a digit of its port).
+        for copy in {password, unquote(password)}:
+            if len(copy) >= _SHORTEST_COPY:
+                url = url.replace(copy, MASK)
     return shown_url(url)
 
 

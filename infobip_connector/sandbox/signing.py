@@ -27,14 +27,18 @@ SIGNATURE_PREFIX = "sha256="
 
 
 def hmac_signature(secret: str, data: bytes) -> str:
-    """``sha256=`` and the lowercase hex HMAC-SHA256 of ``data`` keyed with ``secret``."""
-    digest = hmac.new(secret.encode("utf-8"), data, hashlib.sha256).hexdigest()
+    """``sha256=`` and the lowercase hex HMAC-SHA256 of ``data`` keyed with ``secret`` (UTF-8;
+    a lone surrogate, which JSON can spell, as its backslash escape, as the notify URL's
+    credentials are)."""
+    digest = hmac.new(secret.encode("utf-8", "backslashreplace"), data, hashlib.sha256).hexdigest()
     return SIGNATURE_PREFIX + digest
 
 
 def basic_authorization(username: str, password: str) -> str:
-    """The ``Authorization`` value of RFC 7617 Basic authentication, UTF-8."""
-    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    """The ``Authorization`` value of RFC 7617 Basic authentication, UTF-8 (a lone surrogate
+    as its backslash escape)."""
+    pair = f"{username}:{password}".encode("utf-8", "backslashreplace")
+    token = base64.b64encode(pair).decode("ascii")
     return f"Basic {token}"
 
 
