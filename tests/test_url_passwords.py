@@ -386,6 +386,7 @@ def test_a_url_after_a_long_run_of_a_schemes_characters_is_masked() -> None:
         ("http://u:%68unter2@127.0.0.1:9/dr?x=hunter2", "http://u:***@127.0.0.1:9/dr?x=***"),
         ("http://u:hun\tter2@h.example/hunter2", "(a URL with a password: not shown)"),
         ("http://u:1@127.0.0.1:9/", "http://u:***@127.0.0.1:9/"),
+        ("http://u:abc*@127.0.0.1:9/abcabc*", "http://u:***@127.0.0.1:9/abc~~~"),
     ],
 )
 def test_every_copy_of_a_url_password_is_masked(url: str, shown: str) -> None:
@@ -403,3 +404,16 @@ def test_a_webhook_secret_no_text_encoding_holds_is_no_crash() -> None:
     sandbox.receive_sms("385916242493", "385921004026", "hello")
     assert sandbox.wait_for_reports(10)
     assert [report.outcome for report in sandbox.reports] == ["failed"]
+
+
+def test_a_failed_posts_error_quotes_no_copy_of_the_password(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # http.client refuses a path with a space, quoting the path in its error.
+    caplog.set_level(logging.INFO, logger="infobip_connector.sandbox")
+    sandbox = Sandbox(report_delay=0.0)
+    _sent(sandbox, notifyUrl="http://u:hunter2@127.0.0.1:9/a b/hunter2")
+    assert sandbox.wait_for_reports(10)
+    (report,) = sandbox.reports
+    assert report.outcome == "failed"
+    assert "hunter2" not in f"{report.url} {report.error} {caplog.text}"

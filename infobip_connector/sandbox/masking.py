@@ -88,20 +88,35 @@ def shown_target(url: str) -> str:
     """``url`` (a text that is one URL: a notifyUrl, a member named ``...Url``) with the
     password urlsplit reads in it masked (to the network location's last '@', whatever it
     holds), and any URL after it masked as ``shown_url`` masks a text."""
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        password = None
+    password = _password(url)
     if password:
-        if f":{password}@" not in url:
+        mask = mask_of((password, unquote(password)))
+        if f":{password}@" not in url or mask is None:
             return _HIDDEN_URL
-        url = url.replace(f":{password}@", f":{MASK}@")
-        # Its other copies too, as given and as the sandbox sends it (percent-decoded), unless
-        # so short that masking them would only garble the URL (a digit of its port).
-        for copy in {password, unquote(password)}:
-            if len(copy) >= _SHORTEST_COPY:
-                url = url.replace(copy, MASK)
+        url = without_copies(url.replace(f":{password}@", f":{mask}@"), url)
     return shown_url(url)
+
+
+def without_copies(text: str, url: str) -> str:
+    """``text`` (what may quote ``url``, as an error about it does) without the copies of the
+    password urlsplit reads in ``url``: as given and as the sandbox sends it (percent-decoded),
+    each but one so short that masking it would only garble the text (a digit of a port)."""
+    password = _password(url)
+    if not password:
+        return text
+    copies = {password, unquote(password)}
+    mask = mask_of(tuple(copies)) or _HIDDEN_URL
+    for copy in copies:
+        if len(copy) >= _SHORTEST_COPY:
+            text = text.replace(copy, mask)
+    return text
+
+
+def _password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
 
 
 #: The secret members' names as ``shown_body`` compares them: in any letter case.

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from . import wire
 from .delivery import POOL, Target, encode_report, parse_target, post
-from .masking import shown_body, shown_target, shown_url
+from .masking import shown_body, shown_target, shown_url, without_copies
 from .signing import security_headers
 
 ReportOutcome = Literal[
@@ -70,6 +70,7 @@ class _Post:
 
     key: tuple[int, int]
     record: DeliveryReportRecord
+    url: str  # as given: what an error about it must not quote (``without_copies``)
     target: Target
     data: bytes
     headers: dict[str, str]
@@ -134,7 +135,7 @@ class ReportDispatcher:
                 return
             self._records.append(record)
             self._pending.add(key)
-        job = _Post(key, record, target, data, security_headers(security, data))
+        job = _Post(key, record, url, target, data, security_headers(security, data))
         POOL.submit(time.monotonic() + self.delay, lambda: self._deliver(job, 1))
 
     def _deliver(self, job: _Post, attempt: int) -> None:
@@ -147,7 +148,8 @@ class ReportDispatcher:
         except Exception as exc:  # contained: the record must still reach a final outcome
             error = f"{type(exc).__name__}: {exc}"
         if error is not None:
-            error = shown_url(error)  # it may quote the URL's path or query, and a URL there
+            # It may quote the URL's path or query: a URL there, or the password again.
+            error = shown_url(without_copies(error, job.url))
         if error is not None and attempt < MAX_ATTEMPTS and _retried(status):
             wait = max(self.delay, RETRY_FLOOR) * 2 ** (attempt - 1)
             POOL.submit(time.monotonic() + wait, lambda: self._deliver(job, attempt + 1))
