@@ -4,7 +4,8 @@ JSON leaves U+0085, U+2028 and U+2029 unescaped in its texts, where Python's
 ``str.splitlines`` and JavaScript's line terminators break: a reader splitting the CLI's
 output, a ``poll``'s events, a ``serve`` answer or an MCP message that way got a line that
 is no JSON. The connector writes each as its escape (``hosts/jsonout.escaped_breaks``):
-the same JSON data.
+the same JSON data. The MCP server's stdio lines are tested in test_mcp_lines.py, which runs
+where the ``mcp`` extra is installed.
 """
 
 from __future__ import annotations
@@ -116,16 +117,3 @@ def test_a_serve_answer_is_one_line(mark: str) -> None:
     answer = _one_line(b"".join(written).decode("utf-8"))
     assert answer["id"] == 7
     assert answer["error"]["data"]["error"]["details"]["errors"][0]["path"] == f"fo{mark}o"
-
-
-@pytest.mark.parametrize("mark", MARKS)
-def test_an_mcp_stdio_message_is_one_line(mark: str) -> None:
-    pytest.importorskip("mcp")
-    import mcp_types as types
-
-    from infobip_connector.hosts.mcp.lineparse import encoded
-
-    result = {"content": [{"type": "text", "text": f"a{mark}b"}], "isError": False}
-    message = types.JSONRPCResponse(jsonrpc="2.0", id=3, result=result)
-    read = _one_line(encoded(message).decode("utf-8"))
-    assert read["result"]["content"][0]["text"] == f"a{mark}b"

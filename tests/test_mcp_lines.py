@@ -156,3 +156,14 @@ def test_over_http_every_request_is_answered_too() -> None:
                 refused = client.post(url, content=_line(written, "ping"), headers=headers)
                 assert refused.status_code == 400
                 assert refused.json()["error"]["code"] == -32600
+
+
+@pytest.mark.parametrize("mark", ["\u0085", "\u2028", "\u2029"])
+def test_an_mcp_stdio_message_is_one_line(mark: str) -> None:
+    result = {"content": [{"type": "text", "text": f"a{mark}b"}], "isError": False}
+    message = types.JSONRPCResponse(jsonrpc="2.0", id=3, result=result)
+    text = encoded(message).decode("utf-8")
+    # One line to str.splitlines as to a split at \n (hosts/jsonout.escaped_breaks).
+    assert text.splitlines() == text.rstrip("\n").split("\n") == [text.rstrip("\n")]
+    read = json.loads(text)
+    assert read["result"]["content"][0]["text"] == f"a{mark}b"
