@@ -100,7 +100,8 @@ def shown_target(url: str) -> str:
 def without_copies(text: str, url: str) -> str:
     """``text`` (what may quote ``url``, as an error about it does) without the copies of the
     password urlsplit reads in ``url``: as given and as the sandbox sends it (percent-decoded),
-    each but one so short that masking it would only garble the text (a digit of a port)."""
+    each of at least ``_SHORTEST_COPY`` characters (masking a shorter one, a digit of a port,
+    would mostly garble the text)."""
     password = _password(url)
     if not password:
         return text
