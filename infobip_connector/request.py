@@ -23,7 +23,7 @@ KINDS: tuple[Kind, ...] = ("send", "read", "consume", "remove")
 BODILESS = frozenset({"GET", "HEAD", "DELETE"})
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class Recipients:
     """Each messageId a send carries with its destination (``to``), as two columns.
 
@@ -41,7 +41,8 @@ class Recipients:
         tos = [] if tos is None else tos
         if len(ids) != len(tos):
             raise ValueError("recipients: as many destinations as messageIds are needed")
-        _store(self, {"ids": ids, "tos": tos})
+        _RECIPIENTS_IDS(self, ids)
+        _RECIPIENTS_TOS(self, tos)
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> Recipients:
@@ -56,7 +57,7 @@ class Recipients:
         return zip(self.ids, self.tos, strict=True)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class InfobipRequest:
     """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome.
 
@@ -101,30 +102,39 @@ class InfobipRequest:
         recipients: Recipients | None = None,
         confirmable: frozenset[str] = frozenset(),
     ) -> None:
-        _store(
-            self,
-            {
-                "method": method,
-                "path": path,
-                "body": body,
-                "reference": {} if reference is None else reference,
-                "path_params": {} if path_params is None else path_params,
-                "query": query,
-                "kind": kind,
-                "recipients": Recipients() if recipients is None else recipients,
-                "confirmable": confirmable,
-            },
-        )
+        _METHOD(self, method)
+        _PATH(self, path)
+        _BODY(self, body)
+        _REFERENCE(self, {} if reference is None else reference)
+        _PATH_PARAMS(self, {} if path_params is None else path_params)
+        _QUERY(self, query)
+        _KIND(self, kind)
+        _RECIPIENTS(self, Recipients() if recipients is None else recipients)
+        _CONFIRMABLE(self, confirmable)
 
 
-def _store(instance: object, values: dict[str, Any]) -> None:
-    """Set the fields of a frozen dataclass instance at once.
+# Each field is set by its slot's own setter. A frozen dataclass's generated ``__init__``
+# goes through ``object.__setattr__`` for each field, which for a request's nine costs
+# more than the rest of building a small send's request; an instance ``__dict__`` instead
+# of slots is one more object per request for the cycle collector to count, alive until
+# the answer is in (see docs/performance.md). The instances stay frozen: assignment raises.
+def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
+    """The setter of slot ``name`` of ``cls`` (it bypasses the frozen ``__setattr__``)."""
+    setter: Callable[[object, Any], None] = getattr(cls, name).__set__
+    return setter
 
-    A frozen dataclass's generated ``__init__`` sets each field through
-    ``object.__setattr__``: for a request's nine fields that costs more than the rest of
-    building a small send's request. The instance stays as frozen (assignment still raises).
-    """
-    instance.__dict__.update(values)
+
+_RECIPIENTS_IDS = _setter(Recipients, "ids")
+_RECIPIENTS_TOS = _setter(Recipients, "tos")
+_METHOD = _setter(InfobipRequest, "method")
+_PATH = _setter(InfobipRequest, "path")
+_BODY = _setter(InfobipRequest, "body")
+_REFERENCE = _setter(InfobipRequest, "reference")
+_PATH_PARAMS = _setter(InfobipRequest, "path_params")
+_QUERY = _setter(InfobipRequest, "query")
+_KIND = _setter(InfobipRequest, "kind")
+_RECIPIENTS = _setter(InfobipRequest, "recipients")
+_CONFIRMABLE = _setter(InfobipRequest, "confirmable")
 
 
 def message_ids(reference: Mapping[str, Any]) -> list[str]:

@@ -26,6 +26,7 @@ from infobip_connector import (
 from infobip_connector.sandbox import Fault, Sandbox, SandboxServer
 from infobip_connector.transport import aiohttp_sender
 from infobip_connector.transport.aiohttp_sender import _as_httpx
+from infobip_connector.transport.attempts import AnswerBody
 
 from .conftest import CANARY
 
@@ -138,6 +139,33 @@ def test_a_dropped_answer_is_an_unknown_outcome_sent_once(
     assert len(sandbox.requests) == 1
 
 
+def test_an_answer_that_came_with_its_head_is_taken_whole(
+    sandbox: Sandbox, server: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NotGathered(AnswerBody):
+        def add(self, chunk: bytes) -> None:
+            raise AssertionError("a small answer is taken whole, not gathered in chunks")
+
+    monkeypatch.setattr(aiohttp_sender, "AnswerBody", NotGathered)
+    [output] = _execute(VALUES, _connection(server.url), times=1)
+    [sent] = sandbox.requests[0].body["messages"][0]["destinations"]
+    assert output["messages"][0]["messageId"] == sent["messageId"]
+
+
+def test_no_attempt_stays_registered_whatever_its_end(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    sandbox.script(
+        "POST",
+        SMS,
+        Fault(status=200, process=True, drop="mid_body"),
+        Fault(status=400, process=False),
+    )
+    dropped, refused, sent = _execute(VALUES, _connection(server.url), times=3)
+    assert isinstance(dropped, OutcomeUnknownError) and isinstance(refused, RejectedError)
+    assert sent["messages"] and not aiohttp_sender._told
+
+
 def test_a_compressed_answer_is_read() -> None:
     answer = {
         "bulkId": "B1",
@@ -231,3 +259,39 @@ def test_event_loops_in_several_threads_each_get_their_own_session(
         done = list(pool.map(lambda _: asyncio.run(batch()), range(8)))
     assert done == [5] * 8
     assert len(sandbox.requests) == 40
+
+
+def test_an_attempt_driven_outside_a_task_counts_as_maybe_sent_from_the_start() -> None:
+    # Nothing to find its attempt by once connected: told at once rather than never.
+    class Exchange:
+        told = 0
+
+        def connected(self) -> None:
+            self.told += 1
+
+    exchange, raised = Exchange(), []
+
+    def drive() -> None:  # a loop callback: the loop runs, but no task does
+        attempt = aiohttp_sender.request(
+            "POST",
+            httpx.URL("http://127.0.0.1:9/x"),
+            b"{}",
+            {},
+            httpx.Timeout(1.0),
+            deadline=1.0,
+            told=exchange,
+        )
+        try:
+            attempt.send(None)
+        except BaseException as exc:  # aiohttp itself needs a task for its timers
+            raised.append(exc)
+        finally:
+            attempt.close()
+
+    async def run() -> None:
+        asyncio.get_running_loop().call_soon(drive)
+        await asyncio.sleep(0.05)
+        await aclose_pooled_clients()
+
+    asyncio.run(run())
+    assert exchange.told == 1 and not aiohttp_sender._told and raised

@@ -113,6 +113,20 @@ def test_an_answer_past_the_size_limit_is_an_unknown_outcome(
     assert info.value.details["bulkId"] == sent["bulkId"]
 
 
+@pytest.mark.parametrize("path", ["async", "async, caller's transport"])
+def test_an_answer_that_came_with_its_head_is_bounded_too(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small enough to arrive with its head, so the pooled path takes it whole at once.
+    monkeypatch.setattr(attempts, "MAX_ANSWER_BYTES", 64)
+    with RawServer(answer(200, b" " * 1000)) as server:
+        with pytest.raises(OutcomeUnknownError) as info:
+            PATHS[path](server.url)
+        sent = server.sent_json()
+    assert "larger than 64 bytes" in info.value.message
+    assert info.value.details["bulkId"] == sent["bulkId"]
+
+
 def _answered_whole(body: bytes) -> Callable[[httpx.Request], httpx.Response]:
     # Made with ``content``: httpx reads the body into the response before it is handed over.
     return lambda request: httpx.Response(200, content=body)

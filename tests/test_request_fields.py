@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,46 @@ def test_recipients_need_as_many_ids_as_destinations() -> None:
     with pytest.raises(ValueError, match="as many destinations as messageIds"):
         Recipients(["a", "b"], ["41793026727"])
     assert Recipients.of([("a", "1"), ("b", "2")]) == Recipients(["a", "b"], ["1", "2"])
+
+
+def test_requests_keep_no_instance_dict() -> None:
+    # Slots: an instance ``__dict__`` would be one more object per request for the cycle
+    # collector to count while an async send waits for its answer.
+    request = InfobipRequest("POST", "/x", recipients=Recipients(["i"], ["t"]))
+    assert not hasattr(request, "__dict__") and not hasattr(request.recipients, "__dict__")
+    assert request.method == "POST" and request.path == "/x" and request.recipients.ids == ["i"]
+
+
+def _send_sms(messages: list[dict[str, Any]]) -> tuple[dict[str, Any], InfobipRequest]:
+    from infobip_connector.actions import send_sms
+
+    values = {"bulkId": "B1", "messages": messages}
+    return values, send_sms.build_request(values)
+
+
+def test_a_send_sms_body_is_its_checked_values_when_nothing_is_scheduled() -> None:
+    message: dict[str, Any] = {
+        "destinations": [{"to": "41793026727", "messageId": "M1"}],
+        "text": "Hi",
+    }
+    values, request = _send_sms([message])
+    assert request.body is values and request.body["messages"][0] is message
+    assert request.reference == {"bulkId": "B1", "messageIds": ["M1"]}
+    assert request.reference["messageIds"] is not request.recipients.ids
+
+
+def test_a_scheduled_send_sms_message_is_rewritten_in_a_copy() -> None:
+    now: dict[str, Any] = {
+        "destinations": [{"to": "41793026727", "messageId": "M1"}],
+        "text": "Now",
+    }
+    later: dict[str, Any] = {
+        "destinations": [{"to": "41793026728", "messageId": "M2"}],
+        "text": "Later",
+        "sendAt": "2026-04-01T10:00:00Z",
+    }
+    values, request = _send_sms([now, later])
+    assert request.body is not values and request.body["messages"][0] is now
+    assert request.body["messages"][1]["sendAt"] == "2026-04-01T10:00:00.000+0000"
+    assert later["sendAt"] == "2026-04-01T10:00:00Z" and values["messages"] == [now, later]
+    assert request.recipients.ids == ["M1", "M2"] and request.recipients.tos[1] == "41793026728"

@@ -19,8 +19,13 @@ _DESTINATIONS, _MESSAGE_ID, _TO = (
 
 
 def build_request(values: dict[str, Any]) -> InfobipRequest:
-    # Most messages are sent at once: only a scheduled one is rewritten (no call for others).
-    messages = [m if "sendAt" not in m else _message(m) for m in values["messages"]]
+    messages = values["messages"]
+    # Most messages are sent at once: only a scheduled one is rewritten, and without one the
+    # checked values are the body as they are (no copies to keep until the answer is in).
+    body = values
+    if any("sendAt" in m for m in messages):
+        messages = [m if "sendAt" not in m else _message(m) for m in messages]
+        body = {**values, "messages": messages}
     # Two columns of the strings the destinations hold: no object per recipient, and
     # read in C (a small send's share of the work is mostly calls). One message (nearly
     # every send) lends its own list of destinations, only read here.
@@ -32,7 +37,6 @@ def build_request(values: dict[str, Any]) -> InfobipRequest:
     ids = list(map(_MESSAGE_ID, destinations))
     tos = list(map(_TO, destinations))
     reference = {"bulkId": values["bulkId"], "messageIds": ids[:]}
-    body = {**values, "messages": messages}
     return InfobipRequest("POST", PATH, body, reference, recipients=Recipients(ids, tos))
 
 

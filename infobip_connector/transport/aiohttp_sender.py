@@ -17,10 +17,9 @@ import ssl
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Mapping
-from contextvars import ContextVar
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import certifi
@@ -28,7 +27,7 @@ import httpx
 from yarl import URL
 
 from .answers import Answer
-from .attempts import AnswerBody
+from .attempts import AnswerBody, bounded
 
 # As many connections as the benchmark has requests in flight; more only queue at Infobip.
 MAX_CONNECTIONS = 100
@@ -59,18 +58,27 @@ class _PooledConnector(aiohttp.TCPConnector):
         """The connection the request is written to, once it has one (pooled or new).
 
         Until then (waiting for one of the pool's ``MAX_CONNECTIONS``, or connecting) not a
-        byte of the request was written; the attempt's ``connected`` callback hears of the
+        byte of the request was written; the attempt's ``told`` (``request``) hears of the
         moment. Only what returns here is told: a cancellation inside leaves it untold.
         """
         connection = await super().connect(req, traces, timeout)
-        connected = _CONNECTED.get()
-        if connected is not None:
-            connected()
+        task = asyncio.current_task()
+        told = None if task is None else _told.get(task)
+        if told is not None:
+            told.connected()
         return connection
 
 
-#: What the attempt running in this task calls once it holds a connection (``request``).
-_CONNECTED: ContextVar[Callable[[], None] | None] = ContextVar("connected", default=None)
+class Told(Protocol):
+    """What an attempt tells once it holds a connection (the exchange it belongs to)."""
+
+    def connected(self) -> None: ...
+
+
+#: The attempt running in each task → whom it tells (``request``). Keyed by the task
+#: rather than held in a context variable: setting one makes three objects for the cycle
+#: collector per send, kept until the answer is in (see docs/performance.md).
+_told: dict[asyncio.Task[Any], Told] = {}
 
 _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
     weakref.WeakKeyDictionary()
@@ -119,12 +127,12 @@ async def request(
     headers: Mapping[str, str],
     timeout: httpx.Timeout,
     deadline: float,
-    connected: Callable[[], None] | None = None,
+    told: Told | None = None,
 ) -> Answer:
     """One attempt; raises the httpx exception a failure would have raised over httpx.
 
-    ``connected`` is called once the attempt holds a connection, before any byte of it is
-    written: before that, a cancellation (or a failure) leaves nothing at Infobip.
+    ``told.connected()`` is called once the attempt holds a connection, before any byte of
+    it is written: before that, a cancellation (or a failure) leaves nothing at Infobip.
     """
     limits = aiohttp.ClientTimeout(
         total=deadline,
@@ -132,7 +140,14 @@ async def request(
         sock_connect=timeout.connect,
         sock_read=timeout.read,
     )
-    told = _CONNECTED.set(connected)
+    task = asyncio.current_task() if told is not None else None
+    if told is not None:
+        if task is None:
+            # Driven outside a task: nothing to find it by, so it counts as maybe sent
+            # from the start, as the senders that tell nothing do.
+            told.connected()
+        else:
+            _told[task] = told
     try:
         async with _session().request(
             method,
@@ -142,14 +157,22 @@ async def request(
             timeout=limits,
             allow_redirects=False,  # the key must not travel to wherever a redirect points
         ) as answer:
+            stream = answer.content
+            if stream.is_eof():
+                # The whole body came with the head (a small answer): taken as it is,
+                # without an iterator to wait on.
+                content = stream.read_nowait()
+                bounded(len(content))
+                return Answer(answer.status, answer.headers, content)
             body = AnswerBody()
-            async for chunk in answer.content.iter_any():
+            async for chunk in stream.iter_any():
                 body.add(chunk)
             return Answer(answer.status, answer.headers, body.content())
     except Exception as exc:
         raise _as_httpx(exc) from None
     finally:
-        _CONNECTED.reset(told)
+        if task is not None:
+            _told.pop(task, None)
 
 
 @lru_cache(maxsize=256)

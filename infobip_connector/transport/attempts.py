@@ -128,14 +128,14 @@ class AnswerBody:
 
     def add(self, chunk: bytes) -> None:
         self._size += len(chunk)
-        _bounded(self._size)
+        bounded(self._size)
         self._chunks.append(chunk)
 
     def content(self) -> bytes:
         return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
 
 
-def _bounded(size: int) -> None:
+def bounded(size: int) -> None:
     """Raise ``AnswerTooLarge`` when an answer of ``size`` bytes is past ``MAX_ANSWER_BYTES``."""
     if size > MAX_ANSWER_BYTES:
         limit = MAX_ANSWER_BYTES
@@ -154,7 +154,7 @@ def _read_already(response: httpx.Response) -> bytes | None:
         content = response.content
     except httpx.ResponseNotRead:
         return None
-    _bounded(len(content))
+    bounded(len(content))
     return content
 
 
