@@ -93,18 +93,22 @@ async def send_async(
         carried.__enter__()
     try:
         while True:
-            attempt = exchange.next_attempt(tells_connected=transport is None)
+            # Each attempt's arguments are handed on, not kept in this frame: the dict would
+            # be one more object alive across the await.
             try:
                 if transport is None:
                     # Imported on first use: aiohttp takes a while to import.
                     from . import aiohttp_sender
 
-                    left = max(exchange.deadline.remaining(), 0.001)
                     outcome: Answer | _Failure = await aiohttp_sender.request(
-                        **attempt, deadline=left, told=exchange
+                        **exchange.next_attempt(tells_connected=True),
+                        deadline=max(exchange.deadline.remaining(), 0.001),
+                        told=exchange,
                     )
                 else:
-                    outcome = await run_attempt_async(transport, attempt, exchange.deadline)
+                    outcome = await run_attempt_async(
+                        transport, exchange.next_attempt(), exchange.deadline
+                    )
             except Exception as exc:
                 outcome = _Failure.of(exc)
             step = exchange.judge(outcome)
