@@ -7,7 +7,7 @@ on) and the transport (which sends it) all use it, and actions never import the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from typing import Any, Literal
 
 #: What an action does to the world, declared per action in ``connector.yaml``:
@@ -23,7 +23,7 @@ KINDS: tuple[Kind, ...] = ("send", "read", "consume", "remove")
 BODILESS = frozenset({"GET", "HEAD", "DELETE"})
 
 
-@dataclass(frozen=True, init=False, slots=True)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class Recipients:
     """Each messageId a send carries with its destination (``to``), as two columns.
 
@@ -57,7 +57,7 @@ class Recipients:
         return zip(self.ids, self.tos, strict=True)
 
 
-@dataclass(frozen=True, init=False, slots=True)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class InfobipRequest:
     """What an executor asks for; ``reference`` holds the IDs to reconcile an unknown outcome.
 
@@ -118,6 +118,42 @@ class InfobipRequest:
 # more than the rest of building a small send's request; an instance ``__dict__`` instead
 # of slots is one more object per request for the cycle collector to count, alive until
 # the answer is in (see docs/performance.md). The instances stay frozen: assignment raises.
+def _frozen_as_declared(cls: type) -> None:
+    """Make ``cls``, a frozen dataclass with slots, refuse assignment as a frozen dataclass
+    without slots does, and read instances pickled before it had slots.
+
+    On CPython 3.11 the ``__setattr__`` and ``__delattr__`` a frozen dataclass generates name
+    the class as it was before its slots were added: assigning a name that is not a field
+    raised ``TypeError`` rather than ``FrozenInstanceError``, and a subclass could not set
+    one of its own. And an instance pickled before carries its fields as a dict, whose keys
+    the dataclass's own ``__setstate__`` would take for the values.
+    """
+    names = tuple(f.name for f in fields(cls))
+
+    def __setattr__(self: object, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self: object, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        object.__delattr__(self, name)
+
+    def __setstate__(self: object, state: Any) -> None:
+        pairs = state.items() if isinstance(state, dict) else zip(names, state, strict=True)
+        for name, value in pairs:
+            object.__setattr__(self, name, value)
+
+    type.__setattr__(cls, "__setattr__", __setattr__)
+    type.__setattr__(cls, "__delattr__", __delattr__)
+    type.__setattr__(cls, "__setstate__", __setstate__)
+
+
+_frozen_as_declared(Recipients)
+_frozen_as_declared(InfobipRequest)
+
+
 def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
     """The setter of slot ``name`` of ``cls`` (it bypasses the frozen ``__setattr__``)."""
     setter: Callable[[object, Any], None] = getattr(cls, name).__set__

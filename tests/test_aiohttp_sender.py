@@ -240,6 +240,24 @@ def test_a_loop_ended_without_closing_leaves_no_error_behind(
     assert len(aiohttp_sender._sessions) == 1
 
 
+def test_a_send_left_waiting_in_a_closed_loop_is_let_go(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    # An engine that closes its loop under a waiting send, without cancelling it: the next
+    # loop's session lets go of that attempt, and with it of the exchange (key, body).
+    sandbox.script("POST", SMS, Fault(delay=5.0))
+    loop = asyncio.new_event_loop()
+    pending = loop.create_task(component.execute_async("sendSms", VALUES, _connection(server.url)))
+    loop.run_until_complete(asyncio.sleep(0.5))
+    assert list(aiohttp_sender._told) == [pending]
+    loop.close()
+    _execute(VALUES, _connection(server.url))
+    assert not aiohttp_sender._told
+    # Closed for good, the abandoned send says what it may have left at Infobip.
+    with pytest.raises(OutcomeUnknownError):
+        pending.get_coro().close()
+
+
 def test_event_loops_in_several_threads_each_get_their_own_session(
     sandbox: Sandbox, server: SandboxServer
 ) -> None:

@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+import httpx
 import pytest
 
 from infobip_connector import component
@@ -261,3 +262,37 @@ def test_a_key_json_writes_escaped_is_masked_when_its_percent_sign_is_a_json_esc
     assert b"%" not in raw
     assert scrub_known_keys(json.loads(raw), raw) == {"t": "say *** a/b"}
     assert scrub_answer(json.loads(raw), raw, key, {}) == {"t": "say *** a/b"}
+
+
+@pytest.mark.parametrize("over", ["aiohttp", "a caller's transport"])
+def test_the_async_path_masks_a_carried_secret_and_then_lets_it_go(over: str) -> None:
+    import asyncio
+
+    from infobip_connector import aclose_pooled_clients
+    from infobip_connector.redaction import HiddenStr, keys
+    from infobip_connector.request import InfobipRequest
+    from infobip_connector.transport import client
+    from infobip_connector.transport.connection import settings_for
+
+    from .rawserver import RawServer, answer
+
+    said = {"requestError": {"serviceException": {"messageId": "BAD", "text": f"{SHORT} is weak"}}}
+    request = InfobipRequest("POST", "/subscriptions/1/subscription/SMS", {"p": HiddenStr(SHORT)})
+
+    async def send(url: str) -> tuple[str, object]:
+        connection = {"token": "sandbox-key-for-local-tests", "baseUrl": url}
+        transport = None if over == "aiohttp" else httpx.AsyncHTTPTransport()
+        try:
+            await client.send_async(settings_for(connection), request, transport)
+        except ConnectorError as error:
+            return str(error.to_dict()) + str(error), keys._carried.get()
+        finally:
+            await aclose_pooled_clients()
+            if transport is not None:
+                await transport.aclose()
+        raise AssertionError("the refusal was not raised")
+
+    with RawServer(answer(400, json.dumps(said).encode())) as server:
+        shown, left = asyncio.run(send(server.url))
+    assert SHORT not in shown and "*** is weak" in shown
+    assert left is None

@@ -63,3 +63,7 @@ def test_only_the_send_holding_the_connection_may_have_been_sent(
     assert sum(u is not None for u in unknown) == 1
     [marked] = [u for u in unknown if u is not None]
     assert marked.type == "outcome_unknown" and marked.details["messageIds"]
+    # And it is the send that reached the server: each attempt hears of its own connection.
+    [arrived] = sandbox.requests
+    sent = [d["messageId"] for m in arrived.body["messages"] for d in m["destinations"]]
+    assert marked.details["messageIds"] == sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import weakref
 from typing import Any
 
 import pytest
@@ -87,3 +88,44 @@ def test_a_scheduled_send_sms_message_is_rewritten_in_a_copy() -> None:
     assert request.body["messages"][1]["sendAt"] == "2026-04-01T10:00:00.000+0000"
     assert later["sendAt"] == "2026-04-01T10:00:00Z" and values["messages"] == [now, later]
     assert request.recipients.ids == ["M1", "M2"] and request.recipients.tos[1] == "41793026728"
+
+
+def test_every_assignment_is_refused_as_a_frozen_dataclass_refuses_it() -> None:
+    request = InfobipRequest("GET", "/a")
+    for name in ("kind", "not_a_field"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(request, name, "x")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(request, name)
+
+    class Tagged(InfobipRequest):
+        pass
+
+    tagged = Tagged("GET", "/a")
+    tagged.note = "a subclass's own attribute"  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tagged.kind = "read"  # type: ignore[misc]
+    assert weakref.ref(request)() is request
+
+
+#: A request pickled by the connector before its request types had slots (1ffa839).
+_PICKLED_WITHOUT_SLOTS = (
+    b"\x80\x04\x95'\x01\x00\x00\x00\x00\x00\x00\x8c\x19infobip_connector.request\x94\x8c\x0e"
+    b"InfobipRequest\x94\x93\x94)\x81\x94}\x94(\x8c\x06method\x94\x8c\x04POST\x94\x8c\x04path"
+    b"\x94\x8c\x14/sms/2/text/advanced\x94\x8c\x04body\x94}\x94\x8c\x06bulkId\x94\x8c\x02B1"
+    b"\x94s\x8c\treference\x94}\x94(h\x0bh\x0c\x8c\nmessageIds\x94]\x94\x8c\x02M1\x94au\x8c"
+    b"\x0bpath_params\x94}\x94\x8c\x05query\x94)\x8c\x04kind\x94\x8c\x04send\x94\x8c\nrecipie"
+    b"nts\x94h\x00\x8c\nRecipients\x94\x93\x94)\x81\x94}\x94(\x8c\x03ids\x94]\x94h\x11a\x8c"
+    b"\x03tos\x94]\x94\x8c\x0b41793026727\x94aub\x8c\x0bconfirmable\x94(\x91\x94ub."
+)
+
+
+def test_a_request_pickled_before_slots_reads_back_whole() -> None:
+    request = pickle.loads(_PICKLED_WITHOUT_SLOTS)
+    assert request == InfobipRequest(
+        "POST",
+        "/sms/2/text/advanced",
+        {"bulkId": "B1"},
+        {"bulkId": "B1", "messageIds": ["M1"]},
+        recipients=Recipients(["M1"], ["41793026727"]),
+    )

@@ -104,6 +104,11 @@ def _new_session(loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         # (``asyncio.run`` per batch) alive with its session; a new loop drops them.
         for stale in [old for old in _sessions if old.is_closed()]:
             del _sessions[stale]
+        # Likewise an attempt left waiting in a loop closed under it: its task would keep the
+        # exchange (the key, the body) alive. ``list`` copies the keys in one step, while
+        # other threads' attempts come and go.
+        for task in [task for task in list(_told) if task.get_loop().is_closed()]:
+            _told.pop(task, None)
         if _ssl_context is None:
             # The same certificate store as the synchronous path (httpx uses certifi).
             _ssl_context = ssl.create_default_context(cafile=certifi.where())
