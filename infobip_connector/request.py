@@ -7,7 +7,7 @@ on) and the transport (which sends it) all use it, and actions never import the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import FrozenInstanceError, dataclass, field, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from typing import Any, Literal
 
 #: What an action does to the world, declared per action in ``connector.yaml``:
@@ -113,20 +113,18 @@ class InfobipRequest:
         _CONFIRMABLE(self, confirmable)
 
 
-# Each field is set by its slot's own setter. A frozen dataclass's generated ``__init__``
-# goes through ``object.__setattr__`` for each field, which for a request's nine costs
-# more than the rest of building a small send's request; an instance ``__dict__`` instead
-# of slots is one more object per request for the cycle collector to count, alive until
-# the answer is in (see docs/performance.md). The instances stay frozen: assignment raises.
 def _frozen_as_declared(cls: type) -> None:
-    """Make ``cls``, a frozen dataclass with slots, refuse assignment as a frozen dataclass
-    without slots does, and read instances pickled before it had slots.
+    """Make ``cls``, a frozen dataclass with slots, behave as it did without slots: refuse
+    assignment the same way, and pickle and copy with the same state.
 
     On CPython 3.11 the ``__setattr__`` and ``__delattr__`` a frozen dataclass generates name
     the class as it was before its slots were added: assigning a name that is not a field
     raised ``TypeError`` rather than ``FrozenInstanceError``, and a subclass could not set
-    one of its own. And an instance pickled before carries its fields as a dict, whose keys
-    the dataclass's own ``__setstate__`` would take for the values.
+    one of its own. Its ``__getstate__`` is a list of this class's fields, which loses a
+    subclass's own attributes, and which a reader without slots cannot take. The state is a
+    dict again (every field and attribute set), as before; a state pickled before the slots
+    is read as well (a dict, or a slotted subclass's ``(dict, slots)`` pair), a field it
+    lacks taking its default.
     """
     names = tuple(f.name for f in fields(cls))
 
@@ -140,20 +138,48 @@ def _frozen_as_declared(cls: type) -> None:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         object.__delattr__(self, name)
 
-    def __setstate__(self: object, state: Any) -> None:
-        pairs = state.items() if isinstance(state, dict) else zip(names, state, strict=True)
-        for name, value in pairs:
-            object.__setattr__(self, name, value)
+    def __getstate__(self: object) -> dict[str, Any]:
+        state = dict(getattr(self, "__dict__", ()))
+        for klass in type(self).__mro__:
+            slots = klass.__dict__.get("__slots__", ())
+            for name in (slots,) if isinstance(slots, str) else slots:
+                if name not in ("__dict__", "__weakref__") and hasattr(self, name):
+                    state.setdefault(name, getattr(self, name))
+        return state
 
-    type.__setattr__(cls, "__setattr__", __setattr__)
-    type.__setattr__(cls, "__delattr__", __delattr__)
-    type.__setattr__(cls, "__setstate__", __setstate__)
+    def __setstate__(self: object, state: Any) -> None:
+        if type(state) is tuple and len(state) == 2:  # a slotted subclass's, before
+            state = {**(state[0] or {}), **state[1]}
+        if not isinstance(state, dict):
+            raise TypeError(f"cannot restore {type(self).__name__} from a {type(state).__name__}")
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        for known in fields(type(self)):  # type: ignore[arg-type]
+            if known.name in state:
+                continue
+            if known.default is not MISSING:
+                object.__setattr__(self, known.name, known.default)
+            elif known.default_factory is not MISSING:
+                object.__setattr__(self, known.name, known.default_factory())
+
+    for name, method in (
+        ("__setattr__", __setattr__),
+        ("__delattr__", __delattr__),
+        ("__getstate__", __getstate__),
+        ("__setstate__", __setstate__),
+    ):
+        type.__setattr__(cls, name, method)
 
 
 _frozen_as_declared(Recipients)
 _frozen_as_declared(InfobipRequest)
 
 
+# Each field is set by its slot's own setter. A frozen dataclass's generated ``__init__``
+# goes through ``object.__setattr__`` for each field, which for a request's nine costs
+# more than the rest of building a small send's request; an instance ``__dict__`` instead
+# of slots is one more object per request for the cycle collector to count, alive until
+# the answer is in (see docs/performance.md). The instances stay frozen: assignment raises.
 def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
     """The setter of slot ``name`` of ``cls`` (it bypasses the frozen ``__setattr__``)."""
     setter: Callable[[object, Any], None] = getattr(cls, name).__set__

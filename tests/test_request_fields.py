@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import pickle
 import weakref
@@ -129,3 +130,45 @@ def test_a_request_pickled_before_slots_reads_back_whole() -> None:
         {"bulkId": "B1", "messageIds": ["M1"]},
         recipients=Recipients(["M1"], ["41793026727"]),
     )
+
+
+class _Tagged(InfobipRequest):
+    pass
+
+
+class _Slotted(InfobipRequest):
+    __slots__ = ("extra",)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Extended(InfobipRequest):
+    extra: int = 0
+
+
+def _subclassed() -> list[InfobipRequest]:
+    tagged, slotted = _Tagged("GET", "/a"), _Slotted("GET", "/a")
+    tagged.extra = 1  # type: ignore[attr-defined]
+    object.__setattr__(slotted, "extra", 2)
+    return [tagged, slotted, _Extended("GET", "/a", extra=3)]
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_subclasses_pickle_and_copy_with_their_own_attributes(protocol: int) -> None:
+    for request in _subclassed():
+        for copied in (
+            pickle.loads(pickle.dumps(request, protocol=protocol)),
+            copy.copy(request),
+            copy.deepcopy(request),
+        ):
+            assert type(copied) is type(request) and copied == request
+            assert copied.extra == request.extra  # type: ignore[attr-defined]
+
+
+def test_the_pickled_state_is_every_field_by_name_as_before_slots() -> None:
+    request = InfobipRequest("GET", "/a", kind="read")
+    state = request.__getstate__()  # type: ignore[attr-defined]
+    assert state == {f.name: getattr(request, f.name) for f in dataclasses.fields(request)}
+    # A state from before a field was added reads that field's default.
+    older = InfobipRequest.__new__(InfobipRequest)
+    older.__setstate__({"method": "GET", "path": "/a", "kind": "read"})  # type: ignore[attr-defined]
+    assert older == request
