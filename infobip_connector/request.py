@@ -121,10 +121,11 @@ def _frozen_as_declared(cls: type) -> None:
     the class as it was before its slots were added: assigning a name that is not a field
     raised ``TypeError`` rather than ``FrozenInstanceError``, and a subclass could not set
     one of its own. Its ``__getstate__`` is a list of this class's fields, which loses a
-    subclass's own attributes, and which a reader without slots cannot take. The state is a
-    dict again (every field and attribute set), as before; a state pickled before the slots
-    is read as well (a dict, or a slotted subclass's ``(dict, slots)`` pair), a field it
-    lacks taking its default.
+    subclass's own attributes, and which a reader without slots cannot take. The state is
+    what it was before: a dict of every field and attribute set, and a subclass's own slots
+    in a second dict beside it. Either is read, a field a state lacks taking its default; a
+    member that is neither a field nor an attribute a subclass may hold is refused
+    (AttributeError), not dropped.
     """
     names = tuple(f.name for f in fields(cls))
 
@@ -138,17 +139,21 @@ def _frozen_as_declared(cls: type) -> None:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         object.__delattr__(self, name)
 
-    def __getstate__(self: object) -> dict[str, Any]:
+    def __getstate__(self: object) -> dict[str, Any] | tuple[dict[str, Any], dict[str, Any]]:
         state = dict(getattr(self, "__dict__", ()))
-        for klass in type(self).__mro__:
-            slots = klass.__dict__.get("__slots__", ())
-            for name in (slots,) if isinstance(slots, str) else slots:
-                if name not in ("__dict__", "__weakref__") and hasattr(self, name):
-                    state.setdefault(name, getattr(self, name))
-        return state
+        own: dict[str, Any] = {}  # a subclass's own slots, apart as pickle kept them
+        for name in _slot_names(type(self)):
+            if hasattr(self, name):
+                (state if name in names else own)[name] = getattr(self, name)
+        return (state, own) if own else state
 
     def __setstate__(self: object, state: Any) -> None:
-        if type(state) is tuple and len(state) == 2:  # a slotted subclass's, before
+        if (
+            type(state) is tuple
+            and len(state) == 2
+            and (state[0] is None or isinstance(state[0], dict))
+            and isinstance(state[1], dict)
+        ):
             state = {**(state[0] or {}), **state[1]}
         if not isinstance(state, dict):
             raise TypeError(f"cannot restore {type(self).__name__} from a {type(state).__name__}")
@@ -173,6 +178,23 @@ def _frozen_as_declared(cls: type) -> None:
 
 _frozen_as_declared(Recipients)
 _frozen_as_declared(InfobipRequest)
+
+
+def _slot_names(cls: type) -> list[str]:
+    """The names the slots of ``cls`` and its bases are stored under (``__x`` of class ``C``
+    as ``_C__x``), as ``copyreg`` names them for pickle; without ``__dict__`` and
+    ``__weakref__``."""
+    found: list[str] = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = f"_{klass.__name__.lstrip('_')}{name}"
+            if name not in found:
+                found.append(name)
+    return found
 
 
 # Each field is set by its slot's own setter. A frozen dataclass's generated ``__init__``

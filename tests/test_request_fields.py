@@ -137,7 +137,7 @@ class _Tagged(InfobipRequest):
 
 
 class _Slotted(InfobipRequest):
-    __slots__ = ("extra",)
+    __slots__ = ("__private", "extra")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,6 +149,7 @@ def _subclassed() -> list[InfobipRequest]:
     tagged, slotted = _Tagged("GET", "/a"), _Slotted("GET", "/a")
     tagged.extra = 1  # type: ignore[attr-defined]
     object.__setattr__(slotted, "extra", 2)
+    object.__setattr__(slotted, "_Slotted__private", "kept under its stored name")
     return [tagged, slotted, _Extended("GET", "/a", extra=3)]
 
 
@@ -162,6 +163,8 @@ def test_subclasses_pickle_and_copy_with_their_own_attributes(protocol: int) -> 
         ):
             assert type(copied) is type(request) and copied == request
             assert copied.extra == request.extra  # type: ignore[attr-defined]
+            hidden = getattr(request, "_Slotted__private", None)
+            assert getattr(copied, "_Slotted__private", None) == hidden
 
 
 def test_the_pickled_state_is_every_field_by_name_as_before_slots() -> None:
@@ -172,3 +175,16 @@ def test_the_pickled_state_is_every_field_by_name_as_before_slots() -> None:
     older = InfobipRequest.__new__(InfobipRequest)
     older.__setstate__({"method": "GET", "path": "/a", "kind": "read"})  # type: ignore[attr-defined]
     assert older == request
+
+
+def test_a_subclass_keeps_its_own_slots_apart_in_the_state_and_odd_states_are_refused() -> None:
+    _, slotted, _ = _subclassed()
+    fields_state, own = slotted.__getstate__()  # type: ignore[attr-defined]
+    assert own == {"extra": 2, "_Slotted__private": "kept under its stored name"}
+    assert fields_state["method"] == "GET" and "extra" not in fields_state
+    blank = InfobipRequest.__new__(InfobipRequest)
+    with pytest.raises(AttributeError):  # a member it cannot hold is refused, not dropped
+        blank.__setstate__({"method": "GET", "path": "/a", "unknown": 1})  # type: ignore[attr-defined]
+    for odd in ((None, None), ({}, ["x"]), ["GET", "/a"]):
+        with pytest.raises(TypeError, match="cannot restore InfobipRequest"):
+            blank.__setstate__(odd)  # type: ignore[attr-defined]
