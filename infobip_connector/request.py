@@ -123,9 +123,9 @@ def _frozen_as_declared(cls: type) -> None:
     one of its own. Its ``__getstate__`` is a list of this class's fields, which loses a
     subclass's own attributes, and which a reader without slots cannot take. The state is
     what it was before: a dict of every field and attribute set, and a subclass's own slots
-    in a second dict beside it. Either is read, a field a state lacks taking its default; a
-    member that is neither a field nor an attribute a subclass may hold is refused
-    (AttributeError), not dropped.
+    in a second dict beside it. Either is read, a field a state lacks taking its default (a
+    state lacking one without a default is refused, TypeError); a member that is neither a
+    field nor an attribute a subclass may hold is refused (AttributeError), not dropped.
     """
     names = tuple(f.name for f in fields(cls))
 
@@ -152,9 +152,9 @@ def _frozen_as_declared(cls: type) -> None:
             type(state) is tuple
             and len(state) == 2
             and (state[0] is None or isinstance(state[0], dict))
-            and isinstance(state[1], dict)
+            and (state[1] is None or isinstance(state[1], dict))
         ):
-            state = {**(state[0] or {}), **state[1]}
+            state = {**(state[0] or {}), **(state[1] or {})}
         if not isinstance(state, dict):
             raise TypeError(f"cannot restore {type(self).__name__} from a {type(state).__name__}")
         for name, value in state.items():
@@ -166,6 +166,10 @@ def _frozen_as_declared(cls: type) -> None:
                 object.__setattr__(self, known.name, known.default)
             elif known.default_factory is not MISSING:
                 object.__setattr__(self, known.name, known.default_factory())
+            else:
+                raise TypeError(
+                    f"cannot restore {type(self).__name__}: its state lacks {known.name!r}"
+                )
 
     for name, method in (
         ("__setattr__", __setattr__),
@@ -190,8 +194,9 @@ def _slot_names(cls: type) -> list[str]:
         for name in (slots,) if isinstance(slots, str) else slots:
             if name in ("__dict__", "__weakref__"):
                 continue
-            if name.startswith("__") and not name.endswith("__"):
-                name = f"_{klass.__name__.lstrip('_')}{name}"
+            stripped = klass.__name__.lstrip("_")
+            if stripped and name.startswith("__") and not name.endswith("__"):
+                name = f"_{stripped}{name}"  # a class named only "_"s mangles nothing
             if name not in found:
                 found.append(name)
     return found

@@ -188,3 +188,19 @@ def test_a_subclass_keeps_its_own_slots_apart_in_the_state_and_odd_states_are_re
     for odd in ((None, None), ({}, ["x"]), ["GET", "/a"]):
         with pytest.raises(TypeError, match="cannot restore InfobipRequest"):
             blank.__setstate__(odd)  # type: ignore[attr-defined]
+
+
+def test_slots_of_a_class_named_only_underscores_keep_their_names() -> None:
+    namespace: dict[str, Any] = {"InfobipRequest": InfobipRequest}
+    exec("class __(InfobipRequest):\n    __slots__ = ('__x',)", namespace)
+    request = namespace["__"]("GET", "/a")
+    object.__setattr__(request, "__x", 1)  # such a class mangles nothing
+    assert getattr(copy.deepcopy(request), "__x") == 1
+
+
+def test_a_state_lacking_a_field_without_default_is_refused() -> None:
+    blank = InfobipRequest.__new__(InfobipRequest)
+    with pytest.raises(TypeError, match="its state lacks 'method'"):
+        blank.__setstate__({"path": "/a"})  # type: ignore[attr-defined]
+    blank.__setstate__(({"method": "GET", "path": "/a"}, None))  # type: ignore[attr-defined]
+    assert blank == InfobipRequest("GET", "/a")
