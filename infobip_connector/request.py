@@ -6,6 +6,7 @@ on) and the transport (which sends it) all use it, and actions never import the 
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from typing import Any, Literal
@@ -142,7 +143,9 @@ def _frozen_as_declared(cls: type) -> None:
     def __getstate__(self: object) -> dict[str, Any] | tuple[dict[str, Any], dict[str, Any]]:
         state = dict(getattr(self, "__dict__", ()))
         own: dict[str, Any] = {}  # a subclass's own slots, apart as pickle kept them
-        for name in _slot_names(type(self)):
+        # Named as pickle names them (``__x`` of class ``C`` stored as ``_C__x``): by the
+        # function ``object.__reduce_ex__`` itself calls, which typeshed leaves out.
+        for name in copyreg._slotnames(type(self)):  # type: ignore[attr-defined]
             if hasattr(self, name):
                 (state if name in names else own)[name] = getattr(self, name)
         return (state, own) if own else state
@@ -182,24 +185,6 @@ def _frozen_as_declared(cls: type) -> None:
 
 _frozen_as_declared(Recipients)
 _frozen_as_declared(InfobipRequest)
-
-
-def _slot_names(cls: type) -> list[str]:
-    """The names the slots of ``cls`` and its bases are stored under (``__x`` of class ``C``
-    as ``_C__x``), as ``copyreg`` names them for pickle; without ``__dict__`` and
-    ``__weakref__``."""
-    found: list[str] = []
-    for klass in cls.__mro__:
-        slots = klass.__dict__.get("__slots__", ())
-        for name in (slots,) if isinstance(slots, str) else slots:
-            if name in ("__dict__", "__weakref__"):
-                continue
-            stripped = klass.__name__.lstrip("_")
-            if stripped and name.startswith("__") and not name.endswith("__"):
-                name = f"_{stripped}{name}"  # a class named only "_"s mangles nothing
-            if name not in found:
-                found.append(name)
-    return found
 
 
 # Each field is set by its slot's own setter. A frozen dataclass's generated ``__init__``
