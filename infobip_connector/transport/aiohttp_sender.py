@@ -58,14 +58,13 @@ class _PooledConnector(aiohttp.TCPConnector):
         """The connection the request is written to, once it has one (pooled or new).
 
         Until then (waiting for one of the pool's ``MAX_CONNECTIONS``, or connecting) not a
-        byte of the request was written; the attempt's ``told`` (``request``) hears of the
-        moment. Only what returns here is told: a cancellation inside leaves it untold.
+        byte of the request was written; the attempt's ``told`` (``request``), carried by its
+        timeout, hears of the moment. Only what returns here is told: a cancellation inside
+        leaves it untold.
         """
         connection = await super().connect(req, traces, timeout)
-        task = asyncio.current_task()
-        told = None if task is None else _told.get(task)
-        if told is not None:
-            told.connected()
+        if type(timeout) is _AttemptTimeout and timeout.told is not None:
+            timeout.told.connected()
         return connection
 
 
@@ -75,10 +74,18 @@ class Told(Protocol):
     def connected(self) -> None: ...
 
 
-#: The attempt running in each task → whom it tells (``request``). Keyed by the task
-#: rather than held in a context variable: setting one makes three objects for the cycle
-#: collector per send, kept until the answer is in (see docs/performance.md).
-_told: dict[asyncio.Task[Any], Told] = {}
+class _AttemptTimeout(aiohttp.ClientTimeout):
+    """An attempt's limits, carrying whom its connection is told to (``told``).
+
+    aiohttp hands the very timeout a request was given to ``connect``: the notice rides
+    on an object every attempt makes anyway, found without a lookup, kept by nothing once
+    the attempt is over (a task-keyed table, or a context variable, made objects and
+    entries per send; see docs/performance.md).
+    """
+
+    __slots__ = ("told",)
+    told: Told | None
+
 
 _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
     weakref.WeakKeyDictionary()
@@ -104,11 +111,6 @@ def _new_session(loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         # (``asyncio.run`` per batch) alive with its session; a new loop drops them.
         for stale in [old for old in _sessions if old.is_closed()]:
             del _sessions[stale]
-        # Likewise an attempt left waiting in a loop closed under it: its task would keep the
-        # exchange (the key, the body) alive. ``list`` copies the keys in one step, while
-        # other threads' attempts come and go.
-        for task in [task for task in list(_told) if task.get_loop().is_closed()]:
-            _told.pop(task, None)
         if _ssl_context is None:
             # The same certificate store as the synchronous path (httpx uses certifi).
             _ssl_context = ssl.create_default_context(cafile=certifi.where())
@@ -139,20 +141,14 @@ async def request(
     ``told.connected()`` is called once the attempt holds a connection, before any byte of
     it is written: before that, a cancellation (or a failure) leaves nothing at Infobip.
     """
-    limits = aiohttp.ClientTimeout(
+    limits = _AttemptTimeout(
         total=deadline,
         connect=timeout.pool,  # waiting for a pooled connection, then connecting
         sock_connect=timeout.connect,
         sock_read=timeout.read,
     )
-    task = asyncio.current_task() if told is not None else None
-    if told is not None:
-        if task is None:
-            # Driven outside a task: nothing to find it by, so it counts as maybe sent
-            # from the start, as the senders that tell nothing do.
-            told.connected()
-        else:
-            _told[task] = told
+    # The class is frozen (attrs); its one slot of ours is set past that.
+    object.__setattr__(limits, "told", told)
     try:
         async with _session().request(
             method,
@@ -175,9 +171,6 @@ async def request(
             return Answer(answer.status, answer.headers, body.content())
     except Exception as exc:
         raise _as_httpx(exc) from None
-    finally:
-        if task is not None:
-            _told.pop(task, None)
 
 
 @lru_cache(maxsize=256)
