@@ -170,19 +170,45 @@ def _exchanges_made(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[Any]]:
 def test_no_attempt_is_kept_whatever_its_end(
     sandbox: Sandbox, server: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Looked at while the session and its pool of connections still live: nothing they keep
+    # (a pooled connection, the connector) may hold an attempt's exchange (the key, the body).
     made = _exchanges_made(monkeypatch)
+    connection = _connection(server.url)
     sandbox.script(
         "POST",
         SMS,
         Fault(status=200, process=True, drop="mid_body"),
         Fault(status=400, process=False),
+        Fault(delay=0.01, process=True),
+        Fault(delay=3.0, process=True),
     )
-    dropped, refused, sent = _execute(VALUES, _connection(server.url), times=3)
-    assert isinstance(dropped, OutcomeUnknownError) and isinstance(refused, RejectedError)
-    assert sent["messages"] and len(made) == 3
-    del dropped, refused
-    gc.collect()
-    assert [ref() for ref in made] == [None, None, None]
+
+    async def ends() -> list[str]:
+        said: list[str] = []
+        for _ in range(3):
+            try:
+                sent = await component.execute_async("sendSms", VALUES, connection)
+                said.append("sent" if sent["messages"] else "empty")
+            except Exception as exc:
+                said.append(type(exc).__name__)
+        cancelled = asyncio.create_task(component.execute_async("sendSms", VALUES, connection))
+        await asyncio.sleep(0.3)
+        cancelled.cancel()
+        await asyncio.wait([cancelled])
+        said.append("cancelled" if cancelled.cancelled() else "not cancelled")
+        return said
+
+    async def run() -> tuple[list[str], int]:
+        try:
+            said = await ends()
+            gc.collect()
+            return said, sum(ref() is not None for ref in made)
+        finally:
+            await aclose_pooled_clients()
+
+    said, alive = asyncio.run(run())
+    assert said == ["OutcomeUnknownError", "RejectedError", "sent", "cancelled"]
+    assert len(made) == 4 and alive == 0
 
 
 def test_a_compressed_answer_is_read() -> None:

@@ -66,3 +66,30 @@ def test_only_the_send_holding_the_connection_may_have_been_sent(
     [arrived] = sandbox.requests
     sent = [d["messageId"] for m in arrived.body["messages"] for d in m["destinations"]]
     assert marked.details["messageIds"] == sent
+
+
+def test_a_send_cancelled_on_a_reused_connection_may_have_been_sent(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    # Most sends take a connection an earlier one left idle in the pool: that one is told
+    # as surely as a new connection.
+    connection = {"token": CANARY, "baseUrl": server.url, "readTimeout": 10, "deadline": 20}
+
+    async def run() -> Any:
+        try:
+            await component.execute_async("sendSms", values("first"), connection)
+            sandbox.script("POST", SMS, Fault(delay=3.0, process=True))
+            task = asyncio.create_task(send("second", connection))
+            await asyncio.sleep(0.5)
+            task.cancel()
+            return await task
+        finally:
+            await aclose_pooled_clients()
+
+    cancelled = asyncio.run(run())
+    assert isinstance(cancelled, asyncio.CancelledError)
+    marked = getattr(cancelled, outcome.ATTRIBUTE, None)
+    assert marked is not None and marked.type == "outcome_unknown"
+    _first, second = sandbox.requests
+    sent = [d["messageId"] for m in second.body["messages"] for d in m["destinations"]]
+    assert marked.details["messageIds"] == sent
