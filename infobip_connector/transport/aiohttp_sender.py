@@ -17,7 +17,7 @@ import ssl
 import threading
 import warnings
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -191,13 +191,15 @@ def _as_httpx(exc: Exception) -> Exception:
     """The httpx exception with the same meaning for the retry policy.
 
     Only the class decides: connect failures and connect timeouts prove nothing was sent;
-    everything after the connection was made may have reached Infobip.
+    everything after the connection was made may have reached Infobip. The words are the
+    exception's; where they cannot be read (an attribute an older aiohttp leaves unset),
+    its class names it, and the meaning stays.
     """
-    text = str(exc) or type(exc).__name__
+    text = _words(lambda: str(exc), exc)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(text)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(_connect_text(exc))
+        return httpx.ConnectError(_words(lambda: _connect_text(exc), exc))
     if isinstance(exc, asyncio.TimeoutError):  # a read timeout, or the deadline
         return httpx.ReadTimeout(text)
     if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
@@ -211,16 +213,27 @@ def _as_httpx(exc: Exception) -> Exception:
     return exc
 
 
+def _words(read: Callable[[], str], exc: Exception) -> str:
+    """``read()``, or the class name of ``exc`` when it is empty or cannot be read."""
+    try:
+        return read() or type(exc).__name__
+    except Exception:
+        return type(exc).__name__
+
+
 def _connect_text(exc: aiohttp.ClientConnectorError) -> str:
     """Why the connection failed, as the synchronous path words it (``[Errno 111]
     Connection refused``), without aiohttp's ``ssl:default``, which reads as if TLS were
     involved even for a plain ``http`` URL."""
-    cause = exc.os_error
-    if isinstance(cause, socket.gaierror | ssl.SSLError) or not cause.errno:
+    # A certificate's failure is its own: before aiohttp 3.14 that error sets no
+    # ``os_error`` at all (reading it raised AttributeError).
+    cause: BaseException = getattr(exc, "certificate_error", None) or exc.os_error
+    errno = getattr(cause, "errno", None)
+    if isinstance(cause, socket.gaierror | ssl.SSLError) or type(errno) is not int or not errno:
         # A name lookup's or TLS's own words: their numbers are no system errno.
         return str(cause) or type(cause).__name__
     # asyncio words it "Connect call failed (host, port)": the system's text says why.
-    return f"[Errno {cause.errno}] {os.strerror(cause.errno)}"
+    return f"[Errno {errno}] {os.strerror(errno)}"
 
 
 def _decoding_text(text: str) -> str:
