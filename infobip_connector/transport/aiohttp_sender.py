@@ -18,7 +18,6 @@ import threading
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any, Protocol
 
 import aiohttp
@@ -181,10 +180,29 @@ async def request(
         raise _as_httpx(exc) from None
 
 
-@lru_cache(maxsize=256)
+#: The most endpoints whose parsed URL is kept; past it the table starts again.
+_MAX_URLS = 256
+# id(httpx URL) → (that URL, its yarl form); the entry holds the URL, so the id is no
+# other object's while the entry lives.
+_yarl_urls: dict[int, tuple[httpx.URL, URL]] = {}
+
+
 def _yarl_url(url: httpx.URL) -> URL:
-    # Already checked and encoded by the connection policy; parsed once per endpoint.
-    return URL(str(url), encoded=True)
+    """``url`` as aiohttp takes it, parsed once per URL object.
+
+    The text is already checked and encoded by the connection policy. Known by the object
+    rather than by its value: an httpx URL renders its whole text to be hashed, about as
+    much work as the rest of this module does for an attempt, while the exchange hands the
+    same object for every request to one endpoint (``exchange._url`` keeps it).
+    """
+    known = _yarl_urls.get(id(url))
+    if known is not None and known[0] is url:
+        return known[1]
+    parsed = URL(str(url), encoded=True)
+    if len(_yarl_urls) >= _MAX_URLS:
+        _yarl_urls.clear()
+    _yarl_urls[id(url)] = (url, parsed)
+    return parsed
 
 
 def _as_httpx(exc: Exception) -> Exception:
