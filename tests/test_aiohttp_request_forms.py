@@ -1,18 +1,22 @@
-"""The URL the pooled async path hands aiohttp: the very one the connection policy checked.
+"""The URL and headers the pooled async path hands aiohttp: the very ones it was given.
 
-``aiohttp_sender._yarl_url`` parses each httpx URL once and knows it again by the object
-(an httpx URL renders its whole text to be hashed); these tests hold it to giving the URL
-it was asked for, whatever its table holds.
+``aiohttp_sender`` makes each in aiohttp's own form once (an httpx URL renders its whole
+text to be hashed; aiohttp converts any other mapping of headers on every request) and
+keeps it in a table; these tests hold it to handing on what it was asked for, whatever
+its tables hold.
 """
 
 from __future__ import annotations
+
+from types import MappingProxyType
 
 import httpx
 import pytest
 from yarl import URL
 
+from infobip_connector.redaction import HiddenStr
 from infobip_connector.transport import aiohttp_sender, client
-from infobip_connector.transport.aiohttp_sender import _yarl_url
+from infobip_connector.transport.aiohttp_sender import _aiohttp_headers, _yarl_url
 
 URLS = [
     "https://api.infobip.com/sms/2/text/advanced",
@@ -23,8 +27,9 @@ URLS = [
 
 
 @pytest.fixture(autouse=True)
-def _empty_table(monkeypatch: pytest.MonkeyPatch) -> None:
+def _empty_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aiohttp_sender, "_yarl_urls", {})
+    monkeypatch.setattr(aiohttp_sender, "_header_sets", {})
 
 
 @pytest.mark.parametrize("text", URLS)
@@ -62,3 +67,37 @@ def test_the_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_async_path_sends_through_the_sender_it_imported_once() -> None:
     assert client._aiohttp_request() is aiohttp_sender.request
     assert client._aiohttp_request() is client._aiohttp_request()
+
+
+def _headers(key: str) -> dict[str, str]:
+    return {
+        "Authorization": HiddenStr(f"App {key}"),
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+    }
+
+
+def test_the_headers_are_handed_on_as_given() -> None:
+    given = MappingProxyType(_headers("a" * 32))
+    handed = _aiohttp_headers(given)
+    assert list(handed.items()) == list(given.items())
+    # The key's value keeps its masked repr on the way to the socket.
+    assert type(handed["authorization"]) is HiddenStr
+    assert "a" * 32 not in repr(handed)
+    assert _aiohttp_headers(MappingProxyType(_headers("a" * 32))) is handed  # made once
+
+
+def test_headers_changed_by_their_owner_are_sent_as_they_are_now() -> None:
+    # Known by their pairs, not by the mapping: a changed mapping is never sent as it was.
+    owned = _headers("a" * 32)
+    first = _aiohttp_headers(owned)
+    owned["Authorization"] = HiddenStr("App " + "b" * 32)
+    assert _aiohttp_headers(owned)["Authorization"] == "App " + "b" * 32
+    assert first["Authorization"] == "App " + "a" * 32
+
+
+def test_the_header_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aiohttp_sender, "_MAX_HEADER_SETS", 3)
+    for n in range(10):
+        assert _aiohttp_headers(_headers(f"{n:032d}"))["Authorization"] == f"App {n:032d}"
+        assert len(aiohttp_sender._header_sets) <= 3
