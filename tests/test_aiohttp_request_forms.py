@@ -9,13 +9,14 @@ its tables hold.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
 
 import httpx
 import pytest
 from yarl import URL
 
 from infobip_connector.redaction import HiddenStr
-from infobip_connector.transport import aiohttp_sender, client
+from infobip_connector.transport import aiohttp_sender, client, plan
 from infobip_connector.transport.aiohttp_sender import _aiohttp_headers, _yarl_url
 
 URLS = [
@@ -101,3 +102,24 @@ def test_the_header_table_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     for n in range(10):
         assert _aiohttp_headers(_headers(f"{n:032d}"))["Authorization"] == f"App {n:032d}"
         assert len(aiohttp_sender._header_sets) <= 3
+
+
+def test_a_masked_key_stays_masked_whoever_came_first() -> None:
+    # A HiddenStr equals the plain text of the key, but only it masks its repr: headers
+    # first given as plain text must not lend their form to the masked ones.
+    plain = {name: str(value) for name, value in _headers("c" * 32).items()}
+    assert type(_aiohttp_headers(plain)["Authorization"]) is str
+    handed = _aiohttp_headers(MappingProxyType(_headers("c" * 32)))
+    assert type(handed["Authorization"]) is HiddenStr
+    assert "c" * 32 not in repr(handed)
+
+
+def test_headers_that_cannot_be_a_key_are_handed_on_as_they_are() -> None:
+    given: dict[str, Any] = {"Accept": "application/json", "X-List": ["a"]}
+    assert _aiohttp_headers(given) is given
+    assert aiohttp_sender._header_sets == {}
+
+
+def test_every_plan_kept_keeps_its_headers() -> None:
+    # Two sets per connection (with and without a body) for every plan the plan table keeps.
+    assert aiohttp_sender._MAX_HEADER_SETS == 2 * plan.MAX_PLANS
