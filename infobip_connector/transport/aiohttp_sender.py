@@ -23,12 +23,10 @@ from typing import Any, Protocol
 import aiohttp
 import certifi
 import httpx
-from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from .answers import Answer
 from .attempts import AnswerBody, bounded
-from .plan import MAX_PLANS
 
 # As many connections as the benchmark has requests in flight; more only queue at Infobip.
 MAX_CONNECTIONS = 100
@@ -163,7 +161,7 @@ async def request(
             method,
             _yarl_url(url),
             data=content,
-            headers=_aiohttp_headers(headers),
+            headers=headers,
             timeout=limits,
             allow_redirects=False,  # the key must not travel to wherever a redirect points
         ) as answer:
@@ -205,38 +203,6 @@ def _yarl_url(url: httpx.URL) -> URL:
         _yarl_urls.clear()
     _yarl_urls[id(url)] = (url, parsed)
     return parsed
-
-
-#: The most sets of headers whose aiohttp form is kept: two for each connection planned
-#: (with and without a body), so that the plans kept never empty the table in turn.
-_MAX_HEADER_SETS = 2 * MAX_PLANS
-# The headers' (name, value) pairs and the values' types → the headers in aiohttp's form.
-_HeaderKey = tuple[tuple[tuple[str, str], ...], tuple[type, ...]]
-_header_sets: dict[_HeaderKey, CIMultiDictProxy[str]] = {}
-
-
-def _aiohttp_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    """``headers`` in a form aiohttp uses without a conversion of its own: a read-only
-    ``CIMultiDictProxy``, made once per set of headers.
-
-    aiohttp copies the headers of every request into multidicts of its own; a mapping of
-    another kind is first converted into one more (about 0.7 µs in a warm loop, against
-    about 0.3 µs to find the set made before). Known by the pairs and the values' types
-    (a ``HiddenStr`` key equals the plain text, but only it masks its repr), not by the
-    mapping object: a mapping its owner changes is never sent as it was. Headers that
-    cannot be a key (an unhashable value) are handed on as they are.
-    """
-    try:
-        key = (tuple(headers.items()), tuple(map(type, headers.values())))
-        known = _header_sets.get(key)
-    except TypeError:
-        return headers
-    if known is None:
-        known = CIMultiDictProxy(CIMultiDict(key[0]))
-        if len(_header_sets) >= _MAX_HEADER_SETS:
-            _header_sets.clear()
-        _header_sets[key] = known
-    return known
 
 
 def _as_httpx(exc: Exception) -> Exception:

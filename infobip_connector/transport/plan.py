@@ -20,7 +20,7 @@ from .connection import ConnectionSettings
 USER_AGENT = f"infobip-connector/{__version__}"
 
 #: The most connections planned at once; past it the plans are made again as needed.
-MAX_PLANS = 64
+_MAX_PLANS = 64
 
 
 class Plan:
@@ -96,7 +96,7 @@ def plan_for(settings: ConnectionSettings) -> Plan:
     if known is not None and known.holds(settings):
         return known
     plan = Plan(settings)
-    if len(_plans) >= MAX_PLANS:
+    if len(_plans) >= _MAX_PLANS:
         _plans.clear()
     _plans[id(settings)] = plan
     return plan
