@@ -11,8 +11,9 @@ the request may have arrived propagates with the IDs to check attached.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any
 
 import httpx
 
@@ -29,9 +30,6 @@ from .attempts import (
 )
 from .connection import ConnectionSettings
 from .exchange import _Exchange, _Failure, _Retry
-
-if TYPE_CHECKING:
-    from .aiohttp_sender import Told
 
 # Re-exported: the package's public names (``infobip_connector.InfobipRequest``,
 # ``close_pooled_clients``, ``aclose_pooled_clients``) are loaded lazily from here.
@@ -126,41 +124,20 @@ async def send_async(
             carried.__exit__(None, None, None)
 
 
-class _PooledRequest(Protocol):
-    """The signature of ``aiohttp_sender.request``, which is imported on first use."""
-
-    def __call__(
-        self,
-        method: str,
-        url: httpx.URL,
-        content: bytes | None,
-        headers: Mapping[str, str],
-        timeout: httpx.Timeout,
-        deadline: float,
-        told: Told | None = None,
-    ) -> Awaitable[Answer]: ...
-
-
-def _aiohttp_request() -> _PooledRequest:
+@cache
+def _aiohttp_request() -> Callable[..., Awaitable[Answer]]:
     """``aiohttp_sender.request``, imported on the first async send: aiohttp takes a while
     to import.
 
-    Kept in a global once its import statement has returned: the statement run on every
-    send resolves the package and its from-list again (about 0.75 µs). Never taken from
-    ``sys.modules``, where a module is listed while another thread is still running its
-    import; the import statement waits for that import to finish. (So a later change to
-    the module's ``request``, a test's patch or a reload, is not seen.)
+    Kept once its import statement has returned: the statement run on every send resolves
+    the package and its from-list again (about 0.75 µs). Never taken from ``sys.modules``,
+    where a module is listed while another thread is still running its import; the import
+    statement waits for that import to finish. (So a later change to the module's
+    ``request``, a test's patch or a reload, is not seen.)
     """
-    global _loaded_request
-    loaded = _loaded_request
-    if loaded is None:
-        from .aiohttp_sender import request
+    from .aiohttp_sender import request
 
-        loaded = _loaded_request = request
-    return loaded
-
-
-_loaded_request: _PooledRequest | None = None
+    return request
 
 
 def _interrupted(exc: BaseException, exchange: _Exchange) -> None:
