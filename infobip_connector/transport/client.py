@@ -133,7 +133,9 @@ def _aiohttp_request() -> Callable[..., Awaitable[Answer]]:
     the package and its from-list again (about 0.75 µs). Never taken from ``sys.modules``,
     where a module is listed while another thread is still running its import; the import
     statement waits for that import to finish. (So a later change to the module's
-    ``request``, a test's patch or a reload, is not seen.)
+    ``request``, a test's patch or a reload, is not seen.) Typed loosely: mypy does not
+    check the call's keywords against ``request`` (a Protocol would repeat its signature);
+    every async send of the tests makes that call.
     """
     from .aiohttp_sender import request
 
