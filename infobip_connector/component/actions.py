@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -270,25 +270,19 @@ def checked_idempotency_key(key: object, where: str = "idempotency_key") -> str:
     return checked_key(key, where)
 
 
+@cache
 def client_module() -> ModuleType:
     """``transport.client``, imported on the first execution (see ``Connection``).
 
-    Kept in a global once its import statement has returned: an import statement run on
-    every send resolves the package and its from-list again, which costs more than the
-    steps around it. Never taken from ``sys.modules``, where a module is listed while
-    another thread is still running its import (its functions not defined yet); the
-    import statement waits for that import to finish.
+    Kept once its import statement has returned: an import statement run on every send
+    resolves the package and its from-list again, which costs more than the steps around
+    it. Never taken from ``sys.modules``, where a module is listed while another thread is
+    still running its import (its functions not defined yet); the import statement waits
+    for that import to finish. (``transport.client`` keeps its aiohttp sender the same way.)
     """
-    global _loaded_client
-    loaded = _loaded_client
-    if loaded is None:
-        from ..transport import client
+    from ..transport import client
 
-        loaded = _loaded_client = client
-    return loaded
-
-
-_loaded_client: ModuleType | None = None
+    return client
 
 
 def _local(settings: ConnectionSettings, transport: object) -> bool:
