@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
+from ..masking import may_hold_text
 from ..redaction import register_secret
 from .apikey import TOKEN_TYPE, check_token
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
@@ -231,6 +232,7 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
     secret = _own_secret(secret)
     problems: list[dict[str, str]] = []
     _collect(problems, lambda: check_token(secret))
+    token_usable = not problems
     if not isinstance(allow, bool):
         problems.append({"path": "allowCustomHost", "message": "must be true or false"})
     base_url = None
@@ -240,6 +242,10 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         )
     elif isinstance(allow, bool):  # otherwise which hosts it may name is not known
         base_url = _collect(problems, lambda: normalize_base_url(base, allow_custom_host=allow))
+    if base_url is not None and token_usable and may_hold_text(base_url, secret.get_secret_value()):
+        # The request line would carry the key to the host and to every log of the path
+        # on the way; it leaves the process in the Authorization header only.
+        problems.append({"path": "baseUrl", "message": KEY_IN_BASE_URL})
     timeouts = [
         _collect(problems, lambda: _number("connectTimeout", connect, 0.1, 120)),
         _collect(problems, lambda: _number("readTimeout", read, 0.1, 600)),
@@ -270,6 +276,11 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
     # The canonical object (kept by the cache) holds the key too.
     register_secret(secret.get_secret_value(), made)
     return made
+
+
+KEY_IN_BASE_URL = (
+    "must not hold the API key: the key is sent in the Authorization header only, never in a URL"
+)
 
 
 def _own_secret(token: Any) -> Any:
