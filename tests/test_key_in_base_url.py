@@ -39,6 +39,55 @@ def test_a_key_in_the_path_is_refused(server: SandboxServer, path: str) -> None:
     _refused(raised.value)
 
 
+# An Infobip key: 32 hex digits, a dash, a UUID.
+KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-8c1d2e3f-4a5b-4c6d-9e8f-7a6b5c4d3e2f"
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        f"https://api.infobip.com/{KEY[:-1]}",  # all but its last character
+        f"https://{KEY[:32]}.example.com",  # its 32 hex digits as a host
+        f"https://api.infobip.com/a{KEY[20:36].upper()}b",  # 16 characters of it, upper-cased
+    ],
+)
+def test_most_of_a_key_is_refused_too(base_url: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        ConnectionSettings(token=SecretStr(KEY), base_url=base_url, allow_custom_host=True)
+    _refused(raised.value)
+    assert KEY[:16] not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://api.infobip.com",
+        f"https://xyz12.api.infobip.com/{KEY[:15]}",  # 15 characters of it: too few
+        "https://proxy.example.com/infobip",
+    ],
+)
+def test_base_urls_without_a_stretch_of_the_key_are_kept(base_url: str) -> None:
+    settings = ConnectionSettings(token=SecretStr(KEY), base_url=base_url, allow_custom_host=True)
+    assert settings.base_url.startswith(base_url.rstrip("/"))
+
+
+@pytest.mark.parametrize("token", ["//api.infobip.co", "key-for-INFOBIP-1234"])
+def test_a_token_made_of_url_text_is_refused_as_one(token: str) -> None:
+    # Such a token could match the fixed text of every base URL (https://, api.infobip.com).
+    with pytest.raises(ConfigurationError) as raised:
+        ConnectionSettings(token=SecretStr(token))
+    assert [e["path"] for e in raised.value.errors] == ["token"]
+    assert "looks like a URL" in raised.value.errors[0]["message"]
+
+
+def test_a_token_like_infobips_domain_does_not_refuse_a_personal_base_url() -> None:
+    # The scheme and api.infobip.com are not the person's to write: not looked in.
+    settings = ConnectionSettings(
+        token=SecretStr("abcde.api.infobi"), base_url="https://abcde.api.infobip.com"
+    )
+    assert settings.base_url == "https://abcde.api.infobip.com"
+
+
 def test_a_key_in_the_host_is_refused() -> None:
     with pytest.raises(ConfigurationError) as raised:
         ConnectionSettings(

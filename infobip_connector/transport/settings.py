@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ..definition.model import PHONE_CHECKS, PhoneCheck
 from ..errors import ConfigurationError
-from ..masking import may_hold_text
-from ..redaction import register_secret
+from ..redaction import MIN_SECRET_LENGTH, register_secret
 from .apikey import TOKEN_TYPE, check_token
 from .baseurl import DEFAULT_BASE_URL, is_loopback_url, normalize_base_url
 from .secret import SecretStr, is_exactly_secret, is_secret
@@ -242,7 +241,7 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
         )
     elif isinstance(allow, bool):  # otherwise which hosts it may name is not known
         base_url = _collect(problems, lambda: normalize_base_url(base, allow_custom_host=allow))
-    if base_url is not None and token_usable and may_hold_text(base_url, secret.get_secret_value()):
+    if base_url is not None and token_usable and _holds_key(base_url, secret.get_secret_value()):
         # The request line would carry the key to the host and to every log of the path
         # on the way; it leaves the process in the Authorization header only.
         problems.append({"path": "baseUrl", "message": KEY_IN_BASE_URL})
@@ -281,6 +280,24 @@ def _check(fields: tuple[tuple[type, Any], ...]) -> ConnectionSettings:
 KEY_IN_BASE_URL = (
     "must not hold the API key: the key is sent in the Authorization header only, never in a URL"
 )
+
+
+def _holds_key(url: str, key: str) -> bool:
+    """Whether the text a person wrote into ``url`` (a normalised base URL) holds ``key``, or
+    any ``MIN_SECRET_LENGTH`` characters of it in a row, in any letter case: most of a key
+    is nearly as good as the key. The scheme and Infobip's own domain are not looked in:
+    a text that matches them (``abcde.api.infobi``) is no key, and must not make every
+    base URL wrong (``apikey.check_token`` refuses one holding ``//`` or ``infobip``)."""
+    written = url.lower().partition("://")[2]
+    host, slash, path = written.partition("/")
+    if host == _INFOBIP_DOMAIN or host.endswith("." + _INFOBIP_DOMAIN):
+        host = host[: -len(_INFOBIP_DOMAIN)]
+    written, part = host + slash + path, MIN_SECRET_LENGTH
+    key = key.lower()
+    return any(key[start : start + part] in written for start in range(len(key) - part + 1))
+
+
+_INFOBIP_DOMAIN = "api.infobip.com"
 
 
 def _own_secret(token: Any) -> Any:
