@@ -35,7 +35,8 @@ class Recipients:
     """
 
     ids: list[str] = field(default_factory=list)
-    tos: list[str] = field(default_factory=list)
+    # Phone numbers: the repr shows the messageIds only (see InfobipRequest).
+    tos: list[str] = field(default_factory=list, repr=False)
 
     def __init__(self, ids: list[str] | None = None, tos: list[str] | None = None) -> None:
         ids = [] if ids is None else ids
@@ -73,7 +74,10 @@ class InfobipRequest:
 
     ``recipients`` pairs each messageId sent with its destination (``to``), so that an
     answer that swaps them is caught; kept out of ``reference``, which errors and logs
-    show, since it lists phone numbers.
+    show, since it lists phone numbers. For the same reason the repr leaves out the
+    ``body`` and the ``query`` (a message's recipients and text, a filter by number), as it
+    leaves out ``recipients``: printing or logging a request names what it is, not whom it
+    writes to or what it says.
 
     ``confirmable``: messageIds derived from an idempotency key for an execution that
     repeats an earlier one with the same key (a retried task), which may have got them
@@ -83,10 +87,10 @@ class InfobipRequest:
 
     method: str
     path: str
-    body: Any = None
+    body: Any = field(default=None, repr=False)
     reference: dict[str, Any] = field(default_factory=dict)
     path_params: Mapping[str, str] = field(default_factory=dict)
-    query: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     kind: Kind = "send"
     recipients: Recipients = field(default_factory=Recipients, repr=False)
     confirmable: frozenset[str] = field(default=frozenset(), repr=False)

@@ -42,6 +42,25 @@ def test_replace_equality_repr_and_pickle() -> None:
     assert list(recipients) == [("id-1", "41793026727")]
 
 
+def test_repr_leaves_out_the_numbers_and_texts_of_body_and_query() -> None:
+    body = {"messages": [{"destinations": [{"to": "41793026727"}], "text": "Your code: 4711"}]}
+    request = InfobipRequest(
+        "GET", "/sms/3/logs", body, {"bulkId": "b"}, query=(("to", "41793026728"),)
+    )
+    shown = repr(request)
+    for private in ("41793026727", "41793026728", "Your code"):
+        assert private not in shown
+    # What identifies the request stays.
+    assert "'/sms/3/logs'" in shown and "'bulkId': 'b'" in shown and "kind='send'" in shown
+    # Only the repr: the fields themselves, equality and copies are unchanged.
+    assert request.body is body and request.query == (("to", "41793026728"),)
+    assert dataclasses.replace(request) == request
+    assert request != dataclasses.replace(request, query=())
+    recipients = Recipients(["id-1"], ["41793026727"])
+    assert repr(recipients) == "Recipients(ids=['id-1'])"
+    assert recipients != Recipients(["id-1"], ["41793026728"])
+
+
 def test_recipients_need_as_many_ids_as_destinations() -> None:
     with pytest.raises(ValueError, match="as many destinations as messageIds"):
         Recipients(["a", "b"], ["41793026727"])
