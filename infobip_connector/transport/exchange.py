@@ -48,7 +48,7 @@ from .answers import Answer, infobip_error, rejected_message, retry_after, warn_
 from .connection import ConnectionSettings, checked_settings
 from .plan import plan_for
 from .requestbody import encode_body
-from .target import request_target
+from .target import request_target, shown_target
 
 log = get_logger("infobip_connector.client")
 
@@ -98,8 +98,11 @@ class _Exchange:
         self.request = request
         target = request_target(request.path, request.path_params, request.query)
         self.url = _url(settings.base_url + target)
-        # Where logs and errors say the request goes (see ``answered_by``).
-        self.shown_url: object = self.url
+        # Where logs say the request goes (see ``answered_by``): a query's values are left
+        # out, as a filter may be a recipient's number (``shown_target``).
+        self.shown_url: object = (
+            settings.base_url + shown_target(target) if request.query else self.url
+        )
         self.shown_host, self._target = settings.base_url, target
         #: Who errors say answered: Infobip, or the emulator answering in this process.
         self.answerer = "Infobip"
@@ -127,7 +130,7 @@ class _Exchange:
         and errors instead of the base URL and of Infobip: nothing goes to either then."""
         name = getattr(carrier, "log_name", None)
         if isinstance(name, str):
-            self.shown_url = f"{name}:{self._target}"
+            self.shown_url = f"{name}:{shown_target(self._target)}"
             self.shown_host = f"the {name}"
             # Its refusals are the emulator's, never Infobip's: "The sandbox rejected ...".
             self.answerer = f"The {name}"

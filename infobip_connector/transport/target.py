@@ -70,3 +70,13 @@ def request_target(path: str, params: Mapping[str, str], query: Iterable[tuple[s
             ]
         )
     return target
+
+
+def shown_target(target: str) -> str:
+    """``target`` (from :func:`request_target`) as log lines show it: each query value left
+    out (``/sms/3/logs?destination=...&limit=...``), since a filter may be a recipient's
+    number or a message's text; the path and the parameters' names stay."""
+    path, mark, query = target.partition("?")
+    if not mark:
+        return target
+    return f"{path}?" + "&".join(pair.partition("=")[0] + "=..." for pair in query.split("&"))
