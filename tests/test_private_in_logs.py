@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import threading
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from infobip_connector.errors import ConnectorError, RejectedError, UnreachableError
 from infobip_connector.request import InfobipRequest
-from infobip_connector.transport import client
+from infobip_connector.transport import client, exchange
 from infobip_connector.transport.connection import settings_for
+from infobip_connector.transport.exchange import _Exchange
 from infobip_connector.transport.target import shown_target
 
 NUMBER = "41793026728"
@@ -55,3 +61,129 @@ def test_debug_lines_name_the_query_without_its_values(
 def test_a_send_without_query_is_shown_as_sent() -> None:
     assert shown_target("/sms/2/text/advanced") == "/sms/2/text/advanced"
     assert shown_target("/a/b%2Fc?x=1&y=&z") == "/a/b%2Fc?x=...&y=...&z=..."
+
+
+def test_a_send_is_logged_by_its_url_and_nothing_is_made_while_debug_is_off(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def made(target: str) -> str:
+        raise AssertionError("shown_target called for a line not written")
+
+    monkeypatch.setattr(exchange, "shown_target", made)
+    caplog.set_level(logging.INFO, logger="infobip_connector")
+    answers = iter([httpx.Response(503), httpx.Response(200, json={"results": []})])
+    client.send(SETTINGS, _logs_read(), httpx.MockTransport(lambda request: next(answers)))
+    caplog.set_level(logging.DEBUG, logger="infobip_connector")
+    send = InfobipRequest("POST", "/sms/2/text/advanced", {"messages": []}, {"bulkId": "b"})
+    with pytest.raises(ConnectorError):  # a send answered HTTP 500: its outcome is unknown
+        client.send(SETTINGS, send, httpx.MockTransport(lambda request: httpx.Response(500)))
+    assert any(
+        r.getMessage().startswith("POST https://xyz12.api.infobip.com/sms/2/text/advanced attempt")
+        for r in caplog.records
+    )
+
+
+@pytest.mark.parametrize("status", [301, 307, 308])
+def test_a_redirect_repeating_the_query_is_told_without_its_values(status: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        location = f"https://elsewhere.example{request.url.raw_path.decode()}"
+        return httpx.Response(status, headers={"Location": location})
+
+    with pytest.raises(RejectedError) as caught:
+        client.send(SETTINGS, _logs_read(), httpx.MockTransport(handler))
+    said = caught.value.message + repr(caught.value.details)
+    assert "elsewhere.example/sms/3/logs?destination=...&text=...&limit=..." in said
+    assert NUMBER not in said and "4711" not in said
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "failed for ?text=Your+code+4711&destination=41793026728",  # form-encoded, reordered
+        "failed for https://h/sms/3/logs?destination=41793026728&te",  # cut short
+        "failed for https://h/sms/3/logs?destination=41793026728&text=Your code 4711&limit=5",
+    ],
+)
+def test_a_failure_spelling_the_query_otherwise_is_told_without_its_values(words: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError(words)
+
+    with pytest.raises(ConnectorError) as caught:
+        client.send(SETTINGS, _logs_read(), httpx.MockTransport(handler))
+    assert NUMBER not in caught.value.message
+
+
+def test_other_words_are_left_as_they_are() -> None:
+    limit = InfobipRequest("GET", "/sms/3/logs", None, {}, kind="read", query=(("limit", "5"),))
+    text = "limit=50 refused, url='https://h/sms/3/logs?limit=5'"
+    assert _Exchange(SETTINGS, limit)._without_query(text) == (
+        "limit=50 refused, url='https://h/sms/3/logs?limit=...'"
+    )
+    empty = InfobipRequest("GET", "/sms/3/logs", None, {}, kind="read", query=(("cursor", ""),))
+    assert _Exchange(SETTINGS, empty)._without_query("url='https://h/sms/3/logs?cursor='") == (
+        "url='https://h/sms/3/logs?cursor=...'"
+    )
+    assert _Exchange(SETTINGS, limit)._without_query("no URL here: limit=5") == (
+        "no URL here: limit=5"
+    )
+
+
+def test_a_failure_quoting_the_url_is_told_without_the_query_values(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # aiohttp words a connect timeout "Connection timeout to host <URL>".
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout(f"Connection timeout to host {request.url}")
+
+    caplog.set_level(logging.DEBUG, logger="infobip_connector")
+    with pytest.raises(UnreachableError) as caught:
+        client.send(SETTINGS, _logs_read(), httpx.MockTransport(handler))
+    said = caught.value.message + "\n" + "\n".join(r.getMessage() for r in caplog.records)
+    assert "logs?destination=...&text=...&limit=..." in caught.value.message
+    assert NUMBER not in said and "4711" not in said
+
+
+@pytest.fixture
+def unreadable_answers() -> Iterator[int]:
+    """A loopback server whose every answer aiohttp cannot read (a Content-Length of "x")."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_aiohttp_failures_are_told_without_the_query_values(
+    caplog: pytest.LogCaptureFixture, unreadable_answers: int
+) -> None:
+    # aiohttp words an answer it cannot read with the whole URL ("..., url='...'").
+    settings = settings_for(
+        {
+            "token": "logs-key-0123456789abcdef",
+            "baseUrl": f"http://127.0.0.1:{unreadable_answers}",
+            "maxAttempts": 2,
+        }
+    )
+    caplog.set_level(logging.DEBUG, logger="infobip_connector")
+
+    async def read() -> None:
+        try:
+            await client.send_async(settings, _logs_read())
+        finally:
+            await client.aclose_pooled_clients()
+
+    with pytest.raises(ConnectorError) as caught:
+        asyncio.run(read())
+    said = caught.value.message + "\n" + "\n".join(r.getMessage() for r in caplog.records)
+    assert "/sms/3/logs?destination=...&text=...&limit=..." in said
+    assert NUMBER not in said and "4711" not in said and "Your" not in said

@@ -22,10 +22,13 @@ sending it again. What that changes is in ``idempotent.py``.
 
 from __future__ import annotations
 
+import logging
 import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -48,7 +51,7 @@ from .answers import Answer, infobip_error, rejected_message, retry_after, warn_
 from .connection import ConnectionSettings, checked_settings
 from .plan import plan_for
 from .requestbody import encode_body
-from .target import request_target, shown_target
+from .target import escape, request_target, shown_target
 
 log = get_logger("infobip_connector.client")
 
@@ -98,12 +101,9 @@ class _Exchange:
         self.request = request
         target = request_target(request.path, request.path_params, request.query)
         self.url = _url(settings.base_url + target)
-        # Where logs say the request goes (see ``answered_by``): a query's values are left
-        # out, as a filter may be a recipient's number (``shown_target``).
-        self.shown_url: object = (
-            settings.base_url + shown_target(target) if request.query else self.url
-        )
         self.shown_host, self._target = settings.base_url, target
+        # The transport answering in this process, by the name logs give it (answered_by).
+        self._log_name: str | None = None
         #: Who errors say answered: Infobip, or the emulator answering in this process.
         self.answerer = "Infobip"
         # A GET (HEAD, DELETE) never carries a body, whatever an executor gave.
@@ -130,7 +130,7 @@ class _Exchange:
         and errors instead of the base URL and of Infobip: nothing goes to either then."""
         name = getattr(carrier, "log_name", None)
         if isinstance(name, str):
-            self.shown_url = f"{name}:{shown_target(self._target)}"
+            self._log_name = name
             self.shown_host = f"the {name}"
             # Its refusals are the emulator's, never Infobip's: "The sandbox rejected ...".
             self.answerer = f"The {name}"
@@ -199,11 +199,42 @@ class _Exchange:
             return _Retry(-1.0, final)
         return _Retry(delay, final)
 
+    def _shown(self) -> object:
+        """Where log lines say the request goes: the URL, or the in-process transport's
+        name and the target, each query value left out (``shown_target``), as a filter may
+        be a recipient's number. Made only for a line that is written."""
+        target = shown_target(self._target) if self.request.query else self._target
+        if self._log_name is not None:
+            return f"{self._log_name}:{target}"
+        return self.shown_host + target if self.request.query else self.url
+
+    def _without_query(self, text: str) -> str:
+        """``text``, a failure's words, with the request's query shown as ``_shown`` shows
+        it: aiohttp words some failures with the whole URL (a connect timeout, an answer it
+        cannot read), which errors and log lines then quote."""
+        if not self.request.query or "?" not in text:
+            return text
+        query = self._target.partition("?")[2]
+        shown = "?" + shown_target(self._target).partition("?")[2]
+        text = text.replace("?" + query, shown)
+        decoded = unquote(query)
+        if decoded != query:  # as a library may print it read
+            text = text.replace("?" + decoded, shown)
+        # Any other spelling (reordered, cut short, '+' for spaces, other escapes): each of
+        # the request's parameters after a '?' or '&' keeps its name only.
+        return _values_after(tuple(name for name, _ in self.request.query)).sub(r"\1=...", text)
+
     def after_exception(self, failure: _Failure) -> _Retry:
         """Map a transport failure: a retry when nothing was sent, else raise."""
-        what = f"{failure.kind.__name__}: {failure.text or 'no detail'}"
-        shown = self.shown_url
-        log.debug("%s %s attempt %d failed: %s", self.request.method, shown, self.attempt, what)
+        what = f"{failure.kind.__name__}: {self._without_query(failure.text) or 'no detail'}"
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s attempt %d failed: %s",
+                self.request.method,
+                self._shown(),
+                self.attempt,
+                what,
+            )
         if issubclass(failure.kind, _NOT_SENT):
             final = UnreachableError(
                 f"Could not connect to {self.shown_host} ({what}); nothing was sent.",
@@ -223,8 +254,14 @@ class _Exchange:
     def after_response(self, response: Answer) -> Any:
         """The parsed body of a success; a retry for 429; else raise the mapped error."""
         status = response.status_code
-        shown = self.shown_url
-        log.debug("%s %s attempt %d: HTTP %d", self.request.method, shown, self.attempt, status)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s attempt %d: HTTP %d",
+                self.request.method,
+                self._shown(),
+                self.attempt,
+                status,
+            )
         warn_deprecation(response, self.request.path)
         if 200 <= status < 300:
             if len(response.content) >= safejson.PAUSE_FROM:
@@ -275,7 +312,8 @@ class _Exchange:
         if 400 <= status < 500 or 300 <= status < 400:
             info = infobip_error(response)
             if 300 <= status < 400:
-                location = snippet(response.headers.get("Location", "?"), 200)
+                # A redirect to the same target elsewhere repeats the query's values.
+                location = snippet(shown_target(response.headers.get("Location", "?")), 200)
                 info["text"] = f"redirect to {location}, not followed"
             raise RejectedError(
                 rejected_message(status, info, self.answerer), {"status": status, **info}
@@ -352,6 +390,14 @@ class _Exchange:
         return unknown(
             what, self._with_reasons(response.status_code, response), kind=self.request.kind
         )
+
+
+@lru_cache(maxsize=256)
+def _values_after(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows ``name=`` after a '?' or '&', for each of ``names``, as sent or read."""
+    spelled = sorted({form for name in names for form in (name, escape(name))}, key=len)
+    alternatives = "|".join(re.escape(name) for name in reversed(spelled))
+    return re.compile(rf"(?<=[?&])({alternatives})=(?!\.\.\.)[^&\s'\"<>#)]*")
 
 
 @lru_cache(maxsize=256)
