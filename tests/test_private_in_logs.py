@@ -15,8 +15,11 @@ from infobip_connector.errors import ConnectorError, RejectedError, UnreachableE
 from infobip_connector.request import InfobipRequest
 from infobip_connector.transport import client, exchange
 from infobip_connector.transport.connection import settings_for
-from infobip_connector.transport.exchange import _Exchange
-from infobip_connector.transport.target import shown_target
+from infobip_connector.transport.target import (
+    request_target,
+    shown_target,
+    without_query_values,
+)
 
 NUMBER = "41793026728"
 TEXT = "Your code 4711"
@@ -113,19 +116,61 @@ def test_a_failure_spelling_the_query_otherwise_is_told_without_its_values(words
     assert NUMBER not in caught.value.message
 
 
+def _quoted(request: InfobipRequest, text: str) -> str:
+    target = request_target(request.path, request.path_params, request.query)
+    return without_query_values(text, target, request.query)
+
+
 def test_other_words_are_left_as_they_are() -> None:
     limit = InfobipRequest("GET", "/sms/3/logs", None, {}, kind="read", query=(("limit", "5"),))
     text = "limit=50 refused, url='https://h/sms/3/logs?limit=5'"
-    assert _Exchange(SETTINGS, limit)._without_query(text) == (
-        "limit=50 refused, url='https://h/sms/3/logs?limit=...'"
-    )
+    assert _quoted(limit, text) == "limit=50 refused, url='https://h/sms/3/logs?limit=...'"
     empty = InfobipRequest("GET", "/sms/3/logs", None, {}, kind="read", query=(("cursor", ""),))
-    assert _Exchange(SETTINGS, empty)._without_query("url='https://h/sms/3/logs?cursor='") == (
+    assert _quoted(empty, "url='https://h/sms/3/logs?cursor='") == (
         "url='https://h/sms/3/logs?cursor=...'"
     )
-    assert _Exchange(SETTINGS, limit)._without_query("no URL here: limit=5") == (
-        "no URL here: limit=5"
-    )
+    assert _quoted(limit, "no URL here: limit=5") == "no URL here: limit=5"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # a value that itself starts with "...", decoded by a library and reordered
+        ("...Your code 4711", "failed ?limit=5&text=...Your%20code%204711&destination=41793026728"),
+        ("...4711", "failed ?text=...4711&destination=41793026728"),
+        # decoded and reordered: the value holds a space, or a ')'
+        ("Your code 4711", "failed ?limit=5&text=Your code 4711&destination=41793026728"),
+        ("Your)4711 code", "failed ?limit=5&text=Your)4711 code&destination=41793026728"),
+        ("Your code 4711", "failed ?limit=5&text=Your+code+4711&destination=41793026728"),
+    ],
+)
+def test_values_in_any_spelling_or_order_are_left_out(text: str, words: str) -> None:
+    pairs = (("destination", NUMBER), ("text", text), ("limit", "5"))
+    read = InfobipRequest("GET", "/sms/3/logs", None, {}, kind="read", query=pairs)
+    quoted = _quoted(read, words)
+    assert NUMBER not in quoted and "4711" not in quoted, quoted
+    assert quoted.startswith("failed ?") and "destination=..." in quoted and "text=..." in quoted
+
+
+@pytest.mark.parametrize(
+    ("location", "said"),
+    [
+        (None, "redirect to ?, not followed"),
+        ("", "redirect to ?, not followed"),
+        ("https://x/a?", "redirect to https://x/a?, not followed"),
+    ],
+)
+def test_a_redirect_without_a_query_in_its_location_is_told_as_given(
+    location: str | None, said: str
+) -> None:
+    headers = {} if location is None else {"Location": location}
+    with pytest.raises(RejectedError) as caught:
+        client.send(
+            SETTINGS,
+            _logs_read(),
+            httpx.MockTransport(lambda request: httpx.Response(302, headers=headers)),
+        )
+    assert said in caught.value.message
 
 
 def test_a_failure_quoting_the_url_is_told_without_the_query_values(

@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 
@@ -51,7 +49,7 @@ from .answers import Answer, infobip_error, rejected_message, retry_after, warn_
 from .connection import ConnectionSettings, checked_settings
 from .plan import plan_for
 from .requestbody import encode_body
-from .target import escape, request_target, shown_target
+from .target import request_target, shown_target, without_query_values
 
 log = get_logger("infobip_connector.client")
 
@@ -208,25 +206,13 @@ class _Exchange:
             return f"{self._log_name}:{target}"
         return self.shown_host + target if self.request.query else self.url
 
-    def _without_query(self, text: str) -> str:
-        """``text``, a failure's words, with the request's query shown as ``_shown`` shows
-        it: aiohttp words some failures with the whole URL (a connect timeout, an answer it
-        cannot read), which errors and log lines then quote."""
-        if not self.request.query or "?" not in text:
-            return text
-        query = self._target.partition("?")[2]
-        shown = "?" + shown_target(self._target).partition("?")[2]
-        text = text.replace("?" + query, shown)
-        decoded = unquote(query)
-        if decoded != query:  # as a library may print it read
-            text = text.replace("?" + decoded, shown)
-        # Any other spelling (reordered, cut short, '+' for spaces, other escapes): each of
-        # the request's parameters after a '?' or '&' keeps its name only.
-        return _values_after(tuple(name for name, _ in self.request.query)).sub(r"\1=...", text)
+    def _quoted(self, text: str) -> str:
+        """A failure's words as errors and log lines quote them (``without_query_values``)."""
+        return without_query_values(text, self._target, self.request.query)
 
     def after_exception(self, failure: _Failure) -> _Retry:
         """Map a transport failure: a retry when nothing was sent, else raise."""
-        what = f"{failure.kind.__name__}: {self._without_query(failure.text) or 'no detail'}"
+        what = f"{failure.kind.__name__}: {self._quoted(failure.text) or 'no detail'}"
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s attempt %d failed: %s",
@@ -313,7 +299,8 @@ class _Exchange:
             info = infobip_error(response)
             if 300 <= status < 400:
                 # A redirect to the same target elsewhere repeats the query's values.
-                location = snippet(shown_target(response.headers.get("Location", "?")), 200)
+                location = response.headers.get("Location")
+                location = snippet(shown_target(location), 200) if location else "?"
                 info["text"] = f"redirect to {location}, not followed"
             raise RejectedError(
                 rejected_message(status, info, self.answerer), {"status": status, **info}
@@ -390,14 +377,6 @@ class _Exchange:
         return unknown(
             what, self._with_reasons(response.status_code, response), kind=self.request.kind
         )
-
-
-@lru_cache(maxsize=256)
-def _values_after(names: tuple[str, ...]) -> re.Pattern[str]:
-    """What follows ``name=`` after a '?' or '&', for each of ``names``, as sent or read."""
-    spelled = sorted({form for name in names for form in (name, escape(name))}, key=len)
-    alternatives = "|".join(re.escape(name) for name in reversed(spelled))
-    return re.compile(rf"(?<=[?&])({alternatives})=(?!\.\.\.)[^&\s'\"<>#)]*")
 
 
 @lru_cache(maxsize=256)

@@ -9,8 +9,9 @@ ID) can never change the path that is called or add a parameter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from urllib.parse import quote
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from urllib.parse import quote, quote_plus, unquote
 
 from ..errors import InputError
 
@@ -73,10 +74,55 @@ def request_target(path: str, params: Mapping[str, str], query: Iterable[tuple[s
 
 
 def shown_target(target: str) -> str:
-    """``target`` (from :func:`request_target`) as log lines show it: each query value left
-    out (``/sms/3/logs?destination=...&limit=...``), since a filter may be a recipient's
-    number or a message's text; the path and the parameters' names stay."""
-    path, mark, query = target.partition("?")
-    if not mark:
+    """``target`` (from :func:`request_target`, or a redirect's ``Location``) as log lines
+    and errors show it: each query value left out (``/sms/3/logs?destination=...&limit=...``),
+    since a filter may be a recipient's number or a message's text; the path and the
+    parameters' names stay."""
+    path, _, query = target.partition("?")
+    if not query:
         return target
-    return f"{path}?" + "&".join(pair.partition("=")[0] + "=..." for pair in query.split("&"))
+    pairs = (pair.partition("=")[0] + "=..." for pair in query.split("&") if pair)
+    return f"{path}?" + "&".join(pairs)
+
+
+def without_query_values(text: str, target: str, query: Sequence[tuple[str, str]]) -> str:
+    """``text``, a failure's words, with the values of ``query`` (the request's parameters;
+    ``target``: its :func:`request_target`) left out wherever it quotes them after a '?'
+    or '&', as :func:`shown_target` shows them.
+
+    Some transports word a failure with the whole URL (aiohttp: a connect timeout, an
+    answer it cannot read). Found as sent, percent-decoded, with '+' for spaces, in another
+    order or cut short: each of the request's parameters keeps its name only. Words
+    without a '?' are returned as they are.
+    """
+    if not query or "?" not in text:
+        return text
+    encoded = target.partition("?")[2]
+    shown = "?" + shown_target(target).partition("?")[2]
+    text = text.replace("?" + encoded, shown)
+    decoded = unquote(encoded)
+    if decoded != encoded:
+        text = text.replace("?" + decoded, shown)
+    # Each pair in any order, its value in any spelling (the longest first, so that no
+    # spelling leaves the tail of a longer one): a decoded value may hold a space or ')',
+    # where the pattern below stops. Plain replaces, so no value is kept by a cache.
+    spelled = {
+        (name_form, value_form)
+        for name, value in query
+        if value
+        for name_form in (name, escape(name))
+        for value_form in (value, escape(value), quote_plus(value))
+    }
+    for name, value in sorted(spelled, key=lambda pair: -len(pair[1])):
+        for mark in "?&":
+            text = text.replace(f"{mark}{name}={value}", f"{mark}{name}=...")
+    return _values_after(tuple(name for name, _ in query)).sub(r"\1=...", text)
+
+
+@lru_cache(maxsize=256)
+def _values_after(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What follows ``name=`` after a '?' or '&', for each of ``names``, as sent or read
+    (keyed by the names alone: no value is kept)."""
+    spelled = sorted({form for name in names for form in (name, escape(name))}, key=len)
+    alternatives = "|".join(re.escape(name) for name in reversed(spelled))
+    return re.compile(rf"(?<=[?&])({alternatives})=[^&\s'\"<>#)]*")
