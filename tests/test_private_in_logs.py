@@ -153,6 +153,29 @@ def test_values_in_any_spelling_or_order_are_left_out(text: str, words: str) -> 
 
 
 @pytest.mark.parametrize(
+    "location",
+    [
+        "/sms/3/logs?41793026728",  # values without names
+        "/sms/3/logs%3Fdestination=41793026728",  # '?' escaped
+        "/sms/3/logs;destination=41793026728;text=Your+code+4711",
+        "/sms/3/logs/41793026728/Your%20code%204711",  # in the path
+    ],
+)
+def test_a_redirect_repeating_the_values_otherwise_is_told_without_them(location: str) -> None:
+    with pytest.raises(RejectedError) as caught:
+        client.send(
+            SETTINGS,
+            _logs_read(),
+            httpx.MockTransport(
+                lambda request: httpx.Response(302, headers={"Location": location})
+            ),
+        )
+    said = caught.value.message + repr(caught.value.details)
+    assert "redirect to /sms/3/logs" in said
+    assert NUMBER not in said and "4711" not in said, said
+
+
+@pytest.mark.parametrize(
     ("location", "said"),
     [
         (None, "redirect to ?, not followed"),

@@ -49,7 +49,7 @@ from .answers import Answer, infobip_error, rejected_message, retry_after, warn_
 from .connection import ConnectionSettings, checked_settings
 from .plan import plan_for
 from .requestbody import encode_body
-from .target import request_target, shown_target, without_query_values
+from .target import request_target, shown_location, shown_target, without_query_values
 
 log = get_logger("infobip_connector.client")
 
@@ -300,7 +300,8 @@ class _Exchange:
             if 300 <= status < 400:
                 # A redirect to the same target elsewhere repeats the query's values.
                 location = response.headers.get("Location")
-                location = snippet(shown_target(location), 200) if location else "?"
+                shown = shown_location(location, self.request.query) if location else "?"
+                location = snippet(shown, 200)
                 info["text"] = f"redirect to {location}, not followed"
             raise RejectedError(
                 rejected_message(status, info, self.answerer), {"status": status, **info}

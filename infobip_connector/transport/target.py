@@ -119,6 +119,24 @@ def without_query_values(text: str, target: str, query: Sequence[tuple[str, str]
     return _values_after(tuple(name for name, _ in query)).sub(r"\1=...", text)
 
 
+def shown_location(location: str, query: Sequence[tuple[str, str]]) -> str:
+    """A redirect's ``Location`` as errors show it: its query's values left out
+    (:func:`shown_target`), and the request's own query values (``query``) of 4 characters
+    or more left out wherever they stand, in any spelling: a server may repeat them without
+    their names, escaped, or in the path. Shorter values (a ``limit``) name no one and
+    would be found in unrelated text."""
+    shown = shown_target(location)
+    spelled = {
+        form
+        for _, value in query
+        if len(value) >= 4
+        for form in (value, escape(value), quote_plus(value))
+    }
+    for form in sorted(spelled, key=len, reverse=True):
+        shown = shown.replace(form, "...")
+    return shown
+
+
 @lru_cache(maxsize=256)
 def _values_after(names: tuple[str, ...]) -> re.Pattern[str]:
     """What follows ``name=`` after a '?' or '&', for each of ``names``, as sent or read
