@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Collection
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -43,6 +44,10 @@ _UNTAINTED: frozenset[Parts] = frozenset()
 # Inputs of fewer values are validated with the full schema: the lean one (text_forms.py)
 # saves a pattern per recipient, which a few recipients do not repay.
 LEAN_FROM = 64
+# Inputs of fewer values are checked with the cycle collector running: they create too few
+# objects for it to start, and pausing it costs more than their checks.
+PAUSE_FROM = 64
+_UNPAUSED = nullcontext()
 
 
 class ActionRuntime:
@@ -114,9 +119,11 @@ class ActionRuntime:
             derive = partial(_derive, idempotency_key, self.action.name, derived)
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
-        with paused_gc:
-            lists: list[list[Any]] | None = [] if share else None
-            pruned, emptied, floats, size, dropped = prune_counted(values, self._input_prop, lists)
+        lists: list[list[Any]] | None = [] if share else None
+        # The pruning pauses the collector itself over a long list (values.py); the rest is
+        # paused only for an input that large, as pausing costs more than a small one's work.
+        pruned, emptied, floats, size, dropped = prune_counted(values, self._input_prop, lists)
+        with paused_gc if size >= PAUSE_FROM else _UNPAUSED:
             if floats:
                 # Before the checks: an ID derived from the values must not depend on it.
                 self.whole_numbers.normalise(pruned)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..definition.model import Property, format_path
 from ..errors import InputError
+from ..gcpause import paused_gc
 from ..nonjson import Limits, locate
 from ..redaction import snippet
 from ..safejson import encodes_as_utf8
@@ -97,6 +98,10 @@ def prune_counted(
     is dropped), and is appended to ``shared``. Copying a bulk's recipients is a sixth of
     a 100,000-destination send; whoever writes into such a list's items must copy them
     first (``checks`` does, see ``ActionChecks.apply``), as the input is the caller's.
+
+    A list of ``SHARE_FROM`` items or more is walked with the cycle collector paused
+    (``gcpause``); a smaller input is pruned with it running, as pausing costs more than
+    its few objects could.
     """
     budget = _Budget(shared)
     try:
@@ -155,6 +160,10 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
         inner = depth + 1
         if value and inner > MAX_DEPTH:
             raise _TooDeep
+        if len(value) >= SHARE_FROM:
+            # A long list (a bulk's recipients) may be copied item by item: see gcpause.py.
+            with paused_gc:
+                return _items(value, budget, inner)
         return _items(value, budget, inner)
     if value is None or kind is bool:
         return value
