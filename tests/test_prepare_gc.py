@@ -2,8 +2,9 @@
 
 A bulk's checks and copies build many containers at once (see ``gcpause.py``); a single
 message's input is a few dicts, for which entering and leaving the pause costs more than
-checking them. The pruning pauses it over a long list, the checks from ``PAUSE_FROM``
-values; the collector runs again afterwards, whatever was raised.
+checking them. The pruning pauses it from ``PAUSE_FROM`` values or a list of ``SHARE_FROM``
+items on, the checks from ``PAUSE_FROM`` values; the collector runs again afterwards,
+whatever was raised, and no pause is left held.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.errors import InputError
+from infobip_connector.gcpause import paused_gc
 from infobip_connector.runtime import values as values_module
-from infobip_connector.runtime.action_runtime import PAUSE_FROM
-from infobip_connector.runtime.values import SHARE_FROM, prune_counted
+from infobip_connector.runtime.values import PAUSE_FROM, SHARE_FROM, prune_counted
 
 
 @pytest.fixture(autouse=True)
 def _collector_enabled() -> Iterator[None]:
     gc.enable()
     yield
+    assert paused_gc._depth == 0  # no pause left held
     gc.enable()
 
 
@@ -73,6 +75,74 @@ def test_the_checks_pause_the_collector_from_pause_from_values(
 def test_the_counts_checked_lie_on_both_sides_of_pause_from() -> None:
     sizes = [prune_counted(_sms(count))[3] for count in range(1, 40, 3)]
     assert min(sizes) < PAUSE_FROM <= max(sizes)
+
+
+@pytest.mark.parametrize("extra", [{}, {"from": "InfoSMS"}, {"from": "InfoSMS", "flash": True}])
+def test_the_checks_pause_the_collector_from_exactly_pause_from_values(
+    extra: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = _sms(19)
+    values["messages"][0].update(extra)
+    size = prune_counted(values)[3]
+    assert size == PAUSE_FROM - 1 + len(extra)
+    assert _collector_while_checking(values, monkeypatch) is (size < PAUSE_FROM)
+
+
+def _collector_while_pruning(name: str, run: Any, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the collector ran at each call of ``values.<name>`` during ``run()``."""
+    seen: list[bool] = []
+    original = getattr(values_module, name)
+
+    def spy(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args)
+
+    monkeypatch.setattr(values_module, name, spy)
+    run()
+    assert gc.isenabled()
+    return seen
+
+
+def test_many_values_without_a_long_list_are_pruned_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40 messages of 2 destinations each: no list of SHARE_FROM items, 400 values.
+    values: dict[str, Any] = {
+        "messages": [_sms(2)["messages"][0] | {"text": f"Hi {i}"} for i in range(40)]
+    }
+    for number, message in enumerate(values["messages"]):
+        for index, destination in enumerate(message["destinations"]):
+            destination["messageId"] = f"M{number}-{index}"
+    seen = _collector_while_pruning(
+        "_members", lambda: component.runtime("sendSms").validate(values), monkeypatch
+    )
+    # The first objects are walked with the collector on, those after PAUSE_FROM values paused.
+    assert seen[0] and not seen[-1]
+    assert seen.index(False) < 30
+
+
+def test_a_long_list_is_pruned_paused_when_validated_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _collector_while_pruning(
+        "_items", lambda: component.runtime("sendSms").validate(_sms(SHARE_FROM)), monkeypatch
+    )
+    assert seen == [True, False]
+
+
+def test_a_large_input_is_searched_for_what_is_not_json_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = _sms(2 * SHARE_FROM)
+    values["messages"][0]["destinations"][-1]["to"] = {1, 2}
+
+    def run() -> None:
+        with pytest.raises(InputError):
+            component.runtime("sendSms").prepare(values)
+
+    assert _collector_while_pruning("_locate_non_json", run, monkeypatch) == [False]
+    small = _sms(1)
+    small["messages"][0]["destinations"][0]["to"] = {1, 2}
+    values = small
+    assert _collector_while_pruning("_locate_non_json", run, monkeypatch) == [True]
 
 
 def test_a_long_list_is_pruned_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,7 +33,7 @@ from .rejections import log_rejections
 from .shaping import Fitted, blanked, fit, json_kind
 from .text_forms import PatternFailed, lean_schema
 from .validation import SchemaValidator
-from .values import drop_emptied, prune_counted
+from .values import PAUSE_FROM, drop_emptied, prune_counted
 from .whole_numbers import WholeNumbers
 from .wireform import as_read
 
@@ -44,9 +44,6 @@ _UNTAINTED: frozenset[Parts] = frozenset()
 # Inputs of fewer values are validated with the full schema: the lean one (text_forms.py)
 # saves a pattern per recipient, which a few recipients do not repay.
 LEAN_FROM = 64
-# Inputs of fewer values are checked with the cycle collector running: they create too few
-# objects for it to start, and pausing it costs more than their checks.
-PAUSE_FROM = 64
 _UNPAUSED = nullcontext()
 
 
@@ -120,8 +117,9 @@ class ActionRuntime:
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
         lists: list[list[Any]] | None = [] if share else None
-        # The pruning pauses the collector itself over a long list (values.py); the rest is
-        # paused only for an input that large, as pausing costs more than a small one's work.
+        # The pruning pauses the collector itself for a large input (values.py); the rest is
+        # paused for an input as large (PAUSE_FROM), as pausing costs more than a small one's
+        # work.
         pruned, emptied, floats, size, dropped = prune_counted(values, self._input_prop, lists)
         with paused_gc if size >= PAUSE_FROM else _UNPAUSED:
             if floats:

@@ -30,14 +30,24 @@ MAX_DEPTH = 32
 # jsonschema-rs then sees null) and a message could not show them.
 MAX_INTEGER_DIGITS = 100
 _INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
+#: An input of fewer values is pruned and checked with the cycle collector running: it
+#: creates too few objects for a collection to start, and pausing costs more than its work.
+#: From this many values on, or from a list of ``SHARE_FROM`` items, the rest of the walk
+#: runs paused (``gcpause``), as the runtime's checks do.
+PAUSE_FROM = 64
 
 
 class _Budget:
-    __slots__ = ("chars", "dropped", "emptied", "floats", "shared", "values")
+    __slots__ = ("chars", "dropped", "emptied", "floats", "limit", "paused", "shared", "values")
 
     def __init__(self, shared: list[list[Any]] | None = None) -> None:
         self.values = 0
         self.chars = 0
+        # The count of values past which ``_counted`` looks: first where the collector is
+        # paused, then MAX_VALUES.
+        self.limit = PAUSE_FROM - 1
+        # Whether this walk holds the collector's pause (``_pause``), left in prune_counted.
+        self.paused = False
         # Lists whose items are the input's own dicts (``prune_counted``); None: copy all.
         self.shared = shared
         # An object whose members were all empty is kept as {} for validation, so that a
@@ -99,9 +109,9 @@ def prune_counted(
     a 100,000-destination send; whoever writes into such a list's items must copy them
     first (``checks`` does, see ``ActionChecks.apply``), as the input is the caller's.
 
-    A list of ``SHARE_FROM`` items or more is walked with the cycle collector paused
-    (``gcpause``); a smaller input is pruned with it running, as pausing costs more than
-    its few objects could. A small input with nothing to prune is copied by
+    The walk pauses the cycle collector (``gcpause``) from ``PAUSE_FROM`` values or a list
+    of ``SHARE_FROM`` items on, and resumes it before returning or raising; a smaller
+    input is pruned with it running. A small input with nothing to prune is copied by
     ``_plain_copy`` instead of the walk, to the same result.
     """
     plain = _plain_copy(value)
@@ -109,12 +119,17 @@ def prune_counted(
         return _kept(plain[0], value, root), False, False, plain[1], False
     budget = _Budget(shared)
     try:
-        pruned = _prune(value, budget, 0)
-    except _NotJson:
-        raise InputError([_locate_non_json(value)]) from None
-    except _TooDeep:
-        raise InputError([_locate_deep(value, root)]) from None
-    kept = _kept(pruned, value, root)
+        try:
+            pruned = _prune(value, budget, 0)
+        except _NotJson:
+            # Looked for again from the start: a large input's search stays paused too.
+            raise InputError([_locate_non_json(value)]) from None
+        except _TooDeep:
+            raise InputError([_locate_deep(value, root)]) from None
+        kept = _kept(pruned, value, root)
+    finally:
+        if budget.paused:
+            paused_gc.__exit__()
     return kept, budget.emptied, budget.floats, budget.values, budget.dropped
 
 
@@ -127,8 +142,8 @@ def _kept(pruned: Any, value: Any, root: Property | None) -> Any:
 
 
 #: An input of fewer values than this, all of them plain (``_plain_copy``), is copied
-#: without the walk below.
-PLAIN_UNDER = 64
+#: without the walk below (and, as it is under PAUSE_FROM, without pausing the collector).
+PLAIN_UNDER = PAUSE_FROM
 # Below the pruning's depth limit, and far below any input's depth.
 _PLAIN_DEPTH = 8
 # No text can take the input past MAX_TEXT_CHARS: PLAIN_UNDER values of this length at most.
@@ -225,8 +240,8 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
     # The counts are kept inline here and in _members (not through _count_values): a small
     # send passes here a handful of times, and a call each costs more than the sum.
     budget.values += 1
-    if budget.values > MAX_VALUES:
-        _count_values(budget, 0)  # raises
+    if budget.values > budget.limit:
+        _counted(budget)
     if depth > MAX_DEPTH:
         raise _TooDeep
     kind = type(value)
@@ -241,10 +256,9 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
         inner = depth + 1
         if value and inner > MAX_DEPTH:
             raise _TooDeep
-        if len(value) >= SHARE_FROM:
-            # A long list (a bulk's recipients) may be copied item by item: see gcpause.py.
-            with paused_gc:
-                return _items(value, budget, inner)
+        if len(value) >= SHARE_FROM and not budget.paused:
+            # A long list (a bulk's recipients) is counted only once walked: paused before.
+            _pause(budget)
         return _items(value, budget, inner)
     if value is None or kind is bool:
         return value
@@ -301,9 +315,8 @@ def _items(value: list[Any] | tuple[Any, ...], budget: _Budget, depth: int) -> l
         room, char_room = MAX_VALUES - budget.values, MAX_TEXT_CHARS - budget.chars
     budget.values += counted
     budget.chars += chars
-    if budget.values > MAX_VALUES or budget.chars > MAX_TEXT_CHARS:
-        _count_values(budget, 0)  # raises for the values first, as the walk always did
-        _count_chars(budget, 0)
+    if budget.values > budget.limit or budget.chars > MAX_TEXT_CHARS:
+        _counted(budget)
     if dropped:
         budget.dropped = True
     if share:
@@ -343,9 +356,8 @@ def _members(value: dict[Any, Any], budget: _Budget, depth: int) -> dict[str, An
         budget.dropped = True
     budget.values += texts
     budget.chars += chars
-    if budget.values > MAX_VALUES or budget.chars > MAX_TEXT_CHARS:
-        _count_values(budget, 0)  # raises for the values first, as the walk always did
-        _count_chars(budget, 0)
+    if budget.values > budget.limit or budget.chars > MAX_TEXT_CHARS:
+        _counted(budget)
     return out
 
 
@@ -379,6 +391,22 @@ def _text(value: str, budget: _Budget) -> str:
     if not value.isascii() and not encodes_as_utf8(value):
         raise _NotJson
     return value
+
+
+def _pause(budget: _Budget) -> None:
+    """Pause the collector for the rest of this walk (``prune_counted`` resumes it)."""
+    paused_gc.__enter__()
+    budget.paused = True
+    budget.limit = MAX_VALUES
+
+
+def _counted(budget: _Budget) -> None:
+    """The walk is past ``budget.limit`` values or MAX_TEXT_CHARS characters: pause the
+    collector from PAUSE_FROM values on; raise past MAX_VALUES (first) or MAX_TEXT_CHARS."""
+    if not budget.paused and budget.values >= PAUSE_FROM:
+        _pause(budget)
+    _count_values(budget, 0)
+    _count_chars(budget, 0)
 
 
 def _count_values(budget: _Budget, values: int) -> None:
