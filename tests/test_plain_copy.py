@@ -18,7 +18,13 @@ import pytest
 from infobip_connector import component
 from infobip_connector.errors import InputError
 from infobip_connector.runtime import values as values_module
-from infobip_connector.runtime.values import MAX_DEPTH, PLAIN_UNDER, prune_counted
+from infobip_connector.runtime.values import (
+    MAX_DEPTH,
+    MAX_TEXT_CHARS,
+    PLAIN_UNDER,
+    SHARE_FROM,
+    prune_counted,
+)
 
 
 class _Text(str):
@@ -81,18 +87,27 @@ def _key(rng: random.Random) -> Any:
     return rng.choice(_KEYS) if rng.random() < 0.1 else rng.choice(_KEYS[:3]) + str(rng.random())
 
 
-def _walked(value: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+# The inputs of Send WhatsApp Template Message hold members whose values are kept as given
+# (a Flow's data): pruned with it as root, those are put back after the copy as after the walk.
+_FREE_ROOT = component.runtime("sendWhatsappTemplateMessage")._input_prop
+
+
+def _walked(value: Any, monkeypatch: pytest.MonkeyPatch, **how: Any) -> Any:
     """``prune_counted`` with the plain copy turned off: the walk alone."""
     with monkeypatch.context() as patch:
         patch.setattr(values_module, "_plain_copy", lambda _: None)
-        return _outcome(value)
+        return _outcome(value, **how)
 
 
-def _outcome(value: Any) -> Any:
+def _outcome(value: Any, root: Any = None, shared: bool = False) -> Any:
+    lists: list[list[Any]] | None = [] if shared else None
     try:
-        return ("ok", prune_counted(value))
+        result = prune_counted(value, root, lists)
     except InputError as exc:
         return ("error", exc.errors, str(exc))
+    # The lists left sharing the input's objects, by the ids of those objects.
+    kept = [[id(item) for item in listed] for listed in lists or []]
+    return ("ok", result, kept)
 
 
 def _containers(value: Any) -> list[int]:
@@ -103,24 +118,27 @@ def _containers(value: Any) -> list[int]:
     return []
 
 
-def _types(value: Any) -> Any:
+def _form(value: Any) -> Any:
+    """``value``'s types and names in order: what ``==`` does not compare."""
     if isinstance(value, dict):
-        return (type(value), [(_types(k), _types(v)) for k, v in value.items()])
+        return (type(value), [(type(k), k, _form(v)) for k, v in value.items()])
     if isinstance(value, list | tuple):
-        return (type(value), [_types(item) for item in value])
+        return (type(value), [_form(item) for item in value])
     return type(value)
 
 
 def _same(value: Any, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Assert the two ways agree on ``value``; whether the plain copy took it."""
+    """Assert the two ways agree on ``value``, with and without a root of free members and
+    lists to share; whether the plain copy took it."""
     given = copy.deepcopy(value)
     taken = values_module._plain_copy(value) is not None
-    outcome, walked = _outcome(value), _walked(value, monkeypatch)
-    assert outcome == walked
-    assert _types(outcome) == _types(walked)  # the same types too (an int is not a bool)
-    assert value == given or value != value  # the input is left as it was (NaN aside)
-    if outcome[0] == "ok":
-        assert not set(_containers(outcome[1][0])) & set(_containers(value))
+    for how in ({}, {"shared": True}, {"root": _FREE_ROOT, "shared": True}):
+        outcome, walked = _outcome(value, **how), _walked(value, monkeypatch, **how)
+        assert outcome == walked
+        assert _form(outcome) == _form(walked)  # types (an int is not a bool), names in order
+        assert value == given  # the input is left as it was
+        if outcome[0] == "ok" and not how:
+            assert not set(_containers(outcome[1][0])) & set(_containers(value))
     return taken
 
 
@@ -138,7 +156,7 @@ def test_random_inputs_come_out_as_the_walk_gives_them(monkeypatch: pytest.Monke
 def test_the_size_is_counted_alike_up_to_and_past_plain_under(
     count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    value = {"messages": [{"text": f"t{i}"} for i in range((count - 2) // 2)]}
+    value: dict[str, Any] = {"messages": [{"text": f"t{i}"} for i in range((count - 2) // 2)]}
     value.update({f"x{i}": "y" for i in range(count - 2 - 2 * len(value["messages"]))})
     assert _same(value, monkeypatch) is (prune_counted(value)[3] < PLAIN_UNDER)
     assert prune_counted(value)[3] == count
@@ -147,11 +165,33 @@ def test_the_size_is_counted_alike_up_to_and_past_plain_under(
 @pytest.mark.parametrize("depth", [1, 8, 9, 10, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2])
 def test_nesting_is_refused_alike(depth: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for leaf in ("x", {"a": "x"}, ["x"]):
-        value: Any = leaf
-        for _ in range(depth):
-            value = {"a": value}
-        _same(value, monkeypatch)
-        _same({"list": [value]}, monkeypatch)
+        for wrap in (lambda v: {"a": v}, lambda v: [v], lambda v: [{"a": v}]):
+            value: Any = leaf
+            for _ in range(depth):
+                value = wrap(value)
+            _same({"top": value}, monkeypatch)
+            _same({"list": [value]}, monkeypatch)
+
+
+def test_the_copy_stays_within_the_walk_s_limits() -> None:
+    # Under SHARE_FROM values no list is long enough to be shared; PLAIN_UNDER texts of
+    # _PLAIN_CHARS cannot pass MAX_TEXT_CHARS; the copy stops short of MAX_DEPTH.
+    assert PLAIN_UNDER <= SHARE_FROM
+    assert PLAIN_UNDER * values_module._PLAIN_CHARS <= MAX_TEXT_CHARS
+    assert values_module._PLAIN_DEPTH < MAX_DEPTH
+
+
+def test_texts_past_the_character_limit_are_refused_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "x" * (MAX_TEXT_CHARS // 61 + 1)
+    assert not _same({"l": [text] * 61}, monkeypatch)
+    assert _walked({"l": [text] * 61}, monkeypatch)[0] == "error"
+
+
+def test_a_long_list_is_shared_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not _same({"l": [{"to": "41793026727"} for _ in range(SHARE_FROM)]}, monkeypatch)
+    assert _same({"l": [{"to": "41793026727"} for _ in range((PLAIN_UNDER - 3) // 2)]}, monkeypatch)
 
 
 def test_a_single_message_is_copied_plainly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,7 +144,7 @@ def _kept(pruned: Any, value: Any, root: Property | None) -> Any:
 #: An input of fewer values than this, all of them plain (``_plain_copy``), is copied
 #: without the walk below (and, as it is under PAUSE_FROM, without pausing the collector).
 PLAIN_UNDER = PAUSE_FROM
-# Below the pruning's depth limit, and far below any input's depth.
+# Below MAX_DEPTH; deeper inputs (a Razorpay order's callbackData at 9) take the walk.
 _PLAIN_DEPTH = 8
 # No text can take the input past MAX_TEXT_CHARS: PLAIN_UNDER values of this length at most.
 _PLAIN_CHARS = MAX_TEXT_CHARS // PLAIN_UNDER
@@ -192,8 +192,8 @@ def _plain(value: Any, depth: int, count: int) -> tuple[Any, int]:
         if type(item) is not str or not item or not item.isascii() or len(item) > _PLAIN_CHARS:
             item, count = _plain_value(item, depth, count)
         members[key] = item
-    # The names at once: only one outside ASCII needs its own look.
-    if not "".join(members).isascii() and not all(map(encodes_as_utf8, members)):
+    # Names outside ASCII (rare) are looked at for what UTF-8 cannot write.
+    if not all(map(str.isascii, members)) and not all(map(encodes_as_utf8, members)):
         raise _NotPlain
     return members, count
 
