@@ -1,4 +1,4 @@
-"""The pruning's plain copy (``values._plain_copy``) gives exactly what the walk gives.
+"""The pruning's plain copy (``plain_copy.plain_copy``) gives exactly what the walk gives.
 
 A small input with nothing to prune is copied without the walk; every input, plain or
 not, must come out of ``prune_counted`` as the walk alone would give it (the same values,
@@ -17,14 +17,11 @@ import pytest
 
 from infobip_connector import component
 from infobip_connector.errors import InputError
+from infobip_connector.runtime import plain_copy as plain_module
 from infobip_connector.runtime import values as values_module
-from infobip_connector.runtime.values import (
-    MAX_DEPTH,
-    MAX_TEXT_CHARS,
-    PLAIN_UNDER,
-    SHARE_FROM,
-    prune_counted,
-)
+from infobip_connector.runtime.input_limits import MAX_DEPTH, MAX_TEXT_CHARS
+from infobip_connector.runtime.plain_copy import PLAIN_UNDER
+from infobip_connector.runtime.values import SHARE_FROM, prune_counted
 
 
 class _Text(str):
@@ -95,7 +92,7 @@ _FREE_ROOT = component.runtime("sendWhatsappTemplateMessage")._input_prop
 def _walked(value: Any, monkeypatch: pytest.MonkeyPatch, **how: Any) -> Any:
     """``prune_counted`` with the plain copy turned off: the walk alone."""
     with monkeypatch.context() as patch:
-        patch.setattr(values_module, "_plain_copy", lambda _: None)
+        patch.setattr(values_module, "plain_copy", lambda _: None)
         return _outcome(value, **how)
 
 
@@ -131,7 +128,7 @@ def _same(value: Any, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Assert the two ways agree on ``value``, with and without a root of free members and
     lists to share; whether the plain copy took it."""
     given = copy.deepcopy(value)
-    taken = values_module._plain_copy(value) is not None
+    taken = plain_module.plain_copy(value) is not None
     for how in ({}, {"shared": True}, {"root": _FREE_ROOT, "shared": True}):
         outcome, walked = _outcome(value, **how), _walked(value, monkeypatch, **how)
         assert outcome == walked
@@ -177,8 +174,8 @@ def test_the_copy_stays_within_the_walk_s_limits() -> None:
     # Under SHARE_FROM values no list is long enough to be shared; PLAIN_UNDER texts of
     # _PLAIN_CHARS cannot pass MAX_TEXT_CHARS; the copy stops short of MAX_DEPTH.
     assert PLAIN_UNDER <= SHARE_FROM
-    assert PLAIN_UNDER * values_module._PLAIN_CHARS <= MAX_TEXT_CHARS
-    assert values_module._PLAIN_DEPTH < MAX_DEPTH
+    assert PLAIN_UNDER * plain_module._PLAIN_CHARS <= MAX_TEXT_CHARS
+    assert plain_module._PLAIN_DEPTH < MAX_DEPTH
 
 
 def test_texts_past_the_character_limit_are_refused_alike(
@@ -215,6 +212,6 @@ def test_a_single_message_is_copied_plainly(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_long_text_is_left_to_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(values_module, "_PLAIN_CHARS", 10)
+    monkeypatch.setattr(plain_module, "_PLAIN_CHARS", 10)
     assert not _same({"text": "x" * 11}, monkeypatch)
     assert _same({"text": "x" * 10}, monkeypatch)

@@ -19,22 +19,13 @@ from ..redaction import snippet
 from ..safejson import encodes_as_utf8
 from .free_values import NAME_NOT_UNICODE, free_depth_problem
 from .given_values import FREE, ITEMS, Guide, guide_of, keep_given
-
-# Far above any real bulk (the benchmark sends 100,000 destinations), low enough that a
-# runaway input is refused before it can exhaust memory.
-MAX_VALUES = 1_500_000
-MAX_TEXT_CHARS = 50_000_000
-MAX_DEPTH = 32
-# Whole numbers beyond this are refused as they are read: no field takes one (Infobip's
-# are Java ints and longs), validators lose them (Python prints at most 4,300 digits,
-# jsonschema-rs then sees null) and a message could not show them.
-MAX_INTEGER_DIGITS = 100
-_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
-#: An input of fewer values is pruned and checked with the cycle collector running: it
-#: creates too few objects for a collection to start, and pausing costs more than its work.
-#: From this many values on, or from a list of ``SHARE_FROM`` items, the rest of the walk
-#: runs paused (``gcpause``), as the runtime's checks do.
-PAUSE_FROM = 64
+from .input_limits import INTEGER_BOUND
+from .input_limits import MAX_DEPTH as MAX_DEPTH
+from .input_limits import MAX_INTEGER_DIGITS as MAX_INTEGER_DIGITS
+from .input_limits import MAX_TEXT_CHARS as MAX_TEXT_CHARS
+from .input_limits import MAX_VALUES as MAX_VALUES
+from .input_limits import PAUSE_FROM as PAUSE_FROM
+from .plain_copy import plain_copy
 
 
 class _Budget:
@@ -112,9 +103,9 @@ def prune_counted(
     The walk pauses the cycle collector (``gcpause``) from ``PAUSE_FROM`` values or a list
     of ``SHARE_FROM`` items on, and resumes it before returning or raising; a smaller
     input is pruned with it running. A small input with nothing to prune is copied by
-    ``_plain_copy`` instead of the walk, to the same result.
+    ``plain_copy`` instead of the walk, to the same result.
     """
-    plain = _plain_copy(value)
+    plain = plain_copy(value)
     if plain is not None:
         return _kept(plain[0], value, root), False, False, plain[1], False
     budget = _Budget(shared)
@@ -139,77 +130,6 @@ def _kept(pruned: Any, value: Any, root: Property | None) -> Any:
     if guide is not None:
         keep_given(pruned, value, guide)
     return pruned
-
-
-#: An input of fewer values than this, all of them plain (``_plain_copy``), is copied
-#: without the walk below (and, as it is under PAUSE_FROM, without pausing the collector).
-PLAIN_UNDER = PAUSE_FROM
-# Below MAX_DEPTH; deeper inputs (a Razorpay order's callbackData at 9) take the walk.
-_PLAIN_DEPTH = 8
-# No text can take the input past MAX_TEXT_CHARS: PLAIN_UNDER values of this length at most.
-_PLAIN_CHARS = MAX_TEXT_CHARS // PLAIN_UNDER
-
-
-class _NotPlain(Exception):
-    """Raised mid-copy: the input is left to the pruning walk."""
-
-
-def _plain_copy(value: Any) -> tuple[dict[str, Any], int] | None:
-    """The pruning of a small input with nothing to prune, and its size; None for any other.
-
-    A single message's input nearly always holds only non-empty texts, whole numbers,
-    booleans, and non-empty objects and lists of them: such an input, of fewer than
-    ``PLAIN_UNDER`` values, is copied as the walk would copy it (nothing dropped, emptied,
-    shared or refused) at a fraction of its cost, which is in setting up each object and
-    list. Anything else (an empty or ``None`` value, a float, another type, a key or text
-    that is not UTF-8, more values, deeper nesting) is left to the walk, which tells it.
-    """
-    if type(value) is not dict or not value:
-        return None
-    try:
-        return _plain(value, 0, 1)
-    except _NotPlain:
-        return None
-
-
-def _plain(value: Any, depth: int, count: int) -> tuple[Any, int]:
-    """``_plain_copy`` of a non-empty dict or list ``value`` at ``depth``, with ``count``
-    the values counted so far (``value`` included): the copy and the new count."""
-    count += len(value)
-    if count >= PLAIN_UNDER or depth > _PLAIN_DEPTH:
-        raise _NotPlain
-    if type(value) is list:
-        items = []
-        for item in value:
-            item, count = _plain_value(item, depth, count)
-            items.append(item)
-        return items, count
-    members = {}
-    for key, item in value.items():
-        if type(key) is not str:
-            raise _NotPlain
-        # An ASCII text, the most common member, is settled here rather than in a call.
-        if type(item) is not str or not item or not item.isascii() or len(item) > _PLAIN_CHARS:
-            item, count = _plain_value(item, depth, count)
-        members[key] = item
-    # Names outside ASCII (rare) are looked at for what UTF-8 cannot write.
-    if not all(map(str.isascii, members)) and not all(map(encodes_as_utf8, members)):
-        raise _NotPlain
-    return members, count
-
-
-def _plain_value(item: Any, depth: int, count: int) -> tuple[Any, int]:
-    """``item``, a member or item at ``depth``, as ``_plain`` copies it."""
-    kind = type(item)
-    if kind is dict or kind is list:
-        if item:
-            return _plain(item, depth + 1, count)
-    elif kind is str:
-        if item and len(item) <= _PLAIN_CHARS and (item.isascii() or encodes_as_utf8(item)):
-            return item, count
-    elif kind is bool or (kind is int and -_INTEGER_BOUND < item < _INTEGER_BOUND):
-        return item, count
-    raise _NotPlain
 
 
 def drop_emptied(value: Any, guide: Guide | None = None) -> Any:
@@ -262,7 +182,7 @@ def _prune(value: Any, budget: _Budget, depth: int) -> Any:
         return _items(value, budget, inner)
     if value is None or kind is bool:
         return value
-    if kind is int and -_INTEGER_BOUND < value < _INTEGER_BOUND:
+    if kind is int and -INTEGER_BOUND < value < INTEGER_BOUND:
         return value
     if kind is float and math.isfinite(value):
         budget.floats = True
@@ -428,7 +348,7 @@ def _show(value: Any) -> str:
 
 #: What input values may hold: a bounded integer, a finite number, any nesting (the pruning
 #: walk bounds that on its own).
-_INPUT = Limits(integers=(1 - _INTEGER_BOUND, _INTEGER_BOUND - 1))
+_INPUT = Limits(integers=(1 - INTEGER_BOUND, INTEGER_BOUND - 1))
 
 
 def _locate_non_json(value: Any) -> dict[str, str]:
