@@ -23,6 +23,8 @@ from infobip_connector.runtime.input_limits import MAX_DEPTH, MAX_TEXT_CHARS
 from infobip_connector.runtime.plain_copy import PLAIN_UNDER
 from infobip_connector.runtime.values import SHARE_FROM, prune_counted
 
+from .test_free_member_rules import flow
+
 
 class _Text(str):
     pass
@@ -215,3 +217,12 @@ def test_a_long_text_is_left_to_the_walk(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(plain_module, "_PLAIN_CHARS", 10)
     assert not _same({"text": "x" * 11}, monkeypatch)
     assert _same({"text": "x" * 10}, monkeypatch)
+
+
+def test_free_members_are_kept_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _same(flow({"screen": "A", "count": 2, "ok": True}), monkeypatch)
+    assert not _same(flow({"screen": "A", "note": ""}), monkeypatch)
+    # The Flow's data is kept as given, its empty member too: the guide was applied.
+    pruned = prune_counted(flow({"screen": "A", "note": ""}), _FREE_ROOT)[0]
+    button = pruned["messages"][0]["content"]["templateData"]["buttons"][0]
+    assert button["data"] == {"screen": "A", "note": ""}

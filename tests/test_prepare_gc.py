@@ -128,21 +128,61 @@ def test_a_long_list_is_pruned_paused_when_validated_too(monkeypatch: pytest.Mon
     assert seen == [True, False]
 
 
-def test_a_large_input_is_searched_for_what_is_not_json_paused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    values = _sms(2 * SHARE_FROM)
-    values["messages"][0]["destinations"][-1]["to"] = {1, 2}
-
-    def run() -> None:
-        with pytest.raises(InputError):
-            component.runtime("sendSms").prepare(values)
-
-    assert _collector_while_pruning("_locate_non_json", run, monkeypatch) == [False]
+def test_the_search_for_what_is_not_json_runs_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk may stop before counting what it passed: an object's texts count once it is
+    # done, so 5,000 texts then a set are refused at a count of 2. The search for the set
+    # allocates for every member: it runs paused, whatever was counted.
+    wide: dict[str, Any] = {f"k{i}": f"v{i}" for i in range(5_000)}
+    wide["z"] = {1, 2}
+    long_list = _sms(2 * SHARE_FROM)
+    long_list["messages"][0]["destinations"][-1]["to"] = {1, 2}
     small = _sms(1)
     small["messages"][0]["destinations"][0]["to"] = {1, 2}
-    values = small
-    assert _collector_while_pruning("_locate_non_json", run, monkeypatch) == [True]
+    for values in (wide, long_list, small):
+
+        def run(values: dict[str, Any] = values) -> None:
+            with pytest.raises(InputError):
+                component.runtime("sendSms").prepare(values)
+
+        assert _collector_while_pruning("_locate_non_json", run, monkeypatch) == [False]
+
+
+@pytest.mark.parametrize("texts", [PAUSE_FROM - 4, PAUSE_FROM - 3])
+def test_the_pruning_pauses_the_collector_from_exactly_pause_from_values(
+    texts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before the members of "b" are walked, the root, "a" with its texts (counted when "a"
+    # is done) and "b" itself are counted: 63 or 64 values. The empty "e" leaves the input
+    # to the walk (the root's own texts count when the root is done).
+    values = {"e": "", "a": {f"t{i}": "x" for i in range(texts)}, "b": {"c": "d"}}
+    seen = _collector_while_pruning("_members", lambda: prune_counted(values), monkeypatch)
+    assert seen == [True, True, 3 + texts < PAUSE_FROM]
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, ValueError])
+def test_an_exception_inside_a_paused_walk_leaves_no_pause_held(error: type) -> None:
+    class Exploding(dict[str, Any]):
+        # Copying it (the walk's dict(...)) calls these once __iter__ is not dict's own.
+        def __iter__(self) -> Any:
+            raise error("stop")
+
+        def keys(self) -> Any:
+            raise error("stop")
+
+    values = {
+        "messages": [{"destinations": [{"to": "41793026727"}] * SHARE_FROM}],
+        "x": Exploding(a=1),
+    }
+    with pytest.raises(error):
+        component.runtime("sendSms").prepare(values)
+    assert gc.isenabled() and paused_gc._depth == 0
+
+
+def test_an_input_too_large_leaves_no_pause_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values_module, "MAX_VALUES", 100)
+    with pytest.raises(InputError, match="input too large"):
+        component.runtime("sendSms").prepare(_sms(SHARE_FROM))
+    assert gc.isenabled() and paused_gc._depth == 0
 
 
 def test_a_long_list_is_pruned_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:

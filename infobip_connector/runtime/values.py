@@ -113,7 +113,11 @@ def prune_counted(
         try:
             pruned = _prune(value, budget, 0)
         except _NotJson:
-            # Looked for again from the start: a large input's search stays paused too.
+            # Looked for again from the start, paused: the walk may have stopped before
+            # counting what it had passed (an object's texts count once it is done), and the
+            # search allocates for every member of a large input.
+            if not budget.paused:
+                _pause(budget)
             raise InputError([_locate_non_json(value)]) from None
         except _TooDeep:
             raise InputError([_locate_deep(value, root)]) from None
