@@ -148,16 +148,17 @@ class ActionRuntime:
                     if floats:
                         self.whole_numbers.normalise(pruned)
             if problems is None:
-                problems = self.inputs.problems(pruned)
-                problems += self.checks.apply(
-                    pruned,
-                    now,
-                    check=phone_check,
-                    taint=taint(problems) if problems else _UNTAINTED,
-                    derive=derive,
-                    local=local,
-                    shared=_ids(lists),
-                )
+                problems, readable = self.inputs.judged(pruned)
+                if readable:  # else the schema judged only what it could read: told alone
+                    problems += self.checks.apply(
+                        pruned,
+                        now,
+                        check=phone_check,
+                        taint=taint(problems) if problems else _UNTAINTED,
+                        derive=derive,
+                        local=local,
+                        shared=_ids(lists),
+                    )
             if dropped:
                 # A misspelled member given empty is pruned before the schema sees it.
                 problems += unknown_empty_problems(values, pruned, self._input_prop)

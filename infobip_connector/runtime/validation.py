@@ -73,12 +73,19 @@ class SchemaValidator:
         breaks both ``type`` and ``enum``), the most telling one speaks: a missing member,
         then a wrong type, then the rest in the validator's order.
         """
+        return self.judged(value)[0]
+
+    def judged(self, value: Any) -> tuple[list[Problem], bool]:
+        """``problems``, and whether the validator read all of ``value``: False when it
+        stopped at what it cannot read (a member name with a lone surrogate), the one
+        problem then told; whatever else is wrong went unjudged, so nothing that relies on
+        the schema's verdict (the checks) may look at ``value``."""
         try:
             if self._validator.is_valid(value):
-                return []
+                return [], True
             raw = list(self._validator.iter_errors(value))
         except (ValueError, TypeError, OverflowError) as exc:
-            return [_unreadable(value, exc)]
+            return [_unreadable(value, exc)], False
         chosen: dict[Parts, tuple[int, Any]] = {}
         for err in self._in_forms(raw):
             kind: Any = err.kind
@@ -95,7 +102,7 @@ class SchemaValidator:
             held = chosen.get(parts)
             if held is None or rank < held[0]:
                 chosen[parts] = (rank, err)
-        return [(parts, partial(self._explain, err)) for parts, (_, err) in chosen.items()]
+        return [(parts, partial(self._explain, err)) for parts, (_, err) in chosen.items()], True
 
     def _in_forms(self, raw: list[Any]) -> Iterator[Any]:
         """``raw``, with a ONE_OF property's ``oneOf`` failure replaced by the errors of the
