@@ -20,19 +20,35 @@ NAME = "\udc80"
 
 
 def _template(header: Any) -> dict[str, Any]:
+    # The name in a list's flat object of texts: the pruning copies those without reading
+    # their names, so the validator is the first to meet it.
     content = {
         "templateName": "welcome",
         "language": "en",
-        "templateData": {"body": {"placeholders": ["Ana"]}, "header": header},
+        "templateData": {
+            "body": {"placeholders": ["Ana"]},
+            "header": header,
+            "buttons": [{NAME: "a"}],
+        },
     }
-    message = {"from": "441134960000", "to": "41793026727", "content": content, NAME: "a"}
-    return {"messages": [message]}
+    return {"messages": [{"from": "441134960000", "to": "41793026727", "content": content}]}
 
 
 CASES = [
     ("sendSms", {"messages": [{"destinations": [{"to": False}, {NAME: "a"}], "text": "Hi"}]}),
     ("sendSms", {"messages": [{"destinations": [{"to": ["4179"]}, {NAME: "a"}], "text": "Hi"}]}),
     ("sendWhatsappTemplateMessage", _template({"type": "IMAGE", "mediaUrl": ["x"]})),
+    (  # a bulk, validated with the lean schema first and its recipients shared
+        "sendSms",
+        {
+            "messages": [
+                {
+                    "destinations": [{"to": "41793026727"}] * 70 + [{"to": False}, {NAME: "a"}],
+                    "text": "Hi",
+                }
+            ]
+        },
+    ),
 ]
 
 

@@ -101,7 +101,9 @@ class ActionRuntime:
         """Pruned, schema-checked, rule-checked and normalised values, or InputError.
 
         Schema and rules run in one pass: every problem is reported at once, in the order
-        the person wrote the values. With ``idempotency_key`` (checked by
+        the person wrote the values, except that a member name the schema validator cannot
+        read (a lone surrogate) is told without the checks' problems, which rely on its
+        verdict (``SchemaValidator.judged``). With ``idempotency_key`` (checked by
         ``idempotency.checked_key``), a send's missing IDs are derived from it and from what
         each names (``idempotency.derived_ids``) instead of drawn at random, and listed in
         ``derived`` when given; other kinds assign no IDs and ignore it.
@@ -149,7 +151,7 @@ class ActionRuntime:
                         self.whole_numbers.normalise(pruned)
             if problems is None:
                 problems, readable = self.inputs.judged(pruned)
-                if readable:  # else the schema judged only what it could read: told alone
+                if readable:  # else the validator stopped at a name: no checks on unjudged values
                     problems += self.checks.apply(
                         pruned,
                         now,
