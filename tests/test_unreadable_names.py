@@ -16,22 +16,19 @@ import pytest
 from infobip_connector import component
 from infobip_connector.errors import InputError
 
+from .test_free_member_rules import flow
+
 NAME = "\udc80"
 
 
 def _template(header: Any) -> dict[str, Any]:
     # The name in a list's flat object of texts: the pruning copies those without reading
     # their names, so the validator is the first to meet it.
-    content = {
-        "templateName": "welcome",
-        "language": "en",
-        "templateData": {
-            "body": {"placeholders": ["Ana"]},
-            "header": header,
-            "buttons": [{NAME: "a"}],
-        },
-    }
-    return {"messages": [{"from": "441134960000", "to": "41793026727", "content": content}]}
+    values = flow({})
+    data = values["messages"][0]["content"]["templateData"]
+    data["header"] = header
+    data["buttons"] = [{NAME: "a"}]
+    return values
 
 
 CASES = [

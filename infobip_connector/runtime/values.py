@@ -161,7 +161,7 @@ class _NotJson(Exception):
 
 
 def _prune(value: Any, budget: _Budget, depth: int) -> Any:
-    # The counts are kept inline here and in _members (not through _count_values): a small
+    # The counts are kept inline here and in _members (not through a call per value): a small
     # send passes here a handful of times, and a call each costs more than the sum.
     budget.values += 1
     if budget.values > budget.limit:
@@ -329,14 +329,9 @@ def _counted(budget: _Budget) -> None:
     collector from PAUSE_FROM values on; raise past MAX_VALUES (first) or MAX_TEXT_CHARS."""
     if not budget.paused and budget.values >= PAUSE_FROM:
         _pause(budget)
-    _count_values(budget, 0)
-    _count_chars(budget, 0)
-
-
-def _count_values(budget: _Budget, values: int) -> None:
-    budget.values += values
     if budget.values > MAX_VALUES:
         raise _too_large(f"more than {MAX_VALUES:,} values")
+    _count_chars(budget, 0)
 
 
 def _count_chars(budget: _Budget, chars: int) -> None:
