@@ -16,7 +16,7 @@ import pytest
 
 from infobip_connector import OutcomeUnknownError
 from infobip_connector.request import InfobipRequest, Recipients
-from infobip_connector.runtime.accounting import _settled, _suspects, check_accounted
+from infobip_connector.runtime.accounting import BLOCK, _settled, _suspects, check_accounted
 from infobip_connector.runtime.columns import Columns
 from infobip_connector.runtime.rejections import rejected_messages, unrejected
 
@@ -292,3 +292,72 @@ def test_columns_of_plain_objects_only_are_plain() -> None:
             entries: list[Any] = [{"a": 1}, {"a": 2}]
             entries.insert(where, odd)
             assert not Columns(entries).dicts()
+
+
+# An answer of several blocks (accounting.BLOCK entries each), the last one short.
+_MANY = Recipients.of((f"M{i}", f"4179{i:07d}") for i in range(2 * BLOCK + 500))
+# The first and last entry of each block.
+_EDGES = sorted({0, BLOCK - 1, BLOCK, 2 * BLOCK - 1, 2 * BLOCK, len(_MANY) - 1})
+
+
+def _many() -> list[Any]:
+    return [{"messageId": m, "status": dict(PENDING), "to": to} for m, to in _MANY]
+
+
+@pytest.mark.parametrize("name", list(SUSPECT))
+def test_a_suspect_entry_in_any_block_is_not_settled(name: str) -> None:
+    for index in _EDGES:
+        entries = _many()
+        SUSPECT[name](entries[index])
+        if name == "another messageId":  # _set's M8 is an ID of the first block only
+            entries[index]["messageId"] = _MANY.ids[index - 1 if index else 1]
+        if name == "another destination":
+            entries[index]["to"] = _MANY.tos[index - 1 if index else 1]
+        assert not _settled(entries, _MANY), index
+        assert _suspects(entries, _MANY) == [index]
+
+
+@pytest.mark.parametrize("name", list(FINE))
+def test_an_unusual_entry_in_any_block_is_still_settled(name: str) -> None:
+    for index in _EDGES:
+        entries = _many()
+        FINE[name](entries[index])
+        assert _suspects(entries, _MANY) == []
+
+
+def test_an_answer_of_several_blocks_is_settled_and_its_groups_kept() -> None:
+    entries = _many()
+    entries[-1]["status"] = {"groupId": 5, "groupName": "REJECTED", "id": 6, "name": "R"}
+    columns = Columns(entries)
+    assert _settled(entries, _MANY, columns)
+    read = [e["status"]["groupId"] for e in entries]
+    # Read while settling, block by block, and not read again.
+    entries[3]["status"]["groupId"] = 2
+    groups = columns.of("status", "groupId")
+    assert groups == read
+    entries[3]["status"]["groupId"] = 1
+    output = {"bulkId": "B1", "messages": entries}
+    assert rejected_messages(output, unrejected(output, columns)) == [entries[-1]]
+    # One destination sent with "+" in the last block only.
+    tos = [*_MANY.tos[:-1], "+" + _MANY.tos[-1]]
+    entries[-1]["to"] = tos[-1]
+    assert not _settled(entries, Recipients(_MANY.ids, tos))
+
+
+def test_an_answer_shorter_or_longer_than_the_recipients_is_not_settled() -> None:
+    entries = _many()
+    assert not _settled(entries[:-1], _MANY)
+    assert not _settled(entries[:BLOCK], _MANY)
+    assert not _settled([*entries, dict(entries[0])], _MANY)
+    few = Recipients(_MANY.ids[:BLOCK], _MANY.tos[:BLOCK])
+    assert not _settled(entries, few)
+    # Recipients filling whole blocks, and one entry more.
+    whole = Recipients(_MANY.ids[: 2 * BLOCK], _MANY.tos[: 2 * BLOCK])
+    assert _settled(entries[: 2 * BLOCK], whole)
+    assert not _settled(entries[: 2 * BLOCK + 1], whole)
+
+
+def test_a_column_kept_must_have_a_value_per_entry() -> None:
+    columns = Columns(_answer())
+    with pytest.raises(ValueError, match="a column of 3 values for 50 entries"):
+        columns.keep(("status", "groupId"), [1, 1, 1])

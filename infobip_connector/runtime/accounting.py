@@ -17,6 +17,7 @@ with ``contradictions`` listing each.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from typing import Any
 
 from ..outcome import unknown
@@ -225,30 +226,52 @@ def _single_settled(
 _WHOLE = {int, type(None)}
 
 
+#: Entries per block of ``_settled``: one block's entries, statuses and texts stay in the
+#: processor's caches through its column passes, where each pass over a whole 100,000-entry
+#: answer read every entry from memory again (48 ms against 29 ms in a fresh process).
+BLOCK = 1000
+
+
 def _settled(entries: list[Any], recipients: Recipients, columns: Columns | None = None) -> bool:
     """Whether every entry passes the test of ``_suspects``, asked one column at a time.
 
     Each column (the entries' messageIds, their ``to``s, statuses...) is read by
-    ``Columns`` in C and compared or typed whole: a 100,000-entry answer costs a few
-    passes in C instead of a Python iteration per entry. True only when every entry is
-    a plain dict naming its recipient's messageId and ``to`` (no "+"), with no
-    ``messageCount`` under 1, no status number that is not an integer and no float
-    ``smsCount``; anything
-    unusual answers False, and the comprehension of ``_suspects`` then decides entry by
-    entry, as before.
+    ``Columns`` in C and compared or typed whole, ``BLOCK`` entries at a time: a
+    100,000-entry answer costs a few passes in C per block instead of a Python iteration
+    per entry. True only when every entry is a plain dict naming its recipient's
+    messageId and ``to`` (no "+"), with no ``messageCount`` under 1, no status number that
+    is not an integer and no float ``smsCount``; anything unusual answers False, and the
+    comprehension of ``_suspects`` then decides entry by entry, as before. When True,
+    ``columns`` holds the entries' ``status.groupId`` (the warning about REJECTED messages
+    reads it).
     """
     if columns is None:
         columns = Columns(entries)
+    ids, tos = recipients.ids, recipients.tos
+    if len(columns.entries) != len(ids):
+        return False
+    if len(ids) <= BLOCK:
+        return _settled_block(columns, ids, tos)
+    groups = []
+    for start in range(0, len(ids), BLOCK):
+        end = start + BLOCK
+        block = Columns(columns.entries[start:end], columns.fields)
+        if not _settled_block(block, ids[start:end], tos[start:end]):
+            return False
+        groups.append(block.of("status", "groupId"))
+    columns.keep(("status", "groupId"), list(chain.from_iterable(groups)))
+    return True
+
+
+def _settled_block(columns: Columns, ids: list[str], tos: list[str]) -> bool:
+    """``_settled`` for the entries of ``columns``, sent with ``ids`` and ``tos``."""
     if not columns.dicts():
         return False
-    if columns.of("messageId") != recipients.ids:
-        return False
-    sent_to = recipients.tos
-    if columns.of("to") != sent_to:
+    if columns.of("messageId") != ids or columns.of("to") != tos:
         return False
     # A "+" anywhere is rare (numbers go out as digits): those entries get the full test.
     try:
-        if "+" in "".join(sent_to):
+        if "+" in "".join(tos):
             return False
     except TypeError:  # a destination that is not text
         return False

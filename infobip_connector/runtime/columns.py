@@ -49,6 +49,13 @@ class Columns:
             self._read[path] = column
         return column
 
+    def keep(self, path: tuple[str, ...], column: list[Any]) -> None:
+        """Take ``column`` as the column at ``path``: read as ``of`` reads it, by the
+        caller (a block of entries at a time), one value per entry."""
+        if len(column) != len(self.entries):
+            raise ValueError(f"a column of {len(column)} values for {len(self.entries)} entries")
+        self._read[path] = column
+
     def dicts(self, *path: str) -> bool:
         """Whether every value at ``path`` (the entries themselves for none) is a plain
         ``dict``, not of another type: what the entry-by-entry tests ask of each."""
