@@ -138,7 +138,11 @@ def loads_infobip(
 
 
 def loads_infobip_digits(
-    data: bytes, what: str = "Infobip's body", *, warn: bool = True
+    data: bytes,
+    what: str = "Infobip's body",
+    *,
+    warn: bool = True,
+    warn_ranged: bool | None = None,
 ) -> tuple[Any, int]:
     """:func:`loads_infobip`, but integers of any size keep every digit (as Python ints), and
     a number literal past the range of a double (``1e400``) is kept as its literal text.
@@ -149,7 +153,9 @@ def loads_infobip_digits(
     a WARNING names the document (never the value). So is a literal too small for a double
     (``1e-400``), which would read as 0. ``NaN``/``Infinity`` stay refused: they are not JSON
     at all. The count returned is of replaced characters, as for :func:`loads_infobip`;
-    ``warn`` as there.
+    ``warn`` as there; ``warn_ranged``: whether the numbers kept as text are told (by
+    default as ``warn``; a send's answer read again for its digits tells them alone, see
+    :func:`loads_answer`).
 
     The standard library's reader counts nesting against the interpreter's recursion limit
     from the depth of its caller; a document orjson accepts (:data:`MAX_DEPTH` levels) that
@@ -180,7 +186,7 @@ def loads_infobip_digits(
     except ValueError:
         # Refused for another reason too (syntax): as strict JSON tells it.
         value = loads(clean)
-    if ranged and warn:
+    if ranged and (warn if warn_ranged is None else warn_ranged):
         log.warning(
             "%s held %d number(s) outside the range of a double; each was kept as its literal text",
             what,
@@ -189,22 +195,45 @@ def loads_infobip_digits(
     return value, replaced
 
 
-def loads_answer(data: bytes, *, digits: bool, warn: bool = True) -> tuple[Any, int]:
+def loads_answer(
+    data: bytes, *, digits: bool, warn: bool = True, warn_ranged: bool | None = None
+) -> tuple[Any, int]:
     """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it when ``digits``;
-    else as :func:`loads_infobip` (orjson alone: the hot path of a send, whose caller checks
-    the output and reads again with digits only where a number may have lost some), falling
-    back to :func:`loads_infobip_digits` only for a number outside a double's range (past
-    it, or too small for it). ``warn`` as for :func:`loads_infobip`."""
-    if digits or _may_underflow(data):
-        # orjson reads a number too small for a double as 0, a whole number that no output
-        # check would notice: such an answer is read with digits from the start.
-        return loads_infobip_digits(data, "Infobip's answer", warn=warn)
-    try:
-        return loads_infobip(data, warn=warn)
-    except JsonError as exc:
-        if _OUT_OF_RANGE not in str(exc):
-            raise
-    return loads_infobip_digits(data, "Infobip's answer", warn=warn)
+    else as :func:`loads_infobip` (orjson alone: the hot path of a send), falling back to
+    :func:`loads_infobip_digits` for a number past a double's range (``1e400``), at which
+    orjson stops. ``warn`` and ``warn_ranged`` as for :func:`loads_infobip_digits`.
+
+    orjson reads a whole number past 64 bits as a float, and a number too small for a
+    double (``1e-400``) as 0.0: a send's caller checks its output and reads the answer again
+    with digits where it meets a float that may be one of those (``digits.py``), rather
+    than every answer being searched for them.
+    """
+    value, replaced, _ = _loads_answer(data, digits, warn, warn_ranged)
+    return value, replaced
+
+
+def loads_send_answer(data: bytes) -> tuple[Any, bool]:
+    """``(value, exact)``: a send's answer as :func:`loads_answer` reads it without
+    ``digits``, and whether that read kept every digit (it did where orjson stopped at a
+    number past a double's range): only an answer orjson read alone may need a second read
+    (``digits.py``)."""
+    value, _, exact = _loads_answer(data, False, True, None)
+    return value, exact
+
+
+def _loads_answer(
+    data: bytes, digits: bool, warn: bool, warn_ranged: bool | None
+) -> tuple[Any, int, bool]:
+    if not digits:
+        try:
+            return (*loads_infobip(data, warn=warn), False)
+        except JsonError as exc:
+            if _OUT_OF_RANGE not in str(exc):
+                raise
+    value, replaced = loads_infobip_digits(
+        data, "Infobip's answer", warn=warn, warn_ranged=warn_ranged
+    )
+    return value, replaced, True
 
 
 def repair(data: bytes) -> tuple[bytes, int]:

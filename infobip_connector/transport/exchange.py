@@ -259,12 +259,15 @@ class _Exchange:
             # logged), so that one message cannot cost a consumed batch.
             send = self.request.kind == "send"
             try:
-                body, _ = safejson.loads_answer(response.content, digits=not send)
+                if send:
+                    body, exact = safejson.loads_send_answer(response.content)
+                else:
+                    body, _ = safejson.loads_answer(response.content, digits=True)
             except safejson.JsonError as exc:
                 problem = str(exc)
             else:
                 body = self._as_output(body, response.content)
-                if send:
+                if send and not exact:
                     digits.hold(body, self._with_digits, response.content)
                 return body
             # Raised outside the except block: the parser's exception, chained as the
@@ -340,8 +343,10 @@ class _Exchange:
 
     def _with_digits(self, content: bytes) -> Any:
         """The answer ``content`` read again keeping every digit, as :meth:`_as_output`
-        hands it out (raises ``safejson.JsonError`` as the first read would have)."""
-        body, _ = safejson.loads_answer(content, digits=True, warn=False)
+        hands it out (raises ``safejson.JsonError`` as the first read would have). The
+        first read told of the characters it replaced; a number kept as text (one too small
+        for a double, which that read took for 0.0) is told here."""
+        body, _ = safejson.loads_answer(content, digits=True, warn=False, warn_ranged=True)
         return self._as_output(body, content, warn=False)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
