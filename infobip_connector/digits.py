@@ -12,15 +12,19 @@ for a double (``1e-400``) as 0.0, which the output rule would turn into 0: a sen
 whole numbers and text only, so such a number stands either where a whole number is declared,
 as a float the accounting meets, or where the output check fails, and both ask for the second
 read, in which it is kept as its literal text and told. Searching every answer for one cost a
-100,000-message answer about 12 ms. Every other answer (reads, consumes, options, error
-bodies, webhooks) keeps every digit from the start (``safejson``).
+100,000-message answer about 12 ms. One that never reaches the output is not read again nor
+told: in a member the connector leaves out (its own ``confirmedByDuplicateRejection``), in a
+status a duplicate's confirmation replaces, or under a key given twice, the last of which
+wins. Every other answer (reads, consumes, options, error bodies, webhooks) keeps every digit
+from the start (``safejson``).
 
 The held reader is kept per thread, as ``gcpause`` keeps its answer scopes (a dict by thread
 ident: a ``ContextVar`` or ``threading.local`` costs several times as much to set, on every
 send). From the answer's arrival to the check of its output there is no wait on the network
 or on another task (an async send returns its body and the output is shaped in the same step
 of its task), so no other send of the thread can come between; the reader is dropped once
-the output is checked, so an answer is not kept past its execution. What the common path
+the output is checked (a webhook's registration, a send that makes no output, drops it when
+answered), so an answer is not kept past its execution. What the common path
 pays is two stores in a dict, whatever the size of the answer.
 """
 

@@ -24,9 +24,10 @@ message IDs would become one): :func:`loads_infobip_digits` reads a document hol
 number with the standard library, which keeps every digit (the event checks then refuse an
 integer past 64 bits where one is declared), and reads a number past a double's range
 (``1e400``: JSON's grammar allows it, strict JSON refuses it) as its literal text, logged, so
-that it is kept as given rather than lose the batch. :func:`loads_answer` is the client's
-choice between them: every answer keeps every digit, but a send's is read by orjson alone
-and read again with digits only when its output check asks (``digits.py``).
+that it is kept as given rather than lose the batch. Every answer keeps every digit
+(:func:`loads_answer`), but a send's is read by orjson alone (:func:`loads_send_answer`) and
+read again with digits only when its output check or its accounting meets a number orjson
+may have misread (``digits.py``).
 """
 
 from __future__ import annotations
@@ -154,8 +155,8 @@ def loads_infobip_digits(
     (``1e-400``), which would read as 0. ``NaN``/``Infinity`` stay refused: they are not JSON
     at all. The count returned is of replaced characters, as for :func:`loads_infobip`;
     ``warn`` as there; ``warn_ranged``: whether the numbers kept as text are told (by
-    default as ``warn``; a send's answer read again for its digits tells them alone, see
-    :func:`loads_answer`).
+    default as ``warn``; a send's answer read again for its digits tells them alone, its
+    first read having told what it replaced: ``transport/exchange.py``).
 
     The standard library's reader counts nesting against the interpreter's recursion limit
     from the depth of its caller; a document orjson accepts (:data:`MAX_DEPTH` levels) that

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infobip_connector import component
+from infobip_connector import component, digits
 from infobip_connector.errors import InputError, OutcomeUnknownError
 from infobip_connector.sandbox import Fault, Sandbox
 from infobip_connector.triggers.webhook import WebhookRequest, WebhookSettings
@@ -49,6 +49,8 @@ def test_each_trigger_registers_the_subscription_its_events_come_from(
     (kept,) = subscriptions(sandbox)
     assert (kept["channel"], kept["events"]) == (channel, events)
     assert kept["subscriptionId"] == registration["subscriptionId"]
+    # A send whose answer makes no output: its reader with every digit is not kept.
+    assert digits._held == {}
     profile = sandbox.subscriptions.profiles[registration["profileId"]]
     assert profile["webhook"]["notifyUrl"] == URL
     security = sandbox.subscriptions.security[registration["authId"]]

@@ -327,7 +327,7 @@ class ActionRuntime:
         number past 64 bits, ``digits.py``), and a float where a whole number is declared:
         orjson reads a number too small for a double (``1e-400``) as 0.0, which the output
         rule would turn into 0, where read again it is its literal text. A send's output
-        declares whole numbers and text only (``tests/test_answer_digits.py`` holds every
+        declares whole numbers and text only (``tests/test_tiny_numbers.py`` holds every
         send to it), so no other place of an output the check passed can hold such a 0.0;
         the accounting meets the whole numbers' places anyway (``_read``).
         """
