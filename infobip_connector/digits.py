@@ -1,4 +1,5 @@
-"""A send's answer, read again keeping every digit, only when its output check asks.
+"""A send's answer, read again keeping every digit, only when its output check or its
+accounting asks.
 
 orjson reads a whole number of 2^64 or more (or below -2^63) as a float, which loses digits
 (``12345678901234567890123`` -> ``1.2345678901234568e+22``); the standard library keeps them
@@ -9,12 +10,12 @@ orjson alone, and the transport holds a way to read it again with every digit
 (:func:`again`) only when it meets a number that may have lost digits: a float where text is
 declared, or one of 2^63 or more where a number is. orjson also reads a number too small
 for a double (``1e-400``) as 0.0, which the output rule would turn into 0: a send declares
-whole numbers and text only, so such a number stands either where a whole number is declared,
-as a float the accounting meets, or where the output check fails, and both ask for the second
+whole numbers and text only, so such a number stands either as a float the accounting meets
+where a whole number is declared, or where the output check fails; both ask for the second
 read, in which it is kept as its literal text and told. Searching every answer for one cost a
-100,000-message answer about 12 ms. One that never reaches the output is not read again nor
-told: in a member the connector leaves out (its own ``confirmedByDuplicateRejection``), in a
-status a duplicate's confirmation replaces, or under a key given twice, the last of which
+100,000-message answer about 13 ms. One that never reaches the output is not read again nor
+told: in ``confirmedByDuplicateRejection``, which only the connector fills (it is left out),
+in a status a duplicate's confirmation replaces, or under a key given twice, the last of which
 wins. Every other answer (reads, consumes, options, error bodies, webhooks) keeps every digit
 from the start (``safejson``).
 

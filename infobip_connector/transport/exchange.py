@@ -253,9 +253,10 @@ class _Exchange:
             if len(response.content) >= safejson.PAUSE_FROM:
                 hold_until_output()
             # A send's answer is read by orjson alone (its whole numbers past 64 bits become
-            # floats), every other answer keeps every digit; the action's output check reads
-            # a send's answer again, with digits, where it finds a number that may have lost
-            # some (``digits.py`` says why). A lone surrogate in one item is read as U+FFFD (and
+            # floats), every other answer keeps every digit; the action's output check or its
+            # accounting has a send's answer read again, with digits, where it finds a number
+            # orjson may have misread (``digits.py`` says why). A lone surrogate in one item is
+            # read as U+FFFD (and
             # logged), so that one message cannot cost a consumed batch.
             send = self.request.kind == "send"
             try:
