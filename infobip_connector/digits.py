@@ -13,11 +13,11 @@ for a double (``1e-400``) as 0.0, which the output rule would turn into 0: a sen
 whole numbers and text only, so such a number stands either as a float the accounting meets
 where a whole number is declared, or where the output check fails; both ask for the second
 read, in which it is kept as its literal text and told. Searching every answer for one cost a
-100,000-message answer about 13 ms. One that never reaches the output is not read again nor
-told: in ``confirmedByDuplicateRejection``, which only the connector fills (it is left out),
-in a status a duplicate's confirmation replaces, or under a key given twice, the last of which
-wins. Every other answer (reads, consumes, options, error bodies, webhooks) keeps every digit
-from the start (``safejson``).
+100,000-message answer about 13 ms. Only one in ``confirmedByDuplicateRejection`` (which only
+the connector fills: it is left out), in a status a duplicate's confirmation replaces, or under
+a key given twice (the last of which wins) does not have the answer read again; it is told
+only when another number does. Every other answer (reads, consumes, options, error bodies,
+webhooks) keeps every digit from the start (``safejson``).
 
 The held reader is kept per thread, as ``gcpause`` keeps its answer scopes (a dict by thread
 ident: a ``ContextVar`` or ``threading.local`` costs several times as much to set, on every

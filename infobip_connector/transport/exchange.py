@@ -256,8 +256,7 @@ class _Exchange:
             # floats), every other answer keeps every digit; the action's output check or its
             # accounting has a send's answer read again, with digits, where it finds a number
             # orjson may have misread (``digits.py`` says why). A lone surrogate in one item is
-            # read as U+FFFD (and
-            # logged), so that one message cannot cost a consumed batch.
+            # read as U+FFFD (and logged), so that one message cannot cost a consumed batch.
             send = self.request.kind == "send"
             try:
                 if send:
