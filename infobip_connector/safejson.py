@@ -197,44 +197,30 @@ def loads_infobip_digits(
 
 
 def loads_answer(
-    data: bytes, *, digits: bool, warn: bool = True, warn_ranged: bool | None = None
+    data: bytes, *, warn: bool = True, warn_ranged: bool | None = None
 ) -> tuple[Any, int]:
-    """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it when ``digits``;
-    else as :func:`loads_infobip` (orjson alone: the hot path of a send), falling back to
-    :func:`loads_infobip_digits` for a number past a double's range (``1e400``), at which
-    orjson stops. ``warn`` and ``warn_ranged`` as for :func:`loads_infobip_digits`.
-
-    orjson reads a whole number past 64 bits as a float, and a number too small for a
-    double (``1e-400``) as 0.0: a send's caller checks its output and reads the answer again
-    with digits where it meets a float that may be one of those (``digits.py``), rather
-    than every answer being searched for them.
-    """
-    value, replaced, _ = _loads_answer(data, digits, warn, warn_ranged)
-    return value, replaced
+    """Infobip's answer ``data`` as :func:`loads_infobip_digits` reads it: every answer but a
+    send's, and a send's read again for its digits. ``warn`` and ``warn_ranged`` as there."""
+    return loads_infobip_digits(data, "Infobip's answer", warn=warn, warn_ranged=warn_ranged)
 
 
 def loads_send_answer(data: bytes) -> tuple[Any, bool]:
-    """``(value, exact)``: a send's answer as :func:`loads_answer` reads it without
-    ``digits``, and whether that read kept every digit (it did where orjson stopped at a
-    number past a double's range): only an answer orjson read alone may need a second read
-    (``digits.py``)."""
-    value, _, exact = _loads_answer(data, False, True, None)
-    return value, exact
+    """``(value, exact)``: a send's answer read by orjson alone (:func:`loads_infobip`, the hot
+    path of a send), and whether that read kept every digit; where orjson stops at a number
+    past a double's range (``1e400``), the answer is read as :func:`loads_answer` reads it,
+    and is exact.
 
-
-def _loads_answer(
-    data: bytes, digits: bool, warn: bool, warn_ranged: bool | None
-) -> tuple[Any, int, bool]:
-    if not digits:
-        try:
-            return (*loads_infobip(data, warn=warn), False)
-        except JsonError as exc:
-            if _OUT_OF_RANGE not in str(exc):
-                raise
-    value, replaced = loads_infobip_digits(
-        data, "Infobip's answer", warn=warn, warn_ranged=warn_ranged
-    )
-    return value, replaced, True
+    orjson reads a whole number past 64 bits as a float, and a number too small for a
+    double (``1e-400``) as 0.0: the caller checks its output and reads the answer again with
+    digits where it meets a float that may be one of those (``digits.py``), rather than every
+    answer being searched for them. Only an answer orjson read alone may need that.
+    """
+    try:
+        return loads_infobip(data)[0], False
+    except JsonError as exc:
+        if _OUT_OF_RANGE not in str(exc):
+            raise
+    return loads_answer(data)[0], True
 
 
 def repair(data: bytes) -> tuple[bytes, int]:

@@ -262,7 +262,7 @@ class _Exchange:
                 if send:
                     body, exact = safejson.loads_send_answer(response.content)
                 else:
-                    body, _ = safejson.loads_answer(response.content, digits=True)
+                    body, _ = safejson.loads_answer(response.content)
             except safejson.JsonError as exc:
                 problem = str(exc)
             else:
@@ -346,7 +346,7 @@ class _Exchange:
         hands it out (raises ``safejson.JsonError`` as the first read would have). The
         first read told of the characters it replaced; a number kept as text (one too small
         for a double, which that read took for 0.0) is told here."""
-        body, _ = safejson.loads_answer(content, digits=True, warn=False, warn_ranged=True)
+        body, _ = safejson.loads_answer(content, warn=False, warn_ranged=True)
         return self._as_output(body, content, warn=False)
 
     def _retry_read(self, what: str, response: Answer | None = None) -> _Retry:
