@@ -18,6 +18,7 @@ import pytest
 from infobip_connector import component
 from infobip_connector.errors import InputError
 from infobip_connector.gcpause import paused_gc
+from infobip_connector.runtime import plain_checks
 from infobip_connector.runtime import values as values_module
 from infobip_connector.runtime.values import PAUSE_FROM, SHARE_FROM, prune_counted
 
@@ -44,6 +45,8 @@ def _nested(depth: int) -> Any:
 
 def _collector_while_checking(values: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> bool:
     runtime = component.runtime("sendSms")
+    # The generic path: a plain input's checks run on its copy (see the test below).
+    monkeypatch.setattr(runtime, "_plain", None)
     seen: list[bool] = []
     apply = runtime.checks.apply
 
@@ -62,6 +65,22 @@ def test_a_single_message_is_checked_with_the_collector_running(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _collector_while_checking(_sms(1), monkeypatch)
+
+
+def test_a_plain_single_message_is_checked_on_its_copy_with_the_collector_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+    run = plain_checks._run
+
+    def spy(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return run(*args)
+
+    monkeypatch.setattr(plain_checks, "_run", spy)
+    component.runtime("sendSms").prepare(_sms(1))
+    assert seen == [True]
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("count", range(1, 40, 3))

@@ -28,6 +28,7 @@ from .given_values import guide_of
 from .idempotency import derived_ids
 from .output_integers import IntegerPlaces
 from .placement import Placement
+from .plain_checks import PlainChecks
 from .problems import Parts, input_error, said, taint
 from .rejections import log_rejections
 from .shaping import Fitted, blanked, fit, json_kind
@@ -86,6 +87,11 @@ class ActionRuntime:
         self.whole_numbers = WholeNumbers(action.as_property())
         self._given = guide_of(self._input_prop)
         self._url_members = url_members(root)
+        # An empty filter is told from the input itself (empty_filters.py), and rules between
+        # inputs judge them all: those actions take the generic path.
+        self._plain = (
+            None if self._url_members or root.rules else PlainChecks(self.checks.plan, self.inputs)
+        )
 
     def validate(
         self,
@@ -118,6 +124,11 @@ class ActionRuntime:
             derive = partial(_derive, idempotency_key, self.action.name, derived)
         if not isinstance(values, dict):
             raise InputError([{"path": "", "message": "the input must be an object of properties"}])
+        if self._plain is not None:
+            # Nearly every input: a plain one checked on its copy (plain_checks.py).
+            checked = self._plain.checked(values, now, phone_check, local, derive)
+            if checked is not None:
+                return checked
         lists: list[list[Any]] | None = [] if share else None
         # The pruning pauses the collector itself for a large input (values.py); the rest is
         # paused for an input as large (PAUSE_FROM), as pausing costs more than a small one's

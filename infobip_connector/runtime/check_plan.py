@@ -7,12 +7,16 @@ and checks a list of recipients a list at a time where it can.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from ..definition.model import Property
 from .phones import normalize_phone, normalize_sender
 from .text_forms import Test, pattern_test
 from .urls import callback_url_problem, http_url_problem
+
+# Longer than any text (Plan.within).
+_NEVER = sys.maxsize
 
 # Rules a recipient's ID may have and still be checked a list at a time (_Pass.recipients).
 _LISTED_ID_RULES = frozenset({"noComma"})
@@ -38,7 +42,10 @@ class Plan:
         "rules",
         "short",
         "star",
+        "tail",
         "unique",
+        "visited",
+        "within",
     )
 
     def __init__(self, prop: Property | None = None, in_list: bool = False) -> None:
@@ -77,6 +84,13 @@ class Plan:
         # The members that need something when not given (an ID drawn, a value filled), in
         # the order of ``keys``; set by plan_of. A given member is found by its name.
         self.absent: tuple[tuple[str, Plan], ...] = ()
+        # For the plain checks (plain_checks.py), set by plan_of: whether a given value here
+        # is visited; an ASCII text is visited when its length doubled is over ``within``
+        # (``short``; -1 for every text visited; _NEVER for none); whether it has rules or
+        # free members to check.
+        self.visited = False
+        self.within = _NEVER
+        self.tail = False
 
     @property
     def empty(self) -> bool:
@@ -145,6 +159,9 @@ def plan_of(prop: Property, in_list: bool = False) -> Plan:
         and not plan.keys
         and plan.star is None
     )
+    plan.visited = plan.prop is not None and not plan.idle
+    plan.within = -1 if plan.visited else _NEVER
+    plan.tail = bool(plan.rules) or plan.open_shape
     if (
         plan.prop is not None
         and plan.limit is not None
@@ -156,7 +173,7 @@ def plan_of(prop: Property, in_list: bool = False) -> Plan:
         and not plan.keys
         and plan.star is None
     ):
-        plan.short = plan.limit
+        plan.short = plan.within = plan.limit
     if plan.prop is None and plan.star is None:
         phones: list[str] = []
         ids: list[tuple[str, int | None, bool]] = []

@@ -350,6 +350,11 @@ class ActionChecks:
     def __init__(self, action: Action) -> None:
         self._plan = plan_of(action.as_property())
 
+    @property
+    def plan(self) -> Plan:
+        """What the checks do below each place of the input (``check_plan``)."""
+        return self._plan
+
     def apply(
         self,
         values: dict[str, Any],

@@ -75,6 +75,14 @@ class SchemaValidator:
         """
         return self.judged(value)[0]
 
+    def valid(self, value: Any) -> bool:
+        """Whether ``value`` is valid; False too where the validator cannot read it (a member
+        name with a lone surrogate), which ``judged`` tells."""
+        try:
+            return bool(self._validator.is_valid(value))
+        except (ValueError, TypeError, OverflowError):
+            return False
+
     def judged(self, value: Any) -> tuple[list[Problem], bool]:
         """``problems``, and whether the validator read all of ``value``: False when it
         stopped at what it cannot read (a member name with a lone surrogate), the one
