@@ -154,7 +154,7 @@ def _many(count: int, **destination: Any) -> dict[str, Any]:
     )
 
 
-_twenty = _many(20)["messages"][0]["destinations"]
+_nine = _many(9)["messages"][0]["destinations"]
 _WINDOW = {"days": ["MONDAY"], "from": {"hour": 8, "minute": 0}, "to": {"hour": 9, "minute": 0}}
 _EDGES: list[tuple[str, dict[str, Any]]] = [
     ("the benchmark's send", _sms(**{"from": "InfoSMS"})),
@@ -221,8 +221,8 @@ _EDGES: list[tuple[str, dict[str, Any]]] = [
     ("eight recipients", _many(8)),
     ("seven recipients", _many(7)),
     (
-        "twenty recipients, one repeated",
-        _sms(destinations=[*_twenty, {**_twenty[0], "to": "41793026727"}]),
+        "ten recipients, one ID repeated",
+        _sms(destinations=[*_nine, {**_nine[0], "to": "41793026727"}]),
     ),
     ("nothing plain: an empty text", _sms(text="")),
     ("nothing plain: a float", _sms(validityPeriod=1.0)),
@@ -326,3 +326,44 @@ def test_an_input_with_a_problem_or_an_id_to_derive_is_left_to_the_generic_path(
     }[what]
     key = "order-7" if what == "an ID to derive" else None
     assert not _same_both_ways(component.runtime("sendSms"), values, idempotency_key=key)
+
+
+def test_a_filled_member_is_a_copy_of_its_own_each_time() -> None:
+    # templateData is sent as {"body": {"placeholders": []}} when not given (sentWhenEmpty).
+    runtime = component.runtime("sendWhatsappTemplateMessage")
+    first, second = (runtime.validate(_without_data(), NOW) for _ in range(2))
+    data = [values["messages"][0]["content"]["templateData"] for values in (first, second)]
+    assert data[0] == data[1] == {"body": {"placeholders": []}}
+    assert data[0] is not data[1]
+    assert data[0]["body"]["placeholders"] is not data[1]["body"]["placeholders"]
+
+
+def test_a_fill_with_an_idempotency_key_and_every_id_given_is_settled_plainly() -> None:
+    assert _same_both_ways(
+        component.runtime("sendWhatsappTemplateMessage"),
+        _with_ids(_without_data()),
+        idempotency_key="order-7",
+    )
+
+
+def test_ten_recipients_with_an_id_repeated_reach_the_plain_checks() -> None:
+    # Past checks.FEW (8), the generic path checks recipients a list at a time.
+    values = dict(_EDGES)["ten recipients, one ID repeated"]
+    assert _outcome(component.runtime("sendSms"), values, True)[0] == "error"
+    spied: list[Any] = []
+    run = plain_checks._run
+
+    def spy(places: Any, *args: Any) -> Any:
+        spied.append(len(places))
+        return run(places, *args)
+
+    plain_checks._run = spy  # type: ignore[assignment]
+    try:
+        _same_both_ways(component.runtime("sendSms"), values)
+    finally:
+        plain_checks._run = run
+    assert spied and spied[0] >= 20  # every number and ID was a place to check
+
+
+def _with_ids(values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "messages": [{**values["messages"][0], "messageId": "w-1"}]}

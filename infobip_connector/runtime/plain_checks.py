@@ -56,7 +56,8 @@ class PlainChecks:
         """The checked, normalised values of a plain input without problems, as
         ``ActionRuntime.validate`` gives them (phone numbers and senders normalised,
         missing IDs drawn, ``sentWhenEmpty`` values filled); None for any other input, and
-        for one whose missing IDs are to be derived (``derive`` given), for the generic path.
+        for one with missing IDs to derive from an idempotency key (``derive`` given), for the
+        generic path.
 
         ``now``: the time the rules judge by (the clock's, read at the first rule, when
         not given); ``check``: how phone numbers are checked; ``local``: a URL Infobip calls
@@ -64,7 +65,10 @@ class PlainChecks:
         """
         found = Found()
         copied = plain_copy(values, self._plan, found)
-        if copied is None or (found.missing and derive is not None):
+        if copied is None:
+            return None
+        ids = [place for place in found.missing if place[2].generated]
+        if ids and derive is not None:
             return None
         result = copied[0]
         # The free-member values a copy holds are the given ones already (``_kept`` puts
@@ -80,12 +84,13 @@ class PlainChecks:
         # walk runs a place's rules before it normalises anything below it).
         for container, key, normal in writes:
             container[key] = normal
-        if found.missing:
-            ids = [place for place in found.missing if place[2].generated]
+        if ids:
             for (container, key, _), new in zip(ids, new_ids(len(ids)), strict=True):
                 container[key] = new
+        if len(ids) < len(found.missing):
             for container, key, plan in found.missing:
                 if not plan.generated:
+                    # A copy each: the plan's value is shared by every execution.
                     container[key] = copy.deepcopy(plan.fill)
         return result
 

@@ -49,7 +49,10 @@ def plain_copy(
     if type(value) is not dict or not value:
         return None
     try:
-        return _plain(value, 0, 1, plan, _UNNOTED if found is None else found)
+        if found is None:
+            # A plan's notes go nowhere shared: with no Found given, into one thrown away.
+            found = _UNNOTED if plan is None else Found()
+        return _plain(value, 0, 1, plan, found)
     except _NotPlain:
         return None
 
@@ -70,7 +73,7 @@ class Found:
         self.missing: list[tuple[dict[str, Any], str, Plan]] = []
 
 
-# Where a copy without a plan notes nothing (it has no plan to say what).
+# Where a copy without a plan notes nothing (it has no plan to say what): never written.
 _UNNOTED = Found()
 
 
