@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infobip_connector import InputError, component
-from infobip_connector.runtime import checks, plain_checks
+from infobip_connector.runtime import checks, plain_checks, plain_copy
 from infobip_connector.runtime.action_runtime import ActionRuntime
 
 from .input_mutations import cases
@@ -331,6 +331,7 @@ def test_an_input_with_a_problem_or_an_id_to_derive_is_left_to_the_generic_path(
 def test_a_filled_member_is_a_copy_of_its_own_each_time() -> None:
     # templateData is sent as {"body": {"placeholders": []}} when not given (sentWhenEmpty).
     runtime = component.runtime("sendWhatsappTemplateMessage")
+    assert _outcome(runtime, _without_data(), True)[3]  # the plain checks fill it
     first, second = (runtime.validate(_without_data(), NOW) for _ in range(2))
     data = [values["messages"][0]["content"]["templateData"] for values in (first, second)]
     assert data[0] == data[1] == {"body": {"placeholders": []}}
@@ -367,3 +368,11 @@ def test_ten_recipients_with_an_id_repeated_reach_the_plain_checks() -> None:
 
 def _with_ids(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "messages": [{**values["messages"][0], "messageId": "w-1"}]}
+
+
+def test_a_copy_with_a_plan_and_nowhere_to_note_notes_into_nothing_shared() -> None:
+    plan = component.runtime("sendSms").checks.plan
+    copied = plain_copy.plain_copy(_sms(), plan)
+    assert copied is not None and copied[0] == _sms()
+    unnoted = plain_copy._UNNOTED
+    assert unnoted.places == [] and unnoted.missing == []
