@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from infobip_connector import InputError, component
 from infobip_connector.runtime import checks, plain_checks, plain_copy
 from infobip_connector.runtime.action_runtime import ActionRuntime
+from infobip_connector.runtime.check_plan import Plan
 
 from .input_mutations import cases
 from .input_schema_draws import ACTIONS, NOW
@@ -376,3 +377,9 @@ def test_a_copy_with_a_plan_and_nowhere_to_note_notes_into_nothing_shared() -> N
     assert copied is not None and copied[0] == _sms()
     unnoted = plain_copy._UNNOTED
     assert unnoted.places == [] and unnoted.missing == []
+
+
+def test_the_plain_checks_know_every_part_of_a_check_plan() -> None:
+    # A part added to Plan is a check the generic walk makes (checks._Pass.visit): the plain
+    # checks (plain_checks._run) must make it too before PLAN_PARTS names it.
+    assert set(Plan.__slots__) == plain_checks.PLAN_PARTS

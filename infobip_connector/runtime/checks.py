@@ -241,6 +241,9 @@ class _Pass:
                     self.missing_fills.append((value, name, child.fill))
 
     def visit(self, plan: Plan, container: Any, key: Any, value: Any, trail: Trail) -> None:
+        # plain_checks._run makes these checks again, yes or no, for a plain input the schema
+        # passed: a check added here is added there (tests/test_plain_checks.py holds the two
+        # paths equal, and fails when a Plan gains a part the plain checks were not told of).
         prop = plan.prop
         # Where the schema found a problem, here or below, it has been reported: this
         # place's own checks are skipped but for its FORM_RULES, its members get theirs.

@@ -27,6 +27,33 @@ from .plain_copy import Found, plain_copy
 from .timeutil import utc_now
 from .validation import SchemaValidator
 
+#: The parts of a ``check_plan.Plan`` this module was written for; a plan with another part
+#: may ask for a check ``_run`` does not make (tests/test_plain_checks.py compares them).
+PLAN_PARTS = frozenset(
+    {
+        "absent",
+        "comma_free",
+        "fill",
+        "flat",
+        "form",
+        "generated",
+        "idle",
+        "keys",
+        "leaf",
+        "limit",
+        "open_shape",
+        "pattern",
+        "prop",
+        "rules",
+        "short",
+        "star",
+        "tail",
+        "unique",
+        "visited",
+        "within",
+    }
+)
+
 
 class _Problem(Exception):
     """A check found a problem: the input is left to the generic path, which tells it."""
@@ -107,7 +134,11 @@ def _run(
 ) -> list[tuple[Any, Any, Any]]:
     """The checks of each place (``checks._Pass.visit`` on a schema-valid input); the
     normalised values to write, as (container, key, value). Raises ``_Problem`` at the first
-    problem."""
+    problem.
+
+    The same checks as the visit's, in the same order, told only as a yes or no: a check
+    added to the one is added to the other (``PLAN_PARTS`` names the parts of a plan both
+    read)."""
     writes: list[tuple[Any, Any, Any]] = []
     seen: dict[str, set[str]] = {}
     for plan, container, key, value in places:
